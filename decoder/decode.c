@@ -1,0 +1,294 @@
+/*
+ * Message decoding: the ISAKMP header (RFC 2408 3.1, RFC 7296 3.1), the
+ * generic payload header and the payload chain (RFC 2408 3.2, RFC 7296 3.2),
+ * dispatching each payload body to its parser.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "names.h"
+
+#define ISAKMP_HDR_LEN 28
+#define V2_SK 46
+#define V2_SKF 53
+
+/* ---------------------------------------------------------------- helpers */
+
+bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what)
+{
+    if (c->err == CUR_OK)
+        return true;
+    if (c->err == CUR_TRUNCATED)
+        tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
+                  "%s: capture ends at offset %zu, before the end of the data", what,
+                  c->err_off);
+    else
+        tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
+                  "%s: runs past the end of its container at offset %zu", what, c->err_off);
+    return false;
+}
+
+void dec_trailing(dec_t *d, uint32_t item, const cur_t *c, const char *what)
+{
+    if (c->err != CUR_OK || cur_left(c) == 0)
+        return;
+    uint32_t x = tree_add(d->m, item, F_EXTRADATA, c->src, cur_off(c), cur_left(c));
+    tree_note(d->m, x, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRAILING, "%s: %zu bytes left over", what,
+              cur_left(c));
+}
+
+static uint32_t dec_int(dec_t *d, uint32_t parent, cur_t *c, int field, size_t n)
+{
+    size_t off = cur_off(c);
+    uint64_t v = 0;
+    switch (n) {
+    case 1: v = cur_u8(c); break;
+    case 2: v = cur_u16(c); break;
+    case 3: v = cur_u24(c); break;
+    case 4: v = cur_u32(c); break;
+    default: v = cur_u64(c); break;
+    }
+    if (!cur_ok(c))
+        return 0;   /* the caller reports the cursor's error once */
+    return tree_add_uint(d->m, parent, field, c->src, off, n, v);
+}
+
+uint32_t dec_u8(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 1); }
+uint32_t dec_u16(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 2); }
+uint32_t dec_u24(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 3); }
+uint32_t dec_u32(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 4); }
+uint32_t dec_u64(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 8); }
+
+uint32_t dec_bytes(dec_t *d, uint32_t parent, cur_t *c, int field, size_t n)
+{
+    size_t taken;
+    size_t off = cur_take(c, n, &taken);
+    if (taken < n)
+        cur_skip(c, n - taken);   /* sets the error for the caller's check */
+    return tree_add(d->m, parent, field, c->src, off, taken);
+}
+
+uint32_t dec_rest(dec_t *d, uint32_t parent, cur_t *c, int field)
+{
+    return dec_bytes(d, parent, c, field, cur_left(c));
+}
+
+void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int *fields)
+{
+    if (cur_left(c) < width)
+        return;
+    uint64_t raw = 0;
+    for (size_t i = 0; i < width; i++)
+        raw = (raw << 8) | cur_peek_u8(c, i);
+    for (; *fields >= 0; fields++)
+        tree_add_uint(d->m, parent, *fields, c->src, cur_off(c), width, raw);
+}
+
+/* ---------------------------------------------------------------- payloads */
+
+/* The generic payload header: next payload, critical bit (v2) or reserved
+ * (v1), length.  Returns false when the chain cannot go on. */
+static bool payload_header(dec_t *d, cur_t *p, payload_info *pi)
+{
+    static const int v2_bits[] = { F_CRITICALPAYLOAD, F_RESERVED7, -1 };
+    uint32_t n = dec_u8(d, pi->item, p, F_NEXTPAYLOAD);
+    if (n)
+        tree_set_vals(d->m, n, payload_type_names(d->version));
+    if (d->version == 2) {
+        pi->critical = cur_peek_u8(p, 0) & 0x80;
+        dec_bits(d, pi->item, p, 1, v2_bits);
+        cur_skip(p, 1);
+    } else {
+        dec_bytes(d, pi->item, p, F_RESERVED, 1);
+    }
+    dec_u16(d, pi->item, p, F_PAYLOADLENGTH);
+    return cur_ok(p);
+}
+
+/* Decodes one payload at the cursor; returns its next-payload type, or -1
+ * when the chain has to stop. */
+static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
+{
+    payload_info pi = { .type = type, .off = cur_off(c) };
+    size_t left = cur_left(c);
+    pi.next = cur_peek_u8(c, 0);
+    pi.len = cur_peek_u16(c, 2);
+    pi.item = tree_add_uint(d->m, parent, F_TYPEPAYLOAD, c->src, pi.off,
+                            pi.len && pi.len <= left ? pi.len : left, type);
+    tree_set_vals(d->m, pi.item, payload_type_names(d->version));
+    const char *name = isakmp_value_lookup(payload_type_names(d->version), type);
+    tree_set_label(d->m, pi.item, "Type Payload: %s (%u)", name ? name : "Unknown", type);
+    if (left < 4) {
+        tree_note(d->m, pi.item, ISAKMP_SEV_ERROR, left ? ISAKMP_NOTE_MALFORMED : ISAKMP_NOTE_TRUNCATED,
+                  "Payload header needs 4 bytes, %zu left", left);
+        return -1;
+    }
+    if (pi.len < 4) {
+        payload_header(d, c, &pi);
+        tree_note(d->m, pi.item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
+                  "Invalid payload length %zu (less than the 4-byte header)", pi.len);
+        return -1;
+    }
+    cur_t p;
+    cur_child(c, pi.len, &p);
+    payload_header(d, &p, &pi);
+    payload_fn fn = d->version == 2 ? v2_payload_parser(type) : v1_payload_parser(type);
+    cur_t body;
+    cur_rest(&p, &body);
+    body.clip = p.clip;
+    if (!name || !fn) {
+        tree_note(d->m, pi.item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_UNKNOWN,
+                  "Unknown payload type %u: body shown as data", type);
+        dec_rest(d, pi.item, &body, F_DATAPAYLOAD);
+    } else {
+        fn(d, &body, &pi);
+        dec_trailing(d, pi.item, &body, "Payload");
+    }
+    dec_check(d, pi.item, &body, "Payload");
+    if (d->version == 2 && (type == V2_SK || type == V2_SKF))
+        return -1;   /* its next payload names the first inner payload */
+    return pi.next;
+}
+
+void dec_payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
+{
+    int type = first;
+    while (type > 0) {
+        if (d->payloads >= ISAKMP_MAX_PAYLOADS) {
+            tree_note(d->m, parent, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+                      "Payload limit of %d reached; the rest is not decoded", ISAKMP_MAX_PAYLOADS);
+            return;
+        }
+        if (cur_left(c) == 0) {
+            tree_note(d->m, parent, ISAKMP_SEV_ERROR,
+                      c->clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
+                      "Next payload is %d but the message ends", type);
+            return;
+        }
+        d->payloads++;
+        type = one_payload(d, parent, c, (uint8_t)type);
+    }
+}
+
+/* ---------------------------------------------------------------- header */
+
+static void header_flags(dec_t *d, uint32_t root, cur_t *c)
+{
+    static const int v1_bits[] = { F_FLAG_E, F_FLAG_C, F_FLAG_A, -1 };
+    static const int v2_bits[] = { F_FLAG_I, F_FLAG_V, F_FLAG_R, -1 };
+    d->flags = cur_peek_u8(c, 0);
+    uint32_t f = dec_u8(d, root, c, F_FLAGS);
+    if (f) {
+        cur_t at = *c;
+        at.pos -= 1;
+        dec_bits(d, f, &at, 1, d->version == 2 ? v2_bits : v1_bits);
+    }
+}
+
+/* Reads the fixed header; returns the declared message length. */
+static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
+{
+    static const int ver_bits[] = { F_MJVER, F_MNVER, -1 };
+    cur_copy(c, d->ispi, 8);
+    tree_add(d->m, root, F_ISPI, 0, 0, 8);
+    cur_copy(c, d->rspi, 8);
+    tree_add(d->m, root, F_RSPI, 0, 8, 8);
+    *next = cur_peek_u8(c, 0);
+    uint8_t ver = cur_peek_u8(c, 1);
+    d->version = ver >> 4;
+    d->m->version = (d->version == 1 || d->version == 2) ? d->version : 0;
+    uint32_t n = dec_u8(d, root, c, F_NEXTPAYLOAD);
+    tree_set_vals(d->m, n, payload_type_names(d->version));
+    dec_bits(d, root, c, 1, ver_bits);
+    tree_add_uint(d->m, root, F_VERSION, 0, cur_off(c), 1, ver);
+    cur_skip(c, 1);
+    d->exch = cur_peek_u8(c, 0);
+    uint32_t x = dec_u8(d, root, c, F_EXCHTYPE);
+    tree_set_vals(d->m, x, d->version == 2 ? names_v2_exchange : names_v1_exchange);
+    header_flags(d, root, c);
+    d->msgid = ((uint32_t)cur_peek_u16(c, 0) << 16) | cur_peek_u16(c, 2);
+    dec_u32(d, root, c, F_MESSAGEID);
+    size_t len = cur_left(c) >= 4 ? ((size_t)cur_peek_u16(c, 0) << 16) | cur_peek_u16(c, 2) : 0;
+    dec_u32(d, root, c, F_LENGTH);
+    return len;
+}
+
+static void make_summary(dec_t *d)
+{
+    const char *x = isakmp_value_lookup(d->version == 2 ? names_v2_exchange : names_v1_exchange,
+                                        d->exch);
+    char unk[32];
+    if (!x) {
+        g_snprintf(unk, sizeof unk, "Unknown (%u)", d->exch);
+        x = unk;
+    }
+    if (d->version == 2)
+        d->m->summary = g_strdup_printf("%s MID=%02u %s %s", x, d->msgid,
+                                        (d->flags & 0x08) ? "Initiator" : "Responder",
+                                        (d->flags & 0x20) ? "Response" : "Request");
+    else
+        d->m->summary = g_strdup(x);
+}
+
+/* Decodes the body after the header: clear payloads, or encrypted data. */
+static void body(dec_t *d, uint32_t root, cur_t *c, uint8_t next)
+{
+    if (d->version == 1 && (d->flags & 0x01)) {
+        if (!crypto_v1_encrypted(d, root, c, next)) {
+            uint32_t e = dec_rest(d, root, c, F_ENC_DATA);
+            tree_note(d->m, e, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,
+                      "Encrypted; no key for this SA");
+        }
+        return;
+    }
+    if (d->version != 1 && d->version != 2) {
+        tree_note(d->m, root, ISAKMP_SEV_WARN, ISAKMP_NOTE_UNKNOWN,
+                  "Unknown IKE major version %d: payloads not decoded", d->version);
+        dec_rest(d, root, c, F_DATAPAYLOAD);
+        return;
+    }
+    dec_payload_chain(d, root, c, next);
+}
+
+isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
+{
+    isakmp_msg *m = msg_new(pkt);
+    size_t cap = m->pkt.len;
+    dec_t d = { .ctx = ctx, .m = m };
+    cur_t c;
+    cur_init(&c, m->pkt.data, cap, cap, 0);
+    if (cap < ISAKMP_HDR_LEN) {
+        /* too short for a header: decode what there is, say so */
+        cur_t h;
+        cur_child(&c, ISAKMP_HDR_LEN, &h);
+        h.clip = CUR_TRUNCATED;
+        uint8_t next;
+        header(&d, 0, &h, &next);
+        tree_note(m, 0, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
+                  "Message of %zu bytes is shorter than the 28-byte ISAKMP header", cap);
+        make_summary(&d);
+        msg_finish(m);
+        return m;
+    }
+    uint8_t next;
+    size_t declared = header(&d, 0, &c, &next);
+    make_summary(&d);
+    cur_t msgc;
+    cur_init(&msgc, m->pkt.data, cap, declared > cap ? declared : cap, 0);
+    msgc.pos = ISAKMP_HDR_LEN;
+    if (declared < ISAKMP_HDR_LEN) {
+        tree_note(m, 0, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
+                  "Length %zu is shorter than the ISAKMP header; using the captured length",
+                  declared);
+        declared = cap;
+    }
+    cur_t bodyc;
+    cur_child(&msgc, declared - ISAKMP_HDR_LEN, &bodyc);
+    if (bodyc.clip == CUR_TRUNCATED)
+        tree_note(m, 0, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
+                  "Message declares %zu bytes, %zu captured", declared, cap);
+    body(&d, 0, &bodyc, next);
+    dec_trailing(&d, 0, &msgc, "Message");
+    msg_finish(m);
+    return m;
+}

@@ -1,0 +1,189 @@
+/*
+ * libisakmp internals shared by the decoder's modules: the field ids, the
+ * message/tree structures and the builder functions parsers use.
+ *
+ * Items are kept in one growing array per message and linked by index
+ * (0 = none; item 0 is the root).  Parsers refer to items by index while the
+ * tree grows; the public API hands out pointers once decoding is over.
+ */
+#ifndef ISAKMP_INTERNAL_H
+#define ISAKMP_INTERNAL_H
+
+#include <glib.h>
+#include <stdarg.h>
+
+#include "cursor.h"
+#include "iana_tables.h"
+#include "isakmp/isakmp.h"
+
+/* ---------------------------------------------------------------- field ids */
+
+/* One enum for the whole field table, assembled from the per-concern .def
+ * files (FIELD(ID, name, abbrev, type, base, vals, mask, desc)). */
+enum {
+#define FIELD(id, name, abbrev, type, base, vals, mask, desc) F_##id,
+#include "fields.def"
+#undef FIELD
+    F_COUNT
+};
+
+/* ---------------------------------------------------------------- the tree */
+
+struct isakmp_item {
+    const isakmp_msg *msg;
+    uint32_t field;
+    uint32_t src;
+    uint32_t offset, length;
+    uint32_t parent, first_child, last_child, next;
+    uint64_t uval;
+    const uint8_t *vptr;   /* computed bytes / string (owned by the message) */
+    uint32_t vlen;
+    const char *label;     /* custom label (owned by the message), or NULL */
+    const isakmp_value_name *vals; /* per-item value names (e.g. by IKE version), or NULL */
+    bool generated;
+};
+
+typedef struct {
+    char *name;
+    uint8_t *data;
+    size_t len;
+    bool secret;           /* plaintext of encrypted data: wiped on free */
+} msg_source;
+
+typedef struct {
+    uint32_t item;
+    isakmp_severity severity;
+    isakmp_note_code code;
+    char *text;
+} msg_note;
+
+struct isakmp_msg {
+    GArray *items;         /* struct isakmp_item */
+    GArray *sources;       /* msg_source */
+    GArray *notes;         /* msg_note */
+    GStringChunk *strings;
+    isakmp_note *pub_notes;   /* built when decoding ends */
+    isakmp_packet pkt;     /* pkt.data points at source 0 */
+    int version;
+    char *summary;
+};
+
+/* A new message over a copy of the packet (source 0 "Frame"), with its root. */
+isakmp_msg *msg_new(const isakmp_packet *pkt);
+/* Ends building: puts the notes in tree order for the public API. */
+void msg_finish(isakmp_msg *m);
+
+/* Adds an item under `parent` located at (src, off, len); returns its index. */
+uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
+
+/* Adds an integer item; bitmask fields get (raw & mask) >> shift. */
+uint32_t tree_add_uint(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                       size_t off, size_t len, uint64_t raw);
+
+/* Adds an item whose value is computed bytes (copied into the message). */
+uint32_t tree_add_computed(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                           size_t off, size_t len, const void *bytes, size_t n);
+
+/* Adds a string item whose value is `s` (copied), not the wire bytes. */
+uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                         size_t off, size_t len, const char *s);
+
+void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void tree_set_generated(isakmp_msg *m, uint32_t item);
+/* Value names for this item only, where they depend on context (IKE version). */
+void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals);
+void tree_set_length(isakmp_msg *m, uint32_t item, size_t len);
+struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item);
+
+/* Attaches a note to an item. */
+void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_code code,
+               const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+/* Adds a data source (copying `data`); returns its index. */
+uint32_t msg_add_source(isakmp_msg *m, const char *name, const uint8_t *data, size_t len,
+                        bool secret);
+
+/* Copies a string into the message's string store. */
+const char *msg_strdup(isakmp_msg *m, const char *s);
+
+/* ---------------------------------------------------------------- decoding */
+
+#define ISAKMP_MAX_DEPTH 4          /* nested SK / encrypted / reassembled levels */
+#define ISAKMP_MAX_PAYLOADS 65536   /* per message; a note when reached */
+#define ISAKMP_MAX_ATTRS 65536      /* per transform / CP payload */
+
+struct isakmp_state;
+
+/* What one decode call knows while it walks a message. */
+typedef struct {
+    isakmp_ctx *ctx;
+    isakmp_msg *m;
+    int version;             /* 1 or 2 */
+    int depth;               /* nesting of decrypted / reassembled data */
+    uint32_t payloads;       /* payloads seen so far */
+    /* header */
+    uint8_t ispi[8], rspi[8];
+    uint8_t exch, flags;
+    uint32_t msgid;
+    size_t hdr_off;          /* offset of the ISAKMP header in source 0 */
+    struct isakmp_state *sa; /* SA state, when the context keeps it */
+} dec_t;
+
+/* Where a payload sits: the generic header, its type and next payload. */
+typedef struct {
+    uint8_t type, next;
+    bool critical;
+    size_t off;              /* offset of the generic payload header */
+    size_t len;              /* declared payload length (header included) */
+    uint32_t item;           /* the payload's tree item */
+} payload_info;
+
+typedef void (*payload_fn)(dec_t *d, cur_t *body, const payload_info *pi);
+
+/* Per-version payload parser lookup; NULL when the type has no parser. */
+payload_fn v1_payload_parser(uint8_t type);
+payload_fn v2_payload_parser(uint8_t type);
+
+/* The value-name table for payload types of a version. */
+const isakmp_value_name *payload_type_names(int version);
+
+/* Walks a payload chain starting with payload type `first` over cursor c,
+ * adding payload items under `parent`. */
+void dec_payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
+
+/* Reports the cursor's error, if any, as a note on item; returns !error. */
+bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what);
+
+/* Reports bytes left in a closed child cursor as trailing data. */
+void dec_trailing(dec_t *d, uint32_t item, const cur_t *c, const char *what);
+
+/* Field readers: read from the cursor and add an item under parent. */
+uint32_t dec_u8(dec_t *d, uint32_t parent, cur_t *c, int field);
+uint32_t dec_u16(dec_t *d, uint32_t parent, cur_t *c, int field);
+uint32_t dec_u24(dec_t *d, uint32_t parent, cur_t *c, int field);
+uint32_t dec_u32(dec_t *d, uint32_t parent, cur_t *c, int field);
+uint32_t dec_u64(dec_t *d, uint32_t parent, cur_t *c, int field);
+/* n bytes (clipped to what is there, with a note when short). */
+uint32_t dec_bytes(dec_t *d, uint32_t parent, cur_t *c, int field, size_t n);
+/* The rest of the cursor. */
+uint32_t dec_rest(dec_t *d, uint32_t parent, cur_t *c, int field);
+/* Adds one item per bitmask field over the same `width` bytes at the cursor
+ * (fields is terminated by -1) without moving; returns nothing. */
+void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int *fields);
+
+/* Hooks the crypto module provides (decrypt.c); the decoder calls them.
+ * v1: the E flag is set; c covers the encrypted body.  Returns true when it
+ * decoded the plaintext into the tree. */
+bool crypto_v1_encrypted(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
+/* v2: the SK (46) or SKF (53) payload body. */
+bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi);
+
+/* ---------------------------------------------------------------- context */
+
+struct isakmp_ctx {
+    GHashTable *sas;          /* SA state, owned by the state module */
+    struct isakmp_keys *keys; /* key store, owned by the key module */
+    GHashTable *frames;       /* per-frame decryption results */
+};
+
+#endif

@@ -1,0 +1,388 @@
+/* Messages: the item tree, data sources, notes, and the public accessors. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---------------------------------------------------------------- building */
+
+
+isakmp_msg *msg_new(const isakmp_packet *pkt)
+{
+    isakmp_msg *m = g_new0(isakmp_msg, 1);
+    m->items = g_array_sized_new(FALSE, TRUE, sizeof(struct isakmp_item), 64);
+    m->sources = g_array_new(FALSE, TRUE, sizeof(msg_source));
+    m->notes = g_array_new(FALSE, TRUE, sizeof(msg_note));
+    m->strings = g_string_chunk_new(256);
+    m->pkt = *pkt;
+    msg_add_source(m, "Frame", pkt->data, pkt->len, false);
+    m->pkt.data = g_array_index(m->sources, msg_source, 0).data;
+    /* the root */
+    struct isakmp_item root = { .msg = m, .field = F_PROTO, .length = (uint32_t)pkt->len };
+    g_array_append_val(m->items, root);
+    return m;
+}
+
+uint32_t msg_add_source(isakmp_msg *m, const char *name, const uint8_t *data, size_t len,
+                        bool secret)
+{
+    msg_source s = { g_strdup(name), g_malloc(len ? len : 1), len, secret };
+    if (len)
+        memcpy(s.data, data, len);
+    g_array_append_val(m->sources, s);
+    return m->sources->len - 1;
+}
+
+const char *msg_strdup(isakmp_msg *m, const char *s)
+{
+    return g_string_chunk_insert(m->strings, s);
+}
+
+struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)
+{
+    return &g_array_index(m->items, struct isakmp_item, item);
+}
+
+uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len)
+{
+    struct isakmp_item it = { .msg = m, .field = (uint32_t)field, .src = src,
+                              .offset = (uint32_t)off, .length = (uint32_t)len,
+                              .parent = parent };
+    uint32_t idx = m->items->len;
+    g_array_append_val(m->items, it);
+    struct isakmp_item *p = tree_item(m, parent);
+    if (p->last_child)
+        tree_item(m, p->last_child)->next = idx;
+    else
+        p->first_child = idx;
+    p->last_child = idx;
+    return idx;
+}
+
+/* Index of the lowest set bit, for shifting masked values. */
+static unsigned mask_shift(uint64_t mask)
+{
+    unsigned s = 0;
+    while (mask && !(mask & 1)) {
+        mask >>= 1;
+        s++;
+    }
+    return s;
+}
+
+uint32_t tree_add_uint(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                       size_t off, size_t len, uint64_t raw)
+{
+    uint32_t idx = tree_add(m, parent, field, src, off, len);
+    uint64_t mask = isakmp_fields(NULL)[field].bitmask;
+    tree_item(m, idx)->uval = mask ? (raw & mask) >> mask_shift(mask) : raw;
+    return idx;
+}
+
+uint32_t tree_add_computed(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                           size_t off, size_t len, const void *bytes, size_t n)
+{
+    uint32_t idx = tree_add(m, parent, field, src, off, len);
+    struct isakmp_item *it = tree_item(m, idx);
+    it->vptr = (const uint8_t *)g_string_chunk_insert_len(m->strings, bytes, (gssize)n);
+    it->vlen = (uint32_t)n;
+    return idx;
+}
+
+uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                         size_t off, size_t len, const char *s)
+{
+    return tree_add_computed(m, parent, field, src, off, len, s, strlen(s));
+}
+
+void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    tree_item(m, item)->label = msg_strdup(m, s);
+    g_free(s);
+}
+
+void tree_set_generated(isakmp_msg *m, uint32_t item) { tree_item(m, item)->generated = true; }
+
+void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals)
+{
+    tree_item(m, item)->vals = vals;
+}
+
+void tree_set_length(isakmp_msg *m, uint32_t item, size_t len)
+{
+    tree_item(m, item)->length = (uint32_t)len;
+}
+
+void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_code code,
+               const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    msg_note n = { item, sev, code, g_strdup_vprintf(fmt, ap) };
+    va_end(ap);
+    g_array_append_val(m->notes, n);
+}
+
+/* Pre-order position of every item, to sort notes into tree order. */
+static void number_items(const isakmp_msg *m, uint32_t idx, uint32_t *order, uint32_t *next)
+{
+    /* iterative pre-order walk: depth is bounded by the decoder, but an
+     * explicit walk keeps the stack flat whatever the tree looks like */
+    const struct isakmp_item *items = (const struct isakmp_item *)(const void *)m->items->data;
+    while (idx || *next == 0) {
+        order[idx] = (*next)++;
+        if (items[idx].first_child) {
+            idx = items[idx].first_child;
+            continue;
+        }
+        while (idx && !items[idx].next)
+            idx = items[idx].parent;
+        if (!idx)
+            return;
+        idx = items[idx].next;
+    }
+}
+
+static uint32_t note_index(const isakmp_msg *m, const isakmp_note *n)
+{
+    return (uint32_t)(n->item - (const struct isakmp_item *)(const void *)m->items->data);
+}
+
+void msg_finish(isakmp_msg *m)
+{
+    size_t n = m->notes->len;
+    m->pub_notes = g_new0(isakmp_note, n ? n : 1);
+    uint32_t *order = g_new0(uint32_t, m->items->len);
+    uint32_t next = 0;
+    number_items(m, 0, order, &next);
+    /* stable insertion by tree position: notes are few */
+    for (size_t i = 0; i < n; i++) {
+        msg_note *src = &g_array_index(m->notes, msg_note, i);
+        size_t j = i;
+        while (j > 0 && order[note_index(m, &m->pub_notes[j - 1])] > order[src->item]) {
+            m->pub_notes[j] = m->pub_notes[j - 1];
+            j--;
+        }
+        m->pub_notes[j] = (isakmp_note){ tree_item(m, src->item), src->severity, src->code,
+                                         src->text };
+    }
+    g_free(order);
+}
+
+/* ---------------------------------------------------------------- public */
+
+void isakmp_msg_free(isakmp_msg *m)
+{
+    if (!m)
+        return;
+    for (guint i = 0; i < m->sources->len; i++) {
+        msg_source *s = &g_array_index(m->sources, msg_source, i);
+        if (s->secret)
+            memset(s->data, 0, s->len);
+        g_free(s->data);
+        g_free(s->name);
+    }
+    for (guint i = 0; i < m->notes->len; i++)
+        g_free(g_array_index(m->notes, msg_note, i).text);
+    g_array_free(m->items, TRUE);
+    g_array_free(m->sources, TRUE);
+    g_array_free(m->notes, TRUE);
+    g_string_chunk_free(m->strings);
+    g_free(m->pub_notes);
+    g_free(m->summary);
+    g_free(m);
+}
+
+const isakmp_item *isakmp_msg_root(const isakmp_msg *m)
+{
+    return &g_array_index(m->items, struct isakmp_item, 0);
+}
+
+int isakmp_msg_version(const isakmp_msg *m) { return m->version; }
+const isakmp_packet *isakmp_msg_packet(const isakmp_msg *m) { return &m->pkt; }
+const char *isakmp_msg_summary(const isakmp_msg *m) { return m->summary ? m->summary : ""; }
+size_t isakmp_msg_source_count(const isakmp_msg *m) { return m->sources->len; }
+
+const char *isakmp_msg_source_name(const isakmp_msg *m, size_t src)
+{
+    return src < m->sources->len ? g_array_index(m->sources, msg_source, src).name : NULL;
+}
+
+const uint8_t *isakmp_msg_source_data(const isakmp_msg *m, size_t src, size_t *len)
+{
+    if (src >= m->sources->len) {
+        *len = 0;
+        return NULL;
+    }
+    const msg_source *s = &g_array_index(m->sources, msg_source, src);
+    *len = s->len;
+    return s->data;
+}
+
+const isakmp_note *isakmp_msg_notes(const isakmp_msg *m, size_t *count)
+{
+    *count = m->notes->len;
+    return m->pub_notes;
+}
+
+static const isakmp_item *at(const isakmp_item *it, uint32_t idx)
+{
+    return idx ? &g_array_index(it->msg->items, struct isakmp_item, idx) : NULL;
+}
+
+const isakmp_item *isakmp_item_first_child(const isakmp_item *it) { return at(it, it->first_child); }
+const isakmp_item *isakmp_item_next(const isakmp_item *it) { return at(it, it->next); }
+
+const isakmp_item *isakmp_item_parent(const isakmp_item *it)
+{
+    /* the root's parent index is 0 as well, but the root is its own index 0 */
+    if (it == isakmp_msg_root(it->msg))
+        return NULL;
+    return &g_array_index(it->msg->items, struct isakmp_item, it->parent);
+}
+
+const isakmp_field *isakmp_item_field(const isakmp_item *it) { return &isakmp_fields(NULL)[it->field]; }
+size_t isakmp_item_source(const isakmp_item *it) { return it->src; }
+size_t isakmp_item_offset(const isakmp_item *it) { return it->offset; }
+size_t isakmp_item_length(const isakmp_item *it) { return it->length; }
+uint64_t isakmp_item_uint(const isakmp_item *it) { return it->uval; }
+const char *isakmp_item_label(const isakmp_item *it) { return it->label; }
+
+const char *isakmp_item_value_name(const isakmp_item *it)
+{
+    const isakmp_value_name *v = it->vals ? it->vals : isakmp_item_field(it)->vals;
+    return isakmp_value_lookup(v, (uint32_t)it->uval);
+}
+bool isakmp_item_generated(const isakmp_item *it) { return it->generated; }
+
+const uint8_t *isakmp_item_bytes(const isakmp_item *it, size_t *len)
+{
+    if (it->vptr) {
+        *len = it->vlen;
+        return it->vptr;
+    }
+    size_t slen;
+    const uint8_t *d = isakmp_msg_source_data(it->msg, it->src, &slen);
+    if (!d || it->offset > slen) {
+        *len = 0;
+        return NULL;
+    }
+    *len = it->length <= slen - it->offset ? it->length : slen - it->offset;
+    return d + it->offset;
+}
+
+/* ---------------------------------------------------------------- formatting */
+
+static int hex_width(isakmp_ftype t)
+{
+    switch (t) {
+    case ISAKMP_FT_UINT8: return 2;
+    case ISAKMP_FT_UINT16: return 4;
+    case ISAKMP_FT_UINT24: return 6;
+    case ISAKMP_FT_UINT32: return 8;
+    default: return 16;
+    }
+}
+
+static size_t format_bytes_hex(const uint8_t *b, size_t n, char *buf, size_t size)
+{
+    static const char hx[] = "0123456789abcdef";
+    size_t need = 2 * n;
+    for (size_t i = 0; i < n && 2 * i + 2 < size; i++) {
+        buf[2 * i] = hx[b[i] >> 4];
+        buf[2 * i + 1] = hx[b[i] & 15];
+        buf[2 * i + 2] = 0;
+    }
+    if (size)
+        buf[need < size ? need : (size - 1) & ~(size_t)1] = 0;
+    return need;
+}
+
+static size_t format_string(const uint8_t *b, size_t n, char *buf, size_t size)
+{
+    /* Strings stop at the first NUL, as Wireshark's do; other bytes are kept. */
+    size_t k = 0;
+    while (k < n && b[k])
+        k++;
+    if (size) {
+        size_t c = k < size - 1 ? k : size - 1;
+        memcpy(buf, b, c);
+        buf[c] = 0;
+    }
+    return k;
+}
+
+size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
+{
+    const isakmp_field *f = isakmp_item_field(it);
+    size_t n;
+    const uint8_t *b;
+    switch (f->type) {
+    case ISAKMP_FT_NONE:
+        if (size)
+            buf[0] = 0;
+        return 0;
+    case ISAKMP_FT_BOOLEAN:
+        return (size_t)snprintf(buf, size, "%d", it->uval ? 1 : 0);
+    case ISAKMP_FT_UINT8:
+    case ISAKMP_FT_UINT16:
+    case ISAKMP_FT_UINT24:
+    case ISAKMP_FT_UINT32:
+    case ISAKMP_FT_UINT64:
+    case ISAKMP_FT_FRAMENUM:
+        if (f->base == ISAKMP_BASE_HEX || f->base == ISAKMP_BASE_HEX_DEC)
+            return (size_t)snprintf(buf, size, "0x%0*" PRIx64, hex_width(f->type), it->uval);
+        return (size_t)snprintf(buf, size, "%" PRIu64, it->uval);
+    case ISAKMP_FT_BYTES:
+        b = isakmp_item_bytes(it, &n);
+        return format_bytes_hex(b, n, buf, size);
+    case ISAKMP_FT_STRING:
+        b = isakmp_item_bytes(it, &n);
+        return format_string(b, n, buf, size);
+    case ISAKMP_FT_IPV4:
+        b = isakmp_item_bytes(it, &n);
+        if (n < 4)
+            return (size_t)snprintf(buf, size, "%s", "");
+        return (size_t)snprintf(buf, size, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    case ISAKMP_FT_IPV6: {
+        b = isakmp_item_bytes(it, &n);
+        if (n < 16)
+            return (size_t)snprintf(buf, size, "%s", "");
+        char s[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, b, s, sizeof s);
+        return (size_t)snprintf(buf, size, "%s", s);
+    }
+    }
+    return 0;
+}
+
+size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size)
+{
+    const isakmp_field *f = isakmp_item_field(it);
+    size_t n = isakmp_item_format_value(it, buf, size);
+    if (f->type == ISAKMP_FT_BOOLEAN)
+        return (size_t)snprintf(buf, size, "%s", it->uval ? "True" : "False");
+    const char *name = isakmp_value_lookup(it->vals ? it->vals : f->vals, (uint32_t)it->uval);
+    if (name && n < size)
+        n += (size_t)snprintf(buf + n, size - n, " (%s)", name);
+    return n;
+}
+
+const char *isakmp_severity_name(isakmp_severity s)
+{
+    static const char *const names[] = { "chat", "note", "warn", "error" };
+    return (unsigned)s < 4 ? names[s] : "?";
+}
+
+const char *isakmp_note_code_name(isakmp_note_code c)
+{
+    static const char *const names[] = { "?", "malformed", "truncated", "trailing", "unknown",
+                                         "limit", "decrypt", "verify", "info" };
+    return (unsigned)c < G_N_ELEMENTS(names) ? names[c] : "?";
+}

@@ -1,0 +1,100 @@
+/*
+ * Value names that depend on the IKE version.  IKEv1 and IKEv2 number their
+ * exchange and payload types from one space (IKEv2 starts at 33/34 so the two
+ * can share a port), so one merged table per kind serves both; rows follow
+ * the IANA registries "ISAKMP Exchange Types", "ISAKMP Next Payload Types"
+ * (isakmp-registry) and "IKEv2 Exchange Types", "IKEv2 Payload Types"
+ * (ikev2-parameters).  Versioned tables for the rest come from iana_tables.c.
+ */
+#include "internal.h"
+#include "names.h"
+
+const isakmp_value_name names_v1_exchange[] = {
+    { 0, 0, "NONE" },
+    { 1, 1, "Base" },
+    { 2, 2, "Identity Protection (Main Mode)" },
+    { 3, 3, "Authentication Only" },
+    { 4, 4, "Aggressive" },
+    { 5, 5, "Informational" },
+    { 6, 6, "Transaction (Config Mode)" },
+    { 32, 32, "Quick Mode" },
+    { 33, 33, "New Group Mode" },
+    { 0, 0, NULL }
+};
+
+const isakmp_value_name names_v2_exchange[] = {
+    { 34, 34, "IKE_SA_INIT" },
+    { 35, 35, "IKE_AUTH" },
+    { 36, 36, "CREATE_CHILD_SA" },
+    { 37, 37, "INFORMATIONAL" },
+    { 38, 38, "IKE_SESSION_RESUME" },
+    { 39, 39, "GSA_AUTH" },
+    { 40, 40, "GSA_REGISTRATION" },
+    { 41, 41, "GSA_REKEY" },
+    { 42, 42, "GSA_INBAND_REKEY" },
+    { 43, 43, "IKE_INTERMEDIATE" },
+    { 44, 44, "IKE_FOLLOWUP_KE" },
+    { 0, 0, NULL }
+};
+
+const isakmp_value_name names_v1_payload[] = {
+    { 0, 0, "NONE / No Next Payload" },
+    { 1, 1, "Security Association" },
+    { 2, 2, "Proposal" },
+    { 3, 3, "Transform" },
+    { 4, 4, "Key Exchange" },
+    { 5, 5, "Identification" },
+    { 6, 6, "Certificate" },
+    { 7, 7, "Certificate Request" },
+    { 8, 8, "Hash" },
+    { 9, 9, "Signature" },
+    { 10, 10, "Nonce" },
+    { 11, 11, "Notification" },
+    { 12, 12, "Delete" },
+    { 13, 13, "Vendor ID" },
+    { 14, 14, "Attributes (Config Mode)" },
+    { 15, 15, "SA KEK Payload" },
+    { 16, 16, "SA TEK Payload" },
+    { 17, 17, "Key Download" },
+    { 18, 18, "Sequence Number" },
+    { 19, 19, "Proof of Possession" },
+    { 20, 20, "NAT-D (RFC 3947)" },
+    { 21, 21, "NAT-OA (RFC 3947)" },
+    { 22, 22, "Group Associated Policy" },
+    { 130, 130, "NAT-D (draft-ietf-ipsec-nat-t-ike-01 to 03)" },
+    { 131, 131, "NAT-OA (draft-ietf-ipsec-nat-t-ike-01 to 04)" },
+    { 132, 132, "IKE Fragmentation" },
+    { 0, 0, NULL }
+};
+
+const isakmp_value_name names_v2_payload[] = {
+    { 0, 0, "NONE / No Next Payload" },
+    { 33, 33, "Security Association" },
+    { 34, 34, "Key Exchange" },
+    { 35, 35, "Identification - Initiator" },
+    { 36, 36, "Identification - Responder" },
+    { 37, 37, "Certificate" },
+    { 38, 38, "Certificate Request" },
+    { 39, 39, "Authentication" },
+    { 40, 40, "Nonce" },
+    { 41, 41, "Notify" },
+    { 42, 42, "Delete" },
+    { 43, 43, "Vendor ID" },
+    { 44, 44, "Traffic Selector - Initiator" },
+    { 45, 45, "Traffic Selector - Responder" },
+    { 46, 46, "Encrypted and Authenticated" },
+    { 47, 47, "Configuration" },
+    { 48, 48, "Extensible Authentication" },
+    { 49, 49, "Generic Secure Password Method" },
+    { 50, 50, "Group Identification" },
+    { 51, 51, "Group Security Association" },
+    { 52, 52, "Key Download" },
+    { 53, 53, "Encrypted and Authenticated Fragment" },
+    { 54, 54, "Puzzle Solution" },
+    { 0, 0, NULL }
+};
+
+const isakmp_value_name *payload_type_names(int version)
+{
+    return version == 2 ? names_v2_payload : names_v1_payload;
+}

@@ -1,0 +1,253 @@
+/*
+ * libisakmp: a decoder for ISAKMP / IKEv1 (RFC 2408, 2409) and IKEv2 (RFC 7296).
+ *
+ * Conventions, stated once for the whole API:
+ *
+ * Ownership.  The caller owns every isakmp_ctx and every isakmp_msg it gets
+ *   from this library and frees them with isakmp_ctx_free / isakmp_msg_free.
+ *   A message owns its items, data sources, notes and strings; pointers
+ *   returned by accessors (items, source bytes, names, note texts) stay valid
+ *   until the message is freed.  Field and value-name tables are static.
+ *   Packet bytes passed to isakmp_decode are copied; the caller may reuse the
+ *   buffer as soon as the call returns.
+ *
+ * Errors.  Decoding never aborts and never fails as a whole: malformed or
+ *   truncated input yields the items that were readable plus notes
+ *   (isakmp_note) attached to the offending items.  Functions that can fail
+ *   for reasons outside the packet (files, memory) return a negative value or
+ *   NULL and, where they take a GError-free `err` buffer, describe why.
+ *
+ * Threading.  A context and its messages are used by one thread at a time.
+ *   Different contexts are independent.  The static tables are read-only and
+ *   may be shared freely.
+ *
+ * Secrets.  Keys and secrets loaded into a context are kept in libgcrypt's
+ *   secure memory where available and wiped when the context is freed.
+ */
+#ifndef ISAKMP_ISAKMP_H
+#define ISAKMP_ISAKMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ISAKMP_VERSION_STRING "0.1.0"
+
+/* ---------------------------------------------------------------- fields */
+
+/* Field types; they mirror Wireshark's FT_* of the same name. */
+typedef enum {
+    ISAKMP_FT_NONE,    /* a label or subtree head; no value */
+    ISAKMP_FT_UINT8,
+    ISAKMP_FT_UINT16,
+    ISAKMP_FT_UINT24,
+    ISAKMP_FT_UINT32,
+    ISAKMP_FT_UINT64,
+    ISAKMP_FT_BOOLEAN,
+    ISAKMP_FT_BYTES,
+    ISAKMP_FT_STRING,
+    ISAKMP_FT_IPV4,
+    ISAKMP_FT_IPV6,
+    ISAKMP_FT_FRAMENUM
+} isakmp_ftype;
+
+/* Display bases; they mirror Wireshark's BASE_*. For booleans the base is
+ * the width in bits of the containing field (0 when it stands alone). */
+typedef enum {
+    ISAKMP_BASE_NONE = 0,
+    ISAKMP_BASE_DEC = 1,
+    ISAKMP_BASE_HEX = 2,
+    ISAKMP_BASE_DEC_HEX = 3,
+    ISAKMP_BASE_HEX_DEC = 4
+} isakmp_base;
+
+/* One row of a value-name table: values lo..hi (inclusive) are called name.
+ * Tables end with a row whose name is NULL. */
+typedef struct {
+    uint32_t lo, hi;
+    const char *name;
+} isakmp_value_name;
+
+/* One field: the single source of every name the outputs and the plugin use. */
+typedef struct {
+    int id;                          /* index in the table */
+    const char *name;                /* display name, e.g. "Initiator SPI" */
+    const char *abbrev;              /* filter name, e.g. "ike.ispi" */
+    isakmp_ftype type;
+    int base;                        /* isakmp_base, or bit width for booleans */
+    const isakmp_value_name *vals;   /* NULL when the value has no names */
+    uint64_t bitmask;                /* 0 when the field is the whole value */
+    const char *desc;                /* one-line description */
+} isakmp_field;
+
+/* The field table and its size.  Never NULL. */
+const isakmp_field *isakmp_fields(size_t *count);
+
+/* The field with filter name `abbrev`, or NULL. */
+const isakmp_field *isakmp_field_by_abbrev(const char *abbrev);
+
+/* The name of `value` in `vals`, or NULL when it has none (or vals is NULL). */
+const char *isakmp_value_lookup(const isakmp_value_name *vals, uint32_t value);
+
+/* ---------------------------------------------------------------- input */
+
+/* One captured ISAKMP message as the transport delivered it. */
+typedef struct {
+    const uint8_t *data;   /* the ISAKMP message (after any non-ESP marker / TCP length) */
+    size_t len;            /* bytes captured */
+    uint32_t frame;        /* frame number, from 1; keys per-frame state */
+    int64_t ts_sec;        /* capture time */
+    int32_t ts_usec;
+    int af;                /* 4 or 6; 0 when unknown */
+    uint8_t src[16], dst[16];
+    uint16_t sport, dport;
+    bool tcp;              /* carried in an RFC 8229 TCP stream */
+} isakmp_packet;
+
+/* ---------------------------------------------------------------- context */
+
+typedef struct isakmp_ctx isakmp_ctx;
+
+/* A new decoding context (SA state, keys).  Returns NULL only when out of memory. */
+isakmp_ctx *isakmp_ctx_new(void);
+
+/* Frees the context, wiping every secret it holds.  NULL is allowed. */
+void isakmp_ctx_free(isakmp_ctx *ctx);
+
+/* Callback for problems found while loading keys: `where` is "file:line",
+ * `reason` a sentence.  Loading goes on after each call. */
+typedef void (*isakmp_key_error_fn)(void *user, const char *where, const char *reason);
+
+/* Loads keys or secrets from `path`; the format is detected from the content
+ * (Wireshark ikev1/ikev2 decryption tables, esp_sa, the libisakmp secrets
+ * format, daemon logs).  Returns the number of entries loaded, or -1 when the
+ * file cannot be read (reason via on_error with line 0).  Bad lines are reported
+ * through on_error (may be NULL) and skipped. */
+int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path,
+                         isakmp_key_error_fn on_error, void *user);
+
+/* Same as isakmp_ctx_load_keys, from memory; `name` is used in error locations. */
+int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text,
+                             size_t len, isakmp_key_error_fn on_error, void *user);
+
+/* ---------------------------------------------------------------- messages */
+
+typedef struct isakmp_msg isakmp_msg;
+typedef struct isakmp_item isakmp_item;
+
+/* Decodes one message.  Never returns NULL (except when out of memory): bad
+ * input gives a tree with notes.  Decoding the same frame again returns the
+ * same tree (decryption state is kept per frame). */
+isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt);
+
+/* Frees a message and everything it owns.  NULL is allowed. */
+void isakmp_msg_free(isakmp_msg *msg);
+
+/* The root item (the "Internet Security Association and Key Management
+ * Protocol" node); its children are the header fields and the payloads. */
+const isakmp_item *isakmp_msg_root(const isakmp_msg *msg);
+
+/* IKE major version of the message (1 or 2), 0 when unknown. */
+int isakmp_msg_version(const isakmp_msg *msg);
+
+/* The packet metadata the message was decoded from (data points into the
+ * message's own copy). */
+const isakmp_packet *isakmp_msg_packet(const isakmp_msg *msg);
+
+/* A one-line summary like tshark's Info column, e.g.
+ * "IKE_SA_INIT MID=00 Initiator Request".  Owned by the message. */
+const char *isakmp_msg_summary(const isakmp_msg *msg);
+
+/* Data sources: 0 is the message as captured; decrypted and reassembled
+ * plaintext get their own.  Count, name ("Frame", "Decrypted IKE",
+ * "Reassembled IKE") and bytes. */
+size_t isakmp_msg_source_count(const isakmp_msg *msg);
+const char *isakmp_msg_source_name(const isakmp_msg *msg, size_t src);
+const uint8_t *isakmp_msg_source_data(const isakmp_msg *msg, size_t src, size_t *len);
+
+/* ---------------------------------------------------------------- items */
+
+/* Tree navigation; NULL at the ends. */
+const isakmp_item *isakmp_item_first_child(const isakmp_item *it);
+const isakmp_item *isakmp_item_next(const isakmp_item *it);
+const isakmp_item *isakmp_item_parent(const isakmp_item *it);
+
+/* The item's field. */
+const isakmp_field *isakmp_item_field(const isakmp_item *it);
+
+/* Location: data source index, byte offset and length within that source. */
+size_t isakmp_item_source(const isakmp_item *it);
+size_t isakmp_item_offset(const isakmp_item *it);
+size_t isakmp_item_length(const isakmp_item *it);
+
+/* The integer value of UINT*, BOOLEAN and FRAMENUM items (already masked and
+ * shifted for bitmask fields); 0 for others. */
+uint64_t isakmp_item_uint(const isakmp_item *it);
+
+/* The bytes of BYTES, STRING, IPV4 and IPV6 items (len in *len); for most
+ * items these are the wire bytes at the item's location, for computed items
+ * (e.g. a recomputed hash) the computed bytes. */
+const uint8_t *isakmp_item_bytes(const isakmp_item *it, size_t *len);
+
+/* The name of the item's integer value (from the field's value names, or
+ * names that depend on the message, e.g. its IKE version), or NULL. */
+const char *isakmp_item_value_name(const isakmp_item *it);
+
+/* A custom label for the item, or NULL to use "Name: value". */
+const char *isakmp_item_label(const isakmp_item *it);
+
+/* True for items generated by the decoder (not wire bytes: verify results,
+ * names looked up, computed values); Wireshark shows these in brackets. */
+bool isakmp_item_generated(const isakmp_item *it);
+
+/* Formats the value as `tshark -T fields` prints the matching field
+ * (decimal, 0x%0Nx for hex bases, lowercase hex bytes, 1/0 booleans).
+ * Returns the length written (snprintf semantics: may exceed `size`). */
+size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size);
+
+/* Formats the value for humans: "value (name)" when the value has a name. */
+size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- notes */
+
+typedef enum {
+    ISAKMP_SEV_CHAT,     /* informational */
+    ISAKMP_SEV_NOTE,
+    ISAKMP_SEV_WARN,     /* protocol oddity, verification failure */
+    ISAKMP_SEV_ERROR     /* malformed or truncated input */
+} isakmp_severity;
+
+typedef enum {
+    ISAKMP_NOTE_MALFORMED = 1,   /* a length or value lies about the message */
+    ISAKMP_NOTE_TRUNCATED,       /* fewer bytes captured than the message says */
+    ISAKMP_NOTE_TRAILING,        /* bytes left over after a structure */
+    ISAKMP_NOTE_UNKNOWN,         /* unknown type or value */
+    ISAKMP_NOTE_LIMIT,           /* a resource bound was reached */
+    ISAKMP_NOTE_DECRYPT,         /* decryption not possible or failed */
+    ISAKMP_NOTE_VERIFY,          /* hash / ICV / AUTH mismatch */
+    ISAKMP_NOTE_INFO             /* anything else worth saying */
+} isakmp_note_code;
+
+typedef struct {
+    const isakmp_item *item;
+    isakmp_severity severity;
+    isakmp_note_code code;
+    const char *text;
+} isakmp_note;
+
+/* Notes of the message in tree order of their items; count in *count. */
+const isakmp_note *isakmp_msg_notes(const isakmp_msg *msg, size_t *count);
+
+/* Severity / code names for output ("error", "malformed", ...). */
+const char *isakmp_severity_name(isakmp_severity s);
+const char *isakmp_note_code_name(isakmp_note_code c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

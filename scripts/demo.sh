@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and decodes (and decrypts) a bundled sample.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/deps.sh"
+build="$top/build"
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+sample="$top/samples/ikev2-psk-aes256-sha256-ecp256"
+if [ -d "$sample" ]; then
+  exec "$build/isakmpdump" -V -k "$sample/ikev2_decryption_table" "$sample/capture.pcap"
+fi
+exec "$build/isakmpdump" -V "$top/tests/data/ikev2-sa-init.pcap"

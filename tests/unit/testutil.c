@@ -1,0 +1,86 @@
+/* Helpers shared by the unit tests. */
+#include "testutil.h"
+
+#include <string.h>
+
+uint8_t *tu_hex(const char *hex, size_t *len)
+{
+    size_t n = 0, cap = strlen(hex) / 2 + 1;
+    uint8_t *out = g_malloc(cap);
+    int hi = -1;
+    for (const char *p = hex; *p; p++) {
+        if (!g_ascii_isxdigit(*p))
+            continue;
+        int v = g_ascii_xdigit_value(*p);
+        if (hi < 0) {
+            hi = v;
+        } else {
+            out[n++] = (uint8_t)(hi << 4 | v);
+            hi = -1;
+        }
+    }
+    *len = n;
+    return out;
+}
+
+isakmp_msg *tu_decode(isakmp_ctx *ctx, const uint8_t *bytes, size_t len)
+{
+    uint8_t *block = g_malloc(len ? len : 1);
+    memcpy(block, bytes, len);
+    isakmp_packet pkt = { .data = block, .len = len, .frame = 1, .af = 4,
+                          .sport = 500, .dport = 500 };
+    isakmp_msg *m = isakmp_decode(ctx, &pkt);
+    g_free(block);
+    return m;
+}
+
+isakmp_msg *tu_decode_hex(isakmp_ctx *ctx, const char *hex)
+{
+    size_t len;
+    uint8_t *b = tu_hex(hex, &len);
+    isakmp_msg *m = tu_decode(ctx, b, len);
+    g_free(b);
+    return m;
+}
+
+static void collect(const isakmp_item *it, const isakmp_field *f, GString *out)
+{
+    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
+        if (isakmp_item_field(c) == f) {
+            char buf[4096];
+            isakmp_item_format_value(c, buf, sizeof buf);
+            if (out->len)
+                g_string_append_c(out, ',');
+            g_string_append(out, buf);
+        }
+        collect(c, f, out);
+    }
+}
+
+char *tu_values(const isakmp_msg *m, const char *abbrev)
+{
+    const isakmp_field *f = isakmp_field_by_abbrev(abbrev);
+    g_assert_nonnull(f);
+    GString *s = g_string_new("");
+    collect(isakmp_msg_root(m), f, s);
+    return g_string_free(s, FALSE);
+}
+
+size_t tu_note_count(const isakmp_msg *m, isakmp_note_code code)
+{
+    size_t n, k = 0;
+    const isakmp_note *notes = isakmp_msg_notes(m, &n);
+    for (size_t i = 0; i < n; i++)
+        k += notes[i].code == code;
+    return k;
+}
+
+const char *tu_note_text(const isakmp_msg *m, isakmp_note_code code)
+{
+    size_t n;
+    const isakmp_note *notes = isakmp_msg_notes(m, &n);
+    for (size_t i = 0; i < n; i++)
+        if (notes[i].code == code)
+            return notes[i].text;
+    return NULL;
+}

@@ -325,9 +325,8 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
     const uint8_t *b;
     switch (f->type) {
     case ISAKMP_FT_NONE:
-        if (size)
-            buf[0] = 0;
-        return 0;
+        /* tshark -T fields prints a present text-only field as 1 */
+        return (size_t)snprintf(buf, size, "1");
     case ISAKMP_FT_BOOLEAN:
         return (size_t)snprintf(buf, size, "%d", it->uval ? 1 : 0);
     case ISAKMP_FT_UINT8:

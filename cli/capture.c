@@ -1,245 +1,334 @@
 /*
- * Capture input: libpcap reads the file; this walks the link layer, IP and
- * UDP headers down to ISAKMP.  Every header is read through `span`, a bounded
- * view that refuses to go past what was captured.
+ * The capture file loop: opens the file (or standard input), reads classic
+ * pcap through libpcap and pcapng through pcapng.c, walks every frame down
+ * to its IKE messages and hands each frame to the caller.  One fixed-size
+ * frame struct is reused for every frame.
  */
-#include "capture.h"
-
+#include <errno.h>
+#include <glib.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-/* A bounded view of frame bytes. */
-typedef struct {
-    const uint8_t *p;
-    size_t len;
-} span;
+#include "capture_int.h"
 
-static bool span_has(span s, size_t n) { return n <= s.len; }
-static uint8_t span_u8(span s, size_t at) { return at < s.len ? s.p[at] : 0; }
-static uint16_t span_u16(span s, size_t at)
-{
-    return at + 2 <= s.len ? (uint16_t)((s.p[at] << 8) | s.p[at + 1]) : 0;
-}
-static span span_from(span s, size_t at)
-{
-    return at <= s.len ? (span){ s.p + at, s.len - at } : (span){ s.p + s.len, 0 };
-}
-static span span_cut(span s, size_t n) { return n < s.len ? (span){ s.p, n } : s; }
+#define PCAPNG_MAGIC 0x0A0D0D0Au
+#define PROGRESS_MIN_BYTES (64u << 20)   /* no progress bar for smaller files */
 
 void capture_opts_default(capture_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->ports[o->nports++] = 500;
-    o->ports[o->nports++] = 4500;
-    o->natt_ports[o->nnatt++] = 4500;
+    capture_opts_add_port(o, 500, false);
+    capture_opts_add_port(o, 4500, true);
 }
 
-static bool port_in(const uint16_t *list, size_t n, uint16_t port)
+int capture_opts_add_port(capture_opts *o, uint16_t port, bool natt)
 {
-    for (size_t i = 0; i < n; i++)
-        if (list[i] == port)
-            return true;
+    if (!capture_port_in(o->ports, o->nports, port)) {
+        if (o->nports >= CAPTURE_MAX_PORTS)
+            return -1;
+        o->ports[o->nports++] = port;
+    }
+    if (natt && !capture_port_in(o->natt_ports, o->nnatt, port)) {
+        if (o->nnatt >= CAPTURE_MAX_PORTS)
+            return -1;
+        o->natt_ports[o->nnatt++] = port;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- progress */
+
+typedef struct {
+    bool on;
+    FILE *fp;
+    off_t size;
+    struct timespec last;
+} progress;
+
+static void progress_start(progress *p, const capture_opts *o, FILE *fp)
+{
+    struct stat st;
+    p->on = o->progress && isatty(STDERR_FILENO) && fstat(fileno(fp), &st) == 0 &&
+            S_ISREG(st.st_mode) && st.st_size >= (off_t)PROGRESS_MIN_BYTES;
+    p->fp = fp;
+    p->size = p->on ? st.st_size : 0;
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+}
+
+static void progress_tick(progress *p, uint32_t frame)
+{
+    if (!p->on || (frame & 4095))
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 < 200)
+        return;
+    p->last = now;
+    off_t pos = ftello(p->fp);
+    int pct = pos > 0 ? (int)(pos * 100 / p->size) : 0;
+    if (pct > 100)
+        pct = 100;
+    char bar[41];
+    memset(bar, '#', (size_t)(pct * 40 / 100));
+    memset(bar + pct * 40 / 100, '.', (size_t)(40 - pct * 40 / 100));
+    bar[40] = 0;
+    fprintf(stderr, "\r[%s] %3d%% %u frames", bar, pct, frame);
+}
+
+static void progress_end(progress *p)
+{
+    if (p->on)
+        fprintf(stderr, "\r%60s\r", "");
+}
+
+/* ---------------------------------------------------------------- input */
+
+/* Standard input (and an inflating stream) cannot be rewound after its
+ * magic number is read: a cookie stream hands the peeked bytes back first. */
+typedef struct {
+    FILE *in;
+    uint8_t peek[4];
+    size_t npeek, pos;
+} peek_stream;
+
+static ssize_t peek_read(void *cookie, char *buf, size_t size)
+{
+    peek_stream *ps = cookie;
+    size_t n = 0;
+    while (ps->pos < ps->npeek && n < size)
+        buf[n++] = (char)ps->peek[ps->pos++];
+    if (n < size)
+        n += fread(buf + n, 1, size - n, ps->in);
+    return (ssize_t)n;
+}
+
+static int peek_close(void *cookie)
+{
+    peek_stream *ps = cookie;
+    int rc = ps->in == stdin ? 0 : fclose(ps->in);
+    g_free(ps);
+    return rc;
+}
+
+static FILE *peek_wrap(FILE *in, const uint8_t *m, size_t n)
+{
+    peek_stream *ps = g_new0(peek_stream, 1);
+    ps->in = in;
+    memcpy(ps->peek, m, n);
+    ps->npeek = n;
+    FILE *f = fopencookie(ps, "rb", (cookie_io_functions_t){ .read = peek_read,
+                                                            .close = peek_close });
+    if (!f)
+        g_free(ps);
+    else
+        setvbuf(f, NULL, _IOFBF, 1 << 20);
+    return f;
+}
+
+static void close_input(FILE *fp)
+{
+    if (fp != stdin)
+        fclose(fp);
+}
+
+/* Reads the 4-byte magic number; false with a reason when there is none. */
+static bool read_magic(FILE *fp, const char *path, uint8_t *m, char *err, size_t errlen)
+{
+    size_t got = fread(m, 1, 4, fp);
+    if (got == 4)
+        return true;
+    snprintf(err, errlen, "%s: %s", path,
+             ferror(fp) ? strerror(errno) : got ? "too short to be a capture file" : "empty file");
     return false;
 }
 
-/* ---------------------------------------------------------------- UDP */
-
-static void add_msg(capture_frame *f, const isakmp_packet *ip, span data, uint16_t sp, uint16_t dp)
+/* Opens the input (gzip-compressed or not) and reads its magic number; the
+ * returned stream is positioned at the start of the capture again. */
+static FILE *open_input(const char *path, uint32_t *magic, char *err, size_t errlen)
 {
-    if (f->nmsgs >= CAPTURE_MAX_MSGS)
-        return;
-    isakmp_packet *m = &f->msgs[f->nmsgs++];
-    *m = *ip;
-    m->data = data.p;
-    m->len = data.len;
-    m->sport = sp;
-    m->dport = dp;
-}
-
-static void udp(const capture_opts *o, capture_frame *f, const isakmp_packet *ip, span s)
-{
-    if (!span_has(s, 8))
-        return;
-    uint16_t sp = span_u16(s, 0), dp = span_u16(s, 2), ulen = span_u16(s, 4);
-    bool ike = port_in(o->ports, o->nports, sp) || port_in(o->ports, o->nports, dp);
-    if (!ike)
-        return;
-    span payload = span_from(s, 8);
-    if (ulen >= 8)
-        payload = span_cut(payload, ulen - 8u);
-    bool natt = port_in(o->natt_ports, o->nnatt, sp) || port_in(o->natt_ports, o->nnatt, dp);
-    if (natt) {
-        if (payload.len == 1 && span_u8(payload, 0) == 0xff) {
-            f->keepalive = true;   /* RFC 3948 2.3 */
-            return;
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!is_stdin)
+        setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    struct stat st;
+    if (!is_stdin && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory", path);
+        fclose(fp);
+        return NULL;
+    }
+    uint8_t m[4];
+    if (!read_magic(fp, path, m, err, errlen)) {
+        close_input(fp);
+        return NULL;
+    }
+    bool rewound = !is_stdin && fseeko(fp, 0, SEEK_SET) == 0;
+    if (m[0] == 0x1f && m[1] == 0x8b) {
+        FILE *raw = rewound ? fp : peek_wrap(fp, m, 4);
+        FILE *gz = raw ? gz_wrap(raw) : NULL;
+        if (!gz) {
+            snprintf(err, errlen, "%s: gzip-compressed, and %s", path,
+                     errno == ENOTSUP ? "this isakmpdump was built without zlib"
+                                      : strerror(errno));
+            if (raw)
+                close_input(raw);
+            return NULL;
         }
-        if (payload.len < 4 || span_u16(payload, 0) != 0 || span_u16(payload, 2) != 0) {
-            f->esp = true;         /* a non-zero SPI: ESP, RFC 3948 2.2 */
-            return;
+        if (!read_magic(gz, path, m, err, errlen)) {
+            fclose(gz);
+            return NULL;
         }
-        payload = span_from(payload, 4);   /* the non-ESP marker */
+        fp = gz;
+        rewound = false;
     }
-    add_msg(f, ip, payload, sp, dp);
-}
-
-/* ---------------------------------------------------------------- IP */
-
-#define IPPROTO_UDP_ 17
-
-static void ipv4(const capture_opts *o, capture_frame *f, span s)
-{
-    if (!span_has(s, 20) || (span_u8(s, 0) >> 4) != 4)
-        return;
-    size_t hl = (size_t)(span_u8(s, 0) & 15) * 4;
-    size_t tot = span_u16(s, 2);
-    if (hl < 20 || !span_has(s, hl))
-        return;
-    uint16_t frag = span_u16(s, 6);
-    if ((frag & 0x3fff) != 0)
-        return;   /* fragments: reassembly is the capture module's next step */
-    isakmp_packet ip = { .frame = f->frame, .ts_sec = f->ts_sec, .ts_usec = f->ts_usec, .af = 4 };
-    memcpy(ip.src, s.p + 12, 4);
-    memcpy(ip.dst, s.p + 16, 4);
-    span body = span_from(span_cut(s, tot >= hl ? tot : s.len), hl);
-    if (span_u8(s, 9) == IPPROTO_UDP_)
-        udp(o, f, &ip, body);
-}
-
-static void ipv6(const capture_opts *o, capture_frame *f, span s)
-{
-    if (!span_has(s, 40) || (span_u8(s, 0) >> 4) != 6)
-        return;
-    isakmp_packet ip = { .frame = f->frame, .ts_sec = f->ts_sec, .ts_usec = f->ts_usec, .af = 6 };
-    memcpy(ip.src, s.p + 8, 16);
-    memcpy(ip.dst, s.p + 24, 16);
-    uint8_t nh = span_u8(s, 6);
-    span body = span_from(span_cut(s, 40u + span_u16(s, 4)), 40);
-    /* walk extension headers: hop-by-hop, routing, destination options */
-    for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60); i++) {
-        if (!span_has(body, 8))
-            return;
-        size_t len = ((size_t)span_u8(body, 1) + 1) * 8;
-        nh = span_u8(body, 0);
-        body = span_from(body, len);
+    *magic = span_u32le(span_of(m, 4), 0);
+    if (rewound)
+        return fp;
+    FILE *wrapped = peek_wrap(fp, m, 4);
+    if (!wrapped) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close_input(fp);
     }
-    if (nh == IPPROTO_UDP_)
-        udp(o, f, &ip, body);
+    return wrapped;
 }
 
-static void ip_any(const capture_opts *o, capture_frame *f, span s)
+/* The LINKTYPE_ number of a libpcap DLT_ value (they differ only for raw IP). */
+static int linktype_of_dlt(int dlt)
 {
-    switch (span_u8(s, 0) >> 4) {
-    case 4: ipv4(o, f, s); break;
-    case 6: ipv6(o, f, s); break;
-    default: break;
-    }
+    if (dlt == DLT_RAW)
+        return 101;
+    return dlt;
 }
 
-static void ethertype(const capture_opts *o, capture_frame *f, uint16_t type, span s)
+/* "DLT_NAME (n)" or "n" when libpcap has no name for it. */
+static void linktype_text(char *buf, size_t size, int lt)
 {
-    /* 802.1Q / 802.1ad tags, possibly stacked */
-    for (int i = 0; i < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100); i++) {
-        if (!span_has(s, 4))
-            return;
-        type = span_u16(s, 2);
-        s = span_from(s, 4);
-    }
-    if (type == 0x0800)
-        ipv4(o, f, s);
-    else if (type == 0x86dd)
-        ipv6(o, f, s);
+    const char *n = pcap_datalink_val_to_name(lt == 101 ? DLT_RAW : lt);
+    if (n)
+        snprintf(buf, size, "%s (%d)", n, lt);
+    else
+        snprintf(buf, size, "%d", lt);
 }
 
-/* ---------------------------------------------------------------- link */
+typedef struct {
+    capture_walk w;
+    capture_fn fn;
+    void *user;
+    bool warned[512];   /* unknown link types already reported (pcapng) */
+} loop_state;
 
-static void link_layer(const capture_opts *o, capture_frame *f, int dlt, span s)
+static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, span data)
 {
-    switch (dlt) {
-    case DLT_EN10MB:
-        if (span_has(s, 14))
-            ethertype(o, f, span_u16(s, 12), span_from(s, 14));
-        break;
-    case DLT_LINUX_SLL:
-        if (span_has(s, 16))
-            ethertype(o, f, span_u16(s, 14), span_from(s, 16));
-        break;
-#ifdef DLT_LINUX_SLL2
-    case DLT_LINUX_SLL2:
-        if (span_has(s, 20))
-            ethertype(o, f, span_u16(s, 0), span_from(s, 20));
-        break;
-#endif
-    case DLT_RAW:
-    case DLT_IPV4:
-    case DLT_IPV6:
-        ip_any(o, f, s);
-        break;
-    case DLT_NULL:
-    case DLT_LOOP:
-        /* a 4-byte address family in either byte order; look at IP directly */
-        if (span_has(s, 4))
-            ip_any(o, f, span_from(s, 4));
-        break;
-    default:
-        break;
-    }
+    capture_frame *f = ls->w.f;
+    f->frame++;
+    f->ts_sec = sec;
+    f->ts_nsec = nsec;
+    f->nmsgs = 0;
+    f->keepalive = f->esp = false;
+    ls->w.st->frames++;
+    link_input(&ls->w, lt, data);
+    if (f->nmsgs)
+        ls->w.st->ike_frames++;
+    ls->fn(ls->user, f);
+    ipfrag_frame_end(ls->w.frags);
 }
 
-static bool dlt_supported(int dlt)
-{
-    switch (dlt) {
-    case DLT_EN10MB:
-    case DLT_LINUX_SLL:
-#ifdef DLT_LINUX_SLL2
-    case DLT_LINUX_SLL2:
-#endif
-    case DLT_RAW:
-    case DLT_IPV4:
-    case DLT_IPV6:
-    case DLT_NULL:
-    case DLT_LOOP:
-        return true;
-    default:
-        return false;
-    }
-}
-
-int capture_file(const char *path, const capture_opts *o, capture_fn fn, void *user,
-                 char *err, size_t errlen)
+static int read_pcap(loop_state *ls, FILE *fp, const char *path, progress *pg, char *err,
+                     size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *p = pcap_open_offline(path, perr);
+    pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
     if (!p) {
+        fclose(fp);
         snprintf(err, errlen, "%s: %s", path, perr);
         return -1;
     }
-    int dlt = pcap_datalink(p);
-    if (!dlt_supported(dlt)) {
-        snprintf(err, errlen, "%s: unsupported link type %s (%d)", path,
-                 pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?", dlt);
+    int lt = linktype_of_dlt(pcap_datalink(p));
+    if (!link_supported(lt)) {
+        char lts[64];
+        linktype_text(lts, sizeof lts, lt);
+        snprintf(err, errlen, "%s: unsupported link type %s", path, lts);
         pcap_close(p);
         return -1;
     }
     struct pcap_pkthdr *h;
     const u_char *data;
-    uint32_t frame = 0;
     int rc;
-    static capture_frame f;
     while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-        f.frame = ++frame;
-        f.ts_sec = h->ts.tv_sec;
-        f.ts_usec = (int32_t)h->ts.tv_usec;
-        f.nmsgs = 0;
-        f.keepalive = f.esp = false;
-        link_layer(o, &f, dlt, (span){ data, h->caplen });
-        fn(user, &f);
+        one_frame(ls, lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, span_of(data, h->caplen));
+        progress_tick(pg, ls->w.f->frame);
     }
-    if (rc == -1) {
+    if (rc == -1)
         snprintf(err, errlen, "%s: %s", path, pcap_geterr(p));
-        pcap_close(p);
-        return -1;
+    pcap_close(p);   /* closes fp */
+    return rc == -1 ? -1 : 0;
+}
+
+static int read_pcapng(loop_state *ls, FILE *fp, const char *path, progress *pg, char *err,
+                       size_t errlen)
+{
+    pcapng_reader *r = pcapng_open(fp);
+    capture_rec rec;
+    int rc, status = 0;
+    char why[256];
+    while ((rc = pcapng_next(r, &rec, why, sizeof why)) == 1) {
+        if (!link_supported(rec.linktype)) {
+            /* one line per link type; the other interfaces are still read */
+            unsigned k = (unsigned)rec.linktype % 512;
+            if (!ls->warned[k]) {
+                char lts[64];
+                linktype_text(lts, sizeof lts, rec.linktype);
+                fprintf(stderr, "isakmpdump: %s: unsupported link type %s: its frames are skipped\n",
+                        path, lts);
+            }
+            ls->warned[k] = true;
+            ls->w.st->skipped_linktype++;
+            status = -2;
+        }
+        one_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec, rec.ts_nsec,
+                  rec.data);
+        progress_tick(pg, ls->w.f->frame);
     }
-    pcap_close(p);
-    return 0;
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        status = -1;
+    } else if (status == -2) {
+        snprintf(err, errlen, "%s: frames with unsupported link types were skipped", path);
+        status = -2;
+    }
+    pcapng_close(r);
+    fclose(fp);
+    return status;
+}
+
+int capture_file(const char *path, const capture_opts *o, capture_stats *st, capture_fn fn,
+                 void *user, char *err, size_t errlen)
+{
+    uint32_t magic;
+    FILE *fp = open_input(path, &magic, err, errlen);
+    if (!fp)
+        return -1;
+    static capture_frame frame;
+    memset(&frame, 0, sizeof frame);
+    loop_state ls = { .w = { .o = o, .st = st, .f = &frame, .frags = ipfrag_new(),
+                             .tcp = tcp_new() },
+                      .fn = fn, .user = user };
+    progress pg;
+    progress_start(&pg, o, fp);
+    int rc;
+    if (magic == PCAPNG_MAGIC)
+        rc = read_pcapng(&ls, fp, path, &pg, err, errlen);
+    else
+        rc = read_pcap(&ls, fp, path, &pg, err, errlen);
+    progress_end(&pg);
+    ipfrag_free(ls.w.frags, st);
+    tcp_free(ls.w.tcp);
+    return rc == -2 ? -2 : rc;
 }

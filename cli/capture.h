@@ -1,6 +1,8 @@
 /*
- * Capture input: pcap / pcapng files through libpcap, down to the ISAKMP
- * messages they carry (link layer -> IPv4/IPv6 -> UDP 500/4500 or TCP).
+ * Capture input: pcap / pcapng files down to the ISAKMP messages they carry
+ * (link layer -> IPv4/IPv6 with fragment reassembly -> UDP 500/4500 or an
+ * RFC 9329 TCP stream).  Streaming: memory depends only on the bounded
+ * fragment and TCP tables, never on the size of the file.
  */
 #ifndef ISAKMPDUMP_CAPTURE_H
 #define ISAKMPDUMP_CAPTURE_H
@@ -15,21 +17,34 @@
 #define CAPTURE_MAX_MSGS 64   /* messages handed over for one frame */
 
 typedef struct {
-    uint16_t ports[CAPTURE_MAX_PORTS];   /* UDP/TCP ports carrying IKE */
+    uint16_t ports[CAPTURE_MAX_PORTS];       /* UDP/TCP ports carrying IKE */
     size_t nports;
     uint16_t natt_ports[CAPTURE_MAX_PORTS];  /* of those, the ones with the non-ESP marker */
     size_t nnatt;
+    bool progress;                           /* progress bar on stderr for large files */
 } capture_opts;
 
-/* What one frame turned out to carry. */
+/* Counters for one run (--stats). */
+typedef struct {
+    uint64_t frames, ike_frames, ike_msgs;
+    uint64_t keepalives, esp;                 /* NAT-T keepalives, ESP packets (UDP and TCP) */
+    uint64_t ip_fragments, reassembled, frag_dropped;
+    uint64_t tcp_msgs, tcp_dropped;           /* messages from TCP, segments not used */
+    uint64_t skipped_linktype;                /* frames of interfaces with unknown link types */
+} capture_stats;
+
+/* What one frame turned out to carry.  A fixed-size struct reused for every
+ * frame: message data points into the frame, a reassembly buffer or a TCP
+ * stream buffer, valid until the callback returns. */
 typedef struct {
     uint32_t frame;
     int64_t ts_sec;
-    int32_t ts_usec;
+    int32_t ts_nsec;
     size_t nmsgs;
     isakmp_packet msgs[CAPTURE_MAX_MSGS];
-    bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3) */
-    bool esp;             /* ESP in UDP (RFC 3948), passed by */
+    bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
+    isakmp_packet ka;     /* addresses and ports of the keepalive (len 0) */
+    bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329), passed by */
 } capture_frame;
 
 /* Called for every frame; frames carrying nothing of interest have nmsgs 0. */
@@ -38,9 +53,13 @@ typedef void (*capture_fn)(void *user, const capture_frame *f);
 /* Defaults: ports 500 and 4500, 4500 with the non-ESP marker. */
 void capture_opts_default(capture_opts *o);
 
-/* Reads `path` ("-" for standard input) to the end, calling fn per frame.
- * Returns 0, or -1 with a one-line reason in err. */
-int capture_file(const char *path, const capture_opts *o, capture_fn fn, void *user,
-                 char *err, size_t errlen);
+/* Adds a port; natt: with the non-ESP marker.  -1 when the table is full. */
+int capture_opts_add_port(capture_opts *o, uint16_t port, bool natt);
+
+/* Reads `path` ("-" for standard input) to the end, calling fn per frame and
+ * adding to *st.  Returns 0 when the whole file was read, -1 with a one-line
+ * reason in err otherwise (frames read before the problem were delivered). */
+int capture_file(const char *path, const capture_opts *o, capture_stats *st, capture_fn fn,
+                 void *user, char *err, size_t errlen);
 
 #endif

@@ -1,23 +1,26 @@
 /* isakmpdump: decode the IKE messages of pcap / pcapng captures. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "output.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-typedef enum { MODE_SUMMARY, MODE_TREE, MODE_FIELDS } out_mode;
+typedef enum { MODE_SUMMARY, MODE_TREE, MODE_JSON, MODE_FIELDS } out_mode;
 
 typedef struct {
     out_mode mode;
-    GPtrArray *files;
-    GPtrArray *fields;
-    GPtrArray *keys;
-    char sep, occ;
-    bool header;
+    bool hex, stats, verbose_set;
+    int jobs;
+    GPtrArray *files, *fields, *keys;
+    out_fields_opts fo;
     capture_opts cap;
 } options;
 
@@ -25,7 +28,7 @@ typedef struct {
     const options *opt;
     isakmp_ctx *ctx;
     out_fields *fields;
-    FILE *out;
+    out_ctx out;
 } run_state;
 
 static void usage(FILE *out)
@@ -33,22 +36,46 @@ static void usage(FILE *out)
     fputs("Usage: isakmpdump [options] [-r] FILE...\n"
           "Decode ISAKMP / IKEv1 / IKEv2 messages in pcap or pcapng captures.\n"
           "\n"
+          "Input:\n"
           "  -r FILE            read FILE (\"-\" for standard input); files may also be\n"
-          "                     given without -r\n"
-          "  -V                 print the full decoded tree of each message\n"
-          "  -T fields          print the fields named with -e, one line per frame\n"
+          "                     given without -r; each file is decoded on its own\n"
+          "  -p PORT[/natt]     also decode UDP/TCP PORT as IKE (repeatable); /natt: with\n"
+          "                     the RFC 3948 non-ESP marker, like 4500\n"
+          "  -k FILE            load keys or secrets (repeatable)\n"
+          "  -j N               decode N files at once (output stays in file order)\n"
+          "\n"
+          "Output:\n"
+          "  (default)          one line per message\n"
+          "  -V                 the full decoded tree of each message\n"
+          "  -x                 with -V: a hex dump of each data source\n"
+          "  -T text|json|fields  output format (json: one object per line)\n"
           "  -e FIELD           a field to print with -T fields (repeatable)\n"
           "  -E header=y|n      print the field names first\n"
-          "  -E separator=C     field separator (default tab; /t, /s for tab, space)\n"
-          "  -E occurrence=C    separator between occurrences (default ,)\n"
-          "  -k FILE            load keys or secrets (repeatable)\n"
-          "  -p PORT            also decode UDP PORT as IKE (repeatable)\n"
+          "  -E separator=C     field separator (default tab; /t tab, /s space)\n"
+          "  -E aggregator=C    separator between occurrences (default ,)\n"
+          "  -E occurrence=a|f|l  all, first or last occurrence (default a)\n"
+          "  -E quote=d|s|n     quote values with \" or ' or not (default n)\n"
           "  -G fields          print the field table and exit\n"
+          "  --stats            counts per file on standard error at the end\n"
+          "  --no-progress      no progress bar (shown on a terminal for large files)\n"
           "  -h, --help         this help\n"
           "      --version      print the version\n"
           "\n"
-          "Exit status: 0 ok, 1 an input could not be read, 2 bad usage.\n",
+          "Exit status: 0 ok, 1 an input could not be read (fully), 2 bad usage.\n"
+          "See isakmpdump(1).\n",
           out);
+}
+
+static void die_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
+static void die_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("isakmpdump: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (see isakmpdump --help)\n", stderr);
+    exit(EXIT_USAGE);
 }
 
 static char sep_char(const char *v)
@@ -62,19 +89,120 @@ static char sep_char(const char *v)
 
 static int parse_E(options *o, const char *arg)
 {
-    if (strncmp(arg, "header=", 7) == 0)
-        o->header = arg[7] == 'y';
-    else if (strncmp(arg, "separator=", 10) == 0 && arg[10])
-        o->sep = sep_char(arg + 10);
-    else if (strncmp(arg, "occurrence=", 11) == 0)
-        ; /* tshark's occurrence selection: we print all occurrences */
-    else if (strncmp(arg, "aggregator=", 11) == 0 && arg[11])
-        o->occ = sep_char(arg + 11);
-    else if (strncmp(arg, "quote=", 6) == 0)
-        ; /* values are not quoted */
+    const char *v = strchr(arg, '=');
+    if (!v || !v[1])
+        return -1;
+    size_t k = (size_t)(v - arg);
+    v++;
+    if (k == 6 && strncmp(arg, "header", k) == 0 && (v[0] == 'y' || v[0] == 'n') && !v[1])
+        o->fo.header = v[0] == 'y';
+    else if (k == 9 && strncmp(arg, "separator", k) == 0)
+        o->fo.sep = sep_char(v);
+    else if (k == 10 && strncmp(arg, "aggregator", k) == 0)
+        o->fo.agg = sep_char(v);
+    else if (k == 10 && strncmp(arg, "occurrence", k) == 0 && strchr("afl", v[0]) && !v[1])
+        o->fo.occurrence = v[0];
+    else if (k == 5 && strncmp(arg, "quote", k) == 0 && strchr("dsn", v[0]) && !v[1])
+        o->fo.quote = v[0] == 'd' ? '"' : v[0] == 's' ? '\'' : 0;
     else
         return -1;
     return 0;
+}
+
+static int parse_port(options *o, const char *arg)
+{
+    char *end;
+    errno = 0;
+    long p = strtol(arg, &end, 10);
+    bool natt = false;
+    if (strcmp(end, "/natt") == 0)
+        natt = true;
+    else if (*end)
+        return -1;
+    if (errno || p <= 0 || p > 65535)
+        return -1;
+    return capture_opts_add_port(&o->cap, (uint16_t)p, natt);
+}
+
+static void parse_args(options *o, int argc, char **argv)
+{
+    enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS };
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { "stats", no_argument, NULL, OPT_STATS },
+        { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+        { NULL, 0, NULL, 0 },
+    };
+    bool want_table = false;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r': g_ptr_array_add(o->files, optarg); break;
+        case 'V': o->verbose_set = true; break;
+        case 'x': o->hex = true; break;
+        case 'T':
+            if (strcmp(optarg, "fields") == 0)
+                o->mode = MODE_FIELDS;
+            else if (strcmp(optarg, "json") == 0)
+                o->mode = MODE_JSON;
+            else if (strcmp(optarg, "text") == 0)
+                o->mode = MODE_SUMMARY;
+            else
+                die_usage("unknown output format '%s' for -T (text, json, fields)", optarg);
+            break;
+        case 'e': g_ptr_array_add(o->fields, optarg); break;
+        case 'E':
+            if (parse_E(o, optarg) < 0)
+                die_usage("bad -E option '%s'", optarg);
+            break;
+        case 'k': g_ptr_array_add(o->keys, optarg); break;
+        case 'p':
+            if (parse_port(o, optarg) < 0)
+                die_usage("bad port '%s' for -p (1-65535, optionally /natt)", optarg);
+            break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || j < 1 || j > 256)
+                die_usage("bad job count '%s' for -j (1-256)", optarg);
+            o->jobs = (int)j;
+            break;
+        }
+        case 'G':
+            if (strcmp(optarg, "fields") != 0)
+                die_usage("unknown report '%s' for -G (fields)", optarg);
+            want_table = true;
+            break;
+        case 'h': usage(stdout); exit(EXIT_OK);
+        case OPT_VERSION: printf("isakmpdump %s\n", ISAKMP_VERSION_STRING); exit(EXIT_OK);
+        case OPT_STATS: o->stats = true; break;
+        case OPT_NO_PROGRESS: o->cap.progress = false; break;
+        case ':': {
+            char opt[3] = { '-', (char)optopt, 0 };
+            die_usage("option '%s' needs a value", optopt ? opt : argv[optind - 1]);
+        }
+        default: {
+            char opt[3] = { '-', (char)optopt, 0 };
+            die_usage("unknown option '%s'", optopt ? opt : argv[optind - 1]);
+        }
+        }
+    }
+    if (want_table) {
+        out_field_table(stdout);
+        exit(EXIT_OK);
+    }
+    if (o->verbose_set && o->mode == MODE_SUMMARY)
+        o->mode = MODE_TREE;
+    for (int i = optind; i < argc; i++)
+        g_ptr_array_add(o->files, argv[i]);
+    if (o->files->len == 0)
+        die_usage("no input file");
+    if (o->mode == MODE_FIELDS && o->fields->len == 0)
+        die_usage("-T fields needs at least one -e FIELD");
+    if (o->mode != MODE_FIELDS && o->fields->len > 0)
+        die_usage("-e needs -T fields");
 }
 
 static void key_error(void *user, const char *where, const char *reason)
@@ -86,123 +214,187 @@ static void key_error(void *user, const char *where, const char *reason)
 static void on_frame(void *user, const capture_frame *f)
 {
     run_state *rs = user;
-    if (f->nmsgs == 0)
+    if (f->nmsgs == 0 && !f->keepalive)
         return;
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);
     switch (rs->opt->mode) {
-    case MODE_SUMMARY: out_summary(rs->out, f, msgs, f->nmsgs); break;
-    case MODE_TREE: out_tree(rs->out, f, msgs, f->nmsgs); break;
-    case MODE_FIELDS: out_fields_frame(rs->fields, rs->out, f, msgs, f->nmsgs); break;
+    case MODE_SUMMARY: out_summary(&rs->out, f, msgs, f->nmsgs); break;
+    case MODE_TREE: out_tree(&rs->out, f, msgs, f->nmsgs); break;
+    case MODE_JSON: out_json(&rs->out, f, msgs, f->nmsgs); break;
+    case MODE_FIELDS: out_fields_frame(rs->fields, rs->out.out, f, msgs, f->nmsgs); break;
     }
     for (size_t i = 0; i < f->nmsgs; i++)
         isakmp_msg_free(msgs[i]);
 }
 
-static int parse_port(options *o, const char *arg)
+static void print_stats(const char *path, const capture_stats *st)
 {
-    char *end;
-    long p = strtol(arg, &end, 10);
-    if (*end || p <= 0 || p > 65535 || o->cap.nports >= CAPTURE_MAX_PORTS)
-        return -1;
-    o->cap.ports[o->cap.nports++] = (uint16_t)p;
-    return 0;
+    fprintf(stderr,
+            "%s: %llu frames, %llu with IKE, %llu IKE messages (%llu over TCP), "
+            "%llu NAT keepalives, %llu ESP, %llu IP fragments, %llu reassembled, "
+            "%llu incomplete dropped, %llu TCP segments/bytes not used, "
+            "%llu frames of unsupported link types\n",
+            path, (unsigned long long)st->frames, (unsigned long long)st->ike_frames,
+            (unsigned long long)st->ike_msgs, (unsigned long long)st->tcp_msgs,
+            (unsigned long long)st->keepalives, (unsigned long long)st->esp,
+            (unsigned long long)st->ip_fragments, (unsigned long long)st->reassembled,
+            (unsigned long long)st->frag_dropped, (unsigned long long)st->tcp_dropped,
+            (unsigned long long)st->skipped_linktype);
 }
 
-static int parse_args(options *o, int argc, char **argv)
+/* Decodes one file to `out` with its own context: every file is independent. */
+static int run_file(const options *o, const char *path, FILE *out)
 {
-    static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 1 },
-        { NULL, 0, NULL, 0 },
-    };
-    int c;
-    while ((c = getopt_long(argc, argv, "r:VT:e:E:k:p:G:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'r': g_ptr_array_add(o->files, optarg); break;
-        case 'V': o->mode = MODE_TREE; break;
-        case 'T':
-            if (strcmp(optarg, "fields") == 0)
-                o->mode = MODE_FIELDS;
-            else if (strcmp(optarg, "text") == 0)
-                o->mode = MODE_SUMMARY;
-            else {
-                fprintf(stderr, "isakmpdump: unknown output format '%s' (fields, text)\n", optarg);
-                return EXIT_USAGE;
+    run_state rs = { .opt = o, .ctx = isakmp_ctx_new() };
+    out_ctx_init(&rs.out, out);
+    rs.out.hex = o->hex;
+    rs.out.file = o->files->len > 1 ? path : NULL;
+    char err[512];
+    int rc = EXIT_OK;
+    if (o->mode == MODE_FIELDS)   /* the names were checked in main */
+        rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len,
+                                   &o->fo, err, sizeof err);
+    for (guint i = 0; i < o->keys->len; i++)
+        isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
+    if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1)
+        fprintf(out, "# %s\n", path);
+    capture_stats st = { 0 };
+    if (capture_file(path, &o->cap, &st, on_frame, &rs, err, sizeof err) < 0) {
+        fflush(out);
+        fprintf(stderr, "isakmpdump: %s\n", err);
+        rc = EXIT_INPUT;
+    }
+    if (o->stats)
+        print_stats(path, &st);
+    out_fields_free(rs.fields);
+    out_ctx_clear(&rs.out);
+    isakmp_ctx_free(rs.ctx);
+    fflush(out);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- -j N */
+
+typedef struct {
+    pid_t pid;
+    FILE *out, *err;   /* the worker's output, replayed in file order */
+    bool done;
+    int status;
+} job;
+
+static void copy_out(FILE *from, FILE *to)
+{
+    char buf[65536];
+    size_t n;
+    rewind(from);
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        fwrite(buf, 1, n, to);
+    fclose(from);
+}
+
+/* Each file in a worker process writing to unlinked temporary files; the
+ * parent replays them in input order as soon as each is finished. */
+static int run_parallel(const options *o)
+{
+    size_t n = o->files->len, next = 0, emitted = 0, running = 0;
+    job *jobs = g_new0(job, n);
+    int rc = EXIT_OK;
+    fflush(stdout);
+    while (emitted < n) {
+        while (running < (size_t)o->jobs && next < n) {
+            job *j = &jobs[next];
+            j->out = tmpfile();
+            j->err = tmpfile();
+            if (!j->out || !j->err) {
+                fprintf(stderr, "isakmpdump: temporary file: %s\n", strerror(errno));
+                exit(EXIT_INPUT);
             }
+            j->pid = fork();
+            if (j->pid < 0) {
+                fprintf(stderr, "isakmpdump: fork: %s\n", strerror(errno));
+                exit(EXIT_INPUT);
+            }
+            if (j->pid == 0) {
+                dup2(fileno(j->err), STDERR_FILENO);
+                int r = run_file(o, o->files->pdata[next], j->out);
+                fflush(NULL);
+                _exit(r);
+            }
+            next++;
+            running++;
+        }
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0)
             break;
-        case 'e': g_ptr_array_add(o->fields, optarg); break;
-        case 'E':
-            if (parse_E(o, optarg) < 0) {
-                fprintf(stderr, "isakmpdump: bad -E option '%s'\n", optarg);
-                return EXIT_USAGE;
+        for (size_t i = 0; i < next; i++)
+            if (jobs[i].pid == pid && !jobs[i].done) {
+                jobs[i].done = true;
+                jobs[i].status = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_INPUT;
+                running--;
             }
-            break;
-        case 'k': g_ptr_array_add(o->keys, optarg); break;
-        case 'p':
-            if (parse_port(o, optarg) < 0) {
-                fprintf(stderr, "isakmpdump: bad port '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'G':
-            if (strcmp(optarg, "fields") != 0) {
-                fprintf(stderr, "isakmpdump: unknown report '%s' for -G (fields)\n", optarg);
-                return EXIT_USAGE;
-            }
-            out_field_table(stdout);
-            exit(EXIT_OK);
-        case 'h': usage(stdout); exit(EXIT_OK);
-        case 1: printf("isakmpdump %s\n", ISAKMP_VERSION_STRING); exit(EXIT_OK);
-        default: usage(stderr); return EXIT_USAGE;
+        while (emitted < next && jobs[emitted].done) {
+            copy_out(jobs[emitted].out, stdout);
+            fflush(stdout);
+            copy_out(jobs[emitted].err, stderr);
+            if (jobs[emitted].status > rc)
+                rc = jobs[emitted].status;
+            emitted++;
         }
     }
-    for (int i = optind; i < argc; i++)
-        g_ptr_array_add(o->files, argv[i]);
-    if (o->files->len == 0) {
-        fprintf(stderr, "isakmpdump: no input file (see --help)\n");
-        return EXIT_USAGE;
-    }
-    if (o->mode == MODE_FIELDS && o->fields->len == 0) {
-        fprintf(stderr, "isakmpdump: -T fields needs at least one -e FIELD\n");
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
+    g_free(jobs);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    options o = { .mode = MODE_SUMMARY, .sep = '\t', .occ = ',' };
+    options o = { .mode = MODE_SUMMARY, .jobs = 1,
+                  .fo = { .sep = '\t', .agg = ',', .occurrence = 'a' } };
     o.files = g_ptr_array_new();
     o.fields = g_ptr_array_new();
     o.keys = g_ptr_array_new();
     capture_opts_default(&o.cap);
-    int rc = parse_args(&o, argc, argv);
-    if (rc != EXIT_OK)
-        return rc;
-    run_state rs = { .opt = &o, .ctx = isakmp_ctx_new(), .out = stdout };
+    o.cap.progress = true;
+    parse_args(&o, argc, argv);
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    int rc = EXIT_OK;
     char err[512];
     if (o.mode == MODE_FIELDS) {
-        rs.fields = out_fields_new((const char *const *)o.fields->pdata, o.fields->len, o.sep,
-                                   o.occ, o.header, err, sizeof err);
-        if (!rs.fields) {
+        out_fields *f = out_fields_new((const char *const *)o.fields->pdata, o.fields->len,
+                                       &o.fo, err, sizeof err);
+        if (!f) {
             fprintf(stderr, "isakmpdump: %s\n", err);
             return EXIT_USAGE;
         }
-        out_fields_header(rs.fields, stdout);
+        out_fields_header(f, stdout);
+        out_fields_free(f);
     }
-    for (guint i = 0; i < o.keys->len; i++)
-        if (isakmp_ctx_load_keys(rs.ctx, o.keys->pdata[i], key_error, NULL) < 0)
+    /* keys are loaded once here to report their problems once; each file's
+     * context loads them again quietly */
+    for (guint i = 0; i < o.keys->len; i++) {
+        isakmp_ctx *ctx = isakmp_ctx_new();
+        if (isakmp_ctx_load_keys(ctx, o.keys->pdata[i], key_error, NULL) < 0)
             rc = EXIT_INPUT;
-    for (guint i = 0; i < o.files->len; i++) {
-        if (capture_file(o.files->pdata[i], &o.cap, on_frame, &rs, err, sizeof err) < 0) {
-            fprintf(stderr, "isakmpdump: %s\n", err);
-            rc = EXIT_INPUT;
+        isakmp_ctx_free(ctx);
+    }
+    if (o.jobs > 1 && o.files->len > 1) {
+        int r = run_parallel(&o);
+        if (r > rc)
+            rc = r;
+    } else {
+        for (guint i = 0; i < o.files->len; i++) {
+            int r = run_file(&o, o.files->pdata[i], stdout);
+            if (r > rc)
+                rc = r;
         }
     }
-    out_fields_free(rs.fields);
-    isakmp_ctx_free(rs.ctx);
+    if (fflush(stdout) != 0 && errno != EPIPE) {
+        fprintf(stderr, "isakmpdump: standard output: %s\n", strerror(errno));
+        rc = EXIT_INPUT;
+    }
     g_ptr_array_free(o.files, TRUE);
     g_ptr_array_free(o.fields, TRUE);
     g_ptr_array_free(o.keys, TRUE);

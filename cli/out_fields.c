@@ -1,79 +1,131 @@
-/* -T fields (DESIGN.md contract 2) and -G fields. */
+/*
+ * -T fields (DESIGN.md contract 2) and -G fields.
+ *
+ * One line per frame that carries ISAKMP; values as `tshark -T fields`
+ * prints them; occurrences in tree order (inner decrypted payloads too)
+ * joined by the aggregator.  The per-line path does not allocate once its
+ * buffers have grown to the largest line.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
 
-/* Fields that come from the capture, not from the decoder. */
-typedef enum { X_NONE, X_FRAME, X_IPSRC, X_IPDST, X_SPORT, X_DPORT } extra_kind;
+/* Fields that come from the capture, not from the decoder (tshark's names). */
+typedef enum {
+    X_NONE, X_FRAME, X_EPOCH, X_IP4SRC, X_IP4DST, X_IP6SRC, X_IP6DST, X_UDPSRC, X_UDPDST,
+    X_TCPSRC, X_TCPDST
+} extra_kind;
 
 struct out_fields {
     size_t n;
     char **names;
     const isakmp_field **fields;   /* NULL for the capture fields */
     extra_kind *extra;
-    char sep, occ;
-    bool header;
-    GString *line, *cell;
+    out_fields_opts fo;
+    GString *line, *big;
+    size_t cell_start;             /* where the current cell begins in line */
+    size_t occ_start;              /* where the current occurrence begins */
+    size_t count;                  /* occurrences in the current cell */
 };
 
 static extra_kind extra_field(const char *name)
 {
     static const struct { const char *name; extra_kind k; } tab[] = {
-        { "frame.number", X_FRAME }, { "ip.src", X_IPSRC }, { "ipv6.src", X_IPSRC },
-        { "ip.dst", X_IPDST }, { "ipv6.dst", X_IPDST }, { "udp.srcport", X_SPORT },
-        { "udp.dstport", X_DPORT }, { "tcp.srcport", X_SPORT }, { "tcp.dstport", X_DPORT },
+        { "frame.number", X_FRAME }, { "frame.time_epoch", X_EPOCH },
+        { "ip.src", X_IP4SRC }, { "ip.dst", X_IP4DST },
+        { "ipv6.src", X_IP6SRC }, { "ipv6.dst", X_IP6DST },
+        { "udp.srcport", X_UDPSRC }, { "udp.dstport", X_UDPDST },
+        { "tcp.srcport", X_TCPSRC }, { "tcp.dstport", X_TCPDST },
     };
-    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+    for (size_t i = 0; i < G_N_ELEMENTS(tab); i++)
         if (strcmp(tab[i].name, name) == 0)
             return tab[i].k;
     return X_NONE;
 }
 
-/* The known field whose name is closest to `name` (for "did you mean"). */
-static const char *suggest(const char *name)
+/* Edit distance, for suggestions; names longer than 127 are not compared. */
+static size_t distance(const char *a, const char *b)
 {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 127 || lb > 127)
+        return (size_t)-1;
+    size_t row[128];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *out_suggest_field(const char *name)
+{
+    /* a tshark name: isakmp.X is ike.X here */
+    if (strncmp(name, "isakmp.", 7) == 0) {
+        char alt[256];
+        snprintf(alt, sizeof alt, "ike.%s", name + 7);
+        const isakmp_field *f = isakmp_field_by_abbrev(alt);
+        if (f)
+            return f->abbrev;
+        name += 7;
+    }
     size_t n;
     const isakmp_field *t = isakmp_fields(&n);
     const char *best = NULL;
-    size_t best_score = 0;
+    size_t best_d = (size_t)-1;
     for (size_t i = 0; i < n; i++) {
-        size_t s = 0;
-        const char *a = name, *b = t[i].abbrev;
-        while (*a && *b && *a == *b) { a++; b++; s++; }
-        const char *sa = strrchr(name, '.'), *sb = strrchr(t[i].abbrev, '.');
-        if (sa && sb && strcmp(sa, sb) == 0)
-            s += 10;
-        if (strstr(t[i].abbrev, name + (strncmp(name, "isakmp.", 7) == 0 ? 7 : 0)))
-            s += 20;
-        if (s > best_score) { best_score = s; best = t[i].abbrev; }
+        const char *cand = t[i].abbrev;
+        size_t d = distance(name, cand);
+        if (strncmp(cand, "ike.", 4) == 0) {
+            size_t d2 = distance(name, cand + 4);   /* the prefix forgotten */
+            if (d2 < d)
+                d = d2;
+        }
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
     }
-    return best;
+    /* only close names: at most a third of the name changed */
+    return best && best_d <= strlen(name) / 3 + 1 ? best : NULL;
 }
 
-out_fields *out_fields_new(const char *const *names, size_t n, char sep, char occ, bool header,
+out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_opts *fo,
                            char *err, size_t errlen)
 {
-    out_fields *o = calloc(1, sizeof *o);
+    out_fields *o = g_new0(out_fields, 1);
     o->n = n;
-    o->names = calloc(n ? n : 1, sizeof *o->names);
-    o->fields = calloc(n ? n : 1, sizeof *o->fields);
-    o->extra = calloc(n ? n : 1, sizeof *o->extra);
-    o->sep = sep;
-    o->occ = occ;
-    o->header = header;
-    o->line = g_string_sized_new(256);
-    o->cell = g_string_sized_new(64);
+    o->names = g_new0(char *, n ? n : 1);
+    o->fields = g_new0(const isakmp_field *, n ? n : 1);
+    o->extra = g_new0(extra_kind, n ? n : 1);
+    o->fo = *fo;
+    o->line = g_string_sized_new(1024);
+    o->big = g_string_sized_new(256);
     for (size_t i = 0; i < n; i++) {
-        o->names[i] = strdup(names[i]);
+        o->names[i] = g_strdup(names[i]);
         o->extra[i] = extra_field(names[i]);
         if (o->extra[i] != X_NONE)
             continue;
         o->fields[i] = isakmp_field_by_abbrev(names[i]);
         if (!o->fields[i]) {
-            const char *s = suggest(names[i]);
-            snprintf(err, errlen, "unknown field '%s'%s%s%s", names[i], s ? " (did you mean '" : "",
-                     s ? s : "", s ? "'?)" : "");
+            const char *s = out_suggest_field(names[i]);
+            if (s)
+                snprintf(err, errlen, "unknown field '%s' (did you mean '%s'?)", names[i], s);
+            else
+                snprintf(err, errlen, "unknown field '%s' (isakmpdump -G fields lists them)",
+                         names[i]);
             out_fields_free(o);
             return NULL;
         }
@@ -86,100 +138,147 @@ void out_fields_free(out_fields *o)
     if (!o)
         return;
     for (size_t i = 0; i < o->n; i++)
-        free(o->names[i]);
-    free(o->names);
-    free(o->fields);
-    free(o->extra);
+        g_free(o->names[i]);
+    g_free(o->names);
+    g_free(o->fields);
+    g_free(o->extra);
     g_string_free(o->line, TRUE);
-    g_string_free(o->cell, TRUE);
-    free(o);
+    g_string_free(o->big, TRUE);
+    g_free(o);
 }
 
 void out_fields_header(out_fields *o, FILE *out)
 {
-    if (!o->header)
+    if (!o->fo.header)
         return;
-    for (size_t i = 0; i < o->n; i++)
-        fprintf(out, "%s%s", i ? (char[]){ o->sep, 0 } : "", o->names[i]);
+    for (size_t i = 0; i < o->n; i++) {
+        if (i)
+            fputc(o->fo.sep, out);
+        fputs(o->names[i], out);
+    }
     fputc('\n', out);
 }
 
-/* Appends every occurrence of field f under `it`, in tree order. */
-static void collect(out_fields *o, const isakmp_item *it, const isakmp_field *f, bool *first)
+/* Starts an occurrence in the current cell; false when it is not wanted. */
+static bool occurrence(out_fields *o)
 {
-    char buf[8192];
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (isakmp_item_field(c) == f) {
-            size_t len = isakmp_item_format_value(c, buf, sizeof buf);
-            if (!*first)
-                g_string_append_c(o->cell, o->occ);
-            if (len < sizeof buf)
-                g_string_append_len(o->cell, buf, (gssize)len);
-            else {
-                char *big = g_malloc(len + 1);
-                isakmp_item_format_value(c, big, len + 1);
-                g_string_append_len(o->cell, big, (gssize)len);
-                g_free(big);
-            }
-            *first = false;
-        }
-        collect(o, c, f, first);
+    if (o->count && o->fo.occurrence == 'f')
+        return false;
+    if (o->fo.occurrence == 'l')
+        g_string_truncate(o->line, o->cell_start);   /* only the last one stays */
+    else if (o->count)
+        g_string_append_c(o->line, o->fo.agg);
+    o->count++;
+    return true;
+}
+
+static void append_value(out_fields *o, const isakmp_item *it)
+{
+    char buf[1024];
+    size_t len = isakmp_item_format_value(it, buf, sizeof buf);
+    if (len < sizeof buf) {
+        g_string_append_len(o->line, buf, (gssize)len);
+        return;
     }
+    g_string_set_size(o->big, len + 1);   /* grows once to the largest value */
+    isakmp_item_format_value(it, o->big->str, len + 1);
+    g_string_append_len(o->line, o->big->str, (gssize)len);
+}
+
+/* Every occurrence of field f under `it`, in tree order. */
+static void collect(out_fields *o, const isakmp_item *it, const isakmp_field *f)
+{
+    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
+        if (isakmp_item_field(c) == f && occurrence(o))
+            append_value(o, c);
+        collect(o, c, f);
+    }
+}
+
+static void append_uint(GString *s, uint64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    g_string_append_len(s, buf, n);
 }
 
 static void extra_value(out_fields *o, extra_kind k, const capture_frame *f)
 {
     char buf[64];
-    const isakmp_packet *p = f->nmsgs ? &f->msgs[0] : NULL;
+    const isakmp_packet *p = &f->msgs[0];
+    GString *s = o->line;
     switch (k) {
-    case X_FRAME: g_string_append_printf(o->cell, "%u", f->frame); break;
-    case X_IPSRC: if (p) { out_addr(buf, sizeof buf, p->af, p->src); g_string_append(o->cell, buf); } break;
-    case X_IPDST: if (p) { out_addr(buf, sizeof buf, p->af, p->dst); g_string_append(o->cell, buf); } break;
-    case X_SPORT: if (p) g_string_append_printf(o->cell, "%u", p->sport); break;
-    case X_DPORT: if (p) g_string_append_printf(o->cell, "%u", p->dport); break;
-    case X_NONE: break;
+    case X_FRAME: append_uint(s, f->frame); return;
+    case X_EPOCH: {
+        int n = snprintf(buf, sizeof buf, "%lld.%09d", (long long)f->ts_sec, f->ts_nsec);
+        g_string_append_len(s, buf, n);
+        return;
+    }
+    case X_IP4SRC: case X_IP6SRC:
+        if (p->af == (k == X_IP4SRC ? 4 : 6)) {
+            out_addr(buf, sizeof buf, p->af, p->src);
+            g_string_append(s, buf);
+        }
+        return;
+    case X_IP4DST: case X_IP6DST:
+        if (p->af == (k == X_IP4DST ? 4 : 6)) {
+            out_addr(buf, sizeof buf, p->af, p->dst);
+            g_string_append(s, buf);
+        }
+        return;
+    case X_UDPSRC: if (!p->tcp) append_uint(s, p->sport); return;
+    case X_UDPDST: if (!p->tcp) append_uint(s, p->dport); return;
+    case X_TCPSRC: if (p->tcp) append_uint(s, p->sport); return;
+    case X_TCPDST: if (p->tcp) append_uint(s, p->dport); return;
+    case X_NONE: return;
     }
 }
 
 void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_msg *const *msgs,
                       size_t n)
 {
-    g_string_truncate(o->line, 0);
+    if (n == 0)
+        return;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
+    GString *line = o->line;
+    g_string_truncate(line, 0);
     for (size_t i = 0; i < o->n; i++) {
-        g_string_truncate(o->cell, 0);
+        if (i)
+            g_string_append_c(line, o->fo.sep);
+        if (o->fo.quote)
+            g_string_append_c(line, o->fo.quote);
+        o->cell_start = line->len;
+        o->count = 0;
         if (o->extra[i] != X_NONE) {
             extra_value(o, o->extra[i], f);
         } else {
-            bool first = true;
             for (size_t m = 0; m < n; m++) {
                 const isakmp_item *root = isakmp_msg_root(msgs[m]);
-                if (isakmp_item_field(root) == o->fields[i]) {
-                    if (!first)
-                        g_string_append_c(o->cell, o->occ);
-                    first = false;
-                }
-                collect(o, root, o->fields[i], &first);
+                if (isakmp_item_field(root) == o->fields[i] && occurrence(o))
+                    append_value(o, root);
+                collect(o, root, o->fields[i]);
             }
         }
-        if (i)
-            g_string_append_c(o->line, o->sep);
-        g_string_append_len(o->line, o->cell->str, (gssize)o->cell->len);
+        if (o->fo.quote)
+            g_string_append_c(line, o->fo.quote);
     }
-    g_string_append_c(o->line, '\n');
-    fwrite(o->line->str, 1, o->line->len, out);
+    g_string_append_c(line, '\n');
+    fwrite(line->str, 1, line->len, out);
 }
+
+/* ---------------------------------------------------------------- -G fields */
 
 static const char *ftype_name(isakmp_ftype t)
 {
     static const char *const names[] = { "FT_NONE", "FT_UINT8", "FT_UINT16", "FT_UINT24",
                                          "FT_UINT32", "FT_UINT64", "FT_BOOLEAN", "FT_BYTES",
                                          "FT_STRING", "FT_IPv4", "FT_IPv6", "FT_FRAMENUM" };
-    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "FT_NONE";
+    return (unsigned)t < G_N_ELEMENTS(names) ? names[t] : "FT_NONE";
 }
 
 static void base_name(char *buf, size_t size, const isakmp_field *f)
 {
-    static const char *const bases[] = { "", "BASE_DEC", "BASE_HEX", "BASE_DEC_HEX", "BASE_HEX_DEC" };
+    static const char *const bases[] = { "", "BASE_DEC", "BASE_HEX", "BASE_DEC_HEX",
+                                         "BASE_HEX_DEC" };
     if (f->type == ISAKMP_FT_BOOLEAN)
         snprintf(buf, size, "%d", f->base);
     else if (f->type >= ISAKMP_FT_UINT8 && f->type <= ISAKMP_FT_UINT64 && (unsigned)f->base < 5)
@@ -192,7 +291,10 @@ void out_field_table(FILE *out)
 {
     size_t n;
     const isakmp_field *t = isakmp_fields(&n);
+    fprintf(out, "P\tInternet Security Association and Key Management Protocol\tike\n");
     for (size_t i = 0; i < n; i++) {
+        if (strcmp(t[i].abbrev, "ike") == 0)
+            continue;
         char base[32];
         base_name(base, sizeof base, &t[i]);
         fprintf(out, "F\t%s\t%s\t%s\tike\t%s\t0x%llx\t%s\n", t[i].name, t[i].abbrev,

@@ -1,95 +1,192 @@
-/* Text outputs: the one-line summary and the indented tree (-V). */
-#include <arpa/inet.h>
+/* Text outputs: the one-line summary (default) and the indented tree (-V). */
 #include <string.h>
 
 #include "output.h"
 
-void out_addr(char *buf, size_t size, int af, const uint8_t *addr)
+static void endpoints(GString *s, const isakmp_packet *p)
 {
-    if (af == 4)
-        inet_ntop(AF_INET, addr, buf, (socklen_t)size);
-    else if (af == 6)
-        inet_ntop(AF_INET6, addr, buf, (socklen_t)size);
+    char a[64], b[64];
+    out_addr(a, sizeof a, p->af, p->src);
+    out_addr(b, sizeof b, p->af, p->dst);
+    if (p->af == 6)
+        g_string_append_printf(s, "[%s]:%u -> [%s]:%u", a, p->sport, b, p->dport);
     else
-        snprintf(buf, size, "?");
+        g_string_append_printf(s, "%s:%u -> %s:%u", a, p->sport, b, p->dport);
 }
 
-/* Short payload names for the summary line (tcpdump-like). */
-static void payload_list(FILE *out, const isakmp_item *it)
+static void frame_time(GString *s, const capture_frame *f)
 {
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (strcmp(isakmp_item_field(c)->abbrev, "ike.typepayload") != 0) {
-            if (isakmp_item_first_child(c))
-                payload_list(out, c);   /* decrypted or reassembled content */
-            continue;
-        }
-        const char *name = isakmp_item_value_name(c);
-        fprintf(out, " %s", name ? name : "?");
-        payload_list(out, c);
-    }
+    g_string_append_printf(s, "%lld.%06d", (long long)f->ts_sec, f->ts_nsec / 1000);
 }
 
-void out_summary(FILE *out, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+static void keepalive_line(out_ctx *c, const capture_frame *f)
 {
+    GString *s = c->buf;
+    g_string_truncate(s, 0);
+    g_string_append_printf(s, "%u ", f->frame);
+    frame_time(s, f);
+    g_string_append_c(s, ' ');
+    endpoints(s, &f->ka);
+    g_string_append(s, " UDP NAT-keepalive\n");
+    fwrite(s->str, 1, s->len, c->out);
+}
+
+void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+{
+    if (f->keepalive)
+        keepalive_line(c, f);
+    GString *s = c->buf;
     for (size_t i = 0; i < n; i++) {
         const isakmp_packet *p = isakmp_msg_packet(msgs[i]);
-        char s[64], d[64];
-        out_addr(s, sizeof s, p->af, p->src);
-        out_addr(d, sizeof d, p->af, p->dst);
-        fprintf(out, "%u %lld.%06d %s:%u -> %s:%u IKEv%d %s [", f->frame, (long long)f->ts_sec,
-                f->ts_usec, s, p->sport, d, p->dport, isakmp_msg_version(msgs[i]),
-                isakmp_msg_summary(msgs[i]));
-        payload_list(out, isakmp_msg_root(msgs[i]));
-        fprintf(out, " ]\n");
+        msg_facts mf;
+        msg_facts_get(msgs[i], &mf);
+        int ver = isakmp_msg_version(msgs[i]);
+        g_string_truncate(s, 0);
+        g_string_append_printf(s, "%u ", f->frame);
+        frame_time(s, f);
+        g_string_append_c(s, ' ');
+        endpoints(s, p);
+        g_string_append(s, p->tcp ? " TCP" : " UDP");
+        if (ver)
+            g_string_append_printf(s, " IKEv%d ", ver);
+        else
+            g_string_append(s, " IKEv? ");
+        if (mf.exchange)
+            g_string_append(s, mf.exchange);
+        else
+            g_string_append_printf(s, "Unknown(%u)", (unsigned)mf.exch);
+        if (ver == 2)
+            g_string_append_printf(s, " MID=%u %s %s", (unsigned)mf.msgid,
+                                   mf.initiator ? "Initiator" : "Responder",
+                                   mf.response ? "Response" : "Request");
+        else
+            g_string_append_printf(s, " MID=0x%08x", (unsigned)mf.msgid);
+        g_string_append(s, " [");
+        out_payload_list(s, isakmp_msg_root(msgs[i]));
+        g_string_append(s, "]");
+        size_t nn;
+        isakmp_msg_notes(msgs[i], &nn);
+        if (nn)
+            g_string_append_printf(s, " (%zu note%s)", nn, nn == 1 ? "" : "s");
+        g_string_append_c(s, '\n');
+        fwrite(s->str, 1, s->len, c->out);
     }
 }
 
-static void print_item(FILE *out, const isakmp_item *it, int depth)
+/* ---------------------------------------------------------------- tree */
+
+static void indent(FILE *out, int depth) { fprintf(out, "%*s", depth * 4, ""); }
+
+static void print_item(out_ctx *c, const isakmp_item *it, int depth)
 {
     const isakmp_field *f = isakmp_item_field(it);
     const char *label = isakmp_item_label(it);
-    char val[4096];
     bool gen = isakmp_item_generated(it);
-    fprintf(out, "%*s%s", depth * 4, "", gen ? "[" : "");
+    FILE *out = c->out;
+    indent(out, depth);
+    if (gen)
+        fputc('[', out);
     if (label) {
         fputs(label, out);
     } else if (f->type == ISAKMP_FT_NONE) {
         fputs(f->name, out);
     } else {
-        isakmp_item_format_display(it, val, sizeof val);
-        fprintf(out, "%s: %s", f->name, val);
+        char val[512];
+        size_t n = isakmp_item_format_display(it, val, sizeof val);
+        if (n >= sizeof val) {   /* long values (certificates): format into the line buffer */
+            g_string_set_size(c->buf, n + 1);
+            isakmp_item_format_display(it, c->buf->str, n + 1);
+            fprintf(out, "%s: %s", f->name, c->buf->str);
+        } else {
+            fprintf(out, "%s: %s", f->name, val);
+        }
     }
-    fprintf(out, "%s\n", gen ? "]" : "");
+    fputs(gen ? "]\n" : "\n", out);
 }
 
-static void print_notes(FILE *out, isakmp_msg *m, const isakmp_item *it, int depth)
+static void print_notes(out_ctx *c, const isakmp_item *it, int depth)
 {
-    size_t n;
-    const isakmp_note *notes = isakmp_msg_notes(m, &n);
-    for (size_t i = 0; i < n; i++)
-        if (notes[i].item == it)
-            fprintf(out, "%*s[%s/%s: %s]\n", depth * 4, "", isakmp_severity_name(notes[i].severity),
-                    isakmp_note_code_name(notes[i].code), notes[i].text);
+    size_t count, k = note_index_find(&c->notes, it, &count);
+    for (size_t i = 0; i < count; i++) {
+        const isakmp_note *n = note_index_get(&c->notes, k + i);
+        indent(c->out, depth);
+        fprintf(c->out, "[Note (%s/%s): %s]\n", isakmp_severity_name(n->severity),
+                isakmp_note_code_name(n->code), n->text);
+    }
 }
 
-static void walk(FILE *out, isakmp_msg *m, const isakmp_item *it, int depth)
+static void walk(out_ctx *c, const isakmp_msg *m, const isakmp_item *it, int depth)
 {
-    print_item(out, it, depth);
-    print_notes(out, m, it, depth + 1);
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c))
-        walk(out, m, c, depth + 1);
+    print_item(c, it, depth);
+    print_notes(c, it, depth + 1);
+    size_t src = isakmp_item_source(it), shown = src;
+    for (const isakmp_item *ch = isakmp_item_first_child(it); ch; ch = isakmp_item_next(ch)) {
+        size_t cs = isakmp_item_source(ch);
+        if (cs == src) {
+            walk(c, m, ch, depth + 1);
+            shown = src;
+            continue;
+        }
+        /* items of another data source (decrypted, reassembled) are nested
+         * under a line naming that source */
+        if (cs != shown) {
+            size_t len;
+            isakmp_msg_source_data(m, cs, &len);
+            const char *name = isakmp_msg_source_name(m, cs);
+            indent(c->out, depth + 1);
+            fprintf(c->out, "%s (%zu bytes):\n", name ? name : "Data", len);
+            shown = cs;
+        }
+        walk(c, m, ch, depth + 2);
+    }
 }
 
-void out_tree(FILE *out, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+static void hexdump(FILE *out, const isakmp_msg *m)
 {
+    for (size_t s = 0; s < isakmp_msg_source_count(m); s++) {
+        size_t len;
+        const uint8_t *d = isakmp_msg_source_data(m, s, &len);
+        fprintf(out, "%s (%zu bytes):\n", isakmp_msg_source_name(m, s), len);
+        for (size_t off = 0; off < len; off += 16) {
+            fprintf(out, "%04zx ", off);
+            for (size_t i = 0; i < 16; i++)
+                if (off + i < len)
+                    fprintf(out, " %02x", d[off + i]);
+                else
+                    fputs("   ", out);
+            fputs("  ", out);
+            for (size_t i = 0; i < 16 && off + i < len; i++)
+                fputc(d[off + i] >= 0x20 && d[off + i] < 0x7f ? d[off + i] : '.', out);
+            fputc('\n', out);
+        }
+    }
+}
+
+void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+{
+    GString *s = c->buf;
+    if (f->keepalive) {
+        g_string_truncate(s, 0);
+        g_string_append_printf(s, "Frame %u: ", f->frame);
+        frame_time(s, f);
+        g_string_append_c(s, ' ');
+        endpoints(s, &f->ka);
+        g_string_append(s, " UDP\nUDP NAT-keepalive (RFC 3948 2.3)\n\n");
+        fwrite(s->str, 1, s->len, c->out);
+    }
     for (size_t i = 0; i < n; i++) {
         const isakmp_packet *p = isakmp_msg_packet(msgs[i]);
-        char s[64], d[64];
-        out_addr(s, sizeof s, p->af, p->src);
-        out_addr(d, sizeof d, p->af, p->dst);
-        fprintf(out, "Frame %u: %lld.%06d %s:%u -> %s:%u, %zu bytes\n", f->frame,
-                (long long)f->ts_sec, f->ts_usec, s, p->sport, d, p->dport, p->len);
-        walk(out, msgs[i], isakmp_msg_root(msgs[i]), 0);
-        fputc('\n', out);
+        g_string_truncate(s, 0);
+        g_string_append_printf(s, "Frame %u: ", f->frame);
+        frame_time(s, f);
+        g_string_append_c(s, ' ');
+        endpoints(s, p);
+        g_string_append_printf(s, " %s, %zu bytes\n", p->tcp ? "TCP" : "UDP", p->len);
+        fwrite(s->str, 1, s->len, c->out);
+        note_index_set(&c->notes, msgs[i]);
+        walk(c, msgs[i], isakmp_msg_root(msgs[i]), 0);
+        if (c->hex)
+            hexdump(c->out, msgs[i]);
+        fputc('\n', c->out);
     }
 }

@@ -1,4 +1,5 @@
-/* Output writers: each one a walker over decoded messages. */
+/* Output writers: each one a walker over decoded messages through the
+ * public API (include/isakmp/isakmp.h); none of them looks inside the decoder. */
 #ifndef ISAKMPDUMP_OUTPUT_H
 #define ISAKMPDUMP_OUTPUT_H
 
@@ -8,25 +9,80 @@
 #include "capture.h"
 #include "isakmp/isakmp.h"
 
+/* ---------------------------------------------------------------- common */
+
+/* Formats an address ("1.2.3.4" or IPv6 text). */
+void out_addr(char *buf, size_t size, int af, const uint8_t *addr);
+
+/* Notes of one message, looked up by item in O(log n). */
+typedef struct {
+    const isakmp_note *notes;
+    size_t n;
+    GArray *order;   /* size_t note indices sorted by item; reused */
+} note_index;
+void note_index_init(note_index *ni);
+void note_index_set(note_index *ni, const isakmp_msg *m);
+/* The first note of `it` (index into ni->notes) and how many it has. */
+size_t note_index_find(const note_index *ni, const isakmp_item *it, size_t *count);
+const isakmp_note *note_index_get(const note_index *ni, size_t k);
+void note_index_clear(note_index *ni);
+
+/* The header facts of a message, read from its tree. */
+typedef struct {
+    const char *exchange;      /* value name or NULL */
+    uint64_t exch, msgid;
+    bool has_flags, initiator, response;
+} msg_facts;
+void msg_facts_get(const isakmp_msg *m, msg_facts *mf);
+
+/* Appends the payload list ("Security Association, Key Exchange,
+ * Encrypted and Authenticated {Identification - Initiator, ...}"). */
+void out_payload_list(GString *s, const isakmp_item *it);
+
+/* ---------------------------------------------------------------- writers */
+
+/* Prefix lines with the file name when several inputs are read. */
+typedef struct {
+    FILE *out;
+    const char *file;        /* NULL for a single input */
+    bool hex;                /* -x: hex dump of every data source (text tree) */
+    GString *buf;            /* reused line buffer */
+    note_index notes;
+} out_ctx;
+
+void out_ctx_init(out_ctx *c, FILE *out);
+void out_ctx_clear(out_ctx *c);
+
 /* One line per message, like tshark's summary. */
-void out_summary(FILE *out, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
+void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
 
 /* The full tree, indented (-V). */
-void out_tree(FILE *out, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
+void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
 
-/* -T fields: set up once with the -e names; returns 0 or -1 with a reason. */
+/* -T json: one JSON object per message per line (cli/isakmpdump-json.md). */
+void out_json(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
+
+/* -T fields (DESIGN.md contract 2). */
 typedef struct out_fields out_fields;
-out_fields *out_fields_new(const char *const *names, size_t n, char sep, char occ, bool header,
+typedef struct {
+    char sep;          /* between fields */
+    char agg;          /* between occurrences */
+    char occurrence;   /* 'a' all, 'f' first, 'l' last */
+    char quote;        /* 0, '"' or '\'' */
+    bool header;
+} out_fields_opts;
+/* NULL with a one-line reason in err (e.g. an unknown field and a suggestion). */
+out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_opts *fo,
                            char *err, size_t errlen);
 void out_fields_header(out_fields *o, FILE *out);
 void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_msg *const *msgs,
                       size_t n);
 void out_fields_free(out_fields *o);
 
+/* The field name closest to `name`, for "did you mean" (NULL when none is close). */
+const char *out_suggest_field(const char *name);
+
 /* -G fields: the field table in the shape of tshark -G fields. */
 void out_field_table(FILE *out);
-
-/* Formats an address of a packet ("1.2.3.4" or IPv6 text). */
-void out_addr(char *buf, size_t size, int af, const uint8_t *addr);
 
 #endif

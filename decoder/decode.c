@@ -185,14 +185,22 @@ static void header_flags(dec_t *d, uint32_t root, cur_t *c)
     }
 }
 
+/* An SPI / cookie: the item covers only the bytes that were captured (none
+ * when the capture ends first), so no item lies outside its data source. */
+static void header_spi(dec_t *d, uint32_t root, cur_t *c, int field, uint8_t *out)
+{
+    size_t off = cur_off(c), n = cur_left(c) < 8 ? cur_left(c) : 8;
+    cur_copy(c, out, 8);
+    if (n)
+        tree_add(d->m, root, field, 0, off, n);
+}
+
 /* Reads the fixed header; returns the declared message length. */
 static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
 {
     static const int ver_bits[] = { F_MJVER, F_MNVER, -1 };
-    cur_copy(c, d->ispi, 8);
-    tree_add(d->m, root, F_ISPI, 0, 0, 8);
-    cur_copy(c, d->rspi, 8);
-    tree_add(d->m, root, F_RSPI, 0, 8, 8);
+    header_spi(d, root, c, F_ISPI, d->ispi);
+    header_spi(d, root, c, F_RSPI, d->rspi);
     *next = cur_peek_u8(c, 0);
     uint8_t ver = cur_peek_u8(c, 1);
     d->version = ver >> 4;
@@ -200,7 +208,8 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
     uint32_t n = dec_u8(d, root, c, F_NEXTPAYLOAD);
     tree_set_vals(d->m, n, payload_type_names(d->version));
     dec_bits(d, root, c, 1, ver_bits);
-    tree_add_uint(d->m, root, F_VERSION, 0, cur_off(c), 1, ver);
+    if (cur_left(c) >= 1)   /* items stay inside the captured bytes */
+        tree_add_uint(d->m, root, F_VERSION, 0, cur_off(c), 1, ver);
     cur_skip(c, 1);
     d->exch = cur_peek_u8(c, 0);
     uint32_t x = dec_u8(d, root, c, F_EXCHTYPE);
@@ -289,6 +298,7 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
                   "Message declares %zu bytes, %zu captured", declared, cap);
     body(&d, 0, &bodyc, next);
     dec_trailing(&d, 0, &msgc, "Message");
+    crypto_msg_done(&d);
     msg_finish(m);
     return m;
 }

@@ -1,14 +1,18 @@
 /* Decryption hooks called by the decoder (RFC 2409 Appendix B, RFC 7296 3.14). */
-#include "internal.h"
+#include "decrypt.h"
 
 bool crypto_v1_encrypted(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
 {
-    (void)d; (void)parent; (void)c; (void)first;
-    return false;
+    return ikev1_decrypt(d, parent, c, first);
 }
 
 bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi)
 {
-    (void)d; (void)body; (void)pi;
-    return false;
+    return ikev2_sk_decrypt(d, body, pi);
+}
+
+void crypto_msg_done(dec_t *d)
+{
+    if (d->version == 1)
+        ikev1_msg_done(d);
 }

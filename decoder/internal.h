@@ -177,6 +177,9 @@ void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int
 bool crypto_v1_encrypted(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
 /* v2: the SK (46) or SKF (53) payload body. */
 bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi);
+/* Called once the whole message is decoded (IKEv1 learns negotiated
+ * algorithms and KE values from clear messages). */
+void crypto_msg_done(dec_t *d);
 
 /* ---------------------------------------------------------------- context */
 

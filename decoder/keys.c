@@ -1,17 +1,102 @@
-/* The key store: keys and secrets loaded with isakmp_ctx_load_keys. */
+/*
+ * The key store and its loaders.  One loader per format, picked by content:
+ * Wireshark's UAT tables (ikev1_decryption_table, ikev2_decryption_table,
+ * esp_sa: comma-separated, strings quoted with C escapes).  Add a format by
+ * adding a row to `formats` with a detector and a per-line loader.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "keys.h"
 
 struct isakmp_keys {
-    GPtrArray *lines;   /* loaded entries; parsing per format comes with decryption */
+    GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
+    GHashTable *v2;    /* GBytes(ispi|rspi) -> key_v2 */
+    GPtrArray *esp;    /* key_esp */
 };
+
+/* ---------------------------------------------------------------- secrets */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool secret_from_hex(secret_t *s, const char *hex)
+{
+    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+        hex += 2;
+    size_t n = strlen(hex);
+    s->p = NULL;
+    s->len = 0;
+    if (n % 2)
+        return false;
+    uint8_t *p = crypto_secure_alloc(n / 2);
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            crypto_secure_free(p, n / 2);
+            return false;
+        }
+        p[i] = (uint8_t)(hi << 4 | lo);
+    }
+    s->p = p;
+    s->len = n / 2;
+    return true;
+}
+
+void secret_wipe(secret_t *s)
+{
+    crypto_secure_free(s->p, s->len);
+    s->p = NULL;
+    s->len = 0;
+}
+
+static void v1_free(gpointer p)
+{
+    key_v1 *e = p;
+    secret_wipe(&e->enc);
+    g_free(e);
+}
+
+static void v2_free(gpointer p)
+{
+    key_v2 *e = p;
+    secret_wipe(&e->ei);
+    secret_wipe(&e->er);
+    secret_wipe(&e->ai);
+    secret_wipe(&e->ar);
+    g_free(e);
+}
+
+static void esp_free(gpointer p)
+{
+    key_esp *e = p;
+    g_free(e->proto);
+    g_free(e->src);
+    g_free(e->dst);
+    g_free(e->spi);
+    g_free(e->enc_alg);
+    g_free(e->auth_alg);
+    secret_wipe(&e->enc_key);
+    secret_wipe(&e->auth_key);
+    g_free(e);
+}
+
+/* ---------------------------------------------------------------- the store */
 
 struct isakmp_keys *keys_new(void)
 {
     struct isakmp_keys *k = g_new0(struct isakmp_keys, 1);
-    k->lines = g_ptr_array_new_with_free_func(g_free);
+    k->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
+    k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v2_free);
+    k->esp = g_ptr_array_new_with_free_func(esp_free);
     return k;
 }
 
@@ -19,20 +104,314 @@ void keys_free(struct isakmp_keys *k)
 {
     if (!k)
         return;
-    g_ptr_array_free(k->lines, TRUE);
+    g_hash_table_destroy(k->v1);
+    g_hash_table_destroy(k->v2);
+    g_ptr_array_free(k->esp, TRUE);
     g_free(k);
 }
+
+void keys_v1_add(struct isakmp_keys *k, key_v1 *e)
+{
+    g_hash_table_replace(k->v1, g_bytes_new(e->icookie, 8), e);
+}
+
+void keys_v2_add(struct isakmp_keys *k, key_v2 *e)
+{
+    uint8_t id[16];
+    memcpy(id, e->ispi, 8);
+    memcpy(id + 8, e->rspi, 8);
+    g_hash_table_replace(k->v2, g_bytes_new(id, 16), e);
+}
+
+const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8])
+{
+    GBytes *b = g_bytes_new_static(icookie, 8);
+    const key_v1 *e = g_hash_table_lookup(k->v1, b);
+    g_bytes_unref(b);
+    return e;
+}
+
+const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
+                           const uint8_t rspi[8])
+{
+    uint8_t id[16];
+    memcpy(id, ispi, 8);
+    memcpy(id + 8, rspi, 8);
+    GBytes *b = g_bytes_new_static(id, 16);
+    const key_v2 *e = g_hash_table_lookup(k->v2, b);
+    g_bytes_unref(b);
+    return e;
+}
+
+size_t keys_esp_count(const struct isakmp_keys *k) { return k->esp->len; }
+const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i)
+{
+    return i < k->esp->len ? k->esp->pdata[i] : NULL;
+}
+
+/* ---------------------------------------------------------------- UAT lines */
+
+#define UAT_MAX_FIELDS 8
+
+/* Splits a UAT line into at most UAT_MAX_FIELDS fields (copied into buf,
+ * unquoted, C escapes resolved).  Returns the field count, -1 when malformed. */
+static int uat_split(const char *line, char *buf, size_t bufsize, char **fields)
+{
+    int n = 0;
+    size_t o = 0;
+    const char *p = line;
+    for (;;) {
+        if (n == UAT_MAX_FIELDS || o >= bufsize)
+            return -1;
+        fields[n++] = buf + o;
+        if (*p == '"') {
+            for (p++; *p && *p != '"' && o + 1 < bufsize; p++) {
+                if (*p == '\\' && p[1] == 'x' && hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
+                    buf[o++] = (char)(hexval(p[2]) << 4 | hexval(p[3]));
+                    p += 3;
+                } else {
+                    if (*p == '\\' && p[1])
+                        p++;
+                    buf[o++] = *p;
+                }
+            }
+            if (*p++ != '"')
+                return -1;
+        } else {
+            for (; *p && *p != ','  && o + 1 < bufsize; p++)
+                buf[o++] = *p;
+        }
+        buf[o++] = 0;
+        if (*p == 0)
+            return n;
+        if (*p++ != ',')
+            return -1;
+    }
+}
+
+static bool is_hex_len(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (hexval(s[i]) < 0)
+            return false;
+    return true;
+}
+
+static void spi_from_hex(uint8_t out[8], const char *s)
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (uint8_t)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
+}
+
+/* Loader signature: one data line split into fields; returns NULL when the
+ * entry was stored, else the reason it was not. */
+typedef const char *(*line_fn)(struct isakmp_keys *k, char **f, int n);
+
+/* Wireshark ikev1_decryption_table: "Initiator's COOKIE","Encryption Key". */
+static const char *load_v1_line(struct isakmp_keys *k, char **f, int n)
+{
+    if (n != 2)
+        return "expected 2 fields: initiator cookie, encryption key";
+    if (!is_hex_len(f[0], 16))
+        return "the initiator cookie must be 16 hex digits";
+    key_v1 *e = g_new0(key_v1, 1);
+    spi_from_hex(e->icookie, f[0]);
+    if (!secret_from_hex(&e->enc, f[1]) || e->enc.len == 0 || e->enc.len > 32) {
+        v1_free(e);
+        return "the encryption key must be 1 to 32 bytes of hex";
+    }
+    keys_v1_add(k, e);
+    return NULL;
+}
+
+static const char *v2_secrets(key_v2 *e, char **f)
+{
+    if (!secret_from_hex(&e->ei, f[2]) || !secret_from_hex(&e->er, f[3]))
+        return "SK_ei / SK_er must be hex";
+    size_t want = (size_t)e->enc->key_len + e->enc->salt_len;
+    if (e->ei.len != want || e->er.len != want)
+        return "SK_ei / SK_er length does not match the encryption algorithm";
+    if (!secret_from_hex(&e->ai, f[5]) || !secret_from_hex(&e->ar, f[6]))
+        return "SK_ai / SK_ar must be hex";
+    if ((e->integ->kind == IK_HMAC || e->integ->kind == IK_XCBC || e->integ->kind == IK_CMAC) &&
+        (e->ai.len == 0 || e->ar.len == 0))
+        return "SK_ai / SK_ar are required by the integrity algorithm";
+    if (e->integ->kind == IK_XCBC && (e->ai.len != 16 || e->ar.len != 16))
+        return "AES-XCBC keys must be 16 bytes";
+    return NULL;
+}
+
+/* Wireshark ikev2_decryption_table: SPIi, SPIr, SK_ei, SK_er, encryption
+ * algorithm, SK_ai, SK_ar, integrity algorithm. */
+static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
+{
+    if (n != 8)
+        return "expected 8 fields: SPIi, SPIr, SK_ei, SK_er, encryption, SK_ai, SK_ar, integrity";
+    if (!is_hex_len(f[0], 16) || !is_hex_len(f[1], 16))
+        return "SPIs must be 16 hex digits";
+    key_v2 *e = g_new0(key_v2, 1);
+    spi_from_hex(e->ispi, f[0]);
+    spi_from_hex(e->rspi, f[1]);
+    const char *why = NULL;
+    e->enc = cipher_by_name(f[4], strlen(f[2]) / 2);
+    e->integ = integ_by_name(f[7]);
+    if (!e->enc)
+        why = "unknown encryption algorithm";
+    else if (!e->integ)
+        why = "unknown integrity algorithm";
+    else
+        why = v2_secrets(e, f);
+    if (why) {
+        v2_free(e);
+        return why;
+    }
+    keys_v2_add(k, e);
+    return NULL;
+}
+
+/* Wireshark esp_sa: protocol, src, dst, SPI, encryption, key, auth, key. */
+static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
+{
+    if (n != 8)
+        return "expected 8 fields: protocol, source, destination, SPI, encryption, key, "
+               "authentication, key";
+    key_esp *e = g_new0(key_esp, 1);
+    e->proto = g_strdup(f[0]);
+    e->src = g_strdup(f[1]);
+    e->dst = g_strdup(f[2]);
+    e->spi = g_strdup(f[3]);
+    e->enc_alg = g_strdup(f[4]);
+    e->auth_alg = g_strdup(f[6]);
+    if ((f[5][0] && !secret_from_hex(&e->enc_key, f[5])) ||
+        (f[7][0] && !secret_from_hex(&e->auth_key, f[7]))) {
+        esp_free(e);
+        return "keys must be hex";
+    }
+    g_ptr_array_add(k->esp, e);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- formats */
+
+static bool uat_comment(const char *line)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    return *line == 0 || *line == '#';
+}
+
+/* Detectors look at the first data line's fields. */
+static bool detect_v1(char **f, int n) { return n == 2 && strlen(f[0]) == 16; }
+static bool detect_v2(char **f, int n) { return n == 8 && strlen(f[0]) == 16 && strlen(f[1]) == 16; }
+static bool detect_esp(char **f, int n)
+{
+    return n == 8 && (strcmp(f[0], "IPv4") == 0 || strcmp(f[0], "IPv6") == 0 ||
+                      strcmp(f[0], "Any") == 0 || strcmp(f[0], "*") == 0);
+}
+
+static const struct {
+    const char *name;
+    bool (*detect)(char **f, int n);
+    line_fn line;
+} formats[] = {
+    { "ikev1_decryption_table", detect_v1, load_v1_line },
+    { "ikev2_decryption_table", detect_v2, load_v2_line },
+    { "esp_sa", detect_esp, load_esp_line },
+};
+
+typedef struct {
+    const char *name;
+    isakmp_key_error_fn on_error;
+    void *user;
+} load_ctx;
+
+static void report(const load_ctx *lc, size_t line, const char *reason)
+{
+    if (!lc->on_error)
+        return;
+    char where[512];
+    snprintf(where, sizeof where, "%s:%zu", lc->name, line);
+    lc->on_error(lc->user, where, reason);
+}
+
+/* Loads the lines of a UAT table; the first data line picks the format. */
+static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
+{
+    int fmt = -1, loaded = 0;
+    char buf[4096];
+    char *f[UAT_MAX_FIELDS];
+    for (size_t i = 0; lines[i]; i++) {
+        if (uat_comment(lines[i]))
+            continue;
+        int n = uat_split(lines[i], buf, sizeof buf, f);
+        for (size_t j = 0; fmt < 0 && n > 0 && j < G_N_ELEMENTS(formats); j++)
+            if (formats[j].detect(f, n))
+                fmt = (int)j;
+        const char *why = n < 0 ? "malformed line (quotes or too many fields)"
+                          : fmt < 0 ? "unknown key file format"
+                                    : formats[fmt].line(k, f, n);
+        explicit_bzero(buf, sizeof buf);
+        if (why)
+            report(lc, i + 1, why);
+        else
+            loaded++;
+    }
+    return loaded;
+}
+
+/* True when the first data line is a line of one of the UAT tables. */
+static bool detect_uat(char **lines)
+{
+    char buf[4096];
+    char *f[UAT_MAX_FIELDS];
+    bool yes = false;
+    for (size_t i = 0; lines[i]; i++) {
+        if (uat_comment(lines[i]))
+            continue;
+        int n = uat_split(lines[i], buf, sizeof buf, f);
+        for (size_t j = 0; n > 0 && j < G_N_ELEMENTS(formats); j++)
+            yes = yes || formats[j].detect(f, n);
+        break;
+    }
+    explicit_bzero(buf, sizeof buf);
+    return yes;
+}
+
+/* Whole-file formats, tried in order; the first whose detector accepts the
+ * text loads it.  (Secrets files and daemon logs are added here.) */
+static const struct {
+    const char *name;
+    bool (*detect)(char **lines);
+    int (*load)(struct isakmp_keys *k, const load_ctx *lc, char **lines);
+} file_formats[] = {
+    { "Wireshark UAT table", detect_uat, load_uat },
+};
 
 int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
                              isakmp_key_error_fn on_error, void *user)
 {
-    (void)ctx; (void)text; (void)len;
-    if (on_error) {
-        char where[512];
-        snprintf(where, sizeof where, "%s:0", name);
-        on_error(user, where, "key loading is not implemented yet");
+    crypto_init();
+    load_ctx lc = { name, on_error, user };
+    char *copy = g_strndup(text, len);
+    char **lines = g_strsplit(copy, "\n", -1);
+    for (size_t i = 0; lines[i]; i++)
+        g_strchomp(lines[i]);   /* CRLF files too */
+    int n = -2;
+    for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
+        if (file_formats[j].detect(lines))
+            n = file_formats[j].load(ctx->keys, &lc, lines);
+    if (n == -2) {
+        report(&lc, 0, "unknown key file format");
+        n = 0;
     }
-    return -1;
+    for (size_t i = 0; lines[i]; i++)
+        explicit_bzero(lines[i], strlen(lines[i]));
+    explicit_bzero(copy, len);
+    g_strfreev(lines);
+    g_free(copy);
+    return n;
 }
 
 int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path, isakmp_key_error_fn on_error,
@@ -51,6 +430,7 @@ int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path, isakmp_key_error_fn 
         return -1;
     }
     int n = isakmp_ctx_load_keys_mem(ctx, path, text, len, on_error, user);
+    explicit_bzero(text, len);
     g_free(text);
     return n;
 }

@@ -1,12 +1,143 @@
-/* SA state kept across messages: filled by the crypto modules. */
+/* SA and per-frame state (see state.h). */
+#include <string.h>
+
 #include "state.h"
+
+static void frag_part_free(gpointer p)
+{
+    frag_part *fp = p;
+    if (!fp)
+        return;
+    secret_wipe(&fp->data);
+    g_free(fp);
+}
+
+void frag_set_reset(frag_set *s)
+{
+    g_ptr_array_set_size(s->parts, 0);
+    s->total = 0;
+    s->first_payload = 0;
+    s->done = false;
+}
+
+static void frag_set_free(gpointer p)
+{
+    frag_set *s = p;
+    g_ptr_array_free(s->parts, TRUE);
+    g_free(s);
+}
+
+static void chain_free(gpointer p)
+{
+    explicit_bzero(p, sizeof(v1_ivs));
+    g_free(p);
+}
+
+static void sa_free(gpointer p)
+{
+    struct isakmp_state *sa = p;
+    if (sa->ke_i)
+        g_byte_array_free(sa->ke_i, TRUE);
+    if (sa->ke_r)
+        g_byte_array_free(sa->ke_r, TRUE);
+    g_hash_table_destroy(sa->v1_chains);
+    g_hash_table_destroy(sa->frags);
+    explicit_bzero(sa, sizeof *sa);
+    g_free(sa);
+}
 
 GHashTable *state_table_new(void)
 {
-    return g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
+    return g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, sa_free);
+}
+
+struct isakmp_state *state_sa(isakmp_ctx *ctx, const uint8_t ispi[8])
+{
+    GBytes *k = g_bytes_new(ispi, 8);
+    struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, k);
+    if (sa) {
+        g_bytes_unref(k);
+        return sa;
+    }
+    sa = g_new0(struct isakmp_state, 1);
+    memcpy(sa->ispi, ispi, 8);
+    sa->v1_chains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chain_free);
+    sa->frags = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                      frag_set_free);
+    g_hash_table_insert(ctx->sas, k, sa);
+    return sa;
+}
+
+v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created)
+{
+    v1_ivs *c = g_hash_table_lookup(sa->v1_chains, GUINT_TO_POINTER(msgid));
+    *created = !c;
+    if (!c) {
+        c = g_new0(v1_ivs, 1);
+        g_hash_table_insert(sa->v1_chains, GUINT_TO_POINTER(msgid), c);
+    }
+    return c;
+}
+
+frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len)
+{
+    GBytes *k = g_bytes_new(key, key_len);
+    frag_set *s = g_hash_table_lookup(sa->frags, k);
+    if (s) {
+        g_bytes_unref(k);
+        return s;
+    }
+    s = g_new0(frag_set, 1);
+    s->parts = g_ptr_array_new_with_free_func(frag_part_free);
+    g_hash_table_insert(sa->frags, k, s);
+    return s;
+}
+
+/* ---------------------------------------------------------------- frames */
+
+static void rec_free(gpointer p)
+{
+    frame_rec *r = p;
+    secret_wipe(&r->plain);
+    if (r->parts)
+        g_array_free(r->parts, TRUE);
+    explicit_bzero(r, sizeof *r);
+    g_free(r);
 }
 
 void state_frame_free(gpointer p)
 {
-    g_free(p);
+    g_ptr_array_free(p, TRUE);
+}
+
+frame_rec *state_frame(isakmp_ctx *ctx, uint32_t frame, uint32_t tag, frame_kind kind,
+                       bool create)
+{
+    if (frame == 0)
+        return NULL;
+    GPtrArray *recs = g_hash_table_lookup(ctx->frames, GUINT_TO_POINTER(frame));
+    for (guint i = 0; recs && i < recs->len; i++) {
+        frame_rec *r = recs->pdata[i];
+        if (r->tag == tag && r->kind == kind)
+            return r;
+    }
+    if (!create)
+        return NULL;
+    if (!recs) {
+        recs = g_ptr_array_new_with_free_func(rec_free);
+        g_hash_table_insert(ctx->frames, GUINT_TO_POINTER(frame), recs);
+    }
+    frame_rec *r = g_new0(frame_rec, 1);
+    r->tag = tag;
+    r->kind = kind;
+    g_ptr_array_add(recs, r);
+    return r;
+}
+
+uint32_t state_tag(const uint8_t *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
 }

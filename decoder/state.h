@@ -1,13 +1,95 @@
-/* SA state kept across messages (see state.c). */
+/*
+ * State kept across messages (state.c): per SA (keyed by the initiator SPI /
+ * cookie) what clear messages negotiated, the IKEv1 IV chains and fragments
+ * waiting for reassembly; per frame what decryption found on the first pass,
+ * so that decoding a frame again (in any order) gives the same tree.
+ *
+ * Ownership: the context's tables own everything here; secrets (plaintext
+ * kept for reassembly) are in secure memory and wiped on free.
+ */
 #ifndef ISAKMP_STATE_H
 #define ISAKMP_STATE_H
 
 #include "internal.h"
+#include "keys.h"
+
+/* IKEv1 IV chain of one exchange (RFC 2409 Appendix B): `iv` is what the
+ * next message uses; `before` what the last decrypted message used, so a
+ * retransmission of it can be decrypted again. */
+typedef struct {
+    uint8_t iv[16], before[16];
+    uint8_t last_in[16];      /* last ciphertext block of the last message */
+    bool have_before;
+} v1_ivs;
+
+/* A set of fragments of one message (RFC 7383, or IKEv1 payload 132). */
+typedef struct {
+    uint16_t total;           /* 0 while the last fragment is unknown (IKEv1) */
+    uint8_t first_payload;    /* from fragment 1 (IKEv2) */
+    GPtrArray *parts;         /* frag_part, indexed by number - 1 (NULL = missing) */
+    bool done;
+} frag_set;
+
+typedef struct {
+    uint32_t frame, tag;
+    secret_t data;
+} frag_part;
+
+struct isakmp_state {
+    uint8_t ispi[8];
+    uint8_t init_addr[16];    /* the initiator's address (first message) */
+    bool init_known;
+    /* IKEv1 Phase 1 as negotiated in clear messages */
+    uint16_t v1_encr, v1_hash, v1_keylen;
+    GByteArray *ke_i, *ke_r;  /* g^xi, g^xr */
+    uint32_t ke_i_frame;
+    uint8_t p1_last[16];      /* last Phase 1 ciphertext block */
+    bool p1_last_set;
+    GHashTable *v1_chains;    /* msgid -> v1_ivs */
+    GHashTable *frags;        /* GBytes(fragment key) -> frag_set */
+};
+
+/* What a frame's decryption found, per message in the frame (`tag`). */
+typedef enum { FR_V1_IV = 1, FR_REASSEMBLED, FR_FRAGMENT } frame_kind;
+
+typedef struct {
+    uint32_t tag;
+    frame_kind kind;
+    uint8_t iv[16];           /* FR_V1_IV: the IV that decrypted it */
+    uint8_t iv_len;
+    secret_t plain;           /* FR_REASSEMBLED: the reassembled plaintext */
+    uint8_t first_payload;
+    GArray *parts;            /* FR_REASSEMBLED: frag_ref */
+    uint32_t reassembled_in;  /* FR_FRAGMENT: the frame that completed it (0: none yet) */
+} frame_rec;
+
+typedef struct {
+    uint32_t frame;
+    uint32_t len;
+} frag_ref;
 
 /* A table of SA state keyed by the initiator SPI / cookie. */
 GHashTable *state_table_new(void);
 
-/* Frees one per-frame record (the ctx->frames value destructor). */
+/* The SA state for ispi, created when missing (never NULL). */
+struct isakmp_state *state_sa(isakmp_ctx *ctx, const uint8_t ispi[8]);
+
+/* Frees one per-frame record list (the ctx->frames value destructor). */
 void state_frame_free(gpointer p);
+
+/* The record of kind `kind` for message `tag` of `frame`, or NULL; with
+ * create, a new empty one.  Frame 0 (unknown) has no records. */
+frame_rec *state_frame(isakmp_ctx *ctx, uint32_t frame, uint32_t tag, frame_kind kind,
+                       bool create);
+
+/* A tag that tells the messages of one frame apart (FNV-1a of the bytes). */
+uint32_t state_tag(const uint8_t *p, size_t n);
+
+/* The IV chain for msgid, created zeroed when missing. */
+v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created);
+
+/* The fragment set for key (bytes), created when missing. */
+frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len);
+void frag_set_reset(frag_set *s);
 
 #endif

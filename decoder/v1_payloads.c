@@ -1,20 +1,59 @@
-/* IKEv1 payload parsers (RFC 2408 section 3, RFC 2409, RFC 2407 section 4.6). */
-#include "internal.h"
+/*
+ * IKEv1 payload dispatch (RFC 2408 section 3, RFC 2409 section 5, RFC 2407
+ * section 4.6) and the payloads that are one opaque value: KE (3.7), HASH
+ * (3.11), SIG (3.12), NONCE (3.13), NAT-D (RFC 3947 3.2 and draft number
+ * 130), the Cisco/racoon IKE fragment (payload 132) and Vendor ID (3.16,
+ * decoded by vid.c for both IKE versions).
+ */
+#include "v1.h"
+#include "vid.h"
 
-/* RFC 2408 3.7, 3.11, 3.13: payloads that are one opaque value. */
 static void p_ke(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_KE_DATA); }
 static void p_hash(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_HASH); }
+static void p_sig(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_SIG); }
 static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_NONCE); }
-static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_VID_BYTES); }
+static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { vid_decode(d, pi->item, b); }
+static void p_nat_d(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_IKE_NAT_HASH); }
+
+/* IKE fragmentation (Cisco / racoon, payload 132): packet id, fragment
+ * number, last-fragment flag, then the fragment bytes.  Reassembly happens
+ * in the crypto module; here the data is only exposed. */
+static void p_frag(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    dec_u16(d, pi->item, b, F_FRAG_PACKETID);
+    dec_u8(d, pi->item, b, F_FRAG_SEQ);
+    dec_u8(d, pi->item, b, F_FRAG_LAST);
+    if (dec_check(d, pi->item, b, "Fragment"))
+        dec_rest(d, pi->item, b, F_FRAG_DATA);
+}
 
 static const struct {
     uint8_t type;
     payload_fn fn;
 } v1_parsers[] = {
+    { 1, v1_p_sa },
+    { 2, v1_p_proposal },
+    { 3, v1_p_transform },
     { 4, p_ke },
+    { 5, v1_p_id },
+    { 6, v1_p_cert },
+    { 7, v1_p_certreq },
     { 8, p_hash },
+    { 9, p_sig },
     { 10, p_nonce },
+    { 11, v1_p_notify },
+    { 12, v1_p_delete },
     { 13, p_vid },
+    { 14, v1_p_cfg },
+    { 15, v1_p_sak },
+    { 16, v1_p_sat },
+    { 17, v1_p_kd },
+    { 18, v1_p_seq },
+    { 20, p_nat_d },
+    { 21, v1_p_nat_oa },
+    { 130, p_nat_d },
+    { 131, v1_p_nat_oa },
+    { 132, p_frag },
 };
 
 payload_fn v1_payload_parser(uint8_t type)

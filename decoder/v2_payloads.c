@@ -1,5 +1,27 @@
-/* IKEv2 payload parsers (RFC 7296 section 3 and the RFCs that extend it). */
-#include "internal.h"
+/*
+ * IKEv2 payload dispatch (RFC 7296 section 3.2 payload types, IANA "IKEv2
+ * Payload Types") and the payloads that are one or two fields: KE (3.4),
+ * Nonce (3.9), Vendor ID (3.12), Encrypted (3.14), Encrypted Fragment
+ * (RFC 7383 2.5).  The structured payloads live in v2_sa.c, v2_notify.c,
+ * v2_ts.c, v2_cfg.c, v2_misc.c and v2_group.c.
+ */
+#include "v2_internal.h"
+
+const char *v2_name(const isakmp_value_name *vals, uint32_t v)
+{
+    const char *n = isakmp_value_lookup(vals, v);
+    return n ? n : "Unknown";
+}
+
+void v2_label_value(dec_t *d, uint32_t item, const char *what, const isakmp_value_name *vals,
+                    uint32_t v)
+{
+    const char *n = isakmp_value_lookup(vals, v);
+    if (n)
+        tree_set_label(d->m, item, "%s: %s (%u)", what, n, v);
+    else
+        tree_set_label(d->m, item, "%s: Unknown (%u)", what, v);
+}
 
 /* RFC 7296 3.4: Key Exchange. */
 static void p_ke(dec_t *d, cur_t *b, const payload_info *pi)
@@ -9,7 +31,10 @@ static void p_ke(dec_t *d, cur_t *b, const payload_info *pi)
     dec_rest(d, pi->item, b, F_KE_DATA);
 }
 
+/* RFC 7296 3.9: Nonce. */
 static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_NONCE); }
+
+/* RFC 7296 3.12: Vendor ID; recognised IDs are named by vid.c once it exists. */
 static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_VID_BYTES); }
 
 /* RFC 7296 3.14: Encrypted and Authenticated; opaque unless a key decrypts it. */
@@ -19,14 +44,28 @@ static void p_sk(dec_t *d, cur_t *b, const payload_info *pi)
         dec_rest(d, pi->item, b, F_ENC_DATA);
 }
 
+/* RFC 7383 2.5: Encrypted and Authenticated Fragment: fragment number and
+ * total, then the same body as SK (pi->type tells the crypto module which). */
+static void p_skf(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    dec_u16(d, pi->item, b, F_FRAG_NUMBER);
+    dec_u16(d, pi->item, b, F_FRAG_TOTAL);
+    if (!dec_check(d, pi->item, b, "Encrypted fragment"))
+        return;
+    p_sk(d, b, pi);
+}
+
 static const struct {
     uint8_t type;
     payload_fn fn;
 } v2_parsers[] = {
+    { 33, v2_p_sa },
     { 34, p_ke },
     { 40, p_nonce },
+    { 41, v2_p_notify },
     { 43, p_vid },
     { 46, p_sk },
+    { 53, p_skf },
 };
 
 payload_fn v2_payload_parser(uint8_t type)

@@ -1,0 +1,78 @@
+/* Internals of the capture layer, shared by its files (one per concern):
+ * capture.c (file loop), pcapng.c, link.c, ip.c, ipfrag.c, udp.c, tcp.c. */
+#ifndef ISAKMPDUMP_CAPTURE_INT_H
+#define ISAKMPDUMP_CAPTURE_INT_H
+
+#include <stdio.h>
+
+#include "capture.h"
+#include "span.h"
+
+typedef struct ipfrag_table ipfrag_table;
+typedef struct tcp_table tcp_table;
+
+/* The walk of one frame. */
+typedef struct {
+    const capture_opts *o;
+    capture_stats *st;
+    capture_frame *f;
+    ipfrag_table *frags;
+    tcp_table *tcp;
+} capture_walk;
+
+/* Addresses of the IP packet being walked. */
+typedef struct {
+    int af;                  /* 4 or 6 */
+    uint8_t src[16], dst[16];
+} ip_info;
+
+/* link.c: true when the link type is one we walk. */
+bool link_supported(int linktype);
+void link_input(capture_walk *w, int linktype, span s);
+
+/* ip.c */
+void ip_input(capture_walk *w, span s);          /* by the version nibble */
+void ipv4_input(capture_walk *w, span s);
+void ipv6_input(capture_walk *w, span s);
+/* A transport payload (whole or reassembled) of protocol `proto`. */
+void ip_transport(capture_walk *w, const ip_info *ip, uint8_t proto, span s);
+
+/* ipfrag.c: bounded IPv4/IPv6 fragment reassembly. */
+ipfrag_table *ipfrag_new(void);
+void ipfrag_free(ipfrag_table *t, capture_stats *st);
+/* Adds a fragment; when it completes its datagram, returns true with the
+ * reassembled payload in *out (valid until ipfrag_frame_end). */
+bool ipfrag_add(ipfrag_table *t, capture_stats *st, const ip_info *ip, uint32_t id,
+                uint8_t proto, size_t off, bool more, span data, int64_t now, span *out);
+void ipfrag_frame_end(ipfrag_table *t);
+
+/* udp.c / tcp.c */
+void udp_input(capture_walk *w, const ip_info *ip, span s);
+tcp_table *tcp_new(void);
+void tcp_free(tcp_table *t);
+void tcp_input(capture_walk *w, const ip_info *ip, span s);
+
+bool capture_port_in(const uint16_t *list, size_t n, uint16_t port);
+/* Hands one message over in the frame (dropped when the frame is full). */
+void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp, uint16_t dp,
+                     bool tcp);
+
+/* gzin.c: a stream inflating the gzip stream `in` (which it closes), or
+ * NULL with errno set (ENOTSUP when built without zlib). */
+FILE *gz_wrap(FILE *in);
+
+/* pcapng.c: a reader for every section and interface of a pcapng file
+ * (libpcap 1.10 refuses files whose interfaces differ in link type). */
+typedef struct pcapng_reader pcapng_reader;
+typedef struct {
+    int linktype;
+    int64_t ts_sec;
+    int32_t ts_nsec;
+    span data;
+} capture_rec;
+pcapng_reader *pcapng_open(FILE *fp);
+/* 1 with a record, 0 at the end, -1 with a reason in err. */
+int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen);
+void pcapng_close(pcapng_reader *r);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+ * IKE over TCP (RFC 9329, formerly RFC 8229): the connection originator
+ * sends the 6-byte "IKETCP" prefix first; then each direction is a stream of
+ * messages, each preceded by a 2-byte length that counts itself; an IKE
+ * message starts with the 4-byte non-ESP marker (zero), anything else is ESP
+ * (counted, not decoded).
+ *
+ * Each direction is reassembled in a window of TCP_WIN bytes from the next
+ * byte not handed over: segments may arrive out of order, overlap or be
+ * retransmitted (the first copy of each byte wins); data beyond the window is
+ * dropped.  At most TCP_CONNS connections are followed at once (the least
+ * recently active is dropped); buffers are allocated on first use and reused.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "capture_int.h"
+
+#define TCP_CONNS 16
+#define TCP_WIN (128 * 1024)   /* > the largest framed message (65535) */
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+
+typedef struct {
+    bool started, prefix_done, broken, fin;
+    uint32_t base;      /* sequence number of buf[0] */
+    size_t have;        /* bytes received contiguously from buf[0] */
+    size_t used;        /* bytes at the start of buf already handed over */
+    uint8_t *buf, *got; /* TCP_WIN bytes each; got[i]: buf[i] was received */
+} tcp_dir;
+
+typedef struct {
+    bool used;
+    int af;
+    uint8_t addr[2][16];
+    uint16_t port[2];
+    uint64_t last;      /* frame number of the last segment, for eviction */
+    tcp_dir dir[2];     /* dir[0]: from addr[0]:port[0] */
+} tcp_conn;
+
+struct tcp_table {
+    tcp_conn conn[TCP_CONNS];
+};
+
+tcp_table *tcp_new(void) { return g_new0(tcp_table, 1); }
+
+void tcp_free(tcp_table *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < TCP_CONNS; i++)
+        for (int d = 0; d < 2; d++) {
+            g_free(t->conn[i].dir[d].buf);
+            g_free(t->conn[i].dir[d].got);
+        }
+    g_free(t);
+}
+
+static void dir_reset(tcp_dir *d)
+{
+    uint8_t *buf = d->buf, *got = d->got;
+    memset(d, 0, sizeof *d);
+    d->buf = buf;
+    d->got = got;
+    if (got)
+        memset(got, 0, TCP_WIN);
+}
+
+static void conn_reset(tcp_conn *c)
+{
+    dir_reset(&c->dir[0]);
+    dir_reset(&c->dir[1]);
+    c->used = false;
+}
+
+/* The connection of this segment and its direction; a new one when needed. */
+static tcp_conn *find_conn(tcp_table *t, const ip_info *ip, uint16_t sp, uint16_t dp,
+                           uint32_t frame, int *dir)
+{
+    size_t alen = ip->af == 4 ? 4 : 16;
+    tcp_conn *victim = NULL;
+    for (int i = 0; i < TCP_CONNS; i++) {
+        tcp_conn *c = &t->conn[i];
+        if (!c->used) {
+            if (!victim || victim->used)
+                victim = c;
+            continue;
+        }
+        if (c->af == ip->af) {
+            for (int d = 0; d < 2; d++)
+                if (c->port[d] == sp && c->port[!d] == dp &&
+                    memcmp(c->addr[d], ip->src, alen) == 0 &&
+                    memcmp(c->addr[!d], ip->dst, alen) == 0) {
+                    *dir = d;
+                    c->last = frame;
+                    return c;
+                }
+        }
+        if (!victim || (victim->used && c->last < victim->last))
+            victim = c;
+    }
+    tcp_conn *c = victim;
+    conn_reset(c);
+    c->used = true;
+    c->af = ip->af;
+    memcpy(c->addr[0], ip->src, 16);
+    memcpy(c->addr[1], ip->dst, 16);
+    c->port[0] = sp;
+    c->port[1] = dp;
+    c->last = frame;
+    *dir = 0;
+    return c;
+}
+
+/* Moves the bytes not handed over yet to the start of the window. */
+static void compact(tcp_dir *d)
+{
+    if (!d->used)
+        return;
+    memmove(d->buf, d->buf + d->used, TCP_WIN - d->used);
+    memmove(d->got, d->got + d->used, TCP_WIN - d->used);
+    memset(d->got + TCP_WIN - d->used, 0, d->used);
+    d->base += (uint32_t)d->used;
+    d->have -= d->used;
+    d->used = 0;
+}
+
+/* Puts a segment's data into the window. */
+static void store(capture_walk *w, tcp_dir *d, uint32_t seq, span data)
+{
+    int64_t rel = (int32_t)(seq - d->base);
+    if (rel < 0) {   /* starts before the window: a retransmission, maybe with new data */
+        if ((uint64_t)-rel >= data.len)
+            return;
+        data = span_from(data, (size_t)-rel);
+        rel = 0;
+    }
+    if (rel >= TCP_WIN) {
+        w->st->tcp_dropped++;
+        return;
+    }
+    size_t at = (size_t)rel;
+    size_t n = data.len < TCP_WIN - at ? data.len : TCP_WIN - at;
+    for (size_t i = 0; i < n; i++)
+        if (!d->got[at + i]) {
+            d->buf[at + i] = span_u8(data, i);
+            d->got[at + i] = 1;
+        }
+    while (d->have < TCP_WIN && d->got[d->have])
+        d->have++;
+}
+
+/* Hands over every complete message of the direction. */
+static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, uint16_t dp)
+{
+    static const char prefix[6] = { 'I', 'K', 'E', 'T', 'C', 'P' };
+    span s = span_of(d->buf, d->have);
+    while (!d->broken) {
+        span rest = span_from(s, d->used);
+        if (!d->prefix_done) {
+            size_t n = rest.len < 6 ? rest.len : 6;
+            if (!span_eq(rest, 0, prefix, n))
+                d->prefix_done = true;        /* no prefix: the responder's side */
+            else if (n < 6)
+                return;                       /* may still become the prefix */
+            else {
+                d->used += 6;
+                d->prefix_done = true;
+                continue;
+            }
+        }
+        if (!span_has(rest, 2))
+            return;
+        size_t len = span_u16(rest, 0);
+        if (len < 3) {
+            d->broken = true;   /* a length that cannot frame anything: lost sync */
+            w->st->tcp_dropped++;
+            return;
+        }
+        if (!span_has(rest, len))
+            return;
+        span body = span_sub(rest, 2, len - 2);
+        if (span_has(body, 4) && span_u32(body, 0) == 0) {
+            if (w->f->nmsgs >= CAPTURE_MAX_MSGS)
+                return;   /* the frame is full: the rest goes with the next segment */
+            capture_add_msg(w, ip, span_from(body, 4), sp, dp, true);
+            w->st->tcp_msgs++;
+        } else {
+            w->f->esp = true;
+            w->st->esp++;
+        }
+        d->used += len;
+    }
+}
+
+void tcp_input(capture_walk *w, const ip_info *ip, span s)
+{
+    if (!span_has(s, 20))
+        return;
+    const capture_opts *o = w->o;
+    uint16_t sp = span_u16(s, 0), dp = span_u16(s, 2);
+    if (!capture_port_in(o->ports, o->nports, sp) && !capture_port_in(o->ports, o->nports, dp))
+        return;
+    uint32_t seq = span_u32(s, 4);
+    size_t doff = (size_t)(span_u8(s, 12) >> 4) * 4;
+    uint8_t flags = span_u8(s, 13);
+    if (doff < 20 || !span_has(s, doff))
+        return;
+    span data = span_from(s, doff);
+    int di;
+    tcp_conn *c = find_conn(w->tcp, ip, sp, dp, w->f->frame, &di);
+    tcp_dir *d = &c->dir[di];
+    if (flags & TH_SYN) {
+        dir_reset(d);
+        d->started = true;
+        d->base = seq + 1;
+        return;
+    }
+    if (data.len) {
+        if (!d->buf) {
+            d->buf = g_malloc(TCP_WIN);
+            d->got = g_malloc0(TCP_WIN);
+        }
+        if (!d->started) {   /* the capture began after the handshake */
+            d->started = true;
+            d->base = seq;
+        }
+        compact(d);
+        store(w, d, seq, data);
+        frames(w, ip, d, sp, dp);
+    }
+    if (flags & TH_FIN)
+        d->fin = true;
+    if ((flags & TH_RST) || (c->dir[0].fin && c->dir[1].fin))
+        c->used = false;   /* buffers stay for reuse; this frame's messages stay valid */
+}

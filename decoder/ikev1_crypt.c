@@ -1,0 +1,286 @@
+/*
+ * IKEv1 decryption (RFC 2409 Appendix B, RFC 2408 3.1 E flag).
+ *
+ * Key:  the encryption key from Wireshark's ikev1_decryption_table, per
+ *       initiator cookie; the cipher is the one the Phase 1 SA negotiated.
+ * IVs:  Phase 1: hash(g^xi | g^xr) truncated to the block size, then the
+ *       last ciphertext block of the previous message.  Any other exchange
+ *       (Quick Mode, Informational, Transaction, New Group): hash(last
+ *       Phase 1 block | M-ID), then chained the same way per M-ID.
+ * Retransmissions re-use the IV of the message they repeat; a message that
+ * decrypts to garbage is tried with the other candidate IVs.  The IV that
+ * worked is remembered per frame so that decoding again gives the same tree.
+ */
+#include <gcrypt.h>
+#include <string.h>
+
+#include "crypto_tree.h"
+#include "decrypt.h"
+
+/* ---------------------------------------------------------------- algorithms */
+
+/* IKEv1 Encryption Algorithm attribute values (IANA ipsec-registry). */
+static int v1_cipher(uint16_t encr, size_t key_len)
+{
+    switch (encr) {
+    case 1: return GCRY_CIPHER_DES;
+    case 3: return GCRY_CIPHER_BLOWFISH;
+    case 5: return GCRY_CIPHER_3DES;
+    case 6: return GCRY_CIPHER_CAST5;
+    case 7:
+        return key_len == 16 ? GCRY_CIPHER_AES128 : key_len == 24 ? GCRY_CIPHER_AES192
+             : key_len == 32 ? GCRY_CIPHER_AES256 : 0;
+    case 8:
+        return key_len == 16 ? GCRY_CIPHER_CAMELLIA128 : key_len == 24 ? GCRY_CIPHER_CAMELLIA192
+             : key_len == 32 ? GCRY_CIPHER_CAMELLIA256 : 0;
+    default: return 0;
+    }
+}
+
+/* Hash Algorithm attribute values (IANA ipsec-registry). */
+static int v1_md(uint16_t hash)
+{
+    static const int md[] = { 0, GCRY_MD_MD5, GCRY_MD_SHA1, GCRY_MD_TIGER, GCRY_MD_SHA256,
+                              GCRY_MD_SHA384, GCRY_MD_SHA512 };
+    return hash < G_N_ELEMENTS(md) ? md[hash] : 0;
+}
+
+/* The key length in bytes: the Key Length attribute (bits) when it fits the
+ * table's key, else the table's key as given; fixed for DES / 3DES / CAST. */
+static size_t v1_key_len(const struct isakmp_state *sa, const key_v1 *k)
+{
+    switch (sa->v1_encr) {
+    case 1: return 8;
+    case 5: return 24;
+    case 6: return 16;
+    default:
+        if (sa->v1_keylen && sa->v1_keylen / 8u <= k->enc.len)
+            return sa->v1_keylen / 8u;
+        return k->enc.len;
+    }
+}
+
+/* ---------------------------------------------------------------- learning */
+
+static bool same_addr(const isakmp_packet *p, const uint8_t *addr)
+{
+    return memcmp(p->src, addr, 16) == 0;
+}
+
+static void learn_ke(dec_t *d, struct isakmp_state *sa, const struct isakmp_item *it)
+{
+    size_t n;
+    const uint8_t *src = isakmp_msg_source_data(d->m, it->src, &n);
+    if (!src || it->offset + (size_t)it->length > n || it->length == 0)
+        return;
+    const uint8_t *ke = src + it->offset;
+    bool from_i = sa->init_known ? same_addr(&d->m->pkt, sa->init_addr) : !sa->ke_i;
+    GByteArray **slot = from_i ? &sa->ke_i : &sa->ke_r;
+    if (*slot)
+        g_byte_array_set_size(*slot, 0);
+    else
+        *slot = g_byte_array_new();
+    g_byte_array_append(*slot, ke, it->length);
+}
+
+/* Phase 1 clear messages: the SA attributes of the first transform (the
+ * responder's reply, seen last, is the chosen one) and the KE data. */
+void ikev1_msg_done(dec_t *d)
+{
+    if ((d->flags & 0x01) || d->msgid != 0 || d->depth)
+        return;
+    struct isakmp_state *sa = state_sa(d->ctx, d->ispi);
+    static const uint8_t zero[8];
+    if (memcmp(d->rspi, zero, 8) == 0 && !sa->init_known && d->m->pkt.af) {
+        memcpy(sa->init_addr, d->m->pkt.src, 16);
+        sa->init_known = true;
+    }
+    bool encr = false, hash = false, klen = false, ke = false;
+    for (guint i = 0; i < d->m->items->len; i++) {
+        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
+        if (it->field == F_IKE_ATTR_ENCRYPTION_ALGORITHM && !encr) {
+            encr = true;
+            sa->v1_encr = (uint16_t)it->uval;
+            sa->v1_keylen = 0;
+        } else if (it->field == F_IKE_ATTR_HASH_ALGORITHM && !hash) {
+            hash = true;
+            sa->v1_hash = (uint16_t)it->uval;
+        } else if (it->field == F_IKE_ATTR_KEY_LENGTH && !klen) {
+            klen = true;
+            sa->v1_keylen = (uint16_t)it->uval;
+        } else if (it->field == F_KE_DATA && !ke) {
+            ke = true;
+            learn_ke(d, sa, it);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- IVs */
+
+typedef struct {
+    int algo;
+    size_t blk, key_len;
+    const key_v1 *key;
+    struct isakmp_state *sa;
+} v1_cipher_ctx;
+
+/* RFC 2409 Appendix B: the first IV of an exchange. */
+static bool first_iv(const v1_cipher_ctx *cc, uint32_t msgid, uint8_t *iv)
+{
+    struct isakmp_state *sa = cc->sa;
+    uint8_t h[64];
+    size_t hl;
+    int md = v1_md(sa->v1_hash);
+    if (!md)
+        return false;
+    if (msgid == 0) {
+        if (!sa->ke_i || !sa->ke_r ||
+            !crypto_hash2(md, sa->ke_i->data, sa->ke_i->len, sa->ke_r->data, sa->ke_r->len, h,
+                          sizeof h, &hl))
+            return false;
+    } else {
+        /* no encrypted Phase 1 message (Aggressive Mode): Phase 1's IV is the base */
+        bool created;
+        v1_ivs *p1 = state_v1_chain(sa, 0, &created);
+        if (created && !first_iv(cc, 0, p1->iv)) {
+            g_hash_table_remove(sa->v1_chains, GUINT_TO_POINTER(0));
+            return false;
+        }
+        uint8_t mid[4] = { msgid >> 24, msgid >> 16, msgid >> 8, msgid };
+        if (!crypto_hash2(md, p1->iv, cc->blk, mid, 4, h, sizeof h, &hl))
+            return false;
+    }
+    if (hl < cc->blk)
+        return false;
+    memcpy(iv, h, cc->blk);
+    return true;
+}
+
+/* True when plaintext p starts with a well-formed IKEv1 payload chain
+ * (RFC 2408 3.2: reserved byte zero, lengths >= 4 and inside, ends with 0). */
+static bool plausible(const uint8_t *p, size_t n, uint8_t first)
+{
+    size_t off = 0;
+    uint8_t type = first;
+    for (int i = 0; type != 0; i++) {
+        if (i > 256 || n - off < 4 || p[off + 1] != 0)
+            return false;
+        size_t len = (size_t)p[off + 2] << 8 | p[off + 3];
+        if (len < 4 || len > n - off)
+            return false;
+        type = p[off];
+        off += len;
+    }
+    return true;
+}
+
+static bool try_iv(const v1_cipher_ctx *cc, const uint8_t *iv, const uint8_t *ct, size_t n,
+                   uint8_t *out, uint8_t first)
+{
+    return crypto_block_decrypt(cc->algo, GCRY_CIPHER_MODE_CBC, cc->key->enc.p, cc->key_len, iv,
+                                ct, n, out) &&
+           plausible(out, n, first);
+}
+
+/* First pass: picks the IV (chained, the retransmitted original's, or a
+ * fresh one) and moves the chain on; false when none decrypts sensibly. */
+static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size_t n,
+                      uint8_t *out, uint8_t first, uint8_t *used)
+{
+    bool created;
+    v1_ivs *ch = state_v1_chain(cc->sa, d->msgid, &created);
+    if (created && !first_iv(cc, d->msgid, ch->iv)) {
+        g_hash_table_remove(cc->sa->v1_chains, GUINT_TO_POINTER(d->msgid));
+        return false;
+    }
+    const uint8_t *last = ct + n - cc->blk;
+    bool repeat = ch->have_before && memcmp(last, ch->last_in, cc->blk) == 0;
+    uint8_t fresh[16];
+    const uint8_t *cand[3] = { repeat ? ch->before : ch->iv, repeat ? ch->iv : ch->before,
+                               first_iv(cc, d->msgid, fresh) ? fresh : NULL };
+    for (int i = 0; i < 3; i++) {
+        if (!cand[i] || (i == 1 && !ch->have_before) || !try_iv(cc, cand[i], ct, n, out, first))
+            continue;
+        memcpy(used, cand[i], cc->blk);
+        if (!(repeat && i == 0)) {   /* a new message: the chain moves on */
+            memcpy(ch->before, used, cc->blk);
+            memcpy(ch->iv, last, cc->blk);
+            memcpy(ch->last_in, last, cc->blk);
+            ch->have_before = true;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- tree */
+
+/* Payloads, then padding (and its length byte when it counts itself). */
+static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, uint8_t first)
+{
+    uint32_t src = ct_add_source(d, "Decrypted IKE", p, n);
+    size_t used = 0;
+    uint8_t type = first;
+    while (type != 0 && n - used >= 4) {   /* the chain is plausible(), so this ends */
+        type = p[used];
+        used += (size_t)p[used + 2] << 8 | p[used + 3];
+    }
+    ct_decode_inner(d, enc, src, 0, used, first);
+    size_t pad = n - used;
+    if (pad == 0)
+        return;
+    uint32_t pi = tree_add(d->m, enc, F_ENC_PADDING, src, used, pad);
+    tree_set_label(d->m, pi, "Padding (%zu byte%s)", pad, pad == 1 ? "" : "s");
+    if (p[n - 1] + 1u == pad)
+        tree_add_uint(d->m, enc, F_ENC_PAD_LENGTH, src, n - 1, 1, p[n - 1]);
+    if (pad > 255 + 1)
+        tree_note(d->m, pi, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,
+                  "%zu bytes of padding (RFC 2409 allows at most 255)", pad);
+}
+
+static bool cipher_ctx(dec_t *d, v1_cipher_ctx *cc)
+{
+    cc->key = keys_v1_find(d->ctx->keys, d->ispi);
+    if (!cc->key)
+        return false;
+    cc->sa = state_sa(d->ctx, d->ispi);
+    cc->key_len = v1_key_len(cc->sa, cc->key);
+    cc->algo = v1_cipher(cc->sa->v1_encr, cc->key_len);
+    cc->blk = cc->algo ? gcry_cipher_get_algo_blklen(cc->algo) : 0;
+    return cc->algo && cc->blk && cc->blk <= 16 && cc->key_len <= cc->key->enc.len;
+}
+
+bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
+{
+    v1_cipher_ctx cc = { 0 };
+    size_t n = cur_left(c);
+    const uint8_t *ct = cur_view(c, cur_off(c), n);
+    if (d->depth || !ct || !cipher_ctx(d, &cc))
+        return false;
+    uint32_t enc = tree_add(d->m, parent, F_ENC_DATA, c->src, cur_off(c), n);
+    tree_set_label(d->m, enc, "Encrypted Data (%zu bytes)", n);
+    cur_skip(c, n);
+    if (n == 0 || n % cc.blk) {
+        tree_note(d->m, enc, ISAKMP_SEV_ERROR, ISAKMP_NOTE_DECRYPT,
+                  "Encrypted data length %zu is not a multiple of the %zu-byte block", n, cc.blk);
+        return true;
+    }
+    uint32_t tag = state_tag(d->m->pkt.data, d->m->pkt.len);
+    frame_rec *r = state_frame(d->ctx, d->m->pkt.frame, tag, FR_V1_IV, false);
+    uint8_t *out = crypto_secure_alloc(n), iv[16];
+    bool ok = r ? crypto_block_decrypt(cc.algo, GCRY_CIPHER_MODE_CBC, cc.key->enc.p, cc.key_len,
+                                       r->iv, ct, n, out)
+                : choose_iv(d, &cc, ct, n, out, first, iv);
+    if (ok && !r && (r = state_frame(d->ctx, d->m->pkt.frame, tag, FR_V1_IV, true))) {
+        memcpy(r->iv, iv, cc.blk);
+        r->iv_len = (uint8_t)cc.blk;
+    }
+    if (ok && plausible(out, n, first))
+        v1_plain_tree(d, enc, out, n, first);
+    else
+        tree_note(d->m, enc, ISAKMP_SEV_WARN, ISAKMP_NOTE_DECRYPT,
+                  "Could not decrypt: no IV gives well-formed payloads (wrong key, or the "
+                  "exchange's earlier messages are missing)");
+    crypto_secure_free(out, n);
+    return true;
+}

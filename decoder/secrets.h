@@ -1,0 +1,76 @@
+/*
+ * Secrets from text (secrets.c): the libisakmp secrets file (docs/secrets.md),
+ * strongSwan charon debug logs (level 4: DH secrets, SKEYSEED / SKEYID,
+ * SK_*, Ka, the PSK, ESP keys) and libreswan plutodebug / tcpdump -E lines.
+ *
+ * Parsing turns each secret into one secret_entry handed to a sink; the
+ * entry and its bytes belong to the parser and are wiped after the call, so
+ * the sink copies what it keeps.  Bad lines of the secrets file are reported
+ * as `file:line: reason` through the error callback and skipped; log lines
+ * that are not about keys are ignored.
+ */
+#ifndef ISAKMP_SECRETS_H
+#define ISAKMP_SECRETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isakmp/isakmp.h"
+
+typedef enum {
+    SEC_PSK = 1,             /* selector, value */
+    SEC_V1_DH_SHARED,        /* spi = initiator cookie */
+    SEC_V1_DH_PRIVATE,
+    SEC_V1_SKEYID,
+    SEC_V1_QM_DH_SHARED,     /* + msgid */
+    SEC_V2_DH_SHARED,        /* spi = SPIi */
+    SEC_V2_DH_PRIVATE,
+    SEC_V2_SKEYSEED,
+    SEC_V2_CHILD_DH_SHARED,  /* + msgid */
+    /* keys as daemons log them (name tells which) */
+    SEC_V1_KEY,              /* name: "SKEYID_d", "SKEYID_a", "SKEYID_e", "Ka" */
+    SEC_V2_KEY,              /* name: "SK_d", "SK_ai", ... ; spir too when known */
+    SEC_ESP_KEY              /* an ESP SA: spi, addresses, algorithms, keys */
+} secret_kind;
+
+typedef struct {
+    secret_kind kind;
+    bool any_sa;             /* the SA is not known ('*'): try each */
+    uint8_t spi[8];          /* IKEv1 initiator cookie / IKEv2 SPIi */
+    uint8_t spir[8];         /* responder cookie / SPIr, when have_spir */
+    bool have_spir;
+    bool any_msgid;
+    uint32_t msgid;
+    const char *selector;    /* SEC_PSK: "*", an IP address or an identity */
+    const char *name;        /* SEC_V1_KEY / SEC_V2_KEY */
+    const uint8_t *value;    /* the secret */
+    size_t len;
+    /* SEC_ESP_KEY */
+    uint32_t esp_spi;
+    const char *src, *dst;   /* addresses as text */
+    const char *encr, *integ;   /* strongSwan algorithm names, e.g. "AES_CBC", "HMAC_SHA2_256_128" */
+    size_t encr_bits;        /* key size the daemon logged, 0 when not logged */
+    const uint8_t *integ_key;
+    size_t integ_len;
+    const char *where;       /* "file:line" of the line that gave it */
+} secret_entry;
+
+typedef void (*secret_sink_fn)(void *user, const secret_entry *e);
+
+typedef enum { SECRETS_NONE, SECRETS_FILE, SECRETS_CHARON, SECRETS_PLUTO } secrets_format;
+
+/* Which of the formats above `text` is, from its first lines. */
+secrets_format secrets_detect(const char *text, size_t len);
+
+/* Parses `text` in format `fmt`, calling sink for each secret; returns the
+ * number of entries.  `name` is used in error locations. */
+int secrets_parse(secrets_format fmt, const char *name, const char *text, size_t len,
+                  secret_sink_fn sink, void *user, isakmp_key_error_fn on_error, void *euser);
+
+/* Hex text (spaces, ':' and a 0x prefix allowed) into a new buffer; NULL when
+ * it is not hex.  The caller wipes and frees it (secrets_free). */
+uint8_t *secrets_hex(const char *hex, size_t *len);
+void secrets_free(uint8_t *p, size_t len);
+
+#endif

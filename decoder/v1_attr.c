@@ -1,0 +1,150 @@
+/*
+ * IKEv1 data attributes, RFC 2408 section 3.3: the Type/Value form (AF = 1,
+ * a 2-byte value) and the Type/Length/Value form (AF = 0).  The same layout
+ * carries transform attributes (RFC 2409 Appendix A, RFC 2407 4.5),
+ * RESPONDER-LIFETIME attributes (RFC 2407 4.6.3.1), Mode-Config / XAUTH
+ * attributes (draft-dukes-ike-mode-cfg-02, draft-beaulieu-ike-xauth-02) and
+ * GDOI key download attributes (RFC 6407 5.6); each context is a family
+ * (fields + typed values) defined in the file that owns it.
+ */
+#include "v1.h"
+
+_Static_assert(F_IKE_ATTR_LIFE_DURATION64 == F_IKE_ATTR_LIFE_DURATION + 1 &&
+               F_IKE_ATTR_LIFE_DURATION_BYTES == F_IKE_ATTR_LIFE_DURATION + 2,
+               "AV_LIFE expects uint32, uint64 and bytes fields in a row");
+_Static_assert(F_IPSEC_ATTR_LIFE_DURATION64 == F_IPSEC_ATTR_LIFE_DURATION + 1 &&
+               F_IPSEC_ATTR_LIFE_DURATION_BYTES == F_IPSEC_ATTR_LIFE_DURATION + 2,
+               "AV_LIFE expects uint32, uint64 and bytes fields in a row");
+_Static_assert(F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_LIFE_DURATION_BYTES ==
+                   F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_LIFE_DURATION + 2 &&
+               F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_LIFE_DURATION_BYTES ==
+                   F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_LIFE_DURATION + 2,
+               "AV_LIFE expects uint32, uint64 and bytes fields in a row");
+
+uint64_t v1_uint(cur_t *c, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = (v << 8) | cur_u8(c);
+    return v;
+}
+
+static const v1_attr_map *find_map(const v1_attr_map *m, uint16_t type)
+{
+    for (; m && m->field; m++)
+        if (m->type == type)
+            return m;
+    return NULL;
+}
+
+/* One item per `width` bytes (addresses repeated in one attribute). */
+static void add_each(dec_t *d, uint32_t item, int field, cur_t *val, size_t width)
+{
+    while (cur_left(val) >= width) {
+        size_t off = cur_skip(val, width);
+        tree_add(d->m, item, field, val->src, off, width);
+    }
+    if (cur_left(val))
+        tree_note(d->m, item, ISAKMP_SEV_WARN, ISAKMP_NOTE_MALFORMED,
+                  "Value is not a multiple of %zu bytes", width);
+}
+
+/* Life duration (RFC 2409 App. A, RFC 2407 4.5): any length; shown as an
+ * integer when it fits in 64 bits. */
+static void add_life(dec_t *d, uint32_t item, int field, cur_t *val)
+{
+    size_t n = cur_left(val), off = cur_off(val);
+    if (n > 8) {
+        tree_add(d->m, item, field + 2, val->src, off, n);
+        return;
+    }
+    uint64_t v = v1_uint(val, n);
+    tree_add_uint(d->m, item, n <= 4 ? field : field + 1, val->src, off, n, v);
+}
+
+static void add_typed(dec_t *d, uint32_t item, const v1_attr_family *f, uint16_t type,
+                      cur_t *val)
+{
+    const v1_attr_map *m = find_map(f->map, type);
+    size_t n = cur_left(val), off = cur_off(val);
+    if (!m || n == 0)
+        return;
+    uint32_t x;
+    switch (m->kind) {
+    case AV_UINT:
+        x = tree_add_uint(d->m, item, m->field, val->src, off, n, v1_uint(val, n > 8 ? 8 : n));
+        if (m->vals)
+            tree_set_vals(d->m, x, m->vals);
+        break;
+    case AV_BYTES:
+    case AV_STRING:
+        tree_add(d->m, item, m->field, val->src, off, n);
+        break;
+    case AV_LIFE: add_life(d, item, m->field, val); break;
+    case AV_IPV4: add_each(d, item, m->field, val, 4); break;
+    case AV_IPV6: add_each(d, item, m->field, val, 16); break;
+    case AV_CUSTOM:
+        if (f->custom)
+            f->custom(d, item, m, val);
+        break;
+    }
+}
+
+/* Reads one attribute; returns false when the list cannot go on. */
+static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *f)
+{
+    size_t off = cur_off(c), left = cur_left(c);
+    if (left < 4) {
+        uint32_t x = tree_add(d->m, parent, f->attr, c->src, off, left);
+        tree_note(d->m, x, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
+                  "Attribute header needs 4 bytes, %zu left", left);
+        cur_skip(c, left);
+        return false;
+    }
+    uint16_t raw = cur_peek_u16(c, 0), type = raw & 0x7fff;
+    bool tv = raw & 0x8000;
+    size_t len = tv ? 2 : cur_peek_u16(c, 2);
+    size_t total = 4 + (tv ? 0 : len);
+    uint32_t item = tree_add(d->m, parent, f->attr, c->src, off, total < left ? total : left);
+    const char *tn = isakmp_value_lookup(f->type_names, type);
+    tree_set_label(d->m, item, "%s (t=%u,l=%zu): %s", f->what, type, len, tn ? tn : "Unknown");
+    tree_add_uint(d->m, item, f->format, c->src, off, 2, raw);
+    uint32_t t = tree_add_uint(d->m, item, f->type, c->src, off, 2, type);
+    tree_set_vals(d->m, t, f->type_names);
+    cur_skip(c, 2);
+    cur_t val;
+    if (!tv)
+        dec_u16(d, item, c, f->length);
+    if (!cur_child(c, len, &val))
+        tree_note(d->m, item, ISAKMP_SEV_ERROR,
+                  val.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
+                  "Attribute value of %zu bytes runs past its container (%zu left)", len,
+                  cur_left(&val));
+    if (len == 0)
+        tree_note(d->m, item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO, "Attribute value is empty");
+    else
+        tree_add(d->m, item, f->value, val.src, cur_off(&val), cur_left(&val));
+    if (cur_left(&val) == len)
+        add_typed(d, item, f, type, &val);
+    return cur_left(c) > 0;
+}
+
+void v1_attrs(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *fam)
+{
+    for (unsigned n = 0; cur_left(c) > 0; n++) {
+        if (n >= ISAKMP_MAX_ATTRS) {
+            tree_note(d->m, parent, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+                      "Attribute limit of %d reached", ISAKMP_MAX_ATTRS);
+            return;
+        }
+        if (!one_attr(d, parent, c, fam))
+            return;
+    }
+}
+
+/* GDOI key download attributes (RFC 6407 5.6.1): shown raw. */
+const v1_attr_family v1_kd_attrs = {
+    F_KEY_DOWNLOAD_ATTR, F_KEY_DOWNLOAD_ATTR_FORMAT, F_KEY_DOWNLOAD_ATTR_TYPE,
+    F_KEY_DOWNLOAD_ATTR_LENGTH, F_KEY_DOWNLOAD_ATTR_VALUE, NULL, NULL,
+    "Key Download Attribute", NULL,
+};

@@ -1,0 +1,82 @@
+/*
+ * The Wireshark plugin's internal interface.  The plugin is a thin layer:
+ * every field, name, note and byte of decrypted data comes from libisakmp
+ * (include/isakmp/isakmp.h); the plugin only registers what the library's
+ * tables describe, feeds it packets, and draws the trees it returns.
+ *
+ *   plugin.c     the exported plugin symbols, protocol registration, handoff
+ *   fields.c     hf / ett / expert registration generated from isakmp_fields()
+ *   transport.c  UDP 500, UDP 4500 (keepalive, non-ESP marker, ESP), TCP (RFC 8229)
+ *   tree.c       one isakmp_msg -> proto_tree, data sources, expert info, Info column
+ *   links.c      request / response frame links (per conversation)
+ *   keys.c       preferences, key tables (UAT), the per-capture isakmp_ctx
+ *   esp.c        handing ESP SAs to Wireshark's ESP dissector
+ */
+#ifndef IKE_PLUGIN_H
+#define IKE_PLUGIN_H
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+
+#include "isakmp/isakmp.h"
+
+extern int proto_ike;
+
+/* ---------------------------------------------------------------- fields.c */
+
+/* Registers one hf per library field (the root field is the protocol itself),
+ * one ett per field, and the expert infos for the library's notes. */
+void ike_fields_register(int proto);
+/* The hf / ett of a library field. */
+int ike_hf(const isakmp_field *f);
+gint ike_ett(const isakmp_field *f);
+/* The expert info for a note of this severity and code. */
+expert_field *ike_expert(isakmp_severity sev, isakmp_note_code code);
+
+/* ---------------------------------------------------------------- tree.c */
+
+/* Decodes the ISAKMP message in tvb (all of it) and draws it; `index` counts
+ * the messages of one frame (RFC 8229 streams may carry several). */
+void ike_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool tcp,
+                         guint index);
+
+/* ---------------------------------------------------------------- links.c */
+
+/* Adds "Response in" / "Response to" items for an IKEv2 message. */
+void ike_links_add(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
+                   const isakmp_msg *msg, guint index);
+
+/* ---------------------------------------------------------------- transport.c */
+
+void ike_transport_register(int proto);
+void ike_transport_handoff(void);
+/* Gives UDP 500/4500 and TCP 4500 to this plugin (on) or back to Wireshark's
+ * built-in isakmp / udpencap dissectors (off). */
+void ike_transport_takeover(bool on);
+
+/* ---------------------------------------------------------------- keys.c */
+
+/* Preferences (module "ike"), key tables, init / cleanup routines. */
+void ike_prefs_register(int proto);
+/* The decoding context of the capture file being dissected. */
+isakmp_ctx *ike_ctx(void);
+
+/* ---------------------------------------------------------------- esp.c */
+
+/* An ESP SA in IKE terms (IANA transform ids); strings are hex or dotted. */
+typedef struct {
+    bool ipv6;
+    const char *src, *dst;       /* addresses as text */
+    uint32_t spi;
+    uint16_t encr;               /* IKEv2 ENCR transform id */
+    uint16_t encr_bits;          /* key length in bits (cipher key, no salt) */
+    const char *encr_key;        /* "0x..." hex, salt included for GCM / CTR */
+    uint16_t integ;              /* IKEv2 INTEG transform id, 0 for none */
+    const char *integ_key;       /* "0x..." hex */
+} ike_esp_sa;
+
+/* Hands one SA to Wireshark's ESP dissector, once per process, while its
+ * table of programmatic SAs has room; says so at `item` when it has not. */
+bool ike_esp_offer(packet_info *pinfo, proto_item *item, const ike_esp_sa *sa);
+
+#endif

@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Checks isakmpdump on the captures of tests/data/make-captures.py.
+
+Usage: check_cli.py ISAKMPDUMP SOURCE_DIR
+
+- every link type, IPv4/IPv6, fragment reassembly (in order, reversed,
+  overlapping, missing, interleaved), TCP framing, NAT-T, pcapng sections:
+  the -T fields lines must equal NAME.expect; when tshark is installed the
+  expectations themselves are checked against tshark first (except the TCP
+  cases: tshark 4.0 has no RFC 9329 reassembly);
+- every output format on every capture: JSON validated against the schema;
+- standard input, -r, gzip, -j N, -E options, --stats;
+- every error message and exit code.
+"""
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+DUMP, SRC = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(SRC, "tests", "cli"))
+from jsonschema_mini import Validator  # noqa: E402
+
+FIELDS = ["frame.number", "ip.src", "ipv6.src", "udp.srcport", "tcp.srcport", "ike.ispi",
+          "ike.messageid", "ike.length"]
+failures = []
+
+
+def fail(what, detail=""):
+    failures.append(what)
+    print("FAIL:", what)
+    if detail:
+        print("  " + detail.replace("\n", "\n  "))
+
+
+def run(args, stdin=None):
+    p = subprocess.run([DUMP] + args, input=stdin, capture_output=True)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def fields_args(extra=()):
+    a = list(extra) + ["-T", "fields"]
+    for f in FIELDS:
+        a += ["-e", f]
+    return a
+
+
+def tshark_fields(path, extra=()):
+    a = ["tshark", "-r", path, "-Y", "isakmp", "-T", "fields"] + list(extra)
+    for f in FIELDS:
+        a += ["-e", f.replace("ike.", "isakmp.")]
+    return subprocess.run(a, capture_output=True).stdout.decode()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="isakmpdump-cli-")
+    try:
+        subprocess.run([sys.executable, os.path.join(SRC, "tests/data/make-captures.py"), tmp],
+                       check=True)
+        check_cases(tmp)
+        check_formats(tmp)
+        check_inputs(tmp)
+        check_options(tmp)
+        check_errors(tmp)
+    finally:
+        shutil.rmtree(tmp)
+    if failures:
+        print("%d failures" % len(failures))
+        return 1
+    print("all passed")
+    return 0
+
+
+def capture_path(d, name):
+    for ext in (".pcap", ".pcapng"):
+        if os.path.exists(os.path.join(d, name + ext)):
+            return os.path.join(d, name + ext)
+    raise FileNotFoundError(name)
+
+
+def cases(d):
+    return sorted(f[:-7] for f in os.listdir(d) if f.endswith(".expect"))
+
+
+def check_cases(d):
+    have_tshark = shutil.which("tshark") is not None
+    for name in cases(d):
+        path = capture_path(d, name)
+        expect = open(os.path.join(d, name + ".expect")).read()
+        extra = ["-p", "5500"] if name == "port-5500" else []
+        if have_tshark and not name.startswith("tcp-"):
+            t_extra = ["-d", "udp.port==5500,isakmp"] if extra else []
+            got = tshark_fields(path, t_extra)
+            if got != expect:
+                fail("expectation %s disagrees with tshark" % name, "tshark:\n" + got)
+        rc, out, err = run(fields_args(extra) + [path])
+        if rc != 0 or out != expect:
+            fail("fields %s" % name, "rc=%d\nexpected:\n%sgot:\n%s%s" % (rc, expect, out, err))
+
+
+def check_formats(d):
+    schema = json.load(open(os.path.join(SRC, "cli/isakmpdump-json.schema.json")))
+    val = Validator(schema)
+    caps = sorted(os.path.join(d, f) for f in os.listdir(d)
+                  if f.endswith((".pcap", ".pcapng")) and not f.startswith(("bad-", "not-", "cut-")))
+    for path in caps:
+        for mode in ([], ["-V"], ["-V", "-x"], ["-T", "json"]):
+            rc, out, err = run(["-p", "5500"] + mode + [path])
+            if rc != 0 or err:
+                fail("%s %s exits %d" % (" ".join(mode), path, rc), err)
+            if mode == ["-T", "json"]:
+                for i, line in enumerate(out.splitlines(), 1):
+                    try:
+                        errs = val.errors(json.loads(line), schema)
+                    except ValueError as e:
+                        errs = [str(e)]
+                    if errs:
+                        fail("json %s:%d" % (path, i), "; ".join(errs[:3]))
+    # what the text outputs must say
+    rc, out, _ = run([os.path.join(d, "natt.pcap")])
+    lines = out.splitlines()
+    if len(lines) != 3 or "NAT-keepalive" not in lines[1] or "UDP IKEv2 IKE_SA_INIT MID=1" not in lines[0]:
+        fail("summary of natt.pcap", out)
+    rc, out, _ = run(["-T", "json", os.path.join(d, "natt.pcap")])
+    types = [json.loads(l)["type"] for l in out.splitlines()]
+    if types != ["ike", "nat-keepalive", "ike"]:
+        fail("json record types of natt.pcap", repr(types))
+    rc, out, _ = run(["-V", os.path.join(d, "truncated-frame.pcap")])
+    if "truncated" not in out:
+        fail("-V of a frame cut by the snap length shows no truncation note", out)
+    rc, out, _ = run([os.path.join(d, "tcp-inorder.pcap")])
+    if out.count(" TCP IKEv2 ") != 3:
+        fail("summary of tcp-inorder.pcap", out)
+    rc, out, _ = run([os.path.join(d, "eth-ipv6.pcap")])
+    if not out.startswith("1 1700000000.000000 [2001:db8::1]:500 -> [2001:db8::2]:500 UDP IKEv2 "
+                          "IKE_SA_INIT MID=0 Initiator Request [Nonce]"):
+        fail("summary line of eth-ipv6.pcap", out)
+
+
+def check_inputs(d):
+    path = os.path.join(d, "frag4-reverse.pcap")
+    expect = open(os.path.join(d, "frag4-reverse.expect")).read()
+    data = open(path, "rb").read()
+    for args, stdin, what in ((["-"], data, "stdin"), (["-r", "-"], data, "-r -"),
+                              (["-r", path], None, "-r FILE")):
+        rc, out, err = run(fields_args() + args, stdin)
+        if rc or out != expect:
+            fail("input via %s" % what, out + err)
+    ng = open(capture_path(d, "pcapng-sections"), "rb").read()
+    rc, out, err = run(fields_args() + ["-"], ng)
+    if rc or out != open(os.path.join(d, "pcapng-sections.expect")).read():
+        fail("pcapng on stdin", out + err)
+    gz = os.path.join(d, "frag4-reverse.pcap.gz")
+    with gzip.open(gz, "wb") as f:
+        f.write(data)
+    for args, stdin in (([gz], None), (["-"], open(gz, "rb").read())):
+        rc, out, err = run(fields_args() + args, stdin)
+        if rc or out != expect:
+            fail("gzip input %s" % args, out + err)
+    # several files: sequential and -j give the same output, in file order
+    names = cases(d)
+    files = [capture_path(d, n) for n in names]
+    seq = run(["-p", "5500"] + files)
+    par = run(["-p", "5500", "-j", "3"] + files)
+    if seq != par or seq[0] != 0:
+        fail("-j 3 differs from sequential", par[2])
+    if seq[1].count("\n# ") + seq[1].startswith("# ") != len(files):
+        fail("file headers in multi-file text output")
+    fseq = run(["-p", "5500"] + fields_args() + files)
+    fpar = run(["-p", "5500", "-j", "4"] + fields_args() + files)
+    joined = "".join(open(os.path.join(d, n + ".expect")).read() for n in names)
+    if fseq[1] != joined or fpar[1] != joined:
+        fail("-T fields over several files (sequential / -j 4)")
+    # an unreadable file among others: the rest is still decoded, exit 1
+    rc, out, err = run(["-j", "2"] + fields_args() + [files[0], "/nonexistent.pcap", files[1]])
+    want = "".join(open(os.path.join(d, n + ".expect")).read() for n in names[:2])
+    if rc != 1 or out != want or "/nonexistent.pcap: No such file or directory" not in err:
+        fail("-j with a missing file", "rc=%d\n%s%s" % (rc, out, err))
+
+
+def check_options(d):
+    path = os.path.join(d, "tcp-two-in-one.pcap")
+    rc, out, _ = run(["-T", "fields", "-E", "header=y", "-E", "separator=;", "-e",
+                      "frame.number", "-e", "ike.messageid", path])
+    if out != "frame.number;ike.messageid\n1;0x00000000,0x00000001\n":
+        fail("-E header/separator", out)
+    for occ, want in (("f", "0x00000000"), ("l", "0x00000001")):
+        rc, out, _ = run(["-T", "fields", "-E", "occurrence=" + occ, "-e", "ike.messageid", path])
+        if out != want + "\n":
+            fail("-E occurrence=" + occ, out)
+    rc, out, _ = run(["-T", "fields", "-E", "aggregator=/s", "-E", "quote=d", "-e",
+                      "ike.messageid", path])
+    if out != '"0x00000000 0x00000001"\n':
+        fail("-E aggregator/quote", out)
+    rc, out, err = run(["--stats", os.path.join(d, "natt.pcap")])
+    if "4 frames" not in err or "1 NAT keepalives, 1 ESP" not in err:
+        fail("--stats on natt.pcap", err)
+    rc, out, err = run(["--stats", os.path.join(d, "frag4-missing.pcap")])
+    if "0 reassembled, 1 incomplete dropped" not in err:
+        fail("--stats on frag4-missing.pcap", err)
+    rc, out, err = run(["--stats", os.path.join(d, "tcp-inorder.pcap")])
+    if "3 IKE messages (3 over TCP)" not in err or "1 ESP" not in err:
+        fail("--stats on tcp-inorder.pcap", err)
+    rc, out, _ = run(["--help"])
+    if rc or "Usage: isakmpdump" not in out:
+        fail("--help")
+    rc, out, _ = run(["--version"])
+    if rc or not out.startswith("isakmpdump "):
+        fail("--version")
+    rc, out, _ = run(["-G", "fields"])
+    if rc or "\tike.ispi\tFT_BYTES\t" not in out or not out.startswith("P\t"):
+        fail("-G fields")
+
+
+def check_errors(d):
+    cap = os.path.join(d, "eth-ipv4.pcap")
+    cases_ = [
+        (["/nonexistent.pcap"], 1, "isakmpdump: /nonexistent.pcap: No such file or directory"),
+        ([d], 1, "isakmpdump: %s: is a directory" % d),
+        ([os.path.join(d, "not-a-capture.pcap")], 1,
+         "isakmpdump: %s: unknown file format" % os.path.join(d, "not-a-capture.pcap")),
+        ([os.path.join(d, "bad-linktype.pcap")], 1,
+         "isakmpdump: %s: unsupported link type 147" % os.path.join(d, "bad-linktype.pcap")),
+        ([os.path.join(d, "cut-short.pcap")], 1,
+         "isakmpdump: %s: truncated dump file; tried to read 106 captured bytes, only got 86"
+         % os.path.join(d, "cut-short.pcap")),
+        ([], 2, "isakmpdump: no input file (see isakmpdump --help)"),
+        (["-Z", cap], 2, "isakmpdump: unknown option '-Z' (see isakmpdump --help)"),
+        (["--bogus", cap], 2, "isakmpdump: unknown option '--bogus' (see isakmpdump --help)"),
+        ([cap, "-r"], 2, "isakmpdump: option '-r' needs a value (see isakmpdump --help)"),
+        (["-T", "xml", cap], 2,
+         "isakmpdump: unknown output format 'xml' for -T (text, json, fields) (see isakmpdump --help)"),
+        (["-T", "fields", cap], 2,
+         "isakmpdump: -T fields needs at least one -e FIELD (see isakmpdump --help)"),
+        (["-e", "ike.ispi", cap], 2, "isakmpdump: -e needs -T fields (see isakmpdump --help)"),
+        (["-T", "fields", "-e", "isakmp.ispi", cap], 2,
+         "isakmpdump: unknown field 'isakmp.ispi' (did you mean 'ike.ispi'?)"),
+        (["-T", "fields", "-e", "ike.rsip", cap], 2,
+         "isakmpdump: unknown field 'ike.rsip' (did you mean 'ike.rspi'?)"),
+        (["-T", "fields", "-e", "zzzzzzzzzzzzzzzzzz", cap], 2,
+         "isakmpdump: unknown field 'zzzzzzzzzzzzzzzzzz' (isakmpdump -G fields lists them)"),
+        (["-T", "fields", "-e", "ike.ispi", "-E", "bogus=1", cap], 2,
+         "isakmpdump: bad -E option 'bogus=1' (see isakmpdump --help)"),
+        (["-p", "70000", cap], 2,
+         "isakmpdump: bad port '70000' for -p (1-65535, optionally /natt) (see isakmpdump --help)"),
+        (["-j", "0", cap], 2, "isakmpdump: bad job count '0' for -j (1-256) (see isakmpdump --help)"),
+        (["-G", "protocols"], 2, "isakmpdump: unknown report 'protocols' for -G (fields) (see isakmpdump --help)"),
+        (["-"], 1, "isakmpdump: -: empty file"),
+    ]
+    for args, code, msg in cases_:
+        rc, out, err = run(args, b"" if args == ["-"] else None)
+        if rc != code or err.strip() != msg:
+            fail("error for %r" % (args,), "want %d %r\ngot  %d %r" % (code, msg, rc, err.strip()))
+    # an error after good frames: they are printed, the error follows, exit 1
+    rc, out, err = run([os.path.join(d, "cut-short.pcap")])
+    if rc != 1 or out.count("\n") != 1:
+        fail("frames before a truncated record are printed", out + err)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds the fuzzers' seed corpora at fuzz time (nothing large is committed):
+#   make-corpus.sh OUTDIR [SOURCE_DIR]
+# OUTDIR/<harness>/ gets:
+#   decode    every ISAKMP message (UDP payload, non-ESP marker removed) of
+#             samples/*/capture.pcap* and the peer suite's captures
+#   decrypt   the same, each behind a key-set selector byte
+#   sequence  one file per capture: its messages as [selector][len u16][bytes]
+#   keys      the key tables / secrets / logs beside the captures
+#   capture   the captures themselves (decompressed, at most 256 KiB)
+# Messages are extracted with tshark (-T fields -e udp.payload).
+set -euo pipefail
+out=${1:?usage: make-corpus.sh OUTDIR [SOURCE_DIR]}
+top=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
+peer="$top/../shared/peer-suite"
+for h in decode decrypt sequence keys capture; do mkdir -p "$out/$h"; done
+command -v tshark >/dev/null || { echo "make-corpus: tshark not found; seeds from key files only" >&2; }
+
+shopt -s nullglob
+caps=("$top"/samples/*/capture.pcap* "$peer"/wireshark/*.pcap* "$peer"/wireshark-wiki/*.pcap*
+      "$peer"/wireshark-wiki/*/*.pcap*)
+keyfiles=()
+for d in "$top"/samples/*/ "$peer"/wireshark/ "$peer"/wireshark-wiki/*/; do
+  for f in "$d"*; do
+    case "$f" in *.pcap|*.pcapng|*.gz|*.md|*readme|*.sh|*.py|*.tsv|*.pem|*.conf|*.json) continue;; esac
+    [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 65536 ] && keyfiles+=("$f")
+  done
+done
+
+python3 - "$out" "${caps[@]}" <<'PY'
+import gzip, hashlib, os, subprocess, sys
+out, caps = sys.argv[1], sys.argv[2:]
+def put(h, data):
+    name = hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(out, h, name), "wb") as f:
+        f.write(data)
+for cap in caps:
+    raw = open(cap, "rb").read()
+    if cap.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    if len(raw) <= 262144:
+        put("capture", raw)
+    try:
+        lines = subprocess.run(["tshark", "-r", cap, "-Y", "isakmp", "-T", "fields",
+                                "-e", "udp.srcport", "-e", "udp.dstport", "-e", "udp.payload"],
+                               capture_output=True, text=True, check=False).stdout.splitlines()
+    except FileNotFoundError:
+        continue
+    seq = bytearray()
+    for line in lines:
+        f = line.split("\t")
+        if len(f) < 3 or not f[2]:
+            continue
+        msg = bytes.fromhex(f[2].replace(":", ""))
+        natt = "4500" in (f[0], f[1])
+        if natt and msg[:4] == b"\0\0\0\0":
+            msg = msg[4:]
+        put("decode", msg)
+        put("decrypt", b"\0" + msg)
+        if len(seq) < 60000:
+            seq += bytes([0x40 if natt else 0, len(msg) >> 8, len(msg) & 255]) + msg
+    if seq:
+        put("sequence", bytes(seq))
+PY
+for f in "${keyfiles[@]}"; do
+  cp "$f" "$out/keys/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+for h in decode decrypt sequence keys capture; do
+  printf '%s=%s ' "$h" "$(ls "$out/$h" | wc -l)"
+done
+echo

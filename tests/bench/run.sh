@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark harness: isakmpdump against tshark and against a bare libpcap loop.
+#
+#   tests/bench/run.sh [--size BYTES] [--runs N] [--smoke] [--out DIR]
+#
+# Builds a Release tree (build-bench), generates a capture of about --size
+# bytes from the samples (tests/bench/gen.py), then times each command --runs
+# times (median wall time, peak RSS from /usr/bin/time) and writes a markdown
+# table to OUT/results.md.  --smoke: a tiny capture, one run, no tshark -V;
+# it only proves the harness still works (CI runs it; nothing is judged on time).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+size=200e6 runs=3 smoke=0 out="$top/tests/bench/out"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --size) size=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --smoke) smoke=1 size=3e5 runs=1; shift ;;
+    --out) out=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "usage: $0 [--size BYTES] [--runs N] [--smoke] [--out DIR]" >&2; exit 2 ;;
+  esac
+done
+build=${build:-$top/build-bench}
+mkdir -p "$out"
+if [ ! -x "$build/isakmpdump" ] || [ ! -x "$build/tests/bench_pcap_loop" ]; then
+  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DISAKMP_PLUGIN=OFF >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target isakmpdump bench_pcap_loop >/dev/null
+fi
+dump="$build/isakmpdump" loop="$build/tests/bench_pcap_loop"
+
+data="$out/data"
+python3 "$top/tests/bench/gen.py" --out "$data" --size "$size" >"$out/gen.txt"
+python3 "$top/tests/bench/gen.py" --out "$data/multi" --size "$size" --files 4 >/dev/null
+cap="$data/bench.pcap"
+keys=(-k "$data/keys/ikev1_decryption_table" -k "$data/keys/ikev2_decryption_table")
+# tshark reads its decryption tables from the profile of $HOME.
+twk="$out/tshark-keys" tnok="$out/tshark-nokeys"
+mkdir -p "$twk/.config/wireshark" "$tnok/.config/wireshark"
+cp "$data/keys/"* "$twk/.config/wireshark/"
+fields=(frame.number ike.ispi ike.rspi ike.exchangetype ike.messageid ike.typepayload
+        ike.notify.msgtype ike.vid_string)
+ours_e=() ws_e=()
+for f in "${fields[@]}"; do
+  ours_e+=(-e "$f")
+  ws_e+=(-e "${f/#ike./isakmp.}")
+done
+
+results="$out/results.tsv"
+: >"$results"
+# measure NAME CMD...: median wall seconds and peak RSS (KiB) over $runs runs.
+measure() {
+  local name=$1; shift
+  local t=() m=0
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" ||
+      { echo "FAILED: $name ($(tail -1 "$out/stderr.txt"))" >&2; return 1; }
+    read -r sec kib <"$out/time.txt"
+    t+=("$sec")
+    [ "$kib" -gt "$m" ] && m=$kib
+  done
+  local med
+  med=$(printf '%s\n' "${t[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%s\t%s\t%s\n' "$name" "$med" "$m" >>"$results"
+  echo "  $name: ${med}s, ${m} KiB" >&2
+}
+
+echo "capture: $(cat "$out/gen.txt")" >&2
+measure "bare libpcap loop" "$loop" "$cap"
+measure "isakmpdump -T fields" "$dump" -T fields "${ours_e[@]}" "$cap"
+measure "isakmpdump -T fields (keys)" "$dump" -T fields "${ours_e[@]}" "${keys[@]}" "$cap"
+measure "isakmpdump -V" "$dump" -V "${keys[@]}" "$cap"
+if "$dump" --help 2>&1 | grep -q -- "-T json"; then
+  measure "isakmpdump -T json" "$dump" -T json "${keys[@]}" "$cap"
+fi
+if "$dump" --help 2>&1 | grep -q -- "--report"; then
+  measure "isakmpdump --report" "$dump" --report "${keys[@]}" "$cap"
+fi
+measure "tshark -T fields" env HOME="$tnok" tshark -n -r "$cap" -Y isakmp -T fields "${ws_e[@]}"
+measure "tshark -T fields (keys)" env HOME="$twk" tshark -n -r "$cap" -Y isakmp -T fields "${ws_e[@]}"
+[ "$smoke" = 1 ] || measure "tshark -V" env HOME="$twk" tshark -n -r "$cap" -V
+multi=("$data"/multi/bench-*.pcap)
+if "$dump" --help 2>&1 | grep -q -- "-j N"; then
+  measure "isakmpdump -j $(nproc) -T fields, 4 files" "$dump" -j "$(nproc)" -T fields "${ours_e[@]}" "${multi[@]}"
+fi
+measure "tshark per file, $(nproc) at a time, 4 files" sh -c \
+  "printf '%s\n' \"\$@\" | HOME='$tnok' xargs -P $(nproc) -I{} tshark -n -r {} -Y isakmp -T fields $(printf '%q ' "${ws_e[@]}")" \
+  sh "${multi[@]}"
+
+python3 "$top/tests/bench/table.py" "$results" "$cap" "$out/gen.txt" >"$out/results.md"
+cat "$out/results.md"

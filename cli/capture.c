@@ -101,9 +101,18 @@ static ssize_t peek_read(void *cookie, char *buf, size_t size)
     size_t n = 0;
     while (ps->pos < ps->npeek && n < size)
         buf[n++] = (char)ps->peek[ps->pos++];
-    if (n < size)
-        n += fread(buf + n, 1, size - n, ps->in);
-    return (ssize_t)n;
+    if (n > 0 || size == 0)
+        return (ssize_t)n;
+    if (ps->in == stdin) {
+        /* a pipe (tcpdump -w -): hand over what has arrived instead of
+         * waiting for a full buffer, so output follows the capture */
+        ssize_t r;
+        do
+            r = read(STDIN_FILENO, buf, size);
+        while (r < 0 && errno == EINTR);
+        return r;
+    }
+    return (ssize_t)fread(buf, 1, size, ps->in);
 }
 
 static int peek_close(void *cookie)
@@ -158,6 +167,8 @@ static FILE *open_input(const char *path, uint32_t *magic, char *err, size_t err
     }
     if (!is_stdin)
         setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    else
+        setvbuf(stdin, NULL, _IONBF, 0);   /* reads go straight to the pipe: see peek_read */
     struct stat st;
     if (!is_stdin && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s: is a directory", path);

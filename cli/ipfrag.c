@@ -36,6 +36,7 @@ typedef struct {
 
 struct ipfrag_table {
     frag_slot slot[FRAG_SLOTS];
+    int ndone;                       /* slots completed in this frame */
 };
 
 ipfrag_table *ipfrag_new(void) { return g_new0(ipfrag_table, 1); }
@@ -62,6 +63,9 @@ static void slot_clear(frag_slot *s)
 void ipfrag_frame_end(ipfrag_table *t)
 {
     /* a completed datagram's bytes lived until the frame was handed over */
+    if (!t->ndone)
+        return;
+    t->ndone = 0;
     for (int i = 0; i < FRAG_SLOTS; i++)
         if (t->slot[i].done)
             slot_clear(&t->slot[i]);
@@ -146,6 +150,7 @@ bool ipfrag_add(ipfrag_table *t, capture_stats *st, const ip_info *ip, uint32_t 
         if (!block_has(s, b))
             return false;   /* blocks past the end were counted: check each */
     s->done = true;
+    t->ndone++;
     st->reassembled++;
     *out = span_of(s->buf, s->total);
     return true;

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "capture.h"
 #include "output.h"
+#include "report.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -22,10 +24,12 @@ typedef struct {
     GPtrArray *files, *fields, *keys;
     out_fields_opts fo;
     capture_opts cap;
+    rpt_cli rep;           /* --report (cli/report_cli.c) */
 } options;
 
 typedef struct {
     const options *opt;
+    bool live;             /* reading a pipe: flush after every frame */
     isakmp_ctx *ctx;
     out_fields *fields;
     out_ctx out;
@@ -58,10 +62,16 @@ static void usage(FILE *out)
           "  -G fields          print the field table and exit\n"
           "  --stats            counts per file on standard error at the end\n"
           "  --no-progress      no progress bar (shown on a terminal for large files)\n"
+          "  --report           per-SA policy report and audit instead (docs/report.md);\n"
+          "                     with -T json: JSON lines\n"
+          "  --audit-rules FILE change audit severities (\"list\" prints the rules)\n"
+          "  --fail-on SEV      exit 3 when a finding of severity SEV or above is found\n"
+          "  --report-max-sa N  keep at most N SAs in the report (default 50000)\n"
           "  -h, --help         this help\n"
           "      --version      print the version\n"
           "\n"
-          "Exit status: 0 ok, 1 an input could not be read (fully), 2 bad usage.\n"
+          "Exit status: 0 ok, 1 an input could not be read (fully), 2 bad usage,\n"
+          "3 a report finding at or above --fail-on.\n"
           "See isakmpdump(1).\n",
           out);
 }
@@ -126,12 +136,16 @@ static int parse_port(options *o, const char *arg)
 
 static void parse_args(options *o, int argc, char **argv)
 {
-    enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS };
+    enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_REPORT };
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
         { "stats", no_argument, NULL, OPT_STATS },
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+        { "report", no_argument, NULL, OPT_REPORT + RPT_OPT_REPORT },
+        { "audit-rules", required_argument, NULL, OPT_REPORT + RPT_OPT_AUDIT_RULES },
+        { "fail-on", required_argument, NULL, OPT_REPORT + RPT_OPT_FAIL_ON },
+        { "report-max-sa", required_argument, NULL, OPT_REPORT + RPT_OPT_MAX_SA },
         { NULL, 0, NULL, 0 },
     };
     bool want_table = false;
@@ -179,6 +193,13 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_VERSION: printf("isakmpdump %s\n", ISAKMP_VERSION_STRING); exit(EXIT_OK);
         case OPT_STATS: o->stats = true; break;
         case OPT_NO_PROGRESS: o->cap.progress = false; break;
+        case OPT_REPORT + RPT_OPT_REPORT: case OPT_REPORT + RPT_OPT_AUDIT_RULES:
+        case OPT_REPORT + RPT_OPT_FAIL_ON: case OPT_REPORT + RPT_OPT_MAX_SA: {
+            char why[256];
+            if (rpt_cli_option(&o->rep, c - OPT_REPORT, optarg, why, sizeof why) < 0)
+                die_usage("%s", why);
+            break;
+        }
         case ':': {
             char opt[3] = { '-', (char)optopt, 0 };
             die_usage("option '%s' needs a value", optopt ? opt : argv[optind - 1]);
@@ -219,14 +240,19 @@ static void on_frame(void *user, const capture_frame *f)
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);
-    switch (rs->opt->mode) {
+    for (size_t i = 0; rs->opt->rep.report && i < f->nmsgs; i++)
+        rpt_add_msg(rs->opt->rep.report, rs->out.file, msgs[i]);
+    switch (rs->opt->rep.report ? (out_mode)-1 : rs->opt->mode) {
     case MODE_SUMMARY: out_summary(&rs->out, f, msgs, f->nmsgs); break;
     case MODE_TREE: out_tree(&rs->out, f, msgs, f->nmsgs); break;
     case MODE_JSON: out_json(&rs->out, f, msgs, f->nmsgs); break;
     case MODE_FIELDS: out_fields_frame(rs->fields, rs->out.out, f, msgs, f->nmsgs); break;
+    default: break;   /* --report writes at the end */
     }
     for (size_t i = 0; i < f->nmsgs; i++)
         isakmp_msg_free(msgs[i]);
+    if (rs->live)
+        fflush(rs->out.out);
 }
 
 static void print_stats(const char *path, const capture_stats *st)
@@ -248,6 +274,8 @@ static void print_stats(const char *path, const capture_stats *st)
 static int run_file(const options *o, const char *path, FILE *out)
 {
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new() };
+    struct stat in;
+    rs.live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
     out_ctx_init(&rs.out, out);
     rs.out.hex = o->hex;
     rs.out.file = o->files->len > 1 ? path : NULL;
@@ -258,7 +286,7 @@ static int run_file(const options *o, const char *path, FILE *out)
                                    &o->fo, err, sizeof err);
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
-    if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1)
+    if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1 && !o->rep.on)
         fprintf(out, "# %s\n", path);
     capture_stats st = { 0 };
     if (capture_file(path, &o->cap, &st, on_frame, &rs, err, sizeof err) < 0) {
@@ -357,12 +385,17 @@ int main(int argc, char **argv)
     o.keys = g_ptr_array_new();
     capture_opts_default(&o.cap);
     o.cap.progress = true;
+    rpt_cli_init(&o.rep);
     parse_args(&o, argc, argv);
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     int rc = EXIT_OK;
     char err[512];
-    if (o.mode == MODE_FIELDS) {
+    if (rpt_cli_start(&o.rep, o.mode == MODE_JSON, err, sizeof err) < 0)
+        die_usage("%s", err);
+    if (o.rep.on)
+        o.jobs = 1;   /* one report over every file */
+    if (o.mode == MODE_FIELDS && !o.rep.on) {
         out_fields *f = out_fields_new((const char *const *)o.fields->pdata, o.fields->len,
                                        &o.fo, err, sizeof err);
         if (!f) {
@@ -391,6 +424,9 @@ int main(int argc, char **argv)
                 rc = r;
         }
     }
+    int rr = rpt_cli_finish(&o.rep, stdout);
+    if (rr > rc)
+        rc = rr;
     if (fflush(stdout) != 0 && errno != EPIPE) {
         fprintf(stderr, "isakmpdump: standard output: %s\n", strerror(errno));
         rc = EXIT_INPUT;

@@ -113,11 +113,14 @@ void msg_facts_get(const isakmp_msg *m, msg_facts *mf)
 
 /* ---------------------------------------------------------------- payloads */
 
-static void list(GString *s, const isakmp_item *it, bool *first)
+/* Lists the payloads below `it`; payloads from data source `skip` (the
+ * enclosing payload's own bytes: proposals, transforms) are left out so
+ * only decrypted or reassembled inner payloads appear nested. */
+static void list(GString *s, const isakmp_item *it, bool *first, size_t skip)
 {
     for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (!is(c, "ike.typepayload")) {
-            list(s, c, first);   /* decrypted or reassembled content below other items */
+        if (!is(c, "ike.typepayload") || isakmp_item_source(c) == skip) {
+            list(s, c, first, skip);
             continue;
         }
         const char *name = isakmp_item_value_name(c);
@@ -131,7 +134,7 @@ static void list(GString *s, const isakmp_item *it, bool *first)
         size_t mark = s->len;
         g_string_append(s, " {");
         bool inner_first = true;
-        list(s, c, &inner_first);
+        list(s, c, &inner_first, isakmp_item_source(c));
         if (inner_first)
             g_string_truncate(s, mark);   /* no inner payloads */
         else
@@ -142,5 +145,5 @@ static void list(GString *s, const isakmp_item *it, bool *first)
 void out_payload_list(GString *s, const isakmp_item *it)
 {
     bool first = true;
-    list(s, it, &first);
+    list(s, it, &first, (size_t)-1);
 }

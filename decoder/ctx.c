@@ -19,5 +19,6 @@ void isakmp_ctx_free(isakmp_ctx *ctx)
     g_hash_table_destroy(ctx->frames);
     g_hash_table_destroy(ctx->sas);
     keys_free(ctx->keys);
+    kdf_ctx_free(ctx->kdf);
     g_free(ctx);
 }

@@ -144,7 +144,12 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
         fn(d, &body, &pi);
         dec_trailing(d, pi.item, &body, "Payload");
     }
-    dec_check(d, pi.item, &body, "Payload");
+    bool read_ok = dec_check(d, pi.item, &body, "Payload");
+    if (read_ok && body.clip != CUR_OK)   /* the parser stayed inside, but the length lies */
+        tree_note(d->m, pi.item, ISAKMP_SEV_ERROR,
+                  body.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
+                  "Payload length %zu runs past the end of its container (%zu bytes left)",
+                  pi.len, left);
     if (d->version == 2 && (type == V2_SK || type == V2_SKF))
         return -1;   /* its next payload names the first inner payload */
     return pi.next;
@@ -192,7 +197,7 @@ static void header_spi(dec_t *d, uint32_t root, cur_t *c, int field, uint8_t *ou
     size_t off = cur_off(c), n = cur_left(c) < 8 ? cur_left(c) : 8;
     cur_copy(c, out, 8);
     if (n)
-        tree_add(d->m, root, field, 0, off, n);
+        tree_add(d->m, root, field, c->src, off, n);
 }
 
 /* Reads the fixed header; returns the declared message length. */
@@ -209,7 +214,7 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
     tree_set_vals(d->m, n, payload_type_names(d->version));
     dec_bits(d, root, c, 1, ver_bits);
     if (cur_left(c) >= 1)   /* items stay inside the captured bytes */
-        tree_add_uint(d->m, root, F_VERSION, 0, cur_off(c), 1, ver);
+        tree_add_uint(d->m, root, F_VERSION, c->src, cur_off(c), 1, ver);
     cur_skip(c, 1);
     d->exch = cur_peek_u8(c, 0);
     uint32_t x = dec_u8(d, root, c, F_EXCHTYPE);
@@ -259,46 +264,50 @@ static void body(dec_t *d, uint32_t root, cur_t *c, uint8_t next)
     dec_payload_chain(d, root, c, next);
 }
 
-isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
+void dec_message(dec_t *d, uint32_t parent, const cur_t *whole)
 {
-    isakmp_msg *m = msg_new(pkt);
-    size_t cap = m->pkt.len;
-    dec_t d = { .ctx = ctx, .m = m };
-    cur_t c;
-    cur_init(&c, m->pkt.data, cap, cap, 0);
+    size_t start = cur_off(whole), cap = cur_left(whole);
+    cur_t c = *whole;
+    uint8_t next;
     if (cap < ISAKMP_HDR_LEN) {
         /* too short for a header: decode what there is, say so */
         cur_t h;
         cur_child(&c, ISAKMP_HDR_LEN, &h);
         h.clip = CUR_TRUNCATED;
-        uint8_t next;
-        header(&d, 0, &h, &next);
-        tree_note(m, 0, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
+        header(d, parent, &h, &next);
+        tree_note(d->m, parent, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
                   "Message of %zu bytes is shorter than the 28-byte ISAKMP header", cap);
-        make_summary(&d);
-        msg_finish(m);
-        return m;
+        return;
     }
-    uint8_t next;
-    size_t declared = header(&d, 0, &c, &next);
-    make_summary(&d);
-    cur_t msgc;
-    cur_init(&msgc, m->pkt.data, cap, declared > cap ? declared : cap, 0);
-    msgc.pos = ISAKMP_HDR_LEN;
+    size_t declared = header(d, parent, &c, &next);
     if (declared < ISAKMP_HDR_LEN) {
-        tree_note(m, 0, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
+        tree_note(d->m, parent, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "Length %zu is shorter than the ISAKMP header; using the captured length",
                   declared);
         declared = cap;
     }
+    /* the declared length tells truncation (capture too short) from lies */
+    if (c.wire < start + declared)
+        c.wire = start + declared;
     cur_t bodyc;
-    cur_child(&msgc, declared - ISAKMP_HDR_LEN, &bodyc);
+    cur_child(&c, declared - ISAKMP_HDR_LEN, &bodyc);
     if (bodyc.clip == CUR_TRUNCATED)
-        tree_note(m, 0, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
+        tree_note(d->m, parent, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
                   "Message declares %zu bytes, %zu captured", declared, cap);
-    body(&d, 0, &bodyc, next);
-    dec_trailing(&d, 0, &msgc, "Message");
+    body(d, parent, &bodyc, next);
+    dec_trailing(d, parent, &c, "Message");
+}
+
+isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
+{
+    isakmp_msg *m = msg_new(pkt);
+    dec_t d = { .ctx = ctx, .m = m };
+    cur_t c;
+    cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
+    dec_message(&d, 0, &c);
+    make_summary(&d);
     crypto_msg_done(&d);
+    kdf_msg_done(&d);
     msg_finish(m);
     return m;
 }

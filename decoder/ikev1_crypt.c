@@ -215,7 +215,8 @@ static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size
 
 /* ---------------------------------------------------------------- tree */
 
-/* Payloads, then padding (and its length byte when it counts itself). */
+/* The payloads; the padding after them is checked but, as in Wireshark,
+ * not shown as items (RFC 2409 B allows any padding up to 255 bytes). */
 static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, uint8_t first)
 {
     uint32_t src = ct_add_source(d, "Decrypted IKE", p, n);
@@ -226,16 +227,10 @@ static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, ui
         used += (size_t)p[used + 2] << 8 | p[used + 3];
     }
     ct_decode_inner(d, enc, src, 0, used, first);
-    size_t pad = n - used;
-    if (pad == 0)
-        return;
-    uint32_t pi = tree_add(d->m, enc, F_ENC_PADDING, src, used, pad);
-    tree_set_label(d->m, pi, "Padding (%zu byte%s)", pad, pad == 1 ? "" : "s");
-    if (p[n - 1] + 1u == pad)
-        tree_add_uint(d->m, enc, F_ENC_PAD_LENGTH, src, n - 1, 1, p[n - 1]);
-    if (pad > 255 + 1)
-        tree_note(d->m, pi, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,
-                  "%zu bytes of padding (RFC 2409 allows at most 255)", pad);
+    if (n - used > 255)
+        tree_note(d->m, enc, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,
+                  "%zu bytes of padding after the payloads (RFC 2409 allows at most 255)",
+                  n - used);
 }
 
 static bool cipher_ctx(dec_t *d, v1_cipher_ctx *cc)

@@ -151,6 +151,11 @@ const isakmp_value_name *payload_type_names(int version);
  * adding payload items under `parent`. */
 void dec_payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
 
+/* Decodes a whole ISAKMP message (header and body) covered by `whole`, in
+ * whatever data source it is (the frame, or a reassembled message), with its
+ * items under `parent`. */
+void dec_message(dec_t *d, uint32_t parent, const cur_t *whole);
+
 /* Reports the cursor's error, if any, as a note on item; returns !error. */
 bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what);
 
@@ -187,6 +192,12 @@ struct isakmp_ctx {
     GHashTable *sas;          /* SA state, owned by the state module */
     struct isakmp_keys *keys; /* key store, owned by the key module */
     GHashTable *frames;       /* per-frame decryption results */
+    struct kdf_ctx *kdf;      /* secrets, derived keys, export (derive.c); NULL until used */
 };
+
+/* Key derivation and verification after a message is decoded (derive.c). */
+void kdf_msg_done(dec_t *d);
+/* Frees what derive.c keeps for a context (NULL allowed). */
+void kdf_ctx_free(struct kdf_ctx *k);
 
 #endif

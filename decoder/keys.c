@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "derive.h"
 #include "keys.h"
 
 struct isakmp_keys {
@@ -402,6 +403,8 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
     for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
         if (file_formats[j].detect(lines))
             n = file_formats[j].load(ctx->keys, &lc, lines);
+    if (n == -2)   /* secrets files and daemon logs (derive.c) */
+        n = kdf_load_text(ctx, name, text, len, on_error, user);
     if (n == -2) {
         report(&lc, 0, "unknown key file format");
         n = 0;

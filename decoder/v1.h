@@ -36,6 +36,7 @@ typedef struct v1_attr_family {
     const char *what;                  /* for labels: "IKE Attribute" */
     /* AV_CUSTOM decoder: value cursor, attribute item */
     void (*custom)(dec_t *d, uint32_t item, const v1_attr_map *m, cur_t *val);
+    bool no_empty_mark;                /* no ike.attribute_value_empty item (Mode-Config) */
 } v1_attr_family;
 
 extern const v1_attr_family v1_ike_attrs;          /* transforms of PROTO_ISAKMP */

@@ -120,9 +120,11 @@ static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *
                   val.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "Attribute value of %zu bytes runs past its container (%zu left)", len,
                   cur_left(&val));
-    if (len == 0)
-        tree_note(d->m, item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO, "Attribute value is empty");
-    else
+    if (len == 0 && !f->no_empty_mark) {
+        /* Wireshark's expert item, which -T fields prints: mirrored */
+        uint32_t e = tree_add(d->m, item, F_ATTRIBUTE_VALUE_EMPTY, c->src, off, 0);
+        tree_note(d->m, e, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO, "Attribute value is empty");
+    } else if (len > 0)
         tree_add(d->m, item, f->value, val.src, cur_off(&val), cur_left(&val));
     if (cur_left(&val) == len)
         add_typed(d, item, f, type, &val);
@@ -146,5 +148,5 @@ void v1_attrs(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *fam)
 const v1_attr_family v1_kd_attrs = {
     F_KEY_DOWNLOAD_ATTR, F_KEY_DOWNLOAD_ATTR_FORMAT, F_KEY_DOWNLOAD_ATTR_TYPE,
     F_KEY_DOWNLOAD_ATTR_LENGTH, F_KEY_DOWNLOAD_ATTR_VALUE, NULL, NULL,
-    "Key Download Attribute", NULL,
+    "Key Download Attribute", NULL, false,
 };

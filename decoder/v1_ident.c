@@ -4,6 +4,7 @@
  * Certificate Request (RFC 2408 3.10) and NAT-OA (RFC 3947 5.2, and draft
  * payload number 131).
  */
+#include "cert.h"
 #include "v1.h"
 
 #define ID_IPV4_ADDR 1
@@ -111,11 +112,16 @@ void v1_p_id(dec_t *d, cur_t *b, const payload_info *pi)
 /* RFC 2408 3.9: encoding, then the certificate (X.509 decoding is elsewhere). */
 void v1_p_cert(dec_t *d, cur_t *b, const payload_info *pi)
 {
+    uint8_t enc = cur_peek_u8(b, 0);
     uint32_t x = dec_u8(d, pi->item, b, F_CERT_ENCODING);
     if (x)
         tree_set_vals(d->m, x, iana_ikev1_certificate_encodings);
-    if (dec_check(d, pi->item, b, "Certificate"))
-        dec_rest(d, pi->item, b, F_CERT_DATA);
+    if (dec_check(d, pi->item, b, "Certificate")) {
+        cur_t der = *b;
+        uint32_t data = dec_rest(d, pi->item, b, F_CERT_DATA);
+        if (enc == 4)   /* X.509 Certificate - Signature */
+            cert_decode(d, data, &der);
+    }
 }
 
 /* RFC 2408 3.10: type, then the certificate authority (an X.509 Name for
@@ -144,7 +150,7 @@ void v1_p_nat_oa(dec_t *d, cur_t *b, const payload_info *pi)
     uint32_t x = dec_u8(d, pi->item, b, F_ID_TYPE);
     if (x)
         tree_set_vals(d->m, x, iana_ipsec_doi_identification_types);
-    dec_bytes(d, pi->item, b, F_RESERVED, 3);
+    cur_skip(b, 3);   /* reserved; Wireshark shows no item for it */
     if (!dec_check(d, pi->item, b, "NAT-OA"))
         return;
     if (type == ID_IPV4_ADDR)

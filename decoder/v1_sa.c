@@ -76,12 +76,13 @@ static const v1_attr_map ipsec_map[] = {
 
 const v1_attr_family v1_ike_attrs = {
     F_IKE_ATTR, F_IKE_ATTR_FORMAT, F_IKE_ATTR_TYPE, F_IKE_ATTR_LENGTH, F_IKE_ATTR_VALUE,
-    iana_ikev1_attribute_classes, ike_map, "IKE Attribute", NULL,
+    iana_ikev1_attribute_classes, ike_map, "IKE Attribute", NULL, false,
 };
 
 const v1_attr_family v1_ipsec_attrs = {
     F_IPSEC_ATTR, F_IPSEC_ATTR_FORMAT, F_IPSEC_ATTR_TYPE, F_IPSEC_ATTR_LENGTH,
-    F_IPSEC_ATTR_VALUE, iana_ipsec_doi_sa_attribute_classes, ipsec_map, "IPsec Attribute", NULL,
+    F_IPSEC_ATTR_VALUE, iana_ipsec_doi_sa_attribute_classes, ipsec_map, "IPsec Attribute",
+    NULL, false,
 };
 
 /* Transform IDs by the proposal's protocol (RFC 2407 4.4). */
@@ -189,6 +190,13 @@ void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
         v1_p_transform(d, &body, &t);
         dec_trailing(d, t.item, &body, "Transform");
         dec_check(d, t.item, &body, "Transform");
+    }
+    /* Bytes after the announced transforms: Wireshark ignores them, so they
+     * get a note but no item. */
+    if (cur_left(b)) {
+        tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRAILING,
+                  "%zu bytes after the %u announced transforms", cur_left(b), count);
+        cur_skip(b, cur_left(b));
     }
 }
 

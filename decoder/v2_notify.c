@@ -6,7 +6,7 @@
  * (RFC 6290), IKEV2_MESSAGE_ID_SYNC / IPSEC_REPLAY_COUNTER_SYNC (RFC 6311),
  * SECURE_PASSWORD_METHODS (RFC 6467), SIGNATURE_HASH_ALGORITHMS (RFC 7427),
  * SET_WINDOW_SIZE (RFC 7296 2.3), ADDITIONAL_IP4/6_ADDRESS (RFC 4555),
- * PPK_IDENTITY (RFC 8784), and the 3GPP private types of TS 24.302 8.1.2
+ * PPK_IDENTITY (RFC 8784), PUZZLE (RFC 8019 7.1.1), and the 3GPP private types of TS 24.302 8.1.2
  * (BACKOFF_TIMER, DEVICE_IDENTITY, EMERGENCY_CALL_NUMBERS).
  *
  * Like Wireshark, the whole data is ike.notify.data (also when empty) and the
@@ -159,6 +159,13 @@ static void n_rohc(dec_t *d, uint32_t p, cur_t *c)
         rohc_attr(d, p, c);
 }
 
+/* RFC 8019 7.1.1: PUZZLE notify: PRF and difficulty. */
+static void n_puzzle(dec_t *d, uint32_t p, cur_t *c)
+{
+    tree_set_vals(d->m, dec_u16(d, p, c, F_NOTIFY_DATA_PUZZLE_PRF), iana_ikev2_transform_type_2_prf);
+    dec_u8(d, p, c, F_NOTIFY_DATA_PUZZLE_DIFFICULTY);
+}
+
 static void n_qcd(dec_t *d, uint32_t p, cur_t *c) { dec_rest(d, p, c, F_NOTIFY_DATA_QCD_TOKEN_SECRET_DATA); }
 
 static void n_msgid_sync(dec_t *d, uint32_t p, cur_t *c)
@@ -198,7 +205,7 @@ static void n_ppk_identity(dec_t *d, uint32_t p, cur_t *c)
  * 0xf is the filler that ends the number. */
 static void add_tbcd(dec_t *d, uint32_t p, cur_t *c, int field, size_t n)
 {
-    static const char digits[] = "0123456789?????";
+    static const char digits[] = "0123456789??????";
     GString *s = g_string_new(NULL);
     size_t off = cur_off(c), taken;
     cur_take(c, n, &taken);
@@ -236,7 +243,10 @@ static void n_device_identity(dec_t *d, uint32_t p, cur_t *c)
                                     : F_NOTIFY_PRIV_3GPP_DEVICE_IDENTITY_IMEISV, len);
         return;
     }
-    tree_note(d->m, p, ISAKMP_SEV_WARN, ISAKMP_NOTE_UNKNOWN, "Type of device identity not known (%u)", type);
+    uint32_t u = tree_add(d->m, p, F_NOTIFY_PRIV_3GPP_UNKNOWN_DEVICE_IDENTITY, c->src, cur_off(c), 0);
+    tree_set_generated(d->m, u);
+    tree_note(d->m, u, ISAKMP_SEV_WARN, ISAKMP_NOTE_UNKNOWN, "Type of device identity not known (%u)", type);
+    cur_skip(c, cur_left(c));
 }
 
 static void emergency_number(dec_t *d, uint32_t p, cur_t *c)
@@ -285,7 +295,7 @@ static const struct {
     { 16397, n_add_ip4 },        { 16398, n_add_ip6 },       { 16403, n_auth_lifetime },
     { 16407, n_redirect },       { 16408, n_redirected_from }, { 16409, n_ticket_lt },
     { 16416, n_rohc },           { 16419, n_qcd },           { 16422, n_msgid_sync },
-    { 16423, n_replay_sync },    { 16424, n_spm },           { 16431, n_sig_hash },
+    { 16423, n_replay_sync },    { 16424, n_spm },           { 16431, n_sig_hash },       { 16434, n_puzzle },
     { 16436, n_ppk_identity },   { 41041, n_backoff_timer }, { 41101, n_device_identity },
     { 41134, n_emergency_numbers },
 };
@@ -317,6 +327,8 @@ void v2_p_notify(dec_t *d, cur_t *b, const payload_info *pi)
     if (!fn)
         return;
     fn(d, pi->item, &data);
-    if (dec_check(d, pi->item, &data, "Notify data"))
-        dec_trailing(d, pi->item, &data, "Notify data");
+    /* a note, not an ike.extradata item: Wireshark adds none here */
+    if (dec_check(d, pi->item, &data, "Notify data") && cur_left(&data))
+        tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRAILING,
+                  "Notify data: %zu bytes left over", cur_left(&data));
 }

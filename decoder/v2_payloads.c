@@ -6,6 +6,7 @@
  * v2_ts.c, v2_cfg.c, v2_misc.c and v2_group.c.
  */
 #include "v2_internal.h"
+#include "vid.h"
 
 const char *v2_name(const isakmp_value_name *vals, uint32_t v)
 {
@@ -34,8 +35,8 @@ static void p_ke(dec_t *d, cur_t *b, const payload_info *pi)
 /* RFC 7296 3.9: Nonce. */
 static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_NONCE); }
 
-/* RFC 7296 3.12: Vendor ID; recognised IDs are named by vid.c once it exists. */
-static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_VID_BYTES); }
+/* RFC 7296 3.12: Vendor ID, recognised by vid.c (shared with IKEv1). */
+static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { vid_decode(d, pi->item, b); }
 
 /* RFC 7296 3.14: Encrypted and Authenticated; opaque unless a key decrypts it. */
 static void p_sk(dec_t *d, cur_t *b, const payload_info *pi)
@@ -55,17 +56,17 @@ static void p_skf(dec_t *d, cur_t *b, const payload_info *pi)
     p_sk(d, b, pi);
 }
 
+/* IANA "IKEv2 Payload Types"; types without a parser show as data. */
 static const struct {
     uint8_t type;
     payload_fn fn;
 } v2_parsers[] = {
-    { 33, v2_p_sa },
-    { 34, p_ke },
-    { 40, p_nonce },
-    { 41, v2_p_notify },
-    { 43, p_vid },
-    { 46, p_sk },
-    { 53, p_skf },
+    { 33, v2_p_sa },      { 34, p_ke },         { 35, v2_p_id },      { 36, v2_p_id },
+    { 37, v2_p_cert },    { 38, v2_p_certreq }, { 39, v2_p_auth },    { 40, p_nonce },
+    { 41, v2_p_notify },  { 42, v2_p_delete },  { 43, p_vid },        { 44, v2_p_ts },
+    { 45, v2_p_ts },      { 46, p_sk },         { 47, v2_p_cp },      { 48, v2_p_eap },
+    { 49, v2_p_gspm },    { 50, v2_p_gid },     { 51, v2_p_gsa },     { 52, v2_p_kd },
+    { 53, p_skf },        { 54, v2_p_puzzle },
 };
 
 payload_fn v2_payload_parser(uint8_t type)

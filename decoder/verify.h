@@ -14,6 +14,8 @@
 #ifndef ISAKMP_VERIFY_H
 #define ISAKMP_VERIFY_H
 
+#include <glib.h>
+
 #include "kdf.h"
 
 /* Phase 1 HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b);

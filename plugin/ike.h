@@ -60,6 +60,8 @@ void ike_transport_takeover(bool on);
 void ike_prefs_register(int proto);
 /* The decoding context of the capture file being dissected. */
 isakmp_ctx *ike_ctx(void);
+/* UDP ports where IKE shares the port with ESP (RFC 3948), default 4500. */
+bool ike_is_natt_port(guint32 port);
 
 /* ---------------------------------------------------------------- esp.c */
 

@@ -22,6 +22,7 @@
 
 static isakmp_ctx *ctx;
 static gboolean takeover = TRUE;
+static range_t *natt_ports;
 static const char *key_file_pref = "";   /* owned by the preference system */
 static bool keys_changed = true;         /* report key problems once per change */
 
@@ -252,10 +253,18 @@ isakmp_ctx *ike_ctx(void)
 
 /* ---------------------------------------------------------------- preferences */
 
+bool ike_is_natt_port(guint32 port) { return value_is_in_range(natt_ports, port); }
+
+/* The ports move only when the preference changes, so that a "Decode As"
+ * choice made afterwards is not undone by the next preference change. */
 static void prefs_applied(void)
 {
+    static gboolean ports_taken = TRUE;   /* the handoff takes them */
     keys_changed = true;
-    ike_transport_takeover(takeover);
+    if (takeover != ports_taken) {
+        ike_transport_takeover(takeover);
+        ports_taken = takeover;
+    }
 }
 
 void ike_prefs_register(int proto)
@@ -265,6 +274,11 @@ void ike_prefs_register(int proto)
                                    "Off: UDP 500 and 4500 go back to Wireshark's built-in "
                                    "ISAKMP and UDPENCAP dissectors",
                                    &takeover);
+    range_convert_str(wmem_epan_scope(), &natt_ports, "4500", 65535);
+    prefs_register_range_preference(m, "natt_ports", "NAT-T UDP ports",
+                                    "UDP ports where IKE follows a non-ESP marker and ESP and "
+                                    "NAT keepalives share the port (RFC 3948)",
+                                    &natt_ports, 65535);
     prefs_register_filename_preference(m, "key_file", "Key file(s)",
                                        "Keys or secrets in any format isakmpdump -k reads "
                                        "(Wireshark key tables, esp_sa, libisakmp secrets, "

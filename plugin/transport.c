@@ -6,8 +6,9 @@
  * marker) or ESP packets).
  *
  * UDP 500 and UDP 4500 are taken from Wireshark's isakmp and udpencap
- * dissectors (the "takeover" preference gives them back); both ports and
- * TCP are also on offer in "Decode As".
+ * dissectors (the "takeover" preference gives them back).  One UDP handle
+ * serves both, telling them apart by the NAT-T port preference, so that
+ * "Decode As" offers exactly one IKE choice for UDP and one for TCP.
  */
 #include <string.h>
 
@@ -16,22 +17,15 @@
 #include "ike.h"
 
 #define IKE_UDP_PORT 500
-#define IKE_NATT_PORT 4500
+#define IKE_NATT_PORT 4500     /* also the NAT-T port preference's default */
 #define IKE_TCP_PORT 4500      /* RFC 8229 3: the default for IKE over TCP */
 #define NON_ESP_MARKER_LEN 4
 #define TCP_LEN_LEN 2
 static const char iketcp_prefix[] = "IKETCP";
 #define IKETCP_LEN 6
 
-static dissector_handle_t udp_handle, natt_handle, tcp_handle;
+static dissector_handle_t udp_handle, tcp_handle;
 static dissector_handle_t esp_handle, builtin_isakmp, builtin_udpencap, builtin_tcp;
-
-static int dissect_ike_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    col_clear(pinfo->cinfo, COL_INFO);
-    ike_dissect_message(tvb, pinfo, tree, false, 0);
-    return (int)tvb_captured_length(tvb);
-}
 
 /* ---------------------------------------------------------------- UDP 4500 */
 
@@ -63,10 +57,12 @@ static int call_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     return call_data_dissector(tvb, pinfo, tree);
 }
 
-static int dissect_ike_natt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static int dissect_ike_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     col_clear(pinfo->cinfo, COL_INFO);
-    if (is_keepalive(tvb))
+    if (!ike_is_natt_port(pinfo->srcport) && !ike_is_natt_port(pinfo->destport))
+        ike_dissect_message(tvb, pinfo, tree, false, 0);
+    else if (is_keepalive(tvb))
         dissect_keepalive(tvb, pinfo, tree);
     else if (has_marker(tvb, 0))
         ike_dissect_message(tvb_new_subset_remaining(tvb, NON_ESP_MARKER_LEN), pinfo, tree, false, 0);
@@ -136,10 +132,9 @@ static int dissect_ike_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
 void ike_transport_register(int proto)
 {
-    udp_handle = register_dissector_with_description("ike", "IKE (libisakmp) over UDP",
-                                                     dissect_ike_udp, proto);
-    natt_handle = register_dissector_with_description(
-        "ike.natt", "IKE (libisakmp) and ESP over UDP (RFC 3948)", dissect_ike_natt, proto);
+    udp_handle = register_dissector_with_description(
+        "ike", "IKE (libisakmp) over UDP, with ESP on NAT-T ports (RFC 3948)", dissect_ike_udp,
+        proto);
     tcp_handle = register_dissector_with_description(
         "ike.tcp", "IKE (libisakmp) and ESP over TCP (RFC 8229)", dissect_ike_tcp, proto);
 }
@@ -147,29 +142,36 @@ void ike_transport_register(int proto)
 void ike_transport_handoff(void)
 {
     esp_handle = find_dissector("esp");
-    builtin_isakmp = find_dissector("isakmp");
-    builtin_udpencap = find_dissector("udpencap");
+    /* the built-in dissectors have no registered names: remember whatever
+     * holds the ports now (plugins are handed off after them) */
+    dissector_table_t udp = find_dissector_table("udp.port");
+    builtin_isakmp = dissector_get_uint_handle(udp, IKE_UDP_PORT);
+    builtin_udpencap = dissector_get_uint_handle(udp, IKE_NATT_PORT);
     builtin_tcp = dissector_get_uint_handle(find_dissector_table("tcp.port"), IKE_TCP_PORT);
     dissector_add_uint_with_preference("udp.port", IKE_UDP_PORT, udp_handle);
-    dissector_add_uint_with_preference("udp.port", IKE_NATT_PORT, natt_handle);
+    dissector_add_uint_with_preference("udp.port", IKE_NATT_PORT, udp_handle);
     dissector_add_uint_with_preference("tcp.port", IKE_TCP_PORT, tcp_handle);
 }
 
 /* Moves one port between our handle and the built-in one, leaving ports the
- * user has given to anything else alone. */
+ * user has given to anything else alone.  The entry is replaced rather than
+ * changed, so Decode As does not list it as a user's choice. */
 static void swap(const char *table, guint32 port, dissector_handle_t ours,
                  dissector_handle_t builtin, bool on)
 {
     dissector_handle_t now = dissector_get_uint_handle(find_dissector_table(table), port);
-    if (on && now != ours && (now == builtin || now == NULL))
-        dissector_change_uint(table, port, ours);
-    else if (!on && now == ours)
-        dissector_change_uint(table, port, builtin);
+    dissector_handle_t from = on ? builtin : ours, to = on ? ours : builtin;
+    if (now != from || now == to)
+        return;
+    if (from)
+        dissector_delete_uint(table, port, from);
+    if (to)
+        dissector_add_uint(table, port, to);
 }
 
 void ike_transport_takeover(bool on)
 {
     swap("udp.port", IKE_UDP_PORT, udp_handle, builtin_isakmp, on);
-    swap("udp.port", IKE_NATT_PORT, natt_handle, builtin_udpencap, on);
+    swap("udp.port", IKE_NATT_PORT, udp_handle, builtin_udpencap, on);
     swap("tcp.port", IKE_TCP_PORT, tcp_handle, builtin_tcp, on);
 }

@@ -12,6 +12,8 @@
 
 #include "ike.h"
 
+#include <epan/charsets.h>   /* needs glib and wmem first */
+
 /* What drawing one message needs at every item. */
 typedef struct {
     packet_info *pinfo;
@@ -117,7 +119,10 @@ static proto_item *add_bytes_like(proto_tree *t, int hf, tvbuff_t *tvb, gint off
     const uint8_t *b = isakmp_item_bytes(it, &n);
     switch (f->type) {
     case ISAKMP_FT_STRING:
-        return proto_tree_add_string(t, hf, tvb, off, len, wmem_strndup(pool, (const char *)b, n));
+        /* up to the first NUL, as the library formats it; Wireshark wants
+         * valid UTF-8, so anything else becomes U+FFFD as in its own strings */
+        return proto_tree_add_string(t, hf, tvb, off, len,
+                                     (const char *)get_utf_8_string(pool, b, b ? (gint)strnlen((const char *)b, n) : 0));
     case ISAKMP_FT_IPV4:
         if (n < 4)
             break;

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages the project needs, only those missing.
 # Quiet when nothing is missing.  Needs root (or sudo) when something is.
 set -euo pipefail
-PKGS=(build-essential cmake pkg-config libglib2.0-dev libgcrypt20-dev libpcap-dev libksba-dev
+PKGS=(build-essential cmake pkg-config zlib1g-dev time libglib2.0-dev libgcrypt20-dev libpcap-dev libksba-dev
       tshark wireshark-dev libwireshark-dev clang-14 libclang-rt-14-dev llvm-14 valgrind gcovr
       tcpdump iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins
       libstrongswan-extra-plugins python3 xvfb)

@@ -246,6 +246,33 @@ const isakmp_note *isakmp_msg_notes(const isakmp_msg *msg, size_t *count);
 const char *isakmp_severity_name(isakmp_severity s);
 const char *isakmp_note_code_name(isakmp_note_code c);
 
+/* ---------------------------------------------------------------- keys out */
+
+/* One ESP (or AH) SA whose keys were derived, one direction, in the form
+ * Wireshark's ESP SA table (esp_sa) uses.  Strings are owned by the context
+ * and stay valid until it is freed. */
+typedef struct {
+    int af;                   /* 4 or 6 */
+    const char *src, *dst;    /* addresses as text */
+    uint32_t spi;
+    const char *encr_alg;     /* e.g. "AES-CBC [RFC3602]", "NULL" */
+    const char *encr_key;     /* "0x" and lowercase hex; "" when none */
+    const char *integ_alg;    /* e.g. "HMAC-SHA-256-128 [RFC4868]", "NULL" */
+    const char *integ_key;
+} isakmp_esp_sa;
+
+/* Number of ESP / AH SAs (per direction) whose keys were derived so far. */
+size_t isakmp_ctx_esp_sa_count(isakmp_ctx *ctx);
+
+/* SA `i` (0 .. count-1) into *out; false when i is out of range. */
+bool isakmp_ctx_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
+
+/* Writes the keys derived so far as Wireshark 4.0 tables
+ * (ikev1_decryption_table, ikev2_decryption_table, esp_sa) into directory
+ * `dir` (created when missing), or to standard output when dir is "-".
+ * Returns 0, or -1 with a reason in err (which may be NULL). */
+int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -254,6 +254,13 @@ def check_errors(d):
         rc, out, err = run(args, b"" if args == ["-"] else None)
         if rc != code or err.strip() != msg:
             fail("error for %r" % (args,), "want %d %r\ngot  %d %r" % (code, msg, rc, err.strip()))
+    # a pcapng interface of an unknown link type: said once, the rest decoded, exit 1
+    bad = os.path.join(d, "bad-iface.pcapng")
+    rc, out, err = run(["-T", "fields", "-e", "frame.number", "-e", "ike.ispi", bad])
+    want_err = ("isakmpdump: %s: unsupported link type 147: its frames are skipped\n"
+                "isakmpdump: %s: frames with unsupported link types were skipped\n" % (bad, bad))
+    if rc != 1 or out != "2\t0101010101010101\n" or err != want_err:
+        fail("pcapng with an unsupported interface", "rc=%d\n%s%s" % (rc, out, err))
     # an error after good frames: they are printed, the error follows, exit 1
     rc, out, err = run([os.path.join(d, "cut-short.pcap")])
     if rc != 1 or out.count("\n") != 1:

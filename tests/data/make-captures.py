@@ -179,6 +179,10 @@ def main():
             f.write("".join(l + "\n" for l in expect))
     # error cases
     write_pcap(os.path.join(out, "bad-linktype.pcap"), LINKTYPE["user0"], [b"\0" * 40])
+    # pcapng: one interface of an unknown link type, one Ethernet
+    m1 = msg(1)
+    write_pcapng(os.path.join(out, "bad-iface.pcapng"),
+                 [pcapng_section([147, 1], [(0, b"\0" * 40), (1, eth(0x0800, u4(m1)))])])
     with open(os.path.join(out, "not-a-capture.pcap"), "wb") as f:
         f.write(b"this is not a capture file\n")
     with open(os.path.join(out, "eth-ipv4.pcap"), "rb") as f:

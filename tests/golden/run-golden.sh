@@ -27,6 +27,7 @@ for f in "${FIELDS[@]}"; do eargs+=(-e "$f"); done
 cases() {
   local d f k
   for d in "$src"/samples/*/; do
+    d=${d%/}
     [ -f "$d/capture.pcap" ] || continue
     k=""
     for f in "$d"/*_decryption_table "$d"/esp_sa "$d"/secrets* "$d"/*.keys; do
@@ -55,10 +56,15 @@ outputs() {
   local out=$1 cap=$2; shift 2
   local kargs=() k
   for k in "$@"; do kargs+=(-k "$k"); done
-  "$dump" "${kargs[@]}" "$cap" >"$out/summary.txt" 2>&1 || true
-  "$dump" "${kargs[@]}" -V "$cap" >"$out/tree.txt" 2>&1 || true
-  "$dump" "${kargs[@]}" -T json "$cap" >"$out/json.jsonl" 2>&1 || true
-  "$dump" "${kargs[@]}" -T fields -E header=y "${eargs[@]}" "$cap" >"$out/fields.tsv" 2>&1 || true
+  local e="$out/stderr.txt"
+  : >"$e"
+  { "$dump" "${kargs[@]}" "$cap" || echo "exit $?"; } >"$out/summary.txt" 2>>"$e"
+  { "$dump" "${kargs[@]}" -V "$cap" || echo "exit $?"; } >"$out/tree.txt" 2>>"$e"
+  { "$dump" "${kargs[@]}" -T json "$cap" || echo "exit $?" >&2; } >"$out/json.jsonl" 2>>"$e"
+  { "$dump" "${kargs[@]}" -T fields -E header=y "${eargs[@]}" "$cap" || echo "exit $?"; } \
+    >"$out/fields.tsv" 2>>"$e"
+  # key files are named by their full path in messages: keep goldens portable
+  sed -i "s|$src/../shared/|SHARED/|g; s|$src/|SRC/|g" "$e"
 }
 
 tmp=$(mktemp -d)
@@ -69,6 +75,12 @@ while IFS=$'\t' read -r name cap keys; do
   IFS=$'\t' read -r -a karr <<<"${keys:-}"
   mkdir -p "$tmp/$name"
   outputs "$tmp/$name" "$cap" "${karr[@]}"
+  # every JSON record of every sample must follow the published schema
+  if command -v python3 >/dev/null &&
+     ! python3 "$src/tests/cli/jsonschema_mini.py" "$src/cli/isakmpdump-json.schema.json" \
+       "$tmp/$name/json.jsonl" >"$tmp/schema.log"; then
+    echo "SCHEMA: $name"; head -5 "$tmp/schema.log"; bad=$((bad + 1))
+  fi
   if [ "$update" = 1 ]; then
     mkdir -p "$exp/$name"
     cp "$tmp/$name"/* "$exp/$name/"
@@ -79,7 +91,7 @@ while IFS=$'\t' read -r name cap keys; do
     missing=$((missing + 1))
     continue
   fi
-  for f in summary.txt tree.txt json.jsonl fields.tsv; do
+  for f in summary.txt tree.txt json.jsonl fields.tsv stderr.txt; do
     if ! diff -u "$exp/$name/$f" "$tmp/$name/$f" >"$tmp/diff" 2>&1; then
       echo "DIFF: $name/$f"
       head -40 "$tmp/diff"

@@ -77,12 +77,13 @@ report() {
           printf "    line %d %s: isakmpdump=%s plugin=%s\n", line, f[i], a[i], b[i] }'
 }
 
-# IKE subtrees of a tshark -V text, per frame; "Response in" is left out, as
-# one pass cannot know a response it has not read yet.
+# IKE subtrees of a tshark -V text, per frame.  Links forward in time
+# ("Response in", a fragment's "Reassembled in") are left out: one pass cannot
+# know a frame it has not read yet, here as in any Wireshark dissector.
 ike_trees() {
   awk '/^Frame [0-9]+:/ { print; next }
        /^[^ ]/ { ike = ($0 ~ /^Internet Security Association|^IKE|^Internet Key Exchange/) }
-       ike && !/Response in:/ { print }' "$1"
+       ike && !/\[(Response in|Reassembled in): [0-9]+\]$/ { print }' "$1"
 }
 
 check() {
@@ -131,6 +132,50 @@ done
 check "$shared/wireshark-wiki/attachment_ikev1_main_mode.pcap" /nonexistent; ncaps=$((ncaps + 1))
 check "$shared/wireshark-wiki/ikev2-esp-natt/capture.pcapng" "$shared/wireshark-wiki/ikev2-esp-natt"
 ncaps=$((ncaps + 1))
+
+# RFC 8229: the same messages over TCP (prefix, length framing, a message cut
+# across segments, ESP between them) must give the same fields as over UDP.
+udpcap="$shared/wireshark/ikev2-decrypt-aes256gcm16.pcap"
+if python3 "$src/tests/plugin/make-tcp.py" "$udpcap" "$tmp/caps/tcp.pcap"; then
+  chmod a+r "$tmp/caps/tcp.pcap"
+  cp "$shared/wireshark/ikev2_decryption_table" "$tmp/keys/tcp.v2"
+  cp "$udpcap" "$tmp/caps/udp.pcap"
+  chmod -R a+rX "$tmp"
+  for t in udp tcp; do
+    as_user tshark -n -r "$tmp/caps/$t.pcap" -o "ike.key_file:$tmp/keys/tcp.v2" -Y ike.ispi \
+      -T fields "${eargs[@]}" >"$tmp/out/$t.fields" 2>/dev/null
+  done
+  if [ ! -s "$tmp/out/udp.fields" ] || ! cmp -s "$tmp/out/udp.fields" "$tmp/out/tcp.fields"; then
+    problem "RFC 8229 TCP stream and UDP give different fields"
+    report "$tmp/out/udp.fields" "$tmp/out/tcp.fields"
+  fi
+  esp=$(as_user tshark -n -r "$tmp/caps/tcp.pcap" -Y esp.spi==0x12345678 2>/dev/null | wc -l)
+  [ "$esp" -eq 1 ] || problem "ESP in the TCP stream not handed to the ESP dissector ($esp frames)"
+  echo "checked RFC 8229 TCP framing"
+else
+  problem "make-tcp.py failed"
+fi
+
+# RFC 3948 2.3: a 1-byte 0xff on UDP 4500 is a NAT keepalive.
+python3 - "$src/tests/data" "$tmp/caps/keepalive.pcap" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import pcapgen
+pkt = pcapgen.eth(0x0800, pcapgen.ipv4("10.0.0.1", "10.0.0.2", 17, pcapgen.udp(4500, 4500, b"\xff")))
+pcapgen.write_pcap(sys.argv[2], 1, [pkt])
+PY
+chmod a+r "$tmp/caps/keepalive.pcap"
+ka=$(as_user tshark -n -r "$tmp/caps/keepalive.pcap" -Y ike.ike.nat_keepalive 2>/dev/null | wc -l)
+[ "$ka" -eq 1 ] || problem "NAT keepalive not recognised ($ka frames)"
+
+# The takeover preference off gives UDP 500/4500 back to the built-in dissectors.
+natt="$tmp/caps/$(echo "${shared#"$src"/}/wireshark-wiki/ikev2-esp-natt/capture.pcapng" | tr '/' '_')"
+ours=$(as_user tshark -n -r "$natt" -Y ike 2>/dev/null | wc -l)
+theirs=$(as_user tshark -n -r "$natt" -o ike.takeover:FALSE -Y isakmp 2>/dev/null | wc -l)
+left=$(as_user tshark -n -r "$natt" -o ike.takeover:FALSE -Y ike 2>/dev/null | wc -l)
+if [ "$ours" -eq 0 ] || [ "$theirs" -ne "$ours" ] || [ "$left" -ne 0 ]; then
+  problem "takeover: plugin took $ours frames; with ike.takeover:FALSE isakmp took $theirs, ike $left"
+fi
 
 echo "$ncaps captures checked"
 exit $fail

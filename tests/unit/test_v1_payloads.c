@@ -242,21 +242,23 @@ static void check_values(const isakmp_msg *m, const expect_t *e)
     }
 }
 
-static void check_case(const char *hex, const expect_t *e)
+/* `malformed`: the notes the bytes deserve (misc holds a fake certificate
+ * that the X.509 decoder reports). */
+static void check_case(const char *hex, const expect_t *e, size_t malformed)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = tu_decode_hex(ctx, hex);
     check_values(m, e);
-    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 0);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, malformed);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_TRUNCATED), ==, 0);
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
 }
 
-static void test_sa(void) { check_case(sa_hex, sa_expect); }
-static void test_ids(void) { check_case(ids_hex, ids_expect); }
-static void test_misc(void) { check_case(misc_hex, misc_expect); }
-static void test_notify(void) { check_case(notify_hex, notify_expect); }
+static void test_sa(void) { check_case(sa_hex, sa_expect, 0); }
+static void test_ids(void) { check_case(ids_hex, ids_expect, 0); }
+static void test_misc(void) { check_case(misc_hex, misc_expect, 1); }
+static void test_notify(void) { check_case(notify_hex, notify_expect, 0); }
 
 /* Decodes hex; returns the message (caller frees) for note checks. */
 static isakmp_msg *decode(isakmp_ctx *ctx, const char *hex)

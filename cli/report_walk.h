@@ -1,0 +1,54 @@
+/* Internal to the report (cli/report*.c): the facts of one decoded message,
+ * read from its tree by filter names (report_walk.c), before they are
+ * merged into SA rows (report.c). */
+#ifndef ISAKMPDUMP_REPORT_WALK_H
+#define ISAKMPDUMP_REPORT_WALK_H
+
+#include "report.h"
+
+#define MI_MAX_VIDS 16
+#define MI_MAX_IDS 4
+
+typedef struct {
+    int version;
+    uint8_t ispi[8], rspi[8];
+    uint32_t exch, msgid;
+    char exch_name[RPT_NAME];
+    bool flag_i, flag_r, flag_e;
+    GArray *suites;                    /* rpt_suite, every proposal/transform */
+    bool has_sa, has_ke, has_auth, has_eap, has_sig;
+    uint32_t ke_group;
+    uint32_t auth_method;
+    char auth_name[RPT_NAME];
+    char eap_name[RPT_NAME];           /* "EAP-MD5", ... when an EAP type was read */
+    char ids[MI_MAX_IDS][128];         /* IKEv1 ID payloads in order */
+    size_t n_ids;
+    char id_i[128], id_r[128];         /* IKEv2 IDi / IDr, or TSi / TSr */
+    char ts_i[128], ts_r[128];
+    bool has_error;
+    uint32_t error;
+    char error_name[RPT_NAME];
+    bool nat_d, frag_supported, frag_used, transport_mode;
+    uint8_t rekey_spi[8];
+    size_t rekey_spi_len;
+    char vids[MI_MAX_VIDS][RPT_NAME];
+    size_t n_vids;
+    char sig_hashes[RPT_NAME];
+    bool sig_hash_sha1;
+    bool encrypted, decrypted;
+    uint32_t icv_ok, icv_bad, hash_ok, hash_bad, auth_ok, auth_bad;
+} msg_info;
+
+typedef struct walk_fields walk_fields;
+
+/* Resolves the filter names once; never NULL. */
+walk_fields *walk_fields_new(void);
+void walk_fields_free(walk_fields *wf);
+
+/* Fills `mi` (whose suites array is reused) from the tree of `m`. */
+void walk_msg(const walk_fields *wf, const isakmp_msg *m, msg_info *mi);
+
+/* Copies at most RPT_NAME-1 bytes of `s` (NULL gives ""). */
+void rpt_copy(char *dst, size_t size, const char *s);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * Keys out (export.c): the Wireshark 4.0 UAT files ikev1_decryption_table,
+ * ikev2_decryption_table and esp_sa for every SA whose keys were derived,
+ * in the exact formats tshark reads, and the names Wireshark's tables use
+ * for each IKE / ESP algorithm.
+ *
+ * Ownership: the store owns copies of the keys and wipes them when freed.
+ */
+#ifndef ISAKMP_EXPORT_H
+#define ISAKMP_EXPORT_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXPORT_MAX_KEY 64
+
+typedef struct {
+    uint8_t icookie[8];
+    uint8_t key[EXPORT_MAX_KEY];
+    size_t len;
+} export_v1;
+
+typedef struct {
+    uint8_t spii[8], spir[8];
+    uint8_t ei[EXPORT_MAX_KEY], er[EXPORT_MAX_KEY], ai[EXPORT_MAX_KEY], ar[EXPORT_MAX_KEY];
+    size_t enc_len, integ_len;
+    const char *encr_name, *integ_name;   /* Wireshark ikev2_decryption_table names */
+} export_v2;
+
+typedef struct {
+    int af;                               /* 4 or 6 */
+    char src[46], dst[46];                /* addresses as text, or "*" */
+    uint32_t spi;
+    const char *encr_name, *integ_name;   /* Wireshark esp_sa names */
+    uint8_t ekey[EXPORT_MAX_KEY], akey[EXPORT_MAX_KEY];
+    size_t elen, alen;
+    char ehex[2 * EXPORT_MAX_KEY + 3], ahex[2 * EXPORT_MAX_KEY + 3];   /* "0x..." or "" (filled on add) */
+} export_esp;
+
+struct export_store *export_store_new(void);
+void export_store_free(struct export_store *s);
+
+/* Adds a copy; an entry for the same SA (cookie, SPI pair, SPI + destination)
+ * replaces the earlier one. */
+void export_add_v1(struct export_store *s, const export_v1 *e);
+void export_add_v2(struct export_store *s, const export_v2 *e);
+void export_add_esp(struct export_store *s, const export_esp *e);
+
+size_t export_esp_count(const struct export_store *s);
+const export_esp *export_esp_get(const struct export_store *s, size_t i);
+
+/* One UAT line each (with the newline) appended to out. */
+void export_format_v1(GString *out, const export_v1 *e);
+void export_format_v2(GString *out, const export_v2 *e);
+void export_format_esp(GString *out, const export_esp *e);
+
+/* Writes the three files into `dir` (created when missing), or prints them
+ * to stdout, each after a "# <file name>" line, when dir is "-".  Returns
+ * 0, or -1 with a reason in err. */
+int export_write(const struct export_store *s, const char *dir, char *err, size_t errlen);
+
+/* Wireshark's esp_sa names for ESP transforms (IANA "Transform Type 1/3"
+ * ids, which IKEv1's ESP transform ids share for these algorithms) and
+ * IKEv1's Authentication Algorithm attribute (RFC 2407 4.5).  NULL when
+ * Wireshark 4.0 has no name for it. */
+const char *export_esp_encr_name(uint16_t encr_id, size_t key_bits);
+const char *export_esp_integ_name(uint16_t integ_id);
+uint16_t export_v1_auth_to_integ(uint16_t auth_alg);
+
+#endif

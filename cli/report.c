@@ -19,7 +19,7 @@ struct rpt_report {
     GHashTable *rows;      /* key string -> rpt_row * (several keys may share a row) */
     GPtrArray *order;      /* every row, in order of first sight; owned */
     GHashTable *files;     /* interned file names */
-    size_t max_rows, dropped;
+    size_t max_rows, dropped;   /* dropped: messages whose SA row was not kept */
     const char *file;
     const isakmp_packet *pkt;
 };
@@ -258,10 +258,12 @@ static void v2_auth_side(rpt_row *ike, const msg_info *mi)
         rpt_copy(ike->auth_i, RPT_NAME, mi->eap_name);   /* the server names the method */
     else if (mi->has_eap && !auth[0] && !mi->flag_r)
         rpt_copy(auth, RPT_NAME, "EAP");
-    else if (mi->has_auth && !(auth[0] && g_str_has_prefix(auth, "EAP")))
+    else if (mi->has_auth && !auth[0]) {
+        /* the first AUTH says how a side authenticated; after EAP both sides
+         * send another one made from the EAP key (RFC 7296 2.16) */
         rpt_copy(auth, RPT_NAME, mi->auth_name[0] ? mi->auth_name : "AUTH");
-    if (mi->has_auth && !mi->has_eap && !g_str_has_prefix(auth, "EAP"))
         *(mi->flag_r ? &ike->auth_r_id : &ike->auth_i_id) = mi->auth_method;
+    }
 }
 
 static void v2_child_from(rpt_report *r, rpt_row *c, const msg_info *mi)

@@ -30,7 +30,13 @@ int rpt_cli_option(rpt_cli *c, int which, const char *arg, char *err, size_t err
 {
     switch (which) {
     case RPT_OPT_REPORT: c->on = true; return 0;
-    case RPT_OPT_AUDIT_RULES: c->rules_file = arg; return 0;
+    case RPT_OPT_AUDIT_RULES:
+        if (strcmp(arg, "list") == 0) {   /* needs no input: print and go */
+            audit_rules_print(NULL, stdout);
+            exit(0);
+        }
+        c->rules_file = arg;
+        return 0;
     case RPT_OPT_FAIL_ON:
         c->fail_on = rpt_severity_parse(arg);
         if (c->fail_on < 0) {
@@ -47,13 +53,8 @@ int rpt_cli_option(rpt_cli *c, int which, const char *arg, char *err, size_t err
 int rpt_cli_start(rpt_cli *c, bool json, char *err, size_t errlen)
 {
     c->rules = audit_rules_new();
-    if (c->rules_file && strcmp(c->rules_file, "list") != 0 &&
-        audit_rules_load(c->rules, c->rules_file, err, errlen) < 0)
+    if (c->rules_file && audit_rules_load(c->rules, c->rules_file, err, errlen) < 0)
         return -1;
-    if (c->rules_file && strcmp(c->rules_file, "list") == 0) {
-        audit_rules_print(c->rules, stdout);
-        exit(0);
-    }
     if ((c->rules_file || c->fail_on >= 0 || c->max_rows) && !c->on) {
         g_snprintf(err, errlen, "--audit-rules, --fail-on and --report-max-sa need --report");
         return -1;

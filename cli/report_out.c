@@ -299,7 +299,7 @@ void rpt_out_json(FILE *out, const GPtrArray *rows, const rpt_out_summary *sum)
     js_kuint(g, "child_sas", sum->rows - ike);
     js_kuint(g, "max_rows", sum->max_rows);
     js_kbool(g, "truncated", sum->dropped > 0);
-    js_kuint(g, "sas_not_kept", sum->dropped);
+    js_kuint(g, "messages_without_row", sum->dropped);
     js_kstr(g, "worst", sum->worst >= 0 ? rpt_severity_name((rpt_severity)sum->worst) : NULL);
     g_string_append(g, "}\n");
     fputs(g->str, out);
@@ -440,6 +440,6 @@ void rpt_out_text(FILE *out, const GPtrArray *rows, const rpt_out_summary *sum)
     for (guint i = 0; i < rows->len; i++)
         detail(out, rows->pdata[i]);
     if (sum->dropped)
-        fprintf(out, "\nSA table full: the first %zu SAs are reported, %zu more were not kept "
-                "(--report-max-sa)\n", sum->max_rows, sum->dropped);
+        fprintf(out, "\nSA table full: only the first %zu SAs are reported; %zu messages "
+                "belong to SAs not kept (--report-max-sa)\n", sum->max_rows, sum->dropped);
 }

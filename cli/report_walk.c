@@ -14,7 +14,7 @@ enum {
     C_V1_KEYLEN, C_ESP_AUTH, C_ESP_GROUP, C_ESP_ENCAP, C_ESP_LTYPE, C_ESP_LDUR,
     C_ESP_KEYLEN, C_NOTIFY, C_VID_STRING, C_VID_BYTES, C_KE_GROUP, C_AUTH_METHOD,
     C_VERIFY_ICV, C_VERIFY_HASH, C_VERIFY_AUTH, C_ID_DATA, C_TS_ADDR, C_FRAG,
-    C_SIGHASH, C_EAP_DATA, C_DECRYPTED
+    C_SIGHASH, C_EAP_TYPE, C_DECRYPTED
 };
 
 struct walk_fields {
@@ -52,7 +52,7 @@ static const struct { const char *abbrev; uint8_t code; } field_codes[] = {
     { "ike.ts.start_ipv4", C_TS_ADDR }, { "ike.ts.end_ipv4", C_TS_ADDR },
     { "ike.ts.start_ipv6", C_TS_ADDR }, { "ike.ts.end_ipv6", C_TS_ADDR },
     { "ike.notify.data.signature_hash_algorithms", C_SIGHASH },
-    { "ike.eap.data", C_EAP_DATA }, { "ike.enc.decrypted", C_DECRYPTED },
+    { "ike.eap.type", C_EAP_TYPE }, { "ike.enc.decrypted", C_DECRYPTED },
 };
 
 /* Families matched by prefix: every identification datum, every fragment field. */
@@ -331,12 +331,19 @@ static void walk_notify(const walk_fields *wf, msg_info *mi, const isakmp_item *
         mi->transport_mode = true;
 }
 
+static bool is_unknown_vid(const isakmp_item *it)
+{
+    char v[16];
+    isakmp_item_format_value(it, v, sizeof v);
+    return g_str_has_prefix(v, "Unknown");   /* the decoder's "Unknown Vendor ID" */
+}
+
 static void walk_vid(const walk_fields *wf, msg_info *mi, const isakmp_item *p)
 {
     char name[RPT_NAME] = "";
     for (const isakmp_item *it = isakmp_item_first_child(p); it; it = next_item(it, p, true)) {
         int c = code_of(wf, it);
-        if (c == C_VID_STRING) {
+        if (c == C_VID_STRING && !is_unknown_vid(it)) {
             char v[RPT_NAME];
             isakmp_item_format_value(it, v, sizeof v);
             size_t n = strlen(g_strstrip(v));
@@ -371,17 +378,18 @@ static void walk_id(const walk_fields *wf, const isakmp_item *p, char *out, size
     }
 }
 
-/* RFC 3748 4: code, identifier, length, type; type 4 is MD5-Challenge. */
+/* RFC 3748 5: the EAP method; Identity (1), Notification (2) and Nak (3)
+ * say nothing about it. */
 static void walk_eap(msg_info *mi, const isakmp_item *it)
 {
-    size_t n = 0;
-    const uint8_t *b = isakmp_item_bytes(it, &n);
-    if (!b || n < 5 || (b[0] != 1 && b[0] != 2) || b[4] == 1)   /* 1 Identity says nothing */
+    uint32_t t = u32(it);
+    const char *n = isakmp_item_value_name(it);
+    if (t <= 3)
         return;
-    if (b[4] == 4)
+    if (t == 4)
         rpt_copy(mi->eap_name, sizeof mi->eap_name, "EAP-MD5");
-    else if (!mi->eap_name[0])
-        g_snprintf(mi->eap_name, sizeof mi->eap_name, "EAP type %u", b[4]);
+    else
+        g_snprintf(mi->eap_name, sizeof mi->eap_name, "EAP-%s", n ? n : "?");
 }
 
 static void payload_id(const walk_fields *wf, msg_info *mi, const isakmp_item *it, uint32_t t)
@@ -453,7 +461,7 @@ static bool walk_item(const walk_fields *wf, msg_info *mi, const isakmp_item *it
     case C_VERIFY_HASH: count_verify(&mi->hash_ok, &mi->hash_bad, it); break;
     case C_VERIFY_AUTH: count_verify(&mi->auth_ok, &mi->auth_bad, it); break;
     case C_FRAG: mi->frag_used = true; break;
-    case C_EAP_DATA: walk_eap(mi, it); break;
+    case C_EAP_TYPE: walk_eap(mi, it); break;
     case C_DECRYPTED: mi->decrypted = true; break;
     default: break;
     }

@@ -227,21 +227,20 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
     return len;
 }
 
-static void make_summary(dec_t *d)
+char *msg_make_summary(const isakmp_msg *m)
 {
-    const char *x = isakmp_value_lookup(d->version == 2 ? names_v2_exchange : names_v1_exchange,
-                                        d->exch);
+    const isakmp_value_name *names = m->version == 2 ? names_v2_exchange : names_v1_exchange;
+    const char *x = isakmp_value_lookup(names, m->exch);
     char unk[32];
     if (!x) {
-        g_snprintf(unk, sizeof unk, "Unknown (%u)", d->exch);
+        g_snprintf(unk, sizeof unk, "Unknown (%u)", m->exch);
         x = unk;
     }
-    if (d->version == 2)
-        d->m->summary = g_strdup_printf("%s MID=%02u %s %s", x, d->msgid,
-                                        (d->flags & 0x08) ? "Initiator" : "Responder",
-                                        (d->flags & 0x20) ? "Response" : "Request");
-    else
-        d->m->summary = g_strdup(x);
+    if (m->version == 2)
+        return g_strdup_printf("%s MID=%02u %s %s", x, m->msgid,
+                               (m->flags & 0x08) ? "Initiator" : "Responder",
+                               (m->flags & 0x20) ? "Response" : "Request");
+    return g_strdup(x);
 }
 
 /* Decodes the body after the header: clear payloads, or encrypted data. */
@@ -305,7 +304,9 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
     cur_t c;
     cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
     dec_message(&d, 0, &c);
-    make_summary(&d);
+    m->exch = d.exch;
+    m->flags = d.flags;
+    m->msgid = d.msgid;
     crypto_msg_done(&d);
     kdf_msg_done(&d);
     msg_finish(m);

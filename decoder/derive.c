@@ -9,59 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "derive.h"
+#include "derive_int.h"
 #include "dh.h"
 #include "export.h"
 #include "kdf.h"
 #include "keys.h"
 #include "verify.h"
 
-typedef struct {
-    secret_kind kind;
-    bool any_sa, any_msgid;
-    uint8_t spi[8];
-    uint32_t msgid;
-    char *selector, *name;
-    uint8_t *value;
-    size_t len;
-} secret_rec;
-
-/* A chosen (or offered) proposal: protocol, SPI and transforms. */
-typedef struct {
-    bool have;
-    uint8_t proto, spi[8];
-    size_t spilen;
-    uint16_t encr, keybits, prf, integ, dh;
-} sa_choice;
-
-/* One IKEv2 exchange that creates an SA (IKE_AUTH, CREATE_CHILD_SA). */
-typedef struct {
-    GByteArray *ni, *nr, *kei, *ker;
-    sa_choice req, resp;
-    int af;
-    uint8_t isrc[16], idst[16];    /* the exchange initiator's and responder's addresses */
-} v2_xchg;
-
-/* What we know of one IKEv2 IKE SA. */
-typedef struct {
-    uint8_t ispi[8], rspi[8];
-    GByteArray *msg1, *msg2, *ni, *nr, *kei, *ker;
-    sa_choice chosen;
-    uint16_t group;
-    int af;
-    uint8_t iaddr[16], raddr[16];
-    bool have_keys;
-    int prf;
-    kdf_v2_keys k;
-    GHashTable *xchg;              /* msgid -> v2_xchg */
-    GByteArray *id[2];             /* IDi, IDr bodies: EAP's last AUTH messages carry none */
-} v2_sa;
-
-struct kdf_ctx {
-    GPtrArray *secrets;          /* secret_rec */
-    struct export_store *exp;
-    GHashTable *v2;              /* GBytes(SPIi) -> v2_sa */
-};
 
 static void secret_rec_free(gpointer p)
 {
@@ -72,7 +26,7 @@ static void secret_rec_free(gpointer p)
     g_free(r);
 }
 
-static void bytes_free(GByteArray *b)
+void bytes_free(GByteArray *b)
 {
     if (!b)
         return;
@@ -80,7 +34,7 @@ static void bytes_free(GByteArray *b)
     g_byte_array_free(b, TRUE);
 }
 
-static void bytes_set(GByteArray **slot, const uint8_t *p, size_t n)
+void bytes_set(GByteArray **slot, const uint8_t *p, size_t n)
 {
     bytes_free(*slot);
     *slot = g_byte_array_sized_new((guint)n);
@@ -116,6 +70,8 @@ struct kdf_ctx *kdf_ctx_of(isakmp_ctx *ctx)
         ctx->kdf->exp = export_store_new();
         ctx->kdf->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
                                              (GDestroyNotify)g_bytes_unref, v2_sa_free);
+        ctx->kdf->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                             (GDestroyNotify)g_bytes_unref, v1_sa_free);
     }
     return ctx->kdf;
 }
@@ -127,6 +83,7 @@ void kdf_ctx_free(struct kdf_ctx *k)
     g_ptr_array_free(k->secrets, TRUE);
     export_store_free(k->exp);
     g_hash_table_destroy(k->v2);
+    g_hash_table_destroy(k->v1);
     g_free(k);
 }
 
@@ -162,7 +119,7 @@ int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t le
 
 /* The idx-th secret of `kind` for this SA (exact SPI first, then '*') and
  * message id (when `msgid` >= 0); NULL when there are no more. */
-static const secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
+const secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
                                      int64_t msgid, int idx)
 {
     for (int pass = 0; pass < 2; pass++)
@@ -183,7 +140,7 @@ static const secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const
 /* g^xy for the exchange: a shared secret as loaded, or one computed from a
  * private value of either side.  out gets dh_shared_len bytes, or the loaded
  * secret's length; returns the length, 0 when nothing fits. */
-static size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv,
+size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv,
                         const uint8_t spi[8], int64_t msgid, uint16_t group, const GByteArray *kei,
                         const GByteArray *ker, uint8_t *out)
 {
@@ -211,7 +168,7 @@ static size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv
 typedef void (*payload_visit)(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t *body,
                               void *user);
 
-static void each_payload(dec_t *d, payload_visit fn, void *user)
+void each_payload(dec_t *d, payload_visit fn, void *user)
 {
     for (guint i = 0; i < d->m->items->len; i++) {
         const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
@@ -335,7 +292,7 @@ static v2_sa *v2_sa_get(struct kdf_ctx *kc, const uint8_t ispi[8], bool create)
 
 /* Integrity key length (RFC 7296 3.3.5: the key is as long as the output of
  * the underlying function: HMAC digest size, 16 for AES-XCBC / CMAC). */
-static size_t integ_key_len(const integ_alg *a)
+size_t integ_key_len(const integ_alg *a)
 {
     switch (a->kind) {
     case IK_HMAC: return gcry_md_get_algo_dlen(a->gcry_md);
@@ -345,7 +302,7 @@ static size_t integ_key_len(const integ_alg *a)
     }
 }
 
-static const integ_alg *integ_by_id(uint16_t id)
+const integ_alg *integ_by_id(uint16_t id)
 {
     size_t n;
     const integ_alg *t = integ_table(&n);
@@ -355,7 +312,7 @@ static const integ_alg *integ_by_id(uint16_t id)
     return NULL;
 }
 
-static void secret_copy(secret_t *s, const uint8_t *p, size_t n)
+void secret_copy(secret_t *s, const uint8_t *p, size_t n)
 {
     s->p = crypto_secure_alloc(n ? n : 1);
     if (n)
@@ -459,7 +416,7 @@ static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
 
 /* Adds ike.verify.auth / .hash (1/0) under `item`, with the computed value in
  * a note when it differs. */
-static void add_verdict(dec_t *d, const struct isakmp_item *it, int field, bool ok,
+void add_verdict(dec_t *d, const struct isakmp_item *it, int field, bool ok,
                         const uint8_t *computed, size_t n, const char *what)
 {
     uint32_t idx = (uint32_t)(it - &g_array_index(d->m->items, struct isakmp_item, 0));
@@ -531,7 +488,7 @@ static void v2_verify_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool from_i)
     g_byte_array_free(oct, TRUE);
 }
 
-static void addr_text(int af, const uint8_t *a, char *out, size_t n)
+void addr_text(int af, const uint8_t *a, char *out, size_t n)
 {
     if (!inet_ntop(af == 6 ? AF_INET6 : AF_INET, a, out, (socklen_t)n))
         snprintf(out, n, "*");
@@ -711,4 +668,6 @@ void kdf_msg_done(dec_t *d)
         return;   /* nothing loaded through us: nothing to derive */
     if (d->version == 2)
         v2_done(d);
+    else if (d->version == 1)
+        v1_done(d);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "derive.h"
 #include "export.h"
 
 struct export_store {
@@ -267,7 +268,6 @@ uint16_t export_v1_auth_to_integ(uint16_t auth_alg)
 
 /* ---------------------------------------------------------------- public API */
 
-#include "derive.h"
 
 size_t isakmp_ctx_esp_sa_count(isakmp_ctx *ctx)
 {

@@ -65,11 +65,15 @@ struct isakmp_msg {
     isakmp_note *pub_notes;   /* built when decoding ends */
     isakmp_packet pkt;     /* pkt.data points at source 0 */
     int version;
-    char *summary;
+    char *summary;         /* made on first request (msg_make_summary) */
+    uint8_t exch, flags;   /* of the outer header, for the summary */
+    uint32_t msgid;
 };
 
 /* A new message over a copy of the packet (source 0 "Frame"), with its root. */
 isakmp_msg *msg_new(const isakmp_packet *pkt);
+/* The one-line summary of a decoded message (caller frees). */
+char *msg_make_summary(const isakmp_msg *m);
 /* Ends building: puts the notes in tree order for the public API. */
 void msg_finish(isakmp_msg *m);
 

@@ -15,7 +15,6 @@ isakmp_msg *msg_new(const isakmp_packet *pkt)
     m->items = g_array_sized_new(FALSE, TRUE, sizeof(struct isakmp_item), 64);
     m->sources = g_array_new(FALSE, TRUE, sizeof(msg_source));
     m->notes = g_array_new(FALSE, TRUE, sizeof(msg_note));
-    m->strings = g_string_chunk_new(256);
     m->pkt = *pkt;
     msg_add_source(m, "Frame", pkt->data, pkt->len, false);
     m->pkt.data = g_array_index(m->sources, msg_source, 0).data;
@@ -35,9 +34,17 @@ uint32_t msg_add_source(isakmp_msg *m, const char *name, const uint8_t *data, si
     return m->sources->len - 1;
 }
 
+/* The string store is made on first use: most messages need none. */
+static GStringChunk *strings(isakmp_msg *m)
+{
+    if (!m->strings)
+        m->strings = g_string_chunk_new(512);
+    return m->strings;
+}
+
 const char *msg_strdup(isakmp_msg *m, const char *s)
 {
-    return g_string_chunk_insert(m->strings, s);
+    return g_string_chunk_insert(strings(m), s);
 }
 
 struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)
@@ -86,7 +93,7 @@ uint32_t tree_add_computed(isakmp_msg *m, uint32_t parent, int field, uint32_t s
 {
     uint32_t idx = tree_add(m, parent, field, src, off, len);
     struct isakmp_item *it = tree_item(m, idx);
-    it->vptr = (const uint8_t *)g_string_chunk_insert_len(m->strings, bytes, (gssize)n);
+    it->vptr = (const uint8_t *)g_string_chunk_insert_len(strings(m), bytes, (gssize)n);
     it->vlen = (uint32_t)n;
     return idx;
 }
@@ -99,7 +106,15 @@ uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src
 
 void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...)
 {
+    char buf[256];
     va_list ap;
+    va_start(ap, fmt);
+    int n = g_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof buf) {
+        tree_item(m, item)->label = msg_strdup(m, buf);
+        return;
+    }
     va_start(ap, fmt);
     char *s = g_strdup_vprintf(fmt, ap);
     va_end(ap);
@@ -157,7 +172,9 @@ static uint32_t note_index(const isakmp_msg *m, const isakmp_note *n)
 void msg_finish(isakmp_msg *m)
 {
     size_t n = m->notes->len;
-    m->pub_notes = g_new0(isakmp_note, n ? n : 1);
+    if (n == 0)
+        return;   /* isakmp_msg_notes copes with no array */
+    m->pub_notes = g_new0(isakmp_note, n);
     uint32_t *order = g_new0(uint32_t, m->items->len);
     uint32_t next = 0;
     number_items(m, 0, order, &next);
@@ -193,7 +210,8 @@ void isakmp_msg_free(isakmp_msg *m)
     g_array_free(m->items, TRUE);
     g_array_free(m->sources, TRUE);
     g_array_free(m->notes, TRUE);
-    g_string_chunk_free(m->strings);
+    if (m->strings)
+        g_string_chunk_free(m->strings);
     g_free(m->pub_notes);
     g_free(m->summary);
     g_free(m);
@@ -206,7 +224,14 @@ const isakmp_item *isakmp_msg_root(const isakmp_msg *m)
 
 int isakmp_msg_version(const isakmp_msg *m) { return m->version; }
 const isakmp_packet *isakmp_msg_packet(const isakmp_msg *m) { return &m->pkt; }
-const char *isakmp_msg_summary(const isakmp_msg *m) { return m->summary ? m->summary : ""; }
+const char *isakmp_msg_summary(const isakmp_msg *m)
+{
+    /* made on first request: batch outputs that never show it skip the work */
+    isakmp_msg *mm = (isakmp_msg *)(uintptr_t)m;
+    if (!mm->summary)
+        mm->summary = msg_make_summary(m);
+    return mm->summary;
+}
 size_t isakmp_msg_source_count(const isakmp_msg *m) { return m->sources->len; }
 
 const char *isakmp_msg_source_name(const isakmp_msg *m, size_t src)

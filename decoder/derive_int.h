@@ -1,0 +1,117 @@
+/*
+ * Internals shared by derive.c (IKEv2, secrets, the context) and
+ * derive_v1.c (IKEv1): the kept secrets, per-SA observations and helpers.
+ */
+#ifndef ISAKMP_DERIVE_INT_H
+#define ISAKMP_DERIVE_INT_H
+
+#include "derive.h"
+#include "kdf.h"
+#include "keys.h"
+
+typedef struct {
+    secret_kind kind;
+    bool any_sa, any_msgid;
+    uint8_t spi[8];
+    uint32_t msgid;
+    char *selector, *name;
+    uint8_t *value;
+    size_t len;
+} secret_rec;
+
+/* A chosen (or offered) proposal: protocol, SPI and transforms. */
+typedef struct {
+    bool have;
+    uint8_t proto, spi[8];
+    size_t spilen;
+    uint16_t encr, keybits, prf, integ, dh;
+} sa_choice;
+
+/* One IKEv2 exchange that creates an SA (IKE_AUTH, CREATE_CHILD_SA). */
+typedef struct {
+    GByteArray *ni, *nr, *kei, *ker;
+    sa_choice req, resp;
+    int af;
+    uint8_t isrc[16], idst[16];    /* the exchange initiator's and responder's addresses */
+} v2_xchg;
+
+/* What we know of one IKEv2 IKE SA. */
+typedef struct {
+    uint8_t ispi[8], rspi[8];
+    GByteArray *msg1, *msg2, *ni, *nr, *kei, *ker;
+    sa_choice chosen;
+    uint16_t group;
+    int af;
+    uint8_t iaddr[16], raddr[16];
+    bool have_keys;
+    int prf;
+    kdf_v2_keys k;
+    GHashTable *xchg;              /* msgid -> v2_xchg */
+    GByteArray *id[2];             /* IDi, IDr bodies: EAP's last AUTH messages carry none */
+} v2_sa;
+
+/* One IKEv1 Quick Mode (RFC 2409 5.5). */
+typedef struct {
+    GByteArray *ni, *nr, *kei, *ker;
+    sa_choice req, resp;
+    int af;
+    uint8_t isrc[16], idst[16];
+} v1_qm;
+
+/* What we know of one IKEv1 ISAKMP SA. */
+typedef struct {
+    uint8_t icky[8], rcky[8];
+    bool init_known;
+    uint8_t iaddr[16];
+    GByteArray *sai_b, *ni, *nr, *kei, *ker, *idi, *idr, *hash_r;
+    uint16_t encr, hash, auth, group, keybits;
+    bool have_keys;
+    int prf;
+    kdf_v1_keys k;
+    GHashTable *qm;                /* msgid -> v1_qm */
+} v1_sa;
+
+struct kdf_ctx {
+    GPtrArray *secrets;          /* secret_rec */
+    struct export_store *exp;
+    GHashTable *v2;              /* GBytes(SPIi) -> v2_sa */
+    GHashTable *v1;              /* GBytes(CKY-I) -> v1_sa */
+};
+
+
+/* Wiping byte arrays; bytes_set replaces *slot with a copy of p. */
+void bytes_free(GByteArray *b);
+void bytes_set(GByteArray **slot, const uint8_t *p, size_t n);
+
+/* The idx-th secret of `kind` for this SA (exact SPI first, then '*') and
+ * message id (when `msgid` >= 0); NULL when there are no more. */
+const secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
+                              int64_t msgid, int idx);
+
+/* g^xy as loaded, or computed from a private value of either side; its length or 0. */
+size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv, const uint8_t spi[8],
+                 int64_t msgid, uint16_t group, const GByteArray *kei, const GByteArray *ker,
+                 uint8_t *out);
+
+/* Calls fn for each payload item of the message (decrypted ones included). */
+typedef void (*payload_visit)(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t *body,
+                              void *user);
+void each_payload(dec_t *d, payload_visit fn, void *user);
+
+/* The rest of a cursor as a view (length in *n). */
+const uint8_t *rest(cur_t *c, size_t *n);
+
+/* ike.verify.* (1/0) under `it`, with the computed value in a note when it differs. */
+void add_verdict(dec_t *d, const struct isakmp_item *it, int field, bool ok,
+                 const uint8_t *computed, size_t n, const char *what);
+
+void addr_text(int af, const uint8_t *a, char *out, size_t n);
+void secret_copy(secret_t *s, const uint8_t *p, size_t n);
+size_t integ_key_len(const integ_alg *a);
+const integ_alg *integ_by_id(uint16_t id);
+
+/* IKEv1 (derive_v1.c). */
+void v1_sa_free(gpointer p);
+void v1_done(dec_t *d);
+
+#endif

@@ -185,7 +185,7 @@ void each_payload(dec_t *d, payload_visit fn, void *user)
     }
 }
 
-static const uint8_t *rest(cur_t *c, size_t *n)
+const uint8_t *rest(cur_t *c, size_t *n)
 {
     *n = cur_left(c);
     return cur_view(c, cur_off(c), *n);

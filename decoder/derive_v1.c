@@ -32,3 +32,268 @@ void v1_sa_free(gpointer p)
     memset(&sa->k, 0, sizeof sa->k);
     g_free(sa);
 }
+
+/* ---------------------------------------------------------------- messages */
+
+/* What one IKEv1 message carries (clear or decrypted payloads). */
+typedef struct {
+    const uint8_t *sa, *ke, *nonce, *id, *hash, *sig, *cert;
+    size_t sa_len, ke_len, nonce_len, id_len, hash_len, sig_len, cert_len;
+    const struct isakmp_item *hash_item, *sig_item;
+    sa_choice ch;                  /* first proposal / transform of the SA payload */
+    uint16_t p1[16];               /* Phase 1 attributes by type (RFC 2409 Appendix A) */
+} v1_msg;
+
+/* Attributes (RFC 2408 3.3): TV when the AF bit is set, else TLV. */
+static void v1_attrs(cur_t *t, uint16_t *p1, sa_choice *ch)
+{
+    while (cur_ok(t) && cur_left(t) >= 4) {
+        uint16_t type = cur_u16(t), v = cur_u16(t);
+        if (!(type & 0x8000)) {
+            cur_skip(t, v);
+            continue;
+        }
+        type &= 0x7fff;
+        if (type < 16)
+            p1[type] = v;
+        if (type == 5)                       /* RFC 2407 4.5: Authentication Algorithm */
+            ch->integ = export_v1_auth_to_integ(v);
+        else if (type == 6)                  /* Key Length */
+            ch->keybits = v;
+        else if (type == 3)                  /* Group Description (PFS) */
+            ch->dh = v;
+    }
+}
+
+/* SA payload (RFC 2408 3.4-3.6): DOI, situation, the first proposal's first transform. */
+static void v1_parse_sa(cur_t *c, v1_msg *m)
+{
+    cur_t p, t;
+    sa_choice *ch = &m->ch;
+    cur_skip(c, 8);
+    cur_skip(c, 2);
+    size_t plen = cur_u16(c);
+    if (plen < 8 || !cur_child(c, plen - 4, &p))
+        return;
+    cur_u8(&p);
+    ch->proto = cur_u8(&p);
+    ch->spilen = cur_u8(&p);
+    cur_u8(&p);
+    if (ch->spilen > 8)
+        return;
+    cur_copy(&p, ch->spi, ch->spilen);
+    cur_skip(&p, 2);
+    size_t tlen = cur_u16(&p);
+    if (tlen < 8 || !cur_child(&p, tlen - 4, &t))
+        return;
+    cur_u8(&t);
+    ch->encr = cur_u8(&t);                   /* ESP transform id; KEY_IKE in Phase 1 */
+    cur_skip(&t, 2);
+    ch->integ = 0;
+    v1_attrs(&t, m->p1, ch);
+    ch->have = cur_ok(&p);
+}
+
+static void v1_visit(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t *b, void *user)
+{
+    v1_msg *m = user;
+    (void)d;
+    switch (type) {
+    case 1:
+        if (!m->sa) {
+            cur_t copy = *b;
+            m->sa = rest(&copy, &m->sa_len);
+            v1_parse_sa(b, m);
+        }
+        break;
+    case 4: m->ke = rest(b, &m->ke_len); break;
+    case 5: m->id = rest(b, &m->id_len); break;
+    case 6:
+        if (!m->cert && cur_u8(b) == 4)
+            m->cert = rest(b, &m->cert_len);
+        break;
+    case 8:
+        m->hash = rest(b, &m->hash_len);
+        m->hash_item = it;
+        break;
+    case 9:
+        m->sig = rest(b, &m->sig_len);
+        m->sig_item = it;
+        break;
+    case 10: m->nonce = rest(b, &m->nonce_len); break;
+    default: break;
+    }
+}
+
+/* The bytes after the HASH payload up to the end of the last payload of the
+ * same data source (RFC 2409 5.5: "the entire message ... following the
+ * HASH payload"), padding excluded. */
+static bool after_hash(dec_t *d, const struct isakmp_item *h, kdf_chunk *out)
+{
+    size_t end = (size_t)h->offset + h->length, n = 0;
+    for (guint i = 0; i < d->m->items->len; i++) {
+        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
+        if (it->field == F_TYPEPAYLOAD && it->src == h->src && (size_t)it->offset + it->length > end)
+            end = (size_t)it->offset + it->length;
+    }
+    const uint8_t *src = isakmp_msg_source_data(d->m, h->src, &n);
+    if (!src || end > n)
+        return false;
+    *out = (kdf_chunk){ src + h->offset + h->length, end - h->offset - h->length };
+    return true;
+}
+
+/* ---------------------------------------------------------------- Phase 1 */
+
+static v1_sa *v1_sa_get(struct kdf_ctx *kc, const uint8_t icky[8])
+{
+    GBytes *key = g_bytes_new(icky, 8);
+    v1_sa *sa = g_hash_table_lookup(kc->v1, key);
+    if (!sa) {
+        sa = g_new0(v1_sa, 1);
+        memcpy(sa->icky, icky, 8);
+        sa->qm = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, v1_qm_free);
+        g_hash_table_insert(kc->v1, g_bytes_ref(key), sa);
+    }
+    g_bytes_unref(key);
+    return sa;
+}
+
+/* Cipher key length for the Phase 1 encryption algorithm (RFC 2409
+ * Appendix A; variable-length ciphers say it in the Key Length attribute). */
+static size_t v1_ka_len(const v1_sa *sa)
+{
+    switch (sa->encr) {
+    case 1: return 8;                                    /* DES-CBC */
+    case 5: return 24;                                   /* 3DES-CBC */
+    case 3:                                              /* Blowfish */
+    case 6: return sa->keybits ? sa->keybits / 8 : 16;   /* CAST */
+    case 7:                                              /* AES-CBC */
+    case 8: return sa->keybits ? sa->keybits / 8 : 16;   /* Camellia */
+    default: return 0;
+    }
+}
+
+static bool is_psk_auth(uint16_t auth)
+{
+    /* RFC 2409: 1 pre-shared key; XAUTH (draft-ietf-ipsec-isakmp-xauth) 65001/65002 */
+    return auth == 1 || auth == 65001 || auth == 65002;
+}
+
+/* The PSK to use: one whose selector names either peer's address, else '*'
+ * or the first. */
+static const secret_rec *v1_psk(struct kdf_ctx *kc, const uint8_t icky[8], const char *a,
+                                const char *b)
+{
+    const secret_rec *r, *fallback = NULL;
+    for (int i = 0; (r = find_secret(kc, SEC_PSK, icky, -1, i)); i++) {
+        if (r->selector && (!strcmp(r->selector, a) || !strcmp(r->selector, b)))
+            return r;
+        if (!fallback || (r->selector && !strcmp(r->selector, "*")))
+            fallback = r;
+    }
+    return fallback;
+}
+
+/* SKEYID (RFC 2409 5): loaded, or from the PSK / nonces / g^xy. */
+static bool v1_skeyid(struct kdf_ctx *kc, v1_sa *sa, const kdf_chunk *g, const dec_t *d)
+{
+    const secret_rec *r = find_secret(kc, SEC_V1_SKEYID, sa->icky, -1, 0);
+    kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len };
+    if (r && r->len == kdf_prf_size(sa->prf)) {
+        memcpy(sa->k.skeyid, r->value, r->len);
+        return true;
+    }
+    if (is_psk_auth(sa->auth)) {
+        char a[64], b[64];
+        addr_text(d->m->pkt.af, d->m->pkt.src, a, sizeof a);
+        addr_text(d->m->pkt.af, d->m->pkt.dst, b, sizeof b);
+        r = v1_psk(kc, sa->icky, a, b);
+        kdf_chunk psk = { r ? r->value : NULL, r ? r->len : 0 };
+        return r && kdf_v1_skeyid_psk(sa->prf, &psk, &ni, &nr, sa->k.skeyid);
+    }
+    if (sa->auth == 4 || sa->auth == 5)   /* public key encryption (RFC 2409 5.2, 5.3) */
+        return kdf_v1_skeyid_pke(sa->prf, &ni, &nr, sa->icky, sa->rcky, sa->k.skeyid);
+    return kdf_v1_skeyid_sig(sa->prf, &ni, &nr, g, sa->k.skeyid);
+}
+
+static void v1_derive(isakmp_ctx *ctx, v1_sa *sa, const dec_t *d)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    size_t ka = v1_ka_len(sa);
+    sa->prf = kdf_prf_from_v1_hash(sa->hash);
+    if (!ka || !sa->prf)
+        return;
+    uint8_t g[DH_MAX_LEN];
+    size_t gl = dh_secret(kc, SEC_V1_DH_SHARED, SEC_V1_DH_PRIVATE, sa->icky, -1, sa->group,
+                          sa->kei, sa->ker, g);
+    kdf_chunk gxy = { g, gl };
+    bool ok = gl && v1_skeyid(kc, sa, &gxy, d) &&
+              kdf_v1_sa_keys(sa->prf, &gxy, sa->icky, sa->rcky, ka, &sa->k);
+    memset(g, 0, sizeof g);
+    if (!ok)
+        return;
+    sa->have_keys = true;
+    key_v1 *e = g_new0(key_v1, 1);
+    memcpy(e->icookie, sa->icky, 8);
+    secret_copy(&e->enc, sa->k.ka, sa->k.ka_len);
+    keys_v1_add(ctx->keys, e);
+    export_v1 x = { .len = sa->k.ka_len };
+    memcpy(x.icookie, sa->icky, 8);
+    memcpy(x.key, sa->k.ka, sa->k.ka_len);
+    export_add_v1(kc->exp, &x);
+    memset(&x, 0, sizeof x);
+}
+
+/* HASH_I / HASH_R (RFC 2409 5); with signatures, the SIG over it (5.1). */
+static void v1_verify_p1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
+{
+    const GByteArray *id = from_i ? sa->idi : sa->idr;
+    if (!sa->have_keys || !id || !sa->sai_b || !sa->kei || !sa->ker || (!m->hash && !m->sig))
+        return;
+    kdf_chunk sk = { sa->k.skeyid, sa->k.len }, gi = { sa->kei->data, sa->kei->len },
+              gr = { sa->ker->data, sa->ker->len }, sab = { sa->sai_b->data, sa->sai_b->len },
+              idb = { id->data, id->len };
+    uint8_t h[KDF_MAX_PRF];
+    if (!verify_v1_phase1_hash(sa->prf, &sk, from_i ? &gi : &gr, from_i ? &gr : &gi,
+                               from_i ? sa->icky : sa->rcky, from_i ? sa->rcky : sa->icky, &sab,
+                               &idb, h))
+        return;
+    if (m->hash)
+        add_verdict(d, m->hash_item, F_VERIFY_HASH, m->hash_len == sa->k.len &&
+                    !memcmp(h, m->hash, sa->k.len), h, sa->k.len, from_i ? "HASH_I" : "HASH_R");
+    else if (m->cert) {
+        int r = verify_v1_rsa_sig(m->sig, m->sig_len, m->cert, m->cert_len, h, sa->k.len);
+        if (r >= 0)
+            add_verdict(d, m->sig_item, F_VERIFY_AUTH, r == 1, NULL, 0, "Signature");
+    }
+}
+
+static void v1_phase1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
+{
+    if (m->sa && from_i && !sa->sai_b)
+        bytes_set(&sa->sai_b, m->sa, m->sa_len);
+    if (m->sa && !from_i && m->ch.have) {
+        sa->encr = m->p1[1];
+        sa->hash = m->p1[2];
+        sa->auth = m->p1[3];
+        sa->group = m->p1[4];
+        sa->keybits = m->p1[14];
+    }
+    GByteArray **ke = from_i ? &sa->kei : &sa->ker, **n = from_i ? &sa->ni : &sa->nr,
+               **id = from_i ? &sa->idi : &sa->idr;
+    if (m->ke)
+        bytes_set(ke, m->ke, m->ke_len);
+    if (m->nonce)
+        bytes_set(n, m->nonce, m->nonce_len);
+    if (m->id)
+        bytes_set(id, m->id, m->id_len);
+    static const uint8_t zero[8];
+    if (memcmp(d->rspi, zero, 8))
+        memcpy(sa->rcky, d->rspi, 8);
+    if (!sa->have_keys && sa->ni && sa->nr && sa->kei && sa->ker && memcmp(sa->rcky, zero, 8))
+        v1_derive(d->ctx, sa, d);
+    if (m->hash && !from_i && !(d->flags & 0x01))
+        bytes_set(&sa->hash_r, m->hash, m->hash_len);   /* Aggressive Mode: HASH_R in clear */
+    v1_verify_p1(d, sa, m, from_i);
+}

@@ -365,6 +365,8 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
         return (size_t)snprintf(buf, size, "%" PRIu64, it->uval);
     case ISAKMP_FT_BYTES:
         b = isakmp_item_bytes(it, &n);
+        if (n == 0) /* what tshark prints for an empty byte field */
+            return (size_t)snprintf(buf, size, "<MISSING>");
         return format_bytes_hex(b, n, buf, size);
     case ISAKMP_FT_STRING:
         b = isakmp_item_bytes(it, &n);

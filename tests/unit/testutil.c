@@ -43,17 +43,18 @@ isakmp_msg *tu_decode_hex(isakmp_ctx *ctx, const char *hex)
     return m;
 }
 
-static void collect(const isakmp_item *it, const isakmp_field *f, GString *out)
+static void collect(const isakmp_item *it, const isakmp_field *f, GString *out, bool *first)
 {
     for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
         if (isakmp_item_field(c) == f) {
             char buf[4096];
             isakmp_item_format_value(c, buf, sizeof buf);
-            if (out->len)
+            if (!*first)
                 g_string_append_c(out, ',');
             g_string_append(out, buf);
+            *first = false;
         }
-        collect(c, f, out);
+        collect(c, f, out, first);
     }
 }
 
@@ -62,7 +63,8 @@ char *tu_values(const isakmp_msg *m, const char *abbrev)
     const isakmp_field *f = isakmp_field_by_abbrev(abbrev);
     g_assert_nonnull(f);
     GString *s = g_string_new("");
-    collect(isakmp_msg_root(m), f, s);
+    bool first = true;
+    collect(isakmp_msg_root(m), f, s, &first);
     return g_string_free(s, FALSE);
 }
 

@@ -391,6 +391,8 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
 size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size)
 {
     const isakmp_field *f = isakmp_item_field(it);
+    if (f->type == ISAKMP_FT_NONE)
+        return (size_t)snprintf(buf, size, "%s", "");
     size_t n = isakmp_item_format_value(it, buf, size);
     if (f->type == ISAKMP_FT_BOOLEAN)
         return (size_t)snprintf(buf, size, "%s", it->uval ? "True" : "False");

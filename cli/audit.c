@@ -109,7 +109,8 @@ static bool chk_xauth_psk(const rpt_row *row, char *reason, size_t size)
 {
     const rpt_suite *s = chosen(row);
     return row->version == 1 && s && s->auth.set && (s->auth.id == 65001 || s->auth.id == 65002) &&
-           REASON("%s: a group PSK lets any member impersonate the gateway", s->auth.name);
+           REASON("XAUTH with a pre-shared key (%s, %u): a group PSK lets any member "
+                  "impersonate the gateway", s->auth.name, s->auth.id);
 }
 
 static bool chk_encr(const rpt_row *row, const int *set, const char *what, char *reason,

@@ -22,6 +22,7 @@ typedef struct {
     bool hex, stats, verbose_set;
     int jobs;
     GPtrArray *files, *fields, *keys;
+    const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
     out_fields_opts fo;
     capture_opts cap;
     rpt_cli rep;           /* --report (cli/report_cli.c) */
@@ -46,6 +47,8 @@ static void usage(FILE *out)
           "  -p PORT[/natt]     also decode UDP/TCP PORT as IKE (repeatable); /natt: with\n"
           "                     the RFC 3948 non-ESP marker, like 4500\n"
           "  -k FILE            load keys or secrets (repeatable)\n"
+          "  --export-keys DIR  write the derived keys as Wireshark tables into DIR (\"-\": print)\n"
+          "  --export-psk-crack FILE  write psk-crack / hashcat lines for Aggressive Mode PSK\n"
           "  -j N               decode N files at once (output stays in file order)\n"
           "\n"
           "Output:\n"
@@ -66,7 +69,7 @@ static void usage(FILE *out)
           "                     with -T json: JSON lines\n"
           "  --audit-rules FILE change audit severities (\"list\" prints the rules)\n"
           "  --fail-on SEV      exit 3 when a finding of severity SEV or above is found\n"
-          "  --report-max-sa N  keep at most N SAs in the report (default 50000)\n"
+          "  --report-max-sa N  keep at most N SAs in the report (default 20000)\n"
           "  -h, --help         this help\n"
           "      --version      print the version\n"
           "\n"
@@ -136,12 +139,15 @@ static int parse_port(options *o, const char *arg)
 
 static void parse_args(options *o, int argc, char **argv)
 {
-    enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_REPORT };
+    /* OPT_REPORT stays last: it and the next RPT_OPT_COUNT - 1 values are the report's */
+    enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_EXPORT_KEYS, OPT_EXPORT_PSK, OPT_REPORT };
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
         { "stats", no_argument, NULL, OPT_STATS },
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+        { "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
+        { "export-psk-crack", required_argument, NULL, OPT_EXPORT_PSK },
         { "report", no_argument, NULL, OPT_REPORT + RPT_OPT_REPORT },
         { "audit-rules", required_argument, NULL, OPT_REPORT + RPT_OPT_AUDIT_RULES },
         { "fail-on", required_argument, NULL, OPT_REPORT + RPT_OPT_FAIL_ON },
@@ -193,6 +199,8 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_VERSION: printf("isakmpdump %s\n", ISAKMP_VERSION_STRING); exit(EXIT_OK);
         case OPT_STATS: o->stats = true; break;
         case OPT_NO_PROGRESS: o->cap.progress = false; break;
+        case OPT_EXPORT_KEYS: o->export_keys = optarg; break;
+        case OPT_EXPORT_PSK: o->export_psk = optarg; break;
         case OPT_REPORT + RPT_OPT_REPORT: case OPT_REPORT + RPT_OPT_AUDIT_RULES:
         case OPT_REPORT + RPT_OPT_FAIL_ON: case OPT_REPORT + RPT_OPT_MAX_SA: {
             char why[256];
@@ -298,6 +306,15 @@ static int run_file(const options *o, const char *path, FILE *out)
         print_stats(path, &st);
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);
+    fflush(out);
+    if (o->export_keys && isakmp_ctx_export_keys(rs.ctx, o->export_keys, err, sizeof err) < 0) {
+        fprintf(stderr, "isakmpdump: --export-keys: %s\n", err);
+        rc = EXIT_INPUT;
+    }
+    if (o->export_psk && isakmp_ctx_export_psk_crack(rs.ctx, o->export_psk, err, sizeof err) < 0) {
+        fprintf(stderr, "isakmpdump: --export-psk-crack: %s\n", err);
+        rc = EXIT_INPUT;
+    }
     isakmp_ctx_free(rs.ctx);
     fflush(out);
     return rc;

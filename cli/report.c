@@ -198,7 +198,7 @@ static void touch_ike(rpt_report *r, rpt_row *ike, const msg_info *mi)
 static void set_offers(rpt_row *row, const msg_info *mi)
 {
     g_array_set_size(row->offers, 0);
-    row->offers_dropped = 0;
+    row->offers_dropped = mi->suites_dropped;
     for (guint i = 0; i < mi->suites->len; i++) {
         if (row->offers->len >= RPT_MAX_OFFERS) {
             row->offers_dropped++;
@@ -410,6 +410,8 @@ static void apply_v2(rpt_report *r, rpt_row *ike, const msg_info *mi)
     if (mi->exch == 35 && mi->flag_r && mi->encrypted && !mi->decrypted &&
         ike->outcome == RPT_INCOMPLETE)
         ike->outcome = RPT_UNKNOWN;
+    if (mi->exch == 36 && ike->outcome != RPT_FAILED)
+        ike->outcome = RPT_ESTABLISHED;   /* only an established IKE SA carries these */
 }
 
 /* ---------------------------------------------------------------- IKEv1 */
@@ -534,9 +536,15 @@ void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
         apply_v1(r, ike, mi);
 }
 
-/* A child that never finished on an IKE SA that failed failed with it. */
+/* A child that never finished on an IKE SA that failed failed with it; an
+ * IKE SA whose start was not captured is not "incomplete" but unknown. */
 static void finalize(rpt_row *row)
 {
+    if (row->kind == RPT_IKE_SA && !row->exchange[0]) {
+        rpt_copy(row->exchange, sizeof row->exchange, "(start not captured)");
+        if (row->outcome == RPT_INCOMPLETE)
+            row->outcome = RPT_UNKNOWN;
+    }
     if (row->kind == RPT_CHILD_SA && row->outcome == RPT_INCOMPLETE &&
         row->ike->outcome == RPT_FAILED) {
         row->outcome = RPT_FAILED;

@@ -22,7 +22,7 @@
 #define RPT_NAME 64           /* a copied value name, truncated */
 #define RPT_MAX_OFFERS 16     /* offered suites kept per row */
 #define RPT_MAX_VIDS 16       /* vendor IDs kept per row */
-#define RPT_DEFAULT_MAX_ROWS 50000   /* about 1.5 KB each */
+#define RPT_DEFAULT_MAX_ROWS 20000   /* 2-4 KB each, at most about 17 KB */
 
 /* One algorithm choice: its IANA number (in the registry of the row's
  * version and protocol) and its name as the decoder printed it. */

@@ -52,17 +52,17 @@ int rpt_cli_option(rpt_cli *c, int which, const char *arg, char *err, size_t err
 
 int rpt_cli_start(rpt_cli *c, bool json, char *err, size_t errlen)
 {
-    c->rules = audit_rules_new();
-    if (c->rules_file && audit_rules_load(c->rules, c->rules_file, err, errlen) < 0)
-        return -1;
     if ((c->rules_file || c->fail_on >= 0 || c->max_rows) && !c->on) {
         g_snprintf(err, errlen, "--audit-rules, --fail-on and --report-max-sa need --report");
         return -1;
     }
-    if (c->on) {
-        rpt_opts o = { .json = json, .max_rows = c->max_rows, .rules = c->rules };
-        c->report = rpt_new(&o);
-    }
+    if (!c->on)
+        return 0;   /* nothing allocated: main may return early */
+    c->rules = audit_rules_new();
+    if (c->rules_file && audit_rules_load(c->rules, c->rules_file, err, errlen) < 0)
+        return -1;
+    rpt_opts o = { .json = json, .max_rows = c->max_rows, .rules = c->rules };
+    c->report = rpt_new(&o);
     return 0;
 }
 

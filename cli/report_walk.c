@@ -278,8 +278,12 @@ static void walk_proposal(const walk_fields *wf, msg_info *mi, const isakmp_item
     }
     v2 = base;
     for (const isakmp_item *it = isakmp_item_first_child(p); it; it = isakmp_item_next(it)) {
-        if (!is_payload(wf, it, 3) || mi->suites->len >= RPT_MAX_OFFERS)
+        if (!is_payload(wf, it, 3))
             continue;
+        if (mi->suites->len >= RPT_MAX_OFFERS) {   /* IKEv1: one suite per transform */
+            mi->suites_dropped += mi->version == 1;
+            continue;
+        }
         read_transform(wf, &base, &t, it);
         if (mi->version == 2) {
             merge_v2(&v2, &t, alts, sizeof alts);
@@ -290,12 +294,16 @@ static void walk_proposal(const walk_fields *wf, msg_info *mi, const isakmp_item
         suite_text(&t);
         g_array_append_val(mi->suites, t);
     }
-    if (mi->version == 2 && mi->suites->len < RPT_MAX_OFFERS) {
-        suite_text(&v2);
-        if (alts[0])
-            append(v2.text, sizeof v2.text, " | also ", alts);
-        g_array_append_val(mi->suites, v2);
+    if (mi->version != 2)
+        return;
+    if (mi->suites->len >= RPT_MAX_OFFERS) {
+        mi->suites_dropped++;
+        return;
     }
+    suite_text(&v2);
+    if (alts[0])
+        append(v2.text, sizeof v2.text, " | also ", alts);
+    g_array_append_val(mi->suites, v2);
 }
 
 /* ---------------------------------------------------------------- payloads */

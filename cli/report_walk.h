@@ -16,6 +16,7 @@ typedef struct {
     char exch_name[RPT_NAME];
     bool flag_i, flag_r, flag_e;
     GArray *suites;                    /* rpt_suite, every proposal/transform */
+    size_t suites_dropped;             /* beyond RPT_MAX_OFFERS */
     bool has_sa, has_ke, has_auth, has_eap, has_sig;
     uint32_t ke_group;
     uint32_t auth_method;

@@ -72,6 +72,7 @@ bool ct_frag_add(frag_set *s, uint16_t num, uint32_t frame, uint32_t tag, const 
     fp->data.len = n;
     memcpy(fp->data.p, p, n);
     s->parts->pdata[num - 1] = fp;
+    s->bytes += n;
     return true;
 }
 

@@ -11,6 +11,12 @@ bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi)
     return ikev2_sk_decrypt(d, body, pi);
 }
 
+void crypto_v1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id,
+                        uint8_t seq, bool last)
+{
+    ikev1_fragment(d, data, pi, id, seq, last);
+}
+
 void crypto_msg_done(dec_t *d)
 {
     if (d->version == 1)

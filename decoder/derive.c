@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <gcrypt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive_int.h"
@@ -30,7 +31,8 @@ void bytes_free(GByteArray *b)
 {
     if (!b)
         return;
-    memset(b->data, 0, b->len);
+    if (b->len)
+        memset(b->data, 0, b->len);
     g_byte_array_free(b, TRUE);
 }
 
@@ -664,8 +666,12 @@ static void v2_done(dec_t *d)
 
 void kdf_msg_done(dec_t *d)
 {
-    if (!d->ctx->kdf || d->depth)
-        return;   /* nothing loaded through us: nothing to derive */
+    if (getenv("NOKDF")) return;
+    if (d->depth)
+        return;
+    /* Without loaded secrets only Aggressive Mode is followed (for psk-crack). */
+    if (!d->ctx->kdf && !(d->version == 1 && d->exch == 4))
+        return;
     if (d->version == 2)
         v2_done(d);
     else if (d->version == 1)

@@ -5,6 +5,7 @@
  * each Quick Mode SA's KEYMAT (with and without PFS) for export.
  */
 #include <gcrypt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "derive_int.h"
@@ -296,4 +297,182 @@ static void v1_phase1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
     if (m->hash && !from_i && !(d->flags & 0x01))
         bytes_set(&sa->hash_r, m->hash, m->hash_len);   /* Aggressive Mode: HASH_R in clear */
     v1_verify_p1(d, sa, m, from_i);
+}
+
+/* ---------------------------------------------------------------- Quick Mode */
+
+static uint32_t spi_of(const sa_choice *c)
+{
+    return c->spilen == 4 ? (uint32_t)c->spi[0] << 24 | (uint32_t)c->spi[1] << 16 |
+                                (uint32_t)c->spi[2] << 8 | c->spi[3]
+                          : 0;
+}
+
+/* One direction: KEYMAT for the SPI its receiver chose (RFC 2409 5.5),
+ * the encryption key first, then the integrity key. */
+static void v1_keymat_out(struct kdf_ctx *kc, const v1_sa *sa, const v1_qm *q, bool to_i,
+                          const kdf_chunk *g)
+{
+    const sa_choice *ch = &q->resp, *spis = to_i ? &q->req : &q->resp;
+    const cipher_alg *enc = ch->proto == 2 ? NULL : cipher_by_v2_id(ch->encr, ch->keybits);
+    const integ_alg *integ = integ_by_id(ch->integ);
+    if ((ch->proto != 2 && !enc) || !integ || spis->spilen != 4)
+        return;
+    size_t el = enc ? (size_t)enc->key_len + enc->salt_len : 0, il = integ_key_len(integ);
+    uint8_t km[2 * KDF_MAX_KEY];
+    kdf_chunk skd = { sa->k.d, sa->k.len }, spi = { spis->spi, 4 },
+              ni = { q->ni->data, q->ni->len }, nr = { q->nr->data, q->nr->len };
+    if (el + il > sizeof km ||
+        !kdf_v1_keymat(sa->prf, &skd, g, ch->proto, &spi, &ni, &nr, km, el + il))
+        return;
+    export_esp e = { .af = q->af == 6 ? 6 : 4, .spi = spi_of(spis), .elen = el, .alen = il };
+    addr_text(q->af, to_i ? q->idst : q->isrc, e.src, sizeof e.src);
+    addr_text(q->af, to_i ? q->isrc : q->idst, e.dst, sizeof e.dst);
+    e.encr_name = ch->proto == 2 ? "NULL" : export_esp_encr_name(ch->encr, ch->keybits);
+    e.integ_name = export_esp_integ_name(ch->integ);
+    memcpy(e.ekey, km, el);
+    memcpy(e.akey, km + el, il);
+    if (e.encr_name && e.integ_name)
+        export_add_esp(kc->exp, &e);
+    memset(&e, 0, sizeof e);
+    memset(km, 0, sizeof km);
+}
+
+static void v1_qm_keys(isakmp_ctx *ctx, const v1_sa *sa, const v1_qm *q, uint32_t msgid)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    uint8_t g[DH_MAX_LEN];
+    size_t gl = 0;
+    if (q->kei && q->ker) {
+        gl = dh_secret(kc, SEC_V1_QM_DH_SHARED, SEC_V1_DH_PRIVATE, sa->icky, msgid, q->resp.dh,
+                       q->kei, q->ker, g);
+        if (!gl)
+            return;
+    }
+    kdf_chunk gc = { g, gl };
+    v1_keymat_out(kc, sa, q, true, gl ? &gc : NULL);
+    v1_keymat_out(kc, sa, q, false, gl ? &gc : NULL);
+    memset(g, 0, sizeof g);
+}
+
+/* HASH(1) / HASH(2) / Informational and Mode Config HASH(1). */
+static void v1_verify_msg_hash(dec_t *d, const v1_sa *sa, const v1_msg *m, const GByteArray *ni,
+                               const char *what)
+{
+    kdf_chunk after, ka = { sa->k.a, sa->k.len }, nc = { ni ? ni->data : NULL, ni ? ni->len : 0 };
+    uint8_t h[KDF_MAX_PRF];
+    if (!m->hash_item || !after_hash(d, m->hash_item, &after) ||
+        !verify_v1_msg_hash(sa->prf, &ka, d->msgid, ni ? &nc : NULL, &after, h))
+        return;
+    add_verdict(d, m->hash_item, F_VERIFY_HASH,
+                m->hash_len == sa->k.len && !memcmp(h, m->hash, sa->k.len), h, sa->k.len, what);
+}
+
+static void v1_quick(dec_t *d, v1_sa *sa, const v1_msg *m)
+{
+    v1_qm *q = g_hash_table_lookup(sa->qm, GUINT_TO_POINTER(d->msgid));
+    if (!q && m->sa && m->nonce) {                         /* HASH(1), SA, Ni [, KE] [, IDci, IDcr] */
+        q = g_new0(v1_qm, 1);
+        g_hash_table_insert(sa->qm, GUINT_TO_POINTER(d->msgid), q);
+        q->req = m->ch;
+        q->af = d->m->pkt.af;
+        memcpy(q->isrc, d->m->pkt.src, 16);
+        memcpy(q->idst, d->m->pkt.dst, 16);
+        bytes_set(&q->ni, m->nonce, m->nonce_len);
+        if (m->ke)
+            bytes_set(&q->kei, m->ke, m->ke_len);
+        v1_verify_msg_hash(d, sa, m, NULL, "HASH(1)");
+    } else if (q && m->sa && m->nonce && !q->nr) {          /* HASH(2), SA, Nr [, KE] ... */
+        q->resp = m->ch;
+        bytes_set(&q->nr, m->nonce, m->nonce_len);
+        if (m->ke)
+            bytes_set(&q->ker, m->ke, m->ke_len);
+        v1_verify_msg_hash(d, sa, m, q->ni, "HASH(2)");
+        v1_qm_keys(d->ctx, sa, q, d->msgid);
+    } else if (q && q->nr && m->hash_item && !m->sa) {      /* HASH(3) */
+        kdf_chunk ka = { sa->k.a, sa->k.len }, ni = { q->ni->data, q->ni->len },
+                  nr = { q->nr->data, q->nr->len };
+        uint8_t h[KDF_MAX_PRF];
+        if (verify_v1_qm_hash3(sa->prf, &ka, d->msgid, &ni, &nr, h))
+            add_verdict(d, m->hash_item, F_VERIFY_HASH,
+                        m->hash_len == sa->k.len && !memcmp(h, m->hash, sa->k.len), h, sa->k.len,
+                        "HASH(3)");
+    }
+}
+
+void v1_done(dec_t *d)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
+    v1_sa *sa = v1_sa_get(kc, d->ispi);
+    static const uint8_t zero[8];
+    if (!sa->init_known && !memcmp(d->rspi, zero, 8) && d->msgid == 0) {
+        memcpy(sa->iaddr, d->m->pkt.src, 16);   /* the first message comes from the initiator */
+        sa->init_known = true;
+    }
+    if (!sa->init_known)
+        return;
+    bool from_i = !memcmp(d->m->pkt.src, sa->iaddr, 16);
+    v1_msg m = { 0 };
+    each_payload(d, v1_visit, &m);
+    if ((d->exch == 2 || d->exch == 4) && d->msgid == 0)
+        v1_phase1(d, sa, &m, from_i);
+    else if (!sa->have_keys)
+        return;
+    else if (d->exch == 32)
+        v1_quick(d, sa, &m);
+    else if (d->exch == 5 || d->exch == 6)
+        v1_verify_msg_hash(d, sa, &m, NULL, "HASH(1)");
+}
+
+/* ---------------------------------------------------------------- psk-crack */
+
+/* Aggressive Mode with a pre-shared key sends HASH_R in clear; psk-crack
+ * (ike-scan) and hashcat modes 5300 (MD5) / 5400 (SHA-1) take it as
+ * g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r, all hex. */
+static void hex_field(GString *out, const uint8_t *p, size_t n, bool last)
+{
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(out, "%02x", p[i]);
+    g_string_append_c(out, last ? '\n' : ':');
+}
+
+static void crack_line(gpointer key, gpointer value, gpointer user)
+{
+    const v1_sa *sa = value;
+    GString *out = user;
+    (void)key;
+    if (!sa->hash_r || !is_psk_auth(sa->auth) || !sa->ker || !sa->kei || !sa->sai_b ||
+        !sa->idr || !sa->ni || !sa->nr)
+        return;
+    hex_field(out, sa->ker->data, sa->ker->len, false);
+    hex_field(out, sa->kei->data, sa->kei->len, false);
+    hex_field(out, sa->rcky, 8, false);
+    hex_field(out, sa->icky, 8, false);
+    hex_field(out, sa->sai_b->data, sa->sai_b->len, false);
+    hex_field(out, sa->idr->data, sa->idr->len, false);
+    hex_field(out, sa->ni->data, sa->ni->len, false);
+    hex_field(out, sa->nr->data, sa->nr->len, false);
+    hex_field(out, sa->hash_r->data, sa->hash_r->len, true);
+}
+
+int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen)
+{
+    GString *out = g_string_new(NULL);
+    if (ctx->kdf)
+        g_hash_table_foreach(ctx->kdf->v1, crack_line, out);
+    int rc = 0;
+    if (!strcmp(path, "-")) {
+        fputs(out->str, stdout);
+        fflush(stdout);
+    } else {
+        GError *e = NULL;
+        if (!g_file_set_contents(path, out->str, (gssize)out->len, &e)) {
+            if (err)
+                snprintf(err, errlen, "%s", e->message);
+            g_error_free(e);
+            rc = -1;
+        }
+    }
+    g_string_free(out, TRUE);
+    return rc;
 }

@@ -215,8 +215,8 @@ static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size
 
 /* ---------------------------------------------------------------- tree */
 
-/* The payloads; the padding after them is checked but, as in Wireshark,
- * not shown as items (RFC 2409 B allows any padding up to 255 bytes). */
+/* The payloads, then the padding after them as Extra data, as Wireshark
+ * shows it (RFC 2409 B allows any padding up to 255 bytes; not a fault). */
 static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, uint8_t first)
 {
     uint32_t src = ct_add_source(d, "Decrypted IKE", p, n);
@@ -227,6 +227,8 @@ static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, ui
         used += (size_t)p[used + 2] << 8 | p[used + 3];
     }
     ct_decode_inner(d, enc, src, 0, used, first);
+    if (n > used)
+        tree_add(d->m, enc, F_EXTRADATA, src, used, n - used);
     if (n - used > 255)
         tree_note(d->m, enc, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,
                   "%zu bytes of padding after the payloads (RFC 2409 allows at most 255)",
@@ -250,7 +252,8 @@ bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
     v1_cipher_ctx cc = { 0 };
     size_t n = cur_left(c);
     const uint8_t *ct = cur_view(c, cur_off(c), n);
-    if (d->depth || !ct || !cipher_ctx(d, &cc))
+    /* depth 1: a message reassembled from fragments (ikev1_frag.c) */
+    if (d->depth > 1 || !ct || !cipher_ctx(d, &cc))
         return false;
     uint32_t enc = tree_add(d->m, parent, F_ENC_DATA, c->src, cur_off(c), n);
     tree_set_label(d->m, enc, "Encrypted Data (%zu bytes)", n);

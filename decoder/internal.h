@@ -186,6 +186,12 @@ void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int
 bool crypto_v1_encrypted(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
 /* v2: the SK (46) or SKF (53) payload body. */
 bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi);
+/* v1: an IKE fragment (payload 132): `data` covers the fragment bytes after
+ * the 4-byte fragment header (id, number, flags with bit 0 = last).  Collects
+ * it; on the fragment that completes the message, adds the fragment list and
+ * decodes the reassembled message under the payload item. */
+void crypto_v1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id,
+                        uint8_t seq, bool last);
 /* Called once the whole message is decoded (IKEv1 learns negotiated
  * algorithms and KE values from clear messages). */
 void crypto_msg_done(dec_t *d);

@@ -339,7 +339,8 @@ static void bytes_free(GByteArray *b)
 {
     if (!b)
         return;
-    memset(b->data, 0, b->len);
+    if (b->len)
+        memset(b->data, 0, b->len);
     g_byte_array_free(b, TRUE);
 }
 

@@ -17,6 +17,7 @@ void frag_set_reset(frag_set *s)
     g_ptr_array_set_size(s->parts, 0);
     s->total = 0;
     s->first_payload = 0;
+    s->bytes = 0;
     s->done = false;
 }
 

@@ -27,6 +27,7 @@ typedef struct {
     uint16_t total;           /* 0 while the last fragment is unknown (IKEv1) */
     uint8_t first_payload;    /* from fragment 1 (IKEv2) */
     GPtrArray *parts;         /* frag_part, indexed by number - 1 (NULL = missing) */
+    size_t bytes;             /* sum of the parts' lengths */
     bool done;
 } frag_set;
 

@@ -17,14 +17,19 @@ static void p_nat_d(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi
 
 /* IKE fragmentation (Cisco / racoon, payload 132): packet id, fragment
  * number, last-fragment flag, then the fragment bytes.  Reassembly happens
- * in the crypto module; here the data is only exposed. */
+ * in the crypto module (crypto_v1_fragment, ikev1_frag.c). */
 static void p_frag(dec_t *d, cur_t *b, const payload_info *pi)
 {
+    uint16_t id = cur_peek_u16(b, 0);
+    uint8_t seq = cur_peek_u8(b, 2), flags = cur_peek_u8(b, 3);
     dec_u16(d, pi->item, b, F_FRAG_PACKETID);
     dec_u8(d, pi->item, b, F_FRAG_SEQ);
     dec_u8(d, pi->item, b, F_FRAG_LAST);
-    if (dec_check(d, pi->item, b, "Fragment"))
+    if (dec_check(d, pi->item, b, "Fragment")) {
+        cur_t data = *b;
         dec_rest(d, pi->item, b, F_FRAG_DATA);
+        crypto_v1_fragment(d, &data, pi, id, seq, flags & 1);
+    }
 }
 
 static const struct {

@@ -273,6 +273,13 @@ bool isakmp_ctx_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
  * Returns 0, or -1 with a reason in err (which may be NULL). */
 int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen);
 
+/* Writes, for each IKEv1 Aggressive Mode exchange with a pre-shared key seen
+ * so far (its HASH_R travels in clear), one psk-crack / hashcat (modes 5300,
+ * 5400) line g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r to `path`
+ * ("-": standard output).  Works without any secret loaded.  Returns 0, or
+ * -1 with a reason in err (which may be NULL). */
+int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,15 +17,17 @@ fi
 peer="$src/../shared/peer-suite"
 export G_SLICE=always-malloc G_DEBUG=gc-friendly
 VG=(valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-    --show-leak-kinds=definite --track-origins=yes --quiet)
+    --show-leak-kinds=definite --num-callers=40 --quiet --suppressions="$src/tests/valgrind/libksba.supp")
 fail=0
 runs=0
 check() {   # check NAME CMD...: fails on valgrind's exit code only
   local name=$1; shift
   local log rc
   log=$(mktemp)
+  local t0=$SECONDS
   "${VG[@]}" --log-file="$log" "$@" >/dev/null 2>&1
   rc=$?
+  [ $((SECONDS - t0)) -lt 20 ] || echo "slow: $name took $((SECONDS - t0)) s"
   runs=$((runs + 1))
   if [ "$rc" -eq 99 ] || [ -s "$log" ]; then
     echo "FAIL: $name (valgrind)"; sed 's/^/    /' "$log" | head -60

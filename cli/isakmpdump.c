@@ -282,6 +282,8 @@ static void print_stats(const char *path, const capture_stats *st)
 static int run_file(const options *o, const char *path, FILE *out)
 {
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new() };
+    /* value-only outputs need no labels: formatting them is costly */
+    isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->rep.on));
     struct stat in;
     rs.live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
     out_ctx_init(&rs.out, out);

@@ -24,9 +24,10 @@ struct out_fields {
     extra_kind *extra;
     out_fields_opts fo;
     GString *line, *big;
-    size_t cell_start;             /* where the current cell begins in line */
-    size_t occ_start;              /* where the current occurrence begins */
-    size_t count;                  /* occurrences in the current cell */
+    GString **cells;               /* one per column, filled by one walk of the tree */
+    size_t *counts;                /* occurrences in each cell */
+    int *first_col;                /* per field id: the first column showing it, or -1 */
+    int *next_col;                 /* per column: the next column with the same field */
 };
 
 static extra_kind extra_field(const char *name)
@@ -113,6 +114,18 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
     o->fo = *fo;
     o->line = g_string_sized_new(1024);
     o->big = g_string_sized_new(256);
+    size_t nf;
+    isakmp_fields(&nf);
+    o->cells = g_new0(GString *, n ? n : 1);
+    o->counts = g_new0(size_t, n ? n : 1);
+    o->first_col = g_new(int, nf);
+    o->next_col = g_new(int, n ? n : 1);
+    for (size_t k = 0; k < nf; k++)
+        o->first_col[k] = -1;
+    for (size_t i = 0; i < n; i++) {
+        o->cells[i] = g_string_sized_new(64);
+        o->next_col[i] = -1;
+    }
     for (size_t i = 0; i < n; i++) {
         o->names[i] = g_strdup(names[i]);
         o->extra[i] = extra_field(names[i]);
@@ -129,6 +142,11 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
             out_fields_free(o);
             return NULL;
         }
+        /* chain the column after the earlier ones showing the same field */
+        int *at = &o->first_col[o->fields[i]->id];
+        while (*at >= 0)
+            at = &o->next_col[*at];
+        *at = (int)i;
     }
     return o;
 }
@@ -142,6 +160,13 @@ void out_fields_free(out_fields *o)
     g_free(o->names);
     g_free(o->fields);
     g_free(o->extra);
+    for (size_t i = 0; i < o->n; i++)
+        if (o->cells[i])
+            g_string_free(o->cells[i], TRUE);
+    g_free(o->cells);
+    g_free(o->counts);
+    g_free(o->first_col);
+    g_free(o->next_col);
     g_string_free(o->line, TRUE);
     g_string_free(o->big, TRUE);
     g_free(o);
@@ -159,40 +184,42 @@ void out_fields_header(out_fields *o, FILE *out)
     fputc('\n', out);
 }
 
-/* Starts an occurrence in the current cell; false when it is not wanted. */
-static bool occurrence(out_fields *o)
+/* Starts an occurrence in column `col`; false when it is not wanted. */
+static bool occurrence(out_fields *o, size_t col)
 {
-    if (o->count && o->fo.occurrence == 'f')
+    GString *cell = o->cells[col];
+    if (o->counts[col] && o->fo.occurrence == 'f')
         return false;
     if (o->fo.occurrence == 'l')
-        g_string_truncate(o->line, o->cell_start);   /* only the last one stays */
-    else if (o->count)
-        g_string_append_c(o->line, o->fo.agg);
-    o->count++;
+        g_string_truncate(cell, 0);   /* only the last one stays */
+    else if (o->counts[col])
+        g_string_append_c(cell, o->fo.agg);
+    o->counts[col]++;
     return true;
 }
 
-static void append_value(out_fields *o, const isakmp_item *it)
+static void append_value(out_fields *o, GString *cell, const isakmp_item *it)
 {
     char buf[1024];
     size_t len = isakmp_item_format_value(it, buf, sizeof buf);
     if (len < sizeof buf) {
-        g_string_append_len(o->line, buf, (gssize)len);
+        g_string_append_len(cell, buf, (gssize)len);
         return;
     }
     g_string_set_size(o->big, len + 1);   /* grows once to the largest value */
     isakmp_item_format_value(it, o->big->str, len + 1);
-    g_string_append_len(o->line, o->big->str, (gssize)len);
+    g_string_append_len(cell, o->big->str, (gssize)len);
 }
 
-/* Every occurrence of field f under `it`, in tree order. */
-static void collect(out_fields *o, const isakmp_item *it, const isakmp_field *f)
+/* One walk of the tree fills every column that shows the item's field, so
+ * the cost does not grow with the number of -e options. */
+static void collect(out_fields *o, const isakmp_item *it)
 {
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (isakmp_item_field(c) == f && occurrence(o))
-            append_value(o, c);
-        collect(o, c, f);
-    }
+    for (int col = o->first_col[isakmp_item_field(it)->id]; col >= 0; col = o->next_col[col])
+        if (occurrence(o, (size_t)col))
+            append_value(o, o->cells[col], it);
+    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c))
+        collect(o, c);
 }
 
 static void append_uint(GString *s, uint64_t v)
@@ -202,11 +229,10 @@ static void append_uint(GString *s, uint64_t v)
     g_string_append_len(s, buf, n);
 }
 
-static void extra_value(out_fields *o, extra_kind k, const capture_frame *f)
+static void extra_value(GString *s, extra_kind k, const capture_frame *f)
 {
     char buf[64];
     const isakmp_packet *p = &f->msgs[0];
-    GString *s = o->line;
     switch (k) {
     case X_FRAME: append_uint(s, f->frame); return;
     case X_EPOCH: {
@@ -239,6 +265,14 @@ void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_m
 {
     if (n == 0)
         return;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
+    for (size_t i = 0; i < o->n; i++) {
+        g_string_truncate(o->cells[i], 0);
+        o->counts[i] = 0;
+        if (o->extra[i] != X_NONE)
+            extra_value(o->cells[i], o->extra[i], f);
+    }
+    for (size_t m = 0; m < n; m++)
+        collect(o, isakmp_msg_root(msgs[m]));
     GString *line = o->line;
     g_string_truncate(line, 0);
     for (size_t i = 0; i < o->n; i++) {
@@ -246,18 +280,7 @@ void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_m
             g_string_append_c(line, o->fo.sep);
         if (o->fo.quote)
             g_string_append_c(line, o->fo.quote);
-        o->cell_start = line->len;
-        o->count = 0;
-        if (o->extra[i] != X_NONE) {
-            extra_value(o, o->extra[i], f);
-        } else {
-            for (size_t m = 0; m < n; m++) {
-                const isakmp_item *root = isakmp_msg_root(msgs[m]);
-                if (isakmp_item_field(root) == o->fields[i] && occurrence(o))
-                    append_value(o, root);
-                collect(o, root, o->fields[i]);
-            }
-        }
+        g_string_append_len(line, o->cells[i]->str, (gssize)o->cells[i]->len);
         if (o->fo.quote)
             g_string_append_c(line, o->fo.quote);
     }

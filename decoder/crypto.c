@@ -18,18 +18,38 @@ void crypto_init(void)
     if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
         gcry_check_version(NULL);
         gcry_control(GCRYCTL_DISABLE_SECMEM_WARN);
-        gcry_control(GCRYCTL_AUTO_EXPAND_SECMEM, 0);
+        /* a fixed pool: libgcrypt's secure allocator is a first-fit scan, so
+         * a pool that grew with thousands of SAs would make every allocation
+         * slow; what does not fit goes to ordinary memory, wiped on free */
         gcry_control(GCRYCTL_INIT_SECMEM, 65536, 0);
         gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
     }
     g_once_init_leave(&done, 1);
 }
 
+/* Bytes of the secure pool handed out.  libgcrypt's secure allocator is a
+ * first-fit scan over its blocks, so a pool holding thousands of keys would
+ * make every allocation slow: keys beyond the budget go to ordinary memory,
+ * which crypto_secure_free wipes all the same. */
+#define SECURE_BUDGET 8192
+static gint secure_used;
+
+bool crypto_secure_available(void)
+{
+    return g_atomic_int_get(&secure_used) < SECURE_BUDGET;
+}
+
 void *crypto_secure_alloc(size_t n)
 {
     crypto_init();
-    void *p = gcry_calloc_secure(1, n ? n : 1);
-    if (!p)   /* secure memory exhausted or unavailable: plain memory, still wiped */
+    void *p = NULL;
+    if (n <= CRYPTO_SECURE_MAX) {
+        if (g_atomic_int_add(&secure_used, (gint)n) + (gint)n <= SECURE_BUDGET)
+            p = gcry_calloc_secure(1, n ? n : 1);
+        if (!p)   /* over budget, or the pool said no: give the bytes back */
+            g_atomic_int_add(&secure_used, -(gint)n);
+    }
+    if (!p)
         p = gcry_xcalloc(1, n ? n : 1);
     return p;
 }
@@ -39,6 +59,8 @@ void crypto_secure_free(void *p, size_t n)
     if (!p)
         return;
     explicit_bzero(p, n);
+    if (gcry_is_secure(p))
+        g_atomic_int_add(&secure_used, -(gint)n);
     gcry_free(p);
 }
 
@@ -48,7 +70,7 @@ static gcry_cipher_hd_t open_cipher(int algo, int mode, const uint8_t *key, size
 {
     gcry_cipher_hd_t h;
     crypto_init();
-    if (gcry_cipher_open(&h, algo, mode, GCRY_CIPHER_SECURE))
+    if (gcry_cipher_open(&h, algo, mode, 0 /* transient: libgcrypt wipes it on close */))
         return NULL;
     if (gcry_cipher_setkey(h, key, key_len)) {
         gcry_cipher_close(h);
@@ -149,7 +171,7 @@ bool crypto_hmac(int gcry_md, const uint8_t *key, size_t key_len, const uint8_t 
     gcry_md_hd_t h;
     crypto_init();
     size_t dlen = gcry_md_get_algo_dlen(gcry_md);
-    if (!dlen || out_len > dlen || gcry_md_open(&h, gcry_md, GCRY_MD_FLAG_HMAC | GCRY_MD_FLAG_SECURE))
+    if (!dlen || out_len > dlen || gcry_md_open(&h, gcry_md, GCRY_MD_FLAG_HMAC /* transient: wiped on close */))
         return false;
     bool ok = !gcry_md_setkey(h, key, key_len);
     if (ok) {
@@ -201,7 +223,7 @@ bool crypto_aes_cmac(const uint8_t *key, size_t key_len, const uint8_t *data, si
 {
     gcry_mac_hd_t h;
     crypto_init();
-    if (gcry_mac_open(&h, GCRY_MAC_CMAC_AES, GCRY_MAC_FLAG_SECURE, NULL))
+    if (gcry_mac_open(&h, GCRY_MAC_CMAC_AES, 0 /* transient: wiped on close */, NULL))
         return false;
     size_t olen = 16;
     bool ok = !gcry_mac_setkey(h, key, key_len) && !gcry_mac_write(h, data, len) &&

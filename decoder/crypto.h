@@ -62,6 +62,12 @@ typedef struct {
 void crypto_init(void);
 
 /* Secure memory for keys; wiped on free.  Never returns NULL. */
+/* Allocations up to this size (keys) use libgcrypt's secure pool while it lasts. */
+#define CRYPTO_SECURE_MAX 64
+
+/* False once the secure pool has run out (then contexts use plain memory). */
+bool crypto_secure_available(void);
+
 void *crypto_secure_alloc(size_t n);
 void crypto_secure_free(void *p, size_t n);
 

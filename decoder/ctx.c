@@ -22,3 +22,8 @@ void isakmp_ctx_free(isakmp_ctx *ctx)
     kdf_ctx_free(ctx->kdf);
     g_free(ctx);
 }
+
+void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on)
+{
+    ctx->no_labels = !on;
+}

@@ -300,6 +300,7 @@ void dec_message(dec_t *d, uint32_t parent, const cur_t *whole)
 isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
     isakmp_msg *m = msg_new(pkt);
+    m->no_labels = ctx && ctx->no_labels;
     dec_t d = { .ctx = ctx, .m = m };
     cur_t c;
     cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);

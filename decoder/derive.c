@@ -7,7 +7,6 @@
 #include <arpa/inet.h>
 #include <gcrypt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "derive_int.h"
@@ -61,6 +60,7 @@ static void v2_sa_free(gpointer p)
         bytes_free(all[i]);
     g_hash_table_destroy(sa->xchg);
     memset(&sa->k, 0, sizeof sa->k);
+    memset(sa->old_skd, 0, sizeof sa->old_skd);
     g_free(sa);
 }
 
@@ -121,12 +121,12 @@ int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t le
 
 /* The idx-th secret of `kind` for this SA (exact SPI first, then '*') and
  * message id (when `msgid` >= 0); NULL when there are no more. */
-const secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
+secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
                                      int64_t msgid, int idx)
 {
     for (int pass = 0; pass < 2; pass++)
         for (guint i = 0; i < kc->secrets->len; i++) {
-            const secret_rec *r = g_ptr_array_index(kc->secrets, i);
+            secret_rec *r = g_ptr_array_index(kc->secrets, i);
             if (r->kind != kind || r->any_sa != (pass == 1))
                 continue;
             if (!r->any_sa && memcmp(r->spi, spi, 8))
@@ -365,28 +365,46 @@ static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
     return true;
 }
 
-/* IKE_SA_INIT done: SKEYSEED from a loaded SKEYSEED or from g^ir. */
+/* The idx-th way to SKEYSEED for this SA: each loaded SKEYSEED, then each
+ * loaded g^ir (exact SPIs before '*'), then g^ir from a private value. */
+static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
+{
+    int prf = sa->chosen.prf;
+    secret_rec *r;
+    sa->cand_rec = NULL;
+    for (int i = 0; (r = find_secret(kc, SEC_V2_SKEYSEED, sa->ispi, -1, i)); i++)
+        if (r->len == kdf_prf_size(prf) && (!r->owner || r->owner == sa) && idx-- == 0) {
+            memcpy(sa->k.skeyseed, r->value, r->len);
+            sa->cand_rec = r;
+            return true;
+        }
+    uint8_t g[DH_MAX_LEN];
+    size_t gl = 0;
+    for (int i = 0; !gl && (r = find_secret(kc, SEC_V2_DH_SHARED, sa->ispi, -1, i)); i++)
+        if (r->len <= DH_MAX_LEN && (!r->owner || r->owner == sa) && idx-- == 0) {
+            memcpy(g, r->value, r->len);
+            gl = r->len;
+            sa->cand_rec = r;
+        }
+    if (!gl && idx == 0)
+        gl = dh_secret(kc, (secret_kind)0, SEC_V2_DH_PRIVATE, sa->ispi, -1, sa->group, sa->kei,
+                       sa->ker, g);
+    kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len }, gir = { g, gl };
+    kdf_chunk skd = { sa->old_skd, sa->old_skd_len };
+    bool ok = gl && (sa->rekeyed ? kdf_v2_rekey_skeyseed(sa->old_prf, &skd, &gir, &ni, &nr,
+                                                         sa->k.skeyseed)
+                                 : kdf_v2_skeyseed(prf, &ni, &nr, &gir, sa->k.skeyseed));
+    memset(g, 0, sizeof g);
+    return ok;
+}
+
+/* IKE_SA_INIT done: keys from the current candidate secret. */
 static void v2_derive_initial(isakmp_ctx *ctx, v2_sa *sa)
 {
-    struct kdf_ctx *kc = kdf_ctx_of(ctx);
-    int prf = sa->chosen.prf;
-    if (sa->have_keys || !sa->ni || !sa->nr || !kdf_prf_size(prf))
+    if (sa->have_keys || !sa->ni || !sa->nr || !kdf_prf_size(sa->chosen.prf))
         return;
-    const secret_rec *r = find_secret(kc, SEC_V2_SKEYSEED, sa->ispi, -1, 0);
-    if (r && r->len == kdf_prf_size(prf)) {
-        memcpy(sa->k.skeyseed, r->value, r->len);
-    } else {
-        uint8_t g[DH_MAX_LEN];
-        size_t gl = dh_secret(kc, SEC_V2_DH_SHARED, SEC_V2_DH_PRIVATE, sa->ispi, -1, sa->group,
-                              sa->kei, sa->ker, g);
-        kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len },
-                  gir = { g, gl };
-        bool ok = gl && kdf_v2_skeyseed(prf, &ni, &nr, &gir, sa->k.skeyseed);
-        memset(g, 0, sizeof g);
-        if (!ok)
-            return;
-    }
-    v2_expand(ctx, sa);
+    if (v2_skeyseed_candidate(kdf_ctx_of(ctx), sa, sa->cand))
+        v2_expand(ctx, sa);
 }
 
 static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
@@ -582,38 +600,32 @@ static void v2_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     }
 }
 
-/* RFC 7296 2.18: the new IKE SA's SKEYSEED from the old SK_d. */
+/* RFC 7296 2.18: the new IKE SA's SKEYSEED from the old SK_d; the new SA
+ * is the one the CREATE_CHILD_SA initiator proposed. */
 static void v2_rekey_ike(isakmp_ctx *ctx, const v2_sa *old, const v2_xchg *x)
 {
-    struct kdf_ctx *kc = kdf_ctx_of(ctx);
     if (x->req.spilen != 8 || x->resp.spilen != 8 || !x->ni || !x->nr)
         return;
-    v2_sa *n = v2_sa_get(kc, x->req.spi, true);
+    v2_sa *n = v2_sa_get(kdf_ctx_of(ctx), x->req.spi, true);
     if (n->have_keys)
         return;
     memcpy(n->rspi, x->resp.spi, 8);
+    n->rekeyed = true;
+    memcpy(n->old_skd, old->k.d, old->k.prf_len);
+    n->old_skd_len = old->k.prf_len;
+    n->old_prf = old->prf;
     n->chosen = x->resp;
     n->group = x->resp.dh;
     bytes_set(&n->ni, x->ni->data, x->ni->len);
     bytes_set(&n->nr, x->nr->data, x->nr->len);
+    if (x->kei)
+        bytes_set(&n->kei, x->kei->data, x->kei->len);
+    if (x->ker)
+        bytes_set(&n->ker, x->ker->data, x->ker->len);
     n->af = x->af;
     memcpy(n->iaddr, x->isrc, 16);
     memcpy(n->raddr, x->idst, 16);
-    const secret_rec *r = find_secret(kc, SEC_V2_SKEYSEED, n->ispi, -1, 0);
-    if (r && r->len == kdf_prf_size(n->chosen.prf)) {
-        memcpy(n->k.skeyseed, r->value, r->len);
-    } else {
-        uint8_t g[DH_MAX_LEN];
-        size_t gl = dh_secret(kc, SEC_V2_DH_SHARED, SEC_V2_DH_PRIVATE, n->ispi, -1, n->group,
-                              x->kei, x->ker, g);
-        kdf_chunk skd = { old->k.d, old->k.prf_len }, gir = { g, gl },
-                  ni = { x->ni->data, x->ni->len }, nr = { x->nr->data, x->nr->len };
-        bool ok = gl && kdf_v2_rekey_skeyseed(old->prf, &skd, &gir, &ni, &nr, n->k.skeyseed);
-        memset(g, 0, sizeof g);
-        if (!ok)
-            return;
-    }
-    v2_expand(ctx, n);
+    v2_derive_initial(ctx, n);
 }
 
 static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
@@ -646,6 +658,35 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     memset(g, 0, sizeof g);
 }
 
+/* The ICV / AEAD tag check of the message: 1, 0, or -1 when there is none. */
+static int icv_verdict(const dec_t *d)
+{
+    for (guint i = 0; i < d->m->items->len; i++) {
+        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
+        if (it->field == F_VERIFY_ICV)
+            return (int)it->uval;
+    }
+    return -1;
+}
+
+/* A secret given with '*' is only a guess until an ICV checks with its keys:
+ * when one fails first, the next candidate's keys replace them.  False when
+ * the message was not decrypted with good keys. */
+static bool v2_confirm(dec_t *d, v2_sa *sa)
+{
+    int icv = icv_verdict(d);
+    if (icv == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
+        sa->cand_rec->owner = sa;   /* taken: other SAs skip it */
+    if (icv == 1)
+        sa->confirmed = true;
+    if (icv != 0 || sa->confirmed)
+        return icv != 0;
+    sa->cand++;
+    sa->have_keys = false;
+    v2_derive_initial(d->ctx, sa);
+    return false;
+}
+
 static void v2_done(dec_t *d)
 {
     v2_msg m = { 0 };
@@ -658,6 +699,8 @@ static void v2_done(dec_t *d)
     v2_sa *sa = v2_sa_get(kdf_ctx_of(d->ctx), d->ispi, false);
     if (!sa || !sa->have_keys || memcmp(sa->rspi, d->rspi, 8))
         return;
+    if (!v2_confirm(d, sa))
+        return;
     if (d->exch == 35)
         v2_auth(d, sa, &m, response);
     else if (d->exch == 36)
@@ -666,7 +709,6 @@ static void v2_done(dec_t *d)
 
 void kdf_msg_done(dec_t *d)
 {
-    if (getenv("NOKDF")) return;
     if (d->depth)
         return;
     /* Without loaded secrets only Aggressive Mode is followed (for psk-crack). */

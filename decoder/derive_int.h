@@ -17,6 +17,7 @@ typedef struct {
     char *selector, *name;
     uint8_t *value;
     size_t len;
+    const void *owner;           /* '*' secrets: the SA an ICV confirmed it for */
 } secret_rec;
 
 /* A chosen (or offered) proposal: protocol, SPI and transforms. */
@@ -48,6 +49,12 @@ typedef struct {
     kdf_v2_keys k;
     GHashTable *xchg;              /* msgid -> v2_xchg */
     GByteArray *id[2];             /* IDi, IDr bodies: EAP's last AUTH messages carry none */
+    int cand;                      /* which candidate secret the keys come from */
+    secret_rec *cand_rec;          /* ... and the loaded secret it is, if any */
+    bool confirmed, rekeyed;       /* an ICV checked with them; made by a rekey */
+    uint8_t old_skd[KDF_MAX_KEY];  /* rekeyed: the old SA's SK_d and PRF (RFC 7296 2.18) */
+    size_t old_skd_len;
+    int old_prf;
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */
@@ -85,7 +92,7 @@ void bytes_set(GByteArray **slot, const uint8_t *p, size_t n);
 
 /* The idx-th secret of `kind` for this SA (exact SPI first, then '*') and
  * message id (when `msgid` >= 0); NULL when there are no more. */
-const secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
+secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
                               int64_t msgid, int idx);
 
 /* g^xy as loaded, or computed from a private value of either side; its length or 0. */

@@ -368,28 +368,41 @@ static void v1_verify_msg_hash(dec_t *d, const v1_sa *sa, const v1_msg *m, const
                 m->hash_len == sa->k.len && !memcmp(h, m->hash, sa->k.len), h, sa->k.len, what);
 }
 
+static v1_qm *v1_qm_start(dec_t *d, v1_sa *sa, const v1_msg *m)
+{
+    v1_qm *q = g_new0(v1_qm, 1);
+    g_hash_table_insert(sa->qm, GUINT_TO_POINTER(d->msgid), q);
+    q->req = m->ch;
+    q->af = d->m->pkt.af;
+    memcpy(q->isrc, d->m->pkt.src, 16);
+    memcpy(q->idst, d->m->pkt.dst, 16);
+    bytes_set(&q->ni, m->nonce, m->nonce_len);
+    if (m->ke)
+        bytes_set(&q->kei, m->ke, m->ke_len);
+    return q;
+}
+
+/* Quick Mode: HASH(1), SA, Ni [, KE] [, IDci, IDcr] from the initiator;
+ * HASH(2), SA, Nr [, KE] ... back; HASH(3).  Who sent a message is told by
+ * its source address, so decoding a message again changes nothing. */
 static void v1_quick(dec_t *d, v1_sa *sa, const v1_msg *m)
 {
     v1_qm *q = g_hash_table_lookup(sa->qm, GUINT_TO_POINTER(d->msgid));
-    if (!q && m->sa && m->nonce) {                         /* HASH(1), SA, Ni [, KE] [, IDci, IDcr] */
-        q = g_new0(v1_qm, 1);
-        g_hash_table_insert(sa->qm, GUINT_TO_POINTER(d->msgid), q);
-        q->req = m->ch;
-        q->af = d->m->pkt.af;
-        memcpy(q->isrc, d->m->pkt.src, 16);
-        memcpy(q->idst, d->m->pkt.dst, 16);
-        bytes_set(&q->ni, m->nonce, m->nonce_len);
-        if (m->ke)
-            bytes_set(&q->kei, m->ke, m->ke_len);
+    if (!q && m->sa && m->nonce)
+        q = v1_qm_start(d, sa, m);
+    if (!q)
+        return;
+    bool from_qi = !memcmp(d->m->pkt.src, q->isrc, 16);
+    if (from_qi && m->sa) {
         v1_verify_msg_hash(d, sa, m, NULL, "HASH(1)");
-    } else if (q && m->sa && m->nonce && !q->nr) {          /* HASH(2), SA, Nr [, KE] ... */
+    } else if (!from_qi && m->sa && m->nonce) {
         q->resp = m->ch;
         bytes_set(&q->nr, m->nonce, m->nonce_len);
         if (m->ke)
             bytes_set(&q->ker, m->ke, m->ke_len);
         v1_verify_msg_hash(d, sa, m, q->ni, "HASH(2)");
         v1_qm_keys(d->ctx, sa, q, d->msgid);
-    } else if (q && q->nr && m->hash_item && !m->sa) {      /* HASH(3) */
+    } else if (from_qi && q->nr && m->hash_item) {
         kdf_chunk ka = { sa->k.a, sa->k.len }, ni = { q->ni->data, q->ni->len },
                   nr = { q->nr->data, q->nr->len };
         uint8_t h[KDF_MAX_PRF];

@@ -67,6 +67,7 @@ struct isakmp_msg {
     int version;
     char *summary;         /* made on first request (msg_make_summary) */
     uint8_t exch, flags;   /* of the outer header, for the summary */
+    bool no_labels;        /* tree_set_label does nothing (batch outputs) */
     uint32_t msgid;
 };
 
@@ -199,6 +200,7 @@ void crypto_msg_done(dec_t *d);
 /* ---------------------------------------------------------------- context */
 
 struct isakmp_ctx {
+    bool no_labels;           /* isakmp_ctx_set_labels(ctx, false) */
     GHashTable *sas;          /* SA state, owned by the state module */
     struct isakmp_keys *keys; /* key store, owned by the key module */
     GHashTable *frames;       /* per-frame decryption results */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "derive.h"
+#include "export.h"
 #include "keys.h"
 
 struct isakmp_keys {
@@ -87,6 +88,8 @@ static void esp_free(gpointer p)
     g_free(e->auth_alg);
     secret_wipe(&e->enc_key);
     secret_wipe(&e->auth_key);
+    secret_wipe(&e->enc_hex);
+    secret_wipe(&e->auth_hex);
     g_free(e);
 }
 
@@ -272,12 +275,56 @@ static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
     return NULL;
 }
 
-/* Wireshark esp_sa: protocol, src, dst, SPI, encryption, key, auth, key. */
-static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
+/* A key from hex text ("" = none) into bytes and "0x" + lowercase hex text,
+ * both in secure memory. */
+static bool esp_key(secret_t *bytes, secret_t *text, const char *hex)
 {
-    if (n != 8)
-        return "expected 8 fields: protocol, source, destination, SPI, encryption, key, "
-               "authentication, key";
+    if (hex[0] && !secret_from_hex(bytes, hex))
+        return false;
+    text->len = bytes->len ? 2 * bytes->len + 3 : 1;
+    text->p = crypto_secure_alloc(text->len);
+    char *t = (char *)text->p;
+    t[0] = 0;
+    if (bytes->len)
+        strcpy(t, "0x");
+    for (size_t i = 0; i < bytes->len; i++)
+        snprintf(t + 2 + 2 * i, 3, "%02x", bytes->p[i]);
+    return true;
+}
+
+/* The numeric SPI of "0x" + 1..8 hex digits; 0 for wildcards and others. */
+static uint32_t esp_spi_value(const char *spi)
+{
+    if (spi[0] != '0' || (spi[1] != 'x' && spi[1] != 'X'))
+        return 0;
+    size_t n = strlen(spi + 2);
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (n > 8 || hexval(spi[2 + i]) < 0)
+            return 0;
+        v = v << 4 | (uint32_t)hexval(spi[2 + i]);
+    }
+    return v;
+}
+
+/* Adds e, replacing an entry for the same protocol, addresses and SPI. */
+static void esp_store(struct isakmp_keys *k, key_esp *e)
+{
+    for (guint i = 0; i < k->esp->len; i++) {
+        const key_esp *o = k->esp->pdata[i];
+        if (!strcmp(o->proto, e->proto) && !strcmp(o->src, e->src) && !strcmp(o->dst, e->dst) &&
+            !g_ascii_strcasecmp(o->spi, e->spi)) {
+            esp_free(k->esp->pdata[i]);
+            k->esp->pdata[i] = e;
+            return;
+        }
+    }
+    g_ptr_array_add(k->esp, e);
+}
+
+/* An entry from the eight esp_sa fields; NULL (with *why) when a key is not hex. */
+static key_esp *esp_new(const char *const f[8], const char **why)
+{
     key_esp *e = g_new0(key_esp, 1);
     e->proto = g_strdup(f[0]);
     e->src = g_strdup(f[1]);
@@ -285,13 +332,105 @@ static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
     e->spi = g_strdup(f[3]);
     e->enc_alg = g_strdup(f[4]);
     e->auth_alg = g_strdup(f[6]);
-    if ((f[5][0] && !secret_from_hex(&e->enc_key, f[5])) ||
-        (f[7][0] && !secret_from_hex(&e->auth_key, f[7]))) {
+    e->af = !strcmp(f[0], "IPv4") ? 4 : !strcmp(f[0], "IPv6") ? 6 : 0;
+    e->spi_value = esp_spi_value(f[3]);
+    if (!esp_key(&e->enc_key, &e->enc_hex, f[5]) || !esp_key(&e->auth_key, &e->auth_hex, f[7])) {
         esp_free(e);
-        return "keys must be hex";
+        *why = "keys must be hex";
+        return NULL;
     }
-    g_ptr_array_add(k->esp, e);
+    return e;
+}
+
+/* Wireshark esp_sa: protocol, src, dst, SPI, encryption, key, auth, key. */
+static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
+{
+    if (n != 8)
+        return "expected 8 fields: protocol, source, destination, SPI, encryption, key, "
+               "authentication, key";
+    const char *why = NULL;
+    const char *cf[8];
+    for (int i = 0; i < 8; i++)
+        cf[i] = f[i];
+    key_esp *e = esp_new(cf, &why);
+    if (e)
+        esp_store(k, e);
+    return why;
+}
+
+bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa)
+{
+    if (!sa->src || !sa->dst || !sa->encr_alg || !sa->integ_alg || (sa->af != 4 && sa->af != 6))
+        return false;
+    char spi[16];
+    snprintf(spi, sizeof spi, "0x%08x", sa->spi);
+    const char *f[8] = { sa->af == 6 ? "IPv6" : "IPv4", sa->src, sa->dst, spi, sa->encr_alg,
+                         sa->encr_key ? sa->encr_key : "", sa->integ_alg,
+                         sa->integ_key ? sa->integ_key : "" };
+    const char *why;
+    key_esp *e = esp_new(f, &why);
+    if (e)
+        esp_store(k, e);
+    return e != NULL;
+}
+
+/* ---------------------------------------------------------------- ESP SAs out */
+
+static void esp_public(const key_esp *e, isakmp_esp_sa *out)
+{
+    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi_value,
+                            .encr_alg = e->enc_alg, .encr_key = (const char *)e->enc_hex.p,
+                            .integ_alg = e->auth_alg, .integ_key = (const char *)e->auth_hex.p };
+}
+
+/* True when the key store has an SA for this destination and SPI. */
+static bool esp_known(const struct isakmp_keys *k, const char *dst, uint32_t spi)
+{
+    for (guint i = 0; i < k->esp->len; i++) {
+        const key_esp *e = k->esp->pdata[i];
+        if (e->spi_value == spi && !strcmp(e->dst, dst))
+            return true;
+    }
+    return false;
+}
+
+/* The i-th derived SA of the export store that the key store lacks. */
+static const export_esp *esp_derived(isakmp_ctx *ctx, size_t i, size_t *count)
+{
+    const struct export_store *x = ctx->kdf ? kdf_exports(ctx) : NULL;
+    size_t seen = 0;
+    for (size_t j = 0; j < export_esp_count(x); j++) {
+        const export_esp *e = export_esp_get(x, j);
+        if (esp_known(ctx->keys, e->dst, e->spi))
+            continue;
+        if (seen++ == i && !count)
+            return e;
+    }
+    if (count)
+        *count = seen;
     return NULL;
+}
+
+size_t keys_esp_sa_count(isakmp_ctx *ctx)
+{
+    size_t derived = 0;
+    esp_derived(ctx, 0, &derived);
+    return ctx->keys->esp->len + derived;
+}
+
+bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out)
+{
+    if (i < ctx->keys->esp->len) {
+        esp_public(ctx->keys->esp->pdata[i], out);
+        return true;
+    }
+    const export_esp *e = esp_derived(ctx, i - ctx->keys->esp->len, NULL);
+    if (!e)
+        return false;
+    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi,
+                            .encr_alg = e->encr_name, .encr_key = e->ehex,
+                            .integ_alg = e->integ_name, .integ_key = e->ahex };
+    return true;
 }
 
 /* ---------------------------------------------------------------- formats */

@@ -35,10 +35,18 @@ typedef struct {
     secret_t ei, er, ai, ar;
 } key_v2;
 
-/* Wireshark's esp_sa line, kept for export (fields as written, unquoted). */
+/* One ESP SA (one direction) in the terms of Wireshark 4.0's esp_sa table:
+ * loaded from an esp_sa line (fields as written, unquoted) or added with
+ * keys_esp_add (derived keys). */
 typedef struct {
-    char *proto, *src, *dst, *spi, *enc_alg, *auth_alg;
-    secret_t enc_key, auth_key;   /* as the hex text of the line */
+    char *proto;                  /* "IPv4", "IPv6" or "Any" (or "*") */
+    char *src, *dst;              /* addresses as text; "*" = any */
+    char *spi;                    /* "0x%08x", or a wildcard pattern */
+    char *enc_alg, *auth_alg;     /* esp_sa names, e.g. "AES-CBC [RFC3602]" */
+    int af;                       /* 4, 6, or 0 for any */
+    uint32_t spi_value;           /* the SPI when `spi` is "0x" + 1..8 hex digits, else 0 */
+    secret_t enc_key, auth_key;   /* key bytes (len 0: none) */
+    secret_t enc_hex, auth_hex;   /* "0x" + lowercase hex, NUL-terminated; "" when none */
 } key_esp;
 
 struct isakmp_keys *keys_new(void);
@@ -49,6 +57,22 @@ const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
                            const uint8_t rspi[8]);
 size_t keys_esp_count(const struct isakmp_keys *k);
 const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i);
+
+/* Adds an ESP SA given in the public form (af 4 / 6, addresses as text, SPI,
+ * esp_sa algorithm names, keys as hex text with or without "0x", "" for
+ * none); strings are copied, keys go to secure memory.  An entry with the
+ * same protocol, addresses and SPI is replaced.  For derived SAs
+ * (derive.c).  Returns false, adding nothing, when a field is missing or a
+ * key is not hex. */
+bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa);
+
+/* Every ESP SA the context knows, in the public form: the key store's
+ * (esp_sa lines, keys_esp_add) first, then the export store's derived SAs
+ * that the key store does not already have (same destination and SPI).
+ * Backs isakmp_ctx_esp_sa_count / isakmp_ctx_esp_sa_get.  Strings point
+ * into the stores.  A wildcard protocol gives af 0, a wildcard SPI spi 0. */
+size_t keys_esp_sa_count(isakmp_ctx *ctx);
+bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
 
 /* Adds entries (the store takes the secrets; later entries replace earlier
  * ones for the same SA).  For derived keys too. */

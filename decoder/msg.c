@@ -106,6 +106,8 @@ uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src
 
 void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...)
 {
+    if (m->no_labels)
+        return;
     char buf[256];
     va_list ap;
     va_start(ap, fmt);

@@ -19,7 +19,7 @@ static void substructures(dec_t *d, uint32_t parent, cur_t *c, const int f[4], c
         cur_child(c, len < 4 ? 4 : len, &s);
         uint32_t it = tree_add(d->m, parent, f[0], s.src, cur_off(&s), cur_left(&s));
         dec_u8(d, it, &s, f[1]);
-        dec_bytes(d, it, &s, F_RESERVED, 1);
+        cur_skip(&s, 1);   /* RESERVED; not ike.reserved, which Wireshark would not show */
         dec_u16(d, it, &s, f[2]);
         if (cur_ok(&s) && cur_left(&s))
             dec_rest(d, it, &s, f[3]);
@@ -38,7 +38,7 @@ void v2_p_gid(dec_t *d, cur_t *b, const payload_info *pi)
     cur_t g = *b;
     uint32_t data = dec_rest(d, pi->item, b, F_DATAPAYLOAD);
     tree_set_vals(d->m, dec_u8(d, data, &g, F_GID_TYPE), iana_ikev2_id_types);
-    dec_bytes(d, data, &g, F_RESERVED, 3);
+    cur_skip(&g, 3);   /* RESERVED */
     if (dec_check(d, data, &g, "Group identification"))
         dec_rest(d, data, &g, F_GID_DATA);
 }

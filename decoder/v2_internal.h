@@ -43,4 +43,8 @@ void v2_label_value(dec_t *d, uint32_t item, const char *what, const isakmp_valu
 /* A value-name lookup that never returns NULL ("Unknown"). */
 const char *v2_name(const isakmp_value_name *vals, uint32_t v);
 
+/* Bytes a structure leaves unread: a note and skipped.  Not ike.extradata,
+ * which Wireshark does not show in these places. */
+void v2_leftover(dec_t *d, uint32_t item, cur_t *c, const char *what);
+
 #endif

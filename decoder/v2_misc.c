@@ -72,8 +72,13 @@ void v2_p_cert(dec_t *d, cur_t *b, const payload_info *pi)
 void v2_p_certreq(dec_t *d, cur_t *b, const payload_info *pi)
 {
     tree_set_vals(d->m, dec_u8(d, pi->item, b, F_CERTREQ_TYPE), iana_ikev2_certificate_encodings);
-    while (cur_ok(b) && cur_left(b) > 0)
+    while (cur_ok(b) && cur_left(b) >= SHA1_LEN)
         dec_bytes(d, pi->item, b, F_IKE_CERTREQ_AUTHORITY, SHA1_LEN);
+    if (cur_ok(b) && cur_left(b)) {
+        tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
+                  "Certification Authority: %zu bytes are not a whole SHA-1 hash", cur_left(b));
+        cur_skip(b, cur_left(b));
+    }
 }
 
 /* RFC 7427 3: ASN.1 length, AlgorithmIdentifier, signature value. */
@@ -81,6 +86,8 @@ static void auth_signature(dec_t *d, uint32_t parent, cur_t *c)
 {
     uint8_t len = cur_peek_u8(c, 0);
     dec_u8(d, parent, c, F_AUTH_DATA_SIG_ASN1_LEN);
+    if (cur_ok(c) && cur_left(c) < len)
+        cur_skip(c, len);   /* the AlgorithmIdentifier overruns the payload */
     if (cur_ok(c))
         dec_bytes(d, parent, c, F_AUTH_DATA_SIG_ASN1_DATA, len);
     if (cur_ok(c))
@@ -112,8 +119,15 @@ void v2_p_delete(dec_t *d, cur_t *b, const payload_info *pi)
     dec_u16(d, pi->item, b, F_SPINUM);
     if (!dec_check(d, pi->item, b, "Delete"))
         return;
-    for (unsigned i = 0; spisize && i < n && cur_ok(b); i++)
+    for (unsigned i = 0; spisize && i < n && cur_ok(b); i++) {
+        if (cur_left(b) < spisize) {
+            tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
+                      "Delete announces %u SPIs of %u bytes, holds %u", n, spisize, i);
+            cur_skip(b, cur_left(b));
+            return;
+        }
         dec_bytes(d, pi->item, b, F_DELETE_SPI, spisize);
+    }
 }
 
 /* RFC 3748 4, 5: EAP codes and the method types most seen in IKEv2. */
@@ -149,6 +163,11 @@ void v2_p_eap(dec_t *d, cur_t *b, const payload_info *pi)
         tree_set_vals(d->m, dec_u8(d, pi->item, &e, F_EAP_TYPE), eap_types);
     if (cur_left(&e) > 0)
         dec_rest(d, pi->item, &e, F_EAP_TYPE_DATA);
+    if (cur_left(b)) {   /* a note only: Wireshark shows no ike.extradata here */
+        tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRAILING,
+                  "%zu bytes after the EAP message", cur_left(b));
+        cur_skip(b, cur_left(b));
+    }
 }
 
 /* RFC 6467 3: method-specific data. */

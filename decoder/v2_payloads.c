@@ -24,6 +24,15 @@ void v2_label_value(dec_t *d, uint32_t item, const char *what, const isakmp_valu
         tree_set_label(d->m, item, "%s: Unknown (%u)", what, v);
 }
 
+void v2_leftover(dec_t *d, uint32_t item, cur_t *c, const char *what)
+{
+    if (!cur_ok(c) || cur_left(c) == 0)
+        return;
+    tree_note(d->m, item, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRAILING, "%s: %zu bytes left over", what,
+              cur_left(c));
+    cur_skip(c, cur_left(c));
+}
+
 /* RFC 7296 3.4: Key Exchange. */
 static void p_ke(dec_t *d, cur_t *b, const payload_info *pi)
 {
@@ -51,9 +60,12 @@ static void p_skf(dec_t *d, cur_t *b, const payload_info *pi)
 {
     dec_u16(d, pi->item, b, F_FRAG_NUMBER);
     dec_u16(d, pi->item, b, F_FRAG_TOTAL);
-    if (!dec_check(d, pi->item, b, "Encrypted fragment"))
+    if (!dec_check(d, pi->item, b, "Encrypted fragment") || crypto_v2_sk(d, b, pi))
         return;
-    p_sk(d, b, pi);
+    /* Wireshark 4.0 shows nothing more of an undecrypted fragment */
+    tree_note(d->m, pi->item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,
+              "Encrypted fragment of %zu bytes not decrypted", cur_left(b));
+    cur_skip(b, cur_left(b));
 }
 
 /* IANA "IKEv2 Payload Types"; types without a parser show as data. */

@@ -162,7 +162,7 @@ static void proposal_body(dec_t *d, uint32_t item, cur_t *p)
         transform_body(d, ti, &t);
         dec_check(d, ti, &t, "Transform");
     }
-    dec_trailing(d, item, p, "Proposal");
+    v2_leftover(d, item, p, "Proposal");
 }
 
 void v2_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
@@ -183,5 +183,5 @@ void v2_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR,
                   b->clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "Proposal announces another proposal but the SA payload ends");
-    /* Wireshark ignores bytes after the last proposal; we show them */
+    v2_leftover(d, pi->item, b, "SA payload");
 }

@@ -286,8 +286,8 @@ typedef struct {
  * checked against the hex values those sources list. */
 static const vid_extra extra_vids[] = {
 
-    /* strongSwan: MD5("strongSwan x.y.z"), sent by strongSwan 2.2.0 - 4.3.5 (from 4.3.6 on
-     * only MD5("strongSwan"), above).  Versions from strongSwan's
+    /* strongSwan: MD5("strongSwan x.y.z"), sent by strongSwan 2.2.0 - 4.3.5
+     * (from 4.3.6 on only MD5("strongSwan"), above).  Versions from strongSwan's
      * src/pluto/vendor.c and libreswan lib/libswan/vendorid.c; the hashes
      * agree with nmap nselib/data/ike-fingerprints.lua where it lists them. */
     { 16, "\x85\xb6\xcb\xec\x48\x0d\x5c\x8c\xd9\x88\x2c\x82\x5a\xc2\xc2\x44",
@@ -476,8 +476,8 @@ static const vid_extra extra_vids[] = {
 
     /* FreeS/WAN 2.x / Openswan 2.x: "OE" + 10 bytes of MD5 of the name with
      * bit 7 cleared and bit 6 set (libreswan VID_FSWAN_HASH); values from
-     * ike-scan ike-vendor-ids and nmap ike-fingerprints.lua.  Before the
-     * shorter "OSW"/"OE" prefixes so that the longer ones win. */
+     * ike-scan ike-vendor-ids and nmap ike-fingerprints.lua.  The
+     * longest matching prefix wins, so these beat the bare "OE" below. */
     { 12, "\x4f\x45\x48\x6b\x7d\x44\x78\x4d\x42\x67\x6b\x5d",
       "Linux FreeS/WAN 2.00", VN_FIXED },
     { 12, "\x4f\x45\x7c\x4f\x54\x7e\x6e\x61\x5b\x42\x6e\x56",
@@ -496,6 +496,9 @@ static const vid_extra extra_vids[] = {
       "Openswan 2.2.0", VN_FIXED },
     { 12, "\x4f\x45\x72\x69\x6f\x5c\x77\x55\x7f\x74\x62\x49",
       "Openswan 2.3.0", VN_FIXED },
+    /* libreswan vendorid.c VID_FSWAN_HASH entries ("Linux FreeS/WAN 2.00
+     * [X.509-1.3.1 [LDAP]] PLUTO_SENDS_VENDORID"), made with the same
+     * construction, which reproduces all nine ike-scan values above. */
     { 12, "\x4f\x45\x44\x76\x5b\x57\x6b\x40\x45\x41\x74\x47",
       "FreeS/WAN 2.00", VN_FIXED },
     { 12, "\x4f\x45\x77\x4e\x4a\x43\x52\x71\x6e\x45\x48\x6f",

@@ -118,6 +118,13 @@ isakmp_ctx *isakmp_ctx_new(void);
 /* Frees the context, wiping every secret it holds.  NULL is allowed. */
 void isakmp_ctx_free(isakmp_ctx *ctx);
 
+/* Labels are the human-readable lines of items (like Wireshark's tree text,
+ * e.g. "Type Payload: Nonce (40)"); formatting them is a large part of the
+ * decoding time.  Outputs that print only values (tshark-style fields, the
+ * policy report) switch them off; isakmp_item_label then returns NULL.  On by
+ * default; applies to messages decoded afterwards. */
+void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on);
+
 /* Callback for problems found while loading keys: `where` is "file:line",
  * `reason` a sentence.  Loading goes on after each call. */
 typedef void (*isakmp_key_error_fn)(void *user, const char *where, const char *reason);

@@ -60,6 +60,15 @@ for d in "$src"/samples/*/; do
         for t in ikev1_decryption_table ikev2_decryption_table esp_sa; do [ -s "$tmp/exp/$t" ] && cp "$tmp/exp/$t" "$tmp/ts/$name/"; done
         "$src/samples/tshark-check.sh" "$tmp/ts/$name" >"$tmp/ts.out" 2>&1 || { bad "$name: tshark does not decrypt with the exported tables"; tail -3 "$tmp/ts.out"; }
     fi
+    # '*' instead of the SPIs: each guess that fails an ICV costs one message,
+    # then the right secret is found (IKEv2)
+    if grep -q '^IKEV2_DH_SHARED' "$tmp/dh.txt"; then
+        sed -e 's/^\(IKEV2_[A-Z_]*\) [0-9a-f]\{16\}/\1 */' "$tmp/dh.txt" >"$tmp/star.txt"
+        n1=$("$dump" -k "$tmp/star.txt" -T fields -e ike.verify.icv "$d/capture.pcap" 2>/dev/null | grep -cx 1)
+        n0=$("$dump" -k "$tmp/star.txt" -T fields -e ike.verify.icv "$d/capture.pcap" 2>/dev/null | grep -cx 0)
+        ndh=$(grep -c '^IKEV2_DH_SHARED' "$tmp/dh.txt")
+        [ "$n1" -gt 0 ] && [ "$n0" -lt "$ndh" ] || bad "$name [*]: ICV good $n1, bad $n0 with $ndh guesses"
+    fi
     # negative: a wrong PSK / wrong DH secrets give 0s or nothing, never a crash
     sed -e 's/^PSK \(.*\) .*$/PSK \1 "not-the-psk"/' "$tmp/dh.txt" >"$tmp/wrongpsk.txt"
     sed -e '/^PSK/!s/[0-9a-f]\{8\}$/00000000/' "$tmp/dh.txt" >"$tmp/wrongdh.txt"

@@ -3,6 +3,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "derive.h"
+#include "export.h"
 #include "keys.h"
 #include "testutil.h"
 
@@ -117,6 +119,95 @@ static void test_peer_tables(void)
     }
 }
 
+/* One SA as the esp_sa line Wireshark 4.0 writes for it. */
+static char *esp_line(const isakmp_esp_sa *sa, const char *spi_text)
+{
+    char spi[16];
+    g_snprintf(spi, sizeof spi, "0x%08x", sa->spi);
+    return g_strdup_printf("\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"",
+                           sa->af == 6 ? "IPv6" : sa->af == 4 ? "IPv4" : "Any", sa->src, sa->dst,
+                           spi_text ? spi_text : spi, sa->encr_alg, sa->encr_key, sa->integ_alg,
+                           sa->integ_key);
+}
+
+/* esp_sa files (a sample's, the Wireshark wiki's with wildcard addresses and
+ * no integrity key) come back through the accessor exactly as written. */
+static void test_esp_accessor_files(void)
+{
+    const char *files[] = { "samples/ikev1-main-rsa-certs-frag/esp_sa",
+                            "../shared/peer-suite/wireshark-wiki/ikev2-esp-natt/esp_sa",
+                            "../shared/peer-suite/wireshark/esp_sa" };
+    for (size_t f = 0; f < G_N_ELEMENTS(files); f++) {
+        char *path = g_build_filename(ISAKMP_SOURCE_DIR, files[f], NULL);
+        gchar *text;
+        if (!g_file_get_contents(path, &text, NULL, NULL)) {
+            g_free(path);
+            continue;   /* the peer suite may be missing */
+        }
+        isakmp_ctx *ctx = isakmp_ctx_new();
+        g_assert_cmpint(isakmp_ctx_load_keys(ctx, path, NULL, NULL), >, 0);
+        g_assert_cmpint(isakmp_ctx_load_keys(ctx, path, NULL, NULL), >, 0);   /* replaces */
+        char **lines = g_strsplit(text, "\n", -1);
+        size_t n = 0;
+        for (size_t i = 0; lines[i]; i++) {
+            if (!lines[i][0] || lines[i][0] == '#')
+                continue;
+            isakmp_esp_sa sa;
+            g_assert_true(keys_esp_sa_get(ctx, n++, &sa));
+            char *line = esp_line(&sa, NULL);
+            g_assert_cmpstr(line, ==, lines[i]);
+            g_free(line);
+        }
+        g_assert_cmpuint(keys_esp_sa_count(ctx), ==, n);
+        isakmp_esp_sa sa;
+        g_assert_false(keys_esp_sa_get(ctx, n, &sa));
+        g_strfreev(lines);
+        g_free(text);
+        g_free(path);
+        isakmp_ctx_free(ctx);
+    }
+}
+
+/* keys_esp_add (derived SAs) and the export store's SAs in one list. */
+static void test_esp_accessor_add(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_esp_sa in = { .af = 6, .src = "fd99::1", .dst = "fd99::2", .spi = 0xc1a9656b,
+                         .encr_alg = "AES-CBC [RFC3602]", .encr_key = "00112233AABBCCDD",
+                         .integ_alg = "NULL", .integ_key = "" }, out;
+    g_assert_true(keys_esp_add(ctx->keys, &in));
+    g_assert_cmpuint(keys_esp_sa_count(ctx), ==, 1);
+    g_assert_true(keys_esp_sa_get(ctx, 0, &out));
+    char *line = esp_line(&out, NULL);
+    g_assert_cmpstr(line, ==, "\"IPv6\",\"fd99::1\",\"fd99::2\",\"0xc1a9656b\",\"AES-CBC [RFC3602]\","
+                              "\"0x00112233aabbccdd\",\"NULL\",\"\"");
+    g_free(line);
+    in.encr_key = "0x0011";   /* the same SA again: replaced */
+    g_assert_true(keys_esp_add(ctx->keys, &in));
+    g_assert_cmpuint(keys_esp_sa_count(ctx), ==, 1);
+    g_assert_true(keys_esp_sa_get(ctx, 0, &out));
+    g_assert_cmpstr(out.encr_key, ==, "0x0011");
+    in.encr_key = "xyz";      /* not hex, no family: refused */
+    g_assert_false(keys_esp_add(ctx->keys, &in));
+    in.encr_key = "";
+    in.af = 0;
+    g_assert_false(keys_esp_add(ctx->keys, &in));
+    g_assert_cmpuint(keys_esp_sa_count(ctx), ==, 1);
+    /* derived SAs kept only for export are listed too, once */
+    export_esp x = { .af = 4, .src = "10.0.0.1", .dst = "10.0.0.2", .spi = 0x1234,
+                     .encr_name = "NULL", .integ_name = "HMAC-SHA-1-96 [RFC2404]", .alen = 2 };
+    export_add_esp(kdf_exports(ctx), &x);
+    x.spi = 0xc1a9656b;
+    g_strlcpy(x.dst, "fd99::2", sizeof x.dst);
+    export_add_esp(kdf_exports(ctx), &x);   /* the key store has it already */
+    g_assert_cmpuint(keys_esp_sa_count(ctx), ==, 2);
+    g_assert_true(keys_esp_sa_get(ctx, 1, &out));
+    g_assert_cmpuint(out.spi, ==, 0x1234);
+    g_assert_cmpstr(out.dst, ==, "10.0.0.2");
+    g_assert_false(keys_esp_sa_get(ctx, 2, &out));
+    isakmp_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -124,5 +215,7 @@ int main(int argc, char **argv)
     g_test_add_func("/keys/v2-table", test_v2_table);
     g_test_add_func("/keys/esp-and-unknown", test_esp_and_unknown);
     g_test_add_func("/keys/peer-tables", test_peer_tables);
+    g_test_add_func("/keys/esp-accessor-files", test_esp_accessor_files);
+    g_test_add_func("/keys/esp-accessor-add", test_esp_accessor_add);
     return g_test_run();
 }

@@ -223,17 +223,13 @@ static char *values(const isakmp_msg *m, const char *abbrev)
     return g_string_free(s, FALSE);
 }
 
-/* tshark prints an empty byte field as "<MISSING>"; the library's value
- * formatter gives "" for it (the fields writer maps it). */
+/* Expected values are tshark's output as it is ("<MISSING>" for an empty
+ * byte field, which the library's formatter prints the same way). */
 static void check_values(const isakmp_msg *m, const expect_t *e)
 {
     for (; e[0][0]; e++) {
         char *got = values(m, e[0][0]);
         GString *want = g_string_new(e[0][1]);
-        while (strstr(want->str, "<MISSING>")) {
-            gssize at = strstr(want->str, "<MISSING>") - want->str;
-            g_string_erase(want, at, 9);
-        }
         if (g_strcmp0(got, want->str) != 0)
             g_test_message("field %s", e[0][0]);
         g_assert_cmpstr(got, ==, want->str);

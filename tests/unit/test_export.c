@@ -1,0 +1,170 @@
+/* Keys out: each UAT line is formatted exactly as the Wireshark files of the
+ * peer suite (tshark's own test keys) write it; names; the store; files. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "export.h"
+#include "testutil.h"
+
+/* The line of a peer-suite file that contains `needle`, without newline. */
+static gchar *peer_line(const char *file, const char *needle)
+{
+    gchar *path = g_build_filename(ISAKMP_SHARED_DIR, "peer-suite", file, NULL), *text = NULL;
+    gchar *found = NULL;
+    if (g_file_get_contents(path, &text, NULL, NULL)) {
+        gchar **lines = g_strsplit(text, "\n", 0);
+        for (gchar **l = lines; *l && !found; l++)
+            if (strstr(*l, needle))
+                found = g_strdup(g_strchomp(*l));
+        g_strfreev(lines);
+    }
+    g_free(text);
+    g_free(path);
+    return found;
+}
+
+static void fill(uint8_t *dst, size_t *len, const char *hex)
+{
+    size_t n;
+    uint8_t *b = tu_hex(hex, &n);
+    memcpy(dst, b, n);
+    if (len)
+        *len = n;
+    g_free(b);
+}
+
+static void test_v2_line(void)
+{
+    gchar *want = peer_line("wireshark/ikev2_decryption_table", "19ab98963486359f");
+    if (!want) {
+        g_test_skip("peer suite not found");
+        return;
+    }
+    export_v2 e = { .encr_name = "3DES [RFC2451]", .integ_name = "HMAC_SHA1_160 [RFC4595]" };
+    fill(e.spii, NULL, "19ab98963486359f");
+    fill(e.spir, NULL, "78f13157ccd3b3d8");
+    fill(e.ei, &e.enc_len, "2e0e194070fc658c2bfbfdbf8b956be4b2eaa33d02a43cca");
+    fill(e.er, NULL, "219f3080e631774b8d5836d3a675b099b1e271c9bdcf6e15");
+    fill(e.ai, &e.integ_len, "c96f5bad08aebbff60509c7495f11c183818b916");
+    fill(e.ar, NULL, "e742ac415cdfdd709c9de92769a169e0a5224f79");
+    GString *s = g_string_new(NULL);
+    export_format_v2(s, &e);
+    g_string_truncate(s, s->len - 1);
+    g_assert_cmpstr(s->str, ==, want);
+    g_string_free(s, TRUE);
+    g_free(want);
+}
+
+static void check_esp(const char *file, const char *spi_text, uint32_t spi, uint16_t encr,
+                      uint16_t integ, const char *ek, const char *ak)
+{
+    gchar *want = peer_line(file, spi_text);
+    if (!want) {
+        g_test_skip("peer suite not found");
+        return;
+    }
+    export_esp e = { .af = 4, .spi = spi, .encr_name = export_esp_encr_name(encr, 0),
+                     .integ_name = export_esp_integ_name(integ) };
+    strcpy(e.src, "*");
+    strcpy(e.dst, "*");
+    fill(e.ekey, &e.elen, ek);
+    if (ak)
+        fill(e.akey, &e.alen, ak);
+    GString *s = g_string_new(NULL);
+    export_format_esp(s, &e);
+    g_string_truncate(s, s->len - 1);
+    g_assert_cmpstr(s->str, ==, want);
+    g_string_free(s, TRUE);
+    g_free(want);
+}
+
+static void test_esp_lines(void)
+{
+    check_esp("wireshark-wiki/ikev2-esp-natt/esp_sa", "0x78bd5377", 0x78bd5377, 13, 12,
+              "9e93603f8c0e5406e7bf052518fec074c3ff06c9",
+              "1cfd5c2079c7cab5a98cbe091e6d935832a3b410204313c3e15265567489b7c6");
+    check_esp("wireshark-wiki/ikev2-esp-natt/esp_sa", "0xc1a9656b", 0xc1a9656b, 20, 0,
+              "167fc4915921b24f27f71e7498b1978c238398d6", NULL);
+}
+
+static void test_v1_line(void)
+{
+    gchar *want = peer_line("wireshark/ikev1_decryption_table", "fafaeb49382a763c");
+    if (!want) {
+        g_test_skip("peer suite not found");
+        return;
+    }
+    export_v1 e;
+    fill(e.icookie, NULL, "fafaeb49382a763c");
+    fill(e.key, &e.len, "735be0cb62f82675c4f7bf8fbab9b56834ba76d6ab4fa240");
+    GString *s = g_string_new(NULL);
+    export_format_v1(s, &e);
+    g_string_truncate(s, s->len - 1);
+    g_assert_cmpstr(s->str, ==, want);
+    g_string_free(s, TRUE);
+    g_free(want);
+}
+
+static void test_names(void)
+{
+    g_assert_cmpstr(export_esp_encr_name(3, 192), ==, "TripleDES-CBC [RFC2451]");
+    g_assert_cmpstr(export_esp_encr_name(12, 128), ==, "AES-CBC [RFC3602]");
+    g_assert_cmpstr(export_esp_encr_name(18, 128), ==, "AES-GCM with 8 octet ICV [RFC4106]");
+    g_assert_null(export_esp_encr_name(99, 0));
+    g_assert_cmpstr(export_esp_integ_name(2), ==, "HMAC-SHA-1-96 [RFC2404]");
+    g_assert_cmpstr(export_esp_integ_name(14), ==, "HMAC-SHA-512-256 [RFC4868]");
+    g_assert_cmpuint(export_v1_auth_to_integ(5), ==, 12);   /* HMAC-SHA2-256 */
+    g_assert_cmpuint(export_v1_auth_to_integ(2), ==, 2);
+}
+
+/* Same SA twice: the later entry wins; the files are written and readable. */
+static void test_store_and_files(void)
+{
+    struct export_store *st = export_store_new();
+    export_esp e = { .af = 6, .spi = 0x1234, .encr_name = "NULL", .integ_name = "NULL" };
+    strcpy(e.src, "2001:db8::1");
+    strcpy(e.dst, "2001:db8::2");
+    export_add_esp(st, &e);
+    e.alen = 0;
+    e.elen = 1;
+    e.ekey[0] = 0xab;
+    export_add_esp(st, &e);
+    g_assert_cmpuint(export_esp_count(st), ==, 1);
+    g_assert_cmpstr(export_esp_get(st, 0)->ehex, ==, "0xab");
+    gchar *dir = g_dir_make_tmp("isakmp-export-XXXXXX", NULL);
+    gchar *sub = g_build_filename(dir, "keys", NULL);
+    char err[256];
+    g_assert_cmpint(export_write(st, sub, err, sizeof err), ==, 0);
+    gchar *p = g_build_filename(sub, "esp_sa", NULL), *text = NULL;
+    g_assert_true(g_file_get_contents(p, &text, NULL, NULL));
+    g_assert_cmpstr(text, ==, "\"IPv6\",\"2001:db8::1\",\"2001:db8::2\",\"0x00001234\",\"NULL\",\"0xab\",\"NULL\",\"\"\n");
+    g_free(text);
+    const char *names[] = { "esp_sa", "ikev1_decryption_table", "ikev2_decryption_table" };
+    for (size_t i = 0; i < 3; i++) {
+        gchar *f = g_build_filename(sub, names[i], NULL);
+        g_assert_true(g_file_test(f, G_FILE_TEST_EXISTS));
+        g_remove(f);
+        g_free(f);
+    }
+    g_rmdir(sub);
+    g_rmdir(dir);
+    /* an unwritable place is an error with a reason, not a crash */
+    g_assert_cmpint(export_write(st, "/proc/nonexistent/dir", err, sizeof err), ==, -1);
+    g_assert_cmpuint(strlen(err), >, 0);
+    g_free(p);
+    g_free(sub);
+    g_free(dir);
+    export_store_free(st);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/export/v2_line", test_v2_line);
+    g_test_add_func("/export/esp_lines", test_esp_lines);
+    g_test_add_func("/export/v1_line", test_v1_line);
+    g_test_add_func("/export/names", test_names);
+    g_test_add_func("/export/store_and_files", test_store_and_files);
+    return g_test_run();
+}

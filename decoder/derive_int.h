@@ -76,6 +76,9 @@ typedef struct {
     int prf;
     kdf_v1_keys k;
     GHashTable *qm;                /* msgid -> v1_qm */
+    int cand;                      /* which candidate secrets the keys come from */
+    secret_rec *cand_rec;          /* ... and the loaded g^xy it is, if any */
+    bool confirmed;                /* a message decrypted with them */
 } v1_sa;
 
 struct kdf_ctx {

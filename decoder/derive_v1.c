@@ -181,41 +181,92 @@ static bool is_psk_auth(uint16_t auth)
     return auth == 1 || auth == 65001 || auth == 65002;
 }
 
-/* The PSK to use: one whose selector names either peer's address, else '*'
- * or the first. */
-static const secret_rec *v1_psk(struct kdf_ctx *kc, const uint8_t icky[8], const char *a,
-                                const char *b)
+/* The idx-th PSK: those whose selector names either peer's address first,
+ * then the others. */
+static secret_rec *v1_psk(struct kdf_ctx *kc, const uint8_t icky[8], const char *a,
+                          const char *b, int idx)
 {
-    const secret_rec *r, *fallback = NULL;
-    for (int i = 0; (r = find_secret(kc, SEC_PSK, icky, -1, i)); i++) {
-        if (r->selector && (!strcmp(r->selector, a) || !strcmp(r->selector, b)))
-            return r;
-        if (!fallback || (r->selector && !strcmp(r->selector, "*")))
-            fallback = r;
-    }
-    return fallback;
+    secret_rec *r;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; (r = find_secret(kc, SEC_PSK, icky, -1, i)); i++) {
+            bool named = r->selector && (!strcmp(r->selector, a) || !strcmp(r->selector, b));
+            if (named == (pass == 0) && idx-- == 0)
+                return r;
+        }
+    return NULL;
 }
 
-/* SKEYID (RFC 2409 5): loaded, or from the PSK / nonces / g^xy. */
-static bool v1_skeyid(struct kdf_ctx *kc, v1_sa *sa, const kdf_chunk *g, const dec_t *d)
+/* The idx-th way to SKEYID (RFC 2409 5): each loaded SKEYID, then each PSK
+ * (pre-shared key authentication) or the one computed value (signatures,
+ * public key encryption).  False when there is no such candidate. */
+static bool v1_skeyid(struct kdf_ctx *kc, v1_sa *sa, const kdf_chunk *g, const dec_t *d, int idx)
 {
-    const secret_rec *r = find_secret(kc, SEC_V1_SKEYID, sa->icky, -1, 0);
+    secret_rec *r;
     kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len };
-    if (r && r->len == kdf_prf_size(sa->prf)) {
-        memcpy(sa->k.skeyid, r->value, r->len);
-        return true;
-    }
+    for (int i = 0; (r = find_secret(kc, SEC_V1_SKEYID, sa->icky, -1, i)); i++)
+        if (r->len == kdf_prf_size(sa->prf) && idx-- == 0) {
+            memcpy(sa->k.skeyid, r->value, r->len);
+            return true;
+        }
     if (is_psk_auth(sa->auth)) {
         char a[64], b[64];
         addr_text(d->m->pkt.af, d->m->pkt.src, a, sizeof a);
         addr_text(d->m->pkt.af, d->m->pkt.dst, b, sizeof b);
-        r = v1_psk(kc, sa->icky, a, b);
+        r = v1_psk(kc, sa->icky, a, b, idx);
         kdf_chunk psk = { r ? r->value : NULL, r ? r->len : 0 };
         return r && kdf_v1_skeyid_psk(sa->prf, &psk, &ni, &nr, sa->k.skeyid);
     }
+    if (idx != 0)
+        return false;
     if (sa->auth == 4 || sa->auth == 5)   /* public key encryption (RFC 2409 5.2, 5.3) */
         return kdf_v1_skeyid_pke(sa->prf, &ni, &nr, sa->icky, sa->rcky, sa->k.skeyid);
     return kdf_v1_skeyid_sig(sa->prf, &ni, &nr, g, sa->k.skeyid);
+}
+
+/* The idx-th way to g^xy: each loaded shared secret not taken by another
+ * SA (exact cookies first), then one computed from a private value. */
+static size_t v1_gxy(struct kdf_ctx *kc, v1_sa *sa, int idx, uint8_t *g)
+{
+    secret_rec *r;
+    sa->cand_rec = NULL;
+    for (int i = 0; (r = find_secret(kc, SEC_V1_DH_SHARED, sa->icky, -1, i)); i++)
+        if (r->len <= DH_MAX_LEN && (!r->owner || r->owner == sa) && idx-- == 0) {
+            memcpy(g, r->value, r->len);
+            sa->cand_rec = r;
+            return r->len;
+        }
+    return idx == 0 ? dh_secret(kc, (secret_kind)0, SEC_V1_DH_PRIVATE, sa->icky, -1, sa->group,
+                                sa->kei, sa->ker, g)
+                    : 0;
+}
+
+/* How many SKEYID ways there are (see v1_skeyid). */
+static int v1_key_count(struct kdf_ctx *kc, v1_sa *sa)
+{
+    int n = 0;
+    for (int i = 0; find_secret(kc, SEC_V1_SKEYID, sa->icky, -1, i); i++)
+        n += find_secret(kc, SEC_V1_SKEYID, sa->icky, -1, i)->len == kdf_prf_size(sa->prf);
+    if (!is_psk_auth(sa->auth))
+        return n + 1;
+    for (int i = 0; find_secret(kc, SEC_PSK, sa->icky, -1, i); i++)
+        n++;
+    return n;
+}
+
+/* Keys from candidate sa->cand = (g^xy way) x (SKEYID way); false when the
+ * candidates are used up. */
+static bool v1_candidate(struct kdf_ctx *kc, v1_sa *sa, const dec_t *d, size_t ka)
+{
+    uint8_t g[DH_MAX_LEN];
+    int nk = v1_key_count(kc, sa);
+    if (nk == 0)
+        return false;
+    size_t gl = v1_gxy(kc, sa, sa->cand / nk, g);
+    kdf_chunk gxy = { g, gl };
+    bool ok = gl && v1_skeyid(kc, sa, &gxy, d, sa->cand % nk) &&
+              kdf_v1_sa_keys(sa->prf, &gxy, sa->icky, sa->rcky, ka, &sa->k);
+    memset(g, 0, sizeof g);
+    return ok;
 }
 
 static void v1_derive(isakmp_ctx *ctx, v1_sa *sa, const dec_t *d)
@@ -223,16 +274,7 @@ static void v1_derive(isakmp_ctx *ctx, v1_sa *sa, const dec_t *d)
     struct kdf_ctx *kc = kdf_ctx_of(ctx);
     size_t ka = v1_ka_len(sa);
     sa->prf = kdf_prf_from_v1_hash(sa->hash);
-    if (!ka || !sa->prf)
-        return;
-    uint8_t g[DH_MAX_LEN];
-    size_t gl = dh_secret(kc, SEC_V1_DH_SHARED, SEC_V1_DH_PRIVATE, sa->icky, -1, sa->group,
-                          sa->kei, sa->ker, g);
-    kdf_chunk gxy = { g, gl };
-    bool ok = gl && v1_skeyid(kc, sa, &gxy, d) &&
-              kdf_v1_sa_keys(sa->prf, &gxy, sa->icky, sa->rcky, ka, &sa->k);
-    memset(g, 0, sizeof g);
-    if (!ok)
+    if (!ka || !sa->prf || !v1_candidate(kc, sa, d, ka))
         return;
     sa->have_keys = true;
     key_v1 *e = g_new0(key_v1, 1);
@@ -413,6 +455,40 @@ static void v1_quick(dec_t *d, v1_sa *sa, const v1_msg *m)
     }
 }
 
+/* 1 when the message was decrypted, 0 when decryption was tried and failed
+ * ("valid padding plus a valid payload chain" is what the decrypting module
+ * checks), -1 when neither. */
+static int v1_decrypted(const dec_t *d)
+{
+    for (guint i = 0; i < d->m->items->len; i++) {
+        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
+        if (it->field == F_TYPEPAYLOAD && it->src != 0 && it->uval != 132)
+            return 1;
+    }
+    for (guint i = 0; i < d->m->notes->len; i++)
+        if (g_array_index(d->m->notes, msg_note, i).code == ISAKMP_NOTE_DECRYPT &&
+            g_array_index(d->m->notes, msg_note, i).severity >= ISAKMP_SEV_WARN)
+            return (d->flags & 0x01) ? 0 : -1;
+    return -1;
+}
+
+/* Secrets given with '*' (or several PSKs) are guesses until a message
+ * decrypts with their keys; when one does not, the next candidate's keys
+ * replace them. */
+static void v1_confirm(dec_t *d, v1_sa *sa)
+{
+    int ok = v1_decrypted(d);
+    if (ok == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
+        sa->cand_rec->owner = sa;
+    if (ok == 1)
+        sa->confirmed = true;
+    if (ok != 0 || sa->confirmed || !sa->have_keys)
+        return;
+    sa->cand++;
+    sa->have_keys = false;
+    v1_derive(d->ctx, sa, d);
+}
+
 void v1_done(dec_t *d)
 {
     struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
@@ -427,8 +503,10 @@ void v1_done(dec_t *d)
     bool from_i = !memcmp(d->m->pkt.src, sa->iaddr, 16);
     v1_msg m = { 0 };
     each_payload(d, v1_visit, &m);
-    if ((d->exch == 2 || d->exch == 4) && d->msgid == 0)
+    if ((d->exch == 2 || d->exch == 4) && d->msgid == 0) {
+        v1_confirm(d, sa);
         v1_phase1(d, sa, &m, from_i);
+    }
     else if (!sa->have_keys)
         return;
     else if (d->exch == 32)

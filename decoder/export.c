@@ -12,6 +12,7 @@
 
 #include "derive.h"
 #include "export.h"
+#include "keys.h"
 
 struct export_store {
     GArray *v1, *v2, *esp;
@@ -269,19 +270,15 @@ uint16_t export_v1_auth_to_integ(uint16_t auth_alg)
 /* ---------------------------------------------------------------- public API */
 
 
+/* Loaded esp_sa lines and derived SAs, without duplicates (keys.c). */
 size_t isakmp_ctx_esp_sa_count(isakmp_ctx *ctx)
 {
-    return ctx->kdf ? export_esp_count(kdf_exports(ctx)) : 0;
+    return keys_esp_sa_count(ctx);
 }
 
 bool isakmp_ctx_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out)
 {
-    const export_esp *e = ctx->kdf ? export_esp_get(kdf_exports(ctx), i) : NULL;
-    if (!e)
-        return false;
-    *out = (isakmp_esp_sa){ e->af, e->src, e->dst, e->spi, e->encr_name, e->ehex,
-                            e->integ_name, e->ahex };
-    return true;
+    return keys_esp_sa_get(ctx, i, out);
 }
 
 int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen)

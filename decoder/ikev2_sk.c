@@ -16,6 +16,8 @@
 #include "decrypt.h"
 
 #define V2_SKF 53
+#define SKF_MAX_PARTS 64          /* fragments per message (RFC 7383 sets none) */
+#define SKF_MAX_BYTES 65535       /* reassembled plaintext per message */
 
 typedef struct {
     const key_v2 *key;
@@ -155,6 +157,12 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
             frag_set_reset(s);
         if (total < s->total)
             return;   /* RFC 7383 2.6.2: fragments of an older, smaller set */
+        if (total > SKF_MAX_PARTS || s->bytes + n > SKF_MAX_BYTES) {
+            tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+                      "Fragment %u of %u not reassembled: more than %d fragments or %d bytes",
+                      num, total, SKF_MAX_PARTS, SKF_MAX_BYTES);
+            return;
+        }
         s->total = total;
         if (num == 1)
             s->first_payload = pi->next;
@@ -162,6 +170,8 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         if (!ct_frag_complete(s))
             return;
         r = ct_reassemble(d, s, tag, &tmp);
+        g_ptr_array_set_size(s->parts, 0);   /* the record has the plaintext now */
+        s->bytes = 0;
     }
     uint32_t src = msg_add_source(d->m, "Reassembled IKE", r->plain.p, r->plain.len, true);
     ct_fragment_items(d, pi->item, src, r->parts, r->plain.len);

@@ -7,6 +7,7 @@
 #include <gcrypt.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "kdf.h"
 
 #define AES_BLOCK 16
@@ -19,14 +20,9 @@ static void wipe(void *p, size_t n)
         *v++ = 0;
 }
 
-void kdf_crypto_init(void)
-{
-    if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
-        return;
-    gcry_check_version(NULL);
-    gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
-    gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-}
+/* One libgcrypt set-up for the whole library (crypto.c owns it: secure
+ * memory pool, thread-safe once). */
+void kdf_crypto_init(void) { crypto_init(); }
 
 /* PRF id -> (libgcrypt MAC, output size, preferred key size). */
 static const struct {

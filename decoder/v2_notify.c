@@ -87,6 +87,8 @@ static void gw_identity(dec_t *d, uint32_t p, cur_t *c, const int fields[4])
     tree_set_vals(d->m, dec_u8(d, p, c, F_NOTIFY_DATA_REDIRECT_GW_IDENT_TYPE),
                   iana_ikev2_gateway_identity_types);
     dec_u8(d, p, c, F_NOTIFY_DATA_REDIRECT_GW_IDENT_LEN);
+    if (cur_ok(c) && cur_left(c) < len)
+        cur_skip(c, len);   /* the identity overruns the notify data */
     if (!cur_ok(c))
         return;
     int f = fields[3];

@@ -44,7 +44,11 @@ static bool substruc_open(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, cur
         return false;
     }
     cur_t h;
-    cur_child(c, len < 4 ? 4 : len, &h);
+    if (!cur_child(c, len < 4 ? 4 : len, &h) && len >= 4)
+        tree_note(d->m, *item, ISAKMP_SEV_ERROR,
+                  h.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
+                  "%s length %zu runs past its container (%zu bytes left)",
+                  v2_name(substruc_names, type), len, left);
     tree_set_vals(d->m, dec_u8(d, *item, &h, F_NEXTPAYLOAD), substruc_names);
     dec_bytes(d, *item, &h, F_RESERVED, 1);
     dec_u16(d, *item, &h, F_PAYLOADLENGTH);
@@ -129,8 +133,8 @@ static void transform_body(dec_t *d, uint32_t item, cur_t *t)
         return;
     if (vals)
         tree_set_vals(d->m, ii, vals);
-    tree_set_label(d->m, item, "Payload: Transform (3) # %s: %s", v2_name(iana_ikev2_transform_types, type),
-                   v2_name(vals, id));
+    tree_set_label(d->m, item, "Payload: Transform (3) # %s (%u): %s (%u)",
+                   v2_name(iana_ikev2_transform_types, type), type, v2_name(vals, id), id);
     for (unsigned n = 0; cur_left(t) > 0 && cur_ok(t) && n < ISAKMP_MAX_ATTRS; n++)
         attribute(d, item, t);
 }
@@ -183,5 +187,7 @@ void v2_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR,
                   b->clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "Proposal announces another proposal but the SA payload ends");
-    v2_leftover(d, pi->item, b, "SA payload");
+    /* Wireshark shows bytes after the last proposal as ike.extradata */
+    dec_trailing(d, pi->item, b, "SA payload");
+    cur_skip(b, cur_left(b));
 }

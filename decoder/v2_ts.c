@@ -57,8 +57,12 @@ static bool selector(dec_t *d, uint32_t parent, cur_t *c)
     uint8_t type = cur_peek_u8(c, 0);
     size_t len = cur_left(c) >= 4 ? cur_peek_u16(c, 2) : cur_left(c);
     cur_t s;
-    cur_child(c, len < 4 ? 4 : len, &s);
+    bool whole = cur_child(c, len < 4 ? 4 : len, &s);
     uint32_t item = tree_add(d->m, parent, F_TS_DATA, s.src, cur_off(&s), cur_left(&s));
+    if (!whole && len >= 4)
+        tree_note(d->m, item, ISAKMP_SEV_ERROR,
+                  s.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
+                  "Selector length %zu runs past the payload", len);
     tree_set_label(d->m, item, "Traffic Selector: %s (%u)", v2_name(iana_ikev2_traffic_selector_types, type), type);
     tree_set_vals(d->m, dec_u8(d, item, &s, F_TS_TYPE), iana_ikev2_traffic_selector_types);
     switch (type) {

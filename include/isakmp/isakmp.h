@@ -268,7 +268,11 @@ typedef struct {
     const char *integ_key;
 } isakmp_esp_sa;
 
-/* Number of ESP / AH SAs (per direction) whose keys were derived so far. */
+/* Number of ESP / AH SAs (per direction) known so far: loaded esp_sa lines
+ * first, then SAs whose keys were derived (no SA listed twice).  Strings in the
+ * returned records stay valid until the context is freed or more keys are
+ * loaded or derived; copy what you keep.  A wildcard protocol in a loaded line
+ * gives af 0, a wildcard SPI spi 0. */
 size_t isakmp_ctx_esp_sa_count(isakmp_ctx *ctx);
 
 /* SA `i` (0 .. count-1) into *out; false when i is out of range. */

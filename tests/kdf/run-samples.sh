@@ -77,13 +77,54 @@ for d in "$src"/samples/*/; do
         rc=$?
         [ $rc -ge 128 ] && bad "$name [$w]: crashed ($rc)"
         grep -q "ERROR: AddressSanitizer\|runtime error" "$tmp/w.out" && bad "$name [$w]: sanitizer report"
-        if [ $w = wrongpsk ] && grep -q '^PSK' "$tmp/dh.txt" && [ "$outcome" = established ] &&
-           grep -q '^PSK' "$d/secrets.txt" && grep -qx 1 "$tmp/w.out" && ! grep -q '"psk"' "$d/config.json"; then
-            :   # certificate / EAP samples: AUTH does not depend on the PSK
-        elif [ $w = wrongpsk ] && grep -q '"psk"' "$d/config.json" && grep -qx 1 "$tmp/w.out"; then
+        # (certificate / EAP samples: their AUTH does not depend on the PSK)
+        if [ $w = wrongpsk ] && grep -q '"psk"' "$d/config.json" && grep -qx 1 "$tmp/w.out"; then
             bad "$name [$w]: a wrong PSK still verifies"
         fi
     done
+done
+
+# Tampering with what a HASH / AUTH covers: flip the last byte of the first
+# message's SA payload (IKEv1: SAi_b) or of the first message (IKEv2:
+# RealMessage1).  Keys do not
+# change, so everything still decrypts, but HASH_I / HASH_R (IKEv1) or the
+# initiator's AUTH (IKEv2) must now be 0, never a crash.
+tamper() {   # tamper IN OUT: the last byte of the first message (IKEv1: of its SA payload) flipped
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+link = struct.unpack('<I', data[20:24])[0]
+off = 24
+incl = struct.unpack('<I', data[off + 8:off + 12])[0]
+pkt = off + 16
+ip = pkt + {1: 14, 113: 16, 276: 20}.get(link, 0)
+ihl = (data[ip] & 15) * 4 if data[ip] >> 4 == 4 else 40
+udp = ip + ihl
+end = udp + struct.unpack('>H', data[udp + 4:udp + 6])[0]
+ike = udp + 8 + (4 if struct.unpack('>H', data[udp + 2:udp + 4])[0] == 4500 else 0)
+if data[ike + 17] == 0x10 and data[ike + 16] == 1:   # IKEv1, SA first: the SA payload's last byte
+    end = ike + 28 + struct.unpack('>H', data[ike + 30:ike + 32])[0]
+data[end - 1] ^= 0x01
+open(sys.argv[2], 'wb').write(data)
+PY
+}
+for d in "$src"/samples/ikev1-main-psk-*/ "$src"/samples/ikev2-psk-*/; do
+    [ -f "$d/capture.pcap" ] || continue
+    name=$(basename "$d")
+    grep -E '^(PSK|IKEV1_DH_SHARED|IKEV1_QM_DH_SHARED|IKEV2_DH_SHARED|IKEV2_CHILD_DH_SHARED) ' "$d/secrets.txt" >"$tmp/dh.txt"
+    tamper "$d/capture.pcap" "$tmp/t.pcap" || { bad "$name: cannot tamper"; continue; }
+    "$dump" -k "$tmp/dh.txt" -T fields -e frame.number -e ike.verify.hash -e ike.verify.auth "$tmp/t.pcap" >"$tmp/t.out" 2>"$tmp/t.err"
+    rc=$?
+    [ $rc -ge 128 ] && bad "$name [tampered]: crashed ($rc)"
+    grep -q "Sanitizer\|runtime error" "$tmp/t.err" && bad "$name [tampered]: sanitizer report"
+    zeros=$(cut -f2- "$tmp/t.out" | tr '\t,' '\n\n' | grep -cx 0)
+    ones=$(cut -f2- "$tmp/t.out" | tr '\t,' '\n\n' | grep -cx 1)
+    case $name in
+    ikev1-*) want=2 ;;   # HASH_I and HASH_R
+    *) want=1 ;;         # the initiator's AUTH
+    esac
+    [ "$zeros" -eq "$want" ] && [ "$ones" -gt 0 ] || bad "$name [tampered]: $zeros zeros (want $want), $ones ones"
+    echo "ok   $name [tampered first message] $zeros verification(s) 0, $ones still 1"
 done
 
 # Aggressive Mode: the psk-crack line recomputes to its HASH_R with the PSK.

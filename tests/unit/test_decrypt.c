@@ -350,6 +350,23 @@ static void test_sk_no_key(void)
     isakmp_ctx_free(ctx);
 }
 
+/* More fragments than the reassembly limit: refused with a note. */
+static void test_skf_limit(void)
+{
+    isakmp_ctx *ctx = ctx_with(table_cbc);
+    GByteArray *p = g_byte_array_new();
+    nonce_payload(p, 0, 8);
+    GByteArray *m = header(53, 9);
+    add_sk_cbc(m, 53, 40, 1, 65, p, -1);
+    isakmp_msg *msg = decode_frame(ctx, m, 1);
+    g_assert_cmpuint(tu_note_count(msg, ISAKMP_NOTE_LIMIT), ==, 1);
+    assert_values(msg, "ike.verify.icv", "1");
+    isakmp_msg_free(msg);
+    g_byte_array_unref(m);
+    g_byte_array_unref(p);
+    isakmp_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -363,5 +380,6 @@ int main(int argc, char **argv)
     g_test_add_func("/decrypt/sk-no-key", test_sk_no_key);
     g_test_add_func("/decrypt/skf-any-order", test_skf_any_order);
     g_test_add_func("/decrypt/skf-missing", test_skf_missing);
+    g_test_add_func("/decrypt/skf-limit", test_skf_limit);
     return g_test_run();
 }

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "derive_int.h"
 #include "dh.h"
 #include "kdf.h"
 #include "testutil.h"
@@ -112,6 +113,36 @@ static void test_bad_public(void)
     g_assert_false(dh_public(14, x, 0, out));           /* empty private value */
 }
 
+/* A private value from a secrets file, whichever side's, gives g^xy with
+ * the other KE payload (derive.c). */
+static void test_private_either_side(void)
+{
+    uint8_t a[32], b[32], pa[64], pb[64], want[32], got[DH_MAX_LEN];
+    memset(a, 0x11, sizeof a);
+    memset(b, 0x22, sizeof b);
+    g_assert_true(dh_public(19, a, 32, pa) && dh_public(19, b, 32, pb));
+    g_assert_true(dh_shared(19, a, 32, pb, 64, want));
+    GByteArray *kei = g_byte_array_new(), *ker = g_byte_array_new();
+    g_byte_array_append(kei, pa, 64);
+    g_byte_array_append(ker, pb, 64);
+    const char *texts[2] = {
+        "IKEV2_DH_PRIVATE * 1111111111111111111111111111111111111111111111111111111111111111\n",
+        "IKEV2_DH_PRIVATE 0102030405060708 2222222222222222222222222222222222222222222222222222222222222222\n",
+    };
+    const uint8_t spi[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    for (int i = 0; i < 2; i++) {
+        isakmp_ctx *ctx = isakmp_ctx_new();
+        g_assert_cmpint(kdf_load_text(ctx, "t", texts[i], strlen(texts[i]), NULL, NULL), ==, 1);
+        size_t n = dh_secret(kdf_ctx_of(ctx), (secret_kind)0, SEC_V2_DH_PRIVATE, spi, -1, 19, kei,
+                             ker, got);
+        g_assert_cmpuint(n, ==, 32);
+        g_assert_cmpmem(got, 32, want, 32);
+        isakmp_ctx_free(ctx);
+    }
+    g_byte_array_free(kei, TRUE);
+    g_byte_array_free(ker, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -124,5 +155,6 @@ int main(int argc, char **argv)
     g_test_add_func("/dh/rfc5903", test_rfc5903);
     g_test_add_func("/dh/rfc7748", test_rfc7748);
     g_test_add_func("/dh/bad_public", test_bad_public);
+    g_test_add_func("/dh/private_either_side", test_private_either_side);
     return g_test_run();
 }

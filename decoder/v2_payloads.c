@@ -50,8 +50,13 @@ static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { vid_decode(d, pi
 /* RFC 7296 3.14: Encrypted and Authenticated; opaque unless a key decrypts it. */
 static void p_sk(dec_t *d, cur_t *b, const payload_info *pi)
 {
-    if (!crypto_v2_sk(d, b, pi))
-        dec_rest(d, pi->item, b, F_ENC_DATA);
+    if (crypto_v2_sk(d, b, pi))
+        return;
+    /* Without a key the cipher is unknown; Wireshark 4.0 then shows the
+     * first 4 octets as the IV and the rest as encrypted data: so do we, so
+     * that field values stay comparable. */
+    dec_bytes(d, pi->item, b, F_ENC_IV, cur_left(b) < 4 ? cur_left(b) : 4);
+    dec_rest(d, pi->item, b, F_ENC_DATA);
 }
 
 /* RFC 7383 2.5: Encrypted and Authenticated Fragment: fragment number and

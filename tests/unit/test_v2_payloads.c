@@ -261,6 +261,30 @@ static void test_unknown_names(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (wiki ikev2-esp-natt frame 4): an empty value of a type without
+ * a decoder is marked ike.attribute_value_empty in a CFG_REPLY, as tshark
+ * does, but not in a CFG_REQUEST, where empty values are the norm. */
+static void cp_with_empty_private_attr(uint8_t cfg_type, const char *want)
+{
+    char hex[256];
+    g_snprintf(hex, sizeof hex,
+               "1111111111111111 0000000000000000 2f 20 25 08 00000001 00000028"
+               "00 00 000c %02x000000 7002 0000", cfg_type);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx, hex);
+    char *got = tu_values(m, "ike.attribute_value_empty");
+    g_assert_cmpstr(got, ==, want);
+    g_free(got);
+    got = tu_values(m, "ike.cfg.attr.type");
+    g_assert_cmpstr(got, ==, "28674");
+    g_free(got);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+static void test_cp_reply_empty_private_attr_marked(void) { cp_with_empty_private_attr(2, "1"); }
+static void test_cp_request_empty_attr_not_marked(void) { cp_with_empty_private_attr(1, ""); }
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -269,6 +293,10 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &tshark_cases[i], test_tshark_case);
         g_free(path);
     }
+    g_test_add_func("/v2/regression/cp_reply_empty_private_attr_marked",
+                    test_cp_reply_empty_private_attr_marked);
+    g_test_add_func("/v2/regression/cp_request_empty_attr_not_marked",
+                    test_cp_request_empty_attr_not_marked);
     g_test_add_func("/v2/malformed/attr_overruns_transform", test_attr_overruns_transform);
     g_test_add_func("/v2/malformed/proposal_length_lies", test_proposal_length_lies);
     g_test_add_func("/v2/malformed/transform_count_lies", test_transform_count_lies);

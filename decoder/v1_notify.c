@@ -47,7 +47,9 @@ static void data_value(dec_t *d, uint32_t parent, const cur_t *data, int field, 
         return;
     }
     cur_t v = *data;
-    tree_add_uint(d->m, parent, field, v.src, cur_off(&v), n, v1_uint(&v, n));
+    size_t off = cur_off(&v);   /* before the read: argument order is unspecified */
+    uint64_t value = v1_uint(&v, n);
+    tree_add_uint(d->m, parent, field, v.src, off, n, value);
 }
 
 static void notify_data(dec_t *d, uint32_t parent, uint16_t type, uint8_t proto, cur_t *b)

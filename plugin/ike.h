@@ -65,20 +65,12 @@ bool ike_is_natt_port(guint32 port);
 
 /* ---------------------------------------------------------------- esp.c */
 
-/* An ESP SA in IKE terms (IANA transform ids); strings are hex or dotted. */
-typedef struct {
-    bool ipv6;
-    const char *src, *dst;       /* addresses as text */
-    uint32_t spi;
-    uint16_t encr;               /* IKEv2 ENCR transform id */
-    uint16_t encr_bits;          /* key length in bits (cipher key, no salt) */
-    const char *encr_key;        /* "0x..." hex, salt included for GCM / CTR */
-    uint16_t integ;              /* IKEv2 INTEG transform id, 0 for none */
-    const char *integ_key;       /* "0x..." hex */
-} ike_esp_sa;
-
-/* Hands one SA to Wireshark's ESP dissector, once per process, while its
- * table of programmatic SAs has room; says so at `item` when it has not. */
-bool ike_esp_offer(packet_info *pinfo, proto_item *item, const ike_esp_sa *sa);
+/* Hands the ESP SAs the library learned since the last message (loaded
+ * esp_sa lines, derived keys) to Wireshark's ESP dissector, each once per
+ * process; `item` (the message's root) gets a warning for each SA the ESP
+ * dissector has no room for.  `index` counts the messages of one frame. */
+void ike_esp_offer_new(packet_info *pinfo, proto_item *item, guint index);
+/* Forgets the per-capture state (a new decoding context). */
+void ike_esp_reset(void);
 
 #endif

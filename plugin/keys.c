@@ -234,6 +234,7 @@ static void load_keys(void)
 static void ctx_init(void)
 {
     isakmp_ctx_free(ctx);
+    ike_esp_reset();
     ctx = isakmp_ctx_new();
     load_keys();
 }
@@ -241,6 +242,7 @@ static void ctx_init(void)
 static void ctx_cleanup(void)
 {
     isakmp_ctx_free(ctx);
+    ike_esp_reset();
     ctx = NULL;
 }
 

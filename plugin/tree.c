@@ -189,7 +189,8 @@ static void add_children(draw_ctx *d, proto_tree *t, const isakmp_item *parent)
     }
 }
 
-static proto_tree *add_root(draw_ctx *d, proto_tree *tree, const isakmp_item *root)
+static proto_tree *add_root(draw_ctx *d, proto_tree *tree, const isakmp_item *root,
+                            proto_item **root_item)
 {
     const isakmp_field *f = isakmp_item_field(root);
     gint off, len;
@@ -198,6 +199,7 @@ static proto_tree *add_root(draw_ctx *d, proto_tree *tree, const isakmp_item *ro
     proto_item *pi = proto_tree_add_protocol_format(tree, proto_ike, tvb, off, len, "%s",
                                                     label ? label : f->name);
     g_hash_table_insert(d->drawn, GSIZE_TO_POINTER((uintptr_t)root), pi);
+    *root_item = pi;
     return proto_item_add_subtree(pi, ike_ett(f));
 }
 
@@ -231,7 +233,12 @@ static void draw(draw_ctx *d, tvbuff_t *tvb, proto_tree *tree, guint index)
     make_sources(d, tvb);
     set_info(d->pinfo, d->msg, index);
     const isakmp_item *root = isakmp_msg_root(d->msg);
-    proto_tree *t = add_root(d, tree, root);
+    proto_item *root_item;
+    proto_tree *t = add_root(d, tree, root, &root_item);
+    /* SAs this message let the library derive go to the ESP dissector before
+     * the ESP packets that follow (first, so that a tree limit thrown below
+     * cannot skip it) */
+    ike_esp_offer_new(d->pinfo, root_item, index);
     if (tree)
         add_children(d, t, root);
     ike_links_add(d->pinfo, t, tvb, d->msg, index);

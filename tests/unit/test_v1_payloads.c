@@ -371,9 +371,42 @@ static void test_corruption(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (fuzz input v1-notify-dpd-item-offset): the DPD sequence item
+ * sits on the 4 data octets, not after them (the offset was taken after the
+ * read: argument evaluation order). */
+static const isakmp_item *find_item(const isakmp_item *it, const char *abbrev)
+{
+    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
+        if (strcmp(isakmp_item_field(c)->abbrev, abbrev) == 0)
+            return c;
+        const isakmp_item *r = find_item(c, abbrev);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+static void test_dpd_sequence_item_offset(void)
+{
+    /* Informational, Notification R-U-THERE (36136) with a 16-octet SPI and seq 7 */
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx,
+        "1111111111111111 2222222222222222 0b 10 05 00 00000001 0000003c"
+        "00 00 0020 00000001 01 10 8d28 11111111111111112222222222222222 00000007");
+    const isakmp_item *seq = find_item(isakmp_msg_root(m), "ike.notify.data.dpd.are_you_there");
+    g_assert_nonnull(seq);
+    g_assert_cmpuint(isakmp_item_offset(seq), ==, 56);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED) + tu_note_count(m, ISAKMP_NOTE_TRUNCATED), ==, 0);
+    g_assert_cmpuint(isakmp_item_length(seq), ==, 4);
+    g_assert_cmpuint(isakmp_item_uint(seq), ==, 7);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/v1/regression/dpd_sequence_item_offset", test_dpd_sequence_item_offset);
     g_test_add_func("/v1/sa_proposal_transform_attributes", test_sa);
     g_test_add_func("/v1/identification", test_ids);
     g_test_add_func("/v1/cert_cr_hash_sig_nonce_ke_nat_frag_delete_cfg_seq", test_misc);

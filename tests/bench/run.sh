@@ -55,6 +55,11 @@ measure() {
   for _ in $(seq "$runs"); do
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" ||
       { echo "FAILED: $name ($(tail -1 "$out/stderr.txt"))" >&2; return 1; }
+    if grep -qE "CRITICAL|GLib-WARNING|AddressSanitizer|LeakSanitizer|runtime error:" "$out/stderr.txt"; then
+      echo "FAILED: $name printed errors:" >&2
+      head -20 "$out/stderr.txt" >&2
+      return 1
+    fi
     read -r sec kib <"$out/time.txt"
     t+=("$sec")
     [ "$kib" -gt "$m" ] && m=$kib

@@ -258,7 +258,13 @@ static int read_pcap(loop_state *ls, FILE *fp, const char *path, progress *pg, c
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
     if (!p) {
         fclose(fp);
-        snprintf(err, errlen, "%s: %s", path, perr);
+        /* libpcap counts the header bytes after the magic number we peeked:
+         * "tried to read 24 file header bytes, only got 6" for a 10-byte file */
+        if (strstr(perr, "file header bytes"))
+            snprintf(err, errlen, "%s: truncated dump file: the pcap file header is cut short",
+                     path);
+        else
+            snprintf(err, errlen, "%s: %s", path, perr);
         return -1;
     }
     int lt = linktype_of_dlt(pcap_datalink(p));

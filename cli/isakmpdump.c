@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "capture.h"
 #include "output.h"
 #include "report.h"
@@ -46,9 +48,14 @@ static void usage(FILE *out)
           "                     given without -r; each file is decoded on its own\n"
           "  -p PORT[/natt]     also decode UDP/TCP PORT as IKE (repeatable); /natt: with\n"
           "                     the RFC 3948 non-ESP marker, like 4500\n"
-          "  -k FILE            load keys or secrets (repeatable)\n"
-          "  --export-keys DIR  write the derived keys as Wireshark tables into DIR (\"-\": print)\n"
-          "  --export-psk-crack FILE  write psk-crack / hashcat lines for Aggressive Mode PSK\n"
+          "  -k FILE            load keys or secrets (repeatable), by content: Wireshark's\n"
+          "                     ikev1_decryption_table, ikev2_decryption_table, esp_sa,\n"
+          "                     a secrets file (PSK, DH secrets; docs/secrets.md),\n"
+          "                     strongSwan charon logs, libreswan / tcpdump -E lines\n"
+          "  --export-keys DIR  write the derived keys as Wireshark tables into DIR\n"
+          "                     (\"-\": print them); all input files go into one set\n"
+          "  --export-psk-crack FILE  write psk-crack / hashcat lines for IKEv1\n"
+          "                     Aggressive Mode PSK exchanges (\"-\": print them)\n"
           "  -j N               decode N files at once (output stays in file order)\n"
           "\n"
           "Output:\n"
@@ -73,8 +80,8 @@ static void usage(FILE *out)
           "  -h, --help         this help\n"
           "      --version      print the version\n"
           "\n"
-          "Exit status: 0 ok, 1 an input could not be read (fully), 2 bad usage,\n"
-          "3 a report finding at or above --fail-on.\n"
+          "Exit status: 0 ok, 1 an input or key file could not be read (fully) or an\n"
+          "export failed, 2 bad usage, 3 a report finding at or above --fail-on.\n"
           "See isakmpdump(1).\n",
           out);
 }
@@ -135,6 +142,18 @@ static int parse_port(options *o, const char *arg)
     if (errno || p <= 0 || p > 65535)
         return -1;
     return capture_opts_add_port(&o->cap, (uint16_t)p, natt);
+}
+
+/* The option getopt_long stopped at: "-x", or "--name" without "=value"
+ * (for a long option optopt is its code, not a character). */
+static const char *bad_opt(char *buf, size_t size, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (strncmp(arg, "--", 2) == 0)
+        g_snprintf(buf, size, "%.*s", (int)strcspn(arg, "="), arg);
+    else
+        g_snprintf(buf, size, "-%c", optopt > 0 && optopt < 128 ? optopt : '?');
+    return buf;
 }
 
 static void parse_args(options *o, int argc, char **argv)
@@ -209,12 +228,15 @@ static void parse_args(options *o, int argc, char **argv)
             break;
         }
         case ':': {
-            char opt[3] = { '-', (char)optopt, 0 };
-            die_usage("option '%s' needs a value", optopt ? opt : argv[optind - 1]);
+            char opt[64];
+            die_usage("option '%s' needs a value", bad_opt(opt, sizeof opt, argv));
         }
         default: {
-            char opt[3] = { '-', (char)optopt, 0 };
-            die_usage("unknown option '%s'", optopt ? opt : argv[optind - 1]);
+            char opt[64];
+            bad_opt(opt, sizeof opt, argv);
+            if (optopt && strchr(argv[optind - 1], '='))   /* --stats=yes */
+                die_usage("option '%s' takes no value", opt);
+            die_usage("unknown option '%s'", opt);
         }
         }
     }
@@ -234,10 +256,131 @@ static void parse_args(options *o, int argc, char **argv)
         die_usage("-e needs -T fields");
 }
 
+/* Prints "file:line: reason" ("file: reason" for the whole file) and counts. */
 static void key_error(void *user, const char *where, const char *reason)
 {
-    (void)user;
-    fprintf(stderr, "isakmpdump: %s: %s\n", where, reason);
+    size_t n = strlen(where);
+    int len = n > 2 && strcmp(where + n - 2, ":0") == 0 ? (int)(n - 2) : (int)n;
+    fprintf(stderr, "isakmpdump: %.*s: %s\n", len, where, reason);
+    (*(unsigned *)user)++;
+}
+
+/* A key file that cannot be opened is said like an input file; NULL: it can. */
+static const char *unreadable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return strerror(errno);
+    if (S_ISDIR(st.st_mode))
+        return "is a directory";
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return strerror(errno);
+    fclose(f);
+    return NULL;
+}
+
+/* Loads each -k file once to report its problems once (each file's context
+ * loads them again quietly); drops the files that cannot be read. */
+static int check_keys(options *o)
+{
+    int rc = EXIT_OK;
+    for (guint i = 0; i < o->keys->len;) {
+        const char *path = o->keys->pdata[i], *why = unreadable(path);
+        if (why) {
+            fprintf(stderr, "isakmpdump: %s: %s\n", path, why);
+            g_ptr_array_remove_index(o->keys, i);
+            rc = EXIT_INPUT;
+            continue;
+        }
+        unsigned errors = 0;
+        isakmp_ctx *ctx = isakmp_ctx_new();
+        if (isakmp_ctx_load_keys(ctx, path, key_error, &errors) < 0 || errors)
+            rc = EXIT_INPUT;
+        isakmp_ctx_free(ctx);
+        i++;
+    }
+    return rc;
+}
+
+/* Appends the file `from` (secrets: wiped after use) to `to`. */
+static int append_file(const char *from, const char *to, char *err, size_t errlen)
+{
+    char *text = NULL;
+    gsize len = 0;
+    GError *ge = NULL;
+    if (!g_file_get_contents(from, &text, &len, &ge)) {
+        g_snprintf(err, errlen, "%s", ge->message);
+        g_error_free(ge);
+        return -1;
+    }
+    FILE *f = fopen(to, "ab");
+    bool ok = f && fwrite(text, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        g_snprintf(err, errlen, "%s: %s", to, strerror(errno));
+    explicit_bzero(text, len);
+    g_free(text);
+    return ok ? 0 : -1;
+}
+
+/* --export-keys and --export-psk-crack: the first input file writes the
+ * tables, later ones add theirs (through a private temporary directory), so
+ * that several files give one set. */
+static int export_all(const options *o, isakmp_ctx *ctx, bool first, char *err, size_t errlen)
+{
+    static const char *const tables[] = { "ikev1_decryption_table", "ikev2_decryption_table",
+                                          "esp_sa" };
+    int rc = EXIT_OK;
+    bool direct_k = o->export_keys && (first || strcmp(o->export_keys, "-") == 0);
+    bool direct_p = o->export_psk && (first || strcmp(o->export_psk, "-") == 0);
+    if (direct_k && isakmp_ctx_export_keys(ctx, o->export_keys, err, errlen) < 0) {
+        fprintf(stderr, "isakmpdump: --export-keys: %s\n", err);
+        rc = EXIT_INPUT;
+    }
+    if (direct_p && isakmp_ctx_export_psk_crack(ctx, o->export_psk, err, errlen) < 0) {
+        fprintf(stderr, "isakmpdump: --export-psk-crack: %s\n", err);
+        rc = EXIT_INPUT;
+    }
+    if ((!o->export_keys || direct_k) && (!o->export_psk || direct_p))
+        return rc;
+    GError *ge = NULL;
+    char *tmp = g_dir_make_tmp("isakmpdump-XXXXXX", &ge);
+    if (!tmp) {
+        fprintf(stderr, "isakmpdump: temporary directory: %s\n", ge->message);
+        g_error_free(ge);
+        return EXIT_INPUT;
+    }
+    if (o->export_keys && !direct_k) {
+        bool ok = isakmp_ctx_export_keys(ctx, tmp, err, errlen) == 0;
+        for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+            char *from = g_build_filename(tmp, tables[i], NULL);
+            char *to = g_build_filename(o->export_keys, tables[i], NULL);
+            if (ok && append_file(from, to, err, errlen) < 0)
+                ok = false;
+            g_remove(from);
+            g_free(from);
+            g_free(to);
+        }
+        if (!ok) {
+            fprintf(stderr, "isakmpdump: --export-keys: %s\n", err);
+            rc = EXIT_INPUT;
+        }
+    }
+    if (o->export_psk && !direct_p) {
+        char *from = g_build_filename(tmp, "psk-crack", NULL);
+        if (isakmp_ctx_export_psk_crack(ctx, from, err, errlen) < 0 ||
+            append_file(from, o->export_psk, err, errlen) < 0) {
+            fprintf(stderr, "isakmpdump: --export-psk-crack: %s\n", err);
+            rc = EXIT_INPUT;
+        }
+        g_remove(from);
+        g_free(from);
+    }
+    g_rmdir(tmp);
+    g_free(tmp);
+    return rc;
 }
 
 static void on_frame(void *user, const capture_frame *f)
@@ -279,11 +422,12 @@ static void print_stats(const char *path, const capture_stats *st)
 }
 
 /* Decodes one file to `out` with its own context: every file is independent. */
-static int run_file(const options *o, const char *path, FILE *out)
+static int run_file(const options *o, const char *path, FILE *out, bool first)
 {
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new() };
     /* value-only outputs need no labels: formatting them is costly */
     isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->rep.on));
+    isakmp_ctx_set_frame_records(rs.ctx, false);   /* each frame is decoded once: stream */
     struct stat in;
     rs.live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
     out_ctx_init(&rs.out, out);
@@ -309,14 +453,9 @@ static int run_file(const options *o, const char *path, FILE *out)
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);
     fflush(out);
-    if (o->export_keys && isakmp_ctx_export_keys(rs.ctx, o->export_keys, err, sizeof err) < 0) {
-        fprintf(stderr, "isakmpdump: --export-keys: %s\n", err);
-        rc = EXIT_INPUT;
-    }
-    if (o->export_psk && isakmp_ctx_export_psk_crack(rs.ctx, o->export_psk, err, sizeof err) < 0) {
-        fprintf(stderr, "isakmpdump: --export-psk-crack: %s\n", err);
-        rc = EXIT_INPUT;
-    }
+    int xr = export_all(o, rs.ctx, first, err, sizeof err);
+    if (xr > rc)
+        rc = xr;
     isakmp_ctx_free(rs.ctx);
     fflush(out);
     return rc;
@@ -365,7 +504,7 @@ static int run_parallel(const options *o)
             }
             if (j->pid == 0) {
                 dup2(fileno(j->err), STDERR_FILENO);
-                int r = run_file(o, o->files->pdata[next], j->out);
+                int r = run_file(o, o->files->pdata[next], j->out, next == 0);
                 fflush(NULL);
                 _exit(r);
             }
@@ -412,8 +551,8 @@ int main(int argc, char **argv)
     char err[512];
     if (rpt_cli_start(&o.rep, o.mode == MODE_JSON, err, sizeof err) < 0)
         die_usage("%s", err);
-    if (o.rep.on)
-        o.jobs = 1;   /* one report over every file */
+    if (o.rep.on || o.export_keys || o.export_psk)
+        o.jobs = 1;   /* one report, one set of exported keys over every file */
     if (o.mode == MODE_FIELDS && !o.rep.on) {
         out_fields *f = out_fields_new((const char *const *)o.fields->pdata, o.fields->len,
                                        &o.fo, err, sizeof err);
@@ -424,21 +563,14 @@ int main(int argc, char **argv)
         out_fields_header(f, stdout);
         out_fields_free(f);
     }
-    /* keys are loaded once here to report their problems once; each file's
-     * context loads them again quietly */
-    for (guint i = 0; i < o.keys->len; i++) {
-        isakmp_ctx *ctx = isakmp_ctx_new();
-        if (isakmp_ctx_load_keys(ctx, o.keys->pdata[i], key_error, NULL) < 0)
-            rc = EXIT_INPUT;
-        isakmp_ctx_free(ctx);
-    }
+    rc = check_keys(&o);
     if (o.jobs > 1 && o.files->len > 1) {
         int r = run_parallel(&o);
         if (r > rc)
             rc = r;
     } else {
         for (guint i = 0; i < o.files->len; i++) {
-            int r = run_file(&o, o.files->pdata[i], stdout);
+            int r = run_file(&o, o.files->pdata[i], stdout, i == 0);
             if (r > rc)
                 rc = r;
         }

@@ -91,6 +91,16 @@ void kdf_ctx_free(struct kdf_ctx *k)
 
 struct export_store *kdf_exports(isakmp_ctx *ctx) { return kdf_ctx_of(ctx)->exp; }
 
+void kdf_sa_drop(isakmp_ctx *ctx, const uint8_t ispi[8])
+{
+    if (!ctx->kdf)
+        return;
+    GBytes *key = g_bytes_new_static(ispi, 8);
+    g_hash_table_remove(ctx->kdf->v2, key);
+    g_hash_table_remove(ctx->kdf->v1, key);
+    g_bytes_unref(key);
+}
+
 static void keep_secret(void *user, const secret_entry *e)
 {
     struct kdf_ctx *k = user;
@@ -278,10 +288,15 @@ static void v2_visit(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t
     }
 }
 
-static v2_sa *v2_sa_get(struct kdf_ctx *kc, const uint8_t ispi[8], bool create)
+/* The SA's derivation data (created when `create`); it lives as long as the
+ * SA's entry in the SA table (state.c), which this makes the most recent. */
+static v2_sa *v2_sa_get(dec_t *d, const uint8_t ispi[8], bool create)
 {
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
     GBytes *key = g_bytes_new(ispi, 8);
     v2_sa *sa = g_hash_table_lookup(kc->v2, key);
+    if (sa || create)
+        state_sa(d, ispi);
     if (!sa && create) {
         sa = g_new0(v2_sa, 1);
         memcpy(sa->ispi, ispi, 8);
@@ -409,7 +424,7 @@ static void v2_derive_initial(isakmp_ctx *ctx, v2_sa *sa)
 
 static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
 {
-    v2_sa *sa = v2_sa_get(kdf_ctx_of(d->ctx), d->ispi, true);
+    v2_sa *sa = v2_sa_get(d, d->ispi, true);
     const isakmp_packet *p = &d->m->pkt;
     if (!response) {
         bytes_set(&sa->msg1, p->data, p->len);
@@ -563,11 +578,15 @@ static void v2_child_keys(isakmp_ctx *ctx, const v2_sa *sa, const v2_xchg *x,
 
 #define AUTH_XCHG 0xffffffffu   /* IKE_AUTH's child SA, whatever the message ids */
 
+static uint32_t xchg_age(gconstpointer p) { return ((const v2_xchg *)p)->age; }
+
 static v2_xchg *v2_xchg_get(v2_sa *sa, uint32_t id, bool create)
 {
     v2_xchg *x = g_hash_table_lookup(sa->xchg, GUINT_TO_POINTER(id));
     if (!x && create) {
+        state_trim(sa->xchg, STATE_MAX_XCHG, NULL, xchg_age);
         x = g_new0(v2_xchg, 1);
+        x->age = sa->ages++;
         g_hash_table_insert(sa->xchg, GUINT_TO_POINTER(id), x);
     }
     return x;
@@ -602,11 +621,12 @@ static void v2_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
 
 /* RFC 7296 2.18: the new IKE SA's SKEYSEED from the old SK_d; the new SA
  * is the one the CREATE_CHILD_SA initiator proposed. */
-static void v2_rekey_ike(isakmp_ctx *ctx, const v2_sa *old, const v2_xchg *x)
+static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
 {
+    isakmp_ctx *ctx = d->ctx;
     if (x->req.spilen != 8 || x->resp.spilen != 8 || !x->ni || !x->nr)
         return;
-    v2_sa *n = v2_sa_get(kdf_ctx_of(ctx), x->req.spi, true);
+    v2_sa *n = v2_sa_get(d, x->req.spi, true);
     if (n->have_keys)
         return;
     memcpy(n->rspi, x->resp.spi, 8);
@@ -644,7 +664,7 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     if (m->ke)
         bytes_set(&x->ker, m->ke, m->ke_len);
     if (x->req.proto == 1) {
-        v2_rekey_ike(d->ctx, sa, x);
+        v2_rekey_ike(d, sa, x);
         return;
     }
     uint8_t g[DH_MAX_LEN];
@@ -696,7 +716,7 @@ static void v2_done(dec_t *d)
         v2_sa_init(d, &m, response);
         return;
     }
-    v2_sa *sa = v2_sa_get(kdf_ctx_of(d->ctx), d->ispi, false);
+    v2_sa *sa = v2_sa_get(d, d->ispi, false);
     if (!sa || !sa->have_keys || memcmp(sa->rspi, d->rspi, 8))
         return;
     if (!v2_confirm(d, sa))

@@ -21,6 +21,11 @@ struct kdf_ctx *kdf_ctx_of(isakmp_ctx *ctx);
 int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
                   isakmp_key_error_fn on_error, void *user);
 
+/* Drops what is kept for the SA with this initiator SPI / cookie (the SA
+ * table dropped it, state.c).  Keys already derived stay in the key store
+ * and the export store. */
+void kdf_sa_drop(isakmp_ctx *ctx, const uint8_t ispi[8]);
+
 /* The export store of derived keys (never NULL). */
 struct export_store *kdf_exports(isakmp_ctx *ctx);
 

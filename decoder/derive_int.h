@@ -8,6 +8,7 @@
 #include "derive.h"
 #include "kdf.h"
 #include "keys.h"
+#include "state.h"
 
 typedef struct {
     secret_kind kind;
@@ -34,6 +35,7 @@ typedef struct {
     sa_choice req, resp;
     int af;
     uint8_t isrc[16], idst[16];    /* the exchange initiator's and responder's addresses */
+    uint32_t age;                  /* creation order in the SA (state_trim) */
 } v2_xchg;
 
 /* What we know of one IKEv2 IKE SA. */
@@ -47,7 +49,8 @@ typedef struct {
     bool have_keys;
     int prf;
     kdf_v2_keys k;
-    GHashTable *xchg;              /* msgid -> v2_xchg */
+    GHashTable *xchg;              /* msgid -> v2_xchg, at most STATE_MAX_XCHG */
+    uint32_t ages;                 /* counter for v2_xchg.age */
     GByteArray *id[2];             /* IDi, IDr bodies: EAP's last AUTH messages carry none */
     int cand;                      /* which candidate secret the keys come from */
     secret_rec *cand_rec;          /* ... and the loaded secret it is, if any */
@@ -63,6 +66,7 @@ typedef struct {
     sa_choice req, resp;
     int af;
     uint8_t isrc[16], idst[16];
+    uint32_t age;                  /* creation order in the SA (state_trim) */
 } v1_qm;
 
 /* What we know of one IKEv1 ISAKMP SA. */
@@ -75,7 +79,8 @@ typedef struct {
     bool have_keys;
     int prf;
     kdf_v1_keys k;
-    GHashTable *qm;                /* msgid -> v1_qm */
+    GHashTable *qm;                /* msgid -> v1_qm, at most STATE_MAX_XCHG */
+    uint32_t ages;                 /* counter for v1_qm.age */
     int cand;                      /* which candidate secrets the keys come from */
     secret_rec *cand_rec;          /* ... and the loaded g^xy it is, if any */
     bool confirmed;                /* a message decrypted with them */
@@ -84,8 +89,8 @@ typedef struct {
 struct kdf_ctx {
     GPtrArray *secrets;          /* secret_rec */
     struct export_store *exp;
-    GHashTable *v2;              /* GBytes(SPIi) -> v2_sa */
-    GHashTable *v1;              /* GBytes(CKY-I) -> v1_sa */
+    GHashTable *v2;              /* GBytes(SPIi) -> v2_sa; goes with the SA (kdf_sa_drop) */
+    GHashTable *v1;              /* GBytes(CKY-I) -> v1_sa; goes with the SA (kdf_sa_drop) */
 };
 
 

@@ -146,8 +146,12 @@ static bool after_hash(dec_t *d, const struct isakmp_item *h, kdf_chunk *out)
 
 /* ---------------------------------------------------------------- Phase 1 */
 
-static v1_sa *v1_sa_get(struct kdf_ctx *kc, const uint8_t icky[8])
+/* The SA's derivation data, created when missing; it lives as long as the
+ * SA's entry in the SA table (state.c), which this makes the most recent. */
+static v1_sa *v1_sa_get(dec_t *d, const uint8_t icky[8])
 {
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
+    state_sa(d, icky);
     GBytes *key = g_bytes_new(icky, 8);
     v1_sa *sa = g_hash_table_lookup(kc->v1, key);
     if (!sa) {
@@ -160,8 +164,6 @@ static v1_sa *v1_sa_get(struct kdf_ctx *kc, const uint8_t icky[8])
     return sa;
 }
 
-/* Cipher key length for the Phase 1 encryption algorithm (RFC 2409
- * Appendix A; variable-length ciphers say it in the Key Length attribute). */
 static size_t v1_ka_len(const v1_sa *sa)
 {
     switch (sa->encr) {
@@ -410,9 +412,13 @@ static void v1_verify_msg_hash(dec_t *d, const v1_sa *sa, const v1_msg *m, const
                 m->hash_len == sa->k.len && !memcmp(h, m->hash, sa->k.len), h, sa->k.len, what);
 }
 
+static uint32_t qm_age(gconstpointer p) { return ((const v1_qm *)p)->age; }
+
 static v1_qm *v1_qm_start(dec_t *d, v1_sa *sa, const v1_msg *m)
 {
+    state_trim(sa->qm, STATE_MAX_XCHG, NULL, qm_age);
     v1_qm *q = g_new0(v1_qm, 1);
+    q->age = sa->ages++;
     g_hash_table_insert(sa->qm, GUINT_TO_POINTER(d->msgid), q);
     q->req = m->ch;
     q->af = d->m->pkt.af;
@@ -491,8 +497,7 @@ static void v1_confirm(dec_t *d, v1_sa *sa)
 
 void v1_done(dec_t *d)
 {
-    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
-    v1_sa *sa = v1_sa_get(kc, d->ispi);
+    v1_sa *sa = v1_sa_get(d, d->ispi);
     static const uint8_t zero[8];
     if (!sa->init_known && !memcmp(d->rspi, zero, 8) && d->msgid == 0) {
         memcpy(sa->iaddr, d->m->pkt.src, 16);   /* the first message comes from the initiator */

@@ -89,7 +89,7 @@ void ikev1_msg_done(dec_t *d)
 {
     if ((d->flags & 0x01) || d->msgid != 0 || d->depth)
         return;
-    struct isakmp_state *sa = state_sa(d->ctx, d->ispi);
+    struct isakmp_state *sa = state_sa(d, d->ispi);
     static const uint8_t zero[8];
     if (memcmp(d->rspi, zero, 8) == 0 && !sa->init_known && d->m->pkt.af) {
         memcpy(sa->init_addr, d->m->pkt.src, 16);
@@ -240,7 +240,7 @@ static bool cipher_ctx(dec_t *d, v1_cipher_ctx *cc)
     cc->key = keys_v1_find(d->ctx->keys, d->ispi);
     if (!cc->key)
         return false;
-    cc->sa = state_sa(d->ctx, d->ispi);
+    cc->sa = state_sa(d, d->ispi);
     cc->key_len = v1_key_len(cc->sa, cc->key);
     cc->algo = v1_cipher(cc->sa->v1_encr, cc->key_len);
     cc->blk = cc->algo ? gcry_cipher_get_algo_blklen(cc->algo) : 0;

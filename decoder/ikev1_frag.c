@@ -68,7 +68,7 @@ static void frag_evict(dec_t *d, const payload_info *pi, struct isakmp_state *sa
 /* The set this fragment belongs to (created when missing). */
 static frag_set *frag_set_of(dec_t *d, const payload_info *pi, uint16_t id, GBytes **key_out)
 {
-    struct isakmp_state *sa = state_sa(d->ctx, d->ispi);
+    struct isakmp_state *sa = state_sa(d, d->ispi);
     uint8_t key[V1_FRAG_KEY_LEN];
     frag_key(d, id, key);
     *key_out = g_bytes_new(key, sizeof key);
@@ -130,7 +130,7 @@ static frame_rec *frag_collect(dec_t *d, const cur_t *data, const payload_info *
         ct_frag_add(s, seq, d->m->pkt.frame, tag, p, n);
         if (ct_frag_complete(s)) {
             r = ct_reassemble(d, s, tag, tmp);
-            g_hash_table_remove(state_sa(d->ctx, d->ispi)->frags, key);
+            g_hash_table_remove(state_sa(d, d->ispi)->frags, key);
         }
     }
     g_bytes_unref(key);

@@ -18,6 +18,8 @@
 #define V2_SKF 53
 #define SKF_MAX_PARTS 64          /* fragments per message (RFC 7383 sets none) */
 #define SKF_MAX_BYTES 65535       /* reassembled plaintext per message */
+#define SKF_MAX_SETS 16           /* incomplete messages per SA */
+#define SKF_KEY_LEN 13            /* set key: SPIr, Response flag, Message ID */
 
 typedef struct {
     const key_v2 *key;
@@ -128,6 +130,36 @@ static uint32_t sk_plain_items(dec_t *d, const payload_info *pi, uint32_t src, c
     return cont;
 }
 
+/* Makes room for a new set of fragments in the SA: at most SKF_MAX_SETS
+ * incomplete messages (IKEv1's sets in the same table have keys of another
+ * length and are left alone); one is dropped, with a note. */
+static void skf_evict(dec_t *d, const payload_info *pi, struct isakmp_state *sa,
+                      const uint8_t key[SKF_KEY_LEN])
+{
+    GBytes *k = g_bytes_new_static(key, SKF_KEY_LEN);
+    bool known = g_hash_table_contains(sa->frags, k);
+    g_bytes_unref(k);
+    if (known)
+        return;
+    GHashTableIter it;
+    gpointer hk;
+    guint n = 0;
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, &hk, NULL))
+        n += g_bytes_get_size(hk) == SKF_KEY_LEN;
+    if (n < SKF_MAX_SETS)
+        return;
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, &hk, NULL))
+        if (g_bytes_get_size(hk) == SKF_KEY_LEN) {
+            g_hash_table_iter_remove(&it);
+            break;
+        }
+    tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+              "More than %d incomplete fragmented messages in this SA: the fragments of one "
+              "were dropped", SKF_MAX_SETS);
+}
+
 /* RFC 7383 2.5: collects a fragment; on the frame that completes the set
  * (or when decoding that frame again) decodes the reassembled message. */
 static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_t total,
@@ -148,11 +180,13 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
             return;
         }
         state_frame(d->ctx, frame, tag, FR_FRAGMENT, true);
-        uint8_t key[13];
+        uint8_t key[SKF_KEY_LEN];
         memcpy(key, d->rspi, 8);
         key[8] = d->flags & 0x20;
         memcpy(key + 9, &d->msgid, 4);
-        frag_set *s = state_frags(state_sa(d->ctx, d->ispi), key, sizeof key);
+        struct isakmp_state *sa = state_sa(d, d->ispi);
+        skf_evict(d, pi, sa, key);
+        frag_set *s = state_frags(sa, key, sizeof key);
         if (s->done || total > s->total)
             frag_set_reset(s);
         if (total < s->total)
@@ -170,8 +204,10 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         if (!ct_frag_complete(s))
             return;
         r = ct_reassemble(d, s, tag, &tmp);
-        g_ptr_array_set_size(s->parts, 0);   /* the record has the plaintext now */
-        s->bytes = 0;
+        /* the record has the plaintext now; a late fragment starts a new set */
+        GBytes *k = g_bytes_new_static(key, sizeof key);
+        g_hash_table_remove(sa->frags, k);
+        g_bytes_unref(k);
     }
     uint32_t src = msg_add_source(d->m, "Reassembled IKE", r->plain.p, r->plain.len, true);
     ct_fragment_items(d, pi->item, src, r->parts, r->plain.len);

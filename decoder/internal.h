@@ -205,6 +205,9 @@ struct isakmp_ctx {
     struct isakmp_keys *keys; /* key store, owned by the key module */
     GHashTable *frames;       /* per-frame decryption results */
     struct kdf_ctx *kdf;      /* secrets, derived keys, export (derive.c); NULL until used */
+    GQueue sa_lru;            /* the SAs in ctx->sas, least recently used first (state.c) */
+    size_t max_sas;           /* isakmp_ctx_set_sa_limit; 0: no limit */
+    bool no_frame_records;    /* isakmp_ctx_set_frame_records(ctx, false) */
 };
 
 /* Key derivation and verification after a message is decoded (derive.c). */

@@ -1,6 +1,7 @@
 /* SA and per-frame state (see state.h). */
 #include <string.h>
 
+#include "derive.h"
 #include "state.h"
 
 static void frag_part_free(gpointer p)
@@ -47,34 +48,100 @@ static void sa_free(gpointer p)
     g_free(sa);
 }
 
-GHashTable *state_table_new(void)
+void state_ctx_init(isakmp_ctx *ctx)
 {
-    return g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, sa_free);
+    ctx->sas = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                     sa_free);
+    g_queue_init(&ctx->sa_lru);
+    ctx->max_sas = STATE_DEFAULT_MAX_SAS;
 }
 
-struct isakmp_state *state_sa(isakmp_ctx *ctx, const uint8_t ispi[8])
+void state_ctx_free(isakmp_ctx *ctx)
 {
+    g_queue_init(&ctx->sa_lru);   /* the links live in the SAs (g_queue_clear would free them) */
+    g_hash_table_destroy(ctx->sas);
+}
+
+/* Drops one SA: its state here, and what derive*.c kept for it. */
+static void sa_drop(isakmp_ctx *ctx, struct isakmp_state *sa)
+{
+    uint8_t ispi[8];
+    memcpy(ispi, sa->ispi, 8);
+    g_queue_unlink(&ctx->sa_lru, &sa->lru);
+    GBytes *k = g_bytes_new_static(ispi, 8);
+    g_hash_table_remove(ctx->sas, k);   /* frees sa */
+    g_bytes_unref(k);
+    kdf_sa_drop(ctx, ispi);
+}
+
+size_t state_shrink(isakmp_ctx *ctx, size_t room)
+{
+    size_t n = 0;
+    while (ctx->max_sas && ctx->sa_lru.length + room > ctx->max_sas && ctx->sa_lru.head) {
+        sa_drop(ctx, ctx->sa_lru.head->data);
+        n++;
+    }
+    return n;
+}
+
+struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
+{
+    isakmp_ctx *ctx = d->ctx;
     GBytes *k = g_bytes_new(ispi, 8);
     struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, k);
     if (sa) {
         g_bytes_unref(k);
+        g_queue_unlink(&ctx->sa_lru, &sa->lru);
+        g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
         return sa;
     }
+    size_t dropped = state_shrink(ctx, 1);
+    if (dropped)
+        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_LIMIT,
+                  "SA table full (%zu SAs): oldest SA state dropped to keep this one",
+                  ctx->max_sas);
     sa = g_new0(struct isakmp_state, 1);
+    sa->lru.data = sa;
     memcpy(sa->ispi, ispi, 8);
     sa->v1_chains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chain_free);
     sa->frags = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                       frag_set_free);
     g_hash_table_insert(ctx->sas, k, sa);
+    g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
     return sa;
 }
+
+void state_trim(GHashTable *t, guint max, gconstpointer keep, uint32_t (*age_of)(gconstpointer))
+{
+    while (max && g_hash_table_size(t) >= max) {
+        GHashTableIter it;
+        gpointer k, v, old = NULL;
+        uint32_t best = UINT32_MAX;
+        bool found = false;
+        g_hash_table_iter_init(&it, t);
+        while (g_hash_table_iter_next(&it, &k, &v))
+            if (k != keep && (!found || age_of(v) < best)) {
+                found = true;
+                best = age_of(v);
+                old = k;
+            }
+        if (!found)
+            return;
+        g_hash_table_remove(t, old);
+    }
+}
+
+static uint32_t chain_age(gconstpointer p) { return ((const v1_ivs *)p)->age; }
 
 v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created)
 {
     v1_ivs *c = g_hash_table_lookup(sa->v1_chains, GUINT_TO_POINTER(msgid));
     *created = !c;
     if (!c) {
+        /* the Phase 1 chain (M-ID 0) is the base of the others: it stays */
+        state_trim(sa->v1_chains, STATE_MAX_XCHG, GUINT_TO_POINTER(0), chain_age);
         c = g_new0(v1_ivs, 1);
+        c->age = sa->ages++;
         g_hash_table_insert(sa->v1_chains, GUINT_TO_POINTER(msgid), c);
     }
     return c;
@@ -122,7 +189,7 @@ frame_rec *state_frame(isakmp_ctx *ctx, uint32_t frame, uint32_t tag, frame_kind
         if (r->tag == tag && r->kind == kind)
             return r;
     }
-    if (!create)
+    if (!create || ctx->no_frame_records)
         return NULL;
     if (!recs) {
         recs = g_ptr_array_new_with_free_func(rec_free);

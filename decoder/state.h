@@ -4,6 +4,13 @@
  * waiting for reassembly; per frame what decryption found on the first pass,
  * so that decoding a frame again (in any order) gives the same tree.
  *
+ * Memory is bounded (docs/limits.md): at most ctx->max_sas SAs are kept
+ * (least recently used first out, with a LIMIT note on the message that
+ * made room); an SA takes along what derive*.c kept for it.  Per SA, at
+ * most STATE_MAX_XCHG exchanges (IV chains, key-derivation data) and a few
+ * fragment sets.  Per-frame records are optional (isakmp_ctx_set_frame_records):
+ * a single pass over a capture needs none.
+ *
  * Ownership: the context's tables own everything here; secrets (plaintext
  * kept for reassembly) are in secure memory and wiped on free.
  */
@@ -20,6 +27,7 @@ typedef struct {
     uint8_t iv[16], before[16];
     uint8_t last_in[16];      /* last ciphertext block of the last message */
     bool have_before;
+    uint32_t age;             /* creation order within the SA (state_trim) */
 } v1_ivs;
 
 /* A set of fragments of one message (RFC 7383, or IKEv1 payload 132). */
@@ -36,7 +44,18 @@ typedef struct {
     secret_t data;
 } frag_part;
 
+/* Default SA table size (isakmp_ctx_set_sa_limit), and the smallest one:
+ * the SA of the message being decoded and the one a reassembled message
+ * inside it names must both stay. */
+#define STATE_DEFAULT_MAX_SAS 4096
+#define STATE_MIN_MAX_SAS 2
+/* Exchanges (message ids) remembered per SA: IKEv1 IV chains here, Quick
+ * Mode / CREATE_CHILD_SA data in derive*.c; the oldest goes first. */
+#define STATE_MAX_XCHG 32
+
 struct isakmp_state {
+    GList lru;                /* link in ctx->sa_lru (data = this) */
+    uint32_t ages;            /* counter for v1_ivs.age */
     uint8_t ispi[8];
     uint8_t init_addr[16];    /* the initiator's address (first message) */
     bool init_known;
@@ -69,11 +88,22 @@ typedef struct {
     uint32_t len;
 } frag_ref;
 
-/* A table of SA state keyed by the initiator SPI / cookie. */
-GHashTable *state_table_new(void);
+/* Sets up / frees the context's SA table (ctx->sas, ctx->sa_lru). */
+void state_ctx_init(isakmp_ctx *ctx);
+void state_ctx_free(isakmp_ctx *ctx);
 
-/* The SA state for ispi, created when missing (never NULL). */
-struct isakmp_state *state_sa(isakmp_ctx *ctx, const uint8_t ispi[8]);
+/* The SA state for ispi, created when missing (never NULL); either way it
+ * becomes the most recently used.  Creating it when the table is full drops
+ * the least recently used SA (with what derive*.c kept for it) and adds a
+ * LIMIT note to d's message. */
+struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8]);
+
+/* Drops SAs beyond ctx->max_sas, least recently used first; returns how many. */
+size_t state_shrink(isakmp_ctx *ctx, size_t room);
+
+/* Removes from t (integer keys) the value with the smallest age while t
+ * holds `max` or more, except the one at key `keep`; age_of reads a value's age. */
+void state_trim(GHashTable *t, guint max, gconstpointer keep, uint32_t (*age_of)(gconstpointer));
 
 /* Frees one per-frame record list (the ctx->frames value destructor). */
 void state_frame_free(gpointer p);

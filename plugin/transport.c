@@ -16,6 +16,8 @@
 
 #include "ike.h"
 
+#include <epan/proto_data.h>   /* needs glib and wmem first */
+
 #define IKE_UDP_PORT 500
 #define IKE_NATT_PORT 4500     /* also the NAT-T port preference's default */
 #define IKE_TCP_PORT 4500      /* RFC 8229 3: the default for IKE over TCP */
@@ -73,12 +75,28 @@ static int dissect_ike_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
 /* ---------------------------------------------------------------- TCP */
 
+/* The number of IKE messages dissected so far in this frame.  TCP can call
+ * the dissector more than once per frame (a reassembled PDU, then the rest of
+ * the segment), so the count lives in packet-scope data rather than in a
+ * local: the index keys per-message state (links, ESP warnings). */
+#define MSG_COUNT_KEY 0x7fff0000u   /* apart from links.c's keys (message indexes) */
+
+static guint *msg_count(packet_info *pinfo)
+{
+    guint *n = p_get_proto_data(pinfo->pool, pinfo, proto_ike, MSG_COUNT_KEY);
+    if (!n) {
+        n = wmem_new0(pinfo->pool, guint);
+        p_add_proto_data(pinfo->pool, pinfo, proto_ike, MSG_COUNT_KEY, n);
+    }
+    return n;
+}
+
 /* One length-framed PDU: IKE behind the marker, or ESP. */
-static void dissect_tcp_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree, guint *nike)
+static void dissect_tcp_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree)
 {
     if (has_marker(pdu, 0))
         ike_dissect_message(tvb_new_subset_remaining(pdu, NON_ESP_MARKER_LEN), pinfo, tree, true,
-                            (*nike)++);
+                            (*msg_count(pinfo))++);
     else
         call_esp(pdu, pinfo, tree);
 }
@@ -98,8 +116,9 @@ static bool want_more(packet_info *pinfo, guint off, guint more)
  * (the usual desegmentation contract: offset and bytes still missing). */
 static int dissect_ike_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    guint len = tvb_reported_length(tvb), off = 0, nike = 0;
-    col_clear(pinfo->cinfo, COL_INFO);
+    guint len = tvb_reported_length(tvb), off = 0;
+    if (*msg_count(pinfo) == 0)   /* keep the Info of messages before in this frame */
+        col_clear(pinfo->cinfo, COL_INFO);
     while (off < len) {
         if (tvb_memeql(tvb, (gint)off, (const guint8 *)iketcp_prefix, IKETCP_LEN) == 0) {
             proto_tree_add_protocol_format(tree, proto_ike, tvb, (gint)off, IKETCP_LEN,
@@ -122,7 +141,7 @@ static int dissect_ike_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         guint have = MIN(pdu_len, len - off);
         tvbuff_t *pdu = tvb_new_subset_length(tvb, (gint)(off + TCP_LEN_LEN),
                                               (gint)(have - TCP_LEN_LEN));
-        dissect_tcp_pdu(pdu, pinfo, tree, &nike);
+        dissect_tcp_pdu(pdu, pinfo, tree);
         off += pdu_len;
     }
     return (int)len;

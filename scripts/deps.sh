@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config zlib1g-dev time libglib2.0-dev libgcrypt20-dev libpcap-dev libksba-dev
       tshark wireshark-dev libwireshark-dev clang-14 libclang-rt-14-dev llvm-14 valgrind gcovr
-      tcpdump iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins
+      python3-cryptography tcpdump iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins
       libstrongswan-extra-plugins python3 xvfb)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -125,6 +125,22 @@ void isakmp_ctx_free(isakmp_ctx *ctx);
  * default; applies to messages decoded afterwards. */
 void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on);
 
+/* The most SAs (IKE SAs / ISAKMP SAs, by initiator SPI or cookie) whose
+ * decoding state the context keeps: what clear messages negotiated, IV
+ * chains, pending fragments, key-derivation data.  When a new SA needs room,
+ * the least recently used one is dropped and the message that made room gets
+ * an ISAKMP_NOTE_LIMIT note; later messages of a dropped SA decrypt only
+ * where keys alone suffice.  Default 4096 (docs/limits.md); 0 means no
+ * limit; values 1 .. 2 mean 2.  Applies at once (extra SAs are dropped). */
+void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
+
+/* Per-frame records (what decryption found on a frame's first decoding) make
+ * decoding a frame again give the same tree, in any order; they cost memory
+ * per decrypted or fragmented message.  On by default; a program that
+ * decodes each frame once, in order (isakmpdump), switches them off to stream
+ * in bounded memory.  Switching them off drops those kept so far. */
+void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
+
 /* Callback for problems found while loading keys: `where` is "file:line",
  * `reason` a sentence.  Loading goes on after each call. */
 typedef void (*isakmp_key_error_fn)(void *user, const char *where, const char *reason);

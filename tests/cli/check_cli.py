@@ -265,6 +265,173 @@ def check_errors(d):
     rc, out, err = run([os.path.join(d, "cut-short.pcap")])
     if rc != 1 or out.count("\n") != 1:
         fail("frames before a truncated record are printed", out + err)
+    check_file_errors(d)
+    check_usage_errors(d)
+    check_key_errors(d)
+
+
+def check_file_errors(d):
+    """Each unusable input: one line naming it, exit 1, the next file still
+    decoded (sequentially and with -j)."""
+    good = os.path.join(d, "eth-ipv4.pcap")
+    want_out = run(fields_args() + [good])[1]
+    data = open(good, "rb").read()
+    empty = os.path.join(d, "empty.pcap")
+    open(empty, "wb").close()
+    short_hdr = os.path.join(d, "short-header.pcap")
+    with open(short_hdr, "wb") as f:
+        f.write(data[:10])
+    ng = open(capture_path(d, "pcapng-sections"), "rb").read()
+    short_ng = os.path.join(d, "short-header.pcapng")
+    with open(short_ng, "wb") as f:
+        f.write(ng[:10])
+    cases_ = [
+        (empty, "empty file"),
+        (os.path.join(d, "tiny.pcap"), "too short to be a capture file"),
+        (short_hdr, "truncated dump file: the pcap file header is cut short"),
+        (d, "is a directory"),
+        ("/nonexistent.pcap", "No such file or directory"),
+        (os.path.join(d, "bad-linktype.pcap"), "unsupported link type 147"),
+        (os.path.join(d, "not-a-capture.pcap"), "unknown file format"),
+    ]
+    with open(cases_[1][0], "wb") as f:
+        f.write(b"\xd4\xc3")
+    for path, why in cases_:
+        for jobs in ([], ["-j", "2"]):
+            rc, out, err = run(fields_args() + jobs + [path, good])
+            if rc != 1 or out != want_out or err != "isakmpdump: %s: %s\n" % (path, why):
+                fail("input error %s %s" % (" ".join(jobs), path),
+                     "want 1 %r\ngot  %d %r\n%s" % (why, rc, err, out))
+    # a pcapng cut inside its section header block
+    rc, out, err = run(fields_args() + [short_ng, good])
+    if rc != 1 or out != want_out or err.count("\n") != 1 or short_ng not in err:
+        fail("pcapng cut in its header", "rc=%d\n%s" % (rc, err))
+    # unreadable: only a user without root's override can see it
+    locked = os.path.join(d, "locked.pcap")
+    with open(locked, "wb") as f:
+        f.write(data)
+    os.chmod(locked, 0)
+    cmd = [DUMP] + fields_args() + [locked, good]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            print("setpriv missing: unreadable-file check skipped")
+            return
+        os.chmod(d, 0o755)
+        os.chmod(good, 0o644)
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, capture_output=True)
+    err = p.stderr.decode()
+    if p.returncode != 1 or p.stdout.decode() != want_out or \
+            err != "isakmpdump: %s: Permission denied\n" % locked:
+        fail("unreadable input", "rc=%d %r" % (p.returncode, err))
+
+
+def check_usage_errors(d):
+    """Bad option values: one line, exit 2, nothing on standard output."""
+    cap = os.path.join(d, "eth-ipv4.pcap")
+    fe = ["-T", "fields", "-e", "ike.ispi"]
+    usage = " (see isakmpdump --help)"
+    cases_ = [
+        (fe + ["-E", "header=maybe", cap], "bad -E option 'header=maybe'" + usage),
+        (fe + ["-E", "quote", cap], "bad -E option 'quote'" + usage),
+        (fe + ["-E", "occurrence=x", cap], "bad -E option 'occurrence=x'" + usage),
+        (fe + ["-E", "separator=", cap], "bad -E option 'separator='" + usage),
+        (["-p", "abc", cap], "bad port 'abc' for -p (1-65535, optionally /natt)" + usage),
+        (["-p", "0", cap], "bad port '0' for -p (1-65535, optionally /natt)" + usage),
+        (["-p", "500/nat", cap], "bad port '500/nat' for -p (1-65535, optionally /natt)" + usage),
+        (["-j", "x", cap], "bad job count 'x' for -j (1-256)" + usage),
+        (["-j", "257", cap], "bad job count '257' for -j (1-256)" + usage),
+        (["-T", "fields", "-e", "ike.isp", cap], "unknown field 'ike.isp' (did you mean 'ike.ispi'?)"),
+        (["--fail-on", "high", cap],
+         "--audit-rules, --fail-on and --report-max-sa need --report" + usage),
+        (["--report", "--report-max-sa", "0", cap],
+         "bad SA count '0' for --report-max-sa (1-100000000)" + usage),
+        (["--report", "--fail-on", "severe", cap], "unknown severity 'severe' for --fail-on "
+         "(info, low, medium, high, critical)" + usage),
+        (["--export-keys"], "option '--export-keys' needs a value" + usage),
+        ([cap, "--report-max-sa"], "option '--report-max-sa' needs a value" + usage),
+        (["--stats=yes", cap], "option '--stats' takes no value" + usage),
+        (["--bogus=1", cap], "unknown option '--bogus'" + usage),
+        (["-j"], "option '-j' needs a value" + usage),
+    ]
+    for args, msg in cases_:
+        rc, out, err = run(args)
+        if rc != 2 or out or err != "isakmpdump: %s\n" % msg:
+            fail("usage error %r" % (args,), "want 2 %r\ngot  %d %r %r" % (msg, rc, err, out))
+    # -j with one file is the same as without
+    base = run(fields_args() + [cap])
+    for j in ("1", "4"):
+        if run(["-j", j] + fields_args() + [cap]) != base or base[0]:
+            fail("-j %s with one file" % j)
+
+
+def check_key_errors(d):
+    """-k problems: file:line reasons (or file: reason), exit 1, the capture
+    is still decoded."""
+    cap = os.path.join(d, "eth-ipv4.pcap")
+    want_out = run(fields_args() + [cap])[1]
+    bad = os.path.join(d, "bad.keys")
+    with open(bad, "w") as f:
+        f.write('PSK * "secret"\nBOGUS line\nIKEV2_DH_SHARED 12 ab\n')
+    empty = os.path.join(d, "empty.keys")
+    open(empty, "w").close()
+    cases_ = [
+        (bad, "%s:2: unknown keyword\n"
+              "isakmpdump: %s:3: bad cookie / SPI: want 16 hex digits or *" % (bad, bad)),
+        ("/nonexistent.keys", "/nonexistent.keys: No such file or directory"),
+        (d, "%s: is a directory" % d),
+        (empty, "%s: unknown key file format" % empty),
+    ]
+    for path, msg in cases_:
+        for jobs in ([], ["-j", "2"]):
+            rc, out, err = run(jobs + ["-k", path] + fields_args() + [cap])
+            if rc != 1 or out != want_out or err != "isakmpdump: %s\n" % msg:
+                fail("key file error %s %s" % (" ".join(jobs), path),
+                     "want 1 %r\ngot  %d %r" % (msg, rc, err))
+    rc, out, err = run(["-k", "/nonexistent.keys", "-k", bad] + fields_args() + [cap, cap])
+    if rc != 1 or out != want_out * 2 or err.count("\n") != 3:
+        fail("key errors are said once, not per input file", err)
+    check_exports(d)
+
+
+def check_exports(d):
+    """--export-keys / --export-psk-crack over several files give one set: the
+    union of what each file gives alone."""
+    a = os.path.join(SRC, "samples", "ikev1-aggressive-psk-aes256-sha256")
+    b = os.path.join(SRC, "samples", "ikev2-psk-aes256-sha256-ecp256")
+    if not (os.path.exists(os.path.join(a, "secrets.txt")) and
+            os.path.exists(os.path.join(b, "secrets.txt"))):
+        print("samples missing: export checks skipped")
+        return
+    keys = ["-k", os.path.join(a, "secrets.txt"), "-k", os.path.join(b, "secrets.txt")]
+    caps = [os.path.join(a, "capture.pcap"), os.path.join(b, "capture.pcap")]
+    tables = ("ikev1_decryption_table", "ikev2_decryption_table", "esp_sa")
+    alone = {t: "" for t in tables}
+    for i, c in enumerate(caps):
+        out = os.path.join(d, "keys-%d" % i)
+        rc, _, err = run(["--export-keys", out] + keys + [c])
+        if rc or err:
+            fail("--export-keys %s" % c, err)
+        for t in tables:
+            alone[t] += open(os.path.join(out, t)).read()
+    if not alone["ikev1_decryption_table"] or not alone["ikev2_decryption_table"]:
+        fail("--export-keys derived no IKEv1 or IKEv2 keys from the samples' secrets")
+    for jobs in ([], ["-j", "2"]):
+        out = os.path.join(d, "keys-both" + "".join(jobs))
+        rc, _, err = run(jobs + ["--export-keys", out] + keys + caps)
+        for t in tables:
+            got = open(os.path.join(out, t)).read() if os.path.exists(os.path.join(out, t)) else None
+            if rc or err or got != alone[t]:
+                fail("--export-keys %s over two files: %s" % (" ".join(jobs), t),
+                     "rc=%d %s\nwant:\n%sgot:\n%s" % (rc, err, alone[t], got))
+    psk = os.path.join(d, "am.txt")
+    rc, _, err = run(["--export-psk-crack", psk] + caps + [caps[0]])
+    lines = open(psk).read().splitlines() if os.path.exists(psk) else []
+    if rc or err or len(lines) != 2 or len(lines[0].split(":")) != 9:
+        fail("--export-psk-crack over three files", "rc=%d %s %r" % (rc, err, lines))
+    rc, _, err = run(["--export-keys", os.path.join(caps[0], "x")] + keys + [caps[1]])
+    if rc != 1 or not err.startswith("isakmpdump: --export-keys: ") or err.count("\n") != 1:
+        fail("--export-keys into a file's path", "rc=%d %r" % (rc, err))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,13 @@ is a 16-bit length, the non-ESP marker and the message (RFC 8229 3.1), and one
 ESP packet is slipped in to be handed to the ESP dissector.  The first message
 is cut across two segments, so reassembly is exercised; every other segment
 completes exactly one message, so each IKE frame of OUT matches one of IN.
+
+usage: make-tcp.py --pack N IN.pcap OUT.pcap
+
+as above, but messages N and N+1 (0-based, same sender) share a frame: a
+first segment carries the first half of message N, a second one the rest of
+it and all of message N+1, so the second frame holds two IKE messages, one of
+them reassembled (TCP hands the frame to the dissector twice).
 """
 import os
 import struct
@@ -45,9 +52,16 @@ def udp_payloads(path):
 
 
 def main():
-    msgs = udp_payloads(sys.argv[1])
+    args = sys.argv[1:]
+    pack = None
+    if args[0] == "--pack":
+        pack = int(args[1])
+        args = args[2:]
+    msgs = udp_payloads(args[0])
     if not msgs:
-        sys.exit("no IKE messages in " + sys.argv[1])
+        sys.exit("no IKE messages in " + args[0])
+    if pack is not None and (pack + 1 >= len(msgs) or msgs[pack][0] != msgs[pack + 1][0]):
+        sys.exit("messages %d and %d are not from the same sender" % (pack, pack + 1))
     a = ".".join(str(b) for b in msgs[0][0])
     b = ".".join(str(x) for x in msgs[0][1])
     seq = {a: 1000, b: 5000}
@@ -67,7 +81,13 @@ def main():
         src = ".".join(str(x) for x in s)
         dst = ".".join(str(x) for x in d)
         pdu = frame(m)
-        if i == 0:
+        if pack is not None and i == pack + 1:
+            continue                      # sent with message `pack`
+        if i == pack:
+            both = pdu + frame(msgs[i + 1][2])
+            send(src, dst, pdu[:len(pdu) // 2])
+            send(src, dst, both[len(pdu) // 2:])
+        elif i == 0:
             first = b"IKETCP" + pdu
             send(src, dst, first[:40])
             send(src, dst, first[40:])
@@ -76,7 +96,7 @@ def main():
         if i == 1:
             esp = struct.pack("!II", 0x12345678, 1) + bytes(24)
             send(src, dst, struct.pack("!H", 2 + len(esp)) + esp)
-    pcapgen.write_pcap(sys.argv[2], 1, frames)
+    pcapgen.write_pcap(args[1], 1, frames)
 
 
 if __name__ == "__main__":

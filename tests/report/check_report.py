@@ -13,6 +13,8 @@ then
     from the report).
 Then the options: --fail-on (exit 3), --audit-rules (severities, errors),
 --report-max-sa (the cap is said), several files (one SA seen in two).
+Every run must leave standard error free of GLib criticals / warnings and
+sanitizer reports (BAD_STDERR).
 
 Usage: check_report.py ISAKMPDUMP SOURCE_DIR [SAMPLE ...]
 """
@@ -68,8 +70,29 @@ def alg_id(a):
     return a['id'] if a else None
 
 
+# What must never appear on standard error: GLib's g_return_if_fail /
+# g_warning messages and the sanitizers' reports (ASan, LeakSanitizer, UBSan).
+BAD_STDERR = ('GLib-CRITICAL', 'GLib-WARNING', 'GLib-GObject-CRITICAL', '-CRITICAL **',
+              '-WARNING **', 'ERROR: AddressSanitizer', 'ERROR: LeakSanitizer',
+              'runtime error:', 'SUMMARY: UndefinedBehaviorSanitizer')
+
+
+def check_stderr(args, err):
+    for bad in BAD_STDERR:
+        if bad in err:
+            line = next(l for l in err.splitlines() if bad in l)
+            fail(' '.join(args), f'standard error has {bad!r}: {line.strip()}')
+            return
+
+
+# Slices through malloc: AddressSanitizer then sees GLib's small blocks too
+# (GArray, GHashTable nodes), their leaks, double frees and uses after free.
+ENV = dict(os.environ, G_SLICE='always-malloc')
+
+
 def run(exe, args, check=True):
-    p = subprocess.run([exe] + args, capture_output=True, text=True)
+    p = subprocess.run([exe] + args, capture_output=True, text=True, env=ENV)
+    check_stderr(args, p.stderr)
     if check and p.returncode not in (0, 3):
         raise SystemExit(f'{" ".join(args)}: exit {p.returncode}: {p.stderr}')
     return p

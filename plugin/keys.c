@@ -236,6 +236,9 @@ static void ctx_init(void)
     isakmp_ctx_free(ctx);
     ike_esp_reset();
     ctx = isakmp_ctx_new();
+    /* Wireshark keeps every frame and re-dissects in any order: SA state
+     * must stay for the whole capture, as the built-in dissector's does */
+    isakmp_ctx_set_sa_limit(ctx, 0);
     load_keys();
 }
 

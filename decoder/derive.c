@@ -732,7 +732,8 @@ void kdf_msg_done(dec_t *d)
     if (d->depth)
         return;
     /* Without loaded secrets only Aggressive Mode is followed (for psk-crack). */
-    if (!d->ctx->kdf && !(d->version == 1 && d->exch == 4))
+    bool secrets = d->ctx->kdf && d->ctx->kdf->secrets->len > 0;
+    if (!secrets && !(d->version == 1 && d->exch == 4))
         return;
     if (d->version == 2)
         v2_done(d);

@@ -59,6 +59,7 @@ typedef struct {
 
 struct isakmp_msg {
     GArray *items;         /* struct isakmp_item */
+    uint32_t items_cap;    /* elements allocated in items (see tree_add) */
     GArray *sources;       /* msg_source */
     GArray *notes;         /* msg_note */
     GStringChunk *strings;

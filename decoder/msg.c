@@ -9,10 +9,23 @@
 /* ---------------------------------------------------------------- building */
 
 
+/* The item array of the last message freed on this thread, kept for the
+ * next one: batch decoding frees one message and makes the next, and
+ * growing a fresh array each time was a tenth of the work. */
+static _Thread_local GArray *spare_items;
+static _Thread_local uint32_t spare_cap;
+
 isakmp_msg *msg_new(const isakmp_packet *pkt)
 {
     isakmp_msg *m = g_new0(isakmp_msg, 1);
-    m->items = g_array_sized_new(FALSE, TRUE, sizeof(struct isakmp_item), 64);
+    if (spare_items) {
+        m->items = spare_items;
+        m->items_cap = spare_cap;
+        spare_items = NULL;
+    } else {
+        m->items_cap = 256;
+        m->items = g_array_sized_new(FALSE, TRUE, sizeof(struct isakmp_item), m->items_cap);
+    }
     m->sources = g_array_new(FALSE, TRUE, sizeof(msg_source));
     m->notes = g_array_new(FALSE, TRUE, sizeof(msg_note));
     m->pkt = *pkt;
@@ -58,7 +71,15 @@ uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_
                               .offset = (uint32_t)off, .length = (uint32_t)len,
                               .parent = parent };
     uint32_t idx = m->items->len;
-    g_array_append_val(m->items, it);
+    if (idx == m->items_cap) {   /* grow the storage, keep the length */
+        m->items_cap *= 2;
+        g_array_set_size(m->items, m->items_cap);
+        g_array_set_size(m->items, idx);
+    }
+    /* the room is there: one store instead of GArray's append path, which
+     * was a tenth of the decoding time */
+    m->items->len = idx + 1;
+    g_array_index(m->items, struct isakmp_item, idx) = it;
     struct isakmp_item *p = tree_item(m, parent);
     if (p->last_child)
         tree_item(m, p->last_child)->next = idx;
@@ -209,7 +230,13 @@ void isakmp_msg_free(isakmp_msg *m)
     }
     for (guint i = 0; i < m->notes->len; i++)
         g_free(g_array_index(m->notes, msg_note, i).text);
-    g_array_free(m->items, TRUE);
+    if (!spare_items && m->items_cap <= 4096) {   /* keep a normal-sized one */
+        g_array_set_size(m->items, 0);
+        spare_items = m->items;
+        spare_cap = m->items_cap;
+    } else {
+        g_array_free(m->items, TRUE);
+    }
     g_array_free(m->sources, TRUE);
     g_array_free(m->notes, TRUE);
     if (m->strings)
@@ -317,6 +344,22 @@ static int hex_width(isakmp_ftype t)
     }
 }
 
+/* Decimal without printf: the commonest value in every output. */
+static size_t format_dec(uint64_t v, char *buf, size_t size)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n && i + 1 < size; i++)
+        buf[i] = tmp[n - 1 - i];
+    if (size)
+        buf[n < size ? n : size - 1] = 0;
+    return n;
+}
+
 static size_t format_bytes_hex(const uint8_t *b, size_t n, char *buf, size_t size)
 {
     static const char hx[] = "0123456789abcdef";
@@ -364,7 +407,7 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
     case ISAKMP_FT_FRAMENUM:
         if (f->base == ISAKMP_BASE_HEX || f->base == ISAKMP_BASE_HEX_DEC)
             return (size_t)snprintf(buf, size, "0x%0*" PRIx64, hex_width(f->type), it->uval);
-        return (size_t)snprintf(buf, size, "%" PRIu64, it->uval);
+        return format_dec(it->uval, buf, size);
     case ISAKMP_FT_BYTES:
         b = isakmp_item_bytes(it, &n);
         if (n == 0) /* what tshark prints for an empty byte field */

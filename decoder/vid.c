@@ -664,7 +664,10 @@ static const vid_extra extra_vids[] = {
 
 static bool has_prefix(const uint8_t *vid, size_t len, const char *bytes, size_t plen)
 {
-    return plen <= len && memcmp(bytes, vid, plen) == 0;
+    /* the first octet rules out almost every entry without a call */
+    if (plen > len || (plen && (uint8_t)bytes[0] != vid[0]))
+        return false;
+    return memcmp(bytes, vid, plen) == 0;
 }
 
 /* ike.vid_string: the first Wireshark entry that is a prefix, as tshark. */

@@ -162,7 +162,8 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
 typedef struct isakmp_msg isakmp_msg;
 typedef struct isakmp_item isakmp_item;
 
-/* Decodes one message.  Never returns NULL (except when out of memory): bad
+/* Decodes one message with the SA state and keys of `ctx` (not NULL).
+ * Never returns NULL (except when out of memory): bad
  * input gives a tree with notes.  Decoding the same frame again returns the
  * same tree (decryption state is kept per frame). */
 isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt);

@@ -142,7 +142,7 @@ static void test_charon_minimal(void)
 }
 
 /* Every sample's charon logs give the entries its secrets.txt lists (made
- * by samples/charon2keys.py, an independent parser). */
+ * by samples/charon2secrets.py, an independent parser). */
 static void check_sample(const char *dir)
 {
     gchar *path = g_build_filename(dir, "secrets.txt", NULL), *text = NULL;

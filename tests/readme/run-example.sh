@@ -10,6 +10,7 @@ awk '/<!-- example: decode -->/ {on=1; next} on && /^```c/ {grab=1; next} grab &
 flags=(-std=c11 -Wall -Wextra -Werror -I"$src/include")
 san=""
 grep -q "ISAKMP_SANITIZE:BOOL=ON" "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
+grep -q "ISAKMP_COVERAGE:BOOL=ON" "$build/CMakeCache.txt" && san="$san --coverage"
 cc "${flags[@]}" $san "$tmp/example.c" -o "$tmp/example" "$build/libisakmp.a" \
   $(pkg-config --libs glib-2.0) -lgcrypt -lksba
 "$tmp/example" >"$tmp/out.txt"

@@ -42,29 +42,6 @@ static void frag_key(const dec_t *d, uint16_t id, uint8_t *key)
     key[27] = (uint8_t)id;
 }
 
-/* Drops one incomplete IKEv1 set of the SA when it has too many (IKEv2's
- * sets in the same table have keys of another length and are left alone). */
-static void frag_evict(dec_t *d, const payload_info *pi, struct isakmp_state *sa)
-{
-    GHashTableIter it;
-    gpointer k;
-    guint n = 0;
-    g_hash_table_iter_init(&it, sa->frags);
-    while (g_hash_table_iter_next(&it, &k, NULL))
-        n += g_bytes_get_size(k) == V1_FRAG_KEY_LEN;
-    if (n < V1_FRAG_MAX_SETS)
-        return;
-    g_hash_table_iter_init(&it, sa->frags);
-    while (g_hash_table_iter_next(&it, &k, NULL))
-        if (g_bytes_get_size(k) == V1_FRAG_KEY_LEN) {
-            g_hash_table_iter_remove(&it);
-            break;
-        }
-    tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
-              "More than %d incomplete fragmented messages in this SA: the fragments of one "
-              "were dropped", V1_FRAG_MAX_SETS);
-}
-
 /* The set this fragment belongs to (created when missing). */
 static frag_set *frag_set_of(dec_t *d, const payload_info *pi, uint16_t id, GBytes **key_out)
 {
@@ -73,7 +50,7 @@ static frag_set *frag_set_of(dec_t *d, const payload_info *pi, uint16_t id, GByt
     frag_key(d, id, key);
     *key_out = g_bytes_new(key, sizeof key);
     if (!g_hash_table_contains(sa->frags, *key_out))
-        frag_evict(d, pi, sa);
+        state_frag_evict(d, pi->item, sa, V1_FRAG_KEY_LEN, V1_FRAG_MAX_SETS);
     return state_frags(sa, key, sizeof key);
 }
 

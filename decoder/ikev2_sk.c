@@ -141,23 +141,7 @@ static void skf_evict(dec_t *d, const payload_info *pi, struct isakmp_state *sa,
     g_bytes_unref(k);
     if (known)
         return;
-    GHashTableIter it;
-    gpointer hk;
-    guint n = 0;
-    g_hash_table_iter_init(&it, sa->frags);
-    while (g_hash_table_iter_next(&it, &hk, NULL))
-        n += g_bytes_get_size(hk) == SKF_KEY_LEN;
-    if (n < SKF_MAX_SETS)
-        return;
-    g_hash_table_iter_init(&it, sa->frags);
-    while (g_hash_table_iter_next(&it, &hk, NULL))
-        if (g_bytes_get_size(hk) == SKF_KEY_LEN) {
-            g_hash_table_iter_remove(&it);
-            break;
-        }
-    tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
-              "More than %d incomplete fragmented messages in this SA: the fragments of one "
-              "were dropped", SKF_MAX_SETS);
+    state_frag_evict(d, pi->item, sa, SKF_KEY_LEN, SKF_MAX_SETS);
 }
 
 /* RFC 7383 2.5: collects a fragment; on the frame that completes the set

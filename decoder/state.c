@@ -209,3 +209,25 @@ uint32_t state_tag(const uint8_t *p, size_t n)
         h = (h ^ p[i]) * 16777619u;
     return h;
 }
+
+void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t key_len,
+                      guint max_sets)
+{
+    GHashTableIter it;
+    gpointer k;
+    guint n = 0;
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        n += g_bytes_get_size(k) == key_len;
+    if (n < max_sets)
+        return;
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        if (g_bytes_get_size(k) == key_len) {
+            g_hash_table_iter_remove(&it);
+            break;
+        }
+    tree_note(d->m, item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+              "More than %u incomplete fragmented messages in this SA: the fragments of one "
+              "were dropped", max_sets);
+}

@@ -123,4 +123,11 @@ v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created);
 frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len);
 void frag_set_reset(frag_set *s);
 
+/* Makes room for one more incomplete fragment set in the SA's table: when
+ * `max_sets` sets whose keys are `key_len` long (IKEv1 and IKEv2 sets share
+ * the table, told apart by key length) are pending, one of them is dropped
+ * with a note on `item`. */
+void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t key_len,
+                      guint max_sets);
+
 #endif

@@ -94,6 +94,28 @@ const isakmp_value_name names_v2_payload[] = {
     { 0, 0, NULL }
 };
 
+/* IKEv1 authentication methods from the private-use range that peers send
+ * for XAUTH (draft-beaulieu-ike-xauth-02 / draft-ietf-ipsec-isakmp-xauth-06,
+ * section 7) and hybrid authentication (draft-ietf-ipsec-isakmp-hybrid-auth,
+ * section 3.2.1); used where IANA's table only says "private use". */
+const isakmp_value_name names_v1_xauth_auth_methods[] = {
+    { 64221, 64221, "HybridInitRSA" },
+    { 64222, 64222, "HybridRespRSA" },
+    { 64223, 64223, "HybridInitDSS" },
+    { 64224, 64224, "HybridRespDSS" },
+    { 65001, 65001, "XAUTHInitPreShared" },
+    { 65002, 65002, "XAUTHRespPreShared" },
+    { 65003, 65003, "XAUTHInitDSS" },
+    { 65004, 65004, "XAUTHRespDSS" },
+    { 65005, 65005, "XAUTHInitRSA" },
+    { 65006, 65006, "XAUTHRespRSA" },
+    { 65007, 65007, "XAUTHInitRSAEncryption" },
+    { 65008, 65008, "XAUTHRespRSAEncryption" },
+    { 65009, 65009, "XAUTHInitRSARevisedEncryption" },
+    { 65010, 65010, "XAUTHRespRSARevisedEncryption" },
+    { 0, 0, NULL }
+};
+
 const isakmp_value_name *payload_type_names(int version)
 {
     return version == 2 ? names_v2_payload : names_v1_payload;

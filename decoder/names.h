@@ -8,5 +8,6 @@ extern const isakmp_value_name names_v1_exchange[];
 extern const isakmp_value_name names_v2_exchange[];
 extern const isakmp_value_name names_v1_payload[];
 extern const isakmp_value_name names_v2_payload[];
+extern const isakmp_value_name names_v1_xauth_auth_methods[];
 
 #endif

@@ -73,7 +73,9 @@ static void add_typed(dec_t *d, uint32_t item, const v1_attr_family *f, uint16_t
     switch (m->kind) {
     case AV_UINT:
         x = tree_add_uint(d->m, item, m->field, val->src, off, n, v1_uint(val, n > 8 ? 8 : n));
-        if (m->vals)
+        /* the map's names apply where they name the value; the field's own
+         * (IANA) names stay for the rest */
+        if (m->vals && isakmp_value_lookup(m->vals, (uint32_t)tree_item(d->m, x)->uval))
             tree_set_vals(d->m, x, m->vals);
         break;
     case AV_BYTES:

@@ -6,6 +6,7 @@
  * IPCOMP.  Proposals and transforms are shown as payload items of their own,
  * with their generic headers, as Wireshark does.
  */
+#include "names.h"
 #include "v1.h"
 
 #define DOI_IPSEC 1
@@ -35,7 +36,7 @@ static const isakmp_value_name encap_modes[] = {
 static const v1_attr_map ike_map[] = {
     { 1, F_IKE_ATTR_ENCRYPTION_ALGORITHM, AV_UINT, NULL },
     { 2, F_IKE_ATTR_HASH_ALGORITHM, AV_UINT, NULL },
-    { 3, F_IKE_ATTR_AUTHENTICATION_METHOD, AV_UINT, NULL },
+    { 3, F_IKE_ATTR_AUTHENTICATION_METHOD, AV_UINT, names_v1_xauth_auth_methods },
     { 4, F_IKE_ATTR_GROUP_DESCRIPTION, AV_UINT, NULL },
     { 5, F_IKE_ATTR_GROUP_TYPE, AV_UINT, NULL },
     { 6, F_IKE_ATTR_GROUP_PRIME, AV_BYTES, NULL },

@@ -403,9 +403,36 @@ static void test_dpd_sequence_item_offset(void)
     isakmp_ctx_free(ctx);
 }
 
+/* XAUTH authentication methods (private-use values peers send) are named,
+ * and the IANA names stay for the registered ones. */
+static void check_auth_method_name(const char *value_hex, const char *want)
+{
+    char hex[256];
+    g_snprintf(hex, sizeof hex,
+               "1111111111111111 0000000000000000 01 10 02 00 00000000 0000003c"
+               "00 00 0020 00000001 00000001 00 00 0014 01 01 00 01"
+               "00 00 000c 01 01 0000 8003%s", value_hex);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx, hex);
+    const isakmp_item *it = find_item(isakmp_msg_root(m), "ike.ike.attr.authentication_method");
+    g_assert_nonnull(it);
+    g_assert_cmpstr(isakmp_item_value_name(it), ==, want);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+static void test_xauth_auth_method_names(void)
+{
+    check_auth_method_name("fde9", "XAUTHInitPreShared");
+    check_auth_method_name("fdea", "XAUTHRespPreShared");
+    check_auth_method_name("0001", "pre-shared key");
+    check_auth_method_name("fe00", "Reserved for private use");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/v1/xauth_auth_method_names", test_xauth_auth_method_names);
     g_test_add_func("/v1/regression/dpd_sequence_item_offset", test_dpd_sequence_item_offset);
     g_test_add_func("/v1/sa_proposal_transform_attributes", test_sa);
     g_test_add_func("/v1/identification", test_ids);

@@ -151,10 +151,12 @@ void v1_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
         if (cur_ok(b))
             dec_payload_chain(d, pi->item, b, 2);
     } else if (doi == DOI_GDOI) {
-        /* RFC 6407 5.1: situation, next SA attribute payload, reserved; the
-         * SA KEK / GAP / SA TEK payloads follow in the message's chain */
+        /* RFC 6407 5.1: situation, then SA Attribute Next Payload and
+         * RESERVED2, 16 bits each as the figure draws them (and as tshark
+         * reads them); the SA KEK / GAP / SA TEK payloads follow in the
+         * message's chain */
         dec_bytes(d, pi->item, b, F_SA_SITUATION, 4);
-        dec_bytes(d, pi->item, b, F_SA_NEXT_ATTRIBUTE_PAYLOAD, 1);
+        dec_bytes(d, pi->item, b, F_SA_NEXT_ATTRIBUTE_PAYLOAD, 2);
         dec_bytes(d, pi->item, b, F_RESERVED2, 2);
     } else {
         dec_rest(d, pi->item, b, F_SA_SITUATION);

@@ -429,9 +429,30 @@ static void test_xauth_auth_method_names(void)
     check_auth_method_name("fe00", "Reserved for private use");
 }
 
+/* Regression: a GDOI SA payload (DOI 2) has 16-bit SA Attribute Next
+ * Payload and RESERVED2 fields (RFC 6407 5.1 figure; tshark 4.0.17 prints
+ * 2, 00000000, 000f, 0000 for these bytes); nothing is left over. */
+static void test_gdoi_sa_attribute_next_payload(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx,
+        "1111111111111111 2222222222222222 01 10 20 00 00000001 0000002c"
+        "00 00 0010 00000002 00000000 000f 0000");
+    char *v = tu_values(m, "ike.sa.next_attribute_payload");
+    g_assert_cmpstr(v, ==, "000f");
+    g_free(v);
+    v = tu_values(m, "ike.reserved2");
+    g_assert_cmpstr(v, ==, "0000");
+    g_free(v);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_TRAILING), ==, 0);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/v1/regression/gdoi_sa_attribute_next_payload", test_gdoi_sa_attribute_next_payload);
     g_test_add_func("/v1/xauth_auth_method_names", test_xauth_auth_method_names);
     g_test_add_func("/v1/regression/dpd_sequence_item_offset", test_dpd_sequence_item_offset);
     g_test_add_func("/v1/sa_proposal_transform_attributes", test_sa);

@@ -196,39 +196,12 @@ static const expect_t notify_expect[] = {
     { NULL, NULL }
 };
 
-/* All values of a field in tree order joined by ',' (empty values kept,
- * unlike tu_values, which drops a leading empty one). */
-static void collect(const isakmp_item *it, const isakmp_field *f, GString *out, bool *first)
-{
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (isakmp_item_field(c) == f) {
-            char buf[4096];
-            isakmp_item_format_value(c, buf, sizeof buf);
-            if (!*first)
-                g_string_append_c(out, ',');
-            *first = false;
-            g_string_append(out, buf);
-        }
-        collect(c, f, out, first);
-    }
-}
-
-static char *values(const isakmp_msg *m, const char *abbrev)
-{
-    const isakmp_field *f = isakmp_field_by_abbrev(abbrev);
-    g_assert_nonnull(f);
-    GString *s = g_string_new("");
-    bool first = true;
-    collect(isakmp_msg_root(m), f, s, &first);
-    return g_string_free(s, FALSE);
-}
-
 /* Expected values are tshark's output as it is ("<MISSING>" for an empty
  * byte field, which the library's formatter prints the same way). */
 static void check_values(const isakmp_msg *m, const expect_t *e)
 {
     for (; e[0][0]; e++) {
-        char *got = values(m, e[0][0]);
+        char *got = tu_values(m, e[0][0]);
         GString *want = g_string_new(e[0][1]);
         if (g_strcmp0(got, want->str) != 0)
             g_test_message("field %s", e[0][0]);

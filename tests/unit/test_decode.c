@@ -243,20 +243,11 @@ static void test_same_frame_twice(void)
 
 /* ---------------------------------------------------------------- formatting */
 
-static const isakmp_item *find(const isakmp_msg *m, const char *abbrev)
-{
-    const isakmp_field *f = isakmp_field_by_abbrev(abbrev);
-    for (const isakmp_item *c = isakmp_item_first_child(isakmp_msg_root(m)); c; c = isakmp_item_next(c))
-        if (isakmp_item_field(c) == f)
-            return c;
-    return NULL;
-}
-
 static void test_format(void)
 {
     isakmp_msg *m = dec(V2_HDR V2_NONCE_EMPTY);
     char buf[64];
-    const isakmp_item *x = find(m, "ike.exchangetype");
+    const isakmp_item *x = tu_find(m, "ike.exchangetype");
     g_assert_nonnull(x);
     g_assert_cmpuint(isakmp_item_format_value(x, buf, sizeof buf), ==, 2);
     g_assert_cmpstr(buf, ==, "34");
@@ -264,11 +255,11 @@ static void test_format(void)
     g_assert_cmpstr(buf, ==, "34 (IKE_SA_INIT)");
     g_assert_cmpstr(isakmp_item_value_name(x), ==, "IKE_SA_INIT");
     /* snprintf semantics: the length it needs, however small the buffer */
-    const isakmp_item *s = find(m, "ike.ispi");
+    const isakmp_item *s = tu_find(m, "ike.ispi");
     g_assert_cmpuint(isakmp_item_format_value(s, buf, 5), ==, 16);
     g_assert_cmpuint(strlen(buf), <, 5);
     g_assert_cmpuint(isakmp_item_format_value(s, NULL, 0), ==, 16);
-    const isakmp_item *id = find(m, "ike.messageid");
+    const isakmp_item *id = tu_find(m, "ike.messageid");
     isakmp_item_format_value(id, buf, sizeof buf);
     g_assert_cmpstr(buf, ==, "0x00000000");
     size_t n;

@@ -347,18 +347,6 @@ static void test_corruption(void)
 /* Regression (fuzz input v1-notify-dpd-item-offset): the DPD sequence item
  * sits on the 4 data octets, not after them (the offset was taken after the
  * read: argument evaluation order). */
-static const isakmp_item *find_item(const isakmp_item *it, const char *abbrev)
-{
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (strcmp(isakmp_item_field(c)->abbrev, abbrev) == 0)
-            return c;
-        const isakmp_item *r = find_item(c, abbrev);
-        if (r)
-            return r;
-    }
-    return NULL;
-}
-
 static void test_dpd_sequence_item_offset(void)
 {
     /* Informational, Notification R-U-THERE (36136) with a 16-octet SPI and seq 7 */
@@ -366,7 +354,7 @@ static void test_dpd_sequence_item_offset(void)
     isakmp_msg *m = tu_decode_hex(ctx,
         "1111111111111111 2222222222222222 0b 10 05 00 00000001 0000003c"
         "00 00 0020 00000001 01 10 8d28 11111111111111112222222222222222 00000007");
-    const isakmp_item *seq = find_item(isakmp_msg_root(m), "ike.notify.data.dpd.are_you_there");
+    const isakmp_item *seq = tu_find(m, "ike.notify.data.dpd.are_you_there");
     g_assert_nonnull(seq);
     g_assert_cmpuint(isakmp_item_offset(seq), ==, 56);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED) + tu_note_count(m, ISAKMP_NOTE_TRUNCATED), ==, 0);
@@ -387,7 +375,7 @@ static void check_auth_method_name(const char *value_hex, const char *want)
                "00 00 000c 01 01 0000 8003%s", value_hex);
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = tu_decode_hex(ctx, hex);
-    const isakmp_item *it = find_item(isakmp_msg_root(m), "ike.ike.attr.authentication_method");
+    const isakmp_item *it = tu_find(m, "ike.ike.attr.authentication_method");
     g_assert_nonnull(it);
     g_assert_cmpstr(isakmp_item_value_name(it), ==, want);
     isakmp_msg_free(m);

@@ -68,6 +68,25 @@ char *tu_values(const isakmp_msg *m, const char *abbrev)
     return g_string_free(s, FALSE);
 }
 
+static const isakmp_item *find_under(const isakmp_item *it, const isakmp_field *f)
+{
+    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
+        if (isakmp_item_field(c) == f)
+            return c;
+        const isakmp_item *r = find_under(c, f);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+const isakmp_item *tu_find(const isakmp_msg *m, const char *abbrev)
+{
+    const isakmp_field *f = isakmp_field_by_abbrev(abbrev);
+    g_assert_nonnull(f);
+    return find_under(isakmp_msg_root(m), f);
+}
+
 size_t tu_note_count(const isakmp_msg *m, isakmp_note_code code)
 {
     size_t n, k = 0;

@@ -20,6 +20,9 @@ uint8_t *tu_hex(const char *hex, size_t *len);
  * joined by ','; the caller frees the string. */
 char *tu_values(const isakmp_msg *m, const char *abbrev);
 
+/* The first item of field `abbrev` in tree order, or NULL. */
+const isakmp_item *tu_find(const isakmp_msg *m, const char *abbrev);
+
 /* Number of notes whose code is `code`. */
 size_t tu_note_count(const isakmp_msg *m, isakmp_note_code code);
 

@@ -421,6 +421,20 @@ static void print_stats(const char *path, const capture_stats *st)
             (unsigned long long)st->skipped_linktype);
 }
 
+/* -T fields: the decoder builds only the items of the -e fields. */
+static void want_fields(isakmp_ctx *ctx, const GPtrArray *names)
+{
+    int *ids = g_new(int, names->len + 1);
+    size_t n = 0;
+    for (guint i = 0; i < names->len; i++) {
+        const isakmp_field *f = isakmp_field_by_abbrev(names->pdata[i]);
+        if (f)   /* the others are capture fields (frame.number, ip.src, ...) */
+            ids[n++] = f->id;
+    }
+    isakmp_ctx_set_fields(ctx, ids, n);
+    g_free(ids);
+}
+
 /* Decodes one file to `out` with its own context: every file is independent. */
 static int run_file(const options *o, const char *path, FILE *out, bool first)
 {
@@ -435,9 +449,11 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
     rs.out.file = o->files->len > 1 ? path : NULL;
     char err[512];
     int rc = EXIT_OK;
-    if (o->mode == MODE_FIELDS)   /* the names were checked in main */
+    if (o->mode == MODE_FIELDS && !o->rep.on) {   /* the names were checked in main */
         rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len,
                                    &o->fo, err, sizeof err);
+        want_fields(rs.ctx, o->fields);
+    }
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
     if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1 && !o->rep.on)

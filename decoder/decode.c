@@ -113,10 +113,12 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
     size_t left = cur_left(c);
     pi.next = cur_peek_u8(c, 0);
     pi.len = cur_peek_u16(c, 2);
-    pi.item = tree_add_uint(d->m, parent, F_TYPEPAYLOAD, c->src, pi.off,
-                            pi.len && pi.len <= left ? pi.len : left, type);
+    /* built whatever is wanted: the decoder reads payload items back */
+    pi.item = tree_put(d->m, parent, F_TYPEPAYLOAD, c->src, pi.off,
+                       pi.len && pi.len <= left ? pi.len : left);
+    tree_item(d->m, pi.item)->uval = type;
     tree_set_vals(d->m, pi.item, payload_type_names(d->version));
-    const char *name = isakmp_value_lookup(payload_type_names(d->version), type);
+    const char *name = payload_type_name(d->version, type);
     tree_set_label(d->m, pi.item, "Type Payload: %s (%u)", name ? name : "Unknown", type);
     if (left < 4) {
         tree_note(d->m, pi.item, ISAKMP_SEV_ERROR, left ? ISAKMP_NOTE_MALFORMED : ISAKMP_NOTE_TRUNCATED,
@@ -136,7 +138,9 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
     cur_t body;
     cur_rest(&p, &body);
     body.clip = p.clip;
-    if (!name || !fn) {
+    if (name && fn && dec_skip_body(d, type)) {
+        cur_skip(&body, cur_left(&body));   /* holds nothing wanted */
+    } else if (!name || !fn) {
         tree_note(d->m, pi.item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_UNKNOWN,
                   "Unknown payload type %u: body shown as data", type);
         dec_rest(d, pi.item, &body, F_DATAPAYLOAD);
@@ -301,6 +305,7 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
     isakmp_msg *m = msg_new(pkt);
     m->no_labels = ctx && ctx->no_labels;
+    ctx_direct(ctx, m);
     dec_t d = { .ctx = ctx, .m = m };
     cur_t c;
     cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);

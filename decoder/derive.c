@@ -727,6 +727,11 @@ static void v2_done(dec_t *d)
         v2_create_child(d, sa, &m, response);
 }
 
+bool kdf_has_secrets(const struct kdf_ctx *k)
+{
+    return k && k->secrets->len > 0;
+}
+
 void kdf_msg_done(dec_t *d)
 {
     if (d->depth)

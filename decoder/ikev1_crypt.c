@@ -263,7 +263,7 @@ bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
                   "Encrypted data length %zu is not a multiple of the %zu-byte block", n, cc.blk);
         return true;
     }
-    uint32_t tag = state_tag(d->m->pkt.data, d->m->pkt.len);
+    uint32_t tag = state_msg_tag(d);
     frame_rec *r = state_frame(d->ctx, d->m->pkt.frame, tag, FR_V1_IV, false);
     uint8_t *out = crypto_secure_alloc(n), iv[16];
     bool ok = r ? crypto_block_decrypt(cc.algo, GCRY_CIPHER_MODE_CBC, cc.key->enc.p, cc.key_len,

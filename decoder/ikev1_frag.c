@@ -140,7 +140,7 @@ void ikev1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id, 
         return;
     }
     uint32_t frame = d->m->pkt.frame;
-    uint32_t tag = state_tag(d->m->pkt.data, d->m->pkt.len);
+    uint32_t tag = state_msg_tag(d);
     frame_rec *r = state_frame(d->ctx, frame, tag, FR_REASSEMBLED, false);
     bool tmp = false;
     if (!r) {

@@ -150,7 +150,7 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
                          const uint8_t *p, size_t n)
 {
     uint32_t frame = d->m->pkt.frame;
-    uint32_t tag = state_tag(d->m->pkt.data, d->m->pkt.len);
+    uint32_t tag = state_msg_tag(d);
     frame_rec *r = state_frame(d->ctx, frame, tag, FR_REASSEMBLED, false);
     bool tmp = false;
     if (!r) {

@@ -44,7 +44,7 @@ struct isakmp_item {
 };
 
 typedef struct {
-    char *name;
+    const char *name;      /* owned, except source 0's static "Frame" */
     uint8_t *data;
     size_t len;
     bool secret;           /* plaintext of encrypted data: wiped on free */
@@ -70,6 +70,12 @@ struct isakmp_msg {
     uint8_t exch, flags;   /* of the outer header, for the summary */
     bool no_labels;        /* tree_set_label does nothing (batch outputs) */
     uint32_t msgid;
+    const uint8_t *want;   /* per field id: build its items (NULL: every field) */
+    const uint8_t (*skip)[256];  /* [version][payload type]: body holds nothing wanted */
+    bool no_notes;         /* tree_note does nothing (field-directed, no keys) */
+    struct isakmp_item ghost;  /* where writes to items not built go */
+    uint8_t *frame_buf;    /* source 0's bytes; kept with the message for reuse */
+    size_t frame_cap;
 };
 
 /* A new message over a copy of the packet (source 0 "Frame"), with its root. */
@@ -79,7 +85,22 @@ char *msg_make_summary(const isakmp_msg *m);
 /* Ends building: puts the notes in tree order for the public API. */
 void msg_finish(isakmp_msg *m);
 
+/* Field-directed decoding (isakmp_ctx_set_fields): items of fields not
+ * wanted are not built.  tree_add then returns a "ghost" index that stands
+ * for the item: children added under it go under its nearest built
+ * ancestor, notes go to that ancestor, and tree_set_* on it do nothing.
+ * tree_item on a ghost gives a scratch item (its uval is the last one set). */
+#define TREE_GHOST 0x80000000u
+static inline bool tree_is_ghost(uint32_t item) { return (item & TREE_GHOST) != 0; }
+static inline bool tree_wants(const isakmp_msg *m, int field)
+{
+    return !m->want || m->want[field];
+}
+
 /* Adds an item under `parent` located at (src, off, len); returns its index. */
+/* tree_put: the same, built whatever is wanted (payload items, which the
+ * decoder reads back). */
+uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
 uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
 
 /* Adds an integer item; bitmask fields get (raw & mask) >> shift. */
@@ -89,6 +110,10 @@ uint32_t tree_add_uint(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
 /* Adds an item whose value is computed bytes (copied into the message). */
 uint32_t tree_add_computed(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
                            size_t off, size_t len, const void *bytes, size_t n);
+
+/* Adds a string item whose value is the static string `s` (not copied). */
+uint32_t tree_add_static(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                         size_t off, size_t len, const char *s);
 
 /* Adds a string item whose value is `s` (copied), not the wire bytes. */
 uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
@@ -152,6 +177,9 @@ payload_fn v2_payload_parser(uint8_t type);
 
 /* The value-name table for payload types of a version. */
 const isakmp_value_name *payload_type_names(int version);
+/* The name of a payload type (NULL when it has none), by direct lookup:
+ * every payload asks. */
+const char *payload_type_name(int version, uint8_t type);
 
 /* Walks a payload chain starting with payload type `first` over cursor c,
  * adding payload items under `parent`. */
@@ -209,11 +237,34 @@ struct isakmp_ctx {
     GQueue sa_lru;            /* the SAs in ctx->sas, least recently used first (state.c) */
     size_t max_sas;           /* isakmp_ctx_set_sa_limit; 0: no limit */
     bool no_frame_records;    /* isakmp_ctx_set_frame_records(ctx, false) */
+    struct field_direction *dir;  /* isakmp_ctx_set_fields; NULL: full trees */
 };
+
+/* What field-directed decoding builds and skips (ctx.c): [0] for a context
+ * without keys or secrets, [1] with them (decryption and derivation then
+ * need a few more fields from clear messages). */
+struct field_direction {
+    struct {
+        uint8_t want[F_COUNT];
+        uint8_t skip[3][256];   /* [version][type]: skip the body */
+    } kind[2];
+};
+
+/* The direction for the next message of ctx (NULL: full trees). */
+void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m);
+
+/* True when the body of a payload (or substructure: v2 proposal 2,
+ * transform 3) of this type holds nothing wanted and is not parsed. */
+static inline bool dec_skip_body(const dec_t *d, uint8_t type)
+{
+    return d->m->skip && d->version >= 1 && d->version <= 2 && d->m->skip[d->version][type];
+}
 
 /* Key derivation and verification after a message is decoded (derive.c). */
 void kdf_msg_done(dec_t *d);
 /* Frees what derive.c keeps for a context (NULL allowed). */
 void kdf_ctx_free(struct kdf_ctx *k);
+/* True when secrets to derive keys from are loaded (NULL allowed). */
+bool kdf_has_secrets(const struct kdf_ctx *k);
 
 #endif

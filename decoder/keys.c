@@ -104,6 +104,11 @@ struct isakmp_keys *keys_new(void)
     return k;
 }
 
+bool keys_any_ike(const struct isakmp_keys *k)
+{
+    return g_hash_table_size(k->v1) + g_hash_table_size(k->v2) > 0;
+}
+
 void keys_free(struct isakmp_keys *k)
 {
     if (!k)
@@ -129,6 +134,8 @@ void keys_v2_add(struct isakmp_keys *k, key_v2 *e)
 
 const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8])
 {
+    if (g_hash_table_size(k->v1) == 0)   /* the common case: no keys at all */
+        return NULL;
     GBytes *b = g_bytes_new_static(icookie, 8);
     const key_v1 *e = g_hash_table_lookup(k->v1, b);
     g_bytes_unref(b);
@@ -138,6 +145,8 @@ const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]
 const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
                            const uint8_t rspi[8])
 {
+    if (g_hash_table_size(k->v2) == 0)
+        return NULL;
     uint8_t id[16];
     memcpy(id, ispi, 8);
     memcpy(id + 8, rspi, 8);

@@ -51,6 +51,8 @@ typedef struct {
 
 struct isakmp_keys *keys_new(void);
 void keys_free(struct isakmp_keys *k);
+/* True when IKE SA keys (v1 or v2 tables) are loaded. */
+bool keys_any_ike(const struct isakmp_keys *k);
 
 const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]);
 const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],

@@ -9,28 +9,42 @@
 /* ---------------------------------------------------------------- building */
 
 
-/* The item array of the last message freed on this thread, kept for the
- * next one: batch decoding frees one message and makes the next, and
- * growing a fresh array each time was a tenth of the work. */
-static _Thread_local GArray *spare_items;
-static _Thread_local uint32_t spare_cap;
+/* The last message freed on this thread, kept for the next one: batch
+ * decoding frees one message and makes the next, and allocating a fresh
+ * message (item array, source and note arrays, the frame's copy) each time
+ * was a large part of the work for small trees. */
+static _Thread_local isakmp_msg *spare_msg;
+
+static isakmp_msg *msg_alloc(void)
+{
+    isakmp_msg *m = spare_msg;
+    if (m) {
+        spare_msg = NULL;
+        return m;
+    }
+    m = g_new0(isakmp_msg, 1);
+    m->items_cap = 256;
+    m->items = g_array_sized_new(FALSE, TRUE, sizeof(struct isakmp_item), m->items_cap);
+    m->sources = g_array_new(FALSE, TRUE, sizeof(msg_source));
+    m->notes = g_array_new(FALSE, TRUE, sizeof(msg_note));
+    return m;
+}
 
 isakmp_msg *msg_new(const isakmp_packet *pkt)
 {
-    isakmp_msg *m = g_new0(isakmp_msg, 1);
-    if (spare_items) {
-        m->items = spare_items;
-        m->items_cap = spare_cap;
-        spare_items = NULL;
-    } else {
-        m->items_cap = 256;
-        m->items = g_array_sized_new(FALSE, TRUE, sizeof(struct isakmp_item), m->items_cap);
+    isakmp_msg *m = msg_alloc();
+    if (m->frame_cap < pkt->len || !m->frame_buf) {
+        g_free(m->frame_buf);
+        m->frame_cap = pkt->len > 2048 ? pkt->len : 2048;
+        m->frame_buf = g_malloc(m->frame_cap);
     }
-    m->sources = g_array_new(FALSE, TRUE, sizeof(msg_source));
-    m->notes = g_array_new(FALSE, TRUE, sizeof(msg_note));
+    if (pkt->len)
+        memcpy(m->frame_buf, pkt->data, pkt->len);
+    msg_source s0 = { "Frame", m->frame_buf, pkt->len, false };
+    g_array_append_val(m->sources, s0);
     m->pkt = *pkt;
-    msg_add_source(m, "Frame", pkt->data, pkt->len, false);
-    m->pkt.data = g_array_index(m->sources, msg_source, 0).data;
+    m->pkt.data = m->frame_buf;
+    m->ghost.msg = m;
     /* the root */
     struct isakmp_item root = { .msg = m, .field = F_PROTO, .length = (uint32_t)pkt->len };
     g_array_append_val(m->items, root);
@@ -62,11 +76,24 @@ const char *msg_strdup(isakmp_msg *m, const char *s)
 
 struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)
 {
+    if (tree_is_ghost(item))
+        return &m->ghost;
     return &g_array_index(m->items, struct isakmp_item, item);
 }
 
 uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len)
 {
+    parent &= ~TREE_GHOST;   /* under a ghost: under its nearest built ancestor */
+    if (!tree_wants(m, field)) {
+        m->ghost.field = (uint32_t)field;
+        return TREE_GHOST | parent;
+    }
+    return tree_put(m, parent, field, src, off, len);
+}
+
+uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len)
+{
+    parent &= ~TREE_GHOST;
     struct isakmp_item it = { .msg = m, .field = (uint32_t)field, .src = src,
                               .offset = (uint32_t)off, .length = (uint32_t)len,
                               .parent = parent };
@@ -89,23 +116,13 @@ uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_
     return idx;
 }
 
-/* Index of the lowest set bit, for shifting masked values. */
-static unsigned mask_shift(uint64_t mask)
-{
-    unsigned s = 0;
-    while (mask && !(mask & 1)) {
-        mask >>= 1;
-        s++;
-    }
-    return s;
-}
-
 uint32_t tree_add_uint(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
                        size_t off, size_t len, uint64_t raw)
 {
     uint32_t idx = tree_add(m, parent, field, src, off, len);
     uint64_t mask = isakmp_fields(NULL)[field].bitmask;
-    tree_item(m, idx)->uval = mask ? (raw & mask) >> mask_shift(mask) : raw;
+    /* bitmask fields hold (raw & mask) shifted down to the lowest set bit */
+    tree_item(m, idx)->uval = mask ? (raw & mask) >> __builtin_ctzll(mask) : raw;
     return idx;
 }
 
@@ -113,9 +130,21 @@ uint32_t tree_add_computed(isakmp_msg *m, uint32_t parent, int field, uint32_t s
                            size_t off, size_t len, const void *bytes, size_t n)
 {
     uint32_t idx = tree_add(m, parent, field, src, off, len);
+    if (tree_is_ghost(idx))
+        return idx;   /* not copied: nobody will read it */
     struct isakmp_item *it = tree_item(m, idx);
     it->vptr = (const uint8_t *)g_string_chunk_insert_len(strings(m), bytes, (gssize)n);
     it->vlen = (uint32_t)n;
+    return idx;
+}
+
+uint32_t tree_add_static(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                         size_t off, size_t len, const char *s)
+{
+    uint32_t idx = tree_add(m, parent, field, src, off, len);
+    struct isakmp_item *it = tree_item(m, idx);
+    it->vptr = (const uint8_t *)s;
+    it->vlen = (uint32_t)strlen(s);
     return idx;
 }
 
@@ -127,7 +156,7 @@ uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src
 
 void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...)
 {
-    if (m->no_labels)
+    if (m->no_labels || tree_is_ghost(item))
         return;
     char buf[256];
     va_list ap;
@@ -145,6 +174,7 @@ void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...)
     g_free(s);
 }
 
+/* On a ghost these write to the scratch item, which nobody reads. */
 void tree_set_generated(isakmp_msg *m, uint32_t item) { tree_item(m, item)->generated = true; }
 
 void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals)
@@ -160,9 +190,11 @@ void tree_set_length(isakmp_msg *m, uint32_t item, size_t len)
 void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_code code,
                const char *fmt, ...)
 {
+    if (m->no_notes)
+        return;
     va_list ap;
     va_start(ap, fmt);
-    msg_note n = { item, sev, code, g_strdup_vprintf(fmt, ap) };
+    msg_note n = { item & ~TREE_GHOST, sev, code, g_strdup_vprintf(fmt, ap) };
     va_end(ap);
     g_array_append_val(m->notes, n);
 }
@@ -217,33 +249,60 @@ void msg_finish(isakmp_msg *m)
 
 /* ---------------------------------------------------------------- public */
 
-void isakmp_msg_free(isakmp_msg *m)
+/* Empties a message for reuse, keeping its arrays and frame buffer. */
+static void msg_clear(isakmp_msg *m)
 {
-    if (!m)
-        return;
     for (guint i = 0; i < m->sources->len; i++) {
         msg_source *s = &g_array_index(m->sources, msg_source, i);
         if (s->secret)
             memset(s->data, 0, s->len);
-        g_free(s->data);
-        g_free(s->name);
+        if (i > 0) {   /* source 0 is the kept frame buffer */
+            g_free(s->data);
+            g_free((char *)(uintptr_t)s->name);
+        }
     }
     for (guint i = 0; i < m->notes->len; i++)
         g_free(g_array_index(m->notes, msg_note, i).text);
-    if (!spare_items && m->items_cap <= 4096) {   /* keep a normal-sized one */
-        g_array_set_size(m->items, 0);
-        spare_items = m->items;
-        spare_cap = m->items_cap;
-    } else {
-        g_array_free(m->items, TRUE);
-    }
+    g_array_set_size(m->sources, 0);
+    g_array_set_size(m->notes, 0);
+    g_array_set_size(m->items, 0);
+    if (m->strings)
+        g_string_chunk_clear(m->strings);
+    g_free(m->pub_notes);
+    g_free(m->summary);
+    m->pub_notes = NULL;
+    m->summary = NULL;
+    m->version = 0;
+    m->exch = m->flags = 0;
+    m->no_labels = false;
+    m->msgid = 0;
+    m->want = NULL;
+    m->skip = NULL;
+    m->no_notes = false;
+}
+
+static void msg_destroy(isakmp_msg *m)
+{
+    g_array_free(m->items, TRUE);
     g_array_free(m->sources, TRUE);
     g_array_free(m->notes, TRUE);
     if (m->strings)
         g_string_chunk_free(m->strings);
-    g_free(m->pub_notes);
-    g_free(m->summary);
+    g_free(m->frame_buf);
     g_free(m);
+}
+
+void isakmp_msg_free(isakmp_msg *m)
+{
+    if (!m)
+        return;
+    msg_clear(m);
+    /* keep a normal-sized one for the next message on this thread */
+    if (!spare_msg && m->items_cap <= 4096 && m->frame_cap <= 65536) {
+        spare_msg = m;
+        return;
+    }
+    msg_destroy(m);
 }
 
 const isakmp_item *isakmp_msg_root(const isakmp_msg *m)

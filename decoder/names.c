@@ -120,3 +120,16 @@ const isakmp_value_name *payload_type_names(int version)
 {
     return version == 2 ? names_v2_payload : names_v1_payload;
 }
+
+const char *payload_type_name(int version, uint8_t type)
+{
+    static const char *names[2][256];
+    static gsize done;
+    if (g_once_init_enter(&done)) {
+        for (int v = 0; v < 2; v++)
+            for (int t = 0; t < 256; t++)
+                names[v][t] = isakmp_value_lookup(payload_type_names(v + 1), (uint32_t)t);
+        g_once_init_leave(&done, 1);
+    }
+    return names[version == 2][type];
+}

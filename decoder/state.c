@@ -48,10 +48,23 @@ static void sa_free(gpointer p)
     g_free(sa);
 }
 
+/* The SA table is keyed by the SA's own copy of its 8-byte SPI: a lookup
+ * hashes the caller's bytes and allocates nothing (every message asks). */
+static guint spi_hash(gconstpointer p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdULL;
+    v ^= v >> 33;
+    return (guint)v;
+}
+
+static gboolean spi_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, 8) == 0; }
+
 void state_ctx_init(isakmp_ctx *ctx)
 {
-    ctx->sas = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
-                                     sa_free);
+    ctx->sas = g_hash_table_new_full(spi_hash, spi_equal, NULL, sa_free);
     g_queue_init(&ctx->sa_lru);
     ctx->max_sas = STATE_DEFAULT_MAX_SAS;
 }
@@ -68,9 +81,7 @@ static void sa_drop(isakmp_ctx *ctx, struct isakmp_state *sa)
     uint8_t ispi[8];
     memcpy(ispi, sa->ispi, 8);
     g_queue_unlink(&ctx->sa_lru, &sa->lru);
-    GBytes *k = g_bytes_new_static(ispi, 8);
-    g_hash_table_remove(ctx->sas, k);   /* frees sa */
-    g_bytes_unref(k);
+    g_hash_table_remove(ctx->sas, ispi);   /* frees sa */
     kdf_sa_drop(ctx, ispi);
 }
 
@@ -87,10 +98,8 @@ size_t state_shrink(isakmp_ctx *ctx, size_t room)
 struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
 {
     isakmp_ctx *ctx = d->ctx;
-    GBytes *k = g_bytes_new(ispi, 8);
-    struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, k);
+    struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, ispi);
     if (sa) {
-        g_bytes_unref(k);
         g_queue_unlink(&ctx->sa_lru, &sa->lru);
         g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
         return sa;
@@ -106,7 +115,7 @@ struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
     sa->v1_chains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chain_free);
     sa->frags = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                       frag_set_free);
-    g_hash_table_insert(ctx->sas, k, sa);
+    g_hash_table_insert(ctx->sas, sa->ispi, sa);
     g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
     return sa;
 }
@@ -208,6 +217,12 @@ uint32_t state_tag(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 16777619u;
     return h;
+}
+
+uint32_t state_msg_tag(const dec_t *d)
+{
+    /* without frame records nothing is looked up by it: skip the hashing */
+    return d->ctx->no_frame_records ? 0 : state_tag(d->m->pkt.data, d->m->pkt.len);
 }
 
 void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t key_len,

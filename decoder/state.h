@@ -115,6 +115,8 @@ frame_rec *state_frame(isakmp_ctx *ctx, uint32_t frame, uint32_t tag, frame_kind
 
 /* A tag that tells the messages of one frame apart (FNV-1a of the bytes). */
 uint32_t state_tag(const uint8_t *p, size_t n);
+/* The tag of the message being decoded (0 when frame records are off). */
+uint32_t state_msg_tag(const dec_t *d);
 
 /* The IV chain for msgid, created zeroed when missing. */
 v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created);

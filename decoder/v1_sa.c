@@ -107,7 +107,7 @@ bool v1_sub_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, payload_i
     pi->item = tree_add_uint(d->m, parent, F_TYPEPAYLOAD, c->src, pi->off,
                              pi->len >= 4 && pi->len <= left ? pi->len : left, type);
     tree_set_vals(d->m, pi->item, payload_type_names(1));
-    const char *name = isakmp_value_lookup(payload_type_names(1), type);
+    const char *name = payload_type_name(1, type);
     tree_set_label(d->m, pi->item, "Type Payload: %s (%u)", name ? name : "Unknown", type);
     if (left < 4) {
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
@@ -163,11 +163,13 @@ void v1_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
     }
 }
 
+static void transform_body(dec_t *d, cur_t *b, const payload_info *pi, uint8_t proto);
+
 /* RFC 2408 3.5: the transforms are counted, not chained: exactly
  * "# of Transforms" of them are read (the next-payload field is shown only). */
 void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
 {
-    uint8_t spisize = cur_peek_u8(b, 2), count = cur_peek_u8(b, 3);
+    uint8_t proto = cur_peek_u8(b, 1), spisize = cur_peek_u8(b, 2), count = cur_peek_u8(b, 3);
     dec_u8(d, pi->item, b, F_PROP_NUMBER);
     uint32_t p = dec_u8(d, pi->item, b, F_PROP_PROTOID);
     if (p)
@@ -190,7 +192,11 @@ void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
         if (!v1_sub_payload(d, pi->item, b, 3, &t, &body))
             return;
         tree_set_label(d->m, t.item, "Type Payload: Transform (3) # %u", i + 1);
-        v1_p_transform(d, &body, &t);
+        if (dec_skip_body(d, 3)) {
+            cur_skip(&body, cur_left(&body));   /* holds nothing wanted */
+            continue;
+        }
+        transform_body(d, &body, &t, proto);
         dec_trailing(d, t.item, &body, "Transform");
         dec_check(d, t.item, &body, "Transform");
     }
@@ -203,20 +209,10 @@ void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
     }
 }
 
-/* The protocol of the proposal that holds a transform (its parent item). */
-static uint8_t proposal_proto(dec_t *d, const payload_info *pi)
+/* RFC 2408 3.6: transform number, ID (named by the protocol of the proposal
+ * that holds it), reserved, attributes. */
+static void transform_body(dec_t *d, cur_t *b, const payload_info *pi, uint8_t proto)
 {
-    const struct isakmp_item *it = tree_item(d->m, pi->item);
-    for (uint32_t c = tree_item(d->m, it->parent)->first_child; c; c = tree_item(d->m, c)->next)
-        if (tree_item(d->m, c)->field == F_PROP_PROTOID)
-            return (uint8_t)tree_item(d->m, c)->uval;
-    return 0;
-}
-
-/* RFC 2408 3.6: transform number, ID (named by protocol), reserved, attributes. */
-void v1_p_transform(dec_t *d, cur_t *b, const payload_info *pi)
-{
-    uint8_t proto = proposal_proto(d, pi);
     dec_u8(d, pi->item, b, F_TRANS_NUMBER);
     uint32_t x = dec_u8(d, pi->item, b, F_TRANS_ID);
     if (x)
@@ -225,4 +221,10 @@ void v1_p_transform(dec_t *d, cur_t *b, const payload_info *pi)
     if (!dec_check(d, pi->item, b, "Transform"))
         return;
     v1_attrs(d, pi->item, b, proto == PROTO_ISAKMP ? &v1_ike_attrs : &v1_ipsec_attrs);
+}
+
+/* A transform payload outside a proposal: its protocol is unknown. */
+void v1_p_transform(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    transform_body(d, b, pi, 0);
 }

@@ -163,6 +163,10 @@ static void proposal_body(dec_t *d, uint32_t item, cur_t *p)
         uint8_t next;
         if (!substruc_open(d, item, p, V2_TRANSFORM, &t, &ti, &next))
             return;
+        if (dec_skip_body(d, V2_TRANSFORM)) {
+            cur_skip(&t, cur_left(&t));   /* holds nothing wanted */
+            continue;
+        }
         transform_body(d, ti, &t);
         dec_check(d, ti, &t, "Transform");
     }
@@ -177,6 +181,10 @@ void v2_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
         uint32_t item;
         if (!substruc_open(d, pi->item, b, V2_PROPOSAL, &p, &item, &next))
             return;
+        if (dec_skip_body(d, V2_PROPOSAL)) {
+            cur_skip(&p, cur_left(&p));   /* holds nothing wanted */
+            continue;
+        }
         proposal_body(d, item, &p);
         dec_check(d, item, &p, "Proposal");
     }

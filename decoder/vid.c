@@ -664,38 +664,87 @@ static const vid_extra extra_vids[] = {
 
 static bool has_prefix(const uint8_t *vid, size_t len, const char *bytes, size_t plen)
 {
-    /* the first octet rules out almost every entry without a call */
-    if (plen > len || (plen && (uint8_t)bytes[0] != vid[0]))
-        return false;
-    return memcmp(bytes, vid, plen) == 0;
+    return plen <= len && memcmp(bytes, vid, plen) == 0;
+}
+
+/* Both tables indexed by first octet (every entry has at least one): a
+ * lookup compares only the few entries that can match, in table order. */
+#define N_WS G_N_ELEMENTS(wireshark_vids)
+#define N_EXTRA G_N_ELEMENTS(extra_vids)
+#define N_MAX (N_WS > N_EXTRA ? N_WS : N_EXTRA)
+typedef struct {
+    uint16_t start[257];   /* bucket b: order[start[b] .. start[b + 1]) */
+    uint16_t order[N_MAX];
+} vid_index;
+static vid_index ws_index, extra_index;
+
+static void index_fill(vid_index *x, const uint8_t *first, size_t n)
+{
+    memset(x->start, 0, sizeof x->start);
+    for (size_t i = 0; i < n; i++)
+        x->start[first[i] + 1]++;
+    for (size_t b = 0; b < 256; b++)
+        x->start[b + 1] = (uint16_t)(x->start[b + 1] + x->start[b]);
+    uint16_t fill[256];
+    memcpy(fill, x->start, sizeof fill);
+    for (size_t i = 0; i < n; i++)   /* stable: table order within a bucket */
+        x->order[fill[first[i]]++] = (uint16_t)i;
+}
+
+static void index_init(void)
+{
+    static gsize done;
+    if (!g_once_init_enter(&done))
+        return;
+    uint8_t first[N_MAX];
+    for (size_t i = 0; i < N_WS; i++)
+        first[i] = (uint8_t)wireshark_vids[i].bytes[0];
+    index_fill(&ws_index, first, N_WS);
+    for (size_t i = 0; i < N_EXTRA; i++)
+        first[i] = (uint8_t)extra_vids[i].bytes[0];
+    index_fill(&extra_index, first, N_EXTRA);
+    g_once_init_leave(&done, 1);
 }
 
 /* ike.vid_string: the first Wireshark entry that is a prefix, as tshark. */
 static const vid_entry *find(const uint8_t *vid, size_t len)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(wireshark_vids); i++)
-        if (has_prefix(vid, len, wireshark_vids[i].bytes, wireshark_vids[i].len))
-            return &wireshark_vids[i];
+    if (len == 0)
+        return NULL;
+    index_init();
+    for (uint16_t k = ws_index.start[vid[0]]; k < ws_index.start[vid[0] + 1]; k++) {
+        const vid_entry *e = &wireshark_vids[ws_index.order[k]];
+        if (has_prefix(vid, len, e->bytes, e->len))
+            return e;
+    }
     return NULL;
 }
 
 static const vid_entry *longest_wireshark(const uint8_t *vid, size_t len)
 {
     const vid_entry *best = NULL;
-    for (size_t i = 0; i < G_N_ELEMENTS(wireshark_vids); i++)
-        if (has_prefix(vid, len, wireshark_vids[i].bytes, wireshark_vids[i].len) &&
-            (!best || wireshark_vids[i].len > best->len))
-            best = &wireshark_vids[i];
+    if (len == 0)
+        return NULL;
+    index_init();
+    for (uint16_t k = ws_index.start[vid[0]]; k < ws_index.start[vid[0] + 1]; k++) {
+        const vid_entry *e = &wireshark_vids[ws_index.order[k]];
+        if (has_prefix(vid, len, e->bytes, e->len) && (!best || e->len > best->len))
+            best = e;
+    }
     return best;
 }
 
 static const vid_extra *longest_extra(const uint8_t *vid, size_t len)
 {
     const vid_extra *best = NULL;
-    for (size_t i = 0; i < G_N_ELEMENTS(extra_vids); i++)
-        if (has_prefix(vid, len, extra_vids[i].bytes, extra_vids[i].len) &&
-            (!best || extra_vids[i].len > best->len))
-            best = &extra_vids[i];
+    if (len == 0)
+        return NULL;
+    index_init();
+    for (uint16_t k = extra_index.start[vid[0]]; k < extra_index.start[vid[0] + 1]; k++) {
+        const vid_extra *e = &extra_vids[extra_index.order[k]];
+        if (has_prefix(vid, len, e->bytes, e->len) && (!best || e->len > best->len))
+            best = e;
+    }
     return best;
 }
 
@@ -811,9 +860,12 @@ void vid_decode(dec_t *d, uint32_t item, cur_t *body)
     size_t off = cur_off(body), len = cur_left(body);
     const uint8_t *vid = cur_view(body, off, len);
     const vid_entry *e = vid ? find(vid, len) : NULL;
-    char *name = vid_name(vid, len);
+    /* the most specific name costs a second search and a string: only when
+     * it will be shown */
+    bool named = tree_wants(d->m, F_VID_NAME) || !d->m->no_labels;
+    char *name = named ? vid_name(vid, len) : NULL;
     tree_add(d->m, item, F_VID_BYTES, body->src, off, len);
-    tree_add_string(d->m, item, F_VID_STRING, body->src, off, len,
+    tree_add_static(d->m, item, F_VID_STRING, body->src, off, len,
                     e ? e->name : "Unknown Vendor ID");
     if (e && e->kind != VK_PLAIN) {
         cur_t c = *body;

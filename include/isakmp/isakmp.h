@@ -134,6 +134,22 @@ void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on);
  * limit; values 1 .. 2 mean 2.  Applies at once (extra SAs are dropped). */
 void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
 
+/* Field-directed decoding: messages decoded afterwards hold only the items
+ * of these fields (isakmp_field.id), plus the few the decoder reads back
+ * itself (payload items among them); every payload is still parsed, checked
+ * and decrypted, only the items nobody will read are not built, which makes
+ * decoding several times faster for outputs that print a few fields
+ * (isakmpdump -T fields).  Payload bodies that can hold none of the
+ * wanted fields are not parsed at all (decryption and key derivation still
+ * see every payload's bytes), and, unless keys or secrets are loaded, no
+ * notes are made.  An item whose parent
+ * was not built hangs under its nearest built ancestor; the values of each
+ * wanted field come in the same order as in a full tree.  ids == NULL
+ * (the default) builds every item; n == 0 with ids set builds only the
+ * decoder's own.  Returns -1 (and changes nothing) when an id is out of
+ * range. */
+int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n);
+
 /* Per-frame records (what decryption found on a frame's first decoding) make
  * decoding a frame again give the same tree, in any order; they cost memory
  * per decrypted or fragmented message.  On by default; a program that

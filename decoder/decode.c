@@ -39,6 +39,10 @@ void dec_trailing(dec_t *d, uint32_t item, const cur_t *c, const char *what)
 
 static uint32_t dec_int(dec_t *d, uint32_t parent, cur_t *c, int field, size_t n)
 {
+    if (!tree_wants(d->m, field)) {   /* not built: only move on (errors as cur_u*) */
+        cur_skip(c, n);
+        return cur_ok(c) ? TREE_GHOST | (parent & ~TREE_GHOST) : 0;
+    }
     size_t off = cur_off(c);
     uint64_t v = 0;
     switch (n) {
@@ -81,7 +85,8 @@ void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int
     for (size_t i = 0; i < width; i++)
         raw = (raw << 8) | cur_peek_u8(c, i);
     for (; *fields >= 0; fields++)
-        tree_add_uint(d->m, parent, *fields, c->src, cur_off(c), width, raw);
+        if (tree_wants(d->m, *fields))
+            tree_add_uint(d->m, parent, *fields, c->src, cur_off(c), width, raw);
 }
 
 /* ---------------------------------------------------------------- payloads */

@@ -119,7 +119,14 @@ uint32_t tree_add_static(isakmp_msg *m, uint32_t parent, int field, uint32_t src
 uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
                          size_t off, size_t len, const char *s);
 
-void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Sets an item's label; the arguments (often value-name lookups) are not
+ * even evaluated when labels are off or the item is not built. */
+#define tree_set_label(m, item, ...)                                                   \
+    do {                                                                               \
+        if (!(m)->no_labels && !tree_is_ghost(item))                                   \
+            tree_set_label_((m), (item), __VA_ARGS__);                                 \
+    } while (0)
 void tree_set_generated(isakmp_msg *m, uint32_t item);
 /* Value names for this item only, where they depend on context (IKE version). */
 void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals);

@@ -154,7 +154,7 @@ uint32_t tree_add_string(isakmp_msg *m, uint32_t parent, int field, uint32_t src
     return tree_add_computed(m, parent, field, src, off, len, s, strlen(s));
 }
 
-void tree_set_label(isakmp_msg *m, uint32_t item, const char *fmt, ...)
+void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...)
 {
     if (m->no_labels || tree_is_ghost(item))
         return;
@@ -403,6 +403,27 @@ static int hex_width(isakmp_ftype t)
     }
 }
 
+/* "0x" and `width` hex digits without printf (-T fields prints many). */
+static size_t format_hex(uint64_t v, int width, char *buf, size_t size)
+{
+    static const char hx[] = "0123456789abcdef";
+    char tmp[20];
+    size_t n = 0;
+    tmp[n++] = '0';
+    tmp[n++] = 'x';
+    int digits = width;
+    while (digits < 16 && (v >> (4 * digits)))
+        digits++;
+    for (int i = digits - 1; i >= 0; i--)
+        tmp[n++] = hx[(v >> (4 * i)) & 15];
+    if (size) {
+        size_t c = n < size ? n : size - 1;
+        memcpy(buf, tmp, c);
+        buf[c] = 0;
+    }
+    return n;
+}
+
 /* Decimal without printf: the commonest value in every output. */
 static size_t format_dec(uint64_t v, char *buf, size_t size)
 {
@@ -455,9 +476,9 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
     switch (f->type) {
     case ISAKMP_FT_NONE:
         /* tshark -T fields prints a present text-only field as 1 */
-        return (size_t)snprintf(buf, size, "1");
+        return format_dec(1, buf, size);
     case ISAKMP_FT_BOOLEAN:
-        return (size_t)snprintf(buf, size, "%d", it->uval ? 1 : 0);
+        return format_dec(it->uval ? 1 : 0, buf, size);
     case ISAKMP_FT_UINT8:
     case ISAKMP_FT_UINT16:
     case ISAKMP_FT_UINT24:
@@ -465,7 +486,7 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
     case ISAKMP_FT_UINT64:
     case ISAKMP_FT_FRAMENUM:
         if (f->base == ISAKMP_BASE_HEX || f->base == ISAKMP_BASE_HEX_DEC)
-            return (size_t)snprintf(buf, size, "0x%0*" PRIx64, hex_width(f->type), it->uval);
+            return format_hex(it->uval, hex_width(f->type), buf, size);
         return format_dec(it->uval, buf, size);
     case ISAKMP_FT_BYTES:
         b = isakmp_item_bytes(it, &n);

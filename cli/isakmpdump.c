@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "output.h"
+#include "shard.h"
 #include "report.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -23,6 +24,7 @@ typedef struct {
     out_mode mode;
     bool hex, stats, verbose_set;
     int jobs;
+    int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
     out_fields_opts fo;
@@ -57,6 +59,8 @@ static void usage(FILE *out)
           "  --export-psk-crack FILE  write psk-crack / hashcat lines for IKEv1\n"
           "                     Aggressive Mode PSK exchanges (\"-\": print them)\n"
           "  -j N               decode N files at once (output stays in file order)\n"
+          "  --threads N        -T fields without keys: decode each file with N threads\n"
+          "                     (default: one per CPU; output stays the same)\n"
           "\n"
           "Output:\n"
           "  (default)          one line per message\n"
@@ -159,7 +163,8 @@ static const char *bad_opt(char *buf, size_t size, char **argv)
 static void parse_args(options *o, int argc, char **argv)
 {
     /* OPT_REPORT stays last: it and the next RPT_OPT_COUNT - 1 values are the report's */
-    enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_EXPORT_KEYS, OPT_EXPORT_PSK, OPT_REPORT };
+    enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_EXPORT_KEYS, OPT_EXPORT_PSK,
+           OPT_THREADS, OPT_REPORT };
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -167,6 +172,7 @@ static void parse_args(options *o, int argc, char **argv)
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
         { "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
         { "export-psk-crack", required_argument, NULL, OPT_EXPORT_PSK },
+        { "threads", required_argument, NULL, OPT_THREADS },
         { "report", no_argument, NULL, OPT_REPORT + RPT_OPT_REPORT },
         { "audit-rules", required_argument, NULL, OPT_REPORT + RPT_OPT_AUDIT_RULES },
         { "fail-on", required_argument, NULL, OPT_REPORT + RPT_OPT_FAIL_ON },
@@ -220,6 +226,14 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_NO_PROGRESS: o->cap.progress = false; break;
         case OPT_EXPORT_KEYS: o->export_keys = optarg; break;
         case OPT_EXPORT_PSK: o->export_psk = optarg; break;
+        case OPT_THREADS: {
+            char *end;
+            long t = strtol(optarg, &end, 10);
+            if (*end || t < 1 || t > SHARD_MAX_THREADS)
+                die_usage("bad thread count '%s' for --threads (1-%d)", optarg, SHARD_MAX_THREADS);
+            o->threads = (int)t;
+            break;
+        }
         case OPT_REPORT + RPT_OPT_REPORT: case OPT_REPORT + RPT_OPT_AUDIT_RULES:
         case OPT_REPORT + RPT_OPT_FAIL_ON: case OPT_REPORT + RPT_OPT_MAX_SA: {
             char why[256];
@@ -421,18 +435,34 @@ static void print_stats(const char *path, const capture_stats *st)
             (unsigned long long)st->skipped_linktype);
 }
 
-/* -T fields: the decoder builds only the items of the -e fields. */
-static void want_fields(isakmp_ctx *ctx, const GPtrArray *names)
+/* The threads for one file: several only for -T fields without keys (then
+ * all the decoder keeps is per SA) on a regular file (a pipe is printed
+ * frame by frame). */
+static int file_threads(const options *o, bool live)
 {
-    int *ids = g_new(int, names->len + 1);
-    size_t n = 0;
-    for (guint i = 0; i < names->len; i++) {
-        const isakmp_field *f = isakmp_field_by_abbrev(names->pdata[i]);
-        if (f)   /* the others are capture fields (frame.number, ip.src, ...) */
-            ids[n++] = f->id;
+    if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
+        live)
+        return 1;
+    int n = o->threads ? o->threads : (int)g_get_num_processors();
+    return n < SHARD_MAX_THREADS ? n : SHARD_MAX_THREADS;
+}
+
+static int run_file_sharded(const options *o, const char *path, FILE *out, int threads)
+{
+    shard_opts so = { .threads = threads, .names = (const char *const *)o->fields->pdata,
+                      .nnames = o->fields->len, .fo = &o->fo, .cap = &o->cap };
+    capture_stats st = { 0 };
+    char err[512];
+    int rc = EXIT_OK;
+    if (shard_fields_file(path, &so, out, &st, err, sizeof err) < 0) {
+        fflush(out);
+        fprintf(stderr, "isakmpdump: %s\n", err);
+        rc = EXIT_INPUT;
     }
-    isakmp_ctx_set_fields(ctx, ids, n);
-    g_free(ids);
+    if (o->stats)
+        print_stats(path, &st);
+    fflush(out);
+    return rc;
 }
 
 /* Decodes one file to `out` with its own context: every file is independent. */
@@ -444,6 +474,11 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
     isakmp_ctx_set_frame_records(rs.ctx, false);   /* each frame is decoded once: stream */
     struct stat in;
     rs.live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
+    int threads = file_threads(o, rs.live);
+    if (threads > 1) {
+        isakmp_ctx_free(rs.ctx);
+        return run_file_sharded(o, path, out, threads);
+    }
     out_ctx_init(&rs.out, out);
     rs.out.hex = o->hex;
     rs.out.file = o->files->len > 1 ? path : NULL;
@@ -452,7 +487,7 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
     if (o->mode == MODE_FIELDS && !o->rep.on) {   /* the names were checked in main */
         rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len,
                                    &o->fo, err, sizeof err);
-        want_fields(rs.ctx, o->fields);
+        out_fields_want(rs.fields, rs.ctx);
     }
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
@@ -581,6 +616,8 @@ int main(int argc, char **argv)
     }
     rc = check_keys(&o);
     if (o.jobs > 1 && o.files->len > 1) {
+        if (!o.threads)
+            o.threads = 1;   /* the processes share the CPUs already */
         int r = run_parallel(&o);
         if (r > rc)
             rc = r;

@@ -226,13 +226,12 @@ static void append_value(GString *cell, const isakmp_item *it)
 
 /* One walk of the tree fills every column that shows the item's field, so
  * the cost does not grow with the number of -e options. */
-static void collect(out_fields *o, const isakmp_item *it)
+static void collect(const isakmp_item *it, void *user)
 {
+    out_fields *o = user;
     for (int col = o->first_col[isakmp_item_field(it)->id]; col >= 0; col = o->next_col[col])
         if (occurrence(o, (size_t)col))
             append_value(o->cells[col], it);
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c))
-        collect(o, c);
 }
 
 static void append_uint(GString *s, uint64_t v)
@@ -282,11 +281,30 @@ static void extra_value(GString *s, extra_kind k, const capture_frame *f)
     }
 }
 
+void out_fields_want(const out_fields *o, isakmp_ctx *ctx)
+{
+    int *ids = g_new(int, o->n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < o->n; i++)
+        if (o->fields[i])   /* the others are capture fields (frame.number, ip.src, ...) */
+            ids[k++] = o->fields[i]->id;
+    isakmp_ctx_set_fields(ctx, ids, k);
+    g_free(ids);
+}
+
 void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_msg *const *msgs,
                       size_t n)
 {
+    const GString *line = out_fields_line(o, f, msgs, n);
+    if (line)
+        fwrite(line->str, 1, line->len, out);
+}
+
+const GString *out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const *msgs,
+                               size_t n)
+{
     if (n == 0)
-        return;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
+        return NULL;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
     for (size_t i = 0; i < o->n; i++) {
         g_string_truncate(o->cells[i], 0);
         o->counts[i] = 0;
@@ -294,7 +312,7 @@ void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_m
             extra_value(o->cells[i], o->extra[i], f);
     }
     for (size_t m = 0; m < n; m++)
-        collect(o, isakmp_msg_root(msgs[m]));
+        isakmp_msg_walk(msgs[m], collect, o);
     GString *line = o->line;
     g_string_truncate(line, 0);
     for (size_t i = 0; i < o->n; i++) {
@@ -307,7 +325,7 @@ void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_m
             cell_add_c(line, o->fo.quote);
     }
     cell_add_c(line, '\n');
-    fwrite(line->str, 1, line->len, out);
+    return line;
 }
 
 /* ---------------------------------------------------------------- -G fields */

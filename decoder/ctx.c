@@ -104,7 +104,8 @@ void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
     }
     bool keyed = keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf);
     m->want = ctx->dir->kind[keyed].want;
-    /* notes are for people; with keys, key derivation reads them back */
-    m->no_notes = !keyed;
+    /* without keys nothing reads notes, and there is nothing to decrypt
+     * later with what clear messages negotiated */
+    m->lean = !keyed;
     m->skip = (const uint8_t (*)[256])ctx->dir->kind[keyed].skip;
 }

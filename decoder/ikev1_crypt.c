@@ -87,7 +87,7 @@ static void learn_ke(dec_t *d, struct isakmp_state *sa, const struct isakmp_item
  * responder's reply, seen last, is the chosen one) and the KE data. */
 void ikev1_msg_done(dec_t *d)
 {
-    if ((d->flags & 0x01) || d->msgid != 0 || d->depth)
+    if ((d->flags & 0x01) || d->msgid != 0 || d->depth || d->m->lean)
         return;
     struct isakmp_state *sa = state_sa(d, d->ispi);
     static const uint8_t zero[8];

@@ -72,7 +72,8 @@ struct isakmp_msg {
     uint32_t msgid;
     const uint8_t *want;   /* per field id: build its items (NULL: every field) */
     const uint8_t (*skip)[256];  /* [version][payload type]: body holds nothing wanted */
-    bool no_notes;         /* tree_note does nothing (field-directed, no keys) */
+    bool lean;             /* field-directed without keys: no notes, no decryption state */
+    bool unordered;        /* items are not stored in tree order (isakmp_msg_walk) */
     struct isakmp_item ghost;  /* where writes to items not built go */
     uint8_t *frame_buf;    /* source 0's bytes; kept with the message for reuse */
     size_t frame_cap;

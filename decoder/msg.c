@@ -91,9 +91,23 @@ uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_
     return tree_put(m, parent, field, src, off, len);
 }
 
+/* The item array is in tree order as long as every item goes under the last
+ * one made or one of its ancestors; isakmp_msg_walk then reads it straight. */
+static void track_order(isakmp_msg *m, uint32_t parent)
+{
+    if (m->unordered || parent == 0)
+        return;
+    const struct isakmp_item *items = (const struct isakmp_item *)(const void *)m->items->data;
+    for (uint32_t a = m->items->len - 1; a != 0; a = items[a].parent)
+        if (a == parent)
+            return;
+    m->unordered = true;
+}
+
 uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len)
 {
     parent &= ~TREE_GHOST;
+    track_order(m, parent);
     struct isakmp_item it = { .msg = m, .field = (uint32_t)field, .src = src,
                               .offset = (uint32_t)off, .length = (uint32_t)len,
                               .parent = parent };
@@ -190,8 +204,8 @@ void tree_set_length(isakmp_msg *m, uint32_t item, size_t len)
 void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_code code,
                const char *fmt, ...)
 {
-    if (m->no_notes)
-        return;
+    if (m->lean)
+        return;   /* field-directed without keys: nobody reads notes */
     va_list ap;
     va_start(ap, fmt);
     msg_note n = { item & ~TREE_GHOST, sev, code, g_strdup_vprintf(fmt, ap) };
@@ -263,9 +277,10 @@ static void msg_clear(isakmp_msg *m)
     }
     for (guint i = 0; i < m->notes->len; i++)
         g_free(g_array_index(m->notes, msg_note, i).text);
-    g_array_set_size(m->sources, 0);
-    g_array_set_size(m->notes, 0);
-    g_array_set_size(m->items, 0);
+    /* plain structs without free functions: emptying is resetting the length */
+    m->sources->len = 0;
+    m->notes->len = 0;
+    m->items->len = 0;
     if (m->strings)
         g_string_chunk_clear(m->strings);
     g_free(m->pub_notes);
@@ -278,7 +293,8 @@ static void msg_clear(isakmp_msg *m)
     m->msgid = 0;
     m->want = NULL;
     m->skip = NULL;
-    m->no_notes = false;
+    m->lean = false;
+    m->unordered = false;
 }
 
 static void msg_destroy(isakmp_msg *m)
@@ -303,6 +319,30 @@ void isakmp_msg_free(isakmp_msg *m)
         return;
     }
     msg_destroy(m);
+}
+
+void isakmp_msg_walk(const isakmp_msg *m, isakmp_walk_fn fn, void *user)
+{
+    const struct isakmp_item *items = (const struct isakmp_item *)(const void *)m->items->data;
+    if (!m->unordered) {   /* the array is the pre-order */
+        for (guint i = 0; i < m->items->len; i++)
+            fn(&items[i], user);
+        return;
+    }
+    /* iterative pre-order over the links */
+    uint32_t idx = 0;
+    for (;;) {
+        fn(&items[idx], user);
+        if (items[idx].first_child) {
+            idx = items[idx].first_child;
+            continue;
+        }
+        while (idx && !items[idx].next)
+            idx = items[idx].parent;
+        if (!idx)
+            return;
+        idx = items[idx].next;
+    }
 }
 
 const isakmp_item *isakmp_msg_root(const isakmp_msg *m)
@@ -444,22 +484,22 @@ static size_t format_bytes_hex(const uint8_t *b, size_t n, char *buf, size_t siz
 {
     static const char hx[] = "0123456789abcdef";
     size_t need = 2 * n;
-    for (size_t i = 0; i < n && 2 * i + 2 < size; i++) {
+    if (size == 0)
+        return need;
+    size_t fit = need < size ? n : (size - 1) / 2;   /* whole bytes only */
+    for (size_t i = 0; i < fit; i++) {
         buf[2 * i] = hx[b[i] >> 4];
         buf[2 * i + 1] = hx[b[i] & 15];
-        buf[2 * i + 2] = 0;
     }
-    if (size)
-        buf[need < size ? need : (size - 1) & ~(size_t)1] = 0;
+    buf[2 * fit] = 0;
     return need;
 }
 
 static size_t format_string(const uint8_t *b, size_t n, char *buf, size_t size)
 {
     /* Strings stop at the first NUL, as Wireshark's do; other bytes are kept. */
-    size_t k = 0;
-    while (k < n && b[k])
-        k++;
+    const uint8_t *nul = b ? memchr(b, 0, n) : NULL;
+    size_t k = nul ? (size_t)(nul - b) : n;
     if (size) {
         size_t c = k < size - 1 ? k : size - 1;
         memcpy(buf, b, c);

@@ -187,6 +187,12 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt);
 /* Frees a message and everything it owns.  NULL is allowed. */
 void isakmp_msg_free(isakmp_msg *msg);
 
+/* Calls fn for every item of the message in tree order (pre-order: an item
+ * before its children, siblings in order), the root first.  The cheapest
+ * way to visit a whole tree. */
+typedef void (*isakmp_walk_fn)(const isakmp_item *it, void *user);
+void isakmp_msg_walk(const isakmp_msg *msg, isakmp_walk_fn fn, void *user);
+
 /* The root item (the "Internet Security Association and Key Management
  * Protocol" node); its children are the header fields and the payloads. */
 const isakmp_item *isakmp_msg_root(const isakmp_msg *msg);

@@ -9,6 +9,7 @@ Usage: check_cli.py ISAKMPDUMP SOURCE_DIR
   expectations themselves are checked against tshark first (except the TCP
   cases: tshark 4.0 has no RFC 9329 reassembly);
 - every output format on every capture: JSON validated against the schema;
+- every -T fields case with 1, 2 and 3 decoding threads (--threads);
 - standard input, -r, gzip, -j N, -E options, --stats;
 - every error message and exit code.
 """
@@ -96,9 +97,11 @@ def check_cases(d):
             got = tshark_fields(path, t_extra)
             if got != expect:
                 fail("expectation %s disagrees with tshark" % name, "tshark:\n" + got)
-        rc, out, err = run(fields_args(extra) + [path])
-        if rc != 0 or out != expect:
-            fail("fields %s" % name, "rc=%d\nexpected:\n%sgot:\n%s%s" % (rc, expect, out, err))
+        for threads in ("1", "2", "3"):   # SAs dealt to threads: the same lines
+            rc, out, err = run(["--threads", threads] + fields_args(extra) + [path])
+            if rc != 0 or out != expect:
+                fail("fields %s --threads %s" % (name, threads),
+                     "rc=%d\nexpected:\n%sgot:\n%s%s" % (rc, expect, out, err))
 
 
 def check_formats(d):
@@ -343,6 +346,8 @@ def check_usage_errors(d):
         (["-p", "0", cap], "bad port '0' for -p (1-65535, optionally /natt)" + usage),
         (["-p", "500/nat", cap], "bad port '500/nat' for -p (1-65535, optionally /natt)" + usage),
         (["-j", "x", cap], "bad job count 'x' for -j (1-256)" + usage),
+        (["--threads", "0", cap], "bad thread count '0' for --threads (1-64)" + usage),
+        (["--threads", "2x", cap], "bad thread count '2x' for --threads (1-64)" + usage),
         (["-j", "257", cap], "bad job count '257' for -j (1-256)" + usage),
         (["-T", "fields", "-e", "ike.isp", cap], "unknown field 'ike.isp' (did you mean 'ike.ispi'?)"),
         (["--fail-on", "high", cap],

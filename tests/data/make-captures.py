@@ -155,6 +155,12 @@ def build():
     # two messages in one segment, and a capture that starts mid-connection (no SYN)
     both = c2s + c2s2
     case("tcp-two-in-one", "eth", [seg(True, 0, both)], [join_lines(1, A4, 40000, [tm1, tm3], True)])
+    # messages of eight SAs in one segment: isakmpdump --threads decodes
+    # them in different threads and still prints one line
+    many = [msg(0x10 + k, size=20 + k) for k in range(8)]
+    data = b"".join(struct.pack("!H", len(m) + 6) + b"\0\0\0\0" + m for m in many)
+    case("tcp-many-sas", "eth", [seg(True, 0, b"IKETCP" + data)],
+         [join_lines(1, A4, 40000, many, True)])
     # ---- pcapng: two sections, the second with two interfaces of other link types
     s1 = pcapng_section([1], [(0, eth(0x0800, u4(m1)))])
     s2 = pcapng_section([113, 101], [(1, u6(m2, src=B6, dst=A6)), (0, sll(0x0800, u4(m1)))])

@@ -1,0 +1,291 @@
+/*
+ * -T fields over one capture with several decoding threads (shard.h).
+ *
+ * Without keys, everything the decoder remembers between messages belongs
+ * to one SA (fragments being reassembled, what Aggressive Mode revealed),
+ * and every message names its SA in its first 8 bytes (the initiator's SPI
+ * or cookie).  So the messages are dealt to the threads by that SPI, each
+ * thread with its own context, and each SA's messages still go through one
+ * context in capture order: the output is the same as with one thread.
+ *
+ * The main thread reads the capture into batches of frames; while the
+ * threads decode one batch (each its own messages, and the lines of the
+ * frames whose messages are all its own), it reads the next.  Lines are
+ * written in frame order; the rare frame whose messages belong to SAs of
+ * different threads (several messages in one TCP segment) gets its line
+ * from the main thread, from the messages the threads decoded for it.
+ */
+#include <string.h>
+
+#include "output.h"
+#include "shard.h"
+
+#define BATCH_FRAMES 4096
+
+typedef struct {
+    uint32_t frame;
+    int64_t ts_sec;
+    int32_t ts_nsec;
+    uint32_t first, n;         /* its messages: msgs[first .. first + n) */
+    int owner;                 /* the thread with all its messages, or -1 */
+    size_t out_off, out_len;   /* its line in the owner's output */
+} bframe;
+
+typedef struct {
+    GArray *frames;            /* bframe */
+    GArray *msgs;              /* isakmp_packet; data is an arena offset until sent */
+    GArray *shard;             /* uint8_t per message */
+    GPtrArray *decoded;        /* isakmp_msg * per message of a mixed frame */
+    GByteArray *arena;         /* the messages' bytes */
+} batch;
+
+typedef struct shard_run shard_run;
+
+typedef struct {
+    shard_run *run;
+    int id;
+    GThread *thread;
+    GAsyncQueue *in;           /* batches to decode */
+    isakmp_ctx *ctx;
+    out_fields *of;
+    GString *out;              /* the lines of this thread's frames in the batch */
+    capture_frame cf;          /* what out_fields reads of a frame */
+} worker;
+
+struct shard_run {
+    const shard_opts *so;
+    int n;
+    worker *w;
+    GAsyncQueue *done;         /* one push per thread per batch */
+    batch b[2];
+    int filling;               /* the batch being read into */
+    bool in_flight;            /* the other batch is being decoded */
+    out_fields *of;            /* lines of mixed frames */
+    capture_frame cf;
+    FILE *out;
+};
+
+static batch *batch_stop(void)
+{
+    static batch stop;   /* pushed to end a thread */
+    return &stop;
+}
+
+static void batch_init(batch *b)
+{
+    b->frames = g_array_new(FALSE, FALSE, sizeof(bframe));
+    b->msgs = g_array_new(FALSE, FALSE, sizeof(isakmp_packet));
+    b->shard = g_array_new(FALSE, FALSE, 1);
+    b->decoded = g_ptr_array_new();
+    b->arena = g_byte_array_new();
+}
+
+static void batch_clear(batch *b)
+{
+    g_array_set_size(b->frames, 0);
+    g_array_set_size(b->msgs, 0);
+    g_array_set_size(b->shard, 0);
+    g_ptr_array_set_size(b->decoded, 0);
+    g_byte_array_set_size(b->arena, 0);
+}
+
+static void batch_free(batch *b)
+{
+    g_array_free(b->frames, TRUE);
+    g_array_free(b->msgs, TRUE);
+    g_array_free(b->shard, TRUE);
+    g_ptr_array_free(b->decoded, TRUE);
+    g_byte_array_free(b->arena, TRUE);
+}
+
+/* The thread for a message: by its initiator SPI / cookie. */
+static uint8_t shard_of(const isakmp_packet *p, int n)
+{
+    uint64_t v = 0;
+    if (p->len >= 8)
+        memcpy(&v, p->data, 8);
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdULL;
+    v ^= v >> 33;
+    return (uint8_t)(v % (uint64_t)n);
+}
+
+/* The frame as out_fields reads it: number, time, first message's addresses. */
+static const capture_frame *frame_view(capture_frame *cf, const bframe *bf,
+                                       const isakmp_packet *first)
+{
+    cf->frame = bf->frame;
+    cf->ts_sec = bf->ts_sec;
+    cf->ts_nsec = bf->ts_nsec;
+    cf->nmsgs = bf->n;
+    cf->msgs[0] = *first;
+    return cf;
+}
+
+static void decode_batch(worker *w, batch *b)
+{
+    isakmp_msg *msgs[CAPTURE_MAX_MSGS];
+    g_string_truncate(w->out, 0);
+    const isakmp_packet *pk = (const isakmp_packet *)(const void *)b->msgs->data;
+    const uint8_t *sh = (const uint8_t *)b->shard->data;
+    for (guint i = 0; i < b->frames->len; i++) {
+        bframe *bf = &g_array_index(b->frames, bframe, i);
+        if (bf->owner == w->id) {
+            for (uint32_t k = 0; k < bf->n; k++)
+                msgs[k] = isakmp_decode(w->ctx, &pk[bf->first + k]);
+            const GString *line = out_fields_line(w->of, frame_view(&w->cf, bf, &pk[bf->first]),
+                                                  msgs, bf->n);
+            bf->out_off = w->out->len;
+            bf->out_len = line ? line->len : 0;
+            if (line)
+                g_string_append_len(w->out, line->str, (gssize)line->len);
+            for (uint32_t k = 0; k < bf->n; k++)
+                isakmp_msg_free(msgs[k]);
+        } else if (bf->owner < 0) {
+            for (uint32_t k = bf->first; k < bf->first + bf->n; k++)
+                if (sh[k] == w->id)
+                    b->decoded->pdata[k] = isakmp_decode(w->ctx, &pk[k]);
+        }
+    }
+}
+
+static gpointer worker_main(gpointer p)
+{
+    worker *w = p;
+    for (;;) {
+        batch *b = g_async_queue_pop(w->in);
+        if (b == batch_stop())
+            return NULL;
+        decode_batch(w, b);
+        g_async_queue_push(w->run->done, w);
+    }
+}
+
+/* Waits for the batch in flight and writes its lines in frame order. */
+static void finish_batch(shard_run *r)
+{
+    if (!r->in_flight)
+        return;
+    for (int i = 0; i < r->n; i++)
+        g_async_queue_pop(r->done);
+    r->in_flight = false;
+    batch *b = &r->b[!r->filling];
+    const isakmp_packet *pk = (const isakmp_packet *)(const void *)b->msgs->data;
+    for (guint i = 0; i < b->frames->len; i++) {
+        const bframe *bf = &g_array_index(b->frames, bframe, i);
+        if (bf->owner >= 0) {
+            fwrite(r->w[bf->owner].out->str + bf->out_off, 1, bf->out_len, r->out);
+            continue;
+        }
+        isakmp_msg **msgs = (isakmp_msg **)&b->decoded->pdata[bf->first];
+        const GString *line = out_fields_line(r->of, frame_view(&r->cf, bf, &pk[bf->first]),
+                                              msgs, bf->n);
+        if (line)
+            fwrite(line->str, 1, line->len, r->out);
+        for (uint32_t k = 0; k < bf->n; k++)
+            isakmp_msg_free(msgs[k]);
+    }
+    batch_clear(b);
+}
+
+/* Sends the batch being read to the threads (after the previous one is out). */
+static void send_batch(shard_run *r)
+{
+    finish_batch(r);
+    batch *b = &r->b[r->filling];
+    if (b->frames->len == 0)
+        return;
+    /* the arena has stopped growing: offsets become pointers */
+    isakmp_packet *pk = (isakmp_packet *)(void *)b->msgs->data;
+    for (guint k = 0; k < b->msgs->len; k++)
+        pk[k].data = b->arena->data + (uintptr_t)pk[k].data;
+    g_ptr_array_set_size(b->decoded, (gint)b->msgs->len);
+    for (int i = 0; i < r->n; i++)
+        g_async_queue_push(r->w[i].in, b);
+    r->in_flight = true;
+    r->filling = !r->filling;
+}
+
+static void on_frame(void *user, const capture_frame *f)
+{
+    shard_run *r = user;
+    if (f->nmsgs == 0)
+        return;   /* -T fields prints only frames with ISAKMP */
+    batch *b = &r->b[r->filling];
+    bframe bf = { .frame = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
+                  .first = b->msgs->len, .n = (uint32_t)f->nmsgs };
+    for (size_t k = 0; k < f->nmsgs; k++) {
+        isakmp_packet p = f->msgs[k];
+        uint8_t s = shard_of(&p, r->n);
+        bf.owner = k == 0 || bf.owner == s ? s : -1;
+        p.data = (const uint8_t *)(uintptr_t)b->arena->len;   /* an offset for now */
+        g_byte_array_append(b->arena, f->msgs[k].data, (guint)f->msgs[k].len);
+        g_array_append_val(b->msgs, p);
+        g_array_append_val(b->shard, s);
+    }
+    g_array_append_val(b->frames, bf);
+    if (b->frames->len >= BATCH_FRAMES)
+        send_batch(r);
+}
+
+static bool start_workers(shard_run *r, char *err, size_t errlen)
+{
+    const shard_opts *so = r->so;
+    r->done = g_async_queue_new();
+    r->w = g_new0(worker, (size_t)r->n);
+    for (int i = 0; i < r->n; i++) {
+        worker *w = &r->w[i];
+        w->run = r;
+        w->id = i;
+        w->in = g_async_queue_new();
+        w->out = g_string_sized_new(1 << 16);
+        w->of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
+        if (!w->of)
+            return false;
+        w->ctx = isakmp_ctx_new();
+        isakmp_ctx_set_labels(w->ctx, false);
+        isakmp_ctx_set_frame_records(w->ctx, false);
+        out_fields_want(w->of, w->ctx);
+        w->thread = g_thread_new("isakmpdump-decode", worker_main, w);
+    }
+    return true;
+}
+
+static void stop_workers(shard_run *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        worker *w = &r->w[i];
+        if (w->thread) {
+            g_async_queue_push(w->in, batch_stop());
+            g_thread_join(w->thread);
+        }
+        isakmp_ctx_free(w->ctx);
+        out_fields_free(w->of);
+        if (w->out)
+            g_string_free(w->out, TRUE);
+        if (w->in)
+            g_async_queue_unref(w->in);
+    }
+    g_free(r->w);
+    g_async_queue_unref(r->done);
+}
+
+int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture_stats *st,
+                      char *err, size_t errlen)
+{
+    shard_run r = { .so = so, .n = so->threads, .out = out };
+    batch_init(&r.b[0]);
+    batch_init(&r.b[1]);
+    int rc = -1;
+    r.of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
+    if (r.of && start_workers(&r, err, errlen)) {
+        rc = capture_file(path, so->cap, st, on_frame, &r, err, errlen);
+        send_batch(&r);     /* the last one */
+        finish_batch(&r);
+    }
+    stop_workers(&r);
+    out_fields_free(r.of);
+    batch_free(&r.b[0]);
+    batch_free(&r.b[1]);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * -T fields over one capture with several decoding threads (shard.c): the
+ * messages are dealt to the threads by SA, so the output is the same as
+ * with one.  Only without keys and secrets (then all the decoder keeps
+ * between messages belongs to one SA) and for a file, not a live pipe.
+ */
+#ifndef ISAKMPDUMP_SHARD_H
+#define ISAKMPDUMP_SHARD_H
+
+#include <stdio.h>
+
+#include "capture.h"
+#include "output.h"
+
+typedef struct {
+    int threads;                 /* 2 .. SHARD_MAX_THREADS */
+    const char *const *names;    /* the -e fields */
+    size_t nnames;
+    const out_fields_opts *fo;
+    const capture_opts *cap;
+} shard_opts;
+
+#define SHARD_MAX_THREADS 64
+
+/* Decodes `path` and writes its -T fields lines to out; returns what
+ * capture_file returns (err set when negative). */
+int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture_stats *st,
+                      char *err, size_t errlen);
+
+#endif

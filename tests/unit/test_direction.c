@@ -1,0 +1,198 @@
+/* Field-directed decoding (isakmp_ctx_set_fields), the tree walker and the
+ * value formatting -T fields relies on. */
+#include <string.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+/* IKE_SA_INIT request: SA (one proposal, one AES-CBC-128 transform),
+ * Notify NAT_DETECTION_SOURCE_IP, Vendor ID strongSwan. */
+#define MSG                                                                         \
+    "0102030405060708 0000000000000000 21 20 22 08 00000000 00000054"               \
+    "29000018 00000014 01010001 0000000c 0100000c 800e0080"                         \
+    "2b00000c 00004004 deadbeef"                                                    \
+    "00000014 882fe56d6fd20dbc2251613b2ebe5beb"
+
+static int field_id(const char *abbrev)
+{
+    const isakmp_field *f = isakmp_field_by_abbrev(abbrev);
+    g_assert_nonnull(f);
+    return f->id;
+}
+
+static void test_full_tree(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx, MSG);
+    char *v = tu_values(m, "ike.typepayload");
+    g_assert_cmpstr(v, ==, "33,2,3,41,43");
+    g_free(v);
+    v = tu_values(m, "ike.notify.msgtype");
+    g_assert_cmpstr(v, ==, "16388");
+    g_free(v);
+    v = tu_values(m, "ike.vid_string");
+    g_assert_cmpstr(v, ==, "strongSwan");
+    g_free(v);
+    g_assert_nonnull(tu_find(m, "ike.ike2.attr.key_length"));
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+/* Only the wanted field (and payload items); bodies that cannot hold it are
+ * not parsed; values as in the full tree. */
+static void test_one_field(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    int id = field_id("ike.notify.msgtype");
+    g_assert_cmpint(isakmp_ctx_set_fields(ctx, &id, 1), ==, 0);
+    isakmp_msg *m = tu_decode_hex(ctx, MSG);
+    char *v = tu_values(m, "ike.notify.msgtype");
+    g_assert_cmpstr(v, ==, "16388");
+    g_free(v);
+    g_assert_null(tu_find(m, "ike.notify.protoid"));
+    g_assert_null(tu_find(m, "ike.vid_string"));
+    g_assert_null(tu_find(m, "ike.tf.type"));
+    g_assert_null(tu_find(m, "ike.ispi"));
+    /* top-level payload items stay (the decoder reads them back); the SA
+     * body, which holds no notify, was skipped with its substructures */
+    v = tu_values(m, "ike.typepayload");
+    g_assert_cmpstr(v, ==, "33,41,43");
+    g_free(v);
+    g_assert_null(isakmp_item_label(tu_find(m, "ike.notify.msgtype")));
+    isakmp_msg_free(m);
+    /* back to full trees */
+    g_assert_cmpint(isakmp_ctx_set_fields(ctx, NULL, 0), ==, 0);
+    m = tu_decode_hex(ctx, MSG);
+    g_assert_nonnull(tu_find(m, "ike.tf.type"));
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+/* A field deep inside: the SA body is parsed, the others are not. */
+static void test_nested_field(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    int ids[] = { field_id("ike.ike2.attr.key_length"), field_id("ike.typepayload") };
+    isakmp_ctx_set_fields(ctx, ids, 2);
+    isakmp_msg *m = tu_decode_hex(ctx, MSG);
+    char *v = tu_values(m, "ike.ike2.attr.key_length");
+    g_assert_cmpstr(v, ==, "128");
+    g_free(v);
+    v = tu_values(m, "ike.typepayload");
+    g_assert_cmpstr(v, ==, "33,2,3,41,43");
+    g_free(v);
+    /* the attribute hangs under the nearest item that was built: the transform */
+    const isakmp_item *kl = tu_find(m, "ike.ike2.attr.key_length");
+    const isakmp_item *p = isakmp_item_parent(kl);
+    g_assert_cmpstr(isakmp_item_field(p)->abbrev, ==, "ike.typepayload");
+    g_assert_cmpuint(isakmp_item_uint(p), ==, 3);
+    g_assert_null(tu_find(m, "ike.ike2.attr"));
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+static void test_bad_ids(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    int good = field_id("ike.ispi"), bad[] = { good, 1 << 20 }, neg = -1;
+    g_assert_cmpint(isakmp_ctx_set_fields(ctx, &good, 1), ==, 0);
+    g_assert_cmpint(isakmp_ctx_set_fields(ctx, bad, 2), ==, -1);
+    g_assert_cmpint(isakmp_ctx_set_fields(ctx, &neg, 1), ==, -1);
+    /* the earlier setting stays */
+    isakmp_msg *m = tu_decode_hex(ctx, MSG);
+    g_assert_nonnull(tu_find(m, "ike.ispi"));
+    g_assert_null(tu_find(m, "ike.rspi"));
+    isakmp_msg_free(m);
+    /* ids set, none wanted: only the decoder's own items */
+    g_assert_cmpint(isakmp_ctx_set_fields(ctx, &good, 0), ==, 0);
+    m = tu_decode_hex(ctx, MSG);
+    g_assert_null(tu_find(m, "ike.ispi"));
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+/* Without keys a field-directed decode makes no notes; full trees do. */
+static void test_notes(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    const char *cut = "0102030405060708 0000000000000000 29 20 22 08 00000000 00000030"
+                      "00000014 00004004";   /* a notify that claims 20 bytes */
+    isakmp_msg *m = tu_decode_hex(ctx, cut);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED) + tu_note_count(m, ISAKMP_NOTE_TRUNCATED),
+                     >, 0);
+    isakmp_msg_free(m);
+    int id = field_id("ike.notify.msgtype");
+    isakmp_ctx_set_fields(ctx, &id, 1);
+    m = tu_decode_hex(ctx, cut);
+    size_t n;
+    isakmp_msg_notes(m, &n);
+    g_assert_cmpuint(n, ==, 0);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+/* ---------------------------------------------------------------- walk */
+
+static void record(const isakmp_item *it, void *user)
+{
+    g_string_append_printf(user, "%u ", (unsigned)isakmp_item_uint(it));
+}
+
+/* The walk visits in tree order whether or not the items were made in it. */
+static void test_walk_order(void)
+{
+    isakmp_packet pkt = { .data = (const uint8_t *)"x", .len = 1 };
+    for (int late = 0; late < 2; late++) {
+        isakmp_msg *m = msg_new(&pkt);
+        uint32_t a = tree_add_uint(m, 0, F_TYPEPAYLOAD, 0, 0, 1, 1);
+        tree_add_uint(m, a, F_TYPEPAYLOAD, 0, 0, 1, 2);
+        uint32_t b = late ? 0 : tree_add_uint(m, 0, F_TYPEPAYLOAD, 0, 0, 1, 4);
+        tree_add_uint(m, a, F_TYPEPAYLOAD, 0, 0, 1, 3);   /* under a, after b when !late */
+        if (late)
+            b = tree_add_uint(m, 0, F_TYPEPAYLOAD, 0, 0, 1, 4);
+        (void)b;
+        GString *s = g_string_new(NULL);
+        isakmp_msg_walk(m, record, s);
+        g_assert_cmpstr(s->str, ==, "0 1 2 3 4 ");
+        g_string_free(s, TRUE);
+        isakmp_msg_free(m);
+    }
+}
+
+/* ---------------------------------------------------------------- formatting */
+
+static void test_format_hex(void)
+{
+    isakmp_packet pkt = { .data = (const uint8_t *)"xx", .len = 2 };
+    isakmp_msg *m = msg_new(&pkt);
+    /* ike.frag.packetid: 16 bits, BASE_HEX */
+    uint32_t i = tree_add_uint(m, 0, F_FRAG_PACKETID, 0, 0, 2, 0x1f);
+    uint32_t j = tree_add_uint(m, 0, F_MESSAGEID, 0, 0, 2, 0xdeadbeef);
+    char buf[16];
+    const isakmp_item *it = tree_item(m, i), *jt = tree_item(m, j);
+    g_assert_cmpuint(isakmp_item_format_value(it, buf, sizeof buf), ==, 6);
+    g_assert_cmpstr(buf, ==, "0x001f");
+    g_assert_cmpuint(isakmp_item_format_value(jt, buf, sizeof buf), ==, 10);
+    g_assert_cmpstr(buf, ==, "0xdeadbeef");
+    /* wider than the field: all digits, as printf's %0*x */
+    tree_item(m, i)->uval = 0x12345;
+    isakmp_item_format_value(it, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "0x12345");
+    /* a short buffer: cut, terminated, the full length returned */
+    g_assert_cmpuint(isakmp_item_format_value(jt, buf, 5), ==, 10);
+    g_assert_cmpstr(buf, ==, "0xde");
+    isakmp_msg_free(m);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/direction/full_tree", test_full_tree);
+    g_test_add_func("/direction/one_field", test_one_field);
+    g_test_add_func("/direction/nested_field", test_nested_field);
+    g_test_add_func("/direction/bad_ids", test_bad_ids);
+    g_test_add_func("/direction/notes", test_notes);
+    g_test_add_func("/direction/walk_order", test_walk_order);
+    g_test_add_func("/direction/format_hex", test_format_hex);
+    return g_test_run();
+}

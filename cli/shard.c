@@ -10,8 +10,8 @@
  *
  * The main thread reads the capture into batches of frames; while the
  * threads decode one batch (each its own messages, and the lines of the
- * frames whose messages are all its own), it reads the next.  Lines are
- * written in frame order; the rare frame whose messages belong to SAs of
+ * frames whose messages are all its own), it writes the lines of the one
+ * before, in frame order, and reads the next. the rare frame whose messages belong to SAs of
  * different threads (several messages in one TCP segment) gets its line
  * from the main thread, from the messages the threads decoded for it.
  */
@@ -48,7 +48,7 @@ typedef struct {
     GAsyncQueue *in;           /* batches to decode */
     isakmp_ctx *ctx;
     out_fields *of;
-    GString *out;              /* the lines of this thread's frames in the batch */
+    GString *out[2];           /* the lines of this thread's frames, per batch buffer */
     capture_frame cf;          /* what out_fields reads of a frame */
 } worker;
 
@@ -125,7 +125,8 @@ static const capture_frame *frame_view(capture_frame *cf, const bframe *bf,
 static void decode_batch(worker *w, batch *b)
 {
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
-    g_string_truncate(w->out, 0);
+    GString *out = w->out[b == &w->run->b[1]];
+    g_string_truncate(out, 0);
     const isakmp_packet *pk = (const isakmp_packet *)(const void *)b->msgs->data;
     const uint8_t *sh = (const uint8_t *)b->shard->data;
     for (guint i = 0; i < b->frames->len; i++) {
@@ -135,10 +136,10 @@ static void decode_batch(worker *w, batch *b)
                 msgs[k] = isakmp_decode(w->ctx, &pk[bf->first + k]);
             const GString *line = out_fields_line(w->of, frame_view(&w->cf, bf, &pk[bf->first]),
                                                   msgs, bf->n);
-            bf->out_off = w->out->len;
+            bf->out_off = out->len;
             bf->out_len = line ? line->len : 0;
             if (line)
-                g_string_append_len(w->out, line->str, (gssize)line->len);
+                g_string_append_len(out, line->str, (gssize)line->len);
             for (uint32_t k = 0; k < bf->n; k++)
                 isakmp_msg_free(msgs[k]);
         } else if (bf->owner < 0) {
@@ -161,20 +162,15 @@ static gpointer worker_main(gpointer p)
     }
 }
 
-/* Waits for the batch in flight and writes its lines in frame order. */
-static void finish_batch(shard_run *r)
+/* Writes the lines of a decoded batch in frame order, and empties it. */
+static void write_batch(shard_run *r, batch *b)
 {
-    if (!r->in_flight)
-        return;
-    for (int i = 0; i < r->n; i++)
-        g_async_queue_pop(r->done);
-    r->in_flight = false;
-    batch *b = &r->b[!r->filling];
+    int parity = b == &r->b[1];
     const isakmp_packet *pk = (const isakmp_packet *)(const void *)b->msgs->data;
     for (guint i = 0; i < b->frames->len; i++) {
         const bframe *bf = &g_array_index(b->frames, bframe, i);
         if (bf->owner >= 0) {
-            fwrite(r->w[bf->owner].out->str + bf->out_off, 1, bf->out_len, r->out);
+            fwrite(r->w[bf->owner].out[parity]->str + bf->out_off, 1, bf->out_len, r->out);
             continue;
         }
         isakmp_msg **msgs = (isakmp_msg **)&b->decoded->pdata[bf->first];
@@ -188,22 +184,36 @@ static void finish_batch(shard_run *r)
     batch_clear(b);
 }
 
-/* Sends the batch being read to the threads (after the previous one is out). */
+/* Waits until the threads are done with the batch in flight (NULL if none). */
+static batch *wait_batch(shard_run *r)
+{
+    if (!r->in_flight)
+        return NULL;
+    for (int i = 0; i < r->n; i++)
+        g_async_queue_pop(r->done);
+    r->in_flight = false;
+    return &r->b[!r->filling];
+}
+
+/* Hands the batch just read to the threads, then writes the one they had
+ * while they decode it; the written one is read into next. */
 static void send_batch(shard_run *r)
 {
-    finish_batch(r);
     batch *b = &r->b[r->filling];
-    if (b->frames->len == 0)
-        return;
-    /* the arena has stopped growing: offsets become pointers */
-    isakmp_packet *pk = (isakmp_packet *)(void *)b->msgs->data;
-    for (guint k = 0; k < b->msgs->len; k++)
-        pk[k].data = b->arena->data + (uintptr_t)pk[k].data;
-    g_ptr_array_set_size(b->decoded, (gint)b->msgs->len);
-    for (int i = 0; i < r->n; i++)
-        g_async_queue_push(r->w[i].in, b);
-    r->in_flight = true;
-    r->filling = !r->filling;
+    batch *prev = wait_batch(r);
+    if (b->frames->len > 0) {
+        /* the arena has stopped growing: offsets become pointers */
+        isakmp_packet *pk = (isakmp_packet *)(void *)b->msgs->data;
+        for (guint k = 0; k < b->msgs->len; k++)
+            pk[k].data = b->arena->data + (uintptr_t)pk[k].data;
+        g_ptr_array_set_size(b->decoded, (gint)b->msgs->len);
+        for (int i = 0; i < r->n; i++)
+            g_async_queue_push(r->w[i].in, b);
+        r->in_flight = true;
+        r->filling = !r->filling;
+    }
+    if (prev)
+        write_batch(r, prev);
 }
 
 static void on_frame(void *user, const capture_frame *f)
@@ -238,7 +248,8 @@ static bool start_workers(shard_run *r, char *err, size_t errlen)
         w->run = r;
         w->id = i;
         w->in = g_async_queue_new();
-        w->out = g_string_sized_new(1 << 16);
+        w->out[0] = g_string_sized_new(1 << 16);
+        w->out[1] = g_string_sized_new(1 << 16);
         w->of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
         if (!w->of)
             return false;
@@ -261,8 +272,9 @@ static void stop_workers(shard_run *r)
         }
         isakmp_ctx_free(w->ctx);
         out_fields_free(w->of);
-        if (w->out)
-            g_string_free(w->out, TRUE);
+        for (int k = 0; k < 2; k++)
+            if (w->out[k])
+                g_string_free(w->out[k], TRUE);
         if (w->in)
             g_async_queue_unref(w->in);
     }
@@ -280,8 +292,10 @@ int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture
     r.of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
     if (r.of && start_workers(&r, err, errlen)) {
         rc = capture_file(path, so->cap, st, on_frame, &r, err, errlen);
-        send_batch(&r);     /* the last one */
-        finish_batch(&r);
+        send_batch(&r);     /* the last one read */
+        batch *last = wait_batch(&r);
+        if (last)
+            write_batch(&r, last);
     }
     stop_workers(&r);
     out_fields_free(r.of);

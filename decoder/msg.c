@@ -41,7 +41,7 @@ isakmp_msg *msg_new(const isakmp_packet *pkt)
     if (pkt->len)
         memcpy(m->frame_buf, pkt->data, pkt->len);
     msg_source s0 = { "Frame", m->frame_buf, pkt->len, false };
-    g_array_append_val(m->sources, s0);
+    g_array_append_val(m->sources, s0);   /* (the arrays keep their room between messages) */
     m->pkt = *pkt;
     m->pkt.data = m->frame_buf;
     m->ghost.msg = m;

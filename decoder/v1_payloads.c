@@ -63,8 +63,12 @@ static const struct {
 
 payload_fn v1_payload_parser(uint8_t type)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(v1_parsers); i++)
-        if (v1_parsers[i].type == type)
-            return v1_parsers[i].fn;
-    return NULL;
+    static payload_fn by_type[256];   /* every payload asks: index the list once */
+    static gsize done;
+    if (g_once_init_enter(&done)) {
+        for (size_t i = 0; i < G_N_ELEMENTS(v1_parsers); i++)
+            by_type[v1_parsers[i].type] = v1_parsers[i].fn;
+        g_once_init_leave(&done, 1);
+    }
+    return by_type[type];
 }

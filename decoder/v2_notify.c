@@ -55,7 +55,10 @@ static const isakmp_value_name notify_3gpp_names[] = {
 /* Error types are below 16384, status types from 16384 (RFC 7296 3.10.1). */
 static const isakmp_value_name *notify_names(uint16_t type)
 {
-    if (isakmp_value_lookup(notify_3gpp_names, type))
+    /* 3GPP's types are in the private ranges (8192 and up, 40960 and up):
+     * the IETF ones, the common case, skip the table walk */
+    bool private_range = (type >= 8192 && type < 16384) || type >= 40960;
+    if (private_range && isakmp_value_lookup(notify_3gpp_names, type))
         return notify_3gpp_names;
     return type < 16384 ? iana_ikev2_notify_error_types : iana_ikev2_notify_status_types;
 }

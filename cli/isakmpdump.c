@@ -472,6 +472,10 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
     /* value-only outputs need no labels: formatting them is costly */
     isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->rep.on));
     isakmp_ctx_set_frame_records(rs.ctx, false);   /* each frame is decoded once: stream */
+    /* on_frame frees every message before the capture layer moves on: the
+     * messages can read the frame's bytes in place (not the report, which
+     * keeps what it needs across frames) */
+    isakmp_ctx_set_borrow(rs.ctx, !o->rep.on);
     struct stat in;
     rs.live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
     int threads = file_threads(o, rs.live);

@@ -256,6 +256,7 @@ static bool start_workers(shard_run *r, char *err, size_t errlen)
         w->ctx = isakmp_ctx_new();
         isakmp_ctx_set_labels(w->ctx, false);
         isakmp_ctx_set_frame_records(w->ctx, false);
+        isakmp_ctx_set_borrow(w->ctx, true);   /* the batch outlives its messages */
         out_fields_want(w->of, w->ctx);
         w->thread = g_thread_new("isakmpdump-decode", worker_main, w);
     }

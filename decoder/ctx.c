@@ -25,6 +25,11 @@ void isakmp_ctx_free(isakmp_ctx *ctx)
     g_free(ctx);
 }
 
+void isakmp_ctx_set_borrow(isakmp_ctx *ctx, bool on)
+{
+    ctx->borrow = on;
+}
+
 void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on)
 {
     ctx->no_labels = !on;
@@ -104,6 +109,9 @@ void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
     }
     bool keyed = keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf);
     m->want = ctx->dir->kind[keyed].want;
+    m->want_payload_header = m->want[F_NEXTPAYLOAD] || m->want[F_RESERVED] ||
+                             m->want[F_CRITICALPAYLOAD] || m->want[F_RESERVED7] ||
+                             m->want[F_PAYLOADLENGTH];
     /* without keys nothing reads notes, and there is nothing to decrypt
      * later with what clear messages negotiated */
     m->lean = !keyed;

@@ -96,6 +96,11 @@ void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int
 static bool payload_header(dec_t *d, cur_t *p, payload_info *pi)
 {
     static const int v2_bits[] = { F_CRITICALPAYLOAD, F_RESERVED7, -1 };
+    if (!dec_header_wanted(d)) {   /* none of its items is built */
+        pi->critical = d->version == 2 && (cur_peek_u8(p, 1) & 0x80);
+        cur_skip(p, 4);
+        return cur_ok(p);
+    }
     uint32_t n = dec_u8(d, pi->item, p, F_NEXTPAYLOAD);
     if (n)
         tree_set_vals(d->m, n, payload_type_names(d->version));
@@ -308,7 +313,7 @@ void dec_message(dec_t *d, uint32_t parent, const cur_t *whole)
 
 isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
-    isakmp_msg *m = msg_new(pkt);
+    isakmp_msg *m = ctx && ctx->borrow ? msg_new_borrowed(pkt) : msg_new(pkt);
     m->no_labels = ctx && ctx->no_labels;
     ctx_direct(ctx, m);
     dec_t d = { .ctx = ctx, .m = m };

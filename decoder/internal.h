@@ -73,6 +73,7 @@ struct isakmp_msg {
     const uint8_t *want;   /* per field id: build its items (NULL: every field) */
     const uint8_t (*skip)[256];  /* [version][payload type]: body holds nothing wanted */
     bool lean;             /* field-directed without keys: no notes, no decryption state */
+    bool want_payload_header;  /* field-directed: an item of the generic payload header is wanted */
     bool unordered;        /* items are not stored in tree order (isakmp_msg_walk) */
     struct isakmp_item ghost;  /* where writes to items not built go */
     uint8_t *frame_buf;    /* source 0's bytes; kept with the message for reuse */
@@ -81,6 +82,8 @@ struct isakmp_msg {
 
 /* A new message over a copy of the packet (source 0 "Frame"), with its root. */
 isakmp_msg *msg_new(const isakmp_packet *pkt);
+/* The same over the caller's bytes, not copied (isakmp_ctx_set_borrow). */
+isakmp_msg *msg_new_borrowed(const isakmp_packet *pkt);
 /* The one-line summary of a decoded message (caller frees). */
 char *msg_make_summary(const isakmp_msg *m);
 /* Ends building: puts the notes in tree order for the public API. */
@@ -245,6 +248,7 @@ struct isakmp_ctx {
     GQueue sa_lru;            /* the SAs in ctx->sas, least recently used first (state.c) */
     size_t max_sas;           /* isakmp_ctx_set_sa_limit; 0: no limit */
     bool no_frame_records;    /* isakmp_ctx_set_frame_records(ctx, false) */
+    bool borrow;              /* isakmp_ctx_set_borrow: packets are not copied */
     struct field_direction *dir;  /* isakmp_ctx_set_fields; NULL: full trees */
 };
 
@@ -260,6 +264,13 @@ struct field_direction {
 
 /* The direction for the next message of ctx (NULL: full trees). */
 void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m);
+
+/* True when an item of the generic payload header (next payload, reserved /
+ * critical, length) is to be built; when not, parsers just step over it. */
+static inline bool dec_header_wanted(const dec_t *d)
+{
+    return !d->m->want || d->m->want_payload_header;
+}
 
 /* True when the body of a payload (or substructure: v2 proposal 2,
  * transform 3) of this type holds nothing wanted and is not parsed. */

@@ -30,6 +30,20 @@ static isakmp_msg *msg_alloc(void)
     return m;
 }
 
+/* A message whose source 0 ("Frame") is `data`. */
+static isakmp_msg *msg_over(isakmp_msg *m, const isakmp_packet *pkt, uint8_t *data)
+{
+    msg_source s0 = { "Frame", data, pkt->len, false };
+    g_array_append_val(m->sources, s0);   /* (the arrays keep their room between messages) */
+    m->pkt = *pkt;
+    m->pkt.data = data;
+    m->ghost.msg = m;
+    /* the root */
+    struct isakmp_item root = { .msg = m, .field = F_PROTO, .length = (uint32_t)pkt->len };
+    g_array_append_val(m->items, root);
+    return m;
+}
+
 isakmp_msg *msg_new(const isakmp_packet *pkt)
 {
     isakmp_msg *m = msg_alloc();
@@ -40,15 +54,13 @@ isakmp_msg *msg_new(const isakmp_packet *pkt)
     }
     if (pkt->len)
         memcpy(m->frame_buf, pkt->data, pkt->len);
-    msg_source s0 = { "Frame", m->frame_buf, pkt->len, false };
-    g_array_append_val(m->sources, s0);   /* (the arrays keep their room between messages) */
-    m->pkt = *pkt;
-    m->pkt.data = m->frame_buf;
-    m->ghost.msg = m;
-    /* the root */
-    struct isakmp_item root = { .msg = m, .field = F_PROTO, .length = (uint32_t)pkt->len };
-    g_array_append_val(m->items, root);
-    return m;
+    return msg_over(m, pkt, m->frame_buf);
+}
+
+isakmp_msg *msg_new_borrowed(const isakmp_packet *pkt)
+{
+    /* never written through: the decoder only reads source 0 */
+    return msg_over(msg_alloc(), pkt, (uint8_t *)(uintptr_t)pkt->data);
 }
 
 uint32_t msg_add_source(isakmp_msg *m, const char *name, const uint8_t *data, size_t len,

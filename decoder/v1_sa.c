@@ -120,10 +120,14 @@ bool v1_sub_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, payload_i
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR,
                   p.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "Payload length %zu runs past its container (%zu bytes left)", pi->len, left);
-    uint32_t n = dec_u8(d, pi->item, &p, F_NEXTPAYLOAD);
-    tree_set_vals(d->m, n, payload_type_names(1));
-    dec_bytes(d, pi->item, &p, F_RESERVED, 1);
-    dec_u16(d, pi->item, &p, F_PAYLOADLENGTH);
+    if (dec_header_wanted(d)) {
+        uint32_t n = dec_u8(d, pi->item, &p, F_NEXTPAYLOAD);
+        tree_set_vals(d->m, n, payload_type_names(1));
+        dec_bytes(d, pi->item, &p, F_RESERVED, 1);
+        dec_u16(d, pi->item, &p, F_PAYLOADLENGTH);
+    } else {
+        cur_skip(&p, 4);
+    }
     if (pi->len < 4) {
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "Invalid payload length %zu (less than the 4-byte header)", pi->len);

@@ -49,9 +49,13 @@ static bool substruc_open(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, cur
                   h.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "%s length %zu runs past its container (%zu bytes left)",
                   v2_name(substruc_names, type), len, left);
-    tree_set_vals(d->m, dec_u8(d, *item, &h, F_NEXTPAYLOAD), substruc_names);
-    dec_bytes(d, *item, &h, F_RESERVED, 1);
-    dec_u16(d, *item, &h, F_PAYLOADLENGTH);
+    if (dec_header_wanted(d)) {
+        tree_set_vals(d->m, dec_u8(d, *item, &h, F_NEXTPAYLOAD), substruc_names);
+        dec_bytes(d, *item, &h, F_RESERVED, 1);
+        dec_u16(d, *item, &h, F_PAYLOADLENGTH);
+    } else {
+        cur_skip(&h, 4);
+    }
     if (len < 4) {
         tree_note(d->m, *item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "%s length %zu is less than its 4-byte header", v2_name(substruc_names, type), len);

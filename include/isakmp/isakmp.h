@@ -9,7 +9,8 @@
  *   returned by accessors (items, source bytes, names, note texts) stay valid
  *   until the message is freed.  Field and value-name tables are static.
  *   Packet bytes passed to isakmp_decode are copied; the caller may reuse the
- *   buffer as soon as the call returns.
+ *   buffer as soon as the call returns (unless isakmp_ctx_set_borrow says
+ *   otherwise).
  *
  * Errors.  Decoding never aborts and never fails as a whole: malformed or
  *   truncated input yields the items that were readable plus notes
@@ -149,6 +150,13 @@ void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
  * decoder's own.  Returns -1 (and changes nothing) when an id is out of
  * range. */
 int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n);
+
+/* Borrowed packets: messages decoded afterwards read the caller's packet
+ * bytes in place instead of copying them (the "Frame" data source and
+ * isakmp_msg_packet point at them); the caller keeps those bytes unchanged
+ * until each such message is freed.  Off by default; batch tools that free
+ * every message before touching its packet again save a copy per message. */
+void isakmp_ctx_set_borrow(isakmp_ctx *ctx, bool on);
 
 /* Per-frame records (what decryption found on a frame's first decoding) make
  * decoding a frame again give the same tree, in any order; they cost memory

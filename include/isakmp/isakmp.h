@@ -143,7 +143,8 @@ void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
  * (isakmpdump -T fields).  Payload bodies that can hold none of the
  * wanted fields are not parsed at all (decryption and key derivation still
  * see every payload's bytes), and, unless keys or secrets are loaded, no
- * notes are made.  An item whose parent
+ * notes are made and nothing is kept from clear IKEv1 messages for later
+ * decryption (load keys before decoding).  An item whose parent
  * was not built hangs under its nearest built ancestor; the values of each
  * wanted field come in the same order as in a full tree.  ids == NULL
  * (the default) builds every item; n == 0 with ids set builds only the

@@ -73,6 +73,7 @@ measure() {
 echo "capture: $(cat "$out/gen.txt")" >&2
 measure "bare libpcap loop" "$loop" "$cap"
 measure "isakmpdump -T fields" "$dump" -T fields "${ours_e[@]}" "$cap"
+measure "isakmpdump -T fields --threads 1" "$dump" --threads 1 -T fields "${ours_e[@]}" "$cap"
 measure "isakmpdump -T fields (keys)" "$dump" -T fields "${ours_e[@]}" "${keys[@]}" "$cap"
 measure "isakmpdump -V" "$dump" -V "${keys[@]}" "$cap"
 if "$dump" --help 2>&1 | grep -q -- "-T json"; then

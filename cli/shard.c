@@ -12,10 +12,14 @@
  * threads decode one batch (each its own messages, and the lines of the
  * frames whose messages are all its own), it writes the lines of the one
  * before, in frame order, decodes its own share of the batch, and reads the
- * next.  Its share is smaller, as it also reads and writes (MAIN_READ). the rare frame whose messages belong to SAs of
+ * next.  Its share is smaller, as it also reads and writes (MAIN_READ).
+ *
+ * The hand-over uses POSIX mutexes and condition variables (not GLib's
+ * futex-based ones) so that ThreadSanitizer can check it. the rare frame whose messages belong to SAs of
  * different threads (several messages in one TCP segment) gets its line
  * from the main thread, from the messages the threads decoded for it.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "output.h"
@@ -49,8 +53,11 @@ typedef struct shard_run shard_run;
 typedef struct {
     shard_run *run;
     int id;                    /* 0: the main thread's own share */
-    GThread *thread;
-    GAsyncQueue *in;           /* batches to decode */
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch *job;                /* the batch to decode next, or NULL */
     isakmp_ctx *ctx;
     out_fields *of;
     GString *out[2];           /* the lines of this thread's frames, per batch buffer */
@@ -62,7 +69,9 @@ struct shard_run {
     int n;                     /* decoders: the main thread and n - 1 threads */
     unsigned main_share;       /* per mille of the SAs the main thread decodes */
     worker *w;
-    GAsyncQueue *done;         /* one push per thread per batch */
+    pthread_mutex_t done_mu;
+    pthread_cond_t done_cv;
+    int done;                  /* threads finished with the batch in flight */
     batch b[2];
     int filling;               /* the batch being read into */
     bool in_flight;            /* the other batch is being decoded */
@@ -163,12 +172,30 @@ static gpointer worker_main(gpointer p)
 {
     worker *w = p;
     for (;;) {
-        batch *b = g_async_queue_pop(w->in);
+        pthread_mutex_lock(&w->mu);
+        while (!w->job)
+            pthread_cond_wait(&w->cv, &w->mu);
+        batch *b = w->job;
+        w->job = NULL;
+        pthread_mutex_unlock(&w->mu);
         if (b == batch_stop())
             return NULL;
         decode_batch(w, b);
-        g_async_queue_push(w->run->done, w);
+        shard_run *r = w->run;
+        pthread_mutex_lock(&r->done_mu);
+        r->done++;
+        pthread_cond_signal(&r->done_cv);
+        pthread_mutex_unlock(&r->done_mu);
     }
+}
+
+/* Hands a batch (or batch_stop()) to a thread. */
+static void give(worker *w, batch *b)
+{
+    pthread_mutex_lock(&w->mu);
+    w->job = b;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
 }
 
 /* Writes the lines of a decoded batch in frame order, and empties it. */
@@ -198,8 +225,11 @@ static batch *wait_batch(shard_run *r)
 {
     if (!r->in_flight)
         return NULL;
-    for (int i = 1; i < r->n; i++)
-        g_async_queue_pop(r->done);
+    pthread_mutex_lock(&r->done_mu);
+    while (r->done < r->n - 1)
+        pthread_cond_wait(&r->done_cv, &r->done_mu);
+    r->done = 0;
+    pthread_mutex_unlock(&r->done_mu);
     r->in_flight = false;
     return &r->b[!r->filling];
 }
@@ -217,7 +247,7 @@ static void send_batch(shard_run *r)
             pk[k].data = b->arena->data + (uintptr_t)pk[k].data;
         g_ptr_array_set_size(b->decoded, (gint)b->msgs->len);
         for (int i = 1; i < r->n; i++)
-            g_async_queue_push(r->w[i].in, b);
+            give(&r->w[i], b);
         r->in_flight = true;
         r->filling = !r->filling;
     }
@@ -252,13 +282,15 @@ static void on_frame(void *user, const capture_frame *f)
 static bool start_workers(shard_run *r, char *err, size_t errlen)
 {
     const shard_opts *so = r->so;
-    r->done = g_async_queue_new();
+    pthread_mutex_init(&r->done_mu, NULL);
+    pthread_cond_init(&r->done_cv, NULL);
     r->w = g_new0(worker, (size_t)r->n);
     for (int i = 0; i < r->n; i++) {
         worker *w = &r->w[i];
         w->run = r;
         w->id = i;
-        w->in = g_async_queue_new();
+        pthread_mutex_init(&w->mu, NULL);
+        pthread_cond_init(&w->cv, NULL);
         w->out[0] = g_string_sized_new(1 << 16);
         w->out[1] = g_string_sized_new(1 << 16);
         w->of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
@@ -269,8 +301,11 @@ static bool start_workers(shard_run *r, char *err, size_t errlen)
         isakmp_ctx_set_frame_records(w->ctx, false);
         isakmp_ctx_set_borrow(w->ctx, true);   /* the batch outlives its messages */
         out_fields_want(w->of, w->ctx);
-        if (i > 0)
-            w->thread = g_thread_new("isakmpdump-decode", worker_main, w);
+        if (i > 0 && pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+            snprintf(err, errlen, "cannot start a decoding thread");
+            return false;
+        }
+        w->started = i > 0;
     }
     return true;
 }
@@ -279,20 +314,21 @@ static void stop_workers(shard_run *r)
 {
     for (int i = 0; i < r->n; i++) {
         worker *w = &r->w[i];
-        if (w->thread) {
-            g_async_queue_push(w->in, batch_stop());
-            g_thread_join(w->thread);
+        if (w->started) {
+            give(w, batch_stop());
+            pthread_join(w->thread, NULL);
         }
         isakmp_ctx_free(w->ctx);
         out_fields_free(w->of);
         for (int k = 0; k < 2; k++)
             if (w->out[k])
                 g_string_free(w->out[k], TRUE);
-        if (w->in)
-            g_async_queue_unref(w->in);
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
     }
     g_free(r->w);
-    g_async_queue_unref(r->done);
+    pthread_mutex_destroy(&r->done_mu);
+    pthread_cond_destroy(&r->done_cv);
 }
 
 int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture_stats *st,

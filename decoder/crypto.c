@@ -3,17 +3,15 @@
  * (RFC 3602, 5930/3686, 5282/4106/4309, 7634), HMAC (RFC 2104),
  * AES-XCBC-MAC-96 (RFC 3566) and AES-CMAC (RFC 4493/4494).
  */
+#include <pthread.h>
 #include <gcrypt.h>
 #include <glib.h>
 #include <string.h>
 
 #include "crypto.h"
 
-void crypto_init(void)
+static void crypto_setup(void)
 {
-    static gsize done;
-    if (!g_once_init_enter(&done))
-        return;
     /* The Wireshark plugin's host may have set libgcrypt up already. */
     if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
         gcry_check_version(NULL);
@@ -24,7 +22,12 @@ void crypto_init(void)
         gcry_control(GCRYCTL_INIT_SECMEM, 65536, 0);
         gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
     }
-    g_once_init_leave(&done, 1);
+}
+
+void crypto_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, crypto_setup);
 }
 
 /* Bytes of the secure pool handed out.  libgcrypt's secure allocator is a

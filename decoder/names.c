@@ -6,6 +6,7 @@
  * (isakmp-registry) and "IKEv2 Exchange Types", "IKEv2 Payload Types"
  * (ikev2-parameters).  Versioned tables for the rest come from iana_tables.c.
  */
+#include <pthread.h>
 #include "internal.h"
 #include "names.h"
 
@@ -121,15 +122,18 @@ const isakmp_value_name *payload_type_names(int version)
     return version == 2 ? names_v2_payload : names_v1_payload;
 }
 
+static const char *type_names[2][256];
+
+static void fill_type_names(void)
+{
+    for (int v = 0; v < 2; v++)
+        for (int t = 0; t < 256; t++)
+            type_names[v][t] = isakmp_value_lookup(payload_type_names(v + 1), (uint32_t)t);
+}
+
 const char *payload_type_name(int version, uint8_t type)
 {
-    static const char *names[2][256];
-    static gsize done;
-    if (g_once_init_enter(&done)) {
-        for (int v = 0; v < 2; v++)
-            for (int t = 0; t < 256; t++)
-                names[v][t] = isakmp_value_lookup(payload_type_names(v + 1), (uint32_t)t);
-        g_once_init_leave(&done, 1);
-    }
-    return names[version == 2][type];
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, fill_type_names);
+    return type_names[version == 2][type];
 }

@@ -5,6 +5,7 @@
  * 130), the Cisco/racoon IKE fragment (payload 132) and Vendor ID (3.16,
  * decoded by vid.c for both IKE versions).
  */
+#include <pthread.h>
 #include "v1.h"
 #include "vid.h"
 
@@ -61,14 +62,17 @@ static const struct {
     { 132, p_frag },
 };
 
+static payload_fn by_type[256];   /* every payload asks: the list indexed once */
+
+static void index_parsers(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(v1_parsers); i++)
+        by_type[v1_parsers[i].type] = v1_parsers[i].fn;
+}
+
 payload_fn v1_payload_parser(uint8_t type)
 {
-    static payload_fn by_type[256];   /* every payload asks: index the list once */
-    static gsize done;
-    if (g_once_init_enter(&done)) {
-        for (size_t i = 0; i < G_N_ELEMENTS(v1_parsers); i++)
-            by_type[v1_parsers[i].type] = v1_parsers[i].fn;
-        g_once_init_leave(&done, 1);
-    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, index_parsers);
     return by_type[type];
 }

@@ -5,6 +5,7 @@
  * (RFC 7383 2.5).  The structured payloads live in v2_sa.c, v2_notify.c,
  * v2_ts.c, v2_cfg.c, v2_misc.c and v2_group.c.
  */
+#include <pthread.h>
 #include "v2_internal.h"
 #include "vid.h"
 
@@ -86,14 +87,17 @@ static const struct {
     { 53, p_skf },        { 54, v2_p_puzzle },
 };
 
+static payload_fn by_type[256];   /* every payload asks: the list indexed once */
+
+static void index_parsers(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(v2_parsers); i++)
+        by_type[v2_parsers[i].type] = v2_parsers[i].fn;
+}
+
 payload_fn v2_payload_parser(uint8_t type)
 {
-    static payload_fn by_type[256];   /* every payload asks: index the list once */
-    static gsize done;
-    if (g_once_init_enter(&done)) {
-        for (size_t i = 0; i < G_N_ELEMENTS(v2_parsers); i++)
-            by_type[v2_parsers[i].type] = v2_parsers[i].fn;
-        g_once_init_leave(&done, 1);
-    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, index_parsers);
     return by_type[type];
 }

@@ -7,6 +7,7 @@
  * over Wireshark's table and ours).  Some vendor IDs carry fields after
  * their prefix (Check Point, Cisco Unity, MS NT5, Aruba VIA, Fortigate).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "vid.h"
@@ -691,11 +692,8 @@ static void index_fill(vid_index *x, const uint8_t *first, size_t n)
         x->order[fill[first[i]]++] = (uint16_t)i;
 }
 
-static void index_init(void)
+static void index_build(void)
 {
-    static gsize done;
-    if (!g_once_init_enter(&done))
-        return;
     uint8_t first[N_MAX];
     for (size_t i = 0; i < N_WS; i++)
         first[i] = (uint8_t)wireshark_vids[i].bytes[0];
@@ -703,7 +701,12 @@ static void index_init(void)
     for (size_t i = 0; i < N_EXTRA; i++)
         first[i] = (uint8_t)extra_vids[i].bytes[0];
     index_fill(&extra_index, first, N_EXTRA);
-    g_once_init_leave(&done, 1);
+}
+
+static void index_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, index_build);
 }
 
 /* ike.vid_string: the first Wireshark entry that is a prefix, as tshark. */

@@ -2,9 +2,10 @@
 # The whole test suite: installs what is missing, then
 #   1. valgrind memcheck over a plain build (scripts/valgrind.sh),
 #   2. a short run of every libFuzzer harness (scripts/fuzz.sh, 20 s each),
-#   3. the full ctest suite on an ASan+UBSan build (unit, golden, differential
+#   3. ThreadSanitizer over isakmpdump --threads (scripts/tsan.sh),
+#   4. the full ctest suite on an ASan+UBSan build (unit, golden, differential
 #      against tshark, peer suite, samples, CLI, report, plugin, ...).
-# Extra arguments go to ctest.  Exit status: 0 when all three pass.
+# Extra arguments go to ctest.  Exit status: 0 when all four pass.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/deps.sh" || exit 1
@@ -19,6 +20,9 @@ JOBS=$jobs bash "$top/scripts/valgrind.sh" || { echo "valgrind: FAILED"; rc=1; }
 
 echo "== short fuzzing run"
 bash "$top/scripts/fuzz.sh" --short 20 || { echo "fuzz: FAILED"; rc=1; }
+
+echo "== ThreadSanitizer"
+bash "$top/scripts/tsan.sh" || { echo "tsan: FAILED"; rc=1; }
 
 echo "== ctest (ASan+UBSan)"
 build="$top/build-test"

@@ -124,16 +124,20 @@ const isakmp_value_name *payload_type_names(int version)
 
 static const char *type_names[2][256];
 
+static int type_names_ready;
+
 static void fill_type_names(void)
 {
     for (int v = 0; v < 2; v++)
         for (int t = 0; t < 256; t++)
             type_names[v][t] = isakmp_value_lookup(payload_type_names(v + 1), (uint32_t)t);
+    __atomic_store_n(&type_names_ready, 1, __ATOMIC_RELEASE);
 }
 
 const char *payload_type_name(int version, uint8_t type)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, fill_type_names);
+    if (!__atomic_load_n(&type_names_ready, __ATOMIC_ACQUIRE))   /* once filled: no call */
+        pthread_once(&once, fill_type_names);
     return type_names[version == 2][type];
 }

@@ -63,16 +63,19 @@ static const struct {
 };
 
 static payload_fn by_type[256];   /* every payload asks: the list indexed once */
+static int by_type_ready;
 
 static void index_parsers(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(v1_parsers); i++)
         by_type[v1_parsers[i].type] = v1_parsers[i].fn;
+    __atomic_store_n(&by_type_ready, 1, __ATOMIC_RELEASE);
 }
 
 payload_fn v1_payload_parser(uint8_t type)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, index_parsers);
+    if (!__atomic_load_n(&by_type_ready, __ATOMIC_ACQUIRE))   /* once indexed: no call */
+        pthread_once(&once, index_parsers);
     return by_type[type];
 }

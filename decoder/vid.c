@@ -678,6 +678,7 @@ typedef struct {
     uint16_t order[N_MAX];
 } vid_index;
 static vid_index ws_index, extra_index;
+static int index_ready;
 
 static void index_fill(vid_index *x, const uint8_t *first, size_t n)
 {
@@ -701,12 +702,14 @@ static void index_build(void)
     for (size_t i = 0; i < N_EXTRA; i++)
         first[i] = (uint8_t)extra_vids[i].bytes[0];
     index_fill(&extra_index, first, N_EXTRA);
+    __atomic_store_n(&index_ready, 1, __ATOMIC_RELEASE);
 }
 
 static void index_init(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, index_build);
+    if (!__atomic_load_n(&index_ready, __ATOMIC_ACQUIRE))   /* once built: no call */
+        pthread_once(&once, index_build);
 }
 
 /* ike.vid_string: the first Wireshark entry that is a prefix, as tshark. */

@@ -20,8 +20,13 @@ import os, re, sys
 V1_SA = ["v1_sa.c", "v1_attr.c"]
 V1_IDENT = ["v1_ident.c", "cert.c"]
 V2_MISC = ["v2_misc.c", "cert.c"]
+# IKEv1 SA (1) is not here: its proposals are a payload chain
+# (dec_payload_chain), and a chain takes any payload type after a proposal,
+# fragments (whose state must see them) included, so its body is always
+# parsed (found by the fuzz_decode oracle: a Config Mode payload chained
+# after a proposal).
 PARSERS = {
-    (1, 1): V1_SA, (1, 2): V1_SA, (1, 3): V1_SA,
+    (1, 2): V1_SA, (1, 3): V1_SA,
     (1, 4): ["v1_payloads.c"], (1, 8): ["v1_payloads.c"], (1, 9): ["v1_payloads.c"],
     (1, 10): ["v1_payloads.c"], (1, 20): ["v1_payloads.c"], (1, 130): ["v1_payloads.c"],
     (1, 5): V1_IDENT, (1, 6): V1_IDENT, (1, 7): V1_IDENT, (1, 21): V1_IDENT, (1, 131): V1_IDENT,

@@ -131,6 +131,32 @@ static void test_notes(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (found by the fuzz_decode oracle): an IKEv1 SA whose proposal
+ * chain goes on with a Config Mode payload.  The SA body was skipped when
+ * only Config Mode fields were wanted, as if it could not hold them. */
+static void test_regression_v1_sa_chain(void)
+{
+    const char *hex =
+        "ab3e0f1f8bc3be8e00000000000000000110020000000000000002640d0000ac00000001ffffff70"
+        "0e01008003fde98002000180040000000000000000000000fde980020000002402010000800b0001"
+        "800c708080010007800e01008003fde980020002800400020300002403010000800b0001800c7080"
+        "80010007800e0100b5ec427b5d1f0d0000144485152d18b6bbcd0be8a8469579ddcc0d00000c0900"
+        "afca26d71368a1f1c96b8696fc77570100";
+    isakmp_ctx *full = isakmp_ctx_new(), *one = isakmp_ctx_new();
+    int id = field_id("ike.cfg.attr");
+    isakmp_ctx_set_fields(one, &id, 1);
+    isakmp_msg *a = tu_decode_hex(full, hex), *b = tu_decode_hex(one, hex);
+    char *va = tu_values(a, "ike.cfg.attr"), *vb = tu_values(b, "ike.cfg.attr");
+    g_assert_cmpstr(va, ==, "1");
+    g_assert_cmpstr(vb, ==, va);
+    g_free(va);
+    g_free(vb);
+    isakmp_msg_free(a);
+    isakmp_msg_free(b);
+    isakmp_ctx_free(full);
+    isakmp_ctx_free(one);
+}
+
 /* ---------------------------------------------------------------- walk */
 
 static void record(const isakmp_item *it, void *user)
@@ -192,6 +218,7 @@ int main(int argc, char **argv)
     g_test_add_func("/direction/nested_field", test_nested_field);
     g_test_add_func("/direction/bad_ids", test_bad_ids);
     g_test_add_func("/direction/notes", test_notes);
+    g_test_add_func("/direction/regression/v1_sa_chain_config_mode", test_regression_v1_sa_chain);
     g_test_add_func("/direction/walk_order", test_walk_order);
     g_test_add_func("/direction/format_hex", test_format_hex);
     return g_test_run();

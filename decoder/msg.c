@@ -226,23 +226,15 @@ void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_co
 }
 
 /* Pre-order position of every item, to sort notes into tree order. */
-static void number_items(const isakmp_msg *m, uint32_t idx, uint32_t *order, uint32_t *next)
+typedef struct {
+    const struct isakmp_item *base;
+    uint32_t *order, next;
+} numbering;
+
+static void number_item(const isakmp_item *it, void *user)
 {
-    /* iterative pre-order walk: depth is bounded by the decoder, but an
-     * explicit walk keeps the stack flat whatever the tree looks like */
-    const struct isakmp_item *items = (const struct isakmp_item *)(const void *)m->items->data;
-    while (idx || *next == 0) {
-        order[idx] = (*next)++;
-        if (items[idx].first_child) {
-            idx = items[idx].first_child;
-            continue;
-        }
-        while (idx && !items[idx].next)
-            idx = items[idx].parent;
-        if (!idx)
-            return;
-        idx = items[idx].next;
-    }
+    numbering *n = user;
+    n->order[it - n->base] = n->next++;
 }
 
 static uint32_t note_index(const isakmp_msg *m, const isakmp_note *n)
@@ -257,8 +249,8 @@ void msg_finish(isakmp_msg *m)
         return;   /* isakmp_msg_notes copes with no array */
     m->pub_notes = g_new0(isakmp_note, n);
     uint32_t *order = g_new0(uint32_t, m->items->len);
-    uint32_t next = 0;
-    number_items(m, 0, order, &next);
+    numbering num = { (const struct isakmp_item *)(const void *)m->items->data, order, 0 };
+    isakmp_msg_walk(m, number_item, &num);
     /* stable insertion by tree position: notes are few */
     for (size_t i = 0; i < n; i++) {
         msg_note *src = &g_array_index(m->notes, msg_note, i);
@@ -341,7 +333,8 @@ void isakmp_msg_walk(const isakmp_msg *m, isakmp_walk_fn fn, void *user)
             fn(&items[i], user);
         return;
     }
-    /* iterative pre-order over the links */
+    /* iterative pre-order over the links: depth is bounded by the decoder,
+     * but an explicit walk keeps the stack flat whatever the tree is */
     uint32_t idx = 0;
     for (;;) {
         fn(&items[idx], user);

@@ -60,7 +60,7 @@ static void usage(FILE *out)
           "                     Aggressive Mode PSK exchanges (\"-\": print them)\n"
           "  -j N               decode N files at once (output stays in file order)\n"
           "  --threads N        -T fields without keys: decode each file with N threads\n"
-          "                     (default: one per CPU; output stays the same)\n"
+          "                     (default: one per CPU, at most 4; output stays the same)\n"
           "\n"
           "Output:\n"
           "  (default)          one line per message\n"
@@ -443,7 +443,9 @@ static int file_threads(const options *o, bool live)
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
         live)
         return 1;
-    int n = o->threads ? o->threads : (int)g_get_num_processors();
+    /* by default one per CPU, at most SHARD_DEFAULT_MAX: each thread has its
+     * own SA table, and past a few threads reading the file is the limit */
+    int n = o->threads ? o->threads : MIN((int)g_get_num_processors(), SHARD_DEFAULT_MAX);
     return n < SHARD_MAX_THREADS ? n : SHARD_MAX_THREADS;
 }
 

@@ -21,6 +21,7 @@ typedef struct {
 } shard_opts;
 
 #define SHARD_MAX_THREADS 64
+#define SHARD_DEFAULT_MAX 4      /* --threads' default: one per CPU, at most this */
 
 /* Decodes `path` and writes its -T fields lines to out; returns what
  * capture_file returns (err set when negative). */

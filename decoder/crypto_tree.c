@@ -86,6 +86,19 @@ bool ct_frag_complete(const frag_set *s)
     return true;
 }
 
+bool ct_frag_seen(dec_t *d, const payload_info *pi, uint32_t tag)
+{
+    const frame_rec *seen = state_frame(d->ctx, d->m->pkt.frame, tag, FR_FRAGMENT, false);
+    if (!seen)
+        return false;
+    if (seen->reassembled_in) {
+        uint32_t x = tree_add_uint(d->m, pi->item, F_REASSEMBLED_IN, 0, pi->off, 0,
+                                   seen->reassembled_in);
+        tree_set_generated(d->m, x);
+    }
+    return true;
+}
+
 void ct_rec_free_tmp(frame_rec *r)
 {
     secret_wipe(&r->plain);

@@ -32,6 +32,11 @@ void ct_fragment_items(dec_t *d, uint32_t parent, uint32_t src, const GArray *pa
 frame_rec *ct_reassemble(dec_t *d, frag_set *s, uint32_t tag, bool *tmp);
 void ct_rec_free_tmp(frame_rec *r);
 
+/* True when this frame's fragment was collected on an earlier decoding and
+ * did not complete its message: the fragment payload then only gets the
+ * ike.reassembled_in item (when the message was completed since). */
+bool ct_frag_seen(dec_t *d, const payload_info *pi, uint32_t tag);
+
 /* Adds one fragment (a copy of p) to a set; returns false for duplicates. */
 bool ct_frag_add(frag_set *s, uint16_t num, uint32_t frame, uint32_t tag, const uint8_t *p,
                  size_t n);

@@ -144,15 +144,8 @@ void ikev1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id, 
     frame_rec *r = state_frame(d->ctx, frame, tag, FR_REASSEMBLED, false);
     bool tmp = false;
     if (!r) {
-        const frame_rec *seen = state_frame(d->ctx, frame, tag, FR_FRAGMENT, false);
-        if (seen) {   /* decoded before, and not the completing frame */
-            if (seen->reassembled_in) {
-                uint32_t x = tree_add_uint(d->m, pi->item, F_REASSEMBLED_IN, 0, pi->off, 0,
-                                           seen->reassembled_in);
-                tree_set_generated(d->m, x);
-            }
+        if (ct_frag_seen(d, pi, tag))
             return;
-        }
         r = frag_collect(d, data, pi, id, seq, last, tag, &tmp);
         if (!r)
             return;

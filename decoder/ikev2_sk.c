@@ -154,15 +154,8 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
     frame_rec *r = state_frame(d->ctx, frame, tag, FR_REASSEMBLED, false);
     bool tmp = false;
     if (!r) {
-        frame_rec *seen = state_frame(d->ctx, frame, tag, FR_FRAGMENT, false);
-        if (seen) {   /* decoded before, and not the completing frame */
-            if (seen->reassembled_in) {
-                uint32_t x = tree_add_uint(d->m, pi->item, F_REASSEMBLED_IN, 0, pi->off, 0,
-                                           seen->reassembled_in);
-                tree_set_generated(d->m, x);
-            }
+        if (ct_frag_seen(d, pi, tag))
             return;
-        }
         state_frame(d->ctx, frame, tag, FR_FRAGMENT, true);
         uint8_t key[SKF_KEY_LEN];
         memcpy(key, d->rspi, 8);

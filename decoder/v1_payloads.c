@@ -5,7 +5,6 @@
  * 130), the Cisco/racoon IKE fragment (payload 132) and Vendor ID (3.16,
  * decoded by vid.c for both IKE versions).
  */
-#include <pthread.h>
 #include "v1.h"
 #include "vid.h"
 
@@ -33,49 +32,31 @@ static void p_frag(dec_t *d, cur_t *b, const payload_info *pi)
     }
 }
 
-static const struct {
-    uint8_t type;
-    payload_fn fn;
-} v1_parsers[] = {
-    { 1, v1_p_sa },
-    { 2, v1_p_proposal },
-    { 3, v1_p_transform },
-    { 4, p_ke },
-    { 5, v1_p_id },
-    { 6, v1_p_cert },
-    { 7, v1_p_certreq },
-    { 8, p_hash },
-    { 9, p_sig },
-    { 10, p_nonce },
-    { 11, v1_p_notify },
-    { 12, v1_p_delete },
-    { 13, p_vid },
-    { 14, v1_p_cfg },
-    { 15, v1_p_sak },
-    { 16, v1_p_sat },
-    { 17, v1_p_kd },
-    { 18, v1_p_seq },
-    { 20, p_nat_d },
-    { 21, v1_p_nat_oa },
-    { 130, p_nat_d },
-    { 131, v1_p_nat_oa },
-    { 132, p_frag },
+/* Indexed by payload type (every payload asks). */
+static const payload_fn v1_parsers[256] = {
+    [1] = v1_p_sa,
+    [2] = v1_p_proposal,
+    [3] = v1_p_transform,
+    [4] = p_ke,
+    [5] = v1_p_id,
+    [6] = v1_p_cert,
+    [7] = v1_p_certreq,
+    [8] = p_hash,
+    [9] = p_sig,
+    [10] = p_nonce,
+    [11] = v1_p_notify,
+    [12] = v1_p_delete,
+    [13] = p_vid,
+    [14] = v1_p_cfg,
+    [15] = v1_p_sak,
+    [16] = v1_p_sat,
+    [17] = v1_p_kd,
+    [18] = v1_p_seq,
+    [20] = p_nat_d,
+    [21] = v1_p_nat_oa,
+    [130] = p_nat_d,
+    [131] = v1_p_nat_oa,
+    [132] = p_frag,
 };
 
-static payload_fn by_type[256];   /* every payload asks: the list indexed once */
-static int by_type_ready;
-
-static void index_parsers(void)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(v1_parsers); i++)
-        by_type[v1_parsers[i].type] = v1_parsers[i].fn;
-    __atomic_store_n(&by_type_ready, 1, __ATOMIC_RELEASE);
-}
-
-payload_fn v1_payload_parser(uint8_t type)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (!__atomic_load_n(&by_type_ready, __ATOMIC_ACQUIRE))   /* once indexed: no call */
-        pthread_once(&once, index_parsers);
-    return by_type[type];
-}
+payload_fn v1_payload_parser(uint8_t type) { return v1_parsers[type]; }

@@ -5,7 +5,6 @@
  * (RFC 7383 2.5).  The structured payloads live in v2_sa.c, v2_notify.c,
  * v2_ts.c, v2_cfg.c, v2_misc.c and v2_group.c.
  */
-#include <pthread.h>
 #include "v2_internal.h"
 #include "vid.h"
 
@@ -74,33 +73,31 @@ static void p_skf(dec_t *d, cur_t *b, const payload_info *pi)
     cur_skip(b, cur_left(b));
 }
 
-/* IANA "IKEv2 Payload Types"; types without a parser show as data. */
-static const struct {
-    uint8_t type;
-    payload_fn fn;
-} v2_parsers[] = {
-    { 33, v2_p_sa },      { 34, p_ke },         { 35, v2_p_id },      { 36, v2_p_id },
-    { 37, v2_p_cert },    { 38, v2_p_certreq }, { 39, v2_p_auth },    { 40, p_nonce },
-    { 41, v2_p_notify },  { 42, v2_p_delete },  { 43, p_vid },        { 44, v2_p_ts },
-    { 45, v2_p_ts },      { 46, p_sk },         { 47, v2_p_cp },      { 48, v2_p_eap },
-    { 49, v2_p_gspm },    { 50, v2_p_gid },     { 51, v2_p_gsa },     { 52, v2_p_kd },
-    { 53, p_skf },        { 54, v2_p_puzzle },
+/* IANA "IKEv2 Payload Types", indexed by type (every payload asks); types
+ * without a parser show as data. */
+static const payload_fn v2_parsers[256] = {
+    [33] = v2_p_sa,
+    [34] = p_ke,
+    [35] = v2_p_id,
+    [36] = v2_p_id,
+    [37] = v2_p_cert,
+    [38] = v2_p_certreq,
+    [39] = v2_p_auth,
+    [40] = p_nonce,
+    [41] = v2_p_notify,
+    [42] = v2_p_delete,
+    [43] = p_vid,
+    [44] = v2_p_ts,
+    [45] = v2_p_ts,
+    [46] = p_sk,
+    [47] = v2_p_cp,
+    [48] = v2_p_eap,
+    [49] = v2_p_gspm,
+    [50] = v2_p_gid,
+    [51] = v2_p_gsa,
+    [52] = v2_p_kd,
+    [53] = p_skf,
+    [54] = v2_p_puzzle,
 };
 
-static payload_fn by_type[256];   /* every payload asks: the list indexed once */
-static int by_type_ready;
-
-static void index_parsers(void)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(v2_parsers); i++)
-        by_type[v2_parsers[i].type] = v2_parsers[i].fn;
-    __atomic_store_n(&by_type_ready, 1, __ATOMIC_RELEASE);
-}
-
-payload_fn v2_payload_parser(uint8_t type)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (!__atomic_load_n(&by_type_ready, __ATOMIC_ACQUIRE))   /* once indexed: no call */
-        pthread_once(&once, index_parsers);
-    return by_type[type];
-}
+payload_fn v2_payload_parser(uint8_t type) { return v2_parsers[type]; }

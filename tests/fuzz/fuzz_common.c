@@ -425,3 +425,87 @@ int fz_next_record(fz_reader *r, uint8_t *sel, const uint8_t **msg, size_t *len)
     r->left -= *len;
     return 1;
 }
+
+/* ---------------------------------------------------------------- direction oracle */
+
+uint32_t fz_hash(const uint8_t *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+typedef struct {
+    int field;          /* the field whose values are collected; -1: none */
+    GString *out;
+    GArray *present;    /* field ids seen, with `seen` (NULL: not recorded) */
+    bool *seen;
+} oracle_walk;
+
+static void oracle_item(const isakmp_item *it, void *user)
+{
+    oracle_walk *w = user;
+    int f = isakmp_item_field(it)->id;
+    if (w->present && !w->seen[f]) {
+        w->seen[f] = true;
+        g_array_append_val(w->present, f);
+    }
+    if (f != w->field)
+        return;
+    char buf[256];
+    isakmp_item_format_value(it, buf, sizeof buf);
+    g_string_append(w->out, buf);
+    g_string_append_c(w->out, '|');
+}
+
+/* The values of `field` over the messages through a fresh context (directed
+ * to that field, or full trees), one line per message. */
+static GString *field_values(const fz_msg *msgs, size_t n, bool keys, int field, bool directed,
+                             GArray *present, bool *seen)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    if (keys)
+        fz_load_keys(ctx);
+    if (directed)
+        isakmp_ctx_set_fields(ctx, &field, 1);
+    oracle_walk w = { field, g_string_new(NULL), present, seen };
+    for (size_t i = 0; i < n; i++) {
+        isakmp_packet pkt = { .data = msgs[i].data, .len = msgs[i].len, .frame = (uint32_t)i + 1,
+                              .af = 4, .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 },
+                              .sport = msgs[i].port, .dport = msgs[i].port, .tcp = msgs[i].tcp };
+        isakmp_msg *m = isakmp_decode(ctx, &pkt);
+        isakmp_msg_walk(m, oracle_item, &w);
+        g_string_append_c(w.out, '\n');
+        isakmp_msg_free(m);
+    }
+    isakmp_ctx_free(ctx);
+    return w.out;
+}
+
+#define ORACLE_PICKS 3
+
+void fz_direction_oracle(const fz_msg *msgs, size_t n, bool keys, uint32_t seed)
+{
+    size_t nf;
+    const isakmp_field *t = isakmp_fields(&nf);
+    GArray *present = g_array_new(FALSE, FALSE, sizeof(int));
+    bool *seen = g_new0(bool, nf);
+    g_string_free(field_values(msgs, n, keys, -1, false, present, seen), TRUE);
+    for (int k = 0; k < ORACLE_PICKS; k++) {
+        int f = present->len && k < ORACLE_PICKS - 1
+                    ? g_array_index(present, int, (seed >> (7 * k)) % present->len)
+                    : (int)((seed >> 3) % nf);
+        GString *full = field_values(msgs, n, keys, f, false, NULL, NULL);
+        GString *one = field_values(msgs, n, keys, f, true, NULL, NULL);
+        if (!g_string_equal(one, full)) {
+            fprintf(stderr, "field-directed %s differs (%s keys):\n  full: %s\n  only: %s\n",
+                    t[f].abbrev, keys ? "with" : "without", full->str, one->str);
+            abort();
+        }
+        g_string_free(full, TRUE);
+        g_string_free(one, TRUE);
+    }
+    g_array_free(present, TRUE);
+    g_free(seen);
+}

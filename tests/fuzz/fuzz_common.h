@@ -11,6 +11,7 @@
 #ifndef ISAKMP_FUZZ_COMMON_H
 #define ISAKMP_FUZZ_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,22 @@ uint32_t fz_v1_preamble(isakmp_ctx *ctx, const fz_keyset *ks);
  * formatting every value (so the writers' code paths run too), then frees it. */
 void fz_decode_walk(isakmp_ctx *ctx, const uint8_t *data, size_t len, uint32_t frame,
                     uint16_t port, int flags);
+
+/* Oracle for field-directed decoding (isakmp_ctx_set_fields): the messages
+ * go through fresh contexts (with the key sets when `keys`), full trees and
+ * directed to one field at a time, for three fields chosen from `seed`
+ * (mostly fields the full trees have, one any field); the values of each,
+ * message by message, must be equal, or the process aborts. */
+typedef struct {
+    const uint8_t *data;
+    size_t len;
+    uint16_t port;
+    bool tcp;
+} fz_msg;
+void fz_direction_oracle(const fz_msg *msgs, size_t n, bool keys, uint32_t seed);
+
+/* FNV-1a of the input, to choose things from it. */
+uint32_t fz_hash(const uint8_t *p, size_t n);
 
 /* Record splitting: [selector u8][length u16 big-endian][bytes].  Returns
  * false at the end; a short last record takes what is left. */

@@ -14,18 +14,6 @@
 #define ICOOKIE "0102030405060708"
 #define RCOOKIE "1112131415161718"
 
-static void put16(GByteArray *b, size_t at, size_t v)
-{
-    b->data[at] = (uint8_t)(v >> 8);
-    b->data[at + 1] = (uint8_t)v;
-}
-
-static void put32(GByteArray *b, size_t at, size_t v)
-{
-    put16(b, at, v >> 16);
-    put16(b, at + 2, v & 0xffff);
-}
-
 /* IKEv1 header (RFC 2408 3.1), Main Mode, flags 0; length set by finish(). */
 static GByteArray *header(uint8_t next)
 {
@@ -41,7 +29,7 @@ static GByteArray *header(uint8_t next)
 
 static GByteArray *finish(GByteArray *b)
 {
-    put32(b, 24, b->len);
+    tu_put32(b, 24, b->len);
     return b;
 }
 
@@ -50,7 +38,7 @@ static void nonce(GByteArray *b, uint8_t next, size_t n, uint8_t fill)
 {
     uint8_t h[4] = { next, 0, 0, 0 };
     g_byte_array_append(b, h, 4);
-    put16(b, b->len - 2, n + 4);
+    tu_put16(b, b->len - 2, n + 4);
     for (size_t i = 0; i < n; i++)
         g_byte_array_append(b, &fill, 1);
 }
@@ -72,7 +60,7 @@ static GByteArray *frag_msg(uint16_t id, uint8_t seq, bool last, const uint8_t *
     uint8_t h[8] = { 0, 0, 0, 0, id >> 8, id, seq, last };
     g_byte_array_append(b, h, 8);
     g_byte_array_append(b, p, n);
-    put16(b, 30, n + 8);
+    tu_put16(b, 30, n + 8);
     return finish(b);
 }
 
@@ -83,44 +71,30 @@ static GByteArray *third(const GByteArray *whole, uint16_t id, uint8_t seq)
     return frag_msg(id, seq, seq == 3, whole->data + off, MIN(part, whole->len - off));
 }
 
-static isakmp_msg *decode_frame(isakmp_ctx *ctx, const GByteArray *b, uint32_t frame)
-{
-    isakmp_packet pkt = { .data = b->data, .len = b->len, .frame = frame, .af = 4,
-                          .sport = 500, .dport = 500 };
-    return isakmp_decode(ctx, &pkt);
-}
-
-static void assert_values(const isakmp_msg *m, const char *abbrev, const char *want)
-{
-    char *v = tu_values(m, abbrev);
-    g_assert_cmpstr(v, ==, want);
-    g_free(v);
-}
-
 static void test_any_order(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     GByteArray *whole = whole_message();
     GByteArray *f[4] = { NULL, third(whole, 7, 1), third(whole, 7, 2), third(whole, 7, 3) };
     /* frames 10, 11, 12 carry fragments 3 (last), 1, 2 */
-    isakmp_msg *m = decode_frame(ctx, f[3], 10);
-    assert_values(m, "ike.typepayload", "132");
-    assert_values(m, "ike.frag.last", "1");
+    isakmp_msg *m = tu_decode_frame(ctx, f[3], 10);
+    tu_assert_values(m, "ike.typepayload", "132");
+    tu_assert_values(m, "ike.frag.last", "1");
     isakmp_msg_free(m);
-    m = decode_frame(ctx, f[1], 11);
-    assert_values(m, "ike.fragment", "");
+    m = tu_decode_frame(ctx, f[1], 11);
+    tu_assert_values(m, "ike.fragment", "");
     isakmp_msg_free(m);
     char len[16];
     g_snprintf(len, sizeof len, "%u", whole->len);
     for (int pass = 0; pass < 2; pass++) {   /* the first pass, then decoding again */
-        m = decode_frame(ctx, f[2], 12);
-        assert_values(m, "ike.typepayload", "132,10,10,10");
-        assert_values(m, "ike.fragment", "11,12,10");
-        assert_values(m, "ike.fragment.count", "3");
-        assert_values(m, "ike.reassembled.length", len);
+        m = tu_decode_frame(ctx, f[2], 12);
+        tu_assert_values(m, "ike.typepayload", "132,10,10,10");
+        tu_assert_values(m, "ike.fragment", "11,12,10");
+        tu_assert_values(m, "ike.fragment.count", "3");
+        tu_assert_values(m, "ike.reassembled.length", len);
         char lens[32];
         g_snprintf(lens, sizeof lens, "%u,%s", f[2]->len, len);
-        assert_values(m, "ike.length", lens);
+        tu_assert_values(m, "ike.length", lens);
         g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 0);
         g_assert_cmpstr(isakmp_msg_source_name(m, 1), ==, "Reassembled IKE");
         size_t n;
@@ -128,9 +102,9 @@ static void test_any_order(void)
         g_assert_cmpmem(src, n, whole->data, whole->len);
         isakmp_msg_free(m);
     }
-    m = decode_frame(ctx, f[3], 10);   /* again: points at the completing frame */
-    assert_values(m, "ike.reassembled.in", "12");
-    assert_values(m, "ike.fragment", "");
+    m = tu_decode_frame(ctx, f[3], 10);   /* again: points at the completing frame */
+    tu_assert_values(m, "ike.reassembled.in", "12");
+    tu_assert_values(m, "ike.fragment", "");
     isakmp_msg_free(m);
     for (int i = 1; i <= 3; i++)
         g_byte_array_unref(f[i]);
@@ -145,8 +119,8 @@ static void test_frame_zero(void)
     GByteArray *whole = whole_message();
     for (uint8_t s = 1; s <= 3; s++) {
         GByteArray *f = third(whole, 9, s);
-        isakmp_msg *m = decode_frame(ctx, f, 0);
-        assert_values(m, "ike.typepayload", s == 3 ? "132,10,10,10" : "132");
+        isakmp_msg *m = tu_decode_frame(ctx, f, 0);
+        tu_assert_values(m, "ike.typepayload", s == 3 ? "132,10,10,10" : "132");
         isakmp_msg_free(m);
         g_byte_array_unref(f);
     }
@@ -158,10 +132,10 @@ static void test_frame_zero(void)
 static size_t notes_of(isakmp_ctx *ctx, GByteArray *b, uint32_t frame, isakmp_note_code code,
                        const char *types)
 {
-    isakmp_msg *m = decode_frame(ctx, b, frame);
+    isakmp_msg *m = tu_decode_frame(ctx, b, frame);
     size_t n = tu_note_count(m, code);
     if (types)
-        assert_values(m, "ike.typepayload", types);
+        tu_assert_values(m, "ike.typepayload", types);
     isakmp_msg_free(m);
     g_byte_array_unref(b);
     return n;
@@ -213,9 +187,9 @@ static void test_nested(void)
     const uint8_t p[8] = { 0 };
     GByteArray *inner = frag_msg(5, 1, true, p, 8);
     GByteArray *outer = frag_msg(6, 1, true, inner->data, inner->len);
-    isakmp_msg *m = decode_frame(ctx, outer, 1);
-    assert_values(m, "ike.typepayload", "132,132");
-    assert_values(m, "ike.frag.packetid", "0x0006,0x0005");
+    isakmp_msg *m = tu_decode_frame(ctx, outer, 1);
+    tu_assert_values(m, "ike.typepayload", "132,132");
+    tu_assert_values(m, "ike.frag.packetid", "0x0006,0x0005");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
     isakmp_msg_free(m);
     g_byte_array_unref(inner);
@@ -230,12 +204,12 @@ static void test_truncated(void)
     GByteArray *whole = whole_message();
     GByteArray *f1 = third(whole, 1, 1), *f2 = third(whole, 1, 2), *f3 = third(whole, 1, 3);
     g_byte_array_set_size(f2, f2->len - 5);
-    isakmp_msg_free(decode_frame(ctx, f1, 1));
-    isakmp_msg *m = decode_frame(ctx, f2, 2);
+    isakmp_msg_free(tu_decode_frame(ctx, f1, 1));
+    isakmp_msg *m = tu_decode_frame(ctx, f2, 2);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_TRUNCATED), >, 0);
     isakmp_msg_free(m);
-    m = decode_frame(ctx, f3, 3);
-    assert_values(m, "ike.typepayload", "132");   /* fragment 2 is missing */
+    m = tu_decode_frame(ctx, f3, 3);
+    tu_assert_values(m, "ike.typepayload", "132");   /* fragment 2 is missing */
     isakmp_msg_free(m);
     g_byte_array_unref(f1);
     g_byte_array_unref(f2);

@@ -15,12 +15,6 @@
 static const uint8_t ick[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, rck[8] = { 9, 9, 9, 9, 9, 9, 9, 9 };
 static const char *table = "0102030405060708,000102030405060708090a0b0c0d0e0f\n";
 
-static void put16(GByteArray *b, size_t at, size_t v)
-{
-    b->data[at] = (uint8_t)(v >> 8);
-    b->data[at + 1] = (uint8_t)v;
-}
-
 static GByteArray *hdr(bool resp_cookie, uint8_t next, uint8_t exch, uint8_t flags, uint32_t mid)
 {
     GByteArray *b = g_byte_array_new();
@@ -32,47 +26,9 @@ static GByteArray *hdr(bool resp_cookie, uint8_t next, uint8_t exch, uint8_t fla
     return b;
 }
 
-static void fix_len(GByteArray *b) { put16(b, 26, b->len); }
-
-/* RFC 2408 3.4-3.6 / RFC 2409 App. A: SA { Proposal { Transform AES-128, SHA } } */
-static void sa_payload(GByteArray *b)
+static void send_free(tu_run *r, GByteArray *b, bool from_init)
 {
-    static const uint8_t sa[] = {
-        0, 0, 0, 48, 0, 0, 0, 1, 0, 0, 0, 1,                 /* SA: DOI IPsec, situation */
-        0, 0, 0, 36, 1, 1, 0, 1,                             /* Proposal: ISAKMP, 1 transform */
-        0, 0, 0, 28, 1, 1, 0, 0,                             /* Transform: KEY_IKE */
-        0x80, 0x01, 0x00, 0x07, 0x80, 0x02, 0x00, 0x02,      /* AES-CBC, SHA */
-        0x80, 0x0e, 0x00, 0x80, 0x80, 0x03, 0x00, 0x01,      /* key length 128, PSK */
-        0x80, 0x04, 0x00, 0x02, 0x80, 0x0b, 0x00, 0x01,      /* group 2, life type seconds */
-    };
-    g_byte_array_append(b, sa, sizeof sa);
-}
-
-static void ke_payload(GByteArray *b, uint8_t fill)
-{
-    uint8_t h[4] = { 0, 0, 0, 68 };
-    g_byte_array_append(b, h, 4);
-    for (int i = 0; i < 64; i++)
-        g_byte_array_append(b, &fill, 1);
-}
-
-typedef struct {
-    isakmp_ctx *ctx;
-    uint32_t frame;
-} run_t;
-
-static isakmp_msg *send_msg(run_t *r, const GByteArray *b, bool from_init)
-{
-    isakmp_packet pkt = { .data = b->data, .len = b->len, .frame = ++r->frame, .af = 4,
-                          .sport = 500, .dport = 500 };
-    pkt.src[0] = from_init ? 1 : 2;
-    pkt.dst[0] = from_init ? 2 : 1;
-    return isakmp_decode(r->ctx, &pkt);
-}
-
-static void send_free(run_t *r, GByteArray *b, bool from_init)
-{
-    isakmp_msg_free(send_msg(r, b, from_init));
+    isakmp_msg_free(tu_send(r, b, from_init));
     g_byte_array_unref(b);
 }
 
@@ -93,7 +49,7 @@ static GByteArray *encrypted(uint8_t exch, uint32_t mid, const uint8_t iv[16], u
     gcry_cipher_close(c);
     g_byte_array_append(b, pt, sizeof pt);
     memcpy(last, pt + 16, 16);
-    fix_len(b);
+    tu_v1_fix_len(b);
     return b;
 }
 
@@ -109,9 +65,9 @@ static void sha1_iv(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, ui
     memcpy(iv, h, 16);
 }
 
-static void assert_hash(run_t *r, GByteArray *b, bool from_init, const char *want)
+static void assert_hash(tu_run *r, GByteArray *b, bool from_init, const char *want)
 {
-    isakmp_msg *m = send_msg(r, b, from_init);
+    isakmp_msg *m = tu_send(r, b, from_init);
     char *v = tu_values(m, "ike.hash");
     g_assert_cmpstr(v, ==, want);
     g_free(v);
@@ -122,23 +78,23 @@ static void assert_hash(run_t *r, GByteArray *b, bool from_init, const char *wan
 
 static void test_iv_rules(void)
 {
-    run_t r = { isakmp_ctx_new(), 0 };
+    tu_run r = { isakmp_ctx_new(), 0 };
     g_assert_cmpint(isakmp_ctx_load_keys_mem(r.ctx, "t", table, strlen(table), NULL, NULL), ==, 1);
     GByteArray *b = hdr(false, 1, 2, 0, 0);   /* MM1, MM2: SA */
-    sa_payload(b);
-    fix_len(b);
+    tu_v1_sa_payload(b);
+    tu_v1_fix_len(b);
     send_free(&r, b, true);
     b = hdr(true, 1, 2, 0, 0);
-    sa_payload(b);
-    fix_len(b);
+    tu_v1_sa_payload(b);
+    tu_v1_fix_len(b);
     send_free(&r, b, false);
     b = hdr(true, 4, 2, 0, 0);                 /* MM3, MM4: KE */
-    ke_payload(b, 0x11);
-    fix_len(b);
+    tu_v1_ke_payload(b, 0x11);
+    tu_v1_fix_len(b);
     send_free(&r, b, true);
     b = hdr(true, 4, 2, 0, 0);
-    ke_payload(b, 0x22);
-    fix_len(b);
+    tu_v1_ke_payload(b, 0x22);
+    tu_v1_fix_len(b);
     send_free(&r, b, false);
 
     uint8_t gxi[64], gxr[64], iv[16], p1_last[16], last[16];
@@ -172,7 +128,7 @@ static void test_iv_rules(void)
 
     memset(iv, 0xee, 16);                                /* a wrong IV: a note, no payloads */
     b = encrypted(5, 6, iv, 0x99, last);
-    isakmp_msg *m = send_msg(&r, b, true);
+    isakmp_msg *m = tu_send(&r, b, true);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_DECRYPT), ==, 1);
     isakmp_msg_free(m);
     g_byte_array_unref(b);
@@ -192,15 +148,15 @@ static void test_iv_rules(void)
 /* Without the KE values there is no Phase 1 IV: the message stays encrypted. */
 static void test_no_ke(void)
 {
-    run_t r = { isakmp_ctx_new(), 0 };
+    tu_run r = { isakmp_ctx_new(), 0 };
     g_assert_cmpint(isakmp_ctx_load_keys_mem(r.ctx, "t", table, strlen(table), NULL, NULL), ==, 1);
     GByteArray *b = hdr(false, 1, 2, 0, 0);
-    sa_payload(b);
-    fix_len(b);
+    tu_v1_sa_payload(b);
+    tu_v1_fix_len(b);
     send_free(&r, b, true);
     uint8_t iv[16] = { 0 }, last[16];
     b = encrypted(2, 0, iv, 0x33, last);
-    isakmp_msg *m = send_msg(&r, b, true);
+    isakmp_msg *m = tu_send(&r, b, true);
     char *v = tu_values(m, "ike.hash");
     g_assert_cmpstr(v, ==, "");
     g_free(v);

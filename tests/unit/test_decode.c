@@ -23,32 +23,25 @@ static isakmp_msg *dec(const char *hex)
     return m;
 }
 
-static void assert_values(const isakmp_msg *m, const char *abbrev, const char *want)
-{
-    char *got = tu_values(m, abbrev);
-    g_assert_cmpstr(got, ==, want);
-    g_free(got);
-}
-
 /* ---------------------------------------------------------------- header */
 
 static void test_header_fields(void)
 {
     isakmp_msg *m = dec(V2_HDR V2_NONCE_EMPTY);
-    assert_values(m, "ike.ispi", "0102030405060708");
-    assert_values(m, "ike.rspi", "0000000000000000");
-    assert_values(m, "ike.nextpayload", "40,0");
-    assert_values(m, "ike.version", "0x20");
-    assert_values(m, "ike.mjver", "0x02");
-    assert_values(m, "ike.mnver", "0x00");
-    assert_values(m, "ike.exchangetype", "34");
-    assert_values(m, "ike.flags", "0x08");
-    assert_values(m, "ike.flag_i", "1");
-    assert_values(m, "ike.flag_r", "0");
-    assert_values(m, "ike.messageid", "0x00000000");
-    assert_values(m, "ike.length", "32");
-    assert_values(m, "ike.typepayload", "40");
-    assert_values(m, "ike.payloadlength", "4");
+    tu_assert_values(m, "ike.ispi", "0102030405060708");
+    tu_assert_values(m, "ike.rspi", "0000000000000000");
+    tu_assert_values(m, "ike.nextpayload", "40,0");
+    tu_assert_values(m, "ike.version", "0x20");
+    tu_assert_values(m, "ike.mjver", "0x02");
+    tu_assert_values(m, "ike.mnver", "0x00");
+    tu_assert_values(m, "ike.exchangetype", "34");
+    tu_assert_values(m, "ike.flags", "0x08");
+    tu_assert_values(m, "ike.flag_i", "1");
+    tu_assert_values(m, "ike.flag_r", "0");
+    tu_assert_values(m, "ike.messageid", "0x00000000");
+    tu_assert_values(m, "ike.length", "32");
+    tu_assert_values(m, "ike.typepayload", "40");
+    tu_assert_values(m, "ike.payloadlength", "4");
     g_assert_cmpint(isakmp_msg_version(m), ==, 2);
     g_assert_cmpstr(isakmp_msg_summary(m), ==, "IKE_SA_INIT MID=00 Initiator Request");
     size_t n;
@@ -62,8 +55,8 @@ static void test_v1_header(void)
     /* Main Mode, no payloads */
     isakmp_msg *m = dec("1111111111111111 2222222222222222 00 10 02 00 00000000 0000001c");
     g_assert_cmpint(isakmp_msg_version(m), ==, 1);
-    assert_values(m, "ike.version", "0x10");
-    assert_values(m, "ike.exchangetype", "2");
+    tu_assert_values(m, "ike.version", "0x10");
+    tu_assert_values(m, "ike.exchangetype", "2");
     g_assert_cmpstr(isakmp_msg_summary(m), ==, "Identity Protection (Main Mode)");
     isakmp_msg_free(m);
 }
@@ -100,7 +93,7 @@ static void test_length_shorter_than_header(void)
     isakmp_msg *m = dec("0102030405060708 0000000000000000 28 20 22 08 00000000 00000010"
                         V2_NONCE_EMPTY);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
-    assert_values(m, "ike.typepayload", "40");   /* the captured length is used */
+    tu_assert_values(m, "ike.typepayload", "40");   /* the captured length is used */
     isakmp_msg_free(m);
 }
 
@@ -108,7 +101,7 @@ static void test_trailing_bytes(void)
 {
     isakmp_msg *m = dec(V2_HDR V2_NONCE_EMPTY "deadbeef");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_TRAILING), ==, 1);
-    assert_values(m, "ike.extradata", "deadbeef");
+    tu_assert_values(m, "ike.extradata", "deadbeef");
     isakmp_msg_free(m);
 }
 
@@ -118,7 +111,7 @@ static void test_unknown_version(void)
                         "00000004");
     g_assert_cmpint(isakmp_msg_version(m), ==, 0);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_UNKNOWN), ==, 1);
-    assert_values(m, "ike.datapayload", "00000004");
+    tu_assert_values(m, "ike.datapayload", "00000004");
     isakmp_msg_free(m);
 }
 
@@ -137,8 +130,8 @@ static void test_unknown_payload_type(void)
     isakmp_msg *m = dec("0102030405060708 0000000000000000 c8 20 22 08 00000000 00000022"
                         "00 00 0006 abcd");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_UNKNOWN), ==, 1);
-    assert_values(m, "ike.typepayload", "200");
-    assert_values(m, "ike.datapayload", "abcd");
+    tu_assert_values(m, "ike.typepayload", "200");
+    tu_assert_values(m, "ike.datapayload", "abcd");
     isakmp_msg_free(m);
 }
 
@@ -174,7 +167,7 @@ static void test_critical_bit(void)
 {
     isakmp_msg *m = dec("0102030405060708 0000000000000000 c8 20 22 08 00000000 00000020"
                         "00 80 0004");
-    assert_values(m, "ike.criticalpayload", "1");
+    tu_assert_values(m, "ike.criticalpayload", "1");
     isakmp_msg_free(m);
 }
 

@@ -28,12 +28,6 @@ static isakmp_ctx *ctx_with(const char *table)
     return ctx;
 }
 
-static void put16(GByteArray *b, size_t at, size_t v)
-{
-    b->data[at] = (uint8_t)(v >> 8);
-    b->data[at + 1] = (uint8_t)v;
-}
-
 /* IKE header (RFC 7296 3.1), IKE_AUTH, initiator request; length fixed later. */
 static GByteArray *header(uint8_t next, uint32_t msgid)
 {
@@ -52,7 +46,7 @@ static void nonce_payload(GByteArray *p, uint8_t next, size_t n)
 {
     uint8_t h[4] = { next, 0, 0, 0 };
     g_byte_array_append(p, h, 4);
-    put16(p, p->len - 2, n + 4);
+    tu_put16(p, p->len - 2, n + 4);
     for (size_t i = 0; i < n; i++)
         g_byte_array_append(p, (const uint8_t *)"\x5a", 1);
 }
@@ -85,28 +79,14 @@ static void add_sk_cbc(GByteArray *m, uint8_t type, uint8_t next, uint16_t num, 
     gcry_ok(gcry_cipher_encrypt(c, pt, ct_len, NULL, 0));
     gcry_cipher_close(c);
     g_byte_array_append(m, pt, ct_len);
-    put16(m, start + 2, hl + 16 + ct_len + 16);
-    put16(m, 26, m->len + 16);   /* IKE length, ICV included */
+    tu_put16(m, start + 2, hl + 16 + ct_len + 16);
+    tu_put16(m, 26, m->len + 16);   /* IKE length, ICV included */
     uint8_t icv[16];
     g_assert_true(crypto_hmac(GCRY_MD_SHA256, ak, 32, m->data, m->len, icv, 16));
     g_byte_array_append(m, icv, 16);
     g_free(pt);
     g_free(ek);
     g_free(ak);
-}
-
-static isakmp_msg *decode_frame(isakmp_ctx *ctx, const GByteArray *b, uint32_t frame)
-{
-    isakmp_packet pkt = { .data = b->data, .len = b->len, .frame = frame, .af = 4,
-                          .sport = 500, .dport = 500 };
-    return isakmp_decode(ctx, &pkt);
-}
-
-static void assert_values(const isakmp_msg *m, const char *abbrev, const char *want)
-{
-    char *v = tu_values(m, abbrev);
-    g_assert_cmpstr(v, ==, want);
-    g_free(v);
 }
 
 static GByteArray *one_sk_message(int pad_override)
@@ -123,17 +103,17 @@ static void test_sk_good(void)
 {
     isakmp_ctx *ctx = ctx_with(table_cbc);
     GByteArray *b = one_sk_message(-1);
-    isakmp_msg *m = decode_frame(ctx, b, 1);
-    assert_values(m, "ike.typepayload", "46,40");
-    assert_values(m, "ike.verify.icv", "1");
-    assert_values(m, "ike.nonce", "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
-    assert_values(m, "ike.enc.pad_length", "11");
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.typepayload", "46,40");
+    tu_assert_values(m, "ike.verify.icv", "1");
+    tu_assert_values(m, "ike.nonce", "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+    tu_assert_values(m, "ike.enc.pad_length", "11");
     g_assert_cmpuint(isakmp_msg_source_count(m), ==, 2);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_DECRYPT), ==, 0);
     isakmp_msg_free(m);
     /* decoding the same frame again gives the same tree */
-    m = decode_frame(ctx, b, 1);
-    assert_values(m, "ike.typepayload", "46,40");
+    m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.typepayload", "46,40");
     isakmp_msg_free(m);
     g_byte_array_unref(b);
     isakmp_ctx_free(ctx);
@@ -144,9 +124,9 @@ static void test_sk_bad_icv(void)
     isakmp_ctx *ctx = ctx_with(table_cbc);
     GByteArray *b = one_sk_message(-1);
     b->data[b->len - 1] ^= 1;
-    isakmp_msg *m = decode_frame(ctx, b, 1);
-    assert_values(m, "ike.verify.icv", "0");
-    assert_values(m, "ike.typepayload", "46,40");   /* still decrypted */
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.verify.icv", "0");
+    tu_assert_values(m, "ike.typepayload", "46,40");   /* still decrypted */
     const char *t = tu_note_text(m, ISAKMP_NOTE_VERIFY);
     g_assert_nonnull(t);
     g_assert_nonnull(strstr(t, "expected"));
@@ -164,8 +144,8 @@ static void test_sk_wrong_key(void)
     memcpy(strstr(table, AI), AR, 64);
     isakmp_ctx *ctx = ctx_with(table);
     GByteArray *b = one_sk_message(-1);
-    isakmp_msg *m = decode_frame(ctx, b, 1);
-    assert_values(m, "ike.verify.icv", "0");
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.verify.icv", "0");
     isakmp_msg_free(m);
     g_byte_array_unref(b);
     isakmp_ctx_free(ctx);
@@ -176,8 +156,8 @@ static void test_sk_bad_padding(void)
 {
     isakmp_ctx *ctx = ctx_with(table_cbc);
     GByteArray *b = one_sk_message(200);   /* pad length beyond the plaintext */
-    isakmp_msg *m = decode_frame(ctx, b, 1);
-    assert_values(m, "ike.verify.icv", "1");
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.verify.icv", "1");
     const char *t = tu_note_text(m, ISAKMP_NOTE_DECRYPT);
     g_assert_nonnull(t);
     g_assert_nonnull(strstr(t, "Pad length 200"));
@@ -192,19 +172,19 @@ static void test_sk_truncated(void)
     GByteArray *b = header(46, 1);
     uint8_t sk[4 + 20] = { 40, 0, 0, 24 };   /* 20 bytes: less than IV + ICV */
     g_byte_array_append(b, sk, sizeof sk);
-    put16(b, 26, b->len);
-    isakmp_msg *m = decode_frame(ctx, b, 1);
+    tu_put16(b, 26, b->len);
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
     const char *t = tu_note_text(m, ISAKMP_NOTE_DECRYPT);
     g_assert_nonnull(t);
     g_assert_nonnull(strstr(t, "Not enough data"));
-    assert_values(m, "ike.typepayload", "46");
+    tu_assert_values(m, "ike.typepayload", "46");
     isakmp_msg_free(m);
     /* and cut short by the capture: the SK payload claims more than there is */
     GByteArray *full = one_sk_message(-1);
     for (size_t cut = 28; cut < full->len; cut += 7) {
         GByteArray *c = g_byte_array_new();
         g_byte_array_append(c, full->data, cut);
-        m = decode_frame(ctx, c, 2);
+        m = tu_decode_frame(ctx, c, 2);
         g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_TRUNCATED) + tu_note_count(m, ISAKMP_NOTE_DECRYPT),
                          >, 0);
         isakmp_msg_free(m);
@@ -237,27 +217,27 @@ static void test_skf_any_order(void)
     nonce_payload(whole, 0, 40);
     GByteArray *f[4] = { NULL, fragment(1, whole), fragment(2, whole), fragment(3, whole) };
     /* frames 10, 11, 12 carry fragments 3, 1, 2 */
-    isakmp_msg *m = decode_frame(ctx, f[3], 10);
-    assert_values(m, "ike.typepayload", "53");
+    isakmp_msg *m = tu_decode_frame(ctx, f[3], 10);
+    tu_assert_values(m, "ike.typepayload", "53");
     isakmp_msg_free(m);
-    m = decode_frame(ctx, f[1], 11);
-    assert_values(m, "ike.typepayload", "53");
+    m = tu_decode_frame(ctx, f[1], 11);
+    tu_assert_values(m, "ike.typepayload", "53");
     isakmp_msg_free(m);
     for (int pass = 0; pass < 2; pass++) {   /* the first pass, then decoding again */
-        m = decode_frame(ctx, f[2], 12);
-        assert_values(m, "ike.typepayload", "53,40,40,40");
-        assert_values(m, "ike.fragment", "11,12,10");
-        assert_values(m, "ike.fragment.count", "3");
+        m = tu_decode_frame(ctx, f[2], 12);
+        tu_assert_values(m, "ike.typepayload", "53,40,40,40");
+        tu_assert_values(m, "ike.fragment", "11,12,10");
+        tu_assert_values(m, "ike.fragment.count", "3");
         char len[16];
         g_snprintf(len, sizeof len, "%u", whole->len);
-        assert_values(m, "ike.reassembled.length", len);
-        assert_values(m, "ike.verify.icv", "1");
+        tu_assert_values(m, "ike.reassembled.length", len);
+        tu_assert_values(m, "ike.verify.icv", "1");
         isakmp_msg_free(m);
     }
     /* decoding a fragment's frame again points at the frame that completed it */
-    m = decode_frame(ctx, f[3], 10);
-    assert_values(m, "ike.reassembled.in", "12");
-    assert_values(m, "ike.typepayload", "53");
+    m = tu_decode_frame(ctx, f[3], 10);
+    tu_assert_values(m, "ike.reassembled.in", "12");
+    tu_assert_values(m, "ike.typepayload", "53");
     isakmp_msg_free(m);
     for (int i = 1; i <= 3; i++)
         g_byte_array_unref(f[i]);
@@ -271,16 +251,16 @@ static void test_skf_missing(void)
     GByteArray *whole = g_byte_array_new();
     nonce_payload(whole, 0, 60);
     GByteArray *f1 = fragment(1, whole), *f3 = fragment(3, whole);
-    isakmp_msg *m = decode_frame(ctx, f1, 1);
+    isakmp_msg *m = tu_decode_frame(ctx, f1, 1);
     isakmp_msg_free(m);
-    m = decode_frame(ctx, f3, 2);
-    assert_values(m, "ike.typepayload", "53");   /* nothing reassembled */
-    assert_values(m, "ike.fragment", "");
+    m = tu_decode_frame(ctx, f3, 2);
+    tu_assert_values(m, "ike.typepayload", "53");   /* nothing reassembled */
+    tu_assert_values(m, "ike.fragment", "");
     isakmp_msg_free(m);
     /* a fragment number beyond the total is refused with a note */
     f3->data[28 + 4 + 1] = 9;
     f3->data[28 + 4 + 0] = 0;
-    m = decode_frame(ctx, f3, 3);
+    m = tu_decode_frame(ctx, f3, 3);
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), >, 0);
     isakmp_msg_free(m);
     g_byte_array_unref(f1);
@@ -302,8 +282,8 @@ static void test_sk_gcm(void)
     GByteArray *b = header(46, 1);
     uint8_t h[4] = { 40, 0, 0, 0 };
     g_byte_array_append(b, h, 4);
-    put16(b, 30, 4 + 8 + plain->len + 16);
-    put16(b, 26, b->len + 8 + plain->len + 16);
+    tu_put16(b, 30, 4 + 8 + plain->len + 16);
+    tu_put16(b, 26, b->len + 8 + plain->len + 16);
     size_t kl;
     uint8_t *k = tu_hex(key, &kl), iv[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, nonce[12], tag[16];
     memcpy(nonce, k + 16, 4);
@@ -319,15 +299,15 @@ static void test_sk_gcm(void)
     g_byte_array_append(b, iv, 8);
     g_byte_array_append(b, plain->data, plain->len);
     g_byte_array_append(b, tag, 16);
-    isakmp_msg *m = decode_frame(ctx, b, 1);
-    assert_values(m, "ike.typepayload", "46,40");
-    assert_values(m, "ike.verify.icv", "1");
-    assert_values(m, "ike.enc.iv", "0102030405060708");
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.typepayload", "46,40");
+    tu_assert_values(m, "ike.verify.icv", "1");
+    tu_assert_values(m, "ike.enc.iv", "0102030405060708");
     isakmp_msg_free(m);
     b->data[b->len - 3] ^= 0x80;
-    m = decode_frame(ctx, b, 2);
-    assert_values(m, "ike.verify.icv", "0");
-    assert_values(m, "ike.typepayload", "46,40");
+    m = tu_decode_frame(ctx, b, 2);
+    tu_assert_values(m, "ike.verify.icv", "0");
+    tu_assert_values(m, "ike.typepayload", "46,40");
     isakmp_msg_free(m);
     g_free(k);
     g_byte_array_unref(plain);
@@ -341,9 +321,9 @@ static void test_sk_no_key(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     GByteArray *b = one_sk_message(-1);
-    isakmp_msg *m = decode_frame(ctx, b, 1);
-    assert_values(m, "ike.typepayload", "46");
-    assert_values(m, "ike.verify.icv", "");
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.typepayload", "46");
+    tu_assert_values(m, "ike.verify.icv", "");
     g_assert_cmpuint(isakmp_msg_source_count(m), ==, 1);
     isakmp_msg_free(m);
     g_byte_array_unref(b);
@@ -358,9 +338,9 @@ static void test_skf_limit(void)
     nonce_payload(p, 0, 8);
     GByteArray *m = header(53, 9);
     add_sk_cbc(m, 53, 40, 1, 65, p, -1);
-    isakmp_msg *msg = decode_frame(ctx, m, 1);
+    isakmp_msg *msg = tu_decode_frame(ctx, m, 1);
     g_assert_cmpuint(tu_note_count(msg, ISAKMP_NOTE_LIMIT), ==, 1);
-    assert_values(msg, "ike.verify.icv", "1");
+    tu_assert_values(msg, "ike.verify.icv", "1");
     isakmp_msg_free(msg);
     g_byte_array_unref(m);
     g_byte_array_unref(p);

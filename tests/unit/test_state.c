@@ -55,52 +55,10 @@ static GByteArray *hdr(int sa, bool resp_cookie, uint8_t next, uint8_t exch, uin
     return b;
 }
 
-static void fix_len(GByteArray *b)
-{
-    b->data[26] = (uint8_t)(b->len >> 8);
-    b->data[27] = (uint8_t)b->len;
-}
-
-/* RFC 2408 3.4-3.6: SA { Proposal { Transform AES-CBC 128, SHA, PSK, group 2 } } */
-static void sa_payload(GByteArray *b)
-{
-    static const uint8_t sa[] = {
-        0, 0, 0, 48, 0, 0, 0, 1, 0, 0, 0, 1,
-        0, 0, 0, 36, 1, 1, 0, 1,
-        0, 0, 0, 28, 1, 1, 0, 0,
-        0x80, 0x01, 0x00, 0x07, 0x80, 0x02, 0x00, 0x02,
-        0x80, 0x0e, 0x00, 0x80, 0x80, 0x03, 0x00, 0x01,
-        0x80, 0x04, 0x00, 0x02, 0x80, 0x0b, 0x00, 0x01,
-    };
-    g_byte_array_append(b, sa, sizeof sa);
-}
-
-static void ke_payload(GByteArray *b, uint8_t fill)
-{
-    uint8_t h[4] = { 0, 0, 0, 68 };
-    g_byte_array_append(b, h, 4);
-    for (int i = 0; i < 64; i++)
-        g_byte_array_append(b, &fill, 1);
-}
-
-typedef struct {
-    isakmp_ctx *ctx;
-    uint32_t frame;
-} run_t;
-
-static isakmp_msg *send_msg(run_t *r, const GByteArray *b, bool from_init)
-{
-    isakmp_packet pkt = { .data = b->data, .len = b->len, .frame = ++r->frame, .af = 4,
-                          .sport = 500, .dport = 500 };
-    pkt.src[0] = from_init ? 1 : 2;
-    pkt.dst[0] = from_init ? 2 : 1;
-    return isakmp_decode(r->ctx, &pkt);
-}
-
 /* Sends b; returns the number of LIMIT notes of the message. */
-static size_t send_free(run_t *r, GByteArray *b, bool from_init)
+static size_t send_free(tu_run *r, GByteArray *b, bool from_init)
 {
-    isakmp_msg *m = send_msg(r, b, from_init);
+    isakmp_msg *m = tu_send(r, b, from_init);
     size_t n = tu_note_count(m, ISAKMP_NOTE_LIMIT);
     if (n)
         g_assert_nonnull(strstr(tu_note_text(m, ISAKMP_NOTE_LIMIT), "SA table full"));
@@ -110,19 +68,19 @@ static size_t send_free(run_t *r, GByteArray *b, bool from_init)
 }
 
 /* MM1 .. MM4 of SA `sa` (clear: SA, SA, KE 0x11.., KE 0x22..); LIMIT notes seen. */
-static size_t phase1_clear(run_t *r, int sa)
+static size_t phase1_clear(tu_run *r, int sa)
 {
     size_t notes = 0;
     for (int i = 0; i < 2; i++) {
         GByteArray *b = hdr(sa, i == 1, 1, 2, 0);
-        sa_payload(b);
-        fix_len(b);
+        tu_v1_sa_payload(b);
+        tu_v1_fix_len(b);
         notes += send_free(r, b, i == 0);
     }
     for (int i = 0; i < 2; i++) {
         GByteArray *b = hdr(sa, true, 4, 2, 0);
-        ke_payload(b, i == 0 ? 0x11 : 0x22);
-        fix_len(b);
+        tu_v1_ke_payload(b, i == 0 ? 0x11 : 0x22);
+        tu_v1_fix_len(b);
         notes += send_free(r, b, i == 0);
     }
     return notes;
@@ -150,15 +108,15 @@ static GByteArray *mm5(int sa, uint8_t fill)
     gcry_cipher_encrypt(c, pt, sizeof pt, NULL, 0);
     gcry_cipher_close(c);
     g_byte_array_append(b, pt, sizeof pt);
-    fix_len(b);
+    tu_v1_fix_len(b);
     return b;
 }
 
 /* Whether MM5 of `sa` decrypts (its HASH payload shows the plaintext). */
-static bool mm5_decrypts(run_t *r, int sa)
+static bool mm5_decrypts(tu_run *r, int sa)
 {
     GByteArray *b = mm5(sa, (uint8_t)(0x30 + sa));
-    isakmp_msg *m = send_msg(r, b, true);
+    isakmp_msg *m = tu_send(r, b, true);
     char *v = tu_values(m, "ike.hash");
     char want[41];
     for (int i = 0; i < 20; i++)
@@ -171,9 +129,9 @@ static bool mm5_decrypts(run_t *r, int sa)
     return ok;
 }
 
-static run_t new_run(size_t limit)
+static tu_run new_run(size_t limit)
 {
-    run_t r = { isakmp_ctx_new(), 0 };
+    tu_run r = { isakmp_ctx_new(), 0 };
     char *t = key_table();
     g_assert_cmpint(isakmp_ctx_load_keys_mem(r.ctx, "t", t, strlen(t), NULL, NULL), ==, NSA);
     g_free(t);
@@ -186,7 +144,7 @@ static run_t new_run(size_t limit)
  * on the message that made room; the 8 most recent still decrypt. */
 static void test_eviction(void)
 {
-    run_t r = new_run(8);
+    tu_run r = new_run(8);
     size_t notes = 0;
     for (int i = 0; i < NSA; i++) {
         size_t n = phase1_clear(&r, i);
@@ -207,12 +165,12 @@ static void test_eviction(void)
  * SA, survives while the others come and go. */
 static void test_lru_order(void)
 {
-    run_t r = new_run(4);
+    tu_run r = new_run(4);
     phase1_clear(&r, 0);
     for (int i = 1; i < NSA; i++) {
         GByteArray *b = hdr(0, true, 4, 2, 0);   /* a retransmitted MM4 of SA 0 */
-        ke_payload(b, 0x22);
-        fix_len(b);
+        tu_v1_ke_payload(b, 0x22);
+        tu_v1_fix_len(b);
         g_assert_cmpuint(send_free(&r, b, false), ==, 0);
         phase1_clear(&r, i);
     }
@@ -226,7 +184,7 @@ static void test_lru_order(void)
 static void test_default_and_unlimited(void)
 {
     for (int pass = 0; pass < 2; pass++) {
-        run_t r = new_run(pass ? 0 : (size_t)-1);
+        tu_run r = new_run(pass ? 0 : (size_t)-1);
         for (int i = 0; i < NSA; i++)
             g_assert_cmpuint(phase1_clear(&r, i), ==, 0);
         for (int i = 0; i < NSA; i++)
@@ -238,7 +196,7 @@ static void test_default_and_unlimited(void)
 /* Lowering the limit drops the extra SAs at once; 1 means 2. */
 static void test_shrink(void)
 {
-    run_t r = new_run((size_t)-1);
+    tu_run r = new_run((size_t)-1);
     for (int i = 0; i < NSA; i++)
         phase1_clear(&r, i);
     isakmp_ctx_set_sa_limit(r.ctx, 1);
@@ -254,13 +212,13 @@ static void test_shrink(void)
  * psk-crack without secrets) goes with the SA. */
 static void test_derive_goes_along(void)
 {
-    run_t r = new_run(5);
+    tu_run r = new_run(5);
     for (int i = 0; i < NSA; i++) {
         GByteArray *b = hdr(i, false, 1, 4, 0);   /* Aggressive Mode: SA, KE */
-        sa_payload(b);
+        tu_v1_sa_payload(b);
         b->data[28] = 4;
-        ke_payload(b, 0x11);
-        fix_len(b);
+        tu_v1_ke_payload(b, 0x11);
+        tu_v1_fix_len(b);
         send_free(&r, b, true);
     }
     g_assert_nonnull(r.ctx->kdf);
@@ -272,7 +230,7 @@ static void test_derive_goes_along(void)
 /* Without per-frame records a single pass decrypts the same, keeping none. */
 static void test_no_frame_records(void)
 {
-    run_t r = new_run((size_t)-1);
+    tu_run r = new_run((size_t)-1);
     isakmp_ctx_set_frame_records(r.ctx, false);
     for (int i = 0; i < 3; i++) {
         phase1_clear(&r, i);

@@ -61,13 +61,6 @@ static isakmp_msg *v2(isakmp_ctx *ctx, uint8_t first, const char *body)
     return m;
 }
 
-static void assert_values(const isakmp_msg *m, const char *field, const char *want)
-{
-    char *got = tu_values(m, field);
-    g_assert_cmpstr(got, ==, want);
-    g_free(got);
-}
-
 /* True when some item's custom label is `want`. */
 static bool has_label(const isakmp_item *it, const char *want)
 {
@@ -88,11 +81,11 @@ static void test_attr_overruns_transform(void)
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = v2(ctx, 33, "2200001a 00000016 01010001 0000000e 0100000c 000e0008 0100"
                                 "00000010 00130000 aaaaaaaaaaaaaaaa");
-    assert_values(m, "ike.ike2.attr.type", "14");
-    assert_values(m, "ike.ike2.attr.length", "8");
-    assert_values(m, "ike.ike2.attr.value", "0100");
-    assert_values(m, "ike.ike2.attr.key_length", "");
-    assert_values(m, "ike.key_exchange.dh_group", "19");
+    tu_assert_values(m, "ike.ike2.attr.type", "14");
+    tu_assert_values(m, "ike.ike2.attr.length", "8");
+    tu_assert_values(m, "ike.ike2.attr.value", "0100");
+    tu_assert_values(m, "ike.ike2.attr.key_length", "");
+    tu_assert_values(m, "ike.key_exchange.dh_group", "19");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), >=, 1);
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
@@ -103,9 +96,9 @@ static void test_proposal_length_lies(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = v2(ctx, 33, "22000014 000000c8 01010001 00000008 0100000c 00000010 00130000 aaaaaaaaaaaaaaaa");
-    assert_values(m, "ike.payloadlength", "20,200,8,16");
-    assert_values(m, "ike.tf.id.encr", "12");
-    assert_values(m, "ike.key_exchange.dh_group", "19");
+    tu_assert_values(m, "ike.payloadlength", "20,200,8,16");
+    tu_assert_values(m, "ike.tf.id.encr", "12");
+    tu_assert_values(m, "ike.key_exchange.dh_group", "19");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), >=, 1);
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
@@ -119,7 +112,7 @@ static void test_transform_count_lies(void)
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 0);
     isakmp_msg_free(m);
     m = v2(ctx, 33, "00000020 0000001c 01010004 0300000c 0100000c 800e0100 00000008 0300000c");
-    assert_values(m, "ike.typepayload", "33,2,3,3");
+    tu_assert_values(m, "ike.typepayload", "33,2,3,3");
     g_assert_nonnull(strstr(tu_note_text(m, ISAKMP_NOTE_MALFORMED), "4 transforms"));
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
@@ -131,16 +124,16 @@ static void test_zero_lengths(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = v2(ctx, 33, "00000010 0000000c 01010002 00000000");
-    assert_values(m, "ike.payloadlength", "16,12,0");
+    tu_assert_values(m, "ike.payloadlength", "16,12,0");
     g_assert_nonnull(strstr(tu_note_text(m, ISAKMP_NOTE_MALFORMED), "less than its 4-byte header"));
     isakmp_msg_free(m);
     m = v2(ctx, 47, "0000000c 02000000 00010000");
-    assert_values(m, "ike.cfg.attr.length", "0");
-    assert_values(m, "ike.cfg.attr.value", "");
+    tu_assert_values(m, "ike.cfg.attr.length", "0");
+    tu_assert_values(m, "ike.cfg.attr.value", "");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 0);
     isakmp_msg_free(m);
     m = v2(ctx, 40, "29000000 00000008 00000000");
-    assert_values(m, "ike.typepayload", "40");
+    tu_assert_values(m, "ike.typepayload", "40");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
@@ -169,13 +162,13 @@ static void test_ts_selector_length_wrong(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = v2(ctx, 44, "00000018 01000000 0700000c 0000ffff 00000000 ffffffff");
-    assert_values(m, "ike.ts.selector_length", "12");
-    assert_values(m, "ike.ts.start_ipv4", "0.0.0.0");
-    assert_values(m, "ike.ts.end_ipv4", "");
+    tu_assert_values(m, "ike.ts.selector_length", "12");
+    tu_assert_values(m, "ike.ts.start_ipv4", "0.0.0.0");
+    tu_assert_values(m, "ike.ts.end_ipv4", "");
     g_assert_nonnull(tu_note_text(m, ISAKMP_NOTE_MALFORMED));
     isakmp_msg_free(m);
     m = v2(ctx, 44, "00000018 02000000 07000010 0000ffff 00000000 ffffffff");
-    assert_values(m, "ike.ts.end_ipv4", "255.255.255.255");
+    tu_assert_values(m, "ike.ts.end_ipv4", "255.255.255.255");
     g_assert_nonnull(strstr(tu_note_text(m, ISAKMP_NOTE_MALFORMED), "2 traffic selectors, holds 1"));
     isakmp_msg_free(m);
     m = v2(ctx, 44, "00000010 01000000 07000002 0000ffff");
@@ -189,21 +182,21 @@ static void test_short_structures(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = v2(ctx, 41, "0000000b 00004019 000000");   /* TICKET_LT_OPAQUE, 3 bytes */
-    assert_values(m, "ike.notify.data", "000000");
-    assert_values(m, "ike.notify.data.ticket_opaque.lifetime", "");
+    tu_assert_values(m, "ike.notify.data", "000000");
+    tu_assert_values(m, "ike.notify.data.ticket_opaque.lifetime", "");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
     isakmp_msg_free(m);
     m = v2(ctx, 38, "0000000a 0c333333 3333");
-    assert_values(m, "ike.ike.certreq.authority", "");
+    tu_assert_values(m, "ike.ike.certreq.authority", "");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
     isakmp_msg_free(m);
     m = v2(ctx, 42, "0000000e 03040003 aabbccdd 1122");
-    assert_values(m, "ike.delete.spi", "aabbccdd");
+    tu_assert_values(m, "ike.delete.spi", "aabbccdd");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
     isakmp_msg_free(m);
     m = v2(ctx, 39, "00000009 0e000000 ff");   /* RFC 7427 ASN.1 length 255, no data */
-    assert_values(m, "ike.auth.data.sig.asn1.len", "255");
-    assert_values(m, "ike.auth.data.sig.asn1.data", "");
+    tu_assert_values(m, "ike.auth.data.sig.asn1.len", "255");
+    tu_assert_values(m, "ike.auth.data.sig.asn1.data", "");
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
@@ -216,27 +209,27 @@ static void test_new_fields(void)
     isakmp_ctx *ctx = isakmp_ctx_new();
     /* EAP Response / Identity, EAP Success */
     isakmp_msg *m = v2(ctx, 48, "30000011 0201000d 01757365 72406578 00 00000008 03030004");
-    assert_values(m, "ike.eap.code", "2,3");
-    assert_values(m, "ike.eap.identifier", "1,3");
-    assert_values(m, "ike.eap.length", "13,4");
-    assert_values(m, "ike.eap.type", "1");
-    assert_values(m, "ike.eap.type_data", "7573657240657800");
+    tu_assert_values(m, "ike.eap.code", "2,3");
+    tu_assert_values(m, "ike.eap.identifier", "1,3");
+    tu_assert_values(m, "ike.eap.length", "13,4");
+    tu_assert_values(m, "ike.eap.type", "1");
+    tu_assert_values(m, "ike.eap.type_data", "7573657240657800");
     isakmp_msg_free(m);
     /* TS_SECLABEL (RFC 9478), ADDITIONAL_IP4_ADDRESS, PUZZLE */
     m = v2(ctx, 44, "29000014 01000000 0a00000c 6c6162656c000000 2900000c 0000400d 0a000005"
                     "0000000b 00004032 000502");
-    assert_values(m, "ike.ts.security_label", "6c6162656c000000");
-    assert_values(m, "ike.notify.data.additional_ip4_address", "10.0.0.5");
-    assert_values(m, "ike.notify.data.puzzle.prf", "5");
-    assert_values(m, "ike.notify.data.puzzle.difficulty", "2");
+    tu_assert_values(m, "ike.ts.security_label", "6c6162656c000000");
+    tu_assert_values(m, "ike.notify.data.additional_ip4_address", "10.0.0.5");
+    tu_assert_values(m, "ike.notify.data.puzzle.prf", "5");
+    tu_assert_values(m, "ike.notify.data.puzzle.difficulty", "2");
     isakmp_msg_free(m);
     /* G-IKEv2 GIDi and KD key bags */
     m = v2(ctx, 50, "3400000c 02000000 67727031 0000000e 01000006 abcd0200 0004");
-    assert_values(m, "ike.gid.type", "2");
-    assert_values(m, "ike.gid.data", "67727031");
-    assert_values(m, "ike.kd.key_bag.type", "1,2");
-    assert_values(m, "ike.kd.key_bag.length", "6,4");
-    assert_values(m, "ike.kd.key_bag.data", "abcd");
+    tu_assert_values(m, "ike.gid.type", "2");
+    tu_assert_values(m, "ike.gid.data", "67727031");
+    tu_assert_values(m, "ike.kd.key_bag.type", "1,2");
+    tu_assert_values(m, "ike.kd.key_bag.length", "6,4");
+    tu_assert_values(m, "ike.kd.key_bag.data", "abcd");
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
 }
@@ -246,8 +239,8 @@ static void test_unknown_names(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = v2(ctx, 33, "00000014 00000010 01010001 00000008 fa000007");
-    assert_values(m, "ike.tf.type", "250");
-    assert_values(m, "ike.tf.id", "7");
+    tu_assert_values(m, "ike.tf.type", "250");
+    tu_assert_values(m, "ike.tf.id", "7");
     g_assert_true(has_label(isakmp_msg_root(m),
                             "Payload: Transform (3) # Reserved for Private Use (250): Unknown (7)"));
     isakmp_msg_free(m);

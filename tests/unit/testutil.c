@@ -105,3 +105,61 @@ const char *tu_note_text(const isakmp_msg *m, isakmp_note_code code)
             return notes[i].text;
     return NULL;
 }
+
+void tu_put16(GByteArray *b, size_t at, size_t v)
+{
+    b->data[at] = (uint8_t)(v >> 8);
+    b->data[at + 1] = (uint8_t)v;
+}
+
+void tu_put32(GByteArray *b, size_t at, size_t v)
+{
+    tu_put16(b, at, v >> 16);
+    tu_put16(b, at + 2, v & 0xffff);
+}
+
+void tu_assert_values(const isakmp_msg *m, const char *abbrev, const char *want)
+{
+    char *got = tu_values(m, abbrev);
+    g_assert_cmpstr(got, ==, want);
+    g_free(got);
+}
+
+isakmp_msg *tu_decode_frame(isakmp_ctx *ctx, const GByteArray *b, uint32_t frame)
+{
+    isakmp_packet pkt = { .data = b->data, .len = b->len, .frame = frame, .af = 4,
+                          .sport = 500, .dport = 500 };
+    return isakmp_decode(ctx, &pkt);
+}
+
+void tu_v1_fix_len(GByteArray *b) { tu_put16(b, 26, b->len); }
+
+void tu_v1_sa_payload(GByteArray *b)
+{
+    static const uint8_t sa[] = {
+        0, 0, 0, 48, 0, 0, 0, 1, 0, 0, 0, 1,                 /* SA: DOI IPsec, situation */
+        0, 0, 0, 36, 1, 1, 0, 1,                             /* Proposal: ISAKMP, 1 transform */
+        0, 0, 0, 28, 1, 1, 0, 0,                             /* Transform: KEY_IKE */
+        0x80, 0x01, 0x00, 0x07, 0x80, 0x02, 0x00, 0x02,      /* AES-CBC, SHA */
+        0x80, 0x0e, 0x00, 0x80, 0x80, 0x03, 0x00, 0x01,      /* key length 128, PSK */
+        0x80, 0x04, 0x00, 0x02, 0x80, 0x0b, 0x00, 0x01,      /* group 2, life type seconds */
+    };
+    g_byte_array_append(b, sa, sizeof sa);
+}
+
+void tu_v1_ke_payload(GByteArray *b, uint8_t fill)
+{
+    uint8_t h[4] = { 0, 0, 0, 68 };
+    g_byte_array_append(b, h, 4);
+    for (int i = 0; i < 64; i++)
+        g_byte_array_append(b, &fill, 1);
+}
+
+isakmp_msg *tu_send(tu_run *r, const GByteArray *b, bool from_init)
+{
+    isakmp_packet pkt = { .data = b->data, .len = b->len, .frame = ++r->frame, .af = 4,
+                          .sport = 500, .dport = 500 };
+    pkt.src[0] = from_init ? 1 : 2;
+    pkt.dst[0] = from_init ? 2 : 1;
+    return isakmp_decode(r->ctx, &pkt);
+}

@@ -29,4 +29,30 @@ size_t tu_note_count(const isakmp_msg *m, isakmp_note_code code);
 /* The text of the first note with `code`, or NULL. */
 const char *tu_note_text(const isakmp_msg *m, isakmp_note_code code);
 
+/* Big-endian 16 / 32-bit values written over b at `at`. */
+void tu_put16(GByteArray *b, size_t at, size_t v);
+void tu_put32(GByteArray *b, size_t at, size_t v);
+
+/* Asserts that tu_values(m, abbrev) is `want`. */
+void tu_assert_values(const isakmp_msg *m, const char *abbrev, const char *want);
+
+/* Decodes b as frame `frame` (IPv4, UDP 500 both ways); the caller frees. */
+isakmp_msg *tu_decode_frame(isakmp_ctx *ctx, const GByteArray *b, uint32_t frame);
+
+/* IKEv1 message building: the header's length field set to b's length; an
+ * SA payload (RFC 2409 App. A: one proposal, one transform: AES-CBC 128,
+ * SHA, PSK, group 2, life in seconds; next payload none); a KE payload of
+ * 64 bytes of `fill` (next payload none). */
+void tu_v1_fix_len(GByteArray *b);
+void tu_v1_sa_payload(GByteArray *b);
+void tu_v1_ke_payload(GByteArray *b, uint8_t fill);
+
+/* A conversation: each tu_send decodes b as the next frame, between
+ * 1.0.0.0 (the initiator) and 2.0.0.0 (the responder). */
+typedef struct {
+    isakmp_ctx *ctx;
+    uint32_t frame;
+} tu_run;
+isakmp_msg *tu_send(tu_run *r, const GByteArray *b, bool from_init);
+
 #endif

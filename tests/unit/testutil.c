@@ -163,3 +163,20 @@ isakmp_msg *tu_send(tu_run *r, const GByteArray *b, bool from_init)
     pkt.dst[0] = from_init ? 2 : 1;
     return isakmp_decode(r->ctx, &pkt);
 }
+
+void tu_check_prefixes(const char *const *hex, size_t n)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    for (size_t k = 0; k < n; k++) {
+        size_t len;
+        uint8_t *b = tu_hex(hex[k], &len);
+        for (size_t i = 0; i < len; i++) {
+            isakmp_msg *m = tu_decode(ctx, b, i);
+            if (i >= 28)
+                g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_TRUNCATED), >=, 1);
+            isakmp_msg_free(m);
+        }
+        g_free(b);
+    }
+    isakmp_ctx_free(ctx);
+}

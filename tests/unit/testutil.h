@@ -29,6 +29,10 @@ size_t tu_note_count(const isakmp_msg *m, isakmp_note_code code);
 /* The text of the first note with `code`, or NULL. */
 const char *tu_note_text(const isakmp_msg *m, isakmp_note_code code);
 
+/* Decodes every prefix of each message (hex): no read past the end (ASan),
+ * and a truncation note on each prefix that holds the 28-byte header. */
+void tu_check_prefixes(const char *const *hex, size_t n);
+
 /* Big-endian 16 / 32-bit values written over b at `at`. */
 void tu_put16(GByteArray *b, size_t at, size_t v);
 void tu_put32(GByteArray *b, size_t at, size_t v);

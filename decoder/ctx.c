@@ -96,6 +96,9 @@ int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n)
         for (size_t i = 0; k == 1 && i < G_N_ELEMENTS(keyed_fields); i++)
             want[keyed_fields[i]] = 1;
         direction_fill(want, ctx->dir->kind[k].skip);
+        ctx->dir->kind[k].want_header = want[F_NEXTPAYLOAD] || want[F_RESERVED] ||
+                                        want[F_CRITICALPAYLOAD] || want[F_RESERVED7] ||
+                                        want[F_PAYLOADLENGTH];
     }
     return 0;
 }
@@ -109,9 +112,7 @@ void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
     }
     bool keyed = keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf);
     m->want = ctx->dir->kind[keyed].want;
-    m->want_payload_header = m->want[F_NEXTPAYLOAD] || m->want[F_RESERVED] ||
-                             m->want[F_CRITICALPAYLOAD] || m->want[F_RESERVED7] ||
-                             m->want[F_PAYLOADLENGTH];
+    m->want_payload_header = ctx->dir->kind[keyed].want_header;
     /* without keys nothing reads notes, and there is nothing to decrypt
      * later with what clear messages negotiated */
     m->lean = !keyed;

@@ -91,26 +91,38 @@ void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int
 
 /* ---------------------------------------------------------------- payloads */
 
+void dec_plain_header(dec_t *d, uint32_t item, cur_t *h, const isakmp_value_name *vals)
+{
+    if (!dec_header_wanted(d)) {   /* none of its items is built */
+        cur_skip(h, 4);
+        return;
+    }
+    uint32_t n = dec_u8(d, item, h, F_NEXTPAYLOAD);
+    if (n)
+        tree_set_vals(d->m, n, vals);
+    dec_bytes(d, item, h, F_RESERVED, 1);
+    dec_u16(d, item, h, F_PAYLOADLENGTH);
+}
+
 /* The generic payload header: next payload, critical bit (v2) or reserved
  * (v1), length.  Returns false when the chain cannot go on. */
 static bool payload_header(dec_t *d, cur_t *p, payload_info *pi)
 {
     static const int v2_bits[] = { F_CRITICALPAYLOAD, F_RESERVED7, -1 };
+    if (d->version != 2) {
+        dec_plain_header(d, pi->item, p, payload_type_names(d->version));
+        return cur_ok(p);
+    }
+    pi->critical = cur_peek_u8(p, 1) & 0x80;
     if (!dec_header_wanted(d)) {   /* none of its items is built */
-        pi->critical = d->version == 2 && (cur_peek_u8(p, 1) & 0x80);
         cur_skip(p, 4);
         return cur_ok(p);
     }
     uint32_t n = dec_u8(d, pi->item, p, F_NEXTPAYLOAD);
     if (n)
-        tree_set_vals(d->m, n, payload_type_names(d->version));
-    if (d->version == 2) {
-        pi->critical = cur_peek_u8(p, 0) & 0x80;
-        dec_bits(d, pi->item, p, 1, v2_bits);
-        cur_skip(p, 1);
-    } else {
-        dec_bytes(d, pi->item, p, F_RESERVED, 1);
-    }
+        tree_set_vals(d->m, n, payload_type_names(2));
+    dec_bits(d, pi->item, p, 1, v2_bits);
+    cur_skip(p, 1);
     dec_u16(d, pi->item, p, F_PAYLOADLENGTH);
     return cur_ok(p);
 }
@@ -148,8 +160,8 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
     cur_t body;
     cur_rest(&p, &body);
     body.clip = p.clip;
-    if (name && fn && dec_skip_body(d, type)) {
-        cur_skip(&body, cur_left(&body));   /* holds nothing wanted */
+    if (name && fn && dec_skip_body(d, type, &body)) {
+        /* holds nothing wanted: stepped over */
     } else if (!name || !fn) {
         tree_note(d->m, pi.item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_UNKNOWN,
                   "Unknown payload type %u: body shown as data", type);

@@ -102,10 +102,10 @@ static inline bool tree_wants(const isakmp_msg *m, int field)
 }
 
 /* Adds an item under `parent` located at (src, off, len); returns its index. */
-/* tree_put: the same, built whatever is wanted (payload items, which the
- * decoder reads back). */
-uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
 uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
+/* The same, built whatever is wanted (payload items, which the decoder
+ * reads back). */
+uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
 
 /* Adds an integer item; bitmask fields get (raw & mask) >> shift. */
 uint32_t tree_add_uint(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
@@ -259,6 +259,7 @@ struct field_direction {
     struct {
         uint8_t want[F_COUNT];
         uint8_t skip[3][256];   /* [version][type]: skip the body */
+        bool want_header;       /* an item of the generic payload header */
     } kind[2];
 };
 
@@ -272,12 +273,21 @@ static inline bool dec_header_wanted(const dec_t *d)
     return !d->m->want || d->m->want_payload_header;
 }
 
-/* True when the body of a payload (or substructure: v2 proposal 2,
- * transform 3) of this type holds nothing wanted and is not parsed. */
-static inline bool dec_skip_body(const dec_t *d, uint8_t type)
+/* When the body of a payload (or substructure: v2 proposal 2, transform 3)
+ * of this type can hold nothing wanted, steps the cursor over it and returns
+ * true: the body is not parsed. */
+static inline bool dec_skip_body(const dec_t *d, uint8_t type, cur_t *body)
 {
-    return d->m->skip && d->version >= 1 && d->version <= 2 && d->m->skip[d->version][type];
+    if (!d->m->skip || d->version < 1 || d->version > 2 || !d->m->skip[d->version][type])
+        return false;
+    cur_skip(body, cur_left(body));
+    return true;
 }
+
+/* The generic header of IKEv1 payloads and of IKEv2 proposal / transform
+ * substructures: next payload (its names: vals), a reserved octet, the
+ * length; stepped over when none of its items is wanted. */
+void dec_plain_header(dec_t *d, uint32_t item, cur_t *h, const isakmp_value_name *vals);
 
 /* Key derivation and verification after a message is decoded (derive.c). */
 void kdf_msg_done(dec_t *d);

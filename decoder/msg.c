@@ -96,10 +96,8 @@ struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)
 uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len)
 {
     parent &= ~TREE_GHOST;   /* under a ghost: under its nearest built ancestor */
-    if (!tree_wants(m, field)) {
-        m->ghost.field = (uint32_t)field;
+    if (!tree_wants(m, field))
         return TREE_GHOST | parent;
-    }
     return tree_put(m, parent, field, src, off, len);
 }
 

@@ -120,14 +120,7 @@ bool v1_sub_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, payload_i
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR,
                   p.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "Payload length %zu runs past its container (%zu bytes left)", pi->len, left);
-    if (dec_header_wanted(d)) {
-        uint32_t n = dec_u8(d, pi->item, &p, F_NEXTPAYLOAD);
-        tree_set_vals(d->m, n, payload_type_names(1));
-        dec_bytes(d, pi->item, &p, F_RESERVED, 1);
-        dec_u16(d, pi->item, &p, F_PAYLOADLENGTH);
-    } else {
-        cur_skip(&p, 4);
-    }
+    dec_plain_header(d, pi->item, &p, payload_type_names(1));
     if (pi->len < 4) {
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "Invalid payload length %zu (less than the 4-byte header)", pi->len);
@@ -196,10 +189,8 @@ void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
         if (!v1_sub_payload(d, pi->item, b, 3, &t, &body))
             return;
         tree_set_label(d->m, t.item, "Type Payload: Transform (3) # %u", i + 1);
-        if (dec_skip_body(d, 3)) {
-            cur_skip(&body, cur_left(&body));   /* holds nothing wanted */
+        if (dec_skip_body(d, 3, &body))
             continue;
-        }
         transform_body(d, &body, &t, proto);
         dec_trailing(d, t.item, &body, "Transform");
         dec_check(d, t.item, &body, "Transform");

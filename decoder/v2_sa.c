@@ -49,13 +49,7 @@ static bool substruc_open(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, cur
                   h.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "%s length %zu runs past its container (%zu bytes left)",
                   v2_name(substruc_names, type), len, left);
-    if (dec_header_wanted(d)) {
-        tree_set_vals(d->m, dec_u8(d, *item, &h, F_NEXTPAYLOAD), substruc_names);
-        dec_bytes(d, *item, &h, F_RESERVED, 1);
-        dec_u16(d, *item, &h, F_PAYLOADLENGTH);
-    } else {
-        cur_skip(&h, 4);
-    }
+    dec_plain_header(d, *item, &h, substruc_names);
     if (len < 4) {
         tree_note(d->m, *item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "%s length %zu is less than its 4-byte header", v2_name(substruc_names, type), len);
@@ -167,10 +161,8 @@ static void proposal_body(dec_t *d, uint32_t item, cur_t *p)
         uint8_t next;
         if (!substruc_open(d, item, p, V2_TRANSFORM, &t, &ti, &next))
             return;
-        if (dec_skip_body(d, V2_TRANSFORM)) {
-            cur_skip(&t, cur_left(&t));   /* holds nothing wanted */
+        if (dec_skip_body(d, V2_TRANSFORM, &t))
             continue;
-        }
         transform_body(d, ti, &t);
         dec_check(d, ti, &t, "Transform");
     }
@@ -185,10 +177,8 @@ void v2_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
         uint32_t item;
         if (!substruc_open(d, pi->item, b, V2_PROPOSAL, &p, &item, &next))
             return;
-        if (dec_skip_body(d, V2_PROPOSAL)) {
-            cur_skip(&p, cur_left(&p));   /* holds nothing wanted */
+        if (dec_skip_body(d, V2_PROPOSAL, &p))
             continue;
-        }
         proposal_body(d, item, &p);
         dec_check(d, item, &p, "Proposal");
     }

@@ -470,7 +470,12 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
 /* Decodes one file to `out` with its own context: every file is independent. */
 static int run_file(const options *o, const char *path, FILE *out, bool first)
 {
-    run_state rs = { .opt = o, .ctx = isakmp_ctx_new() };
+    struct stat in;
+    bool live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
+    int threads = file_threads(o, live);
+    if (threads > 1)
+        return run_file_sharded(o, path, out, threads);
+    run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live };
     /* value-only outputs need no labels: formatting them is costly */
     isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->rep.on));
     isakmp_ctx_set_frame_records(rs.ctx, false);   /* each frame is decoded once: stream */
@@ -478,13 +483,6 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
      * messages can read the frame's bytes in place (not the report, which
      * keeps what it needs across frames) */
     isakmp_ctx_set_borrow(rs.ctx, !o->rep.on);
-    struct stat in;
-    rs.live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
-    int threads = file_threads(o, rs.live);
-    if (threads > 1) {
-        isakmp_ctx_free(rs.ctx);
-        return run_file_sharded(o, path, out, threads);
-    }
     out_ctx_init(&rs.out, out);
     rs.out.hex = o->hex;
     rs.out.file = o->files->len > 1 ? path : NULL;

@@ -87,6 +87,11 @@ static void progress_end(progress *p)
 
 /* ---------------------------------------------------------------- input */
 
+/* Stream buffers: glibc ignores the size given to setvbuf without a buffer
+ * and reads 4 KiB at a time, a system call per 15 packets.  One input is
+ * open at a time (capture_file is not reentrant), so they can be static. */
+static char file_buf[1 << 20], wrap_buf[1 << 20];
+
 /* Standard input (and an inflating stream) cannot be rewound after its
  * magic number is read: a cookie stream hands the peeked bytes back first. */
 typedef struct {
@@ -134,7 +139,7 @@ static FILE *peek_wrap(FILE *in, const uint8_t *m, size_t n)
     if (!f)
         g_free(ps);
     else
-        setvbuf(f, NULL, _IOFBF, 1 << 20);
+        setvbuf(f, wrap_buf, _IOFBF, sizeof wrap_buf);
     return f;
 }
 
@@ -166,7 +171,7 @@ static FILE *open_input(const char *path, uint32_t *magic, char *err, size_t err
         return NULL;
     }
     if (!is_stdin)
-        setvbuf(fp, NULL, _IOFBF, 1 << 20);
+        setvbuf(fp, file_buf, _IOFBF, sizeof file_buf);
     else
         setvbuf(stdin, NULL, _IONBF, 0);   /* reads go straight to the pipe: see peek_read */
     struct stat st;

@@ -122,7 +122,7 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
     for (size_t k = 0; k < nf; k++)
         o->first_col[k] = -1;
     for (size_t i = 0; i < n; i++) {
-        o->cells[i] = g_string_sized_new(64);
+        o->cells[i] = g_string_sized_new(64);   /* at least 16: see out_fields_line */
         o->next_col[i] = -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -182,46 +182,60 @@ void out_fields_header(out_fields *o, FILE *out)
     fputc('\n', out);
 }
 
-/* Appends to a cell; the room is almost always there, and glib's append
- * (a call and its checks per value) was a tenth of the -T fields time. */
-static inline void cell_add(GString *s, const char *p, size_t n)
+/* Room for n more bytes at the end of s (its length unchanged). */
+static inline char *room(GString *s, size_t n)
 {
-    if (s->len + n < s->allocated_len) {
-        memcpy(s->str + s->len, p, n);
-        s->len += n;
-        s->str[s->len] = 0;
-        return;
+    if (s->len + n >= s->allocated_len) {
+        size_t len = s->len;
+        g_string_set_size(s, len + n);
+        s->len = len;
     }
-    g_string_append_len(s, p, (gssize)n);
+    return s->str + s->len;
 }
 
-static inline void cell_add_c(GString *s, char c) { cell_add(s, &c, 1); }
+/* Appends to a cell or line.  Cells are read by length, so no terminator is
+ * kept; glib's append (a call and its checks per value) was a tenth of the
+ * -T fields time. */
+static inline void cell_add(GString *s, const char *p, size_t n)
+{
+    memcpy(room(s, n), p, n);
+    s->len += n;
+}
+
+static inline void cell_add_c(GString *s, char c)
+{
+    *room(s, 1) = c;
+    s->len++;
+}
 
 /* Starts an occurrence in column `col`; false when it is not wanted. */
-static bool occurrence(out_fields *o, size_t col)
+static inline bool occurrence(out_fields *o, size_t col)
 {
     GString *cell = o->cells[col];
-    if (o->counts[col] && o->fo.occurrence == 'f')
+    if (o->counts[col]++ == 0)
+        return true;
+    if (o->fo.occurrence == 'f')
         return false;
     if (o->fo.occurrence == 'l')
-        g_string_truncate(cell, 0);   /* only the last one stays */
-    else if (o->counts[col])
+        cell->len = 0;   /* only the last one stays */
+    else
         cell_add_c(cell, o->fo.agg);
-    o->counts[col]++;
     return true;
 }
 
-/* Formats the value straight into the cell, growing it when it is short. */
-static void append_value(GString *cell, const isakmp_item *it)
+/* Formats the value straight into the cell: one call when the usual room
+ * for a number or a short byte string is there, two when it is longer. */
+static inline void append_value(GString *cell, const isakmp_item *it)
 {
-    size_t old = cell->len, room = cell->allocated_len - old;
-    size_t len = isakmp_item_format_value(it, cell->str + old, room);
-    if (len < room) {
-        cell->len = old + len;
-        return;
+    size_t have = cell->allocated_len - cell->len;
+    if (have < 64) {
+        room(cell, 64);
+        have = cell->allocated_len - cell->len;
     }
-    g_string_set_size(cell, old + len);
-    isakmp_item_format_value(it, cell->str + old, len + 1);
+    size_t len = isakmp_item_format_value(it, cell->str + cell->len, have);
+    if (len >= have)
+        isakmp_item_format_value(it, room(cell, len + 1), len + 1);
+    cell->len += len;
 }
 
 /* One walk of the tree fills every column that shows the item's field, so
@@ -237,17 +251,11 @@ static void collect(const isakmp_item *it, void *user)
 static void append_uint(GString *s, uint64_t v)
 {
     char buf[24];
-    size_t n = 0;
-    do {   /* digits backwards, then reversed: no printf per frame number */
-        buf[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n / 2; i++) {
-        char t = buf[i];
-        buf[i] = buf[n - 1 - i];
-        buf[n - 1 - i] = t;
-    }
-    cell_add(s, buf, n);
+    size_t n = sizeof buf;
+    do   /* no printf per frame number */
+        buf[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    cell_add(s, buf + n, sizeof buf - n);
 }
 
 static void extra_value(GString *s, extra_kind k, const capture_frame *f)
@@ -258,19 +266,19 @@ static void extra_value(GString *s, extra_kind k, const capture_frame *f)
     case X_FRAME: append_uint(s, f->frame); return;
     case X_EPOCH: {
         int n = snprintf(buf, sizeof buf, "%lld.%09d", (long long)f->ts_sec, f->ts_nsec);
-        g_string_append_len(s, buf, n);
+        cell_add(s, buf, (size_t)n);
         return;
     }
     case X_IP4SRC: case X_IP6SRC:
         if (p->af == (k == X_IP4SRC ? 4 : 6)) {
             out_addr(buf, sizeof buf, p->af, p->src);
-            g_string_append(s, buf);
+            cell_add(s, buf, strlen(buf));
         }
         return;
     case X_IP4DST: case X_IP6DST:
         if (p->af == (k == X_IP4DST ? 4 : 6)) {
             out_addr(buf, sizeof buf, p->af, p->dst);
-            g_string_append(s, buf);
+            cell_add(s, buf, strlen(buf));
         }
         return;
     case X_UDPSRC: if (!p->tcp) append_uint(s, p->sport); return;
@@ -295,37 +303,46 @@ void out_fields_want(const out_fields *o, isakmp_ctx *ctx)
 void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_msg *const *msgs,
                       size_t n)
 {
-    const GString *line = out_fields_line(o, f, msgs, n);
-    if (line)
-        fwrite(line->str, 1, line->len, out);
+    o->line->len = 0;
+    if (out_fields_line(o, f, msgs, n, o->line))
+        fwrite(o->line->str, 1, o->line->len, out);
 }
 
-const GString *out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const *msgs,
-                               size_t n)
+size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const *msgs, size_t n,
+                       GString *dst)
 {
     if (n == 0)
-        return NULL;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
+        return 0;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
     for (size_t i = 0; i < o->n; i++) {
-        g_string_truncate(o->cells[i], 0);
+        o->cells[i]->len = 0;
         o->counts[i] = 0;
         if (o->extra[i] != X_NONE)
             extra_value(o->cells[i], o->extra[i], f);
     }
     for (size_t m = 0; m < n; m++)
         isakmp_msg_walk(msgs[m], collect, o);
-    GString *line = o->line;
-    g_string_truncate(line, 0);
+    size_t need = 1, start = dst->len;
+    for (size_t i = 0; i < o->n; i++)
+        need += o->cells[i]->len + 3;   /* separator and quotes */
+    char *p = room(dst, need + 16);   /* then plain stores */
     for (size_t i = 0; i < o->n; i++) {
         if (i)
-            cell_add_c(line, o->fo.sep);
+            *p++ = o->fo.sep;
         if (o->fo.quote)
-            cell_add_c(line, o->fo.quote);
-        cell_add(line, o->cells[i]->str, o->cells[i]->len);
+            *p++ = o->fo.quote;
+        const GString *c = o->cells[i];
+        if (c->len <= 16)   /* most cells: one fixed-size copy, not a call (cells have room) */
+            memcpy(p, c->str, 16);
+        else
+            memcpy(p, c->str, c->len);
+        p += c->len;
         if (o->fo.quote)
-            cell_add_c(line, o->fo.quote);
+            *p++ = o->fo.quote;
     }
-    cell_add_c(line, '\n');
-    return line;
+    *p++ = '\n';
+    dst->len = (size_t)(p - dst->str);
+    dst->str[dst->len] = 0;
+    return dst->len - start;
 }
 
 /* ---------------------------------------------------------------- -G fields */

@@ -77,10 +77,10 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
 void out_fields_header(out_fields *o, FILE *out);
 void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_msg *const *msgs,
                       size_t n);
-/* The same line ('\n' included) in a buffer owned by o, valid until the
- * next call; NULL for a frame without ISAKMP (no line). */
-const GString *out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const *msgs,
-                               size_t n);
+/* Appends the same line ('\n' included) to dst; returns its length, 0 for
+ * a frame without ISAKMP (no line). */
+size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const *msgs, size_t n,
+                       GString *dst);
 /* Tells ctx to build only the items of the -e fields (isakmp_ctx_set_fields). */
 void out_fields_want(const out_fields *o, isakmp_ctx *ctx);
 void out_fields_free(out_fields *o);

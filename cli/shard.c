@@ -76,6 +76,7 @@ struct shard_run {
     int filling;               /* the batch being read into */
     bool in_flight;            /* the other batch is being decoded */
     out_fields *of;            /* lines of mixed frames */
+    GString *line;
     capture_frame cf;
     FILE *out;
 };
@@ -152,12 +153,9 @@ static void decode_batch(worker *w, batch *b)
         if (bf->owner == w->id) {
             for (uint32_t k = 0; k < bf->n; k++)
                 msgs[k] = isakmp_decode(w->ctx, &pk[bf->first + k]);
-            const GString *line = out_fields_line(w->of, frame_view(&w->cf, bf, &pk[bf->first]),
-                                                  msgs, bf->n);
             bf->out_off = out->len;
-            bf->out_len = line ? line->len : 0;
-            if (line)
-                g_string_append_len(out, line->str, (gssize)line->len);
+            bf->out_len = out_fields_line(w->of, frame_view(&w->cf, bf, &pk[bf->first]), msgs,
+                                          bf->n, out);
             for (uint32_t k = 0; k < bf->n; k++)
                 isakmp_msg_free(msgs[k]);
         } else if (bf->owner < 0) {
@@ -210,10 +208,9 @@ static void write_batch(shard_run *r, batch *b)
             continue;
         }
         isakmp_msg **msgs = (isakmp_msg **)&b->decoded->pdata[bf->first];
-        const GString *line = out_fields_line(r->of, frame_view(&r->cf, bf, &pk[bf->first]),
-                                              msgs, bf->n);
-        if (line)
-            fwrite(line->str, 1, line->len, r->out);
+        r->line->len = 0;
+        if (out_fields_line(r->of, frame_view(&r->cf, bf, &pk[bf->first]), msgs, bf->n, r->line))
+            fwrite(r->line->str, 1, r->line->len, r->out);
         for (uint32_t k = 0; k < bf->n; k++)
             isakmp_msg_free(msgs[k]);
     }
@@ -342,6 +339,7 @@ int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture
     batch_init(&r.b[1]);
     int rc = -1;
     r.of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
+    r.line = g_string_sized_new(1024);
     if (r.of && start_workers(&r, err, errlen)) {
         rc = capture_file(path, so->cap, st, on_frame, &r, err, errlen);
         send_batch(&r);     /* the last one read */
@@ -351,6 +349,7 @@ int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture
     }
     stop_workers(&r);
     out_fields_free(r.of);
+    g_string_free(r.line, TRUE);
     batch_free(&r.b[0]);
     batch_free(&r.b[1]);
     return rc;

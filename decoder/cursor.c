@@ -25,75 +25,15 @@ static void fail(cur_t *c, size_t want_end)
     c->err_off = c->pos;
 }
 
-/* True when n bytes can be read; otherwise records the error and moves to end. */
-static bool need(cur_t *c, size_t n)
+void cur_fail(cur_t *c, size_t n)
 {
-    if (c->err == CUR_OK && n <= c->end - c->pos)
-        return true;
     fail(c, c->pos + n);
     c->pos = c->end;
-    return false;
-}
-
-uint8_t cur_u8(cur_t *c)
-{
-    if (!need(c, 1))
-        return 0;
-    return c->data[c->pos++];
-}
-
-static uint64_t read_be(cur_t *c, size_t n)
-{
-    uint64_t v = 0;
-    if (!need(c, n))
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        v = (v << 8) | c->data[c->pos + i];
-    c->pos += n;
-    return v;
-}
-
-uint16_t cur_u16(cur_t *c) { return (uint16_t)read_be(c, 2); }
-uint32_t cur_u24(cur_t *c) { return (uint32_t)read_be(c, 3); }
-uint32_t cur_u32(cur_t *c) { return (uint32_t)read_be(c, 4); }
-uint64_t cur_u64(cur_t *c) { return read_be(c, 8); }
-
-uint8_t cur_peek_u8(const cur_t *c, size_t at)
-{
-    if (c->err != CUR_OK || at >= c->end - c->pos)
-        return 0;
-    return c->data[c->pos + at];
-}
-
-uint16_t cur_peek_u16(const cur_t *c, size_t at)
-{
-    if (c->err != CUR_OK || c->end - c->pos < 2 || at > c->end - c->pos - 2)
-        return 0;
-    return (uint16_t)((c->data[c->pos + at] << 8) | c->data[c->pos + at + 1]);
-}
-
-size_t cur_skip(cur_t *c, size_t n)
-{
-    size_t start = c->pos;
-    if (need(c, n))
-        c->pos += n;
-    return start;
-}
-
-size_t cur_take(cur_t *c, size_t n, size_t *taken)
-{
-    size_t start = c->pos;
-    size_t left = c->err == CUR_OK ? c->end - c->pos : 0;
-    size_t t = n < left ? n : left;
-    c->pos += t;
-    if (taken)
-        *taken = t;
-    return start;
 }
 
 void cur_copy(cur_t *c, void *out, size_t n)
 {
-    if (!need(c, n)) {
+    if (!cur_need(c, n)) {
         memset(out, 0, n);
         return;
     }

@@ -40,23 +40,75 @@ static inline size_t cur_left(const cur_t *c) { return c->end - c->pos; }
 static inline size_t cur_off(const cur_t *c) { return c->pos; }
 static inline bool cur_ok(const cur_t *c) { return c->err == CUR_OK; }
 
-uint8_t cur_u8(cur_t *c);
-uint16_t cur_u16(cur_t *c);
-uint32_t cur_u24(cur_t *c);
-uint32_t cur_u32(cur_t *c);
-uint64_t cur_u64(cur_t *c);
+/* Records the error of a read of n bytes that does not fit (the first
+ * error's kind and offset are kept) and moves to the end. */
+void cur_fail(cur_t *c, size_t n);
+
+/* True when n bytes can be read; otherwise records the error and moves to
+ * the end.  Inline, as the readers are: they are the decoder's commonest
+ * calls, and the checks fold into the callers. */
+static inline bool cur_need(cur_t *c, size_t n)
+{
+    if (c->err == CUR_OK && n <= c->end - c->pos)
+        return true;
+    cur_fail(c, n);
+    return false;
+}
+
+static inline uint64_t cur_be(cur_t *c, size_t n)
+{
+    uint64_t v = 0;
+    if (!cur_need(c, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        v = (v << 8) | c->data[c->pos + i];
+    c->pos += n;
+    return v;
+}
+
+static inline uint8_t cur_u8(cur_t *c) { return (uint8_t)cur_be(c, 1); }
+static inline uint16_t cur_u16(cur_t *c) { return (uint16_t)cur_be(c, 2); }
+static inline uint32_t cur_u24(cur_t *c) { return (uint32_t)cur_be(c, 3); }
+static inline uint32_t cur_u32(cur_t *c) { return (uint32_t)cur_be(c, 4); }
+static inline uint64_t cur_u64(cur_t *c) { return cur_be(c, 8); }
 
 /* Peeks without moving; 0 when not available (no error is set). */
-uint8_t cur_peek_u8(const cur_t *c, size_t at);
-uint16_t cur_peek_u16(const cur_t *c, size_t at);
+static inline uint8_t cur_peek_u8(const cur_t *c, size_t at)
+{
+    if (c->err != CUR_OK || at >= c->end - c->pos)
+        return 0;
+    return c->data[c->pos + at];
+}
+
+static inline uint16_t cur_peek_u16(const cur_t *c, size_t at)
+{
+    if (c->err != CUR_OK || c->end - c->pos < 2 || at > c->end - c->pos - 2)
+        return 0;
+    return (uint16_t)((c->data[c->pos + at] << 8) | c->data[c->pos + at + 1]);
+}
 
 /* Moves past n bytes; returns the offset where they start.  When fewer than
  * n remain, moves to the end and sets the error. */
-size_t cur_skip(cur_t *c, size_t n);
+static inline size_t cur_skip(cur_t *c, size_t n)
+{
+    size_t start = c->pos;
+    if (cur_need(c, n))
+        c->pos += n;
+    return start;
+}
 
 /* Like cur_skip, but never sets an error: takes min(n, left).  Returns the
  * number of bytes taken through *taken. */
-size_t cur_take(cur_t *c, size_t n, size_t *taken);
+static inline size_t cur_take(cur_t *c, size_t n, size_t *taken)
+{
+    size_t start = c->pos;
+    size_t left = c->err == CUR_OK ? c->end - c->pos : 0;
+    size_t t = n < left ? n : left;
+    c->pos += t;
+    if (taken)
+        *taken = t;
+    return start;
+}
 
 /* Copies n bytes to out (zero-filled past the end, error set then). */
 void cur_copy(cur_t *c, void *out, size_t n);

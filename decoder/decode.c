@@ -203,54 +203,76 @@ void dec_payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
 
 /* ---------------------------------------------------------------- header */
 
-static void header_flags(dec_t *d, uint32_t root, cur_t *c)
+/* The fixed header's items in tree order: field, offset, length. */
+typedef struct {
+    int field;
+    uint8_t off, len;
+} header_item;
+
+static const header_item header_items[] = {
+    { F_ISPI, 0, 8 },      { F_RSPI, 8, 8 },    { F_NEXTPAYLOAD, 16, 1 }, { F_MJVER, 17, 1 },
+    { F_MNVER, 17, 1 },    { F_VERSION, 17, 1 }, { F_EXCHTYPE, 18, 1 },   { F_FLAGS, 19, 1 },
+    { F_MESSAGEID, 20, 4 }, { F_LENGTH, 24, 4 },
+};
+
+static uint32_t be32(const uint8_t *p)
 {
-    static const int v1_bits[] = { F_FLAG_E, F_FLAG_C, F_FLAG_A, -1 };
-    static const int v2_bits[] = { F_FLAG_I, F_FLAG_V, F_FLAG_R, -1 };
-    d->flags = cur_peek_u8(c, 0);
-    uint32_t f = dec_u8(d, root, c, F_FLAGS);
-    if (f) {
-        cur_t at = *c;
-        at.pos -= 1;
-        dec_bits(d, f, &at, 1, d->version == 2 ? v2_bits : v1_bits);
-    }
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
-/* An SPI / cookie: the item covers only the bytes that were captured (none
- * when the capture ends first), so no item lies outside its data source. */
-static void header_spi(dec_t *d, uint32_t root, cur_t *c, int field, uint8_t *out)
+/* Adds one header item; h holds the header, zero past the `avail` captured
+ * bytes.  Items stay inside the captured bytes: an SPI covers what there is
+ * of it, an integer is there only when all of it is. */
+static uint32_t header_add(dec_t *d, uint32_t root, const cur_t *c, const uint8_t *h,
+                           size_t avail, const header_item *hi)
 {
-    size_t off = cur_off(c), n = cur_left(c) < 8 ? cur_left(c) : 8;
-    cur_copy(c, out, 8);
-    if (n)
-        tree_add(d->m, root, field, c->src, off, n);
+    isakmp_msg *m = d->m;
+    size_t off = cur_off(c) + hi->off;
+    if (!tree_wants(m, hi->field))
+        return TREE_GHOST | root;
+    if (hi->len == 8)   /* an SPI / cookie */
+        return tree_add(m, root, hi->field, c->src, off,
+                        avail - hi->off < 8 ? avail - hi->off : 8);
+    uint64_t raw = hi->len == 1 ? h[hi->off] : be32(h + hi->off);
+    return tree_add_uint(m, root, hi->field, c->src, off, hi->len, raw);
 }
 
-/* Reads the fixed header; returns the declared message length. */
+/* Reads the fixed header; returns the declared message length (0 when it
+ * was not captured).  Bytes past the capture read as zero, as peeks do. */
 static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
 {
-    static const int ver_bits[] = { F_MJVER, F_MNVER, -1 };
-    header_spi(d, root, c, F_ISPI, d->ispi);
-    header_spi(d, root, c, F_RSPI, d->rspi);
-    *next = cur_peek_u8(c, 0);
-    uint8_t ver = cur_peek_u8(c, 1);
-    d->version = ver >> 4;
+    static const int v1_bits[] = { F_FLAG_E, F_FLAG_C, F_FLAG_A };
+    static const int v2_bits[] = { F_FLAG_I, F_FLAG_V, F_FLAG_R };
+    uint8_t h[ISAKMP_HDR_LEN] = { 0 };
+    size_t avail = cur_left(c) < sizeof h ? cur_left(c) : sizeof h;
+    if (avail)
+        memcpy(h, cur_view(c, cur_off(c), avail), avail);
+    memcpy(d->ispi, h, 8);
+    memcpy(d->rspi, h + 8, 8);
+    *next = h[16];
+    d->version = h[17] >> 4;
     d->m->version = (d->version == 1 || d->version == 2) ? d->version : 0;
-    uint32_t n = dec_u8(d, root, c, F_NEXTPAYLOAD);
-    tree_set_vals(d->m, n, payload_type_names(d->version));
-    dec_bits(d, root, c, 1, ver_bits);
-    if (cur_left(c) >= 1)   /* items stay inside the captured bytes */
-        tree_add_uint(d->m, root, F_VERSION, c->src, cur_off(c), 1, ver);
-    cur_skip(c, 1);
-    d->exch = cur_peek_u8(c, 0);
-    uint32_t x = dec_u8(d, root, c, F_EXCHTYPE);
-    tree_set_vals(d->m, x, d->version == 2 ? names_v2_exchange : names_v1_exchange);
-    header_flags(d, root, c);
-    d->msgid = ((uint32_t)cur_peek_u16(c, 0) << 16) | cur_peek_u16(c, 2);
-    dec_u32(d, root, c, F_MESSAGEID);
-    size_t len = cur_left(c) >= 4 ? ((size_t)cur_peek_u16(c, 0) << 16) | cur_peek_u16(c, 2) : 0;
-    dec_u32(d, root, c, F_LENGTH);
-    return len;
+    d->exch = h[18];
+    d->flags = h[19];
+    d->msgid = be32(h + 20);
+    for (size_t i = 0; i < G_N_ELEMENTS(header_items); i++) {
+        const header_item *hi = &header_items[i];
+        if (hi->off >= avail || (hi->len != 8 && hi->off + hi->len > avail))
+            break;   /* in offset order: the rest was not captured either */
+        uint32_t x = header_add(d, root, c, h, avail, hi);
+        if (hi->field == F_NEXTPAYLOAD)
+            tree_set_vals(d->m, x, payload_type_names(d->version));
+        else if (hi->field == F_EXCHTYPE)
+            tree_set_vals(d->m, x, d->version == 2 ? names_v2_exchange : names_v1_exchange);
+        else if (hi->field == F_FLAGS)
+            for (size_t k = 0; k < 3; k++) {
+                int bit = d->version == 2 ? v2_bits[k] : v1_bits[k];
+                if (tree_wants(d->m, bit))
+                    tree_add_uint(d->m, x, bit, c->src, cur_off(c) + 19, 1, h[19]);
+            }
+    }
+    cur_skip(c, ISAKMP_HDR_LEN);   /* sets the error when the header is short */
+    return avail == ISAKMP_HDR_LEN ? be32(h + 24) : 0;
 }
 
 char *msg_make_summary(const isakmp_msg *m)

@@ -446,6 +446,29 @@ static int hex_width(isakmp_ftype t)
     }
 }
 
+/* Two characters per byte value: hex pairs, written with one store each
+ * (-T fields prints SPIs and vendor IDs for every message). */
+static const char hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* Writes tmp[0..n) to buf as a C string, cut to fit; returns n. */
+static size_t put_cut(const char *tmp, size_t n, char *buf, size_t size)
+{
+    if (size) {
+        size_t c = n < size ? n : size - 1;
+        memcpy(buf, tmp, c);
+        buf[c] = 0;
+    }
+    return n;
+}
+
 /* "0x" and `width` hex digits without printf (-T fields prints many). */
 static size_t format_hex(uint64_t v, int width, char *buf, size_t size)
 {
@@ -459,41 +482,38 @@ static size_t format_hex(uint64_t v, int width, char *buf, size_t size)
         digits++;
     for (int i = digits - 1; i >= 0; i--)
         tmp[n++] = hx[(v >> (4 * i)) & 15];
-    if (size) {
-        size_t c = n < size ? n : size - 1;
-        memcpy(buf, tmp, c);
-        buf[c] = 0;
-    }
-    return n;
+    return put_cut(tmp, n, buf, size);
 }
 
 /* Decimal without printf: the commonest value in every output. */
 static size_t format_dec(uint64_t v, char *buf, size_t size)
 {
+    if (v < 100 && size >= 3) {   /* payload types, flags, counts */
+        static const char pairs[] =
+            "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+            "8081828384858687888990919293949596979899";
+        size_t n = v < 10 ? 1 : 2;
+        memcpy(buf, pairs + 2 * v + (2 - n), 2);
+        buf[n] = 0;
+        return n;
+    }
     char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n && i + 1 < size; i++)
-        buf[i] = tmp[n - 1 - i];
-    if (size)
-        buf[n < size ? n : size - 1] = 0;
-    return n;
+    size_t n = sizeof tmp;
+    do
+        tmp[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    return put_cut(tmp + n, sizeof tmp - n, buf, size);
 }
 
 static size_t format_bytes_hex(const uint8_t *b, size_t n, char *buf, size_t size)
 {
-    static const char hx[] = "0123456789abcdef";
     size_t need = 2 * n;
     if (size == 0)
         return need;
     size_t fit = need < size ? n : (size - 1) / 2;   /* whole bytes only */
-    for (size_t i = 0; i < fit; i++) {
-        buf[2 * i] = hx[b[i] >> 4];
-        buf[2 * i + 1] = hx[b[i] & 15];
-    }
+    for (size_t i = 0; i < fit; i++)
+        memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
     buf[2 * fit] = 0;
     return need;
 }

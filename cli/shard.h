@@ -1,8 +1,9 @@
 /*
  * -T fields over one capture with several decoding threads (shard.c): the
- * messages are dealt to the threads by SA, so the output is the same as
- * with one.  Only without keys and secrets (then all the decoder keeps
- * between messages belongs to one SA) and for a file, not a live pipe.
+ * frames are decoded in chunks by whichever thread is free, the messages
+ * that need what the decoder keeps between messages by the main thread in
+ * capture order, so the output is the same as with one.  Only without keys
+ * and secrets (isakmp_ctx_stateless) and for a file, not a live pipe.
  */
 #ifndef ISAKMPDUMP_SHARD_H
 #define ISAKMPDUMP_SHARD_H

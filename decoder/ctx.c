@@ -118,3 +118,5 @@ void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
     m->lean = !keyed;
     m->skip = (const uint8_t (*)[256])ctx->dir->kind[keyed].skip;
 }
+
+void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on) { ctx->stateless = on; }

@@ -350,6 +350,8 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
     isakmp_msg *m = ctx && ctx->borrow ? msg_new_borrowed(pkt) : msg_new(pkt);
     m->no_labels = ctx && ctx->no_labels;
     ctx_direct(ctx, m);
+    /* only a lean context can do without state (isakmp_ctx_set_stateless) */
+    m->needs_state = ctx && ctx->stateless && !m->lean;
     dec_t d = { .ctx = ctx, .m = m };
     cur_t c;
     cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);

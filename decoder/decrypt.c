@@ -14,6 +14,8 @@ bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi)
 void crypto_v1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id,
                         uint8_t seq, bool last)
 {
+    if (dec_stateless(d))
+        return;   /* fragments are collected across messages */
     ikev1_fragment(d, data, pi, id, seq, last);
 }
 

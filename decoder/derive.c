@@ -740,6 +740,8 @@ void kdf_msg_done(dec_t *d)
     bool secrets = d->ctx->kdf && d->ctx->kdf->secrets->len > 0;
     if (!secrets && !(d->version == 1 && d->exch == 4))
         return;
+    if (dec_stateless(d))
+        return;   /* what is learnt is kept in the SA */
     if (d->version == 2)
         v2_done(d);
     else if (d->version == 1)

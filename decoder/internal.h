@@ -75,6 +75,7 @@ struct isakmp_msg {
     bool lean;             /* field-directed without keys: no notes, no decryption state */
     bool want_payload_header;  /* field-directed: an item of the generic payload header is wanted */
     bool unordered;        /* items are not stored in tree order (isakmp_msg_walk) */
+    bool needs_state;      /* decoded in a stateless context, but needed state */
     struct isakmp_item ghost;  /* where writes to items not built go */
     uint8_t *frame_buf;    /* source 0's bytes; kept with the message for reuse */
     size_t frame_cap;
@@ -101,11 +102,19 @@ static inline bool tree_wants(const isakmp_msg *m, int field)
     return !m->want || m->want[field];
 }
 
-/* Adds an item under `parent` located at (src, off, len); returns its index. */
-uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
-/* The same, built whatever is wanted (payload items, which the decoder
- * reads back). */
+/* Adds an item under `parent` located at (src, off, len), built whatever is
+ * wanted (payload items, which the decoder reads back); returns its index. */
 uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len);
+/* The same for an item built only when wanted.  (Inline, as tree_item and
+ * tree_set_vals are: most calls in a field-directed decode are on ghosts.) */
+static inline uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
+                                size_t off, size_t len)
+{
+    parent &= ~TREE_GHOST;   /* under a ghost: under its nearest built ancestor */
+    if (!tree_wants(m, field))
+        return TREE_GHOST | parent;
+    return tree_put(m, parent, field, src, off, len);
+}
 
 /* Adds an integer item; bitmask fields get (raw & mask) >> shift. */
 uint32_t tree_add_uint(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
@@ -133,9 +142,17 @@ void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...) G_GNUC_
     } while (0)
 void tree_set_generated(isakmp_msg *m, uint32_t item);
 /* Value names for this item only, where they depend on context (IKE version). */
-void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals);
+static inline struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)
+{
+    if (tree_is_ghost(item))
+        return &m->ghost;
+    return &g_array_index(m->items, struct isakmp_item, item);
+}
+static inline void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals)
+{
+    tree_item(m, item)->vals = vals;
+}
 void tree_set_length(isakmp_msg *m, uint32_t item, size_t len);
-struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item);
 
 /* Attaches a note to an item. */
 void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_code code,
@@ -250,7 +267,18 @@ struct isakmp_ctx {
     bool no_frame_records;    /* isakmp_ctx_set_frame_records(ctx, false) */
     bool borrow;              /* isakmp_ctx_set_borrow: packets are not copied */
     struct field_direction *dir;  /* isakmp_ctx_set_fields; NULL: full trees */
+    bool stateless;           /* isakmp_ctx_set_stateless */
 };
+
+/* In a stateless context: marks the message as needing state and returns
+ * true, and the caller then does nothing with state. */
+static inline bool dec_stateless(const dec_t *d)
+{
+    if (!d->ctx || !d->ctx->stateless)
+        return false;
+    d->m->needs_state = true;
+    return true;
+}
 
 /* What field-directed decoding builds and skips (ctx.c): [0] for a context
  * without keys or secrets, [1] with them (decryption and derivation then

@@ -25,22 +25,25 @@ static isakmp_msg *msg_alloc(void)
     m = g_new0(isakmp_msg, 1);
     m->items_cap = 256;
     m->items = g_array_sized_new(FALSE, TRUE, sizeof(struct isakmp_item), m->items_cap);
-    m->sources = g_array_new(FALSE, TRUE, sizeof(msg_source));
+    m->sources = g_array_sized_new(FALSE, TRUE, sizeof(msg_source), 4);
     m->notes = g_array_new(FALSE, TRUE, sizeof(msg_note));
+    g_array_set_size(m->sources, 1);   /* room for source 0 from now on: GArray never shrinks */
+    m->sources->len = 0;
     return m;
 }
 
 /* A message whose source 0 ("Frame") is `data`. */
 static isakmp_msg *msg_over(isakmp_msg *m, const isakmp_packet *pkt, uint8_t *data)
 {
-    msg_source s0 = { "Frame", data, pkt->len, false };
-    g_array_append_val(m->sources, s0);   /* (the arrays keep their room between messages) */
+    /* stored in place: both arrays keep their room between messages */
+    m->sources->len = 1;
+    g_array_index(m->sources, msg_source, 0) = (msg_source){ "Frame", data, pkt->len, false };
     m->pkt = *pkt;
     m->pkt.data = data;
     m->ghost.msg = m;
-    /* the root */
-    struct isakmp_item root = { .msg = m, .field = F_PROTO, .length = (uint32_t)pkt->len };
-    g_array_append_val(m->items, root);
+    m->items->len = 1;   /* the root */
+    g_array_index(m->items, struct isakmp_item, 0) =
+        (struct isakmp_item){ .msg = m, .field = F_PROTO, .length = (uint32_t)pkt->len };
     return m;
 }
 
@@ -86,20 +89,6 @@ const char *msg_strdup(isakmp_msg *m, const char *s)
     return g_string_chunk_insert(strings(m), s);
 }
 
-struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)
-{
-    if (tree_is_ghost(item))
-        return &m->ghost;
-    return &g_array_index(m->items, struct isakmp_item, item);
-}
-
-uint32_t tree_add(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_t off, size_t len)
-{
-    parent &= ~TREE_GHOST;   /* under a ghost: under its nearest built ancestor */
-    if (!tree_wants(m, field))
-        return TREE_GHOST | parent;
-    return tree_put(m, parent, field, src, off, len);
-}
 
 /* The item array is in tree order as long as every item goes under the last
  * one made or one of its ancestors; isakmp_msg_walk then reads it straight. */
@@ -118,22 +107,22 @@ uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_
 {
     parent &= ~TREE_GHOST;
     track_order(m, parent);
-    struct isakmp_item it = { .msg = m, .field = (uint32_t)field, .src = src,
-                              .offset = (uint32_t)off, .length = (uint32_t)len,
-                              .parent = parent };
     uint32_t idx = m->items->len;
     if (idx == m->items_cap) {   /* grow the storage, keep the length */
         m->items_cap *= 2;
         g_array_set_size(m->items, m->items_cap);
         g_array_set_size(m->items, idx);
     }
-    /* the room is there: one store instead of GArray's append path, which
+    /* the room is there: stores instead of GArray's append path, which
      * was a tenth of the decoding time */
     m->items->len = idx + 1;
-    g_array_index(m->items, struct isakmp_item, idx) = it;
-    struct isakmp_item *p = tree_item(m, parent);
+    struct isakmp_item *items = (struct isakmp_item *)(void *)m->items->data;
+    items[idx] = (struct isakmp_item){ .msg = m, .field = (uint32_t)field, .src = src,
+                                       .offset = (uint32_t)off, .length = (uint32_t)len,
+                                       .parent = parent };
+    struct isakmp_item *p = &items[parent];
     if (p->last_child)
-        tree_item(m, p->last_child)->next = idx;
+        items[p->last_child].next = idx;
     else
         p->first_child = idx;
     p->last_child = idx;
@@ -200,11 +189,6 @@ void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...)
 
 /* On a ghost these write to the scratch item, which nobody reads. */
 void tree_set_generated(isakmp_msg *m, uint32_t item) { tree_item(m, item)->generated = true; }
-
-void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals)
-{
-    tree_item(m, item)->vals = vals;
-}
 
 void tree_set_length(isakmp_msg *m, uint32_t item, size_t len)
 {
@@ -297,6 +281,7 @@ static void msg_clear(isakmp_msg *m)
     m->skip = NULL;
     m->lean = false;
     m->unordered = false;
+    m->needs_state = false;
 }
 
 static void msg_destroy(isakmp_msg *m)
@@ -354,6 +339,7 @@ const isakmp_item *isakmp_msg_root(const isakmp_msg *m)
 }
 
 int isakmp_msg_version(const isakmp_msg *m) { return m->version; }
+bool isakmp_msg_needs_state(const isakmp_msg *m) { return m->needs_state; }
 const isakmp_packet *isakmp_msg_packet(const isakmp_msg *m) { return &m->pkt; }
 const char *isakmp_msg_summary(const isakmp_msg *m)
 {

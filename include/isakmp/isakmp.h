@@ -166,6 +166,16 @@ void isakmp_ctx_set_borrow(isakmp_ctx *ctx, bool on);
  * in bounded memory.  Switching them off drops those kept so far. */
 void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
 
+/* Stateless decoding, for batch tools that decode on several threads: the
+ * context keeps nothing between messages and uses nothing kept.  A message
+ * that would need to (an IKEv1 fragment to collect, Aggressive Mode followed
+ * for key export) is decoded without that and says so
+ * (isakmp_msg_needs_state); the tool then decodes it again, in order, in a
+ * context with state.  Only a field-directed context without keys or
+ * secrets can do without state: in any other, every message needs it (and
+ * is decoded with it).  Off by default. */
+void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on);
+
 /* Callback for problems found while loading keys: `where` is "file:line",
  * `reason` a sentence.  Loading goes on after each call. */
 typedef void (*isakmp_key_error_fn)(void *user, const char *where, const char *reason);
@@ -208,6 +218,10 @@ const isakmp_item *isakmp_msg_root(const isakmp_msg *msg);
 
 /* IKE major version of the message (1 or 2), 0 when unknown. */
 int isakmp_msg_version(const isakmp_msg *msg);
+
+/* True when the message was decoded in a stateless context but needed state
+ * (isakmp_ctx_set_stateless): its tree lacks what state would have given. */
+bool isakmp_msg_needs_state(const isakmp_msg *msg);
 
 /* The packet metadata the message was decoded from (data points into the
  * message's own copy). */

@@ -9,7 +9,9 @@
  * payload table the decoder skips bodies by (payload_body_fields): every
  * item inside a payload's body must be of a field that table names for the
  * payload's type, or the decoder could skip a body that holds a wanted
- * field.  Exit status 1 on any difference, each one printed.
+ * field.  Without keys, a stateless context (isakmp_ctx_set_stateless)
+ * must give the same values for every message it does not say needed
+ * state.  Exit status 1 on any difference, each one printed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +173,69 @@ static GString **decode_all(const frames *fr, char **keys, int nkeys, int field,
     return out;
 }
 
+/* The values of every field in one message, one line. */
+static void message_values(const isakmp_msg *m, GString *out)
+{
+    size_t nf;
+    isakmp_fields(&nf);
+    GString **v = g_new0(GString *, nf);
+    for (size_t i = 0; i < nf; i++)
+        v[i] = g_string_new(NULL);
+    collect(isakmp_msg_root(m), -1, v);
+    g_string_truncate(out, 0);
+    for (size_t i = 0; i < nf; i++) {
+        g_string_append(out, v[i]->str);
+        g_string_free(v[i], TRUE);
+    }
+    g_free(v);
+}
+
+/* isakmp_ctx_set_stateless: a message a stateless context decodes without
+ * saying it needed state gives the values a context with state gives
+ * (isakmpdump --threads decodes the others again, in order).  Each message
+ * gets a new stateless context: one that saw nothing before it, as a
+ * thread's may have.  Returns the differences. */
+static int check_stateless(const frames *fr)
+{
+    size_t nf;
+    isakmp_fields(&nf);
+    int *all = g_new(int, nf);
+    for (size_t i = 0; i < nf; i++)
+        all[i] = (int)i;
+    isakmp_ctx *seq = new_ctx(NULL, 0);
+    isakmp_ctx_set_fields(seq, all, nf);
+    GString *a = g_string_new(NULL), *b = g_string_new(NULL);
+    int bad = 0, n = 0;
+    for (guint i = 0; i < fr->pkts->len; i++) {
+        const isakmp_packet *p = fr->pkts->pdata[i];
+        isakmp_msg *m = isakmp_decode(seq, p);
+        message_values(m, a);
+        bad += isakmp_msg_needs_state(m);   /* never in a context with state */
+        isakmp_msg_free(m);
+        isakmp_ctx *probe = new_ctx(NULL, 0);
+        isakmp_ctx_set_fields(probe, all, nf);
+        isakmp_ctx_set_stateless(probe, true);
+        m = isakmp_decode(probe, p);
+        message_values(m, b);
+        bool needs = isakmp_msg_needs_state(m);
+        isakmp_msg_free(m);
+        isakmp_ctx_free(probe);
+        n += needs;
+        if (!needs && !g_string_equal(a, b)) {
+            fprintf(stderr, "message %u (frame %u) decodes differently without state\n"
+                    "  with:    %.300s\n  without: %.300s\n", i, p->frame, a->str, b->str);
+            bad++;
+        }
+    }
+    if (learn)
+        printf("%d of %u messages need state\n", n, fr->pkts->len);
+    g_string_free(a, TRUE);
+    g_string_free(b, TRUE);
+    isakmp_ctx_free(seq);
+    g_free(all);
+    return bad;
+}
+
 static void free_values(GString **v)
 {
     size_t nf;
@@ -205,6 +270,8 @@ int main(int argc, char **argv)
     learn = getenv("FD_LEARN") != NULL;
     GString **full = decode_all(&fr, keys, nkeys, -1, &body_bad);
     bad += body_bad;
+    if (nkeys == 0)
+        bad += check_stateless(&fr);
     if (learn)
         return 0;
     for (size_t f = 0; f < nf; f++) {

@@ -436,8 +436,8 @@ static void print_stats(const char *path, const capture_stats *st)
 }
 
 /* The threads for one file: several only for -T fields without keys (then
- * all the decoder keeps is per SA) on a regular file (a pipe is printed
- * frame by frame). */
+ * almost every message decodes without state: shard.c) on a regular file
+ * (a pipe is printed frame by frame). */
 static int file_threads(const options *o, bool live)
 {
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||

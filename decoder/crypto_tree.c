@@ -40,17 +40,24 @@ const char *ct_hex(dec_t *d, const uint8_t *p, size_t n)
 void ct_fragment_items(dec_t *d, uint32_t parent, uint32_t src, const GArray *parts,
                        size_t total_len)
 {
+    ct_fragment_list(d, parent, src, (const frag_ref *)(const void *)parts->data, parts->len,
+                     total_len);
+}
+
+void ct_fragment_list(dec_t *d, uint32_t parent, uint32_t src, const frag_ref *refs, guint n,
+                      size_t total_len)
+{
     uint32_t fr = tree_add(d->m, parent, F_FRAGMENTS, src, 0, total_len);
-    tree_set_label(d->m, fr, "%u Message fragments (%zu bytes)", parts->len, total_len);
+    tree_set_label(d->m, fr, "%u Message fragments (%zu bytes)", n, total_len);
     size_t off = 0;
-    for (guint i = 0; i < parts->len; i++) {
-        const frag_ref *r = &g_array_index(parts, frag_ref, i);
+    for (guint i = 0; i < n; i++) {
+        const frag_ref *r = &refs[i];
         uint32_t f = tree_add_uint(d->m, fr, F_FRAGMENT, src, off, r->len, r->frame);
         tree_set_label(d->m, f, "Frame: %u, payload: %zu-%zu (%u bytes)", r->frame, off,
                        off + r->len - (r->len ? 1 : 0), r->len);
         off += r->len;
     }
-    uint32_t c = tree_add_uint(d->m, fr, F_FRAGMENT_COUNT, src, 0, 0, parts->len);
+    uint32_t c = tree_add_uint(d->m, fr, F_FRAGMENT_COUNT, src, 0, 0, n);
     tree_set_generated(d->m, c);
     uint32_t l = tree_add_uint(d->m, fr, F_REASSEMBLED_LENGTH, src, 0, 0, total_len);
     tree_set_generated(d->m, l);

@@ -24,6 +24,9 @@ const char *ct_hex(dec_t *d, const uint8_t *p, size_t n);
  * the reassembled source. */
 void ct_fragment_items(dec_t *d, uint32_t parent, uint32_t src, const GArray *parts,
                        size_t total_len);
+/* The same from n refs in an array. */
+void ct_fragment_list(dec_t *d, uint32_t parent, uint32_t src, const frag_ref *refs, guint n,
+                      size_t total_len);
 
 /* Reassembles a complete fragment set into a FR_REASSEMBLED record of the
  * current frame (parts listed), marks the other frames' FR_FRAGMENT

@@ -18,6 +18,11 @@
  * Memory is bounded: at most V1_FRAG_MAX_PARTS pieces and V1_FRAG_MAX_BYTES
  * bytes per message, V1_FRAG_MAX_SETS incomplete messages per SA (the
  * oldest is dropped, with a note); a completed set is freed at once.
+ *
+ * Cost: a fragment is looked up by a fixed-size key in its SA's short list
+ * of sets and its bytes appended to the set's one buffer; fragments that
+ * came in order are already the reassembled message.  Frame records (and
+ * their copies) are only made when the context keeps them.
  */
 #include <string.h>
 
@@ -29,33 +34,25 @@
 #define V1_FRAG_MAX_SETS 16
 
 /* The set key: responder cookie, sender address and port, fragment ID. */
-#define V1_FRAG_KEY_LEN 28
-
-static void frag_key(const dec_t *d, uint16_t id, uint8_t *key)
+static void frag_key(const dec_t *d, uint16_t id, v1_frag_key *k)
 {
     const isakmp_packet *p = &d->m->pkt;
-    memcpy(key, d->rspi, 8);
-    memcpy(key + 8, p->src, 16);
-    key[24] = (uint8_t)(p->sport >> 8);
-    key[25] = (uint8_t)p->sport;
-    key[26] = (uint8_t)(id >> 8);
-    key[27] = (uint8_t)id;
+    memcpy(k->rspi, d->rspi, 8);
+    memcpy(k->src, p->src, 16);
+    k->sport[0] = (uint8_t)(p->sport >> 8);
+    k->sport[1] = (uint8_t)p->sport;
+    k->id[0] = (uint8_t)(id >> 8);
+    k->id[1] = (uint8_t)id;
 }
 
-/* The set this fragment belongs to (created when missing). */
-static frag_set *frag_set_of(dec_t *d, const payload_info *pi, uint16_t id, GBytes **key_out)
+/* Whether part seq (1..V1_FRAG_MAX_PARTS) is held. */
+static bool part_held(const v1_frag_set *s, uint8_t seq)
 {
-    struct isakmp_state *sa = state_sa(d, d->ispi);
-    uint8_t key[V1_FRAG_KEY_LEN];
-    frag_key(d, id, key);
-    *key_out = g_bytes_new(key, sizeof key);
-    if (!g_hash_table_contains(sa->frags, *key_out))
-        state_frag_evict(d, pi->item, sa, V1_FRAG_KEY_LEN, V1_FRAG_MAX_SETS);
-    return state_frags(sa, key, sizeof key);
+    return (s->have >> (seq - 1)) & 1;
 }
 
 /* Whether the fragment can join the set; a note at the payload when not. */
-static bool frag_fits(dec_t *d, const payload_info *pi, const frag_set *s, uint8_t seq,
+static bool frag_fits(dec_t *d, const payload_info *pi, const v1_frag_set *s, uint8_t seq,
                       bool last, size_t n)
 {
     const char *why = NULL;
@@ -66,7 +63,7 @@ static bool frag_fits(dec_t *d, const payload_info *pi, const frag_set *s, uint8
         why = "fragment number after the last fragment";
     else if (last && s->total && s->total != seq)
         why = "a second last fragment with another number";
-    else if (last && s->parts->len > seq)
+    else if (last && s->top > seq)
         why = "last fragment, but a higher fragment number was seen";
     else if (seq > V1_FRAG_MAX_PARTS) {
         why = "more fragments than the limit";
@@ -74,7 +71,7 @@ static bool frag_fits(dec_t *d, const payload_info *pi, const frag_set *s, uint8
     } else if (s->bytes + n > V1_FRAG_MAX_BYTES) {
         why = "reassembled message larger than the limit";
         code = ISAKMP_NOTE_LIMIT;
-    } else if (seq <= s->parts->len && s->parts->pdata[seq - 1]) {
+    } else if (part_held(s, seq)) {
         why = "fragment number already seen (retransmission)";
         code = ISAKMP_NOTE_INFO;
     }
@@ -85,50 +82,149 @@ static bool frag_fits(dec_t *d, const payload_info *pi, const frag_set *s, uint8
     return why == NULL;
 }
 
-/* First pass over a frame: adds the fragment to its set; returns the
- * reassembled record when this fragment completed the set. */
-static frame_rec *frag_collect(dec_t *d, const cur_t *data, const payload_info *pi,
-                               uint16_t id, uint8_t seq, bool last, uint32_t tag, bool *tmp)
+/* Makes room for part seq and n more bytes.  The first part reserves four
+ * times its size (the pieces before the last are mostly the same size, so
+ * a set usually needs one allocation); never more than the message limit,
+ * which frag_fits has checked. */
+static void frag_reserve(v1_frag_set *s, uint8_t seq, size_t n)
+{
+    if (seq > s->parts_cap) {
+        guint cap = MAX(s->parts_cap ? 2u * s->parts_cap : 4u, seq);
+        s->parts_cap = (uint8_t)MIN(cap, V1_FRAG_MAX_PARTS);
+        s->parts = g_renew(v1_frag_part, s->parts, s->parts_cap);
+    }
+    if (s->bytes + n > s->cap) {
+        size_t cap = MAX(s->bytes + n, s->cap ? 2 * s->cap : 4 * n);
+        s->cap = MIN(cap, V1_FRAG_MAX_BYTES);
+        s->buf = g_realloc(s->buf, s->cap);
+    }
+}
+
+/* Adds fragment seq (checked by frag_fits): a copy of n bytes at p. */
+static void frag_add(v1_frag_set *s, uint8_t seq, uint32_t frame, uint32_t tag,
+                     const uint8_t *p, size_t n)
+{
+    frag_reserve(s, seq, n);
+    if (n)
+        memcpy(s->buf + s->bytes, p, n);
+    s->parts[seq - 1] = (v1_frag_part){ frame, tag, (uint32_t)s->bytes, (uint32_t)n };
+    s->bytes += n;
+    s->have |= 1ull << (seq - 1);
+    s->held++;
+    if (seq > s->top)
+        s->top = seq;
+}
+
+/* The reassembled message of a complete set: its buffer when the parts
+ * came in order (the usual case), else a copy in number order in *copy,
+ * which the caller frees. */
+static const uint8_t *frag_join(const v1_frag_set *s, uint8_t **copy)
+{
+    size_t off = 0;
+    *copy = NULL;
+    for (guint i = 0; i < s->total && !*copy; i++) {
+        if (s->parts[i].off != off)
+            *copy = g_malloc(s->bytes);
+        off += s->parts[i].len;
+    }
+    if (!*copy)
+        return s->buf;
+    off = 0;
+    for (guint i = 0; i < s->total; i++) {
+        memcpy(*copy + off, s->buf + s->parts[i].off, s->parts[i].len);
+        off += s->parts[i].len;
+    }
+    return *copy;
+}
+
+/* With frame records: the frame's FR_REASSEMBLED record (a copy of the
+ * message and its fragment list) for decoding it again, and the other
+ * fragments' frames pointed at this one. */
+static void frag_record(dec_t *d, const v1_frag_set *s, const uint8_t *msg,
+                        const frag_ref *refs, uint32_t tag)
+{
+    if (d->ctx->no_frame_records)
+        return;
+    uint32_t frame = d->m->pkt.frame;
+    frame_rec *r = state_frame(d->ctx, frame, tag, FR_REASSEMBLED, true);
+    if (r) {
+        r->plain.p = crypto_secure_alloc(s->bytes);
+        r->plain.len = s->bytes;
+        if (s->bytes)
+            memcpy(r->plain.p, msg, s->bytes);
+        r->parts = g_array_sized_new(FALSE, TRUE, sizeof(frag_ref), s->total);
+        g_array_append_vals(r->parts, refs, s->total);
+    }
+    for (guint i = 0; i < s->total; i++) {
+        frame_rec *other = state_frame(d->ctx, s->parts[i].frame, s->parts[i].tag,
+                                       FR_FRAGMENT, false);
+        if (other)
+            other->reassembled_in = frame;
+    }
+}
+
+/* The fragment list and the reassembled message, decoded under the payload. */
+static void frag_show(dec_t *d, const payload_info *pi, const uint8_t *msg, size_t len,
+                      const frag_ref *refs, guint n)
+{
+    uint32_t src = msg_add_source(d->m, "Reassembled IKE", msg, len, true);
+    ct_fragment_list(d, pi->item, src, refs, n, len);
+    uint32_t root = tree_add(d->m, pi->item, F_PROTO, src, 0, len);
+    size_t sn;
+    const uint8_t *data = isakmp_msg_source_data(d->m, src, &sn);
+    cur_t c;
+    cur_init(&c, data, sn, sn, src);
+    /* the reassembled message is the frame's message: its header values
+     * stay in d for the end-of-message hooks (IKEv1 learning, key derivation) */
+    d->depth++;
+    dec_message(d, root, &c);
+    d->depth--;
+}
+
+/* A complete set (already out of its SA's list): recorded, then shown. */
+static void frag_complete(dec_t *d, const payload_info *pi, const v1_frag_set *s, uint32_t tag)
+{
+    frag_ref refs[V1_FRAG_MAX_PARTS];
+    for (guint i = 0; i < s->total; i++)
+        refs[i] = (frag_ref){ s->parts[i].frame, s->parts[i].len };
+    uint8_t *copy;
+    const uint8_t *msg = frag_join(s, &copy);
+    frag_record(d, s, msg, refs, tag);
+    frag_show(d, pi, msg, s->bytes, refs, s->total);
+    g_free(copy);
+}
+
+/* First pass over a frame: adds the fragment to its set; decodes the
+ * reassembled message when this fragment completed the set. */
+static void frag_collect(dec_t *d, const cur_t *data, const payload_info *pi, uint16_t id,
+                         uint8_t seq, bool last, uint32_t tag)
 {
     size_t n = cur_left(data);
     const uint8_t *p = cur_view(data, cur_off(data), n);
     if (!p || data->clip != CUR_OK) {
         tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRUNCATED,
                   "IKE fragment %u is incomplete: not reassembled", seq);
-        return NULL;
+        return;
     }
     state_frame(d->ctx, d->m->pkt.frame, tag, FR_FRAGMENT, true);
-    GBytes *key;
-    frag_set *s = frag_set_of(d, pi, id, &key);
-    frame_rec *r = NULL;
-    if (frag_fits(d, pi, s, seq, last, n)) {
-        if (last)
-            s->total = seq;
-        ct_frag_add(s, seq, d->m->pkt.frame, tag, p, n);
-        if (ct_frag_complete(s)) {
-            r = ct_reassemble(d, s, tag, tmp);
-            g_hash_table_remove(state_sa(d, d->ispi)->frags, key);
-        }
-    }
-    g_bytes_unref(key);
-    return r;
-}
-
-/* The fragment list and the reassembled message, decoded under the payload. */
-static void frag_show(dec_t *d, const payload_info *pi, const frame_rec *r)
-{
-    uint32_t src = msg_add_source(d->m, "Reassembled IKE", r->plain.p, r->plain.len, true);
-    ct_fragment_items(d, pi->item, src, r->parts, r->plain.len);
-    uint32_t root = tree_add(d->m, pi->item, F_PROTO, src, 0, r->plain.len);
-    size_t n;
-    const uint8_t *data = isakmp_msg_source_data(d->m, src, &n);
-    cur_t c;
-    cur_init(&c, data, n, n, src);
-    /* the reassembled message is the frame's message: its header values
-     * stay in d for the end-of-message hooks (IKEv1 learning, key derivation) */
-    d->depth++;
-    dec_message(d, root, &c);
-    d->depth--;
+    struct isakmp_state *sa = state_sa(d, d->ispi);
+    v1_frag_key k;
+    frag_key(d, id, &k);
+    /* made before the checks: a set whose fragments are all refused still
+     * counts towards V1_FRAG_MAX_SETS */
+    v1_frag_set *s = state_v1_frag_set(d, pi->item, sa, &k, V1_FRAG_MAX_SETS);
+    if (!frag_fits(d, pi, s, seq, last, n))
+        return;
+    if (last)
+        s->total = seq;
+    frag_add(s, seq, d->m->pkt.frame, tag, p, n);
+    if (!s->total || s->held < s->total)
+        return;
+    /* out of the SA first: decoding the message may change the SA table */
+    v1_frag_set done;
+    state_v1_frag_take(sa, s, &done);
+    frag_complete(d, pi, &done, tag);
+    state_v1_frag_free(&done);
 }
 
 void ikev1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id, uint8_t seq,
@@ -139,18 +235,11 @@ void ikev1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id, 
                   "IKE fragment inside decrypted or reassembled data: not reassembled");
         return;
     }
-    uint32_t frame = d->m->pkt.frame;
     uint32_t tag = state_msg_tag(d);
-    frame_rec *r = state_frame(d->ctx, frame, tag, FR_REASSEMBLED, false);
-    bool tmp = false;
-    if (!r) {
-        if (ct_frag_seen(d, pi, tag))
-            return;
-        r = frag_collect(d, data, pi, id, seq, last, tag, &tmp);
-        if (!r)
-            return;
-    }
-    frag_show(d, pi, r);
-    if (tmp)
-        ct_rec_free_tmp(r);
+    const frame_rec *r = state_frame(d->ctx, d->m->pkt.frame, tag, FR_REASSEMBLED, false);
+    if (r)
+        frag_show(d, pi, r->plain.p, r->plain.len, &g_array_index(r->parts, frag_ref, 0),
+                  r->parts->len);
+    else if (!ct_frag_seen(d, pi, tag))
+        frag_collect(d, data, pi, id, seq, last, tag);
 }

@@ -29,6 +29,20 @@ static void frag_set_free(gpointer p)
     g_free(s);
 }
 
+void state_v1_frag_free(v1_frag_set *s)
+{
+    g_free(s->parts);
+    g_free(s->buf);
+    memset(s, 0, sizeof *s);
+}
+
+static void v1_frags_free(v1_frag_list *l)
+{
+    for (guint i = 0; i < l->len; i++)
+        state_v1_frag_free(&l->sets[i]);
+    g_free(l->sets);
+}
+
 static void chain_free(gpointer p)
 {
     explicit_bzero(p, sizeof(v1_ivs));
@@ -44,6 +58,7 @@ static void sa_free(gpointer p)
         g_byte_array_free(sa->ke_r, TRUE);
     g_hash_table_destroy(sa->v1_chains);
     g_hash_table_destroy(sa->frags);
+    v1_frags_free(&sa->v1_frags);
     explicit_bzero(sa, sizeof *sa);
     g_free(sa);
 }
@@ -98,6 +113,11 @@ size_t state_shrink(isakmp_ctx *ctx, size_t room)
 struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
 {
     isakmp_ctx *ctx = d->ctx;
+    /* most calls ask again for the SA asked for last: the LRU tail, which
+     * needs no lookup and no move */
+    GList *last = ctx->sa_lru.tail;
+    if (last && memcmp(((struct isakmp_state *)last->data)->ispi, ispi, 8) == 0)
+        return last->data;
     struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, ispi);
     if (sa) {
         g_queue_unlink(&ctx->sa_lru, &sa->lru);
@@ -190,7 +210,9 @@ void state_frame_free(gpointer p)
 frame_rec *state_frame(isakmp_ctx *ctx, uint32_t frame, uint32_t tag, frame_kind kind,
                        bool create)
 {
-    if (frame == 0)
+    /* without records the table is empty (isakmp_ctx_set_frame_records
+     * clears it): nothing to look up */
+    if (frame == 0 || ctx->no_frame_records)
         return NULL;
     GPtrArray *recs = g_hash_table_lookup(ctx->frames, GUINT_TO_POINTER(frame));
     for (guint i = 0; recs && i < recs->len; i++) {
@@ -198,7 +220,7 @@ frame_rec *state_frame(isakmp_ctx *ctx, uint32_t frame, uint32_t tag, frame_kind
         if (r->tag == tag && r->kind == kind)
             return r;
     }
-    if (!create || ctx->no_frame_records)
+    if (!create)
         return NULL;
     if (!recs) {
         recs = g_ptr_array_new_with_free_func(rec_free);
@@ -225,12 +247,21 @@ uint32_t state_msg_tag(const dec_t *d)
     return d->ctx->no_frame_records ? 0 : state_tag(d->m->pkt.data, d->m->pkt.len);
 }
 
+static void evict_note(dec_t *d, uint32_t item, guint max_sets)
+{
+    tree_note(d->m, item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+              "More than %u incomplete fragmented messages in this SA: the fragments of one "
+              "were dropped", max_sets);
+}
+
 void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t key_len,
                       guint max_sets)
 {
     GHashTableIter it;
     gpointer k;
     guint n = 0;
+    if (g_hash_table_size(sa->frags) < max_sets)
+        return;   /* fewer sets of any key length: no need to count */
     g_hash_table_iter_init(&it, sa->frags);
     while (g_hash_table_iter_next(&it, &k, NULL))
         n += g_bytes_get_size(k) == key_len;
@@ -242,7 +273,38 @@ void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t k
             g_hash_table_iter_remove(&it);
             break;
         }
-    tree_note(d->m, item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
-              "More than %u incomplete fragmented messages in this SA: the fragments of one "
-              "were dropped", max_sets);
+    evict_note(d, item, max_sets);
+}
+
+void state_v1_frag_take(struct isakmp_state *sa, v1_frag_set *s, v1_frag_set *out)
+{
+    v1_frag_list *l = &sa->v1_frags;
+    size_t i = (size_t)(s - l->sets);
+    *out = *s;
+    /* memmove keeps the list oldest first */
+    memmove(&l->sets[i], &l->sets[i + 1], (l->len - i - 1) * sizeof *s);
+    l->len--;
+}
+
+v1_frag_set *state_v1_frag_set(dec_t *d, uint32_t item, struct isakmp_state *sa,
+                               const v1_frag_key *k, guint max_sets)
+{
+    v1_frag_list *l = &sa->v1_frags;
+    for (guint i = 0; i < l->len; i++)
+        if (memcmp(&l->sets[i].key, k, sizeof *k) == 0)
+            return &l->sets[i];
+    if (max_sets && l->len >= max_sets) {
+        v1_frag_set old;
+        state_v1_frag_take(sa, &l->sets[0], &old);
+        state_v1_frag_free(&old);
+        evict_note(d, item, max_sets);
+    }
+    if (l->len == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->sets = g_renew(v1_frag_set, l->sets, l->cap);
+    }
+    v1_frag_set *s = &l->sets[l->len++];
+    memset(s, 0, sizeof *s);
+    s->key = *k;
+    return s;
 }

@@ -12,7 +12,8 @@
  * a single pass over a capture needs none.
  *
  * Ownership: the context's tables own everything here; secrets (plaintext
- * kept for reassembly) are in secure memory and wiped on free.
+ * kept for reassembly) are in secure memory and wiped on free.  IKEv1
+ * fragments are wire bytes (ciphertext, or a clear message): plain memory.
  */
 #ifndef ISAKMP_STATE_H
 #define ISAKMP_STATE_H
@@ -44,6 +45,37 @@ typedef struct {
     secret_t data;
 } frag_part;
 
+/* IKEv1 fragment sets (payload 132, ikev1_frag.c) are kept apart from the
+ * IKEv2 ones: a short array per SA, oldest first, searched by a fixed-size
+ * key, so that a fragment costs no key allocation or hashing. */
+typedef struct {
+    uint8_t rspi[8];          /* responder cookie */
+    uint8_t src[16];          /* sender address */
+    uint8_t sport[2], id[2];  /* sender port, fragment ID (network order) */
+} v1_frag_key;                /* only bytes: no padding, compared with memcmp */
+
+typedef struct {
+    uint32_t frame, tag;      /* where the fragment came from (FR_FRAGMENT record) */
+    uint32_t off, len;        /* its bytes in the set's buffer */
+} v1_frag_part;
+
+typedef struct {
+    v1_frag_key key;
+    uint8_t total;            /* number of the last fragment, 0 while unknown */
+    uint8_t top;              /* highest number held */
+    uint8_t held;             /* how many parts are held */
+    uint8_t parts_cap;
+    uint64_t have;            /* bit n - 1: part n is held (numbers go to 64) */
+    v1_frag_part *parts;      /* indexed by number - 1, valid where `have` says */
+    uint8_t *buf;             /* the parts' bytes, in arrival order */
+    size_t bytes, cap;        /* used and allocated bytes of buf */
+} v1_frag_set;
+
+typedef struct {
+    v1_frag_set *sets;        /* oldest first */
+    guint len, cap;
+} v1_frag_list;
+
 /* Default SA table size (isakmp_ctx_set_sa_limit), and the smallest one:
  * the SA of the message being decoded and the one a reassembled message
  * inside it names must both stay. */
@@ -66,7 +98,8 @@ struct isakmp_state {
     uint8_t p1_last[16];      /* last Phase 1 ciphertext block */
     bool p1_last_set;
     GHashTable *v1_chains;    /* msgid -> v1_ivs */
-    GHashTable *frags;        /* GBytes(fragment key) -> frag_set */
+    GHashTable *frags;        /* GBytes(fragment key) -> frag_set (IKEv2) */
+    v1_frag_list v1_frags;    /* IKEv1 fragment sets (ikev1_frag.c) */
 };
 
 /* What a frame's decryption found, per message in the frame (`tag`). */
@@ -126,10 +159,21 @@ frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len);
 void frag_set_reset(frag_set *s);
 
 /* Makes room for one more incomplete fragment set in the SA's table: when
- * `max_sets` sets whose keys are `key_len` long (IKEv1 and IKEv2 sets share
- * the table, told apart by key length) are pending, one of them is dropped
- * with a note on `item`. */
+ * `max_sets` sets whose keys are `key_len` long are pending, one of them is
+ * dropped with a note on `item`.  (Only IKEv2 sets are in the table now;
+ * IKEv1 ones are in v1_frags.) */
 void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t key_len,
                       guint max_sets);
+
+/* The IKEv1 fragment set with key k, created (empty, newest) when missing;
+ * when `max_sets` sets are pending, the oldest one is dropped first, with
+ * the same note as state_frag_evict on `item`. */
+v1_frag_set *state_v1_frag_set(dec_t *d, uint32_t item, struct isakmp_state *sa,
+                               const v1_frag_key *k, guint max_sets);
+
+/* Takes set s out of the SA's list into *out (the caller frees it with
+ * state_v1_frag_free): the list no longer knows it. */
+void state_v1_frag_take(struct isakmp_state *sa, v1_frag_set *s, v1_frag_set *out);
+void state_v1_frag_free(v1_frag_set *s);
 
 #endif

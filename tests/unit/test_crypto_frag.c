@@ -4,8 +4,9 @@
  * and fragmented encrypted MM5 / MM6, then Quick Mode whose IV chain
  * follows them; the payload lists were checked against tshark 4.0 with the
  * sample's ikev1_decryption_table), and the limits: bad numbers,
- * duplicates, too many fragments, too many bytes, too many open messages,
- * fragments inside a reassembled message, truncated fragments, frame 0. */
+ * duplicates, too many fragments, too many bytes, too many open messages
+ * (the oldest goes), fragments inside a reassembled message, truncated
+ * fragments, frame 0, streaming without frame records. */
 #include <glib.h>
 #include <string.h>
 
@@ -180,6 +181,72 @@ static void test_limits(void)
     isakmp_ctx_free(ctx);
 }
 
+/* The 17th incomplete message of an SA drops the oldest one (the first
+ * fragment seen), with one LIMIT note; the others still complete. */
+/* Half `seq` (1, or 2: the last) of `whole`. */
+static GByteArray *half(const GByteArray *whole, uint16_t id, uint8_t seq)
+{
+    size_t part = whole->len / 2, off = seq == 1 ? 0 : part;
+    return frag_msg(id, seq, seq == 2, whole->data + off, seq == 1 ? part : whole->len - part);
+}
+
+static void test_evicts_oldest(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    GByteArray *whole = whole_message();
+    size_t notes = 0;
+    uint32_t fr = 1;
+    for (uint16_t id = 1; id <= 17; id++)   /* the first halves of messages 1..17 */
+        notes += notes_of(ctx, half(whole, id, 1), fr++, ISAKMP_NOTE_LIMIT, "132");
+    g_assert_cmpuint(notes, ==, 1);
+    /* 17 completes (16 sets left: 2..16); 1 was dropped: its second half
+     * starts a set of its own (the 16th, no note); 2 is still there */
+    const char *done = "132,10,10,10";
+    g_assert_cmpuint(notes_of(ctx, half(whole, 17, 2), fr++, ISAKMP_NOTE_LIMIT, done), ==, 0);
+    g_assert_cmpuint(notes_of(ctx, half(whole, 1, 2), fr++, ISAKMP_NOTE_LIMIT, "132"), ==, 0);
+    g_assert_cmpuint(notes_of(ctx, half(whole, 2, 2), fr++, ISAKMP_NOTE_LIMIT, done), ==, 0);
+    g_byte_array_unref(whole);
+    isakmp_ctx_free(ctx);
+}
+
+/* Without frame records (isakmpdump's streaming mode) fragments in any
+ * order, and empty ones, reassemble to the same bytes. */
+static void test_no_records(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_ctx_set_frame_records(ctx, false);
+    GByteArray *whole = whole_message();
+    static const uint8_t orders[2][3] = { { 1, 2, 3 }, { 3, 1, 2 } };
+    for (int o = 0; o < 2; o++)
+        for (int i = 0; i < 3; i++) {
+            GByteArray *f = third(whole, (uint16_t)(20 + o), orders[o][i]);
+            isakmp_msg *m = tu_decode_frame(ctx, f, 30u + 3u * (uint32_t)o + (uint32_t)i);
+            tu_assert_values(m, "ike.typepayload", i == 2 ? "132,10,10,10" : "132");
+            if (i == 2) {
+                tu_assert_values(m, "ike.fragment", o ? "34,35,33" : "30,31,32");
+                size_t n;
+                const uint8_t *src = isakmp_msg_source_data(m, 1, &n);
+                g_assert_cmpmem(src, n, whole->data, whole->len);
+            }
+            isakmp_msg_free(m);
+            g_byte_array_unref(f);
+        }
+    /* the whole message in fragment 2, an empty last fragment 1 */
+    GByteArray *f2 = frag_msg(22, 2, true, whole->data, whole->len);
+    GByteArray *f1 = frag_msg(22, 1, false, whole->data, 0);
+    isakmp_msg_free(tu_decode_frame(ctx, f2, 40));
+    isakmp_msg *m = tu_decode_frame(ctx, f1, 41);
+    tu_assert_values(m, "ike.typepayload", "132,10,10,10");
+    size_t n;
+    const uint8_t *src = isakmp_msg_source_data(m, 1, &n);
+    g_assert_cmpmem(src, n, whole->data, whole->len);
+    isakmp_msg_free(m);
+    g_byte_array_unref(f1);
+    g_byte_array_unref(f2);
+    g_byte_array_unref(whole);
+    isakmp_ctx_free(ctx);
+}
+
 /* A reassembled message that holds another fragment: not reassembled again. */
 static void test_nested(void)
 {
@@ -342,6 +409,8 @@ int main(int argc, char **argv)
     g_test_add_func("/crypto-frag/frame-zero", test_frame_zero);
     g_test_add_func("/crypto-frag/bad-numbers", test_bad_numbers);
     g_test_add_func("/crypto-frag/limits", test_limits);
+    g_test_add_func("/crypto-frag/evicts-oldest", test_evicts_oldest);
+    g_test_add_func("/crypto-frag/no-records", test_no_records);
     g_test_add_func("/crypto-frag/nested", test_nested);
     g_test_add_func("/crypto-frag/truncated", test_truncated);
     g_test_add_func("/crypto-frag/sample", test_sample);

@@ -1,8 +1,8 @@
 /*
  * The capture file loop: opens the file (or standard input), reads classic
  * pcap through libpcap and pcapng through pcapng.c, walks every frame down
- * to its IKE messages and hands each frame to the caller.  One fixed-size
- * frame struct is reused for every frame.
+ * to its IKE messages and hands the frames with any (or with a keepalive)
+ * to the caller.  One fixed-size frame struct is reused for every frame.
  */
 #include <errno.h>
 #include <glib.h>
@@ -59,10 +59,8 @@ static void progress_start(progress *p, const capture_opts *o, FILE *fp)
     clock_gettime(CLOCK_MONOTONIC, &p->last);
 }
 
-static void progress_tick(progress *p, uint32_t frame)
+static void progress_draw(progress *p, uint32_t frame)
 {
-    if (!p->on || (frame & 4095))
-        return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if ((now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 < 200)
@@ -77,6 +75,13 @@ static void progress_tick(progress *p, uint32_t frame)
     memset(bar + pct * 40 / 100, '.', (size_t)(40 - pct * 40 / 100));
     bar[40] = 0;
     fprintf(stderr, "\r[%s] %3d%% %u frames", bar, pct, frame);
+}
+
+/* Inline: the per-frame part is one test. */
+static inline void progress_tick(progress *p, uint32_t frame)
+{
+    if (p->on && !(frame & 4095))
+        progress_draw(p, frame);
 }
 
 static void progress_end(progress *p)
@@ -238,6 +243,8 @@ typedef struct {
     capture_fn fn;
     void *user;
     bool warned[512];   /* unknown link types already reported (pcapng) */
+    int lt;             /* the link type of a pcap file */
+    progress *pg;
 } loop_state;
 
 static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, span data)
@@ -248,16 +255,28 @@ static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, span da
     f->ts_nsec = nsec;
     f->nmsgs = 0;
     f->keepalive = f->esp = false;
-    ls->w.st->frames++;
     link_input(&ls->w, lt, data);
     if (f->nmsgs)
         ls->w.st->ike_frames++;
-    ls->fn(ls->user, f);
-    ipfrag_frame_end(ls->w.frags);
+    if (f->nmsgs || f->keepalive)
+        ls->fn(ls->user, f);
+    if (ls->w.frags_done) {   /* reassembled bytes lived until the frame was handed over */
+        ls->w.frags_done = false;
+        ipfrag_frame_end(ls->w.frags);
+    }
+    progress_tick(ls->pg, f->frame);
 }
 
-static int read_pcap(loop_state *ls, FILE *fp, const char *path, progress *pg, char *err,
-                     size_t errlen)
+/* pcap_loop's callback: libpcap's own loop costs less per frame than a
+ * pcap_next_ex call for each. */
+static void pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+    loop_state *ls = (loop_state *)user;
+    /* data is libpcap's buffer, never NULL: no span_of test */
+    one_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, (span){ data, h->caplen });
+}
+
+static int read_pcap(loop_state *ls, FILE *fp, const char *path, char *err, size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
@@ -280,21 +299,16 @@ static int read_pcap(loop_state *ls, FILE *fp, const char *path, progress *pg, c
         pcap_close(p);
         return -1;
     }
-    struct pcap_pkthdr *h;
-    const u_char *data;
-    int rc;
-    while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-        one_frame(ls, lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, span_of(data, h->caplen));
-        progress_tick(pg, ls->w.f->frame);
-    }
+    ls->lt = lt;
+    /* 0 at the end of the file, -1 on an error after the frames before it */
+    int rc = pcap_loop(p, -1, pcap_frame, (u_char *)ls);
     if (rc == -1)
         snprintf(err, errlen, "%s: %s", path, pcap_geterr(p));
     pcap_close(p);   /* closes fp */
     return rc == -1 ? -1 : 0;
 }
 
-static int read_pcapng(loop_state *ls, FILE *fp, const char *path, progress *pg, char *err,
-                       size_t errlen)
+static int read_pcapng(loop_state *ls, FILE *fp, const char *path, char *err, size_t errlen)
 {
     pcapng_reader *r = pcapng_open(fp);
     capture_rec rec;
@@ -316,7 +330,6 @@ static int read_pcapng(loop_state *ls, FILE *fp, const char *path, progress *pg,
         }
         one_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec, rec.ts_nsec,
                   rec.data);
-        progress_tick(pg, ls->w.f->frame);
     }
     if (rc < 0) {
         snprintf(err, errlen, "%s: %s", path, why);
@@ -338,18 +351,22 @@ int capture_file(const char *path, const capture_opts *o, capture_stats *st, cap
     if (!fp)
         return -1;
     static capture_frame frame;
+    static uint8_t port_kind[65536];
     memset(&frame, 0, sizeof frame);
-    loop_state ls = { .w = { .o = o, .st = st, .f = &frame, .frags = ipfrag_new(),
-                             .tcp = tcp_new() },
+    capture_port_table(o, port_kind);
+    loop_state ls = { .w = { .st = st, .f = &frame, .frags = ipfrag_new(),
+                             .tcp = tcp_new(), .port_kind = port_kind },
                       .fn = fn, .user = user };
     progress pg;
     progress_start(&pg, o, fp);
+    ls.pg = &pg;
     int rc;
     if (magic == PCAPNG_MAGIC)
-        rc = read_pcapng(&ls, fp, path, &pg, err, errlen);
+        rc = read_pcapng(&ls, fp, path, err, errlen);
     else
-        rc = read_pcap(&ls, fp, path, &pg, err, errlen);
+        rc = read_pcap(&ls, fp, path, err, errlen);
     progress_end(&pg);
+    st->frames += frame.frame;   /* counted once, not per frame */
     ipfrag_free(ls.w.frags, st);
     tcp_free(ls.w.tcp);
     return rc == -2 ? -2 : rc;

@@ -41,13 +41,15 @@ typedef struct {
     int64_t ts_sec;
     int32_t ts_nsec;
     size_t nmsgs;
-    isakmp_packet msgs[CAPTURE_MAX_MSGS];
     bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
+    bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329) passed by as well */
     isakmp_packet ka;     /* addresses and ports of the keepalive (len 0) */
-    bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329), passed by */
+    isakmp_packet msgs[CAPTURE_MAX_MSGS];
 } capture_frame;
 
-/* Called for every frame; frames carrying nothing of interest have nmsgs 0. */
+/* Called for each frame that carries IKE messages (nmsgs > 0) or a NAT-T
+ * keepalive; other frames are only counted (the callbacks had nothing to do
+ * for them, and most frames of a busy capture are such). */
 typedef void (*capture_fn)(void *user, const capture_frame *f);
 
 /* Defaults: ports 500 and 4500, 4500 with the non-ESP marker. */

@@ -11,14 +11,29 @@
 typedef struct ipfrag_table ipfrag_table;
 typedef struct tcp_table tcp_table;
 
+/* port_kind[port]: what the options make of a UDP/TCP port, one table
+ * look-up per port instead of a walk over both port lists. */
+#define PORT_IKE 1u    /* one of capture_opts.ports */
+#define PORT_NATT 2u   /* one of capture_opts.natt_ports */
+
 /* The walk of one frame. */
 typedef struct {
-    const capture_opts *o;
     capture_stats *st;
     capture_frame *f;
     ipfrag_table *frags;
     tcp_table *tcp;
+    const uint8_t *port_kind;   /* 65536 entries of PORT_* bits */
+    bool frags_done;            /* a datagram was reassembled: ipfrag_frame_end is due */
 } capture_walk;
+
+/* Unchecked big-endian reads, for fixed headers whose length the caller
+ * has checked once (the span_* reads check every access). */
+static inline uint16_t be16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+
+static inline uint32_t be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
 
 /* Addresses of the IP packet being walked. */
 typedef struct {
@@ -31,7 +46,6 @@ bool link_supported(int linktype);
 void link_input(capture_walk *w, int linktype, span s);
 
 /* ip.c */
-void ip_input(capture_walk *w, span s);          /* by the version nibble */
 void ipv4_input(capture_walk *w, span s);
 void ipv6_input(capture_walk *w, span s);
 /* A transport payload (whole or reassembled) of protocol `proto`. */
@@ -41,7 +55,8 @@ void ip_transport(capture_walk *w, const ip_info *ip, uint8_t proto, span s);
 ipfrag_table *ipfrag_new(void);
 void ipfrag_free(ipfrag_table *t, capture_stats *st);
 /* Adds a fragment; when it completes its datagram, returns true with the
- * reassembled payload in *out (valid until ipfrag_frame_end). */
+ * reassembled payload in *out (valid until ipfrag_frame_end, which the
+ * caller then asks for through capture_walk.frags_done). */
 bool ipfrag_add(ipfrag_table *t, capture_stats *st, const ip_info *ip, uint32_t id,
                 uint8_t proto, size_t off, bool more, span data, int64_t now, span *out);
 void ipfrag_frame_end(ipfrag_table *t);
@@ -53,6 +68,8 @@ void tcp_free(tcp_table *t);
 void tcp_input(capture_walk *w, const ip_info *ip, span s);
 
 bool capture_port_in(const uint16_t *list, size_t n, uint16_t port);
+/* Fills the 65536-entry port_kind table from the options. */
+void capture_port_table(const capture_opts *o, uint8_t *kind);
 /* Hands one message over in the frame (dropped when the frame is full). */
 void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp, uint16_t dp,
                      bool tcp);

@@ -20,42 +20,42 @@ void ip_transport(capture_walk *w, const ip_info *ip, uint8_t proto, span s)
         tcp_input(w, ip, s);
 }
 
-void ip_input(capture_walk *w, span s)
+/* A fragment: into the reassembly table, and on when it completes a datagram. */
+static void ipv4_fragment(capture_walk *w, const ip_info *ip, const uint8_t *h, span body,
+                          size_t payload_len)
 {
-    switch (span_u8(s, 0) >> 4) {
-    case 4: ipv4_input(w, s); break;
-    case 6: ipv6_input(w, s); break;
-    default: break;
+    if (body.len < payload_len)
+        return;   /* a fragment cut by the snap length cannot be reassembled */
+    uint16_t frag = be16(h + 6);
+    span whole;
+    if (ipfrag_add(w->frags, w->st, ip, be16(h + 4), h[9], (size_t)(frag & 0x1fff) * 8,
+                   frag & 0x2000, body, w->f->ts_sec, &whole)) {
+        w->frags_done = true;
+        ip_transport(w, ip, h[9], whole);
     }
 }
 
 void ipv4_input(capture_walk *w, span s)
 {
-    if (!span_has(s, 20) || (span_u8(s, 0) >> 4) != 4)
+    const uint8_t *h = s.p;
+    /* version 4 with a header length of 5 to 15 words, in one test */
+    if (s.len < 20 || (uint8_t)(h[0] - 0x45) > 0x4f - 0x45)
         return;
-    size_t hl = (size_t)(span_u8(s, 0) & 15) * 4;
-    size_t tot = span_u16(s, 2);
-    if (hl < 20 || tot < hl || !span_has(s, hl))
+    size_t hl = (size_t)(h[0] & 15) * 4;
+    size_t tot = be16(h + 2);
+    if (tot < hl || s.len < hl)
         return;
     ip_info ip = { .af = 4 };
-    span_copy(s, 12, ip.src, 4);
-    span_copy(s, 16, ip.dst, 4);
-    uint8_t proto = span_u8(s, 9);
+    memcpy(ip.src, h + 12, 4);
+    memcpy(ip.dst, h + 16, 4);
     /* the total length trims Ethernet padding; a short capture stays short */
-    span body = span_from(span_cut(s, tot), hl);
-    uint16_t frag = span_u16(s, 6);
-    bool more = frag & 0x2000;
-    size_t off = (size_t)(frag & 0x1fff) * 8;
-    if (!more && off == 0) {
-        ip_transport(w, &ip, proto, body);
-        return;
-    }
-    if (body.len < tot - hl)
-        return;   /* a fragment cut by the snap length cannot be reassembled */
-    span whole;
-    if (ipfrag_add(w->frags, w->st, &ip, span_u16(s, 4), proto, off, more, body,
-                   w->f->ts_sec, &whole))
-        ip_transport(w, &ip, proto, whole);
+    span body = { h + hl, (tot < s.len ? tot : s.len) - hl };
+    if (be16(h + 6) & 0x3fff)   /* more fragments, or an offset */
+        ipv4_fragment(w, &ip, h, body, tot - hl);
+    else if (h[9] == PROTO_UDP)   /* the usual case, without the dispatch */
+        udp_input(w, &ip, body);
+    else
+        ip_transport(w, &ip, h[9], body);
 }
 
 /* Walks extension headers from `nh` over `s`; reassembles at a fragment
@@ -68,23 +68,24 @@ static void ipv6_ext(capture_walk *w, const ip_info *ip, uint8_t nh, span s, int
         case PROTO_ROUTING:
         case PROTO_DSTOPTS:
         case PROTO_MOBILITY: {
-            if (!span_has(s, 8))
+            if (s.len < 8)
                 return;
-            size_t len = ((size_t)span_u8(s, 1) + 1) * 8;
-            nh = span_u8(s, 0);
+            size_t len = ((size_t)s.p[1] + 1) * 8;
+            nh = s.p[0];
             s = span_from(s, len);
             break;
         }
         case PROTO_FRAGMENT: {
-            if (!span_has(s, 8) || depth > 0 || cut)
+            if (s.len < 8 || depth > 0 || cut)
                 return;   /* no fragments inside fragments; cut ones cannot complete */
-            uint8_t next = span_u8(s, 0);
-            uint16_t offm = span_u16(s, 2);
-            uint32_t id = span_u32(s, 4);
+            uint8_t next = s.p[0];
+            uint16_t offm = be16(s.p + 2);
             span whole;
-            if (ipfrag_add(w->frags, w->st, ip, id, next, (size_t)(offm & 0xfff8),
-                           offm & 1, span_from(s, 8), w->f->ts_sec, &whole))
+            if (ipfrag_add(w->frags, w->st, ip, be32(s.p + 4), next, (size_t)(offm & 0xfff8),
+                           offm & 1, span_from(s, 8), w->f->ts_sec, &whole)) {
+                w->frags_done = true;
                 ipv6_ext(w, ip, next, whole, depth + 1, false);
+            }
             return;
         }
         default:
@@ -96,14 +97,15 @@ static void ipv6_ext(capture_walk *w, const ip_info *ip, uint8_t nh, span s, int
 
 void ipv6_input(capture_walk *w, span s)
 {
-    if (!span_has(s, 40) || (span_u8(s, 0) >> 4) != 6)
+    const uint8_t *h = s.p;
+    if (s.len < 40 || (h[0] >> 4) != 6)
         return;
     ip_info ip = { .af = 6 };
-    span_copy(s, 8, ip.src, 16);
-    span_copy(s, 24, ip.dst, 16);
-    size_t plen = span_u16(s, 4);
-    span body = span_from(s, 40);
+    memcpy(ip.src, h + 8, 16);
+    memcpy(ip.dst, h + 24, 16);
+    size_t plen = be16(h + 4);
+    span body = { h + 40, s.len - 40 };
     if (plen)   /* 0 is a jumbogram (RFC 2675): take what was captured */
         body = span_cut(body, plen);
-    ipv6_ext(w, &ip, span_u8(s, 6), body, 0, plen && body.len < plen);
+    ipv6_ext(w, &ip, h[6], body, 0, plen && body.len < plen);
 }

@@ -26,50 +26,71 @@ bool link_supported(int lt)
     }
 }
 
-/* An EtherType, after any 802.1Q / 802.1ad (QinQ) tags. */
-static void ethertype(capture_walk *w, uint16_t type, span s)
+/* What follows the link header; the IP layer checks the version again. */
+enum { NET_NONE = 0, NET_IPV4 = 4, NET_IPV6 = 6 };
+
+static bool vlan_tag(uint16_t type) { return type == 0x8100 || type == 0x88a8 || type == 0x9100; }
+
+/* An EtherType, after any 802.1Q / 802.1ad (QinQ) tags, which it steps *s over. */
+static int ethertype(uint16_t type, span *s)
 {
-    for (int i = 0; i < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100); i++) {
-        if (!span_has(s, 4))
-            return;
-        type = span_u16(s, 2);
-        s = span_from(s, 4);
+    if (type == 0x0800)   /* the common case before the tag checks */
+        return NET_IPV4;
+    for (int i = 0; i < 4 && vlan_tag(type); i++) {
+        if (s->len < 4)
+            return NET_NONE;
+        type = be16(s->p + 2);
+        *s = span_from(*s, 4);
     }
-    if (type == 0x0800)
-        ipv4_input(w, s);
-    else if (type == 0x86dd)
-        ipv6_input(w, s);
+    return type == 0x0800 ? NET_IPV4 : type == 0x86dd ? NET_IPV6 : NET_NONE;
+}
+
+/* A header of `len` bytes with an EtherType at `type_at`. */
+static int typed_header(span *s, size_t len, size_t type_at)
+{
+    if (s->len < len)
+        return NET_NONE;
+    uint16_t type = be16(s->p + type_at);
+    *s = span_from(*s, len);
+    return ethertype(type, s);
+}
+
+/* Raw IP: the version nibble says which. */
+static int ip_version(span s) { return s.len ? s.p[0] >> 4 : NET_NONE; }
+
+/* Steps *s over the link header to the network layer, which it returns.
+ * Returning instead of calling down lets it fold into its one caller. */
+static int link_network(int lt, span *s)
+{
+    size_t len = 14, type_at = 12;   /* Ethernet, tested first: the usual case */
+    if (lt != LT_ETHERNET)
+        switch (lt) {
+        case LT_LINUX_SLL: len = 16, type_at = 14; break;    /* protocol at 14 */
+        case LT_LINUX_SLL2: len = 20, type_at = 0; break;    /* protocol first */
+        case LT_RAW:
+        case LT_IPV4:
+        case LT_IPV6:
+            return ip_version(*s);
+        case LT_NULL:
+        case LT_LOOP:
+            /* the 4-byte family is AF_INET (2) or one of the BSDs' AF_INET6
+             * values (24, 28, 30) in either byte order: the IP version
+             * nibble says the same more simply */
+            if (s->len < 4)
+                return NET_NONE;
+            *s = span_from(*s, 4);
+            return ip_version(*s);
+        default:
+            return NET_NONE;
+        }
+    return typed_header(s, len, type_at);
 }
 
 void link_input(capture_walk *w, int lt, span s)
 {
-    switch (lt) {
-    case LT_ETHERNET:
-        if (span_has(s, 14))
-            ethertype(w, span_u16(s, 12), span_from(s, 14));
-        break;
-    case LT_LINUX_SLL:   /* 16-byte header, protocol at 14 */
-        if (span_has(s, 16))
-            ethertype(w, span_u16(s, 14), span_from(s, 16));
-        break;
-    case LT_LINUX_SLL2:  /* 20-byte header, protocol first */
-        if (span_has(s, 20))
-            ethertype(w, span_u16(s, 0), span_from(s, 20));
-        break;
-    case LT_RAW:
-    case LT_IPV4:
-    case LT_IPV6:
-        ip_input(w, s);
-        break;
-    case LT_NULL:
-    case LT_LOOP:
-        /* the 4-byte family is AF_INET (2) or one of the BSDs' AF_INET6
-         * values (24, 28, 30) in either byte order: the IP version nibble
-         * says the same more simply */
-        if (span_has(s, 4))
-            ip_input(w, span_from(s, 4));
-        break;
-    default:
-        break;
-    }
+    int net = link_network(lt, &s);
+    if (net == NET_IPV4)
+        ipv4_input(w, s);
+    else if (net == NET_IPV6)
+        ipv6_input(w, s);
 }

@@ -28,6 +28,7 @@ typedef struct {
     uint32_t base;      /* sequence number of buf[0] */
     size_t have;        /* bytes received contiguously from buf[0] */
     size_t used;        /* bytes at the start of buf already handed over */
+    size_t hi;          /* end of the furthest byte received: got[] is 0 from here on */
     uint8_t *buf, *got; /* TCP_WIN bytes each; got[i]: buf[i] was received */
 } tcp_dir;
 
@@ -60,12 +61,12 @@ void tcp_free(tcp_table *t)
 
 static void dir_reset(tcp_dir *d)
 {
+    if (d->got)
+        memset(d->got, 0, d->hi);   /* nothing was received past hi */
     uint8_t *buf = d->buf, *got = d->got;
     memset(d, 0, sizeof *d);
     d->buf = buf;
     d->got = got;
-    if (got)
-        memset(got, 0, TCP_WIN);
 }
 
 static void conn_reset(tcp_conn *c)
@@ -114,16 +115,19 @@ static tcp_conn *find_conn(tcp_table *t, const ip_info *ip, uint16_t sp, uint16_
     return c;
 }
 
-/* Moves the bytes not handed over yet to the start of the window. */
+/* Moves the bytes not handed over yet to the start of the window: only
+ * up to hi, not the whole window, for every segment. */
 static void compact(tcp_dir *d)
 {
     if (!d->used)
         return;
-    memmove(d->buf, d->buf + d->used, TCP_WIN - d->used);
-    memmove(d->got, d->got + d->used, TCP_WIN - d->used);
-    memset(d->got + TCP_WIN - d->used, 0, d->used);
+    size_t keep = d->hi - d->used;
+    memmove(d->buf, d->buf + d->used, keep);
+    memmove(d->got, d->got + d->used, keep);
+    memset(d->got + keep, 0, d->used);
     d->base += (uint32_t)d->used;
     d->have -= d->used;
+    d->hi = keep;
     d->used = 0;
 }
 
@@ -143,13 +147,21 @@ static void store(capture_walk *w, tcp_dir *d, uint32_t seq, span data)
     }
     size_t at = (size_t)rel;
     size_t n = data.len < TCP_WIN - at ? data.len : TCP_WIN - at;
-    for (size_t i = 0; i < n; i++)
-        if (!d->got[at + i]) {
-            d->buf[at + i] = span_u8(data, i);
-            d->got[at + i] = 1;
-        }
-    while (d->have < TCP_WIN && d->got[d->have])
-        d->have++;
+    if (at >= d->hi) {   /* past everything received (in order, usually): all new */
+        memcpy(d->buf + at, data.p, n);
+        memset(d->got + at, 1, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (!d->got[at + i]) {
+                d->buf[at + i] = data.p[i];
+                d->got[at + i] = 1;
+            }
+    }
+    if (at + n > d->hi)
+        d->hi = at + n;
+    /* the first byte not received; got[] is 0 from hi on */
+    const uint8_t *gap = memchr(d->got + d->have, 0, d->hi - d->have);
+    d->have = gap ? (size_t)(gap - d->got) : d->hi;
 }
 
 /* Hands over every complete message of the direction. */
@@ -197,15 +209,14 @@ static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, 
 
 void tcp_input(capture_walk *w, const ip_info *ip, span s)
 {
-    if (!span_has(s, 20))
+    if (s.len < 20)
         return;
-    const capture_opts *o = w->o;
-    uint16_t sp = span_u16(s, 0), dp = span_u16(s, 2);
-    if (!capture_port_in(o->ports, o->nports, sp) && !capture_port_in(o->ports, o->nports, dp))
+    uint16_t sp = be16(s.p), dp = be16(s.p + 2);
+    if (!((w->port_kind[sp] | w->port_kind[dp]) & PORT_IKE))
         return;
-    uint32_t seq = span_u32(s, 4);
-    size_t doff = (size_t)(span_u8(s, 12) >> 4) * 4;
-    uint8_t flags = span_u8(s, 13);
+    uint32_t seq = be32(s.p + 4);
+    size_t doff = (size_t)(s.p[12] >> 4) * 4;
+    uint8_t flags = s.p[13];
     if (doff < 20 || !span_has(s, doff))
         return;
     span data = span_from(s, doff);

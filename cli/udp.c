@@ -14,6 +14,31 @@ bool capture_port_in(const uint16_t *list, size_t n, uint16_t port)
     return false;
 }
 
+void capture_port_table(const capture_opts *o, uint8_t *kind)
+{
+    memset(kind, 0, 65536);
+    for (size_t i = 0; i < o->nports; i++)
+        kind[o->ports[i]] |= PORT_IKE;
+    for (size_t i = 0; i < o->nnatt; i++)
+        kind[o->natt_ports[i]] |= PORT_NATT;
+}
+
+/* The frame's number and time and the packet's addresses and ports: what a
+ * message and a keepalive share.  Written field by field: a compound
+ * literal would clear the whole struct first. */
+static void packet_head(isakmp_packet *m, const capture_frame *f, const ip_info *ip, uint16_t sp,
+                        uint16_t dp)
+{
+    m->frame = f->frame;
+    m->ts_sec = f->ts_sec;
+    m->ts_usec = f->ts_nsec / 1000;
+    m->af = ip->af;
+    memcpy(m->src, ip->src, 16);
+    memcpy(m->dst, ip->dst, 16);
+    m->sport = sp;
+    m->dport = dp;
+}
+
 void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp, uint16_t dp,
                      bool tcp)
 {
@@ -21,45 +46,47 @@ void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp,
     if (f->nmsgs >= CAPTURE_MAX_MSGS)
         return;
     isakmp_packet *m = &f->msgs[f->nmsgs++];
-    *m = (isakmp_packet){ .data = data.p, .len = data.len, .frame = f->frame,
-                          .ts_sec = f->ts_sec, .ts_usec = f->ts_nsec / 1000, .af = ip->af,
-                          .sport = sp, .dport = dp, .tcp = tcp };
-    memcpy(m->src, ip->src, 16);
-    memcpy(m->dst, ip->dst, 16);
+    packet_head(m, f, ip, sp, dp);
+    m->data = data.p;
+    m->len = data.len;
+    m->tcp = tcp;
     w->st->ike_msgs++;
+}
+
+static void keepalive(capture_walk *w, const ip_info *ip, uint16_t sp, uint16_t dp)
+{
+    capture_frame *f = w->f;
+    f->keepalive = true;
+    packet_head(&f->ka, f, ip, sp, dp);
+    f->ka.data = NULL;
+    f->ka.len = 0;
+    f->ka.tcp = false;
+    w->st->keepalives++;
 }
 
 void udp_input(capture_walk *w, const ip_info *ip, span s)
 {
-    if (!span_has(s, 8))
+    if (s.len < 8)
         return;
-    const capture_opts *o = w->o;
-    uint16_t sp = span_u16(s, 0), dp = span_u16(s, 2), ulen = span_u16(s, 4);
-    if (!capture_port_in(o->ports, o->nports, sp) && !capture_port_in(o->ports, o->nports, dp))
+    uint16_t sp = be16(s.p), dp = be16(s.p + 2), ulen = be16(s.p + 4);
+    unsigned kind = w->port_kind[sp] | w->port_kind[dp];
+    if (!(kind & PORT_IKE))
         return;
-    span payload = span_from(s, 8);
-    if (ulen >= 8)
-        payload = span_cut(payload, ulen - 8u);
-    bool natt = capture_port_in(o->natt_ports, o->nnatt, sp) ||
-                capture_port_in(o->natt_ports, o->nnatt, dp);
-    if (natt) {
-        if (payload.len == 1 && span_u8(payload, 0) == 0xff) {
-            capture_frame *f = w->f;
-            f->keepalive = true;
-            f->ka = (isakmp_packet){ .frame = f->frame, .ts_sec = f->ts_sec,
-                                     .ts_usec = f->ts_nsec / 1000, .af = ip->af, .sport = sp,
-                                     .dport = dp };
-            memcpy(f->ka.src, ip->src, 16);
-            memcpy(f->ka.dst, ip->dst, 16);
-            w->st->keepalives++;
+    span payload = { s.p + 8, s.len - 8 };
+    if (ulen >= 8 && ulen - 8u < payload.len)
+        payload.len = ulen - 8u;
+    if (kind & PORT_NATT) {
+        if (payload.len == 1 && payload.p[0] == 0xff) {
+            keepalive(w, ip, sp, dp);
             return;
         }
-        if (payload.len < 4 || span_u32(payload, 0) != 0) {
+        if (payload.len < 4 || be32(payload.p) != 0) {
             w->f->esp = true;   /* a non-zero SPI */
             w->st->esp++;
             return;
         }
-        payload = span_from(payload, 4);
+        payload.p += 4;
+        payload.len -= 4;
     }
     capture_add_msg(w, ip, payload, sp, dp, false);
 }

@@ -65,6 +65,7 @@ def main():
         check_formats(tmp)
         check_inputs(tmp)
         check_options(tmp)
+        check_tcp_long(tmp)
         check_errors(tmp)
     finally:
         shutil.rmtree(tmp)
@@ -216,6 +217,38 @@ def check_options(d):
     rc, out, _ = run(["-G", "fields"])
     if rc or "\tike.ispi\tFT_BYTES\t" not in out or not out.startswith("P\t"):
         fail("-G fields")
+
+
+def check_tcp_long(d):
+    """A TCP stream over twice the 128 KiB reassembly window, each third
+    segment sent two early and one retransmitted: the window is compacted many
+    times while it holds bytes past the contiguous part; every message comes
+    out, in order."""
+    sys.path.insert(0, os.path.join(SRC, "tests", "data"))
+    import struct
+    from pcapgen import eth, ike_v2, ipv4, tcp, write_pcap
+    n = 60
+    stream = b"IKETCP"
+    for i in range(n):
+        m = b"\0\0\0\0" + ike_v2(ispi=struct.pack("!Q", 0x1000 + i), mid=i, nonce_len=4000 + i)
+        stream += struct.pack("!H", len(m) + 2) + m
+    segs = [(o, stream[o:o + 1400]) for o in range(0, len(stream), 1400)]
+    for k in range(0, len(segs) - 2, 3):
+        segs[k:k + 3] = [segs[k + 2], segs[k], segs[k + 1]]
+    segs.insert(len(segs) // 2, segs[len(segs) // 3])
+    isn = 0xfffff000   # the sequence numbers wrap as well
+    frames = [eth(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6,
+                               tcp(40000, 4500, (isn + o) & 0xffffffff, 1, data)))
+              for o, data in [(-1, b"")] + segs]
+    frames[0] = eth(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6,
+                                 tcp(40000, 4500, (isn - 1) & 0xffffffff, 0, b"", 0x02)))
+    path = os.path.join(d, "tcp-long.pcap")
+    write_pcap(path, 1, frames)
+    rc, out, err = run(["--stats", "-T", "fields", "-e", "ike.messageid", path])
+    want = "".join("0x%08x\n" % i for i in range(n))
+    if rc or "".join(l.split(",")[0] + "\n" for l in out.splitlines()) != want or \
+            "%d IKE messages (%d over TCP)" % (n, n) not in err:
+        fail("a TCP stream longer than the reassembly window", out + err)
 
 
 def check_errors(d):

@@ -10,10 +10,9 @@
  * The main thread reads the capture into batches of frames.  A batch is cut
  * into chunks that any thread takes as it comes free, so the work balances
  * itself whatever each message costs; each chunk's lines go to its own
- * buffer.  Once all its chunks are done, one thread decodes the batch's
- * frames that needed state, in its turn after the batches before (a task
- * like a chunk).  While the threads work on one batch the main thread
- * reads the next, then helps with what is left and writes the first.
+ * buffer.  While the threads work on one batch the main thread reads the
+ * next, then helps with what is left of the first, decodes its frames that
+ * needed state, in order, and writes its lines.
  *
  * The hand-over uses POSIX mutexes and condition variables (not GLib's
  * futex-based ones) so that ThreadSanitizer can check it.
@@ -49,7 +48,6 @@ typedef struct {
     unsigned next_chunk;       /* the next one to take */
     unsigned done_chunks;      /* decoded */
     bool published;
-    bool st_taken, st_done;    /* the task of the frames that needed state */
 } batch;
 
 typedef struct {
@@ -74,7 +72,7 @@ struct shard_run {
     decoder help;              /* the main thread's, stateless: chunks it helps with */
     worker *w;                 /* n - 1 threads */
     pthread_mutex_t mu;
-    pthread_cond_t cv;         /* a task to take, a batch decoded, or stop */
+    pthread_cond_t cv;         /* a chunk to take, a batch's chunks done, or stop */
     bool stop;
     uint64_t seq;              /* batches published so far */
     batch b[2];                /* published in turn: the older is b[!filling] */
@@ -98,7 +96,7 @@ static void batch_clear(batch *b)
     g_array_set_size(b->msgs, 0);
     g_byte_array_set_size(b->arena, 0);
     b->nchunks = b->next_chunk = b->done_chunks = 0;
-    b->published = b->st_taken = b->st_done = false;
+    b->published = false;
 }
 
 static void batch_free(batch *b)
@@ -179,62 +177,31 @@ static void decode_stateful(decoder *dc, batch *b)
     }
 }
 
-typedef struct {
-    batch *b;
-    int chunk;                 /* -1: the stateful task */
-} task;
-
-static bool batch_done(const batch *b)
-{
-    return b->done_chunks == b->nchunks && b->st_done;
-}
-
-/* Takes the next task, from the oldest batch first (`newer`: from the
- * newer one too); under the lock.  A batch's stateful task waits for its
- * chunks, and for the batch before to be written (the context with state
- * sees the frames in capture order). */
-static bool take(shard_run *r, bool newer, task *t)
+/* The published batch with chunks left to take, the older one first (or
+ * only `only`); NULL when none.  Under the lock. */
+static batch *with_chunks(shard_run *r, const batch *only)
 {
     batch *x = &r->b[0], *y = &r->b[1];
-    if (!x->published || (y->published && y->seq < x->seq)) {
+    if (y->published && (!x->published || y->seq < x->seq)) {
         x = &r->b[1];
         y = &r->b[0];
     }
-    if (!x->published)
-        return false;
-    t->b = x;
-    if (x->next_chunk < x->nchunks) {
-        t->chunk = (int)x->next_chunk++;
-        return true;
-    }
-    if (x->done_chunks == x->nchunks && !x->st_taken) {
-        x->st_taken = true;
-        t->chunk = -1;
-        return true;
-    }
-    if (!newer || !y->published || y->next_chunk == y->nchunks)
-        return false;
-    t->b = y;
-    t->chunk = (int)y->next_chunk++;
-    return true;
+    if (x->published && x->next_chunk < x->nchunks && (!only || x == only))
+        return x;
+    if (y->published && y->next_chunk < y->nchunks && (!only || y == only))
+        return y;
+    return NULL;
 }
 
-/* Runs a taken task; called and returns under the lock. */
-static void run_task(shard_run *r, decoder *dc, const task *t)
+/* Takes a chunk of b and decodes it; called and returns under the lock. */
+static void run_chunk(shard_run *r, decoder *dc, batch *b)
 {
-    batch *b = t->b;
+    unsigned c = b->next_chunk++;
     pthread_mutex_unlock(&r->mu);
-    if (t->chunk >= 0)
-        decode_chunk(dc, b, (unsigned)t->chunk);
-    else
-        decode_stateful(&r->main, b);
+    decode_chunk(dc, b, c);
     pthread_mutex_lock(&r->mu);
-    if (t->chunk >= 0)
-        b->done_chunks++;
-    else
-        b->st_done = true;
-    /* the stateful task may have become possible, or the batch done */
-    pthread_cond_broadcast(&r->cv);
+    if (++b->done_chunks == b->nchunks)
+        pthread_cond_broadcast(&r->cv);
 }
 
 static void *worker_main(void *p)
@@ -243,9 +210,9 @@ static void *worker_main(void *p)
     shard_run *r = w->run;
     pthread_mutex_lock(&r->mu);
     for (;;) {
-        task t;
-        if (take(r, true, &t))
-            run_task(r, &w->dec, &t);
+        batch *b = with_chunks(r, NULL);
+        if (b)
+            run_chunk(r, &w->dec, b);
         else if (r->stop)
             break;
         else
@@ -296,26 +263,29 @@ static void write_batch(shard_run *r, const batch *b)
     }
 }
 
-/* Helps until a published batch is decoded, writes it and empties it for
- * reading.  (Not with the newer batch: that is the threads' work while this
- * thread reads the next one.) */
+/* Finishes a published batch: decodes its chunks left, with the threads;
+ * while the threads end the last ones, a chunk of the newer batch rather
+ * than wait; then its frames that needed state (this thread, as it is the
+ * one waiting for them).  Writes it and empties it for reading. */
 static void finish(shard_run *r, batch *b)
 {
     if (!b->published)
         return;
     pthread_mutex_lock(&r->mu);
-    while (!batch_done(b)) {
-        task t;
-        if (take(r, false, &t))
-            run_task(r, &r->help, &t);
+    while (b->done_chunks < b->nchunks) {
+        batch *x = with_chunks(r, b);
+        if (!x && b->next_chunk == b->nchunks)
+            x = with_chunks(r, NULL);   /* the newer batch's */
+        if (x)
+            run_chunk(r, &r->help, x);
         else
             pthread_cond_wait(&r->cv, &r->mu);
     }
     pthread_mutex_unlock(&r->mu);
+    decode_stateful(&r->main, b);
     write_batch(r, b);
     pthread_mutex_lock(&r->mu);
     batch_clear(b);   /* under the lock: the threads look at `published` */
-    pthread_cond_broadcast(&r->cv);   /* the newer batch's stateful task may go */
     pthread_mutex_unlock(&r->mu);
 }
 

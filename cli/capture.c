@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -141,10 +142,12 @@ static FILE *peek_wrap(FILE *in, const uint8_t *m, size_t n)
     ps->npeek = n;
     FILE *f = fopencookie(ps, "rb", (cookie_io_functions_t){ .read = peek_read,
                                                             .close = peek_close });
-    if (!f)
+    if (!f) {
         g_free(ps);
-    else
-        setvbuf(f, wrap_buf, _IOFBF, sizeof wrap_buf);
+        return NULL;
+    }
+    setvbuf(f, wrap_buf, _IOFBF, sizeof wrap_buf);
+    __fsetlocking(f, FSETLOCKING_BYCALLER);
     return f;
 }
 
@@ -179,6 +182,8 @@ static FILE *open_input(const char *path, uint32_t *magic, char *err, size_t err
         setvbuf(fp, file_buf, _IOFBF, sizeof file_buf);
     else
         setvbuf(stdin, NULL, _IONBF, 0);   /* reads go straight to the pipe: see peek_read */
+    /* one thread reads it: no stream lock per fread (libpcap does two a packet) */
+    __fsetlocking(fp, FSETLOCKING_BYCALLER);
     struct stat st;
     if (!is_stdin && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s: is a directory", path);

@@ -3,8 +3,10 @@
  *
  * One line per frame that carries ISAKMP; values as `tshark -T fields`
  * prints them; occurrences in tree order (inner decrypted payloads too)
- * joined by the aggregator.  The per-line path does not allocate once its
- * buffers have grown to the largest line.
+ * joined by the aggregator.  One walk of the trees lists the items of the
+ * wanted fields with their columns; each column is then formatted straight
+ * into the line.  The per-line path does not allocate once its buffers
+ * have grown to the largest line.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +26,18 @@ struct out_fields {
     extra_kind *extra;
     out_fields_opts fo;
     GString *line;
-    GString **cells;               /* one per column, filled by one walk of the tree */
-    size_t *counts;                /* occurrences in each cell */
     int *first_col;                /* per field id: the first column showing it, or -1 */
     int *next_col;                 /* per column: the next column with the same field */
+    struct hit *hits;              /* the items of one line, in tree order */
+    size_t nhits, hits_cap;
+    int *col_head, *col_tail;      /* per column: its first and last hit, or -1 */
 };
+
+/* An item a column shows, and the column's next one. */
+typedef struct hit {
+    const isakmp_item *it;
+    int next;
+} hit;
 
 static extra_kind extra_field(const char *name)
 {
@@ -113,18 +122,18 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
     o->extra = g_new0(extra_kind, n ? n : 1);
     o->fo = *fo;
     o->line = g_string_sized_new(1024);
+    o->hits_cap = 64;
+    o->hits = g_new(hit, o->hits_cap);
+    o->col_head = g_new(int, n ? n : 1);
+    o->col_tail = g_new(int, n ? n : 1);
     size_t nf;
     isakmp_fields(&nf);
-    o->cells = g_new0(GString *, n ? n : 1);
-    o->counts = g_new0(size_t, n ? n : 1);
     o->first_col = g_new(int, nf);
     o->next_col = g_new(int, n ? n : 1);
     for (size_t k = 0; k < nf; k++)
         o->first_col[k] = -1;
-    for (size_t i = 0; i < n; i++) {
-        o->cells[i] = g_string_sized_new(64);   /* at least 16: see out_fields_line */
+    for (size_t i = 0; i < n; i++)
         o->next_col[i] = -1;
-    }
     for (size_t i = 0; i < n; i++) {
         o->names[i] = g_strdup(names[i]);
         o->extra[i] = extra_field(names[i]);
@@ -159,11 +168,9 @@ void out_fields_free(out_fields *o)
     g_free(o->names);
     g_free(o->fields);
     g_free(o->extra);
-    for (size_t i = 0; i < o->n; i++)
-        if (o->cells[i])
-            g_string_free(o->cells[i], TRUE);
-    g_free(o->cells);
-    g_free(o->counts);
+    g_free(o->hits);
+    g_free(o->col_head);
+    g_free(o->col_tail);
     g_free(o->first_col);
     g_free(o->next_col);
     g_string_free(o->line, TRUE);
@@ -193,9 +200,9 @@ static inline char *room(GString *s, size_t n)
     return s->str + s->len;
 }
 
-/* Appends to a cell or line.  Cells are read by length, so no terminator is
- * kept; glib's append (a call and its checks per value) was a tenth of the
- * -T fields time. */
+/* Appends to the line, without a terminator (added once at its end): glib's
+ * append (a call and its checks per value) was a tenth of the -T fields
+ * time. */
 static inline void cell_add(GString *s, const char *p, size_t n)
 {
     memcpy(room(s, n), p, n);
@@ -208,44 +215,59 @@ static inline void cell_add_c(GString *s, char c)
     s->len++;
 }
 
-/* Starts an occurrence in column `col`; false when it is not wanted. */
-static inline bool occurrence(out_fields *o, size_t col)
+/* Formats the value straight into s: one call when the usual room for a
+ * number or a short byte string is there, two when it is longer. */
+static inline void append_value(GString *s, const isakmp_item *it)
 {
-    GString *cell = o->cells[col];
-    if (o->counts[col]++ == 0)
-        return true;
-    if (o->fo.occurrence == 'f')
-        return false;
-    if (o->fo.occurrence == 'l')
-        cell->len = 0;   /* only the last one stays */
-    else
-        cell_add_c(cell, o->fo.agg);
-    return true;
-}
-
-/* Formats the value straight into the cell: one call when the usual room
- * for a number or a short byte string is there, two when it is longer. */
-static inline void append_value(GString *cell, const isakmp_item *it)
-{
-    size_t have = cell->allocated_len - cell->len;
+    size_t have = s->allocated_len - s->len;
     if (have < 64) {
-        room(cell, 64);
-        have = cell->allocated_len - cell->len;
+        room(s, 64);
+        have = s->allocated_len - s->len;
     }
-    size_t len = isakmp_item_format_value(it, cell->str + cell->len, have);
+    size_t len = isakmp_item_format_value(it, s->str + s->len, have);
     if (len >= have)
-        isakmp_item_format_value(it, room(cell, len + 1), len + 1);
-    cell->len += len;
+        isakmp_item_format_value(it, room(s, len + 1), len + 1);
+    s->len += len;
 }
 
-/* One walk of the tree fills every column that shows the item's field, so
- * the cost does not grow with the number of -e options. */
+/* Adds the item to every column that shows its field (a list per column,
+ * in tree order). */
 static void collect(const isakmp_item *it, void *user)
 {
     out_fields *o = user;
-    for (int col = o->first_col[isakmp_item_field(it)->id]; col >= 0; col = o->next_col[col])
-        if (occurrence(o, (size_t)col))
-            append_value(o->cells[col], it);
+    for (int col = o->first_col[isakmp_item_field(it)->id]; col >= 0; col = o->next_col[col]) {
+        if (o->nhits == o->hits_cap) {
+            o->hits_cap *= 2;
+            o->hits = g_renew(hit, o->hits, o->hits_cap);
+        }
+        int k = (int)o->nhits++;
+        o->hits[k] = (hit){ it, -1 };
+        if (o->col_tail[col] >= 0)
+            o->hits[o->col_tail[col]].next = k;
+        else
+            o->col_head[col] = k;
+        o->col_tail[col] = k;
+    }
+}
+
+/* One column's value: its occurrences joined, or only the first or last. */
+static void column(out_fields *o, int col, GString *dst)
+{
+    const hit *h = o->hits;
+    int i = o->col_head[col];
+    if (i < 0)
+        return;
+    if (o->fo.occurrence == 'l') {
+        append_value(dst, h[o->col_tail[col]].it);
+        return;
+    }
+    append_value(dst, h[i].it);
+    if (o->fo.occurrence == 'f')
+        return;
+    for (i = h[i].next; i >= 0; i = h[i].next) {
+        cell_add_c(dst, o->fo.agg);
+        append_value(dst, h[i].it);
+    }
 }
 
 static void append_uint(GString *s, uint64_t v)
@@ -313,35 +335,26 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
 {
     if (n == 0)
         return 0;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
-    for (size_t i = 0; i < o->n; i++) {
-        o->cells[i]->len = 0;
-        o->counts[i] = 0;
-        if (o->extra[i] != X_NONE)
-            extra_value(o->cells[i], o->extra[i], f);
-    }
+    o->nhits = 0;
+    for (size_t i = 0; i < o->n; i++)
+        o->col_head[i] = o->col_tail[i] = -1;
     for (size_t m = 0; m < n; m++)
         isakmp_msg_walk(msgs[m], collect, o);
-    size_t need = 1, start = dst->len;
-    for (size_t i = 0; i < o->n; i++)
-        need += o->cells[i]->len + 3;   /* separator and quotes */
-    char *p = room(dst, need + 16);   /* then plain stores */
+    size_t start = dst->len;
     for (size_t i = 0; i < o->n; i++) {
         if (i)
-            *p++ = o->fo.sep;
+            cell_add_c(dst, o->fo.sep);
         if (o->fo.quote)
-            *p++ = o->fo.quote;
-        const GString *c = o->cells[i];
-        if (c->len <= 16)   /* most cells: one fixed-size copy, not a call (cells have room) */
-            memcpy(p, c->str, 16);
+            cell_add_c(dst, o->fo.quote);
+        if (o->extra[i] != X_NONE)
+            extra_value(dst, o->extra[i], f);
         else
-            memcpy(p, c->str, c->len);
-        p += c->len;
+            column(o, (int)i, dst);
         if (o->fo.quote)
-            *p++ = o->fo.quote;
+            cell_add_c(dst, o->fo.quote);
     }
-    *p++ = '\n';
-    dst->len = (size_t)(p - dst->str);
-    dst->str[dst->len] = 0;
+    cell_add_c(dst, '\n');
+    *room(dst, 1) = 0;   /* a C string too */
     return dst->len - start;
 }
 

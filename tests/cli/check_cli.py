@@ -199,6 +199,14 @@ def check_options(d):
                       "ike.messageid", path])
     if out != '"0x00000000 0x00000001"\n':
         fail("-E aggregator/quote", out)
+    # a field in two columns, each with all its occurrences, in tree order
+    rc, out, _ = run(["-T", "fields", "-E", "occurrence=l", "-e", "ike.messageid", "-e",
+                      "frame.number", "-e", "ike.messageid", path])
+    if out != "0x00000001\t1\t0x00000001\n":
+        fail("-E occurrence=l with a field in two columns", out)
+    rc, out, _ = run(["-T", "fields", "-e", "ike.messageid", "-e", "ike.messageid", path])
+    if out != "0x00000000,0x00000001\t0x00000000,0x00000001\n":
+        fail("a field in two columns", out)
     rc, out, err = run(["--stats", os.path.join(d, "natt.pcap")])
     if "4 frames" not in err or "1 NAT keepalives, 1 ESP" not in err:
         fail("--stats on natt.pcap", err)

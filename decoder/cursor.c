@@ -48,27 +48,17 @@ const uint8_t *cur_view(const cur_t *c, size_t off, size_t n)
     return c->data + off;
 }
 
-bool cur_child(cur_t *parent, size_t len, cur_t *child)
+/* The child of a length that runs past what the parent has (cur_child). */
+bool cur_child_short(cur_t *parent, size_t len, size_t left, cur_t *child)
 {
-    size_t left = parent->err == CUR_OK ? parent->end - parent->pos : 0;
     *child = *parent;
     child->err = CUR_OK;
     child->clip = CUR_OK;
     child->want = len;
-    if (len <= left) {
-        child->end = parent->pos + len;
-        parent->pos += len;
-        return true;
-    }
     /* The child takes what is there and remembers why it is short. */
     child->end = parent->pos + left;
     child->clip = (parent->end == parent->cap && parent->pos + len <= parent->wire)
                       ? CUR_TRUNCATED : CUR_MALFORMED;
     parent->pos += left;
     return false;
-}
-
-void cur_rest(cur_t *parent, cur_t *child)
-{
-    cur_child(parent, cur_left(parent), child);
 }

@@ -123,9 +123,25 @@ const uint8_t *cur_view(const cur_t *c, size_t off, size_t n);
  * in `clip` (truncated when the capture ran out, malformed otherwise): the
  * bytes that are there still read, and a read past them fails with that kind.
  * The parent stays clean.  Returns true when the child got all len bytes. */
-bool cur_child(cur_t *parent, size_t len, cur_t *child);
+bool cur_child_short(cur_t *parent, size_t len, size_t left, cur_t *child);
+static inline bool cur_child(cur_t *parent, size_t len, cur_t *child)
+{
+    size_t left = parent->err == CUR_OK ? parent->end - parent->pos : 0;
+    if (len > left)
+        return cur_child_short(parent, len, left, child);
+    *child = *parent;   /* inline: every payload and substructure opens two */
+    child->err = CUR_OK;
+    child->clip = CUR_OK;
+    child->want = len;
+    child->end = parent->pos + len;
+    parent->pos += len;
+    return true;
+}
 
 /* Child over the rest of the parent. */
-void cur_rest(cur_t *parent, cur_t *child);
+static inline void cur_rest(cur_t *parent, cur_t *child)
+{
+    cur_child(parent, cur_left(parent), child);
+}
 
 #endif

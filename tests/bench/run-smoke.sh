@@ -9,4 +9,5 @@ trap 'rm -rf "$out"' EXIT
 bash "$src/tests/bench/run.sh" --smoke --out "$out" --build "$build" >"$out/log" 2>&1 || { cat "$out/log"; exit 1; }
 grep -q "isakmpdump -T fields" "$out/results.md"
 grep -q "tshark -T fields" "$out/results.md"
+grep -q "Paired runs" "$out/results.md"
 echo "bench smoke ok"

@@ -6,8 +6,8 @@
 # Builds a Release tree (build-bench), generates a capture of about --size
 # bytes from the samples (tests/bench/gen.py), then times each command --runs
 # times (median wall time, peak RSS from /usr/bin/time; the sub-second
-# commands at least 7 times) and writes a markdown
-# table to OUT/results.md.  --smoke: a tiny capture, one run, no tshark -V;
+# commands at least 7 times), then 21 alternating pairs of the bare loop and
+# isakmpdump -T fields, and writes a markdown table to OUT/results.md.  --smoke: a tiny capture, one run, no tshark -V;
 # it only proves the harness still works (CI runs it; nothing is judged on time).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -99,5 +99,16 @@ measure "tshark per file, $(nproc) at a time, 4 files" sh -c \
   "printf '%s\n' \"\$@\" | HOME='$tnok' xargs -P $(nproc) -I{} tshark -n -r {} -Y isakmp -T fields $(printf '%q ' "${ws_e[@]}")" \
   sh "${multi[@]}"
 
-python3 "$top/tests/bench/table.py" "$results" "$cap" "$out/gen.txt" >"$out/results.md"
+# Paired runs: the bare loop and isakmpdump -T fields alternate, so a slow
+# minute of the machine slows both; the median of the per-pair ratios is
+# the 2x-the-loop figure least moved by drift.
+pairs=$([ "$smoke" = 1 ] && echo 1 || echo 21)
+for _ in $(seq "$pairs"); do
+  /usr/bin/time -f "%e" -o "$out/t_loop.txt" "$loop" "$cap" >/dev/null
+  /usr/bin/time -f "%e" -o "$out/t_dump.txt" "$dump" -T fields "${ours_e[@]}" "$cap" >/dev/null
+  echo "$(cat "$out/t_loop.txt") $(cat "$out/t_dump.txt")"
+done >"$out/pairs.txt"
+
+python3 "$top/tests/bench/table.py" "$results" "$cap" "$out/gen.txt" "$out/pairs.txt" \
+  >"$out/results.md"
 cat "$out/results.md"

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Turns the harness's results.tsv into a markdown table with ratios.
 
-usage: table.py RESULTS.tsv CAPTURE GEN.txt
+usage: table.py RESULTS.tsv CAPTURE GEN.txt [PAIRS.txt]
+
+PAIRS.txt: lines "loop_seconds isakmpdump_seconds" of alternating runs.
 """
 import os
+import statistics
 import sys
 
 
@@ -31,6 +34,12 @@ def main():
             name, float(sec), packets / s, size / s / 1e6, int(kib) / 1024, vs_ws, vs_loop))
     print("\n`x tshark` = tshark's time / ours (higher is better); "
           "`x bare loop` = our time / the bare libpcap loop's (1.0 is the limit).")
+    if len(sys.argv) > 4:
+        pairs = [tuple(map(float, l.split())) for l in open(sys.argv[4]) if l.strip()]
+        ratios = [max(d, 0.005) / max(l, 0.005) for l, d in pairs]
+        print("\nPaired runs (bare loop, then `isakmpdump -T fields`, %d times): median "
+              "per-pair ratio %.2fx (range %.2fx-%.2fx)." % (
+                  len(pairs), statistics.median(ratios), min(ratios), max(ratios)))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
  * Wireshark plugin may re-dissect them.  Then an oracle for field-directed
  * decoding: through fresh contexts (with the keys or, when the input's first
  * byte is odd, without), a few fields chosen from the input must have the
- * same values, message by message, as in full trees (fz_direction_oracle). */
+ * same values, message by message, as in full trees, and each message a
+ * fresh stateless context decodes without flagging it as needing state must
+ * have them too (fz_direction_oracle). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -157,6 +157,57 @@ static void test_regression_v1_sa_chain(void)
     isakmp_ctx_free(one);
 }
 
+/* ---------------------------------------------------------------- stateless */
+
+/* IKEv1: one fragment (number 1, last) carrying a bare 28-byte message;
+ * Aggressive Mode; an encrypted Quick Mode message. */
+#define V1_FRAGMENT                                                                 \
+    "0102030405060708 0000000000000000 84 10 02 00 00000000 00000040"               \
+    "00000024 0001 01 01"                                                           \
+    "0102030405060708 0000000000000000 00 10 02 00 00000000 0000001c"
+#define V1_AGGRESSIVE "0102030405060708 0000000000000000 00 10 04 00 00000000 0000001c"
+#define V1_ENCRYPTED                                                                \
+    "0102030405060708 1111111111111111 08 10 20 01 00000001 0000002c"               \
+    "00112233445566778899aabbccddeeff"
+
+static bool needs_state(isakmp_ctx *ctx, const char *hex)
+{
+    isakmp_msg *m = tu_decode_hex(ctx, hex);
+    bool needs = isakmp_msg_needs_state(m);
+    isakmp_msg_free(m);
+    return needs;
+}
+
+/* A stateless context flags the messages that need what a context keeps
+ * between messages, and decodes the others as a context with state does. */
+static void test_stateless(void)
+{
+    int id = field_id("ike.typepayload");
+    isakmp_ctx *ctx = isakmp_ctx_new(), *with = isakmp_ctx_new();
+    isakmp_ctx_set_fields(ctx, &id, 1);
+    isakmp_ctx_set_fields(with, &id, 1);
+    isakmp_ctx_set_stateless(ctx, true);
+    g_assert_true(needs_state(ctx, V1_FRAGMENT));     /* fragments are collected */
+    g_assert_true(needs_state(ctx, V1_AGGRESSIVE));   /* followed for key export */
+    g_assert_false(needs_state(ctx, V1_ENCRYPTED));   /* not decrypted without keys */
+    g_assert_false(needs_state(with, V1_FRAGMENT));   /* never in a context with state */
+    isakmp_msg *a = tu_decode_hex(ctx, MSG), *b = tu_decode_hex(with, MSG);
+    g_assert_false(isakmp_msg_needs_state(a));
+    char *va = tu_values(a, "ike.typepayload"), *vb = tu_values(b, "ike.typepayload");
+    g_assert_cmpstr(va, ==, "33,2,3,41,43");
+    g_assert_cmpstr(va, ==, vb);
+    g_free(va);
+    g_free(vb);
+    isakmp_msg_free(a);
+    isakmp_msg_free(b);
+    /* full trees learn from clear IKEv1 messages: every message needs state */
+    isakmp_ctx_set_fields(ctx, NULL, 0);
+    g_assert_true(needs_state(ctx, MSG));
+    g_assert_true(needs_state(ctx, V1_ENCRYPTED));
+    isakmp_ctx_free(ctx);
+    isakmp_ctx_free(with);
+}
+
 /* ---------------------------------------------------------------- walk */
 
 static void record(const isakmp_item *it, void *user)
@@ -219,6 +270,7 @@ int main(int argc, char **argv)
     g_test_add_func("/direction/bad_ids", test_bad_ids);
     g_test_add_func("/direction/notes", test_notes);
     g_test_add_func("/direction/regression/v1_sa_chain_config_mode", test_regression_v1_sa_chain);
+    g_test_add_func("/direction/stateless", test_stateless);
     g_test_add_func("/direction/walk_order", test_walk_order);
     g_test_add_func("/direction/format_hex", test_format_hex);
     return g_test_run();

@@ -36,10 +36,16 @@ typedef struct {
     uint32_t out_len;          /* its line in its chunk's buffer (0: none, or stateful) */
 } bframe;
 
+/* The batches' storage: plain arrays grown by doubling, written with
+ * stores (GArray's append calls were a twentieth of the reading thread's
+ * work). */
 typedef struct {
-    GArray *frames;            /* bframe */
-    GArray *msgs;              /* isakmp_packet; data is an arena offset until published */
-    GByteArray *arena;         /* the messages' bytes */
+    bframe *frames;            /* BATCH_FRAMES of them */
+    guint nframes;
+    isakmp_packet *msgs;       /* data is an arena offset until published */
+    guint nmsgs, msgs_cap;
+    uint8_t *arena;            /* the messages' bytes */
+    size_t arena_len, arena_cap;
     GString *out[MAX_CHUNKS];  /* lines of each chunk's stateless frames */
     GString *sout;             /* lines of the frames that needed state, in order */
     /* under the run's lock: */
@@ -82,9 +88,11 @@ struct shard_run {
 
 static void batch_init(batch *b)
 {
-    b->frames = g_array_new(FALSE, FALSE, sizeof(bframe));
-    b->msgs = g_array_new(FALSE, FALSE, sizeof(isakmp_packet));
-    b->arena = g_byte_array_new();
+    b->frames = g_new(bframe, BATCH_FRAMES);
+    b->msgs_cap = BATCH_FRAMES;
+    b->msgs = g_new(isakmp_packet, b->msgs_cap);
+    b->arena_cap = (size_t)BATCH_FRAMES * 512;
+    b->arena = g_malloc(b->arena_cap);
     for (unsigned c = 0; c < MAX_CHUNKS; c++)
         b->out[c] = g_string_sized_new(1 << 14);
     b->sout = g_string_sized_new(1 << 14);
@@ -92,18 +100,17 @@ static void batch_init(batch *b)
 
 static void batch_clear(batch *b)
 {
-    g_array_set_size(b->frames, 0);
-    g_array_set_size(b->msgs, 0);
-    g_byte_array_set_size(b->arena, 0);
+    b->nframes = b->nmsgs = 0;
+    b->arena_len = 0;
     b->nchunks = b->next_chunk = b->done_chunks = 0;
     b->published = false;
 }
 
 static void batch_free(batch *b)
 {
-    g_array_free(b->frames, TRUE);
-    g_array_free(b->msgs, TRUE);
-    g_byte_array_free(b->arena, TRUE);
+    g_free(b->frames);
+    g_free(b->msgs);
+    g_free(b->arena);
     for (unsigned c = 0; c < MAX_CHUNKS; c++)
         g_string_free(b->out[c], TRUE);
     g_string_free(b->sout, TRUE);
@@ -135,7 +142,7 @@ static void decoder_free(decoder *dc)
 static int64_t frame_line(decoder *dc, const batch *b, const bframe *bf, GString *out)
 {
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
-    const isakmp_packet *pk = &g_array_index(b->msgs, isakmp_packet, bf->first);
+    const isakmp_packet *pk = &b->msgs[bf->first];
     bool needs = false;
     for (uint32_t k = 0; k < bf->n; k++) {
         msgs[k] = isakmp_decode(dc->ctx, &pk[k]);
@@ -157,9 +164,9 @@ static void decode_chunk(decoder *dc, batch *b, unsigned c)
 {
     GString *out = b->out[c];
     g_string_truncate(out, 0);
-    guint end = (c + 1) * CHUNK_FRAMES < b->frames->len ? (c + 1) * CHUNK_FRAMES : b->frames->len;
+    guint end = (c + 1) * CHUNK_FRAMES < b->nframes ? (c + 1) * CHUNK_FRAMES : b->nframes;
     for (guint i = c * CHUNK_FRAMES; i < end; i++) {
-        bframe *bf = &g_array_index(b->frames, bframe, i);
+        bframe *bf = &b->frames[i];
         int64_t len = frame_line(dc, b, bf, out);
         bf->stateful = len < 0;
         bf->out_len = len < 0 ? 0 : (uint32_t)len;
@@ -170,8 +177,8 @@ static void decode_chunk(decoder *dc, batch *b, unsigned c)
 static void decode_stateful(decoder *dc, batch *b)
 {
     g_string_truncate(b->sout, 0);
-    for (guint i = 0; i < b->frames->len; i++) {
-        bframe *bf = &g_array_index(b->frames, bframe, i);
+    for (guint i = 0; i < b->nframes; i++) {
+        bframe *bf = &b->frames[i];
         if (bf->stateful)
             bf->out_len = (uint32_t)frame_line(dc, b, bf, b->sout);
     }
@@ -226,11 +233,10 @@ static void *worker_main(void *p)
 static void publish(shard_run *r, batch *b)
 {
     /* the arena has stopped growing: offsets become pointers */
-    isakmp_packet *pk = (isakmp_packet *)(void *)b->msgs->data;
-    for (guint k = 0; k < b->msgs->len; k++)
-        pk[k].data = b->arena->data + (uintptr_t)pk[k].data;
+    for (guint k = 0; k < b->nmsgs; k++)
+        b->msgs[k].data = b->arena + (uintptr_t)b->msgs[k].data;
     pthread_mutex_lock(&r->mu);
-    b->nchunks = (b->frames->len + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
+    b->nchunks = (b->nframes + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
     b->seq = r->seq++;
     b->published = true;
     pthread_cond_broadcast(&r->cv);
@@ -245,10 +251,9 @@ static void write_batch(shard_run *r, const batch *b)
     for (unsigned c = 0; c < b->nchunks; c++) {
         const char *p = b->out[c]->str;
         size_t run = 0;
-        guint end = (c + 1) * CHUNK_FRAMES < b->frames->len ? (c + 1) * CHUNK_FRAMES
-                                                            : b->frames->len;
+        guint end = (c + 1) * CHUNK_FRAMES < b->nframes ? (c + 1) * CHUNK_FRAMES : b->nframes;
         for (guint i = c * CHUNK_FRAMES; i < end; i++) {
-            const bframe *bf = &g_array_index(b->frames, bframe, i);
+            const bframe *bf = &b->frames[i];
             if (!bf->stateful) {
                 run += bf->out_len;
                 continue;
@@ -293,7 +298,7 @@ static void finish(shard_run *r, batch *b)
 static void send_batch(shard_run *r)
 {
     batch *b = &r->b[r->filling];
-    if (b->frames->len == 0)
+    if (b->nframes == 0)
         return;
     publish(r, b);
     pthread_mutex_lock(&r->mu);
@@ -308,16 +313,25 @@ static void on_frame(void *user, const capture_frame *f)
     if (f->nmsgs == 0)
         return;   /* -T fields prints only frames with ISAKMP */
     batch *b = &r->b[r->filling];
-    bframe bf = { .frame = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
-                  .first = b->msgs->len, .n = (uint32_t)f->nmsgs };
-    for (size_t k = 0; k < f->nmsgs; k++) {
-        isakmp_packet p = f->msgs[k];
-        p.data = (const uint8_t *)(uintptr_t)b->arena->len;   /* an offset for now */
-        g_byte_array_append(b->arena, f->msgs[k].data, (guint)f->msgs[k].len);
-        g_array_append_val(b->msgs, p);
+    if (b->nmsgs + f->nmsgs > b->msgs_cap) {
+        b->msgs_cap *= 2;
+        b->msgs = g_renew(isakmp_packet, b->msgs, b->msgs_cap);
     }
-    g_array_append_val(b->frames, bf);
-    if (b->frames->len >= BATCH_FRAMES)
+    b->frames[b->nframes++] = (bframe){ .frame = f->frame, .ts_sec = f->ts_sec,
+                                        .ts_nsec = f->ts_nsec, .first = b->nmsgs,
+                                        .n = (uint32_t)f->nmsgs };
+    for (size_t k = 0; k < f->nmsgs; k++) {
+        const isakmp_packet *p = &f->msgs[k];
+        while (b->arena_len + p->len > b->arena_cap) {
+            b->arena_cap *= 2;
+            b->arena = g_realloc(b->arena, b->arena_cap);
+        }
+        memcpy(b->arena + b->arena_len, p->data, p->len);
+        b->msgs[b->nmsgs] = *p;
+        b->msgs[b->nmsgs++].data = (const uint8_t *)(uintptr_t)b->arena_len;   /* an offset for now */
+        b->arena_len += p->len;
+    }
+    if (b->nframes >= BATCH_FRAMES)
         send_batch(r);
 }
 

@@ -472,7 +472,7 @@ static size_t format_hex(uint64_t v, int width, char *buf, size_t size)
 }
 
 /* Decimal without printf: the commonest value in every output. */
-static size_t format_dec(uint64_t v, char *buf, size_t size)
+static inline size_t format_dec(uint64_t v, char *buf, size_t size)
 {
     if (v < 100 && size >= 3) {   /* payload types, flags, counts */
         static const char pairs[] =
@@ -498,7 +498,14 @@ static size_t format_bytes_hex(const uint8_t *b, size_t n, char *buf, size_t siz
     if (size == 0)
         return need;
     size_t fit = need < size ? n : (size - 1) / 2;   /* whole bytes only */
-    for (size_t i = 0; i < fit; i++)
+    size_t i = 0;
+    for (; i + 4 <= fit; i += 4) {   /* SPIs and vendor IDs: 8 to 20 bytes */
+        memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
+        memcpy(buf + 2 * i + 2, hex_pairs + 2 * b[i + 1], 2);
+        memcpy(buf + 2 * i + 4, hex_pairs + 2 * b[i + 2], 2);
+        memcpy(buf + 2 * i + 6, hex_pairs + 2 * b[i + 3], 2);
+    }
+    for (; i < fit; i++)
         memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
     buf[2 * fit] = 0;
     return need;

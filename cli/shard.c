@@ -24,6 +24,7 @@
 #include "shard.h"
 
 #define BATCH_FRAMES 4096
+#define BATCH_BYTES (4u << 20)   /* a batch ends sooner when its messages fill this */
 #define CHUNK_FRAMES 128
 #define MAX_CHUNKS (BATCH_FRAMES / CHUNK_FRAMES)
 
@@ -331,7 +332,7 @@ static void on_frame(void *user, const capture_frame *f)
         b->msgs[b->nmsgs++].data = (const uint8_t *)(uintptr_t)b->arena_len;   /* an offset for now */
         b->arena_len += p->len;
     }
-    if (b->nframes >= BATCH_FRAMES)
+    if (b->nframes >= BATCH_FRAMES || b->arena_len >= BATCH_BYTES)
         send_batch(r);
 }
 

@@ -66,6 +66,7 @@ def main():
         check_inputs(tmp)
         check_options(tmp)
         check_tcp_long(tmp)
+        check_big_batches(tmp)
         check_errors(tmp)
     finally:
         shutil.rmtree(tmp)
@@ -98,7 +99,7 @@ def check_cases(d):
             got = tshark_fields(path, t_extra)
             if got != expect:
                 fail("expectation %s disagrees with tshark" % name, "tshark:\n" + got)
-        for threads in ("1", "2", "3"):   # SAs dealt to threads: the same lines
+        for threads in ("1", "2", "3"):   # frames shared among threads: the same lines
             rc, out, err = run(["--threads", threads] + fields_args(extra) + [path])
             if rc != 0 or out != expect:
                 fail("fields %s --threads %s" % (name, threads),
@@ -257,6 +258,26 @@ def check_tcp_long(d):
     if rc or "".join(l.split(",")[0] + "\n" for l in out.splitlines()) != want or \
             "%d IKE messages (%d over TCP)" % (n, n) not in err:
         fail("a TCP stream longer than the reassembly window", out + err)
+
+
+def check_big_batches(d):
+    """Frames of 60 KB messages: a --threads batch ends at 4 MiB of messages
+    before its 4,096 frames (bounded memory); the lines are one thread's."""
+    sys.path.insert(0, os.path.join(SRC, "tests", "data"))
+    import struct
+    from pcapgen import eth, ike_v2, ipv4, udp, write_pcap
+    frames = []
+    for i in range(150):
+        size = 60000 if i % 3 else 40
+        m = ike_v2(ispi=struct.pack("!Q", 0x2000 + i), mid=i, nonce_len=size)
+        frames.append(eth(0x0800, ipv4("10.0.0.1", "10.0.0.2", 17, udp(500, 500, m))))
+    path = os.path.join(d, "big-batches.pcap")
+    write_pcap(path, 1, frames)
+    args = ["-T", "fields", "-e", "frame.number", "-e", "ike.messageid", "-e", "ike.length", path]
+    rc1, one, err1 = run(["--threads", "1"] + args)
+    rc2, two, err2 = run(["--threads", "2"] + args)
+    if rc1 or rc2 or len(one.splitlines()) != 150 or one != two:
+        fail("--threads 2 on 60 KB messages (batches ended by size)", one[:300] + err1 + err2)
 
 
 def check_errors(d):

@@ -203,13 +203,13 @@ static inline char *room(GString *s, size_t n)
 /* Appends to the line, without a terminator (added once at its end): glib's
  * append (a call and its checks per value) was a tenth of the -T fields
  * time. */
-static inline void cell_add(GString *s, const char *p, size_t n)
+static inline void line_add(GString *s, const char *p, size_t n)
 {
     memcpy(room(s, n), p, n);
     s->len += n;
 }
 
-static inline void cell_add_c(GString *s, char c)
+static inline void line_add_c(GString *s, char c)
 {
     *room(s, 1) = c;
     s->len++;
@@ -265,7 +265,7 @@ static void column(out_fields *o, int col, GString *dst)
     if (o->fo.occurrence == 'f')
         return;
     for (i = h[i].next; i >= 0; i = h[i].next) {
-        cell_add_c(dst, o->fo.agg);
+        line_add_c(dst, o->fo.agg);
         append_value(dst, h[i].it);
     }
 }
@@ -277,7 +277,7 @@ static void append_uint(GString *s, uint64_t v)
     do   /* no printf per frame number */
         buf[--n] = (char)('0' + v % 10);
     while (v /= 10);
-    cell_add(s, buf + n, sizeof buf - n);
+    line_add(s, buf + n, sizeof buf - n);
 }
 
 static void extra_value(GString *s, extra_kind k, const capture_frame *f)
@@ -288,19 +288,19 @@ static void extra_value(GString *s, extra_kind k, const capture_frame *f)
     case X_FRAME: append_uint(s, f->frame); return;
     case X_EPOCH: {
         int n = snprintf(buf, sizeof buf, "%lld.%09d", (long long)f->ts_sec, f->ts_nsec);
-        cell_add(s, buf, (size_t)n);
+        line_add(s, buf, (size_t)n);
         return;
     }
     case X_IP4SRC: case X_IP6SRC:
         if (p->af == (k == X_IP4SRC ? 4 : 6)) {
             out_addr(buf, sizeof buf, p->af, p->src);
-            cell_add(s, buf, strlen(buf));
+            line_add(s, buf, strlen(buf));
         }
         return;
     case X_IP4DST: case X_IP6DST:
         if (p->af == (k == X_IP4DST ? 4 : 6)) {
             out_addr(buf, sizeof buf, p->af, p->dst);
-            cell_add(s, buf, strlen(buf));
+            line_add(s, buf, strlen(buf));
         }
         return;
     case X_UDPSRC: if (!p->tcp) append_uint(s, p->sport); return;
@@ -343,17 +343,17 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
     size_t start = dst->len;
     for (size_t i = 0; i < o->n; i++) {
         if (i)
-            cell_add_c(dst, o->fo.sep);
+            line_add_c(dst, o->fo.sep);
         if (o->fo.quote)
-            cell_add_c(dst, o->fo.quote);
+            line_add_c(dst, o->fo.quote);
         if (o->extra[i] != X_NONE)
             extra_value(dst, o->extra[i], f);
         else
             column(o, (int)i, dst);
         if (o->fo.quote)
-            cell_add_c(dst, o->fo.quote);
+            line_add_c(dst, o->fo.quote);
     }
-    cell_add_c(dst, '\n');
+    line_add_c(dst, '\n');
     *room(dst, 1) = 0;   /* a C string too */
     return dst->len - start;
 }

@@ -161,11 +161,17 @@ static int64_t frame_line(decoder *dc, const batch *b, const bframe *bf, GString
     return needs ? -1 : (int64_t)len;
 }
 
+/* One past the last frame of chunk c. */
+static guint chunk_end(const batch *b, unsigned c)
+{
+    return (c + 1) * CHUNK_FRAMES < b->nframes ? (c + 1) * CHUNK_FRAMES : b->nframes;
+}
+
 static void decode_chunk(decoder *dc, batch *b, unsigned c)
 {
     GString *out = b->out[c];
     g_string_truncate(out, 0);
-    guint end = (c + 1) * CHUNK_FRAMES < b->nframes ? (c + 1) * CHUNK_FRAMES : b->nframes;
+    guint end = chunk_end(b, c);
     for (guint i = c * CHUNK_FRAMES; i < end; i++) {
         bframe *bf = &b->frames[i];
         int64_t len = frame_line(dc, b, bf, out);
@@ -252,7 +258,7 @@ static void write_batch(shard_run *r, const batch *b)
     for (unsigned c = 0; c < b->nchunks; c++) {
         const char *p = b->out[c]->str;
         size_t run = 0;
-        guint end = (c + 1) * CHUNK_FRAMES < b->nframes ? (c + 1) * CHUNK_FRAMES : b->nframes;
+        guint end = chunk_end(b, c);
         for (guint i = c * CHUNK_FRAMES; i < end; i++) {
             const bframe *bf = &b->frames[i];
             if (!bf->stateful) {

@@ -141,13 +141,14 @@ void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...) G_GNUC_
             tree_set_label_((m), (item), __VA_ARGS__);                                 \
     } while (0)
 void tree_set_generated(isakmp_msg *m, uint32_t item);
-/* Value names for this item only, where they depend on context (IKE version). */
+/* The item, or the scratch item for a ghost. */
 static inline struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)
 {
     if (tree_is_ghost(item))
         return &m->ghost;
     return &g_array_index(m->items, struct isakmp_item, item);
 }
+/* Value names for this item only, where they depend on context (IKE version). */
 static inline void tree_set_vals(isakmp_msg *m, uint32_t item, const isakmp_value_name *vals)
 {
     tree_item(m, item)->vals = vals;

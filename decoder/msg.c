@@ -89,7 +89,6 @@ const char *msg_strdup(isakmp_msg *m, const char *s)
     return g_string_chunk_insert(strings(m), s);
 }
 
-
 /* The item array is in tree order as long as every item goes under the last
  * one made or one of its ancestors; isakmp_msg_walk then reads it straight. */
 static void track_order(isakmp_msg *m, uint32_t parent)

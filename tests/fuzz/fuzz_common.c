@@ -459,6 +459,14 @@ static void oracle_item(const isakmp_item *it, void *user)
     g_string_append_c(w->out, '|');
 }
 
+/* Message i as a packet: IPv4, its port both ways, frame i + 1. */
+static isakmp_packet oracle_packet(const fz_msg *msgs, size_t i)
+{
+    return (isakmp_packet){ .data = msgs[i].data, .len = msgs[i].len, .frame = (uint32_t)i + 1,
+                            .af = 4, .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 },
+                            .sport = msgs[i].port, .dport = msgs[i].port, .tcp = msgs[i].tcp };
+}
+
 /* The values of `field` over the messages through a fresh context (directed
  * to that field, or full trees), one line per message. */
 static GString *field_values(const fz_msg *msgs, size_t n, bool keys, int field, bool directed,
@@ -471,9 +479,7 @@ static GString *field_values(const fz_msg *msgs, size_t n, bool keys, int field,
         isakmp_ctx_set_fields(ctx, &field, 1);
     oracle_walk w = { field, g_string_new(NULL), present, seen };
     for (size_t i = 0; i < n; i++) {
-        isakmp_packet pkt = { .data = msgs[i].data, .len = msgs[i].len, .frame = (uint32_t)i + 1,
-                              .af = 4, .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 },
-                              .sport = msgs[i].port, .dport = msgs[i].port, .tcp = msgs[i].tcp };
+        isakmp_packet pkt = oracle_packet(msgs, i);
         isakmp_msg *m = isakmp_decode(ctx, &pkt);
         isakmp_msg_walk(m, oracle_item, &w);
         g_string_append_c(w.out, '\n');
@@ -493,9 +499,7 @@ static GString *stateless_values(const fz_msg *msgs, size_t n, int field)
         isakmp_ctx *ctx = isakmp_ctx_new();
         isakmp_ctx_set_fields(ctx, &field, 1);
         isakmp_ctx_set_stateless(ctx, true);
-        isakmp_packet pkt = { .data = msgs[i].data, .len = msgs[i].len, .frame = (uint32_t)i + 1,
-                              .af = 4, .src = { 192, 0, 2, 1 }, .dst = { 192, 0, 2, 2 },
-                              .sport = msgs[i].port, .dport = msgs[i].port, .tcp = msgs[i].tcp };
+        isakmp_packet pkt = oracle_packet(msgs, i);
         isakmp_msg *m = isakmp_decode(ctx, &pkt);
         if (isakmp_msg_needs_state(m))
             g_string_append_c(w.out, '?');

@@ -24,15 +24,9 @@ static void test_full_tree(void)
 {
     isakmp_ctx *ctx = isakmp_ctx_new();
     isakmp_msg *m = tu_decode_hex(ctx, MSG);
-    char *v = tu_values(m, "ike.typepayload");
-    g_assert_cmpstr(v, ==, "33,2,3,41,43");
-    g_free(v);
-    v = tu_values(m, "ike.notify.msgtype");
-    g_assert_cmpstr(v, ==, "16388");
-    g_free(v);
-    v = tu_values(m, "ike.vid_string");
-    g_assert_cmpstr(v, ==, "strongSwan");
-    g_free(v);
+    tu_assert_values(m, "ike.typepayload", "33,2,3,41,43");
+    tu_assert_values(m, "ike.notify.msgtype", "16388");
+    tu_assert_values(m, "ike.vid_string", "strongSwan");
     g_assert_nonnull(tu_find(m, "ike.ike2.attr.key_length"));
     isakmp_msg_free(m);
     isakmp_ctx_free(ctx);
@@ -46,18 +40,14 @@ static void test_one_field(void)
     int id = field_id("ike.notify.msgtype");
     g_assert_cmpint(isakmp_ctx_set_fields(ctx, &id, 1), ==, 0);
     isakmp_msg *m = tu_decode_hex(ctx, MSG);
-    char *v = tu_values(m, "ike.notify.msgtype");
-    g_assert_cmpstr(v, ==, "16388");
-    g_free(v);
+    tu_assert_values(m, "ike.notify.msgtype", "16388");
     g_assert_null(tu_find(m, "ike.notify.protoid"));
     g_assert_null(tu_find(m, "ike.vid_string"));
     g_assert_null(tu_find(m, "ike.tf.type"));
     g_assert_null(tu_find(m, "ike.ispi"));
     /* top-level payload items stay (the decoder reads them back); the SA
      * body, which holds no notify, was skipped with its substructures */
-    v = tu_values(m, "ike.typepayload");
-    g_assert_cmpstr(v, ==, "33,41,43");
-    g_free(v);
+    tu_assert_values(m, "ike.typepayload", "33,41,43");
     g_assert_null(isakmp_item_label(tu_find(m, "ike.notify.msgtype")));
     isakmp_msg_free(m);
     /* back to full trees */
@@ -75,12 +65,8 @@ static void test_nested_field(void)
     int ids[] = { field_id("ike.ike2.attr.key_length"), field_id("ike.typepayload") };
     isakmp_ctx_set_fields(ctx, ids, 2);
     isakmp_msg *m = tu_decode_hex(ctx, MSG);
-    char *v = tu_values(m, "ike.ike2.attr.key_length");
-    g_assert_cmpstr(v, ==, "128");
-    g_free(v);
-    v = tu_values(m, "ike.typepayload");
-    g_assert_cmpstr(v, ==, "33,2,3,41,43");
-    g_free(v);
+    tu_assert_values(m, "ike.ike2.attr.key_length", "128");
+    tu_assert_values(m, "ike.typepayload", "33,2,3,41,43");
     /* the attribute hangs under the nearest item that was built: the transform */
     const isakmp_item *kl = tu_find(m, "ike.ike2.attr.key_length");
     const isakmp_item *p = isakmp_item_parent(kl);
@@ -146,11 +132,8 @@ static void test_regression_v1_sa_chain(void)
     int id = field_id("ike.cfg.attr");
     isakmp_ctx_set_fields(one, &id, 1);
     isakmp_msg *a = tu_decode_hex(full, hex), *b = tu_decode_hex(one, hex);
-    char *va = tu_values(a, "ike.cfg.attr"), *vb = tu_values(b, "ike.cfg.attr");
-    g_assert_cmpstr(va, ==, "1");
-    g_assert_cmpstr(vb, ==, va);
-    g_free(va);
-    g_free(vb);
+    tu_assert_values(a, "ike.cfg.attr", "1");
+    tu_assert_values(b, "ike.cfg.attr", "1");
     isakmp_msg_free(a);
     isakmp_msg_free(b);
     isakmp_ctx_free(full);
@@ -193,11 +176,8 @@ static void test_stateless(void)
     g_assert_false(needs_state(with, V1_FRAGMENT));   /* never in a context with state */
     isakmp_msg *a = tu_decode_hex(ctx, MSG), *b = tu_decode_hex(with, MSG);
     g_assert_false(isakmp_msg_needs_state(a));
-    char *va = tu_values(a, "ike.typepayload"), *vb = tu_values(b, "ike.typepayload");
-    g_assert_cmpstr(va, ==, "33,2,3,41,43");
-    g_assert_cmpstr(va, ==, vb);
-    g_free(va);
-    g_free(vb);
+    tu_assert_values(a, "ike.typepayload", "33,2,3,41,43");
+    tu_assert_values(b, "ike.typepayload", "33,2,3,41,43");
     isakmp_msg_free(a);
     isakmp_msg_free(b);
     /* full trees learn from clear IKEv1 messages: every message needs state */

@@ -72,6 +72,7 @@ static void usage(FILE *out)
           "  -E separator=C     field separator (default tab; /t tab, /s space)\n"
           "  -E aggregator=C    separator between occurrences (default ,)\n"
           "  -E occurrence=a|f|l  all, first or last occurrence (default a)\n"
+          "  -E compat=4.0      values as tshark 4.0 prints them (default: as 4.2-4.6)\n"
           "  -E quote=d|s|n     quote values with \" or ' or not (default n)\n"
           "  -G fields          print the field table and exit\n"
           "  --stats            counts per file on standard error at the end\n"
@@ -111,6 +112,24 @@ static char sep_char(const char *v)
     return v[0];
 }
 
+/* -E compat=VERSION: the values of that tshark (4.0 and 4.2+ differ in
+ * booleans and string escapes; isakmp_tshark_style says how). */
+static int parse_compat(options *o, const char *v)
+{
+    static const char *const current[] = { "4.2", "4.4", "4.6", "current" };
+    if (strcmp(v, "4.0") == 0) {
+        o->fo.style = ISAKMP_TSHARK_4_0;
+        return 0;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(current); i++) {
+        if (strcmp(v, current[i]) == 0) {
+            o->fo.style = ISAKMP_TSHARK_CURRENT;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static int parse_E(options *o, const char *arg)
 {
     const char *v = strchr(arg, '=');
@@ -126,6 +145,8 @@ static int parse_E(options *o, const char *arg)
         o->fo.agg = sep_char(v);
     else if (k == 10 && strncmp(arg, "occurrence", k) == 0 && strchr("afl", v[0]) && !v[1])
         o->fo.occurrence = v[0];
+    else if (k == 6 && strncmp(arg, "compat", k) == 0)
+        return parse_compat(o, v);
     else if (k == 5 && strncmp(arg, "quote", k) == 0 && strchr("dsn", v[0]) && !v[1])
         o->fo.quote = v[0] == 'd' ? '"' : v[0] == 's' ? '\'' : 0;
     else
@@ -589,6 +610,13 @@ static int run_parallel(const options *o)
     return rc;
 }
 
+static void options_free(options *o)
+{
+    g_ptr_array_free(o->files, TRUE);
+    g_ptr_array_free(o->fields, TRUE);
+    g_ptr_array_free(o->keys, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     options o = { .mode = MODE_SUMMARY, .jobs = 1,
@@ -613,6 +641,7 @@ int main(int argc, char **argv)
                                        &o.fo, err, sizeof err);
         if (!f) {
             fprintf(stderr, "isakmpdump: %s\n", err);
+            options_free(&o);   /* unlike exit(), a return leaves them unreachable */
             return EXIT_USAGE;
         }
         out_fields_header(f, stdout);
@@ -639,8 +668,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "isakmpdump: standard output: %s\n", strerror(errno));
         rc = EXIT_INPUT;
     }
-    g_ptr_array_free(o.files, TRUE);
-    g_ptr_array_free(o.fields, TRUE);
-    g_ptr_array_free(o.keys, TRUE);
+    options_free(&o);
     return rc;
 }

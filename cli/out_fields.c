@@ -217,16 +217,16 @@ static inline void line_add_c(GString *s, char c)
 
 /* Formats the value straight into s: one call when the usual room for a
  * number or a short byte string is there, two when it is longer. */
-static inline void append_value(GString *s, const isakmp_item *it)
+static inline void append_value(GString *s, const isakmp_item *it, isakmp_tshark_style style)
 {
     size_t have = s->allocated_len - s->len;
     if (have < 64) {
         room(s, 64);
         have = s->allocated_len - s->len;
     }
-    size_t len = isakmp_item_format_value(it, s->str + s->len, have);
+    size_t len = isakmp_item_format_tshark(it, style, s->str + s->len, have);
     if (len >= have)
-        isakmp_item_format_value(it, room(s, len + 1), len + 1);
+        isakmp_item_format_tshark(it, style, room(s, len + 1), len + 1);
     s->len += len;
 }
 
@@ -258,15 +258,15 @@ static void column(out_fields *o, int col, GString *dst)
     if (i < 0)
         return;
     if (o->fo.occurrence == 'l') {
-        append_value(dst, h[o->col_tail[col]].it);
+        append_value(dst, h[o->col_tail[col]].it, o->fo.style);
         return;
     }
-    append_value(dst, h[i].it);
+    append_value(dst, h[i].it, o->fo.style);
     if (o->fo.occurrence == 'f')
         return;
     for (i = h[i].next; i >= 0; i = h[i].next) {
         line_add_c(dst, o->fo.agg);
-        append_value(dst, h[i].it);
+        append_value(dst, h[i].it, o->fo.style);
     }
 }
 

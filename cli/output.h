@@ -70,6 +70,7 @@ typedef struct {
     char occurrence;   /* 'a' all, 'f' first, 'l' last */
     char quote;        /* 0, '"' or '\'' */
     bool header;
+    isakmp_tshark_style style;   /* whose tshark's values: -E compat=4.0 */
 } out_fields_opts;
 /* NULL with a one-line reason in err (e.g. an unknown field and a suggestion). */
 out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_opts *fo,

@@ -1,6 +1,7 @@
 /* Messages: the item tree, data sources, notes, and the public accessors. */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +13,8 @@
 /* The last message freed on this thread, kept for the next one: batch
  * decoding frees one message and makes the next, and allocating a fresh
  * message (item array, source and note arrays, the frame's copy) each time
- * was a large part of the work for small trees. */
+ * was a large part of the work for small trees.  Destroyed when its thread
+ * exits (spare_drop). */
 static _Thread_local isakmp_msg *spare_msg;
 
 static isakmp_msg *msg_alloc(void)
@@ -294,13 +296,56 @@ static void msg_destroy(isakmp_msg *m)
     g_free(m);
 }
 
+/* A thread's spare is destroyed when the thread exits, by the destructor of
+ * a key whose value is the address of that thread's spare_msg: worker
+ * threads come and go (isakmpdump --threads), and a _Thread_local alone
+ * would lose the message with its thread.  The key is set once per thread,
+ * so the spare itself stays a plain variable on the per-message path. */
+static pthread_key_t spare_key;
+static bool spare_key_made;
+static _Thread_local bool spare_key_set;
+
+static void spare_drop(void *slot)
+{
+    isakmp_msg **spare = slot;
+    if (*spare)
+        msg_destroy(*spare);
+    *spare = NULL;
+    spare_key_set = false;   /* a message freed later on this thread sets it again */
+}
+
+static void spare_key_make(void)
+{
+    spare_key_made = pthread_key_create(&spare_key, spare_drop) == 0;
+}
+
+/* The plugin's copy of the library can be unloaded while threads live on:
+ * their exits must not call into it. */
+__attribute__((destructor)) static void spare_key_delete(void)
+{
+    if (spare_key_made)
+        pthread_key_delete(spare_key);
+}
+
+/* Whether this thread's spare is destroyed at its exit: without the key, no
+ * spare is kept. */
+static bool spare_key_ready(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    if (!spare_key_set) {
+        pthread_once(&once, spare_key_make);
+        spare_key_set = spare_key_made && pthread_setspecific(spare_key, &spare_msg) == 0;
+    }
+    return spare_key_set;
+}
+
 void isakmp_msg_free(isakmp_msg *m)
 {
     if (!m)
         return;
     msg_clear(m);
     /* keep a normal-sized one for the next message on this thread */
-    if (!spare_msg && m->items_cap <= 4096 && m->frame_cap <= 65536) {
+    if (!spare_msg && m->items_cap <= 4096 && m->frame_cap <= 65536 && spare_key_ready()) {
         spare_msg = m;
         return;
     }
@@ -566,6 +611,66 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
     }
     }
     return 0;
+}
+
+/* One string byte as tshark prints it: its escape, U+FFFD for a byte that
+ * is not ASCII, or the byte itself.  Returns the piece's length. */
+static size_t tshark_char(uint8_t c, isakmp_tshark_style style, char out[3])
+{
+    /* the C escapes of 0x07..0x0d; tshark 4.0 knew all but \a and \v */
+    static const char letter[] = "abtnvfr";
+    if (c >= 0x80) {
+        memcpy(out, "\xef\xbf\xbd", 3);
+        return 3;
+    }
+    if (c >= 0x07 && c <= 0x0d && (style == ISAKMP_TSHARK_CURRENT || (c != 0x07 && c != 0x0b))) {
+        out[0] = '\\';
+        out[1] = letter[c - 0x07];
+        return 2;
+    }
+    if (c == '\\' && style == ISAKMP_TSHARK_CURRENT) {
+        out[0] = out[1] = '\\';
+        return 2;
+    }
+    out[0] = (char)c;
+    return 1;
+}
+
+/* A string as tshark -T fields prints it (up to its first NUL). */
+static size_t format_string_tshark(const uint8_t *b, size_t n, isakmp_tshark_style style,
+                                   char *buf, size_t size)
+{
+    const uint8_t *nul = b ? memchr(b, 0, n) : NULL;
+    size_t k = nul ? (size_t)(nul - b) : n;
+    size_t len = 0;
+    bool full = false;
+    for (size_t i = 0; i < k; i++) {
+        char piece[3];
+        size_t m = tshark_char(b[i], style, piece);
+        if (!full && len + m < size) {
+            memcpy(buf + len, piece, m);
+        } else if (!full && size) {   /* the pieces before fitted: len < size */
+            buf[len] = 0;
+            full = true;
+        }
+        len += m;
+    }
+    if (!full && size)
+        buf[len] = 0;
+    return len;
+}
+
+size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style style, char *buf,
+                                 size_t size)
+{
+    const isakmp_field *f = isakmp_item_field(it);
+    size_t n;
+    if (f->type == ISAKMP_FT_BOOLEAN && style == ISAKMP_TSHARK_CURRENT)
+        return put_cut(it->uval ? "True" : "False", it->uval ? 4 : 5, buf, size);
+    if (f->type != ISAKMP_FT_STRING)
+        return isakmp_item_format_value(it, buf, size);
+    const uint8_t *b = isakmp_item_bytes(it, &n);
+    return format_string_tshark(b, n, style, buf, size);
 }
 
 size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size)

@@ -2,9 +2,9 @@
  * ESP SAs known to the library (esp_sa lines it loaded, and SAs whose keys it
  * derived from the IKE exchanges) are handed to Wireshark's ESP dissector with
  * esp_sa_record_add_from_dissector (packet-ipsec.h, exported by libwireshark
- * 4.0), so ESP decrypts with no manual esp_sa table.  The ESP dissector only
- * uses them when its "Attempt to detect/decode encrypted ESP payloads"
- * preference is on.
+ * 4.0 to 4.6), so ESP decrypts with no manual esp_sa table.  The ESP
+ * dissector only uses them when its "Attempt to detect/decode encrypted ESP
+ * payloads" preference is on.
  *
  * After each IKE message the plugin asks the library for SAs it has not seen
  * yet (isakmp_ctx_esp_sa_count / _get) and offers each once per process: the
@@ -14,10 +14,11 @@
  * (ike.note.limit.warn), on every dissection of that frame, so that one- and
  * two-pass trees agree.
  *
- * The numbers below were checked against Wireshark 4.0.17 by decrypting the
- * project's samples (tests/plugin/run-plugin.sh): the record's protocol is
- * 1 for IPv4 and 2 for IPv6, and the algorithm numbers are the positions in
- * the ESP preference's algorithm lists, whose names the library uses.
+ * The numbers below were checked against Wireshark 4.0.17 and 4.4.19 by
+ * decrypting the project's samples (tests/plugin/run-plugin.sh): the
+ * record's protocol is 1 for IPv4 and 2 for IPv6, and the algorithm numbers
+ * are the positions in the ESP preference's algorithm lists, whose names the
+ * library uses.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 
 #include <epan/dissectors/packet-ipsec.h>   /* needs glib and ws_symbol_export first */
 
-#define ESP_RECORD_MAX 16   /* the ESP dissector's limit on records from dissectors (4.0) */
+#define ESP_RECORD_MAX 16   /* the ESP dissector's limit on records from dissectors (4.0, 4.4) */
 #define ESP_PROTO_IPV4 1    /* the record's "protocol" column: IPv4 / IPv6 */
 #define ESP_PROTO_IPV6 2
 

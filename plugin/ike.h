@@ -11,6 +11,7 @@
  *   links.c      request / response frame links (per conversation)
  *   keys.c       preferences, key tables (UAT), the per-capture isakmp_ctx
  *   esp.c        handing ESP SAs to Wireshark's ESP dissector
+ *   compat.h     what differs between Wireshark 4.0, 4.4 and 4.6
  */
 #ifndef IKE_PLUGIN_H
 #define IKE_PLUGIN_H
@@ -19,6 +20,8 @@
 #include <epan/packet.h>
 
 #include "isakmp/isakmp.h"
+
+#include "compat.h"   /* Wireshark version differences */
 
 extern int proto_ike;
 

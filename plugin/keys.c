@@ -21,7 +21,7 @@
 #include "ike.h"
 
 static isakmp_ctx *ctx;
-static gboolean takeover = TRUE;
+static ike_pref_bool takeover = TRUE;
 static range_t *natt_ports;
 static const char *key_file_pref = "";   /* owned by the preference system */
 static bool keys_changed = true;         /* report key problems once per change */
@@ -29,14 +29,14 @@ static bool keys_changed = true;         /* report key problems once per change 
 /* ---------------------------------------------------------------- key tables */
 
 typedef struct {
-    char *icookie;
+    ike_uat_byte *icookie;
     guint icookie_len;
-    char *key;
+    ike_uat_byte *key;
     guint key_len;
 } v1_row;
 
 typedef struct {
-    char *ispi, *rspi, *sk_ei, *sk_er, *sk_ai, *sk_ar;
+    ike_uat_byte *ispi, *rspi, *sk_ei, *sk_er, *sk_ai, *sk_ar;
     guint ispi_len, rspi_len, sk_ei_len, sk_er_len, sk_ai_len, sk_ar_len;
     char *encr, *integ;          /* algorithm names as Wireshark's table writes them */
 } v2_row;
@@ -57,7 +57,10 @@ UAT_BUFFER_CB_DEF(v2, sk_ar, v2_row, sk_ar, sk_ar_len)
 UAT_CSTRING_CB_DEF(v2, encr, v2_row)
 UAT_CSTRING_CB_DEF(v2, integ, v2_row)
 
-static char *dup_buf(const char *p, guint len) { return p ? g_memdup2(p, len) : NULL; }
+static ike_uat_byte *dup_buf(const ike_uat_byte *p, guint len)
+{
+    return p ? g_memdup2(p, len) : NULL;
+}
 
 static void *v1_copy(void *dst, const void *src, size_t len)
 {
@@ -94,7 +97,7 @@ static void *v2_copy(void *dst, const void *src, size_t len)
     return d;
 }
 
-static void free_secret(char *p, guint len)
+static void free_secret(ike_uat_byte *p, guint len)
 {
     if (p)
         memset(p, 0, len);
@@ -117,7 +120,7 @@ static void v2_free(void *r)
 static void tables_changed(void) { keys_changed = true; }
 
 /* The line format of Wireshark's table files: hex bytes bare, names quoted. */
-static void put_hex(GString *s, const char *p, guint len, const char *sep)
+static void put_hex(GString *s, const ike_uat_byte *p, guint len, const char *sep)
 {
     for (guint i = 0; i < len; i++)
         g_string_append_printf(s, "%02x", (guint8)p[i]);
@@ -264,11 +267,12 @@ bool ike_is_natt_port(guint32 port) { return value_is_in_range(natt_ports, port)
  * choice made afterwards is not undone by the next preference change. */
 static void prefs_applied(void)
 {
-    static gboolean ports_taken = TRUE;   /* the handoff takes them */
+    static bool ports_taken = true;   /* the handoff takes them */
+    bool on = takeover;
     keys_changed = true;
-    if (takeover != ports_taken) {
-        ike_transport_takeover(takeover);
-        ports_taken = takeover;
+    if (on != ports_taken) {
+        ike_transport_takeover(on);
+        ports_taken = on;
     }
 }
 

@@ -61,7 +61,7 @@ static char *exchange_key(const isakmp_msg *msg, bool *response)
     *response = isakmp_item_uint(r) != 0;
     bool by_initiator = (isakmp_item_uint(i) != 0) != *response;
     return wmem_strdup_printf(wmem_file_scope(), "%016" G_GINT64_MODIFIER "x/%08x/%c",
-                              pntoh64(spi), (guint32)isakmp_item_uint(m),
+                              ike_pntoh64(spi), (guint32)isakmp_item_uint(m),
                               by_initiator ? 'I' : 'R');
 }
 

@@ -1,7 +1,8 @@
 /*
- * The Wireshark plugin entry points: the four symbols Wireshark 4.0 looks
- * for in an epan plugin, and the protocol "IKE" (filter prefix "ike") whose
- * fields, trees and notes all come from libisakmp.
+ * The Wireshark plugin entry points: the symbols Wireshark looks for in an
+ * epan plugin (four in 4.0, plus plugin_describe from 4.2), and the protocol
+ * "IKE" (filter prefix "ike") whose fields, trees and notes all come from
+ * libisakmp.
  */
 #include <wireshark.h>
 
@@ -17,6 +18,9 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
+
+/* A dissector, for `tshark -G plugins` (Wireshark 4.2+; compat.h). */
+IKE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR)
 
 int proto_ike = -1;
 

@@ -33,7 +33,7 @@ static dissector_handle_t esp_handle, builtin_isakmp, builtin_udpencap, builtin_
 
 static bool is_keepalive(tvbuff_t *tvb)
 {
-    return tvb_reported_length(tvb) == 1 && tvb_get_guint8(tvb, 0) == 0xff;
+    return tvb_reported_length(tvb) == 1 && ike_tvb_get_u8(tvb, 0) == 0xff;
 }
 
 /* Four zero bytes where ESP has its SPI (RFC 3948 2.2: SPI 0 is reserved). */

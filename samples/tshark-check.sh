@@ -81,7 +81,7 @@ for line in open(path):
         bad.append('%s: neither ISAKMP nor ESP' % num)
     else:
         counts['esp'] += 1
-        if not (icmp or icmp6) or (esp_auth and icv.split(',')[0] != '1'):
+        if not (icmp or icmp6) or (esp_auth and icv.split(',')[0] not in ('1', 'True')):  # 4.0: 1, 4.2+: True
             bad.append('%s: ESP SPI %s not decrypted/authenticated' % (num, spi))
 ok = len(bad) <= allowed and (len(bad) == 0 or allowed)
 print('%-44s %s  encrypted: IKEv1 %d, IKEv2 %d, ESP %d; undecrypted %d' % (

@@ -7,6 +7,8 @@
 # HTML report: build-cov/coverage/index.html.  Target: 90% of decoder/ lines.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's own tools first: a python3 elsewhere on PATH may carry other modules
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 build="$top/build-cov"
 fail_under=0
 corpus=1

@@ -2,6 +2,8 @@
 # Installs what is missing, builds, and decodes (and decrypts) a bundled sample.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's own tools first: a python3 elsewhere on PATH may carry other modules
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 "$top/scripts/deps.sh"
 build="$top/build"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

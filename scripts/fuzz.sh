@@ -8,7 +8,7 @@
 #                                    between the harnesses (one core)
 #   options: --only decode,keys  --no-build  --build DIR (default build-fuzz)
 #
-# Builds build-fuzz/ with clang-14, ASan+UBSan and libFuzzer; seeds come from
+# Builds build-fuzz/ with clang (14 on Debian 12, 19 on 13), ASan+UBSan and libFuzzer; seeds come from
 # samples/ and ../shared/peer-suite (tests/fuzz/make-corpus.sh, at run time);
 # the growing corpus stays in build-fuzz/fuzz-corpus/<harness>/ between runs.
 # A crasher is saved in build-fuzz/fuzz-artifacts/<harness>/: minimise it
@@ -17,6 +17,8 @@
 # Per-harness results (executions, coverage) go to build-fuzz/fuzz-stats.tsv.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's own tools first: a python3 elsewhere on PATH may carry other modules
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 build="$top/build-fuzz"
 per=20
 only="decode,decrypt,sequence,keys,capture"
@@ -38,8 +40,8 @@ if [ "$mode" = long ]; then
   per=$(awk -v h="$hours" -v n="${#harnesses[@]}" 'BEGIN { printf "%d", h * 3600 / n }')
 fi
 
-cc=$(command -v clang-14 || command -v clang || true)
-[ -n "$cc" ] || { echo "fuzz.sh: clang-14 is needed (scripts/deps.sh installs it)" >&2; exit 1; }
+cc=$(command -v clang || true)
+[ -n "$cc" ] || { echo "fuzz.sh: clang is needed (scripts/deps.sh installs it)" >&2; exit 1; }
 # Builds the given fuzz targets.  A campaign goes on with the last good
 # binaries when the build fails (others edit the tree while it runs); a short
 # run is a check, and a broken build fails it.

@@ -8,6 +8,8 @@
 # Extra arguments go to ctest.  Exit status: 0 when all four pass.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's own tools first: a python3 elsewhere on PATH may carry other modules
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 "$top/scripts/deps.sh" || exit 1
 jobs=$(nproc)
 # libksba leaks on malformed certificates inside the library itself

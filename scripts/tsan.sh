@@ -8,6 +8,8 @@
 # follows).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's own tools first: a python3 elsewhere on PATH may carry other modules
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 build=${BUILD:-$top/build-tsan}
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISAKMP_PLUGIN=OFF \
       -DCMAKE_C_FLAGS="-fsanitize=thread" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null

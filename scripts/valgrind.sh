@@ -5,6 +5,8 @@
 # Fails on any invalid access, uninitialised use or definite leak.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's own tools first: a python3 elsewhere on PATH may carry other modules
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 build="${VG_BUILD:-$top/build-vg}"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISAKMP_SANITIZE=OFF \
   -DISAKMP_COVERAGE=OFF -DISAKMP_PLUGIN=OFF >/dev/null

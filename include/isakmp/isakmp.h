@@ -20,7 +20,8 @@
  *
  * Threading.  A context and its messages are used by one thread at a time.
  *   Different contexts are independent.  The static tables are read-only and
- *   may be shared freely.
+ *   may be shared freely.  Each thread keeps the last message it freed, for
+ *   its next one; that memory is released when the thread exits.
  *
  * Secrets.  Keys and secrets loaded into a context are kept in libgcrypt's
  *   secure memory where available and wiped when the context is freed.
@@ -273,10 +274,27 @@ const char *isakmp_item_label(const isakmp_item *it);
  * names looked up, computed values); Wireshark shows these in brackets. */
 bool isakmp_item_generated(const isakmp_item *it);
 
-/* Formats the value as `tshark -T fields` prints the matching field
- * (decimal, 0x%0Nx for hex bases, lowercase hex bytes, 1/0 booleans).
- * Returns the length written (snprintf semantics: may exceed `size`). */
+/* Formats the plain value: decimal, 0x%0Nx for hex bases, lowercase hex
+ * bytes, 1/0 booleans, strings as on the wire up to their first NUL (not
+ * escaped).  Returns the length written (snprintf semantics: may exceed
+ * `size`). */
 size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size);
+
+/* The tshark whose `-T fields` output isakmp_item_format_tshark copies. */
+typedef enum {
+    ISAKMP_TSHARK_CURRENT,   /* tshark 4.2 to 4.6: booleans True/False; in
+                              * strings \a \b \t \n \v \f \r and \\ */
+    ISAKMP_TSHARK_4_0        /* tshark 4.0: booleans 1/0; in strings only
+                              * \b \t \n \f \r, a backslash as it is */
+} isakmp_tshark_style;
+
+/* Formats the value exactly as that tshark's `-T fields` prints the matching
+ * isakmp.* field: as isakmp_item_format_value, but booleans and strings in
+ * the style's form, and every string byte above 0x7f as U+FFFD (Wireshark
+ * reads ISAKMP strings as ASCII).  Returns the length written (snprintf
+ * semantics: may exceed `size`; a string is only cut between characters). */
+size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style style, char *buf,
+                                 size_t size);
 
 /* Formats the value for humans: "value (name)" when the value has a name. */
 size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size);

@@ -20,13 +20,18 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared"))
-REFERENCE = os.path.join(SHARED, "reference", "wireshark-4.0.17-isakmp-fields.tsv")
+sys.path.insert(0, os.path.dirname(HERE))
+import tshark_version  # noqa: E402
+
+TSHARK = tshark_version.version()
+# isakmpdump prints what the installed tshark prints (tshark 4.0: -E compat=4.0)
+COMPAT = ["-E", "compat=" + tshark_version.compat(TSHARK)]
 
 
 def reference_fields():
+    """The isakmp.* fields of the installed tshark."""
     out = []
-    for line in open(REFERENCE, encoding="utf-8"):
+    for line in open(tshark_version.reference(TSHARK), encoding="utf-8"):
         cols = line.rstrip("\n").split("\t")
         if len(cols) > 3 and cols[0] == "F":
             out.append(cols[2])
@@ -96,7 +101,7 @@ def compare(args, capture, fields, tmp):
     env = dict(os.environ, HOME=tshark_home(tmp, args.keys))
     ws = run(["tshark", "-n", "-r", cap, "-Y", "isakmp", "-T", "fields"]
              + sum((["-e", f] for f in fields), []), env)
-    ours_cmd = [args.isakmpdump, "-T", "fields"]
+    ours_cmd = [args.isakmpdump, "-T", "fields"] + COMPAT
     if args.keys:
         for name in ("ikev1_decryption_table", "ikev2_decryption_table"):
             if os.path.exists(os.path.join(args.keys, name)):
@@ -142,7 +147,9 @@ def main():
             for d in diffs[: args.max_diffs]:
                 print("  line %s %s: isakmpdump=%r tshark=%r" % d)
             failed += bool(diffs)
-    print("%d passed, %d failed" % (len(args.captures) - failed, failed))
+    print("%d passed, %d failed (tshark %s, isakmpdump %s)"
+          % (len(args.captures) - failed, failed, "%d.%d" % TSHARK if TSHARK else "?",
+             " ".join(COMPAT)))
     return 1 if failed else 0
 
 

@@ -47,7 +47,7 @@ for d in "$src"/samples/*/; do
             bad "$name [$src_kind]: --export-keys differs from the daemons' keys"; head -4 "$tmp/diff"
         fi
         v=$(verdicts "${ks[@]}" "$d/capture.pcap")
-        if [ "$outcome" = established ] && echo "$v" | grep -qE '(^| )[0-9]+ 0( |$)'; then
+        if [ "$outcome" = established ] && echo "$v" | grep -qE '(^| )[0-9]+ False( |$)'; then
             bad "$name [$src_kind]: a verification failed: $v"
         fi
         echo "ok   $name [$src_kind] verify: ${v:-none}"
@@ -64,8 +64,8 @@ for d in "$src"/samples/*/; do
     # then the right secret is found (IKEv2)
     if grep -q '^IKEV2_DH_SHARED' "$tmp/dh.txt"; then
         sed -e 's/^\(IKEV2_[A-Z_]*\) [0-9a-f]\{16\}/\1 */' "$tmp/dh.txt" >"$tmp/star.txt"
-        n1=$("$dump" -k "$tmp/star.txt" -T fields -e ike.verify.icv "$d/capture.pcap" 2>/dev/null | grep -cx 1)
-        n0=$("$dump" -k "$tmp/star.txt" -T fields -e ike.verify.icv "$d/capture.pcap" 2>/dev/null | grep -cx 0)
+        n1=$("$dump" -k "$tmp/star.txt" -T fields -e ike.verify.icv "$d/capture.pcap" 2>/dev/null | grep -cx True)
+        n0=$("$dump" -k "$tmp/star.txt" -T fields -e ike.verify.icv "$d/capture.pcap" 2>/dev/null | grep -cx False)
         ndh=$(grep -c '^IKEV2_DH_SHARED' "$tmp/dh.txt")
         [ "$n1" -gt 0 ] && [ "$n0" -lt "$ndh" ] || bad "$name [*]: ICV good $n1, bad $n0 with $ndh guesses"
     fi
@@ -117,14 +117,14 @@ for d in "$src"/samples/ikev1-main-psk-*/ "$src"/samples/ikev2-psk-*/; do
     rc=$?
     [ $rc -ge 128 ] && bad "$name [tampered]: crashed ($rc)"
     grep -q "Sanitizer\|runtime error" "$tmp/t.err" && bad "$name [tampered]: sanitizer report"
-    zeros=$(cut -f2- "$tmp/t.out" | tr '\t,' '\n\n' | grep -cx 0)
-    ones=$(cut -f2- "$tmp/t.out" | tr '\t,' '\n\n' | grep -cx 1)
+    zeros=$(cut -f2- "$tmp/t.out" | tr '\t,' '\n\n' | grep -cx False)
+    ones=$(cut -f2- "$tmp/t.out" | tr '\t,' '\n\n' | grep -cx True)
     case $name in
     ikev1-*) want=2 ;;   # HASH_I and HASH_R
     *) want=1 ;;         # the initiator's AUTH
     esac
-    [ "$zeros" -eq "$want" ] && [ "$ones" -gt 0 ] || bad "$name [tampered]: $zeros zeros (want $want), $ones ones"
-    echo "ok   $name [tampered first message] $zeros verification(s) 0, $ones still 1"
+    [ "$zeros" -eq "$want" ] && [ "$ones" -gt 0 ] || bad "$name [tampered]: $zeros False (want $want), $ones True"
+    echo "ok   $name [tampered first message] $zeros verification(s) False, $ones still True"
 done
 
 # Aggressive Mode: the psk-crack line recomputes to its HASH_R with the PSK.

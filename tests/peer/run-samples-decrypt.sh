@@ -6,7 +6,7 @@
 #     encrypted data is left where tshark decrypts;
 #   - every IKEv1 message with the E flag has a decrypted payload chain;
 #   - every IKEv2 SK / SKF payload is decrypted and its ICV verified
-#     (one ike.verify.icv = 1 per SK / SKF payload, none = 0);
+#     (one ike.verify.icv = True per SK / SKF payload, none False);
 #   - no note says decryption or verification failed.
 # Exit 1 with the list of failures, 77 when tshark or isakmpdump is missing.
 # Usage: run-samples-decrypt.sh BUILD_DIR SOURCE_DIR [SAMPLE_DIR...]
@@ -92,11 +92,11 @@ for num in sorted(set(ours) | set(theirs), key=int):
         problems.append('frame %s: IKEv1 encrypted message not decrypted' % num)
     sk = sum(1 for x in t if x in ('46', '53')) if major.startswith('0x2') else 0
     v = split(icv)
-    if '0' in v:
-        problems.append('frame %s: ike.verify.icv = 0' % num)
-    if sk and (not dec or v.count('1') < sk):
+    if 'False' in v:
+        problems.append('frame %s: ike.verify.icv = False' % num)
+    if sk and (not dec or v.count('True') < sk):
         problems.append('frame %s: %d SK/SKF payload(s), %d decrypted, %d ICV verified'
-                        % (num, sk, len(split(dec)), v.count('1')))
+                        % (num, sk, len(split(dec)), v.count('True')))
 for line in open(json_p):
     o = json.loads(line)
     acc = []

@@ -27,7 +27,10 @@ import pcapgen  # noqa: E402
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # noqa: E402
 
 warnings.filterwarnings("ignore")   # single-key TripleDES (DES) is "deprecated"
-from cryptography.hazmat.decrepit.ciphers.algorithms import Blowfish, CAST5, TripleDES  # noqa: E402
+try:   # cryptography 43+ (Debian 13) moved the old ciphers to "decrepit"
+    from cryptography.hazmat.decrepit.ciphers.algorithms import Blowfish, CAST5, TripleDES  # noqa: E402
+except ImportError:   # cryptography 38 (Debian 12) has them beside AES
+    Blowfish, CAST5, TripleDES = algorithms.Blowfish, algorithms.CAST5, algorithms.TripleDES
 
 
 def key(n, seed):

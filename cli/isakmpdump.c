@@ -11,10 +11,10 @@
 
 #include <glib/gstdio.h>
 
-#include "capture.h"
-#include "output.h"
+#include "capture/capture.h"
+#include "output/output.h"
 #include "shard.h"
-#include "report.h"
+#include "report/report.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 

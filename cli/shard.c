@@ -20,7 +20,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "output.h"
+#include "output/output.h"
 #include "shard.h"
 
 #define BATCH_FRAMES 4096

@@ -10,8 +10,8 @@
 
 #include <stdio.h>
 
-#include "capture.h"
-#include "output.h"
+#include "capture/capture.h"
+#include "output/output.h"
 
 typedef struct {
     int threads;                 /* 2 .. SHARD_MAX_THREADS */

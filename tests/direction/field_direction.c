@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "internal.h"
 #include "payload_fields.h"
 

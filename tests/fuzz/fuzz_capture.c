@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "fuzz_common.h"
 
 static void on_frame(void *user, const capture_frame *f)

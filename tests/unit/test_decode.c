@@ -279,6 +279,59 @@ static void test_format(void)
 
 /* ---------------------------------------------------------------- field table */
 
+/* tshark 4.0 and 4.2+ print booleans and strings differently in -T fields:
+ * each style as that tshark printed the same bytes (checked against tshark
+ * 4.0.17 and 4.4.19 on Debian 12 and 13). */
+static void test_format_tshark_bool(void)
+{
+    isakmp_msg *m = dec(V2_HDR V2_NONCE_EMPTY);
+    char buf[8];
+    const isakmp_item *c = tu_find(m, "ike.criticalpayload");
+    g_assert_nonnull(c);
+    g_assert_cmpuint(isakmp_item_format_tshark(c, ISAKMP_TSHARK_CURRENT, buf, sizeof buf), ==, 5);
+    g_assert_cmpstr(buf, ==, "False");
+    g_assert_cmpuint(isakmp_item_format_tshark(c, ISAKMP_TSHARK_4_0, buf, sizeof buf), ==, 1);
+    g_assert_cmpstr(buf, ==, "0");
+    const isakmp_item *f = tu_find(m, "ike.flag_i");
+    isakmp_item_format_tshark(f, ISAKMP_TSHARK_CURRENT, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "True");
+    g_assert_cmpuint(isakmp_item_format_tshark(f, ISAKMP_TSHARK_CURRENT, buf, 3), ==, 4);
+    g_assert_cmpstr(buf, ==, "Tr");
+    /* other types as isakmp_item_format_value */
+    isakmp_item_format_tshark(tu_find(m, "ike.exchangetype"), ISAKMP_TSHARK_4_0, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "34");
+    isakmp_msg_free(m);
+}
+
+/* An IKEv1 ID payload (FQDN) whose name is a, TAB, b, backslash, c, BEL, VT,
+ * e-acute in UTF-8, 0x01, then a NUL and more. */
+#define V1_ID_ODD "0102030405060708 0000000000000000 05 10 02 00 00000000 00000031" \
+                  "00 00 0015 02 11 01f4 61 09 62 5c 63 07 0b c3 a9 01 00 7a 7a"
+
+static void test_format_tshark_string(void)
+{
+    isakmp_msg *m = dec(V1_ID_ODD);
+    char buf[64];
+    const isakmp_item *s = tu_find(m, "ike.id.data.fqdn");
+    g_assert_nonnull(s);
+    /* 4.2+: C escapes for 0x07..0x0d and the backslash; U+FFFD per byte > 0x7f */
+    g_assert_cmpuint(isakmp_item_format_tshark(s, ISAKMP_TSHARK_CURRENT, buf, sizeof buf), ==, 18);
+    g_assert_cmpstr(buf, ==, "a\\tb\\\\c\\a\\v\xef\xbf\xbd\xef\xbf\xbd\x01");
+    /* 4.0: no \\a, \\v, backslash as it is */
+    g_assert_cmpuint(isakmp_item_format_tshark(s, ISAKMP_TSHARK_4_0, buf, sizeof buf), ==, 15);
+    g_assert_cmpstr(buf, ==, "a\\tb\\c\x07\x0b\xef\xbf\xbd\xef\xbf\xbd\x01");
+    /* cut only between characters, the full length still returned */
+    g_assert_cmpuint(isakmp_item_format_tshark(s, ISAKMP_TSHARK_CURRENT, buf, 5), ==, 18);
+    g_assert_cmpstr(buf, ==, "a\\tb");
+    g_assert_cmpuint(isakmp_item_format_tshark(s, ISAKMP_TSHARK_CURRENT, buf, 3), ==, 18);
+    g_assert_cmpstr(buf, ==, "a");
+    g_assert_cmpuint(isakmp_item_format_tshark(s, ISAKMP_TSHARK_CURRENT, NULL, 0), ==, 18);
+    /* the plain value is the wire bytes up to the NUL */
+    g_assert_cmpuint(isakmp_item_format_value(s, buf, sizeof buf), ==, 10);
+    g_assert_cmpmem(buf, 10, "a\tb\\c\a\v\xc3\xa9\x01", 10);
+    isakmp_msg_free(m);
+}
+
 static void test_field_table(void)
 {
     size_t n;
@@ -349,6 +402,8 @@ int main(int argc, char **argv)
     g_test_add_func("/decode/sources_and_packet", test_sources_and_packet);
     g_test_add_func("/decode/same_frame_twice", test_same_frame_twice);
     g_test_add_func("/decode/format", test_format);
+    g_test_add_func("/decode/format_tshark_bool", test_format_tshark_bool);
+    g_test_add_func("/decode/format_tshark_string", test_format_tshark_string);
     g_test_add_func("/decode/field_table", test_field_table);
     g_test_add_func("/decode/value_lookup", test_value_lookup);
     g_test_add_func("/decode/regression/spare_freed_at_thread_exit",

@@ -11,10 +11,11 @@
 
 #include "testutil.h"
 
-#include "../../cli/audit.c"
-#include "../../cli/report.c"
-#include "../../cli/report_out.c"
-#include "../../cli/report_walk.c"
+#include "../../cli/report/audit.c"
+#include "../../cli/report/report.c"
+#include "../../cli/report/report_out.c"
+#include "../../cli/report/report_walk.c"
+#include "../../cli/report/severity.c"
 
 static rpt_report *rep;
 

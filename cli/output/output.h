@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "isakmp/isakmp.h"
 
 /* ---------------------------------------------------------------- common */

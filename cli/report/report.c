@@ -572,21 +572,3 @@ int rpt_finish(rpt_report *r, FILE *out)
         rpt_out_text(out, r->order, &sum);
     return worst;
 }
-
-/* ---------------------------------------------------------------- severities */
-
-static const char *const sev_names[RPT_SEV_COUNT] = { "info", "low", "medium", "high",
-                                                      "critical" };
-
-const char *rpt_severity_name(rpt_severity s)
-{
-    return (unsigned)s < RPT_SEV_COUNT ? sev_names[s] : "?";
-}
-
-int rpt_severity_parse(const char *name)
-{
-    for (int i = 0; i < RPT_SEV_COUNT; i++)
-        if (g_ascii_strcasecmp(name, sev_names[i]) == 0)
-            return i;
-    return -1;
-}

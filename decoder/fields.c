@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "names.h"   /* value names outside the IANA tables */
 
 static const isakmp_field field_table[F_COUNT] = {
 #define FIELD(id, name, abbrev, type, base, vals, mask, desc) \

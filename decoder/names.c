@@ -62,6 +62,7 @@ const isakmp_value_name names_v1_payload[] = {
     { 20, 20, "NAT-D (RFC 3947)" },
     { 21, 21, "NAT-OA (RFC 3947)" },
     { 22, 22, "Group Associated Policy" },
+    { 128, 128, "Symmetric-key" },   /* GM/T 0022-2014 */
     { 130, 130, "NAT-D (draft-ietf-ipsec-nat-t-ike-01 to 03)" },
     { 131, 131, "NAT-OA (draft-ietf-ipsec-nat-t-ike-01 to 04)" },
     { 132, 132, "IKE Fragmentation" },
@@ -92,6 +93,7 @@ const isakmp_value_name names_v2_payload[] = {
     { 52, 52, "Key Download" },
     { 53, 53, "Encrypted and Authenticated Fragment" },
     { 54, 54, "Puzzle Solution" },
+    { 128, 128, "Symmetric-key" },   /* GM/T 0022-2014, read in IKEv2 too by Wireshark 4.4 */
     { 0, 0, NULL }
 };
 
@@ -114,6 +116,36 @@ const isakmp_value_name names_v1_xauth_auth_methods[] = {
     { 65008, 65008, "XAUTHRespRSAEncryption" },
     { 65009, 65009, "XAUTHInitRSARevisedEncryption" },
     { 65010, 65010, "XAUTHRespRSARevisedEncryption" },
+    { 0, 0, NULL }
+};
+
+/* GM/T 0022-2014, China's IPsec VPN specification (the "China IPsec VPN
+ * specification" of Wireshark's names): its IKEv1 transform attribute values
+ * from the ranges IANA leaves unassigned (the names Wireshark gives them). */
+const isakmp_value_name names_v1_gmt_encryption[] = {
+    { 127, 127, "SM4-CBC (DEPRECATED)" },
+    { 128, 128, "SM1-CBC" },
+    { 129, 129, "SM4-CBC" },
+    { 0, 0, NULL }
+};
+
+const isakmp_value_name names_v1_gmt_hash[] = {
+    { 20, 20, "SM3" },
+    { 0, 0, NULL }
+};
+
+/* Attribute class 20, Asymmetric Cryptographic Algorithm Type. */
+const isakmp_value_name names_v1_gmt_asymmetric[] = {
+    { 1, 1, "RSA" },
+    { 2, 2, "SM2" },
+    { 0, 0, NULL }
+};
+
+/* Its Authentication Method values (ike.ike.attr.authentication_method_china):
+ * 10 is the digital envelope (a session key encrypted to the peer's public
+ * key, carried in a Symmetric-key payload, type 128). */
+const isakmp_value_name names_v1_china_auth_methods[] = {
+    { 10, 10, "Digital Envelope" },
     { 0, 0, NULL }
 };
 

@@ -9,5 +9,9 @@ extern const isakmp_value_name names_v2_exchange[];
 extern const isakmp_value_name names_v1_payload[];
 extern const isakmp_value_name names_v2_payload[];
 extern const isakmp_value_name names_v1_xauth_auth_methods[];
+extern const isakmp_value_name names_v1_gmt_encryption[];
+extern const isakmp_value_name names_v1_gmt_hash[];
+extern const isakmp_value_name names_v1_gmt_asymmetric[];
+extern const isakmp_value_name names_v1_china_auth_methods[];
 
 #endif

@@ -27,6 +27,12 @@ typedef struct {
     const isakmp_value_name *vals;     /* per-item names, or NULL for the field's */
 } v1_attr_map;
 
+/* What one attribute list (one transform) has seen so far, for families
+ * whose typed field depends on earlier attributes. */
+typedef struct {
+    bool gmt_encr, gmt_hash;   /* GM/T 0022 encryption / hash algorithm (v1_sa.c) */
+} v1_attr_state;
+
 /* A family of attributes: which fields hold the generic parts, and which
  * types get a typed field. */
 typedef struct v1_attr_family {
@@ -37,6 +43,10 @@ typedef struct v1_attr_family {
     /* AV_CUSTOM decoder: value cursor, attribute item */
     void (*custom)(dec_t *d, uint32_t item, const v1_attr_map *m, cur_t *val);
     bool no_empty_mark;                /* no ike.attribute_value_empty item (Mode-Config) */
+    /* The map entry for an attribute given what came before it in the list
+     * (it also records what this one says); `head` is the first two octets
+     * at the value.  NULL: the entry as it is. */
+    const v1_attr_map *(*pick)(v1_attr_state *st, const v1_attr_map *m, uint16_t head);
 } v1_attr_family;
 
 extern const v1_attr_family v1_ike_attrs;          /* transforms of PROTO_ISAKMP */

@@ -62,22 +62,33 @@ static void add_life(dec_t *d, uint32_t item, int field, cur_t *val)
     tree_add_uint(d->m, item, n <= 4 ? field : field + 1, val->src, off, n, v);
 }
 
+/* An integer value as Wireshark reads one into its 8- to 32-bit fields:
+ * of up to 4 octets, and of the first 4 of a longer value (with its note
+ * "Trying to fetch an unsigned integer with length N"). */
+static void add_uint(dec_t *d, uint32_t item, const v1_attr_map *m, cur_t *val)
+{
+    size_t n = cur_left(val), off = cur_off(val);
+    uint32_t x = tree_add_uint(d->m, item, m->field, val->src, off, n, v1_uint(val, n > 4 ? 4 : n));
+    if (n > 4)
+        tree_note(d->m, x, ISAKMP_SEV_WARN, ISAKMP_NOTE_MALFORMED,
+                  "Integer value of %zu octets: its first 4 are shown", n);
+    /* the map's names apply where they name the value; the field's own
+     * (IANA) names stay for the rest */
+    if (m->vals && isakmp_value_lookup(m->vals, (uint32_t)tree_item(d->m, x)->uval))
+        tree_set_vals(d->m, x, m->vals);
+}
+
 static void add_typed(dec_t *d, uint32_t item, const v1_attr_family *f, uint16_t type,
-                      cur_t *val)
+                      cur_t *val, v1_attr_state *st, uint16_t head)
 {
     const v1_attr_map *m = find_map(f->map, type);
     size_t n = cur_left(val), off = cur_off(val);
     if (!m || n == 0)
         return;
-    uint32_t x;
+    if (f->pick)
+        m = f->pick(st, m, head);
     switch (m->kind) {
-    case AV_UINT:
-        x = tree_add_uint(d->m, item, m->field, val->src, off, n, v1_uint(val, n > 8 ? 8 : n));
-        /* the map's names apply where they name the value; the field's own
-         * (IANA) names stay for the rest */
-        if (m->vals && isakmp_value_lookup(m->vals, (uint32_t)tree_item(d->m, x)->uval))
-            tree_set_vals(d->m, x, m->vals);
-        break;
+    case AV_UINT: add_uint(d, item, m, val); break;
     case AV_BYTES:
     case AV_STRING:
         tree_add(d->m, item, m->field, val->src, off, n);
@@ -93,7 +104,8 @@ static void add_typed(dec_t *d, uint32_t item, const v1_attr_family *f, uint16_t
 }
 
 /* Reads one attribute; returns false when the list cannot go on. */
-static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *f)
+static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *f,
+                     v1_attr_state *st)
 {
     size_t off = cur_off(c), left = cur_left(c);
     if (left < 4) {
@@ -117,6 +129,10 @@ static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *
     cur_t val;
     if (!tv)
         dec_u16(d, item, c, f->length);
+    /* two octets at the value, whatever its length (read before the child
+     * takes the value's bytes from c: a 1-octet value's second octet is
+     * the next attribute's) */
+    uint16_t head = cur_peek_u16(c, 0);
     if (!cur_child(c, len, &val))
         tree_note(d->m, item, ISAKMP_SEV_ERROR,
                   val.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
@@ -129,19 +145,20 @@ static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *
     } else if (len > 0)
         tree_add(d->m, item, f->value, val.src, cur_off(&val), cur_left(&val));
     if (cur_left(&val) == len)
-        add_typed(d, item, f, type, &val);
+        add_typed(d, item, f, type, &val, st, head);
     return cur_left(c) > 0;
 }
 
 void v1_attrs(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *fam)
 {
+    v1_attr_state st = { 0 };
     for (unsigned n = 0; cur_left(c) > 0; n++) {
         if (n >= ISAKMP_MAX_ATTRS) {
             tree_note(d->m, parent, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
                       "Attribute limit of %d reached", ISAKMP_MAX_ATTRS);
             return;
         }
-        if (!one_attr(d, parent, c, fam))
+        if (!one_attr(d, parent, c, fam, &st))
             return;
     }
 }
@@ -150,5 +167,5 @@ void v1_attrs(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *fam)
 const v1_attr_family v1_kd_attrs = {
     F_KEY_DOWNLOAD_ATTR, F_KEY_DOWNLOAD_ATTR_FORMAT, F_KEY_DOWNLOAD_ATTR_TYPE,
     F_KEY_DOWNLOAD_ATTR_LENGTH, F_KEY_DOWNLOAD_ATTR_VALUE, NULL, NULL,
-    "Key Download Attribute", NULL, false,
+    "Key Download Attribute", NULL, false, NULL,
 };

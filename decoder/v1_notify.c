@@ -28,14 +28,14 @@ const v1_attr_family v1_resp_ike_attrs = {
     F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR, F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_FORMAT,
     F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_TYPE, F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_LENGTH,
     F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_VALUE, iana_ikev1_attribute_classes, resp_ike_map,
-    "IKE Attribute", NULL, false,
+    "IKE Attribute", NULL, false, NULL,
 };
 
 const v1_attr_family v1_resp_ipsec_attrs = {
     F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR, F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_FORMAT,
     F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_TYPE, F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_LENGTH,
     F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_VALUE, iana_ipsec_doi_sa_attribute_classes,
-    resp_ipsec_map, "IPsec Attribute", NULL, false,
+    resp_ipsec_map, "IPsec Attribute", NULL, false, NULL,
 };
 
 /* A fixed-size value after the notification data, when it is all there. */

@@ -2,8 +2,9 @@
  * IKEv1 payload dispatch (RFC 2408 section 3, RFC 2409 section 5, RFC 2407
  * section 4.6) and the payloads that are one opaque value: KE (3.7), HASH
  * (3.11), SIG (3.12), NONCE (3.13), NAT-D (RFC 3947 3.2 and draft number
- * 130), the Cisco/racoon IKE fragment (payload 132) and Vendor ID (3.16,
- * decoded by vid.c for both IKE versions).
+ * 130), the Cisco/racoon IKE fragment (payload 132), Vendor ID (3.16,
+ * decoded by vid.c for both IKE versions) and the Symmetric-key payload (128)
+ * of GM/T 0022-2014, China's IPsec VPN specification.
  */
 #include "v1.h"
 #include "vid.h"
@@ -14,6 +15,7 @@ static void p_sig(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->
 static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_NONCE); }
 static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { vid_decode(d, pi->item, b); }
 static void p_nat_d(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_IKE_NAT_HASH); }
+static void p_symmetric_key(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_SYMMETRIC_KEY); }
 
 /* IKE fragmentation (Cisco / racoon, payload 132): packet id, fragment
  * number, last-fragment flag, then the fragment bytes.  Reassembly happens
@@ -54,6 +56,7 @@ static const payload_fn v1_parsers[256] = {
     [18] = v1_p_seq,
     [20] = p_nat_d,
     [21] = v1_p_nat_oa,
+    [128] = p_symmetric_key,
     [130] = p_nat_d,
     [131] = v1_p_nat_oa,
     [132] = p_frag,

@@ -3,8 +3,9 @@
  * RFC 6407 5.1), Proposal (RFC 2408 3.5), Transform (RFC 2408 3.6) and the
  * transform attribute families: IKE (RFC 2409 Appendix A) for PROTO_ISAKMP,
  * IPsec DOI (RFC 2407 4.5, RFC 3947 for UDP encapsulation) for AH, ESP and
- * IPCOMP.  Proposals and transforms are shown as payload items of their own,
- * with their generic headers, as Wireshark does.
+ * IPCOMP, with the GM/T 0022-2014 (China IPsec VPN) values in IKE transforms.
+ * Proposals and transforms are shown as payload items of their own, with
+ * their generic headers, as Wireshark does.
  */
 #include "names.h"
 #include "v1.h"
@@ -32,11 +33,16 @@ static const isakmp_value_name encap_modes[] = {
     { 0, 0, NULL }
 };
 
-/* RFC 2409 Appendix A: attribute classes with a typed field. */
+#define ATTR_ENCR 1   /* RFC 2409 Appendix A attribute classes */
+#define ATTR_HASH 2
+#define ATTR_AUTH 3
+
+/* RFC 2409 Appendix A: attribute classes with a typed field (with the
+ * GM/T 0022-2014 values IANA does not name). */
 static const v1_attr_map ike_map[] = {
-    { 1, F_IKE_ATTR_ENCRYPTION_ALGORITHM, AV_UINT, NULL },
-    { 2, F_IKE_ATTR_HASH_ALGORITHM, AV_UINT, NULL },
-    { 3, F_IKE_ATTR_AUTHENTICATION_METHOD, AV_UINT, names_v1_xauth_auth_methods },
+    { ATTR_ENCR, F_IKE_ATTR_ENCRYPTION_ALGORITHM, AV_UINT, names_v1_gmt_encryption },
+    { ATTR_HASH, F_IKE_ATTR_HASH_ALGORITHM, AV_UINT, names_v1_gmt_hash },
+    { ATTR_AUTH, F_IKE_ATTR_AUTHENTICATION_METHOD, AV_UINT, names_v1_xauth_auth_methods },
     { 4, F_IKE_ATTR_GROUP_DESCRIPTION, AV_UINT, NULL },
     { 5, F_IKE_ATTR_GROUP_TYPE, AV_UINT, NULL },
     { 6, F_IKE_ATTR_GROUP_PRIME, AV_BYTES, NULL },
@@ -51,9 +57,37 @@ static const v1_attr_map ike_map[] = {
     { 15, F_IKE_ATTR_FIELD_SIZE, AV_BYTES, NULL },
     { 16, F_IKE_ATTR_GROUP_ORDER, AV_BYTES, NULL },
     { 17, F_IKE_ATTR_BLOCK_SIZE, AV_BYTES, NULL },
-    { 20, F_IKE_ATTR_ASYMMETRIC_CRYPTOGRAPHIC_ALGORITHM_TYPE, AV_UINT, NULL },
+    { 20, F_IKE_ATTR_ASYMMETRIC_CRYPTOGRAPHIC_ALGORITHM_TYPE, AV_UINT, names_v1_gmt_asymmetric },
     { 0, 0, AV_UINT, NULL }
 };
+
+/* GM/T 0022-2014 (China's IPsec VPN specification) gives Authentication
+ * Method values of its own (10: digital envelope) in transforms that use its
+ * algorithms: SM1 (128) or SM4 (129) encryption, SM3 (20) hash.  Wireshark
+ * 4.4 then shows the value as ike.ike.attr.authentication_method_china and
+ * not as ike.ike.attr.authentication_method, whatever it is.  What decides,
+ * as tshark 4.4.19 shows (tests/unit/test_v1_payloads.c): an encryption or
+ * hash attribute before the method in the same transform, the last of each
+ * class counting, its algorithm read as the two octets at its value whatever
+ * the value's length (empty values say nothing). */
+#define GMT_SM1 128
+#define GMT_SM4 129
+#define GMT_SM3 20
+
+static const v1_attr_map china_auth = {
+    ATTR_AUTH, F_IKE_ATTR_AUTHENTICATION_METHOD_CHINA, AV_UINT, NULL
+};
+
+static const v1_attr_map *ike_pick(v1_attr_state *st, const v1_attr_map *m, uint16_t head)
+{
+    switch (m->type) {
+    case ATTR_ENCR: st->gmt_encr = head == GMT_SM1 || head == GMT_SM4; break;
+    case ATTR_HASH: st->gmt_hash = head == GMT_SM3; break;
+    case ATTR_AUTH: return st->gmt_encr || st->gmt_hash ? &china_auth : m;
+    default: break;
+    }
+    return m;
+}
 
 /* RFC 2407 4.5: IPsec SA attributes with a typed field. */
 static const v1_attr_map ipsec_map[] = {
@@ -77,13 +111,13 @@ static const v1_attr_map ipsec_map[] = {
 
 const v1_attr_family v1_ike_attrs = {
     F_IKE_ATTR, F_IKE_ATTR_FORMAT, F_IKE_ATTR_TYPE, F_IKE_ATTR_LENGTH, F_IKE_ATTR_VALUE,
-    iana_ikev1_attribute_classes, ike_map, "IKE Attribute", NULL, false,
+    iana_ikev1_attribute_classes, ike_map, "IKE Attribute", NULL, false, ike_pick,
 };
 
 const v1_attr_family v1_ipsec_attrs = {
     F_IPSEC_ATTR, F_IPSEC_ATTR_FORMAT, F_IPSEC_ATTR_TYPE, F_IPSEC_ATTR_LENGTH,
     F_IPSEC_ATTR_VALUE, iana_ipsec_doi_sa_attribute_classes, ipsec_map, "IPsec Attribute",
-    NULL, false,
+    NULL, false, NULL,
 };
 
 /* Transform IDs by the proposal's protocol (RFC 2407 4.4). */

@@ -6,8 +6,9 @@
  * (RFC 6290), IKEV2_MESSAGE_ID_SYNC / IPSEC_REPLAY_COUNTER_SYNC (RFC 6311),
  * SECURE_PASSWORD_METHODS (RFC 6467), SIGNATURE_HASH_ALGORITHMS (RFC 7427),
  * SET_WINDOW_SIZE (RFC 7296 2.3), ADDITIONAL_IP4/6_ADDRESS (RFC 4555),
- * PPK_IDENTITY (RFC 8784), PUZZLE (RFC 8019 7.1.1), and the 3GPP private types of TS 24.302 8.1.2
- * (BACKOFF_TIMER, DEVICE_IDENTITY, EMERGENCY_CALL_NUMBERS).
+ * PPK_IDENTITY (RFC 8784), PUZZLE (RFC 8019 7.1.1), the 3GPP private types of TS 24.302 8.1.2
+ * (BACKOFF_TIMER, DEVICE_IDENTITY, EMERGENCY_CALL_NUMBERS) and Fortinet's
+ * private Network Overlay ID (61520, as Wireshark 4.4 decodes it).
  *
  * Like Wireshark, the whole data is ike.notify.data (also when empty) and the
  * decoded fields follow it as its siblings.
@@ -16,8 +17,11 @@
 
 typedef void (*notify_fn)(dec_t *d, uint32_t parent, cur_t *c);
 
-/* 3GPP TS 24.302 8.1.2: private notify types (not in the IANA registry). */
-static const isakmp_value_name notify_3gpp_names[] = {
+#define N_FORTINET_NETWORK_OVERLAY_ID 61520
+
+/* Private notify types (not in the IANA registry): 3GPP TS 24.302 8.1.2,
+ * then Fortinet's. */
+static const isakmp_value_name notify_private_names[] = {
     { 8192, 8192, "PDN_CONNECTION_REJECTION" },
     { 8193, 8193, "MAX_CONNECTION_REACHED" },
     { 8241, 8241, "SEMANTIC_ERROR_IN_THE_TFT_OPERATION" },
@@ -49,17 +53,18 @@ static const isakmp_value_name notify_3gpp_names[] = {
     { 42034, 42034, "MODIFIED_BEARER" },
     { 42094, 42094, "APN_AMBR" },
     { 42095, 42095, "EXTENDED_APN_AMBR" },
+    { N_FORTINET_NETWORK_OVERLAY_ID, N_FORTINET_NETWORK_OVERLAY_ID, "Network Overlay ID (Fortinet)" },
     { 0, 0, NULL }
 };
 
 /* Error types are below 16384, status types from 16384 (RFC 7296 3.10.1). */
 static const isakmp_value_name *notify_names(uint16_t type)
 {
-    /* 3GPP's types are in the private ranges (8192 and up, 40960 and up):
-     * the IETF ones, the common case, skip the table walk */
+    /* the private types are in the private ranges (8192 and up, 40960 and
+     * up): the IETF ones, the common case, skip the table walk */
     bool private_range = (type >= 8192 && type < 16384) || type >= 40960;
-    if (private_range && isakmp_value_lookup(notify_3gpp_names, type))
-        return notify_3gpp_names;
+    if (private_range && isakmp_value_lookup(notify_private_names, type))
+        return notify_private_names;
     return type < 16384 ? iana_ikev2_notify_error_types : iana_ikev2_notify_status_types;
 }
 
@@ -290,6 +295,29 @@ static void n_emergency_numbers(dec_t *d, uint32_t p, cur_t *c)
         emergency_number(d, p, &list);
 }
 
+/* ---------------------------------------------------------------- vendor types */
+
+/* Fortinet's Network Overlay ID (FortiOS network-id, 0-255) as Wireshark 4.4
+ * reads it: the whole notify data as one big-endian integer, of its first 4
+ * octets when longer; nothing when empty (Wireshark stops dissecting the
+ * packet there, with "Trying to fetch an unsigned integer with length 0";
+ * we note it and go on). */
+static void n_fortinet_overlay_id(dec_t *d, uint32_t p, cur_t *c)
+{
+    size_t n = cur_left(c), off = cur_off(c);
+    if (n == 0) {
+        tree_note(d->m, p, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED, "Network Overlay ID is empty");
+        return;
+    }
+    cur_t head = *c;
+    uint32_t x = tree_add_uint(d->m, p, F_NOTIFY_DATA_FORTINET_NETWORK_OVERLAY_ID, c->src, off, n,
+                               cur_be(&head, n > 4 ? 4 : n));
+    if (n > 4)
+        tree_note(d->m, x, ISAKMP_SEV_WARN, ISAKMP_NOTE_MALFORMED,
+                  "Network Overlay ID of %zu octets: its first 4 are shown", n);
+    cur_skip(c, n);
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
 static const struct {
@@ -302,7 +330,7 @@ static const struct {
     { 16416, n_rohc },           { 16419, n_qcd },           { 16422, n_msgid_sync },
     { 16423, n_replay_sync },    { 16424, n_spm },           { 16431, n_sig_hash },       { 16434, n_puzzle },
     { 16436, n_ppk_identity },   { 41041, n_backoff_timer }, { 41101, n_device_identity },
-    { 41134, n_emergency_numbers },
+    { 41134, n_emergency_numbers }, { N_FORTINET_NETWORK_OVERLAY_ID, n_fortinet_overlay_id },
 };
 
 static notify_fn notify_decoder(uint16_t type)

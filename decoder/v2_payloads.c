@@ -2,7 +2,8 @@
  * IKEv2 payload dispatch (RFC 7296 section 3.2 payload types, IANA "IKEv2
  * Payload Types") and the payloads that are one or two fields: KE (3.4),
  * Nonce (3.9), Vendor ID (3.12), Encrypted (3.14), Encrypted Fragment
- * (RFC 7383 2.5).  The structured payloads live in v2_sa.c, v2_notify.c,
+ * (RFC 7383 2.5), and type 128 read as GM/T 0022-2014's Symmetric-key
+ * payload (an IKEv1 payload; Wireshark 4.4 reads it so in IKEv2 too).  The structured payloads live in v2_sa.c, v2_notify.c,
  * v2_ts.c, v2_cfg.c, v2_misc.c and v2_group.c.
  */
 #include "v2_internal.h"
@@ -43,6 +44,10 @@ static void p_ke(dec_t *d, cur_t *b, const payload_info *pi)
 
 /* RFC 7296 3.9: Nonce. */
 static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_NONCE); }
+
+/* Type 128, private use in IKEv2: shown as Wireshark 4.4 shows it, as the
+ * body of a GM/T 0022 Symmetric-key payload. */
+static void p_symmetric_key(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_SYMMETRIC_KEY); }
 
 /* RFC 7296 3.12: Vendor ID, recognised by vid.c (shared with IKEv1). */
 static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { vid_decode(d, pi->item, b); }
@@ -98,6 +103,7 @@ static const payload_fn v2_parsers[256] = {
     [52] = v2_p_kd,
     [53] = p_skf,
     [54] = v2_p_puzzle,
+    [128] = p_symmetric_key,
 };
 
 payload_fn v2_payload_parser(uint8_t type) { return v2_parsers[type]; }

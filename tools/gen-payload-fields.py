@@ -28,7 +28,8 @@ V2_MISC = ["v2_misc.c", "cert.c"]
 PARSERS = {
     (1, 2): V1_SA, (1, 3): V1_SA,
     (1, 4): ["v1_payloads.c"], (1, 8): ["v1_payloads.c"], (1, 9): ["v1_payloads.c"],
-    (1, 10): ["v1_payloads.c"], (1, 20): ["v1_payloads.c"], (1, 130): ["v1_payloads.c"],
+    (1, 10): ["v1_payloads.c"], (1, 20): ["v1_payloads.c"], (1, 128): ["v1_payloads.c"],
+    (1, 130): ["v1_payloads.c"],
     (1, 5): V1_IDENT, (1, 6): V1_IDENT, (1, 7): V1_IDENT, (1, 21): V1_IDENT, (1, 131): V1_IDENT,
     (1, 11): ["v1_notify.c", "v1_attr.c"], (1, 12): ["v1_notify.c", "v1_attr.c"],
     (1, 13): ["vid.c"],
@@ -36,7 +37,7 @@ PARSERS = {
     (1, 15): ["v1_gdoi.c", "v1_attr.c", "v1_sa.c"], (1, 16): ["v1_gdoi.c", "v1_attr.c", "v1_sa.c"],
     (1, 17): ["v1_gdoi.c", "v1_attr.c", "v1_sa.c"], (1, 18): ["v1_gdoi.c", "v1_attr.c", "v1_sa.c"],
     (2, 33): ["v2_sa.c"], (2, 2): ["v2_sa.c"], (2, 3): ["v2_sa.c"],
-    (2, 34): ["v2_payloads.c"], (2, 40): ["v2_payloads.c"],
+    (2, 34): ["v2_payloads.c"], (2, 40): ["v2_payloads.c"], (2, 128): ["v2_payloads.c"],
     (2, 35): V2_MISC, (2, 36): V2_MISC, (2, 37): V2_MISC, (2, 38): V2_MISC, (2, 39): V2_MISC,
     (2, 42): V2_MISC, (2, 48): V2_MISC, (2, 49): V2_MISC, (2, 54): V2_MISC,
     (2, 41): ["v2_notify.c"],

@@ -10,6 +10,7 @@ as NAME.expect, for the fields
 
   frame.number ip.src ipv6.src udp.srcport tcp.srcport ike.ispi ike.messageid ike.length
 
+(a case with fields of its own also writes them, one a line, as NAME.fields).
 Frames that carry no complete IKE message print nothing, like tshark -Y isakmp
 (tshark 4.0 shows NAT keepalives and ESP as udpencap/esp, not isakmp).
 Every non-TCP case here was checked against tshark 4.0.17 (tests/cli/
@@ -53,15 +54,49 @@ def join_lines(frame, src, sport, msgs, tcp_=False):
     return "\t".join(cells)
 
 CASES = {}
+CASE_FIELDS = {}   # name -> the -e fields of its .expect, when not FIELDS
 
-def case(name, linktype, frames, expect, fmt="pcap"):
+def case(name, linktype, frames, expect, fmt="pcap", fields=None):
     CASES[name] = (linktype, frames, expect, fmt)
+    if fields:
+        CASE_FIELDS[name] = fields
 
 def u4(m, sport=500, dport=500, src=A4, dst=B4):
     return ipv4(src, dst, 17, udp(sport, dport, m))
 
 def u6(m, sport=500, dport=500, src=A6, dst=B6, ext=b"", nh=17):
     return ipv6(src, dst, nh if ext else 17, udp(sport, dport, m), ext=ext)
+
+# Fields Wireshark 4.4 added, on payloads that make it emit them: the
+# GM/T 0022-2014 (China IPsec VPN) Authentication Method and Symmetric-key
+# payload, Fortinet's Network Overlay ID notify.  The expectations are what
+# tshark 4.4.19 prints (tshark 4.0 has none of these fields; it showed
+# payload 128 as data and the method as ike.ike.attr.authentication_method).
+W44_FIELDS = ["frame.number", "ike.typepayload", "ike.symmetric_key", "ike.datapayload",
+              "ike.ike.attr.encryption_algorithm", "ike.ike.attr.authentication_method",
+              "ike.ike.attr.authentication_method_china", "ike.notify.msgtype",
+              "ike.notify.data", "ike.notify.data.fortinet.network_overlay_id"]
+
+def w44_case():
+    def tv(t, v):
+        return struct.pack("!HH", 0x8000 | t, v)
+    # IKEv1 SA: transform 1 with SM4 (129), SM3 (20), method 10 (digital
+    # envelope); transform 2 with AES, SHA, pre-shared key
+    t1 = struct.pack("!BBH", 1, 1, 0) + tv(1, 129) + tv(2, 20) + tv(3, 10)
+    t2 = struct.pack("!BBH", 2, 1, 0) + tv(1, 7) + tv(2, 2) + tv(3, 1)
+    prop = struct.pack("!BBBB", 1, 1, 0, 2) + ike_payloads([(3, t1), (3, t2)])
+    sa = struct.pack("!II", 1, 1) + ike_payloads([(2, prop)])
+    v1_sa = ike_message([(1, sa)], version=0x10, exch=2, flags=0)
+    key = bytes(range(0xa0, 0xb0))
+    v1_key = ike_message([(128, key), (10, b"\x01" * 16)], version=0x10, exch=2, flags=0)
+    overlay = ike_message([(41, struct.pack("!BBH", 0, 0, 61520) + b"\x05"), (40, b"\x02" * 16)])
+    v2_key = ike_message([(128, b"\xc0\xff\xee")], exch=37, mid=1, rspi=b"\x22" * 8)
+    msgs = [v1_sa, v1_key, overlay, v2_key]
+    expect = ["1\t1,2,3,3\t\t\t129,7\t1\t10\t\t\t",
+              "2\t128,10\t%s\t\t\t\t\t\t\t" % key.hex(),
+              "3\t41,40\t\t\t\t\t\t61520\t05\t5",
+              "4\t128\tc0ffee\t\t\t\t\t\t\t"]
+    case("ws44-fields", "eth", [eth(0x0800, u4(m)) for m in msgs], expect, fields=W44_FIELDS)
 
 def build():
     m1, m2 = msg(1), msg(1, resp=True)
@@ -166,6 +201,7 @@ def build():
     s2 = pcapng_section([113, 101], [(1, u6(m2, src=B6, dst=A6)), (0, sll(0x0800, u4(m1)))])
     CASES["pcapng-sections"] = (None, [s1, s2], [line(1, A4, 500, m1), line(2, B6, 500, m2),
                                                  line(3, A4, 500, m1)], "pcapng")
+    w44_case()
     # ---- a frame cut short by the snap length (the text tests look for the note)
     CASES["truncated-frame"] = ("eth", [(eth(0x0800, u4(m1)), 14 + 20 + 8 + 40)], None, "pcap")
 
@@ -183,6 +219,9 @@ def main():
             continue
         with open(os.path.join(out, name + ".expect"), "w") as f:
             f.write("".join(l + "\n" for l in expect))
+        if name in CASE_FIELDS:
+            with open(os.path.join(out, name + ".fields"), "w") as f:
+                f.write("".join(x + "\n" for x in CASE_FIELDS[name]))
     # error cases
     write_pcap(os.path.join(out, "bad-linktype.pcap"), LINKTYPE["user0"], [b"\0" * 40])
     # pcapng: one interface of an unknown link type, one Ethernet

@@ -2,7 +2,7 @@
 
 Only the standard library (struct): the captures are built byte by byte from
 the RFCs (IPv4 RFC 791, IPv6 RFC 8200, UDP RFC 768, TCP RFC 9293, NAT-T
-RFC 3948, IKE over TCP RFC 9329, IKEv2 header RFC 7296 3.1).
+RFC 3948, IKE over TCP RFC 9329, IKE headers RFC 2408 3.1 / RFC 7296 3.1).
 """
 import struct
 
@@ -16,6 +16,23 @@ def ike_v2(ispi=b"\x11" * 8, rspi=b"\x00" * 8, exch=34, flags=0x08, mid=0,
     total = 28 + len(payload)
     hdr = ispi + rspi + struct.pack("!BBBBII", payload_type, 0x20, exch, flags, mid, total)
     return hdr + payload
+
+def ike_payloads(payloads):
+    """A payload chain from (type, body) pairs, each body behind its generic
+    header (RFC 2408 3.2, RFC 7296 3.2); the last one's next payload is 0."""
+    out = b""
+    for i, (_, body) in enumerate(payloads):
+        nxt = payloads[i + 1][0] if i + 1 < len(payloads) else 0
+        out += struct.pack("!BBH", nxt, 0, 4 + len(body)) + body
+    return out
+
+def ike_message(payloads, version=0x20, exch=34, flags=0x08, ispi=b"\x11" * 8,
+                rspi=b"\x00" * 8, mid=0):
+    """An IKE message (version 0x10 or 0x20) holding the payload chain."""
+    body = ike_payloads(payloads)
+    first = payloads[0][0] if payloads else 0
+    return ispi + rspi + struct.pack("!BBBBII", first, version, exch, flags, mid,
+                                     28 + len(body)) + body
 
 # ---------------------------------------------------------------- transport
 

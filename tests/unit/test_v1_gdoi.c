@@ -218,11 +218,44 @@ static void test_corruption(void)
     isakmp_ctx_free(ctx);
 }
 
+/* SA TEK identity lengths are 2 octets (RFC 6407 5.4.1): 16-bit fields, as
+ * in Wireshark 4.4 (4.0 typed them 8-bit but read 2 octets too: both print
+ * 300 for this length). */
+static void test_sat_id_length_16_bits(void)
+{
+    g_assert_cmpint(isakmp_field_by_abbrev("ike.sat.src_id_length")->type, ==, ISAKMP_FT_UINT16);
+    g_assert_cmpint(isakmp_field_by_abbrev("ike.sat.dst_id_length")->type, ==, ISAKMP_FT_UINT16);
+    GByteArray *b = g_byte_array_new();
+    size_t n;
+    uint8_t *head = tu_hex("0102030405060708 1112131415161718 10 10 20 00 00000001 00000000"
+                           "00 00 0000 01 11 01 0000 012c", &n);
+    g_byte_array_append(b, head, (guint)n);
+    g_free(head);
+    for (int i = 0; i < 300; i++)
+        g_byte_array_append(b, (const guint8 *)"\x0a", 1);
+    uint8_t *tail = tu_hex("01 1388 0004 ef020202 0c c0ffee01", &n);
+    g_byte_array_append(b, tail, (guint)n);
+    g_free(tail);
+    tu_put16(b, 30, b->len - 28);
+    tu_put32(b, 24, b->len);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode(ctx, b->data, b->len);
+    tu_assert_values(m, "ike.sat.src_id_length", "300");
+    tu_assert_values(m, "ike.sat.dst_id_length", "4");
+    tu_assert_values(m, "ike.sat.dst_id_port", "5000");
+    tu_assert_values(m, "ike.sat.spi", "c0ffee01");
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 0);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+    g_byte_array_free(b, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/gdoi/sa_kek_sa_tek", test_sa_kek_tek);
     g_test_add_func("/gdoi/seq_key_download", test_push_seq_kd);
+    g_test_add_func("/gdoi/sat_id_length_16_bits", test_sat_id_length_16_bits);
     g_test_add_func("/gdoi/malformed/truncation", test_truncation);
     g_test_add_func("/gdoi/malformed/lying_lengths", test_lying_lengths);
     g_test_add_func("/gdoi/malformed/corruption", test_corruption);

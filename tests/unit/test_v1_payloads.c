@@ -398,6 +398,136 @@ static void test_gdoi_sa_attribute_next_payload(void)
     isakmp_ctx_free(ctx);
 }
 
+/* ---------------------------------------------------------------- Wireshark 4.4 fields */
+
+/* A Main Mode message with one SA payload: one ISAKMP proposal holding one
+ * KEY_IKE transform per attribute list (hex) of `attrs`, NULL-terminated. */
+static isakmp_msg *sa_of_transforms(isakmp_ctx *ctx, const char *const *attrs)
+{
+    GByteArray *b = g_byte_array_new();
+    size_t n, count = 0;
+    while (attrs[count])
+        count++;
+    char *head = g_strdup_printf(HDR("01") "00000000" "00000000 00000001 00000001"
+                                 "00000000 01 01 00 %02x", (unsigned)count);
+    uint8_t *bytes = tu_hex(head, &n);
+    g_byte_array_append(b, bytes, (guint)n);
+    g_free(bytes);
+    g_free(head);
+    for (size_t i = 0; i < count; i++) {
+        size_t at = b->len;
+        char *t = g_strdup_printf("%s000000 %02x 01 0000 %s", i + 1 < count ? "03" : "00",
+                                  (unsigned)(i + 1), attrs[i]);
+        bytes = tu_hex(t, &n);
+        g_byte_array_append(b, bytes, (guint)n);
+        tu_put16(b, at + 2, n);
+        g_free(bytes);
+        g_free(t);
+    }
+    tu_put16(b, 28 + 2, b->len - 28);   /* SA */
+    tu_put16(b, 40 + 2, b->len - 40);   /* proposal */
+    tu_put32(b, 24, b->len);
+    isakmp_msg *m = tu_decode(ctx, b->data, b->len);
+    g_byte_array_free(b, TRUE);
+    return m;
+}
+
+/* GM/T 0022-2014 (China IPsec VPN): the Authentication Method is
+ * ike.ike.attr.authentication_method_china after an SM1/SM4 encryption or
+ * SM3 hash attribute of the same transform.  Each row's values are what
+ * tshark 4.4.19 prints for the same transform (-e
+ * isakmp.ike.attr.authentication_method -e ..._china -e ...encryption_algorithm). */
+static void test_gmt0022_auth_method(void)
+{
+    static const struct {
+        const char *attrs, *method, *china, *encr;
+    } rows[] = {
+        { "80010081 8003000a", "", "10", "129" },              /* SM4 */
+        { "80010080 8003000a", "", "10", "128" },              /* SM1 */
+        { "80020014 8003000a", "", "10", "" },                 /* SM3 */
+        { "80010007 80020014 8003000a", "", "10", "7" },       /* AES with SM3 */
+        { "8001007f 8003000a", "10", "", "127" },              /* the deprecated SM4 number */
+        { "80010082 8003000a", "10", "", "130" },
+        { "80020015 8003000a", "10", "", "" },
+        { "80140002 8003000a", "10", "", "" },                 /* SM2 (class 20) decides nothing */
+        { "8003000a 80010081", "10", "", "129" },              /* only attributes before count */
+        { "80010081 80010007 8003000a", "10", "", "129,7" },   /* the last encryption counts */
+        { "80010007 80010081 8003000a", "", "10", "7,129" },
+        { "80020014 80020002 8003000a", "10", "", "" },        /* ... and the last hash */
+        { "80010081 80020014 80010007 8003000a", "", "10", "129,7" },
+        { "80010081 80020002 8003000a", "", "10", "129" },
+        { "80010081 80030001", "", "1", "129" },               /* any method value */
+        { "80010081 8003fde9", "", "65001", "129" },
+        { "80010081 8003000a 80030001", "", "10,1", "129" },
+        /* the algorithm is the two octets at the value, whatever its length */
+        { "00010004 00810000 8003000a", "", "10", "8454144" },
+        { "00010004 00000081 8003000a", "10", "", "129" },
+        { "00010003 008100 8003000a", "", "10", "33024" },
+        { "00010001 81 8003000a", "10", "", "129" },           /* 0x8180 */
+        { "00010001 00 8003000a", "", "10", "0" },             /* 0x0080: SM1 */
+        { "00010002 0081 8003000a", "", "10", "129" },
+        { "80010081 00010000 8003000a", "", "10", "129" },     /* an empty value says nothing */
+        { "80010081 00010001 07 8003000a", "10", "", "129,7" },
+        /* a method value of more than 4 octets: its first 4, as tshark */
+        { "80010081 00030008 000000000000000a", "", "0", "129" },
+        { "80010081 00030009 01000000000000000a", "", "16777216", "129" },
+        { "80010081 00030002 000a", "", "10", "129" },
+    };
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        const char *const attrs[] = { rows[i].attrs, NULL };
+        isakmp_msg *m = sa_of_transforms(ctx, attrs);
+        g_test_message("attributes %s", rows[i].attrs);
+        tu_assert_values(m, "ike.ike.attr.authentication_method", rows[i].method);
+        tu_assert_values(m, "ike.ike.attr.authentication_method_china", rows[i].china);
+        tu_assert_values(m, "ike.ike.attr.encryption_algorithm", rows[i].encr);
+        isakmp_msg_free(m);
+    }
+    /* each transform starts afresh */
+    const char *const two[] = { "80010081 8003000a", "8003000a", NULL };
+    isakmp_msg *m = sa_of_transforms(ctx, two);
+    tu_assert_values(m, "ike.ike.attr.authentication_method_china", "10");
+    tu_assert_values(m, "ike.ike.attr.authentication_method", "10");
+    const isakmp_item *it = tu_find(m, "ike.ike.attr.authentication_method_china");
+    g_assert_cmpstr(isakmp_item_value_name(it), ==, "Digital Envelope");
+    g_assert_cmpstr(isakmp_item_value_name(tu_find(m, "ike.ike.attr.encryption_algorithm")), ==,
+                    "SM4-CBC");
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 0);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+/* GM/T 0022-2014 Symmetric-key payload (128): its body is ike.symmetric_key,
+ * not ike.datapayload (tshark 4.4.19; 4.0 showed it as data). */
+static void test_gmt0022_symmetric_key(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = decode(ctx, HDR("80") "00000031" "0a000009 aabbccddee" "0000000c 0101010101010101");
+    tu_assert_values(m, "ike.typepayload", "128,10");
+    tu_assert_values(m, "ike.symmetric_key", "aabbccddee");
+    tu_assert_values(m, "ike.datapayload", "");
+    tu_assert_values(m, "ike.nonce", "0101010101010101");
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_UNKNOWN), ==, 0);
+    isakmp_msg_free(m);
+    m = decode(ctx, HDR("80") "00000020" "00000004");
+    tu_assert_values(m, "ike.symmetric_key", "<MISSING>");
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+/* IKEv1 leaves notify 61520 alone: Fortinet's Network Overlay ID is an
+ * IKEv2 notify for tshark 4.4.19 (no ike.notify.data.fortinet.* here). */
+static void test_fortinet_notify_not_in_v1(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx, "1111111111111111 0000000000000000 0b 10 05 00 00000000 00000029"
+                                       "00 00 000d 00000001 01 00 f050 07");
+    tu_assert_values(m, "ike.notify.data", "07");
+    tu_assert_values(m, "ike.notify.data.fortinet.network_overlay_id", "");
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -408,6 +538,9 @@ int main(int argc, char **argv)
     g_test_add_func("/v1/identification", test_ids);
     g_test_add_func("/v1/cert_cr_hash_sig_nonce_ke_nat_frag_delete_cfg_seq", test_misc);
     g_test_add_func("/v1/notification", test_notify);
+    g_test_add_func("/v1/gmt0022/auth_method_china", test_gmt0022_auth_method);
+    g_test_add_func("/v1/gmt0022/symmetric_key", test_gmt0022_symmetric_key);
+    g_test_add_func("/v1/fortinet_notify_not_in_v1", test_fortinet_notify_not_in_v1);
     g_test_add_func("/v1/malformed/attribute_overrun", test_attr_overrun);
     g_test_add_func("/v1/malformed/lying_lengths", test_lying_lengths);
     g_test_add_func("/v1/malformed/zero_lengths", test_zero_lengths);

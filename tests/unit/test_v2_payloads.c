@@ -234,6 +234,52 @@ static void test_new_fields(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Wireshark 4.4's additions, values as tshark 4.4.19 prints them for the
+ * same payloads: Fortinet's private notify 61520, Network Overlay ID (the
+ * data as one integer, of its first 4 octets when longer), and type 128 as
+ * GM/T 0022's Symmetric-key payload. */
+static void test_wireshark44_fields(void)
+{
+    static const struct {
+        const char *body, *id, *data;
+    } rows[] = {
+        { "00000009 0000f050 07", "7", "07" },
+        { "00000009 0300f050 80", "128", "80" },
+        { "0000000a 0000f050 0102", "258", "0102" },
+        { "0000000c 0000f050 2a2b2c2d", "707472429", "2a2b2c2d" },
+        { "0000000d 0000f050 0102030405", "16909060", "0102030405" },
+        { "00000010 0000f050 0000000000000009", "0", "0000000000000009" },
+        { "0000000d 0304f050 33333333 05", "5", "05" },            /* with an SPI */
+        { "00000009 0000f051 07", "", "07" },                      /* the next type: nothing */
+        { "00000008 0000f050", "", "<MISSING>" },                  /* empty: nothing (tshark stops there) */
+    };
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        isakmp_msg *m = v2(ctx, 41, rows[i].body);
+        g_test_message("notify %s", rows[i].body);
+        tu_assert_values(m, "ike.notify.data.fortinet.network_overlay_id", rows[i].id);
+        tu_assert_values(m, "ike.notify.data", rows[i].data);
+        isakmp_msg_free(m);
+    }
+    /* two in one message; the empty one is noted, and what follows it is
+     * still decoded */
+    isakmp_msg *m = v2(ctx, 41, "29000009 0000f050 06 28000008 0000f050 0000000c 0101010101010101");
+    tu_assert_values(m, "ike.notify.data.fortinet.network_overlay_id", "6");
+    tu_assert_values(m, "ike.nonce", "0101010101010101");
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
+    const isakmp_item *it = tu_find(m, "ike.notify.msgtype");
+    g_assert_cmpstr(isakmp_item_value_name(it), ==, "Network Overlay ID (Fortinet)");
+    isakmp_msg_free(m);
+    /* Symmetric-key (128) then Nonce */
+    m = v2(ctx, 128, "28000007 aabbcc 0000000c 0101010101010101");
+    tu_assert_values(m, "ike.typepayload", "128,40");
+    tu_assert_values(m, "ike.symmetric_key", "aabbcc");
+    tu_assert_values(m, "ike.datapayload", "");
+    tu_assert_values(m, "ike.nonce", "0101010101010101");
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
 /* Values without a name are "Unknown (N)"; IANA ranges keep their names. */
 static void test_unknown_names(void)
 {
@@ -298,6 +344,7 @@ int main(int argc, char **argv)
     g_test_add_func("/v2/malformed/ts_selector_length_wrong", test_ts_selector_length_wrong);
     g_test_add_func("/v2/malformed/short_structures", test_short_structures);
     g_test_add_func("/v2/new_fields", test_new_fields);
+    g_test_add_func("/v2/wireshark44_fields", test_wireshark44_fields);
     g_test_add_func("/v2/unknown_names", test_unknown_names);
     return g_test_run();
 }

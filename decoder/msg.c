@@ -684,6 +684,11 @@ size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size)
     const char *name = isakmp_value_lookup(it->vals ? it->vals : f->vals, (uint32_t)it->uval);
     if (name && n < size)
         n += (size_t)snprintf(buf + n, size - n, " (%s)", name);
+    else if (f->base == ISAKMP_BASE_DEC_HEX && n < size)   /* "7 (0x07)", as Wireshark */
+        n += (size_t)snprintf(buf + n, size - n, " (0x%0*" PRIx64 ")", hex_width(f->type),
+                              it->uval);
+    else if (f->base == ISAKMP_BASE_HEX_DEC && n < size)   /* "0x07 (7)" */
+        n += (size_t)snprintf(buf + n, size - n, " (%" PRIu64 ")", it->uval);
     return n;
 }
 

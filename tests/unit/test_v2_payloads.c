@@ -269,6 +269,11 @@ static void test_wireshark44_fields(void)
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
     const isakmp_item *it = tu_find(m, "ike.notify.msgtype");
     g_assert_cmpstr(isakmp_item_value_name(it), ==, "Network Overlay ID (Fortinet)");
+    /* BASE_DEC_HEX: shown as Wireshark shows it, decimal then hex */
+    char shown[32];
+    isakmp_item_format_display(tu_find(m, "ike.notify.data.fortinet.network_overlay_id"), shown,
+                               sizeof shown);
+    g_assert_cmpstr(shown, ==, "6 (0x06)");
     isakmp_msg_free(m);
     /* Symmetric-key (128) then Nonce */
     m = v2(ctx, 128, "28000007 aabbcc 0000000c 0101010101010101");

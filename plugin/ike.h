@@ -9,7 +9,8 @@
  *   transport.c  UDP 500, UDP 4500 (keepalive, non-ESP marker, ESP), TCP (RFC 8229)
  *   tree.c       one isakmp_msg -> proto_tree, data sources, expert info, Info column
  *   links.c      request / response frame links (per conversation)
- *   keys.c       preferences, key tables (UAT), the per-capture isakmp_ctx
+ *   keys.c       preferences, key tables (UAT), the routines that make the context
+ *   session.c    the per-capture isakmp_ctx
  *   esp.c        handing ESP SAs to Wireshark's ESP dissector
  *   compat.h     what differs between Wireshark 4.0, 4.4 and 4.6
  */
@@ -56,15 +57,21 @@ void ike_transport_handoff(void);
 /* Gives UDP 500/4500 and TCP 4500 to this plugin (on) or back to Wireshark's
  * built-in isakmp / udpencap dissectors (off). */
 void ike_transport_takeover(bool on);
+/* The preference of UDP ports where IKE shares the port with ESP (RFC 3948),
+ * default 4500, registered by keys.c. */
+range_t **ike_transport_natt_ports(void);
 
 /* ---------------------------------------------------------------- keys.c */
 
 /* Preferences (module "ike"), key tables, init / cleanup routines. */
 void ike_prefs_register(int proto);
+
+/* ---------------------------------------------------------------- session.c */
+
 /* The decoding context of the capture file being dissected. */
 isakmp_ctx *ike_ctx(void);
-/* UDP ports where IKE shares the port with ESP (RFC 3948), default 4500. */
-bool ike_is_natt_port(guint32 port);
+/* Frees the current context and makes `fresh` (may be NULL) current. */
+void ike_ctx_replace(isakmp_ctx *fresh);
 
 /* ---------------------------------------------------------------- esp.c */
 

@@ -1,9 +1,10 @@
 /*
- * Preferences, key tables and the decoding context.
+ * Preferences and key tables; the routines that make the decoding context.
  *
- * One isakmp_ctx per capture file: made by the init routine (which Wireshark
- * runs when a file is opened and before every re-dissection, e.g. after a
- * preference or key table changed), freed by the cleanup routine.  Keys are
+ * One isakmp_ctx per capture file, held by session.c: made by the init
+ * routine (which Wireshark runs when a file is opened and before every
+ * re-dissection, e.g. after a preference or key table changed), freed by
+ * the cleanup routine.  Keys are
  * loaded into it every time it is made, so a changed key file or table takes
  * effect with the re-dissection the change triggers.
  *
@@ -20,9 +21,7 @@
 
 #include "ike.h"
 
-static isakmp_ctx *ctx;
 static ike_pref_bool takeover = TRUE;
-static range_t *natt_ports;
 static const char *key_file_pref = "";   /* owned by the preference system */
 static bool keys_changed = true;         /* report key problems once per change */
 
@@ -203,7 +202,7 @@ static void key_error(void *user, const char *where, const char *reason)
     g_string_append_printf(errors, "%s: %s\n", where, reason);
 }
 
-static void load_text(GString *errors, const char *name, GString *text)
+static void load_text(isakmp_ctx *ctx, GString *errors, const char *name, GString *text)
 {
     if (text->len)
         isakmp_ctx_load_keys_mem(ctx, name, text->str, text->len, key_error, errors);
@@ -211,7 +210,7 @@ static void load_text(GString *errors, const char *name, GString *text)
 }
 
 /* The key file preference holds one path, or several separated by ';'. */
-static void load_files(GString *errors)
+static void load_files(isakmp_ctx *ctx, GString *errors)
 {
     gchar **paths = g_strsplit(key_file_pref ? key_file_pref : "", ";", -1);
     for (gchar **p = paths; *p; p++) {
@@ -222,12 +221,12 @@ static void load_files(GString *errors)
     g_strfreev(paths);
 }
 
-static void load_keys(void)
+static void load_keys(isakmp_ctx *ctx)
 {
     GString *errors = g_string_new("");
-    load_files(errors);
-    load_text(errors, "ike_ikev1_decryption_table", v1_text());
-    load_text(errors, "ike_ikev2_decryption_table", v2_text());
+    load_files(ctx, errors);
+    load_text(ctx, errors, "ike_ikev1_decryption_table", v1_text());
+    load_text(ctx, errors, "ike_ikev2_decryption_table", v2_text());
     if (keys_changed && errors->len)
         report_warning("IKE (libisakmp) keys:\n%s", errors->str);
     keys_changed = false;
@@ -236,32 +235,22 @@ static void load_keys(void)
 
 static void ctx_init(void)
 {
-    isakmp_ctx_free(ctx);
     ike_esp_reset();
-    ctx = isakmp_ctx_new();
+    isakmp_ctx *ctx = isakmp_ctx_new();
     /* Wireshark keeps every frame and re-dissects in any order: SA state
      * must stay for the whole capture, as the built-in dissector's does */
     isakmp_ctx_set_sa_limit(ctx, 0);
-    load_keys();
+    ike_ctx_replace(ctx);
+    load_keys(ctx);
 }
 
 static void ctx_cleanup(void)
 {
-    isakmp_ctx_free(ctx);
+    ike_ctx_replace(NULL);
     ike_esp_reset();
-    ctx = NULL;
-}
-
-isakmp_ctx *ike_ctx(void)
-{
-    if (!ctx)
-        ctx_init();   /* dissection before the init routine ran (should not happen) */
-    return ctx;
 }
 
 /* ---------------------------------------------------------------- preferences */
-
-bool ike_is_natt_port(guint32 port) { return value_is_in_range(natt_ports, port); }
 
 /* The ports move only when the preference changes, so that a "Decode As"
  * choice made afterwards is not undone by the next preference change. */
@@ -283,11 +272,12 @@ void ike_prefs_register(int proto)
                                    "Off: UDP 500 and 4500 go back to Wireshark's built-in "
                                    "ISAKMP and UDPENCAP dissectors",
                                    &takeover);
-    range_convert_str(wmem_epan_scope(), &natt_ports, "4500", 65535);
+    range_t **natt_ports = ike_transport_natt_ports();
+    range_convert_str(wmem_epan_scope(), natt_ports, "4500", 65535);
     prefs_register_range_preference(m, "natt_ports", "NAT-T UDP ports",
                                     "UDP ports where IKE follows a non-ESP marker and ESP and "
                                     "NAT keepalives share the port (RFC 3948)",
-                                    &natt_ports, 65535);
+                                    natt_ports, 65535);
     prefs_register_filename_preference(m, "key_file", "Key file(s)",
                                        "Keys or secrets in any format isakmpdump -k reads "
                                        "(Wireshark key tables, esp_sa, libisakmp secrets, "

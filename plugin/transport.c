@@ -31,6 +31,14 @@ static dissector_handle_t esp_handle, builtin_isakmp, builtin_udpencap, builtin_
 
 /* ---------------------------------------------------------------- UDP 4500 */
 
+/* UDP ports where IKE follows a non-ESP marker (RFC 3948): a preference
+ * that keys.c registers on this range. */
+static range_t *natt_ports;
+
+range_t **ike_transport_natt_ports(void) { return &natt_ports; }
+
+static bool is_natt_port(guint32 port) { return value_is_in_range(natt_ports, port); }
+
 static bool is_keepalive(tvbuff_t *tvb)
 {
     return tvb_reported_length(tvb) == 1 && ike_tvb_get_u8(tvb, 0) == 0xff;
@@ -62,7 +70,7 @@ static int call_esp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 static int dissect_ike_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     col_clear(pinfo->cinfo, COL_INFO);
-    if (!ike_is_natt_port(pinfo->srcport) && !ike_is_natt_port(pinfo->destport))
+    if (!is_natt_port(pinfo->srcport) && !is_natt_port(pinfo->destport))
         ike_dissect_message(tvb, pinfo, tree, false, 0);
     else if (is_keepalive(tvb))
         dissect_keepalive(tvb, pinfo, tree);

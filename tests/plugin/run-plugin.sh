@@ -81,6 +81,13 @@ if ! as_user tshark -G plugins 2>/dev/null | grep -q "ike.so"; then
   problem "tshark did not load $plugin"
   exit 1
 fi
+# Wireshark 4.2+ lists a plugin's kind from plugin_describe(): ours is a
+# dissector there, not "unknown" (4.0 has no kinds: any line is enough)
+kind=$(as_user tshark -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^ike\.so *$/ { print $3 }')
+case "$(python3 "$src/tests/tshark_version.py" compat)" in
+  4.0) ;;
+  *) [ "$kind" = dissector ] || problem "tshark -G plugins lists ike.so as '$kind', not dissector";;
+esac
 
 # Every field of the library's table but the ones only the plugin can know
 # (request/response frame links need the whole capture) and the root.

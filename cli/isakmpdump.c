@@ -360,6 +360,36 @@ static int append_file(const char *from, const char *to, char *err, size_t errle
     return ok ? 0 : -1;
 }
 
+/* A text the library formats (keys among them: wiped after use) to
+ * standard output. */
+static void print_text(isakmp_ctx *ctx, size_t (*fn)(isakmp_ctx *, char *, size_t))
+{
+    size_t n = fn(ctx, NULL, 0);
+    char *t = g_malloc(n + 1);
+    fn(ctx, t, n + 1);
+    fwrite(t, 1, n, stdout);
+    fflush(stdout);
+    explicit_bzero(t, n);
+    g_free(t);
+}
+
+/* The library writes files; "-" for standard output is the CLI's convention. */
+static int write_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen)
+{
+    if (strcmp(dir, "-") != 0)
+        return isakmp_ctx_export_keys(ctx, dir, err, errlen);
+    print_text(ctx, isakmp_ctx_export_keys_mem);
+    return 0;
+}
+
+static int write_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen)
+{
+    if (strcmp(path, "-") != 0)
+        return isakmp_ctx_export_psk_crack(ctx, path, err, errlen);
+    print_text(ctx, isakmp_ctx_export_psk_crack_mem);
+    return 0;
+}
+
 /* --export-keys and --export-psk-crack: the first input file writes the
  * tables, later ones add theirs (through a private temporary directory), so
  * that several files give one set. */
@@ -370,11 +400,11 @@ static int export_all(const options *o, isakmp_ctx *ctx, bool first, char *err, 
     int rc = EXIT_OK;
     bool direct_k = o->export_keys && (first || strcmp(o->export_keys, "-") == 0);
     bool direct_p = o->export_psk && (first || strcmp(o->export_psk, "-") == 0);
-    if (direct_k && isakmp_ctx_export_keys(ctx, o->export_keys, err, errlen) < 0) {
+    if (direct_k && write_keys(ctx, o->export_keys, err, errlen) < 0) {
         fprintf(stderr, "isakmpdump: --export-keys: %s\n", err);
         rc = EXIT_INPUT;
     }
-    if (direct_p && isakmp_ctx_export_psk_crack(ctx, o->export_psk, err, errlen) < 0) {
+    if (direct_p && write_psk_crack(ctx, o->export_psk, err, errlen) < 0) {
         fprintf(stderr, "isakmpdump: --export-psk-crack: %s\n", err);
         rc = EXIT_INPUT;
     }

@@ -2,9 +2,11 @@
 #include <string.h>
 
 #include "crypto_tree.h"
+#include "hex.h"
 
 uint32_t ct_add_source(dec_t *d, const char *name, const uint8_t *p, size_t n)
 {
+    facts_used(&d->m->facts)->decrypted = true;
     return msg_add_source(d->m, name, p, n, true);
 }
 
@@ -30,8 +32,7 @@ void ct_decode_inner(dec_t *d, uint32_t parent, uint32_t src, size_t off, size_t
 const char *ct_hex(dec_t *d, const uint8_t *p, size_t n)
 {
     GString *s = g_string_sized_new(2 * n + 1);
-    for (size_t i = 0; i < n; i++)
-        g_string_append_printf(s, "%02x", p[i]);
+    hex_append(s, p, n);
     const char *r = msg_strdup(d->m, s->str);
     g_string_free(s, TRUE);
     return r;

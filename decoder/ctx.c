@@ -1,4 +1,7 @@
 /* Decoding contexts: SA state, keys and per-frame results live here. */
+#include <string.h>
+
+#include "ike_types.h"
 #include "internal.h"
 #include "keys.h"
 #include "payload_fields.h"
@@ -49,13 +52,55 @@ void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on)
 }
 
 /* Fields the decoder itself reads back from the tree, so they are built
- * whatever the caller wants.  Always: the root, and payload items (built by
- * tree_put, not listed here).  With keys or secrets: what IKEv1 learns from
- * a clear Phase 1 exchange (cipher, hash, key length, KE data) and the ICV
- * verdicts. */
+ * whatever the caller wants: the root, and payload items (built by
+ * tree_put, not listed here). */
 static const int always_fields[] = { F_PROTO };
-static const int keyed_fields[] = { F_IKE_ATTR_ENCRYPTION_ALGORITHM, F_IKE_ATTR_HASH_ALGORITHM,
-                                    F_IKE_ATTR_KEY_LENGTH, F_KE_DATA, F_VERIFY_ICV };
+
+/* The bodies whose facts are read whatever is wanted (RFC 2408 3.1 and
+ * RFC 7296 3.2 types; 2 and 3 are proposals and transforms).  With keys:
+ * what IKEv1 decryption learns from clear Phase 1 messages (ikev1_crypt.c:
+ * the transforms' cipher, hash and key length, the KE data). */
+typedef struct {
+    uint8_t version, type;
+} body_ref;
+
+static const body_ref decrypt_bodies[] = {
+    { 1, V1_PAYLOAD_SA }, { 1, V1_PAYLOAD_PROPOSAL }, { 1, V1_PAYLOAD_TRANSFORM },
+    { 1, V1_PAYLOAD_KE },
+};
+
+/* With secrets: what derivation and verification read (derive.c,
+ * derive_v1.c): SA with its proposals and transforms, KE, Nonce, ID, CERT,
+ * AUTH / HASH / SIG.  Without secrets they read these of IKEv1 Aggressive
+ * Mode only (psk-crack lines). */
+static const body_ref kdf_bodies[] = {
+    { 1, V1_PAYLOAD_SA },    { 1, V1_PAYLOAD_PROPOSAL }, { 1, V1_PAYLOAD_TRANSFORM },
+    { 1, V1_PAYLOAD_KE },    { 1, V1_PAYLOAD_ID },       { 1, V1_PAYLOAD_CERT },
+    { 1, V1_PAYLOAD_HASH },  { 1, V1_PAYLOAD_SIG },      { 1, V1_PAYLOAD_NONCE },
+    { 2, V2_PAYLOAD_SA },    { 2, 2 },                   { 2, 3 },
+    { 2, V2_PAYLOAD_KE },    { 2, V2_PAYLOAD_IDI },      { 2, V2_PAYLOAD_IDR },
+    { 2, V2_PAYLOAD_CERT },  { 2, V2_PAYLOAD_AUTH },     { 2, V2_PAYLOAD_NONCE },
+};
+
+/* out: skip with the n bodies parsed. */
+static void parse_too(const uint8_t (*skip)[256], const body_ref *bodies, size_t n,
+                      uint8_t (*out)[256])
+{
+    memcpy(out, skip, 3 * sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[bodies[i].version][bodies[i].type] = 0;
+}
+
+/* Derivation follows IKEv1 Aggressive Mode without secrets too, for
+ * psk-crack lines (derive_v1.c): of the initiator's offer it keeps the SA
+ * payload's bytes, not what its transforms say (the responder's reply names
+ * the chosen one), so the offer's transforms stay as skip has them. */
+static void aggressive_fill(const uint8_t (*skip)[256], uint8_t (*am)[3][256])
+{
+    parse_too(skip, kdf_bodies, G_N_ELEMENTS(kdf_bodies), am[1]);
+    parse_too(skip, kdf_bodies, G_N_ELEMENTS(kdf_bodies), am[0]);
+    am[0][1][V1_PAYLOAD_TRANSFORM] = skip[1][V1_PAYLOAD_TRANSFORM];
+}
 
 static bool any_wanted(const uint8_t *want, const int *fields)
 {
@@ -65,16 +110,20 @@ static bool any_wanted(const uint8_t *want, const int *fields)
     return false;
 }
 
-static void direction_fill(uint8_t *want, uint8_t (*skip)[256])
+/* unwanted[v][t]: the body can hold none of the wanted fields (types the
+ * table has no row for always can).  One pass over the table's rows. */
+static void direction_fill(uint8_t *want, uint8_t (*unwanted)[256])
 {
     bool any_body = false;   /* a field every body can hold: parse them all */
     for (int f = 0; f < F_COUNT; f++)
         any_body |= want[f] && payload_field_any_body(f);
-    for (int v = 1; v <= 2; v++)
-        for (int t = 0; t < 256; t++) {
-            const int *body = payload_body_fields(v, (uint8_t)t);
-            skip[v][t] = body && !any_body && !any_wanted(want, body);
-        }
+    memset(unwanted, 0, 3 * sizeof *unwanted);
+    const int *body;
+    int v;
+    uint8_t t;
+    for (size_t i = 0; !any_body && (body = payload_body_row(i, &v, &t)); i++)
+        if (v >= 1 && v <= 2)
+            unwanted[v][t] = !any_wanted(want, body);
 }
 
 int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n)
@@ -86,20 +135,27 @@ int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n)
     ctx->dir = NULL;
     if (!ids)
         return 0;
-    ctx->dir = g_new0(struct field_direction, 1);
+    struct field_direction *dir = g_new0(struct field_direction, 1);
     for (int k = 0; k < 2; k++) {
-        uint8_t *want = ctx->dir->kind[k].want;
+        uint8_t *want = dir->kind[k].want;
         for (size_t i = 0; i < n; i++)
             want[ids[i]] = 1;
         for (size_t i = 0; i < G_N_ELEMENTS(always_fields); i++)
             want[always_fields[i]] = 1;
-        for (size_t i = 0; k == 1 && i < G_N_ELEMENTS(keyed_fields); i++)
-            want[keyed_fields[i]] = 1;
-        direction_fill(want, ctx->dir->kind[k].skip);
-        ctx->dir->kind[k].want_header = want[F_NEXTPAYLOAD] || want[F_RESERVED] ||
-                                        want[F_CRITICALPAYLOAD] || want[F_RESERVED7] ||
-                                        want[F_PAYLOADLENGTH];
+        direction_fill(want, dir->kind[k].unwanted);
+        if (k == 1)
+            parse_too((const uint8_t (*)[256])dir->kind[k].unwanted, decrypt_bodies,
+                      G_N_ELEMENTS(decrypt_bodies), dir->kind[k].skip);
+        else
+            memcpy(dir->kind[k].skip, dir->kind[k].unwanted, sizeof dir->kind[k].skip);
+        aggressive_fill((const uint8_t (*)[256])dir->kind[k].skip, dir->kind[k].skip_am);
+        dir->kind[k].want_header = want[F_NEXTPAYLOAD] || want[F_RESERVED] ||
+                                   want[F_CRITICALPAYLOAD] || want[F_RESERVED7] ||
+                                   want[F_PAYLOADLENGTH];
     }
+    parse_too((const uint8_t (*)[256])dir->kind[1].skip, kdf_bodies, G_N_ELEMENTS(kdf_bodies),
+              dir->skip_kdf);
+    ctx->dir = dir;
     return 0;
 }
 
@@ -107,16 +163,38 @@ void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
 {
     if (!ctx || !ctx->dir) {
         m->want = NULL;
-        m->skip = NULL;
+        m->skip = m->unwanted = NULL;
+        m->skip_am = NULL;
+        m->facts_off = false;
+        m->facts.pub.partial = false;
         return;
     }
     bool keyed = keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf);
-    m->want = ctx->dir->kind[keyed].want;
-    m->want_payload_header = ctx->dir->kind[keyed].want_header;
+    struct field_direction *dir = ctx->dir;
+    m->want = dir->kind[keyed].want;
+    m->want_payload_header = dir->kind[keyed].want_header;
     /* without keys nothing reads notes, and there is nothing to decrypt
      * later with what clear messages negotiated */
     m->lean = !keyed;
-    m->skip = (const uint8_t (*)[256])ctx->dir->kind[keyed].skip;
+    m->unwanted = (const uint8_t (*)[256])dir->kind[keyed].unwanted;
+    m->skip = (const uint8_t (*)[256])dir->kind[keyed].skip;
+    m->skip_am = (const uint8_t (*)[3][256])dir->kind[keyed].skip_am;
+    if (keyed && kdf_has_secrets(ctx->kdf)) {   /* derivation reads every message */
+        m->skip = (const uint8_t (*)[256])dir->skip_kdf;
+        m->skip_am = NULL;
+    }
+    /* without keys nothing in the library reads the facts: the header only */
+    m->facts_off = !keyed;
+    m->facts.pub.partial = true;   /* bodies that hold nothing wanted are skipped */
+}
+
+void ctx_direct_header(dec_t *d, const isakmp_fact_header *h)
+{
+    static const uint8_t none[8];
+    if (!d->m->skip_am || h->major != 1 || h->exchange != V1_EXCH_AGGRESSIVE)
+        return;
+    d->m->skip = d->m->skip_am[memcmp(h->rspi, none, 8) != 0];
+    d->m->facts_off = false;
 }
 
 void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on) { ctx->stateless = on; }

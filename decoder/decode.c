@@ -5,12 +5,11 @@
  */
 #include <string.h>
 
+#include "ike_types.h"
 #include "internal.h"
 #include "names.h"
 
 #define ISAKMP_HDR_LEN 28
-#define V2_SK 46
-#define V2_SKF 53
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -156,6 +155,9 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
     cur_t p;
     cur_child(c, pi.len, &p);
     payload_header(d, &p, &pi);
+    uint32_t up = facts_cur(d);   /* whose plaintext holds this payload */
+    if (facts_on(d))
+        facts_payload_open(d, &pi, pi.len <= left ? pi.len : left, c->src);
     payload_fn fn = d->version == 2 ? v2_payload_parser(type) : v1_payload_parser(type);
     cur_t body;
     cur_rest(&p, &body);
@@ -170,13 +172,14 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
         fn(d, &body, &pi);
         dec_trailing(d, pi.item, &body, "Payload");
     }
+    facts_payload_close(d, up);
     bool read_ok = dec_check(d, pi.item, &body, "Payload");
     if (read_ok && body.clip != CUR_OK)   /* the parser stayed inside, but the length lies */
         tree_note(d->m, pi.item, ISAKMP_SEV_ERROR,
                   body.clip == CUR_TRUNCATED ? ISAKMP_NOTE_TRUNCATED : ISAKMP_NOTE_MALFORMED,
                   "Payload length %zu runs past the end of its container (%zu bytes left)",
                   pi.len, left);
-    if (d->version == 2 && (type == V2_SK || type == V2_SKF))
+    if (d->version == 2 && (type == V2_PAYLOAD_SK || type == V2_PAYLOAD_SKF))
         return -1;   /* its next payload names the first inner payload */
     return pi.next;
 }
@@ -255,6 +258,7 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
     d->exch = h[18];
     d->flags = h[19];
     d->msgid = be32(h + 20);
+    facts_header(d, h, avail == ISAKMP_HDR_LEN);
     /* unrolled, the table's constants fold into straight-line code */
 #pragma GCC unroll 16
     for (size_t i = 0; i < G_N_ELEMENTS(header_items); i++) {
@@ -280,16 +284,17 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
 char *msg_make_summary(const isakmp_msg *m)
 {
     const isakmp_value_name *names = m->version == 2 ? names_v2_exchange : names_v1_exchange;
-    const char *x = isakmp_value_lookup(names, m->exch);
+    const isakmp_fact_header *h = &m->facts.pub.header;
+    const char *x = isakmp_value_lookup(names, h->exchange);
     char unk[32];
     if (!x) {
-        g_snprintf(unk, sizeof unk, "Unknown (%u)", m->exch);
+        g_snprintf(unk, sizeof unk, "Unknown (%u)", h->exchange);
         x = unk;
     }
     if (m->version == 2)
-        return g_strdup_printf("%s MID=%02u %s %s", x, m->msgid,
-                               (m->flags & 0x08) ? "Initiator" : "Responder",
-                               (m->flags & 0x20) ? "Response" : "Request");
+        return g_strdup_printf("%s MID=%02u %s %s", x, h->msgid,
+                               h->initiator ? "Initiator" : "Responder",
+                               h->response ? "Response" : "Request");
     return g_strdup(x);
 }
 
@@ -358,9 +363,6 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
     cur_t c;
     cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
     dec_message(&d, 0, &c);
-    m->exch = d.exch;
-    m->flags = d.flags;
-    m->msgid = d.msgid;
     crypto_msg_done(&d);
     kdf_msg_done(&d);
     msg_finish(m);

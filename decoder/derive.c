@@ -4,7 +4,6 @@
  * keys from loaded secrets, verify AUTH / HASH values and keep derived keys
  * for export.
  */
-#include <arpa/inet.h>
 #include <gcrypt.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +11,8 @@
 #include "derive_int.h"
 #include "dh.h"
 #include "export.h"
+#include "hex.h"
+#include "ike_types.h"
 #include "kdf.h"
 #include "keys.h"
 #include "verify.h"
@@ -173,76 +174,63 @@ size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv,
     return 0;
 }
 
-/* ---------------------------------------------------------------- payloads */
+/* ---------------------------------------------------------------- facts */
 
-/* Calls fn for each payload item of the message (decrypted ones included)
- * with its body (after the generic header) as a cursor. */
-typedef void (*payload_visit)(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t *body,
-                              void *user);
-
-void each_payload(dec_t *d, payload_visit fn, void *user)
+const uint8_t *span_bytes(const dec_t *d, isakmp_span s, size_t *n)
 {
-    for (guint i = 0; i < d->m->items->len; i++) {
-        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
-        size_t n = 0;
-        if (it->field != F_TYPEPAYLOAD || it->length < 4)
-            continue;
-        const uint8_t *src = isakmp_msg_source_data(d->m, it->src, &n);
-        if (!src || (size_t)it->offset + it->length > n)
-            continue;
-        cur_t c;
-        cur_init(&c, src, (size_t)it->offset + it->length, (size_t)it->offset + it->length, it->src);
-        c.pos = it->offset + 4;
-        fn(d, (uint8_t)it->uval, it, &c, user);
-    }
+    const uint8_t *p = isakmp_msg_span(d->m, s);
+    *n = p ? s.len : 0;
+    return p;
 }
 
-const uint8_t *rest(cur_t *c, size_t *n)
+uint8_t payload_type(const dec_t *d, uint32_t i)
 {
-    *n = cur_left(c);
-    return cur_view(c, cur_off(c), *n);
+    const isakmp_facts *f = &d->m->facts.pub;
+    return i < f->n_payloads ? f->payloads[i].type : 0;
 }
 
-/* IKEv2 SA payload (RFC 7296 3.3): the first proposal. */
-static void v2_parse_sa(cur_t *c, sa_choice *ch)
+uint32_t payload_item(const dec_t *d, uint32_t i)
 {
-    cur_t p, t;
+    const struct msg_facts *f = &d->m->facts;
+    return i < f->pub.n_payloads ? f->payload_items[i] : 0;
+}
+
+bool sa_spi(const dec_t *d, const isakmp_fact_proposal *p, sa_choice *ch)
+{
+    size_t n;
+    const uint8_t *spi = span_bytes(d, p->spi, &n);
+    if (!p->complete || p->spi_size > sizeof ch->spi || n != p->spi_size)
+        return false;
+    ch->proto = p->protocol;
+    ch->spilen = n;
+    if (n)
+        memcpy(ch->spi, spi, n);
+    return true;
+}
+
+/* IKEv2 SA payload (RFC 7296 3.3): its first proposal, when the parser read
+ * it whole; the last transform of each type and the last key length. */
+static bool v2_choice(const dec_t *d, const isakmp_fact_sa *sa, sa_choice *ch)
+{
+    const isakmp_facts *f = &d->m->facts.pub;
     memset(ch, 0, sizeof *ch);
-    cur_skip(c, 2);
-    size_t plen = cur_u16(c);
-    if (plen < 8 || !cur_child(c, plen - 4, &p))
-        return;
-    cur_u8(&p);
-    ch->proto = cur_u8(&p);
-    ch->spilen = cur_u8(&p);
-    unsigned ntr = cur_u8(&p);
-    if (ch->spilen > 8)
-        return;
-    cur_copy(&p, ch->spi, ch->spilen);
-    for (unsigned i = 0; i < ntr && cur_ok(&p) && cur_left(&p) >= 8; i++) {
-        cur_skip(&p, 2);
-        size_t tlen = cur_u16(&p);
-        if (tlen < 8 || !cur_child(&p, tlen - 4, &t))
-            break;
-        uint8_t type = cur_u8(&t);
-        cur_u8(&t);
-        uint16_t id = cur_u16(&t);
-        while (cur_left(&t) >= 4) {   /* attributes: only Key Length (14, TV) matters */
-            uint16_t at = cur_u16(&t), av = cur_u16(&t);
-            if (at == (0x8000 | 14))
-                ch->keybits = av;
-            else if (!(at & 0x8000))
-                cur_skip(&t, av);
-        }
-        switch (type) {
-        case 1: ch->encr = id; break;
-        case 2: ch->prf = id; break;
-        case 3: ch->integ = id; break;
-        case 4: ch->dh = id; break;
+    if (sa->n_proposals == 0 || !sa_spi(d, &f->proposals[sa->first_proposal], ch))
+        return false;
+    const isakmp_fact_proposal *p = &f->proposals[sa->first_proposal];
+    for (size_t i = p->first_transform; i < (size_t)p->first_transform + p->n_transforms; i++) {
+        const isakmp_fact_transform *t = &f->transforms[i];
+        if (t->key_length)
+            ch->keybits = t->key_length;
+        switch (t->type) {   /* RFC 7296 3.3.2 transform types */
+        case 1: ch->encr = t->id; break;
+        case 2: ch->prf = t->id; break;
+        case 3: ch->integ = t->id; break;
+        case 4: ch->dh = t->id; break;
         default: break;
         }
     }
-    ch->have = cur_ok(&p);
+    ch->have = true;
+    return true;
 }
 
 /* ---------------------------------------------------------------- IKEv2 */
@@ -253,38 +241,39 @@ typedef struct {
     size_t nonce_len, ke_len, id_len[2], auth_len, cert_len;
     uint16_t group;
     uint8_t auth_method;
+    kdf_chunk sig_alg, sig;        /* method 14 (RFC 7427 3): AlgorithmIdentifier, signature */
     sa_choice sa;
-    const struct isakmp_item *auth_item;
+    uint32_t auth_item;            /* the AUTH payload's item; 0 when there is none */
 } v2_msg;
 
-static void v2_visit(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t *b, void *user)
+/* The message's facts: the first usable SA proposal, the last KE, Nonce,
+ * IDi, IDr and AUTH, the first end-entity certificate. */
+static void v2_msg_of(const dec_t *d, v2_msg *m)
 {
-    v2_msg *m = user;
-    (void)d;
-    switch (type) {
-    case 33:
-        if (!m->sa.have)
-            v2_parse_sa(b, &m->sa);
-        break;
-    case 34:
-        m->group = cur_u16(b);
-        cur_skip(b, 2);
-        m->ke = rest(b, &m->ke_len);
-        break;
-    case 40: m->nonce = rest(b, &m->nonce_len); break;
-    case 35:
-    case 36: m->id[type - 35] = rest(b, &m->id_len[type - 35]); break;
-    case 37:
-        if (!m->cert && cur_u8(b) == 4)   /* X.509 Certificate - Signature; the first is the end entity */
-            m->cert = rest(b, &m->cert_len);
-        break;
-    case 39:
-        m->auth_method = cur_u8(b);
-        cur_skip(b, 3);
-        m->auth = rest(b, &m->auth_len);
-        m->auth_item = it;
-        break;
-    default: break;
+    const isakmp_facts *f = &d->m->facts.pub;
+    for (size_t i = 0; i < f->n_sas && !m->sa.have; i++)
+        v2_choice(d, &f->sas[i], &m->sa);
+    if (f->n_kes) {
+        m->group = f->kes[f->n_kes - 1].group;
+        m->ke = span_bytes(d, f->kes[f->n_kes - 1].data, &m->ke_len);
+    }
+    if (f->n_nonces)
+        m->nonce = span_bytes(d, f->nonces[f->n_nonces - 1].data, &m->nonce_len);
+    for (size_t i = 0; i < f->n_ids; i++) {
+        int w = payload_type(d, f->ids[i].payload) == V2_PAYLOAD_IDR;
+        m->id[w] = span_bytes(d, f->ids[i].body, &m->id_len[w]);
+    }
+    /* X.509 Certificate - Signature (4): the first is the end entity's */
+    for (size_t i = 0; i < f->n_certs && !m->cert; i++)
+        if (f->certs[i].encoding == 4)
+            m->cert = span_bytes(d, f->certs[i].data, &m->cert_len);
+    if (f->n_auths) {
+        const isakmp_fact_auth *a = &f->auths[f->n_auths - 1];
+        m->auth_method = a->method;
+        m->auth = span_bytes(d, a->data, &m->auth_len);
+        m->auth_item = payload_item(d, a->payload);
+        m->sig_alg.p = span_bytes(d, a->sig_alg, &m->sig_alg.n);
+        m->sig.p = span_bytes(d, a->sig_value, &m->sig.n);
     }
 }
 
@@ -451,17 +440,23 @@ static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
 
 /* Adds ike.verify.auth / .hash (1/0) under `item`, with the computed value in
  * a note when it differs. */
-void add_verdict(dec_t *d, const struct isakmp_item *it, int field, bool ok,
-                        const uint8_t *computed, size_t n, const char *what)
+void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *computed, size_t n,
+                 const char *what)
 {
-    uint32_t idx = (uint32_t)(it - &g_array_index(d->m->items, struct isakmp_item, 0));
-    uint32_t v = tree_add_uint(d->m, idx, field, it->src, it->offset, it->length, ok);
+    const struct isakmp_item *it = tree_item(d->m, item);
+    uint32_t v = tree_add_uint(d->m, item, field, it->src, it->offset, it->length, ok);
     tree_set_generated(d->m, v);
+    isakmp_facts *f = facts_used(&d->m->facts);
+    isakmp_fact_checks *c = field == F_VERIFY_AUTH ? &f->auth : &f->hash;
+    if (ok)
+        c->ok++;
+    else
+        c->bad++;
     if (ok)
         return;
     GString *h = g_string_new(NULL);
-    for (size_t i = 0; computed && i < n; i++)
-        g_string_append_printf(h, "%02x", computed[i]);
+    if (computed)
+        hex_append(h, computed, n);
     tree_note(d->m, v, ISAKMP_SEV_WARN, ISAKMP_NOTE_VERIFY, "%s does not match%s%s", what,
               computed ? "; computed " : "", h->str);
     g_string_free(h, TRUE);
@@ -514,8 +509,11 @@ static void v2_verify_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool from_i)
     int res = -1;
     if (m->auth_method == 2)
         res = v2_psk_auth(kdf_ctx_of(d->ctx), sa, m, oct, from_i, computed);
+    else if (m->cert && m->auth_method == 14)   /* RFC 7427 3: the parser split the AUTH data */
+        res = verify_v2_sig_auth(m->auth_method, &m->sig_alg, m->sig.p, m->sig.n, m->cert,
+                                 m->cert_len, oct->data, oct->len);
     else if (m->cert)
-        res = verify_v2_sig_auth(m->auth_method, m->auth, m->auth_len, m->cert, m->cert_len,
+        res = verify_v2_sig_auth(m->auth_method, NULL, m->auth, m->auth_len, m->cert, m->cert_len,
                                  oct->data, oct->len);
     if (res >= 0)
         add_verdict(d, m->auth_item, F_VERIFY_AUTH, res == 1,
@@ -525,7 +523,8 @@ static void v2_verify_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool from_i)
 
 void addr_text(int af, const uint8_t *a, char *out, size_t n)
 {
-    if (!inet_ntop(af == 6 ? AF_INET6 : AF_INET, a, out, (socklen_t)n))
+    size_t len = isakmp_format_addr(af == 6 ? 6 : 4, a, out, n);
+    if (len == 0 || len >= n)
         snprintf(out, n, "*");
 }
 
@@ -678,15 +677,12 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     memset(g, 0, sizeof g);
 }
 
-/* The ICV / AEAD tag check of the message: 1, 0, or -1 when there is none. */
+/* The ICV / AEAD tag check of the message (there is at most one: SK and
+ * SKF are decrypted outside decrypted data only): 1, 0, or -1 when none. */
 static int icv_verdict(const dec_t *d)
 {
-    for (guint i = 0; i < d->m->items->len; i++) {
-        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
-        if (it->field == F_VERIFY_ICV)
-            return (int)it->uval;
-    }
-    return -1;
+    const isakmp_fact_checks *c = &d->m->facts.pub.icv;
+    return c->ok ? 1 : c->bad ? 0 : -1;
 }
 
 /* A secret given with '*' is only a guess until an ICV checks with its keys:
@@ -711,8 +707,8 @@ static void v2_done(dec_t *d)
 {
     v2_msg m = { 0 };
     bool response = (d->flags & 0x20) != 0;
-    each_payload(d, v2_visit, &m);
-    if (d->exch == 34) {
+    v2_msg_of(d, &m);
+    if (d->exch == V2_EXCH_IKE_SA_INIT) {
         v2_sa_init(d, &m, response);
         return;
     }
@@ -721,9 +717,9 @@ static void v2_done(dec_t *d)
         return;
     if (!v2_confirm(d, sa))
         return;
-    if (d->exch == 35)
+    if (d->exch == V2_EXCH_IKE_AUTH)
         v2_auth(d, sa, &m, response);
-    else if (d->exch == 36)
+    else if (d->exch == V2_EXCH_CREATE_CHILD_SA)
         v2_create_child(d, sa, &m, response);
 }
 
@@ -738,7 +734,7 @@ void kdf_msg_done(dec_t *d)
         return;
     /* Without loaded secrets only Aggressive Mode is followed (for psk-crack). */
     bool secrets = d->ctx->kdf && d->ctx->kdf->secrets->len > 0;
-    if (!secrets && !(d->version == 1 && d->exch == 4))
+    if (!secrets && !(d->version == 1 && d->exch == V1_EXCH_AGGRESSIVE))
         return;
     if (dec_stateless(d))
         return;   /* what is learnt is kept in the SA */

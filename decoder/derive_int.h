@@ -108,17 +108,25 @@ size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv, const
                  int64_t msgid, uint16_t group, const GByteArray *kei, const GByteArray *ker,
                  uint8_t *out);
 
-/* Calls fn for each payload item of the message (decrypted ones included). */
-typedef void (*payload_visit)(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t *body,
-                              void *user);
-void each_payload(dec_t *d, payload_visit fn, void *user);
+/* What the message says comes from its facts (isakmp_msg_facts), which the
+ * payload parsers filled: nothing here reads a payload's bytes but through
+ * the spans they give. */
 
-/* The rest of a cursor as a view (length in *n). */
-const uint8_t *rest(cur_t *c, size_t *n);
+/* The bytes of a span of the message (length in *n), or NULL. */
+const uint8_t *span_bytes(const dec_t *d, isakmp_span s, size_t *n);
 
-/* ike.verify.* (1/0) under `it`, with the computed value in a note when it differs. */
-void add_verdict(dec_t *d, const struct isakmp_item *it, int field, bool ok,
-                 const uint8_t *computed, size_t n, const char *what);
+/* The type and the tree item of payload i of the facts (0 when unknown). */
+uint8_t payload_type(const dec_t *d, uint32_t i);
+uint32_t payload_item(const dec_t *d, uint32_t i);
+
+/* A proposal's protocol and SPI into ch; false when the parser did not read
+ * it whole or its SPI does not fit. */
+bool sa_spi(const dec_t *d, const isakmp_fact_proposal *p, sa_choice *ch);
+
+/* ike.verify.hash / .auth (1/0) under the payload item `item`, counted in the
+ * facts, with the computed value in a note when it differs. */
+void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *computed, size_t n,
+                 const char *what);
 
 void addr_text(int af, const uint8_t *a, char *out, size_t n);
 void secret_copy(secret_t *s, const uint8_t *p, size_t n);

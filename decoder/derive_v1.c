@@ -11,6 +11,8 @@
 #include "derive_int.h"
 #include "dh.h"
 #include "export.h"
+#include "hex.h"
+#include "ike_types.h"
 #include "verify.h"
 
 static void v1_qm_free(gpointer p)
@@ -40,107 +42,98 @@ void v1_sa_free(gpointer p)
 typedef struct {
     const uint8_t *sa, *ke, *nonce, *id, *hash, *sig, *cert;
     size_t sa_len, ke_len, nonce_len, id_len, hash_len, sig_len, cert_len;
-    const struct isakmp_item *hash_item, *sig_item;
+    uint32_t hash_payload;         /* the HASH payload (facts index) */
+    uint32_t hash_item, sig_item;  /* the HASH / SIG payload items; 0 when none */
     sa_choice ch;                  /* first proposal / transform of the SA payload */
     uint16_t p1[16];               /* Phase 1 attributes by type (RFC 2409 Appendix A) */
 } v1_msg;
 
-/* Attributes (RFC 2408 3.3): TV when the AF bit is set, else TLV. */
-static void v1_attrs(cur_t *t, uint16_t *p1, sa_choice *ch)
+/* A transform's attributes (RFC 2408 3.3) in TV form: Phase 1's by class,
+ * and what a Quick Mode SA's keys need (RFC 2407 4.5). */
+static void v1_attrs(const isakmp_facts *f, const isakmp_fact_transform *t, uint16_t *p1,
+                     sa_choice *ch)
 {
-    while (cur_ok(t) && cur_left(t) >= 4) {
-        uint16_t type = cur_u16(t), v = cur_u16(t);
-        if (!(type & 0x8000)) {
-            cur_skip(t, v);
+    for (size_t i = t->first_attr; i < (size_t)t->first_attr + t->n_attrs; i++) {
+        const isakmp_fact_attr *a = &f->attrs[i];
+        uint16_t v = (uint16_t)a->value;
+        if (!a->tv)
             continue;
-        }
-        type &= 0x7fff;
-        if (type < 16)
-            p1[type] = v;
-        if (type == 5)                       /* RFC 2407 4.5: Authentication Algorithm */
+        if (a->type < 16)
+            p1[a->type] = v;
+        if (a->type == 5)                    /* RFC 2407 4.5: Authentication Algorithm */
             ch->integ = export_v1_auth_to_integ(v);
-        else if (type == 6)                  /* Key Length */
+        else if (a->type == 6)               /* Key Length */
             ch->keybits = v;
-        else if (type == 3)                  /* Group Description (PFS) */
+        else if (a->type == 3)               /* Group Description (PFS) */
             ch->dh = v;
     }
 }
 
-/* SA payload (RFC 2408 3.4-3.6): DOI, situation, the first proposal's first transform. */
-static void v1_parse_sa(cur_t *c, v1_msg *m)
+/* SA payload (RFC 2408 3.4-3.6): the first proposal's first transform. */
+static void v1_choice(const dec_t *d, const isakmp_fact_sa *sa, v1_msg *m)
 {
-    cur_t p, t;
-    sa_choice *ch = &m->ch;
-    cur_skip(c, 8);
-    cur_skip(c, 2);
-    size_t plen = cur_u16(c);
-    if (plen < 8 || !cur_child(c, plen - 4, &p))
+    const isakmp_facts *f = &d->m->facts.pub;
+    if (sa->n_proposals == 0)
         return;
-    cur_u8(&p);
-    ch->proto = cur_u8(&p);
-    ch->spilen = cur_u8(&p);
-    cur_u8(&p);
-    if (ch->spilen > 8)
+    const isakmp_fact_proposal *p = &f->proposals[sa->first_proposal];
+    if (!sa_spi(d, p, &m->ch) || p->n_transforms == 0)
         return;
-    cur_copy(&p, ch->spi, ch->spilen);
-    cur_skip(&p, 2);
-    size_t tlen = cur_u16(&p);
-    if (tlen < 8 || !cur_child(&p, tlen - 4, &t))
-        return;
-    cur_u8(&t);
-    ch->encr = cur_u8(&t);                   /* ESP transform id; KEY_IKE in Phase 1 */
-    cur_skip(&t, 2);
-    ch->integ = 0;
-    v1_attrs(&t, m->p1, ch);
-    ch->have = cur_ok(&p);
+    const isakmp_fact_transform *t = &f->transforms[p->first_transform];
+    m->ch.encr = t->id;                      /* ESP transform id; KEY_IKE in Phase 1 */
+    v1_attrs(f, t, m->p1, &m->ch);
+    m->ch.have = true;
 }
 
-static void v1_visit(dec_t *d, uint8_t type, const struct isakmp_item *it, cur_t *b, void *user)
+/* The message's facts: the first SA payload, the last KE, ID, Nonce, HASH
+ * and SIG, the first X.509 certificate. */
+static void v1_msg_of(const dec_t *d, v1_msg *m)
 {
-    v1_msg *m = user;
-    (void)d;
-    switch (type) {
-    case 1:
-        if (!m->sa) {
-            cur_t copy = *b;
-            m->sa = rest(&copy, &m->sa_len);
-            v1_parse_sa(b, m);
+    const isakmp_facts *f = &d->m->facts.pub;
+    if (f->n_sas) {
+        m->sa = span_bytes(d, f->sas[0].body, &m->sa_len);
+        v1_choice(d, &f->sas[0], m);
+    }
+    if (f->n_kes)
+        m->ke = span_bytes(d, f->kes[f->n_kes - 1].data, &m->ke_len);
+    if (f->n_ids)
+        m->id = span_bytes(d, f->ids[f->n_ids - 1].body, &m->id_len);
+    if (f->n_nonces)
+        m->nonce = span_bytes(d, f->nonces[f->n_nonces - 1].data, &m->nonce_len);
+    for (size_t i = 0; i < f->n_certs && !m->cert; i++)
+        if (f->certs[i].encoding == 4)   /* X.509 Certificate - Signature */
+            m->cert = span_bytes(d, f->certs[i].data, &m->cert_len);
+    for (size_t i = 0; i < f->n_auths; i++) {
+        const isakmp_fact_auth *a = &f->auths[i];
+        if (payload_type(d, a->payload) == V1_PAYLOAD_HASH) {
+            m->hash = span_bytes(d, a->data, &m->hash_len);
+            m->hash_payload = a->payload;
+            m->hash_item = payload_item(d, a->payload);
+        } else {
+            m->sig = span_bytes(d, a->data, &m->sig_len);
+            m->sig_item = payload_item(d, a->payload);
         }
-        break;
-    case 4: m->ke = rest(b, &m->ke_len); break;
-    case 5: m->id = rest(b, &m->id_len); break;
-    case 6:
-        if (!m->cert && cur_u8(b) == 4)
-            m->cert = rest(b, &m->cert_len);
-        break;
-    case 8:
-        m->hash = rest(b, &m->hash_len);
-        m->hash_item = it;
-        break;
-    case 9:
-        m->sig = rest(b, &m->sig_len);
-        m->sig_item = it;
-        break;
-    case 10: m->nonce = rest(b, &m->nonce_len); break;
-    default: break;
     }
 }
 
 /* The bytes after the HASH payload up to the end of the last payload of the
  * same data source (RFC 2409 5.5: "the entire message ... following the
  * HASH payload"), padding excluded. */
-static bool after_hash(dec_t *d, const struct isakmp_item *h, kdf_chunk *out)
+static bool after_hash(dec_t *d, uint32_t hash, kdf_chunk *out)
 {
-    size_t end = (size_t)h->offset + h->length, n = 0;
-    for (guint i = 0; i < d->m->items->len; i++) {
-        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
-        if (it->field == F_TYPEPAYLOAD && it->src == h->src && (size_t)it->offset + it->length > end)
-            end = (size_t)it->offset + it->length;
+    const isakmp_facts *f = &d->m->facts.pub;
+    if (hash >= f->n_payloads)
+        return false;
+    isakmp_span h = f->payloads[hash].span;
+    size_t start = (size_t)h.off + h.len, end = start, n = 0;
+    for (size_t i = 0; i < f->n_payloads; i++) {
+        isakmp_span p = f->payloads[i].span;
+        if (p.src == h.src && (size_t)p.off + p.len > end)
+            end = (size_t)p.off + p.len;
     }
-    const uint8_t *src = isakmp_msg_source_data(d->m, h->src, &n);
+    const uint8_t *src = isakmp_msg_source_data(d->m, h.src, &n);
     if (!src || end > n)
         return false;
-    *out = (kdf_chunk){ src + h->offset + h->length, end - h->offset - h->length };
+    *out = (kdf_chunk){ src + start, end - start };
     return true;
 }
 
@@ -405,7 +398,7 @@ static void v1_verify_msg_hash(dec_t *d, const v1_sa *sa, const v1_msg *m, const
 {
     kdf_chunk after, ka = { sa->k.a, sa->k.len }, nc = { ni ? ni->data : NULL, ni ? ni->len : 0 };
     uint8_t h[KDF_MAX_PRF];
-    if (!m->hash_item || !after_hash(d, m->hash_item, &after) ||
+    if (!m->hash_item || !after_hash(d, m->hash_payload, &after) ||
         !verify_v1_msg_hash(sa->prf, &ka, d->msgid, ni ? &nc : NULL, &after, h))
         return;
     add_verdict(d, m->hash_item, F_VERIFY_HASH,
@@ -466,11 +459,10 @@ static void v1_quick(dec_t *d, v1_sa *sa, const v1_msg *m)
  * checks), -1 when neither. */
 static int v1_decrypted(const dec_t *d)
 {
-    for (guint i = 0; i < d->m->items->len; i++) {
-        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
-        if (it->field == F_TYPEPAYLOAD && it->src != 0 && it->uval != 132)
+    const isakmp_facts *f = &d->m->facts.pub;
+    for (size_t i = 0; i < f->n_payloads; i++)
+        if (f->payloads[i].span.src != 0 && f->payloads[i].type != V1_PAYLOAD_FRAGMENT)
             return 1;
-    }
     for (guint i = 0; i < d->m->notes->len; i++)
         if (g_array_index(d->m->notes, msg_note, i).code == ISAKMP_NOTE_DECRYPT &&
             g_array_index(d->m->notes, msg_note, i).severity >= ISAKMP_SEV_WARN)
@@ -507,16 +499,17 @@ void v1_done(dec_t *d)
         return;
     bool from_i = !memcmp(d->m->pkt.src, sa->iaddr, 16);
     v1_msg m = { 0 };
-    each_payload(d, v1_visit, &m);
-    if ((d->exch == 2 || d->exch == 4) && d->msgid == 0) {
+    v1_msg_of(d, &m);
+    if ((d->exch == V1_EXCH_IDENTITY_PROTECTION || d->exch == V1_EXCH_AGGRESSIVE) &&
+        d->msgid == 0) {
         v1_confirm(d, sa);
         v1_phase1(d, sa, &m, from_i);
     }
     else if (!sa->have_keys)
         return;
-    else if (d->exch == 32)
+    else if (d->exch == V1_EXCH_QUICK)
         v1_quick(d, sa, &m);
-    else if (d->exch == 5 || d->exch == 6)
+    else if (d->exch == V1_EXCH_INFORMATIONAL || d->exch == V1_EXCH_TRANSACTION)
         v1_verify_msg_hash(d, sa, &m, NULL, "HASH(1)");
 }
 
@@ -527,8 +520,7 @@ void v1_done(dec_t *d)
  * g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r, all hex. */
 static void hex_field(GString *out, const uint8_t *p, size_t n, bool last)
 {
-    for (size_t i = 0; i < n; i++)
-        g_string_append_printf(out, "%02x", p[i]);
+    hex_append(out, p, n);
     g_string_append_c(out, last ? '\n' : ':');
 }
 
@@ -551,24 +543,31 @@ static void crack_line(gpointer key, gpointer value, gpointer user)
     hex_field(out, sa->hash_r->data, sa->hash_r->len, true);
 }
 
-int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen)
+/* Every Aggressive Mode PSK exchange's line. */
+static GString *crack_text(isakmp_ctx *ctx)
 {
     GString *out = g_string_new(NULL);
     if (ctx->kdf)
         g_hash_table_foreach(ctx->kdf->v1, crack_line, out);
+    return out;
+}
+
+int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen)
+{
+    GString *out = crack_text(ctx);
+    GError *e = NULL;
     int rc = 0;
-    if (!strcmp(path, "-")) {
-        fputs(out->str, stdout);
-        fflush(stdout);
-    } else {
-        GError *e = NULL;
-        if (!g_file_set_contents(path, out->str, (gssize)out->len, &e)) {
-            if (err)
-                snprintf(err, errlen, "%s", e->message);
-            g_error_free(e);
-            rc = -1;
-        }
+    if (!g_file_set_contents(path, out->str, (gssize)out->len, &e)) {
+        if (err)
+            snprintf(err, errlen, "%s", e->message);
+        g_error_free(e);
+        rc = -1;
     }
     g_string_free(out, TRUE);
     return rc;
+}
+
+size_t isakmp_ctx_export_psk_crack_mem(isakmp_ctx *ctx, char *buf, size_t size)
+{
+    return export_text_out(crack_text(ctx), buf, size);
 }

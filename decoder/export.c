@@ -12,6 +12,7 @@
 
 #include "derive.h"
 #include "export.h"
+#include "hex.h"
 #include "keys.h"
 
 struct export_store {
@@ -68,14 +69,14 @@ void export_add_v2(struct export_store *s, const export_v2 *e)
     g_array_append_val(s->v2, *e);
 }
 
+/* "0x" and the hex of n bytes; "" when n is 0 (out holds 2n + 3). */
 static void hex_text(char *out, const uint8_t *p, size_t n)
 {
     out[0] = 0;
     if (!n)
         return;
-    out += sprintf(out, "0x");
-    for (size_t i = 0; i < n; i++)
-        out += sprintf(out, "%02x", p[i]);
+    memcpy(out, "0x", 2);
+    hex_encode(p, n, out + 2, 2 * n + 1);
 }
 
 void export_add_esp(struct export_store *s, const export_esp *e)
@@ -102,33 +103,27 @@ const export_esp *export_esp_get(const struct export_store *s, size_t i)
     return s && i < s->esp->len ? &g_array_index(s->esp, export_esp, i) : NULL;
 }
 
-static void hex(GString *out, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        g_string_append_printf(out, "%02x", p[i]);
-}
-
 void export_format_v1(GString *out, const export_v1 *e)
 {
-    hex(out, e->icookie, 8);
+    hex_append(out, e->icookie, 8);
     g_string_append_c(out, ',');
-    hex(out, e->key, e->len);
+    hex_append(out, e->key, e->len);
     g_string_append_c(out, '\n');
 }
 
 void export_format_v2(GString *out, const export_v2 *e)
 {
-    hex(out, e->spii, 8);
+    hex_append(out, e->spii, 8);
     g_string_append_c(out, ',');
-    hex(out, e->spir, 8);
+    hex_append(out, e->spir, 8);
     g_string_append_c(out, ',');
-    hex(out, e->ei, e->enc_len);
+    hex_append(out, e->ei, e->enc_len);
     g_string_append_c(out, ',');
-    hex(out, e->er, e->enc_len);
+    hex_append(out, e->er, e->enc_len);
     g_string_append_printf(out, ",\"%s\",", e->encr_name);
-    hex(out, e->ai, e->integ_len);
+    hex_append(out, e->ai, e->integ_len);
     g_string_append_c(out, ',');
-    hex(out, e->ar, e->integ_len);
+    hex_append(out, e->ar, e->integ_len);
     g_string_append_printf(out, ",\"%s\"\n", e->integ_name);
 }
 
@@ -138,12 +133,12 @@ void export_format_esp(GString *out, const export_esp *e)
                            e->src, e->dst, e->spi, e->encr_name);
     if (e->elen) {
         g_string_append(out, "0x");
-        hex(out, e->ekey, e->elen);
+        hex_append(out, e->ekey, e->elen);
     }
     g_string_append_printf(out, "\",\"%s\",\"", e->integ_name);
     if (e->alen) {
         g_string_append(out, "0x");
-        hex(out, e->akey, e->alen);
+        hex_append(out, e->akey, e->alen);
     }
     g_string_append(out, "\"\n");
 }
@@ -164,43 +159,64 @@ static GString *file_text(const struct export_store *s, int which)
     return t;
 }
 
-static void text_free(GString *t)
+static const char *const table_names[3] = { "ikev1_decryption_table", "ikev2_decryption_table",
+                                            "esp_sa" };
+
+void export_text_free(GString *t)
 {
-    memset(t->str, 0, t->len);
+    explicit_bzero(t->str, t->len);
     g_string_free(t, TRUE);
+}
+
+GString *export_text(const struct export_store *s)
+{
+    GString *t[3];
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        t[i] = file_text(s, i);
+        n += strlen(table_names[i]) + 3 + t[i]->len;
+    }
+    GString *all = g_string_sized_new(n);   /* no growing: no stray copies of keys */
+    for (int i = 0; i < 3; i++) {
+        g_string_append_printf(all, "# %s\n", table_names[i]);
+        g_string_append_len(all, t[i]->str, (gssize)t[i]->len);
+        export_text_free(t[i]);
+    }
+    return all;
+}
+
+size_t export_text_out(GString *t, char *buf, size_t size)
+{
+    size_t n = t->len;
+    if (size) {
+        size_t c = n < size ? n : size - 1;
+        memcpy(buf, t->str, c);
+        buf[c] = 0;
+    }
+    export_text_free(t);
+    return n;
 }
 
 int export_write(const struct export_store *s, const char *dir, char *err, size_t errlen)
 {
-    static const char *const names[3] = { "ikev1_decryption_table", "ikev2_decryption_table",
-                                          "esp_sa" };
-    bool out = !strcmp(dir, "-");
-    if (!out && g_mkdir_with_parents(dir, 0700) != 0) {
+    if (g_mkdir_with_parents(dir, 0700) != 0) {
         snprintf(err, errlen, "%s: %s", dir, g_strerror(errno));
         return -1;
     }
     for (int i = 0; i < 3; i++) {
         GString *t = file_text(s, i);
-        if (out) {
-            printf("# %s\n%s", names[i], t->str);
-        } else {
-            gchar *path = g_build_filename(dir, names[i], NULL);
-            GError *e = NULL;
-            bool ok = g_file_set_contents(path, t->str, (gssize)t->len, &e);
-            if (!ok) {
-                snprintf(err, errlen, "%s", e->message);
-                g_error_free(e);
-            }
-            g_free(path);
-            if (!ok) {
-                text_free(t);
-                return -1;
-            }
+        gchar *path = g_build_filename(dir, table_names[i], NULL);
+        GError *e = NULL;
+        bool ok = g_file_set_contents(path, t->str, (gssize)t->len, &e);
+        if (!ok) {
+            snprintf(err, errlen, "%s", e->message);
+            g_error_free(e);
         }
-        text_free(t);
+        g_free(path);
+        export_text_free(t);
+        if (!ok)
+            return -1;
     }
-    if (out)
-        fflush(stdout);
     return 0;
 }
 
@@ -286,4 +302,9 @@ int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t e
     char buf[256];
     int r = export_write(kdf_exports(ctx), dir, err ? err : buf, err ? errlen : sizeof buf);
     return r;
+}
+
+size_t isakmp_ctx_export_keys_mem(isakmp_ctx *ctx, char *buf, size_t size)
+{
+    return export_text_out(export_text(kdf_exports(ctx)), buf, size);
 }

@@ -56,10 +56,19 @@ void export_format_v1(GString *out, const export_v1 *e);
 void export_format_v2(GString *out, const export_v2 *e);
 void export_format_esp(GString *out, const export_esp *e);
 
-/* Writes the three files into `dir` (created when missing), or prints them
- * to stdout, each after a "# <file name>" line, when dir is "-".  Returns
- * 0, or -1 with a reason in err. */
+/* Writes the three files into `dir` (created when missing).  Returns 0, or
+ * -1 with a reason in err. */
 int export_write(const struct export_store *s, const char *dir, char *err, size_t errlen);
+
+/* The three files as one text, each after a "# <file name>" line. */
+GString *export_text(const struct export_store *s);
+
+/* Copies t into buf (NUL-terminated, cut to fit), then wipes and frees t;
+ * returns t's length (snprintf semantics). */
+size_t export_text_out(GString *t, char *buf, size_t size);
+
+/* Wipes and frees a text that holds keys. */
+void export_text_free(GString *t);
 
 /* Wireshark's esp_sa names for ESP transforms (IANA "Transform Type 1/3"
  * ids, which IKEv1's ESP transform ids share for these algorithms) and

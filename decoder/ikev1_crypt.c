@@ -67,20 +67,56 @@ static bool same_addr(const isakmp_packet *p, const uint8_t *addr)
     return memcmp(p->src, addr, 16) == 0;
 }
 
-static void learn_ke(dec_t *d, struct isakmp_state *sa, const struct isakmp_item *it)
+static void learn_ke(dec_t *d, struct isakmp_state *sa, isakmp_span data)
 {
-    size_t n;
-    const uint8_t *src = isakmp_msg_source_data(d->m, it->src, &n);
-    if (!src || it->offset + (size_t)it->length > n || it->length == 0)
+    const uint8_t *ke = isakmp_msg_span(d->m, data);
+    if (!ke || data.len == 0)
         return;
-    const uint8_t *ke = src + it->offset;
     bool from_i = sa->init_known ? same_addr(&d->m->pkt, sa->init_addr) : !sa->ke_i;
     GByteArray **slot = from_i ? &sa->ke_i : &sa->ke_r;
     if (*slot)
         g_byte_array_set_size(*slot, 0);
     else
         *slot = g_byte_array_new();
-    g_byte_array_append(*slot, ke, it->length);
+    g_byte_array_append(*slot, ke, data.len);
+}
+
+/* An IKE attribute's value as its typed field shows it: the integer of its
+ * first 4 octets (v1_attr.c). */
+static uint16_t attr_shown(const isakmp_fact_attr *a)
+{
+    size_t n = a->data.len < 8 ? a->data.len : 8;
+    return (uint16_t)(n > 4 ? a->value >> (8 * (n - 4)) : a->value);
+}
+
+/* The first encryption algorithm, hash algorithm and key length of the
+ * message's ISAKMP proposals (RFC 2409 Appendix A classes 1, 2, 14), in
+ * order: an encryption algorithm resets the key length. */
+static void learn_algs(dec_t *d, struct isakmp_state *sa)
+{
+    const isakmp_facts *f = &d->m->facts.pub;
+    bool encr = false, hash = false, klen = false;
+    for (size_t i = 0; i < f->n_transforms; i++) {
+        const isakmp_fact_transform *t = &f->transforms[i];
+        if (t->proposal >= f->n_proposals || f->proposals[t->proposal].protocol != 1)
+            continue;   /* IKE attributes are those of PROTO_ISAKMP proposals */
+        for (size_t k = t->first_attr; k < (size_t)t->first_attr + t->n_attrs; k++) {
+            const isakmp_fact_attr *a = &f->attrs[k];
+            if (a->data.len == 0)
+                continue;
+            if (a->type == 1 && !encr) {
+                encr = true;
+                sa->v1_encr = attr_shown(a);
+                sa->v1_keylen = 0;
+            } else if (a->type == 2 && !hash) {
+                hash = true;
+                sa->v1_hash = attr_shown(a);
+            } else if (a->type == 14 && !klen) {
+                klen = true;
+                sa->v1_keylen = attr_shown(a);
+            }
+        }
+    }
 }
 
 /* Phase 1 clear messages: the SA attributes of the first transform (the
@@ -95,24 +131,9 @@ void ikev1_msg_done(dec_t *d)
         memcpy(sa->init_addr, d->m->pkt.src, 16);
         sa->init_known = true;
     }
-    bool encr = false, hash = false, klen = false, ke = false;
-    for (guint i = 0; i < d->m->items->len; i++) {
-        const struct isakmp_item *it = &g_array_index(d->m->items, struct isakmp_item, i);
-        if (it->field == F_IKE_ATTR_ENCRYPTION_ALGORITHM && !encr) {
-            encr = true;
-            sa->v1_encr = (uint16_t)it->uval;
-            sa->v1_keylen = 0;
-        } else if (it->field == F_IKE_ATTR_HASH_ALGORITHM && !hash) {
-            hash = true;
-            sa->v1_hash = (uint16_t)it->uval;
-        } else if (it->field == F_IKE_ATTR_KEY_LENGTH && !klen) {
-            klen = true;
-            sa->v1_keylen = (uint16_t)it->uval;
-        } else if (it->field == F_KE_DATA && !ke) {
-            ke = true;
-            learn_ke(d, sa, it);
-        }
-    }
+    learn_algs(d, sa);
+    if (d->m->facts.pub.n_kes)
+        learn_ke(d, sa, d->m->facts.pub.kes[0].data);
 }
 
 /* ---------------------------------------------------------------- IVs */

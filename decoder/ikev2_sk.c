@@ -14,8 +14,8 @@
 
 #include "crypto_tree.h"
 #include "decrypt.h"
+#include "ike_types.h"
 
-#define V2_SKF 53
 #define SKF_MAX_PARTS 64          /* fragments per message (RFC 7383 sets none) */
 #define SKF_MAX_BYTES 65535       /* reassembled plaintext per message */
 #define SKF_MAX_SETS 16           /* incomplete messages per SA */
@@ -65,6 +65,11 @@ static void sk_icd(dec_t *d, const payload_info *pi, const cur_t *b, const sk_la
         return;
     uint32_t v = tree_add_uint(d->m, it, F_VERIFY_ICV, b->src, l->icv_off, l->icv_len, ok);
     tree_set_generated(d->m, v);
+    isakmp_fact_checks *counts = &facts_used(&d->m->facts)->icv;
+    if (ok)
+        counts->ok++;
+    else
+        counts->bad++;
     if (!ok)
         tree_note(d->m, v, ISAKMP_SEV_WARN, ISAKMP_NOTE_VERIFY,
                   "ICV is incorrect%s%s", expected ? "; expected " : "",
@@ -193,17 +198,17 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         ct_rec_free_tmp(r);
 }
 
-/* The SKF numbering (RFC 7383 2.5), which the payload parser has already
- * shown: the 4 bytes after the generic header.  False (with a note) when
- * it is invalid. */
-static bool skf_numbers(dec_t *d, const cur_t *b, const payload_info *pi, uint16_t *num,
-                        uint16_t *total)
+/* The SKF numbering (RFC 7383 2.5), as the payload parser read it into the
+ * facts (the fragment entry of the payload being parsed).  False (with a
+ * note) when it is invalid. */
+static bool skf_numbers(dec_t *d, const payload_info *pi, uint16_t *num, uint16_t *total)
 {
-    const uint8_t *p = cur_view(b, pi->off + 4, 4);
-    if (!p || cur_off(b) < pi->off + 8)
+    const isakmp_facts *f = &d->m->facts.pub;
+    const isakmp_fact_frag *fr = f->n_frags ? &f->frags[f->n_frags - 1] : NULL;
+    if (!fr || fr->payload != facts_cur(d) || facts_cur(d) == ISAKMP_FACT_NONE)
         return false;
-    *num = (uint16_t)(p[0] << 8 | p[1]);
-    *total = (uint16_t)(p[2] << 8 | p[3]);
+    *num = fr->number;
+    *total = fr->total;
     if (*num == 0 || *total == 0 || *num > *total) {
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "Invalid fragment numbering: fragment %u of %u", *num, *total);
@@ -229,7 +234,7 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
         uint32_t src = ct_add_source(d, "Decrypted IKE", plain, l->ct_len);
         size_t clen;
         uint32_t cont = sk_plain_items(d, pi, src, plain, l->ct_len, &clen);
-        if (pi->type == V2_SKF)
+        if (pi->type == V2_PAYLOAD_SKF)
             skf_fragment(d, pi, num, total, plain, clen);
         else if (cont)
             ct_decode_inner(d, cont, src, 0, clen, pi->next);
@@ -241,7 +246,7 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
 bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi)
 {
     uint16_t num = 0, total = 0;
-    if (pi->type == V2_SKF && !skf_numbers(d, body, pi, &num, &total))
+    if (pi->type == V2_PAYLOAD_SKF && !skf_numbers(d, pi, &num, &total))
         return false;
     sk_layout l = { .key = keys_v2_find(d->ctx->keys, d->ispi, d->rspi) };
     if (!l.key || body->src != 0 || d->depth > 0)

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 
 #include "cursor.h"
+#include "facts_int.h"
 #include "iana_tables.h"
 #include "isakmp/isakmp.h"
 
@@ -66,16 +67,18 @@ struct isakmp_msg {
     isakmp_note *pub_notes;   /* built when decoding ends */
     isakmp_packet pkt;     /* pkt.data points at source 0 */
     int version;
-    char *summary;         /* made on first request (msg_make_summary) */
-    uint8_t exch, flags;   /* of the outer header, for the summary */
+    char *summary;         /* made on first request (msg_make_summary, from the facts' header) */
     bool no_labels;        /* tree_set_label does nothing (batch outputs) */
-    uint32_t msgid;
     const uint8_t *want;   /* per field id: build its items (NULL: every field) */
-    const uint8_t (*skip)[256];  /* [version][payload type]: body holds nothing wanted */
+    const uint8_t (*skip)[256];  /* [version][payload type]: skip the body */
+    const uint8_t (*unwanted)[256];  /* [version][payload type]: body holds nothing wanted */
     bool lean;             /* field-directed without keys: no notes, no decryption state */
     bool want_payload_header;  /* field-directed: an item of the generic payload header is wanted */
     bool unordered;        /* items are not stored in tree order (isakmp_msg_walk) */
     bool needs_state;      /* decoded in a stateless context, but needed state */
+    struct msg_facts facts;    /* what the message says (isakmp_msg_facts) */
+    bool facts_off;        /* lean: only the header goes into the facts (facts_on) */
+    const uint8_t (*skip_am)[3][256];  /* lean: Aggressive Mode's skip tables (ctx_direct_header) */
     struct isakmp_item ghost;  /* where writes to items not built go */
     uint8_t *frame_buf;    /* source 0's bytes; kept with the message for reuse */
     size_t frame_cap;
@@ -282,18 +285,30 @@ static inline bool dec_stateless(const dec_t *d)
 }
 
 /* What field-directed decoding builds and skips (ctx.c): [0] for a context
- * without keys or secrets, [1] with them (decryption and derivation then
- * need a few more fields from clear messages). */
+ * without keys or secrets, [1] with them.  Skip tables are [version][type]:
+ * skip the body.  Bodies that hold nothing wanted are still parsed when
+ * what they say (their facts) is read: with keys, what IKEv1 decryption
+ * learns from clear messages; with secrets, what derivation reads. */
 struct field_direction {
     struct {
         uint8_t want[F_COUNT];
-        uint8_t skip[3][256];   /* [version][type]: skip the body */
-        bool want_header;       /* an item of the generic payload header */
+        uint8_t unwanted[3][256];   /* the body can hold none of the wanted fields */
+        uint8_t skip[3][256];       /* skip the body */
+        uint8_t skip_am[2][3][256]; /* without secrets, IKEv1 Aggressive Mode (followed for
+                                     * psk-crack lines): [0] the initiator's offer (no
+                                     * responder cookie yet), [1] the rest */
+        bool want_header;           /* an item of the generic payload header */
     } kind[2];
+    uint8_t skip_kdf[3][256];       /* with secrets: every body derivation reads parsed */
 };
 
 /* The direction for the next message of ctx (NULL: full trees). */
 void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m);
+
+/* The same once the message's header h is read: without keys or secrets,
+ * IKEv1 Aggressive Mode is followed for psk-crack lines even so
+ * (kdf_msg_done), and the bodies derivation reads are parsed for its facts. */
+void ctx_direct_header(dec_t *d, const isakmp_fact_header *h);
 
 /* True when an item of the generic payload header (next payload, reserved /
  * critical, length) is to be built; when not, parsers just step over it. */
@@ -302,9 +317,18 @@ static inline bool dec_header_wanted(const dec_t *d)
     return !d->m->want || d->m->want_payload_header;
 }
 
+/* True when the body of a payload of this type (being parsed) can hold a
+ * wanted field; when not, it is parsed only for its facts, and work that
+ * only builds items (decoding a certificate) is left undone. */
+static inline bool dec_body_wanted(const dec_t *d, uint8_t type)
+{
+    return !d->m->unwanted || d->version < 1 || d->version > 2 ||
+           !d->m->unwanted[d->version][type];
+}
+
 /* When the body of a payload (or substructure: v2 proposal 2, transform 3)
- * of this type can hold nothing wanted, steps the cursor over it and returns
- * true: the body is not parsed. */
+ * of this type can hold nothing wanted and nothing in it is read, steps the
+ * cursor over it and returns true: the body is not parsed. */
 static inline bool dec_skip_body(const dec_t *d, uint8_t type, cur_t *body)
 {
     if (!d->m->skip || d->version < 1 || d->version > 2 || !d->m->skip[d->version][type])
@@ -317,6 +341,49 @@ static inline bool dec_skip_body(const dec_t *d, uint8_t type, cur_t *body)
  * substructures: next payload (its names: vals), a reserved octet, the
  * length; stepped over when none of its items is wanted. */
 void dec_plain_header(dec_t *d, uint32_t item, cur_t *h, const isakmp_value_name *vals);
+
+/* ---------------------------------------------------------------- facts */
+
+/* Whether the parsers fill the facts record beyond the header: always,
+ * except in a lean context (field-directed without keys), where nothing in
+ * the library reads them (but IKEv1 Aggressive Mode, see facts_header). */
+static inline bool facts_on(const dec_t *d) { return !d->m->facts_off; }
+
+/* The payload being parsed, for the `payload` of the entries it gives. */
+static inline uint32_t facts_cur(const dec_t *d) { return d->m->facts.cur; }
+
+/* The ISAKMP header h (zero past the capture) of the message being decoded. */
+void facts_header(dec_t *d, const uint8_t h[28], bool complete);
+
+/* A payload of the chain, `len` bytes at pi->off of data source src, whose
+ * body is about to be parsed: it becomes the payload being parsed (its
+ * entries' `payload`, the `parent` of payloads in its plaintext) until
+ * facts_payload_close gives back the one before (facts_cur). */
+void facts_payload_open(dec_t *d, const payload_info *pi, size_t len, uint32_t src);
+static inline void facts_payload_close(dec_t *d, uint32_t up) { d->m->facts.cur = up; }
+
+/* The bytes left in c, as a span. */
+static inline isakmp_span facts_rest(const cur_t *c)
+{
+    return facts_span(c->src, cur_off(c), cur_left(c));
+}
+
+/* SA substructures, in the order they nest: an SA payload (doi, its body),
+ * its proposals, their transforms, their attributes.  The adders fill the
+ * indices that tie them together (sa, first_*, n_*, proposal); each _open
+ * returns what was open before, for its _close. */
+uint32_t facts_sa_open(dec_t *d, uint32_t doi, isakmp_span body);
+void facts_sa_close(dec_t *d, uint32_t up);
+uint32_t facts_proposal_open(dec_t *d, isakmp_fact_proposal *e);
+void facts_proposal_close(dec_t *d, uint32_t up, bool complete);
+/* A transform; the attributes that follow (until the next transform or
+ * proposal_close) are its own. */
+void facts_transform(dec_t *d, isakmp_fact_transform *e);
+/* An attribute of the open transform; a key length (RFC 7296 3.3.5 type
+ * 14, IKEv1 IKE 14 / IPsec 6 in TV form) also sets the transform's. */
+void facts_attr(dec_t *d, const isakmp_fact_attr *e, bool key_length);
+/* The Notify entry of the payload being parsed (its last), or NONE. */
+uint32_t facts_notify_of(const dec_t *d);
 
 /* Key derivation and verification after a message is decoded (derive.c). */
 void kdf_msg_done(dec_t *d);

@@ -9,6 +9,7 @@
 
 #include "derive.h"
 #include "export.h"
+#include "hex.h"
 #include "keys.h"
 
 struct isakmp_keys {
@@ -18,17 +19,6 @@ struct isakmp_keys {
 };
 
 /* ---------------------------------------------------------------- secrets */
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 bool secret_from_hex(secret_t *s, const char *hex)
 {
@@ -40,13 +30,9 @@ bool secret_from_hex(secret_t *s, const char *hex)
     if (n % 2)
         return false;
     uint8_t *p = crypto_secure_alloc(n / 2);
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            crypto_secure_free(p, n / 2);
-            return false;
-        }
-        p[i] = (uint8_t)(hi << 4 | lo);
+    if (!hex_decode(hex, n / 2, p)) {
+        crypto_secure_free(p, n / 2);
+        return false;
     }
     s->p = p;
     s->len = n / 2;
@@ -179,8 +165,9 @@ static int uat_split(const char *line, char *buf, size_t bufsize, char **fields)
         fields[n++] = buf + o;
         if (*p == '"') {
             for (p++; *p && *p != '"' && o + 1 < bufsize; p++) {
-                if (*p == '\\' && p[1] == 'x' && hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
-                    buf[o++] = (char)(hexval(p[2]) << 4 | hexval(p[3]));
+                uint8_t b;
+                if (*p == '\\' && p[1] == 'x' && hex_decode(p + 2, 1, &b)) {
+                    buf[o++] = (char)b;
                     p += 3;
                 } else {
                     if (*p == '\\' && p[1])
@@ -202,20 +189,10 @@ static int uat_split(const char *line, char *buf, size_t bufsize, char **fields)
     }
 }
 
-static bool is_hex_len(const char *s, size_t n)
+/* Exactly 2 * n hex digits into out[0..n). */
+static bool hex_exact(const char *s, size_t n, uint8_t *out)
 {
-    if (strlen(s) != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (hexval(s[i]) < 0)
-            return false;
-    return true;
-}
-
-static void spi_from_hex(uint8_t out[8], const char *s)
-{
-    for (int i = 0; i < 8; i++)
-        out[i] = (uint8_t)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
+    return strlen(s) == 2 * n && hex_decode(s, n, out);
 }
 
 /* Loader signature: one data line split into fields; returns NULL when the
@@ -227,10 +204,11 @@ static const char *load_v1_line(struct isakmp_keys *k, char **f, int n)
 {
     if (n != 2)
         return "expected 2 fields: initiator cookie, encryption key";
-    if (!is_hex_len(f[0], 16))
+    uint8_t icookie[8];
+    if (!hex_exact(f[0], 8, icookie))
         return "the initiator cookie must be 16 hex digits";
     key_v1 *e = g_new0(key_v1, 1);
-    spi_from_hex(e->icookie, f[0]);
+    memcpy(e->icookie, icookie, 8);
     if (!secret_from_hex(&e->enc, f[1]) || e->enc.len == 0 || e->enc.len > 32) {
         v1_free(e);
         return "the encryption key must be 1 to 32 bytes of hex";
@@ -262,11 +240,12 @@ static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
 {
     if (n != 8)
         return "expected 8 fields: SPIi, SPIr, SK_ei, SK_er, encryption, SK_ai, SK_ar, integrity";
-    if (!is_hex_len(f[0], 16) || !is_hex_len(f[1], 16))
+    uint8_t ispi[8], rspi[8];
+    if (!hex_exact(f[0], 8, ispi) || !hex_exact(f[1], 8, rspi))
         return "SPIs must be 16 hex digits";
     key_v2 *e = g_new0(key_v2, 1);
-    spi_from_hex(e->ispi, f[0]);
-    spi_from_hex(e->rspi, f[1]);
+    memcpy(e->ispi, ispi, 8);
+    memcpy(e->rspi, rspi, 8);
     const char *why = NULL;
     e->enc = cipher_by_name(f[4], strlen(f[2]) / 2);
     e->integ = integ_by_name(f[7]);
@@ -294,10 +273,10 @@ static bool esp_key(secret_t *bytes, secret_t *text, const char *hex)
     text->p = crypto_secure_alloc(text->len);
     char *t = (char *)text->p;
     t[0] = 0;
-    if (bytes->len)
-        strcpy(t, "0x");
-    for (size_t i = 0; i < bytes->len; i++)
-        snprintf(t + 2 + 2 * i, 3, "%02x", bytes->p[i]);
+    if (bytes->len) {
+        memcpy(t, "0x", 2);
+        hex_encode(bytes->p, bytes->len, t + 2, text->len - 2);
+    }
     return true;
 }
 
@@ -309,9 +288,10 @@ static uint32_t esp_spi_value(const char *spi)
     size_t n = strlen(spi + 2);
     uint32_t v = 0;
     for (size_t i = 0; i < n; i++) {
-        if (n > 8 || hexval(spi[2 + i]) < 0)
+        int x = hex_digit(spi[2 + i]);
+        if (n > 8 || x < 0)
             return 0;
-        v = v << 4 | (uint32_t)hexval(spi[2 + i]);
+        v = v << 4 | (uint32_t)x;
     }
     return v;
 }

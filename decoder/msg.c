@@ -1,10 +1,10 @@
 /* Messages: the item tree, data sources, notes, and the public accessors. */
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "internal.h"
 
 /* ---------------------------------------------------------------- building */
@@ -43,6 +43,7 @@ static isakmp_msg *msg_over(isakmp_msg *m, const isakmp_packet *pkt, uint8_t *da
     m->pkt = *pkt;
     m->pkt.data = data;
     m->ghost.msg = m;
+    facts_reset(&m->facts);
     m->items->len = 1;   /* the root */
     g_array_index(m->items, struct isakmp_item, 0) =
         (struct isakmp_item){ .msg = m, .field = F_PROTO, .length = (uint32_t)pkt->len };
@@ -227,6 +228,7 @@ static uint32_t note_index(const isakmp_msg *m, const isakmp_note *n)
 
 void msg_finish(isakmp_msg *m)
 {
+    facts_finish(&m->facts, (const struct isakmp_item *)(const void *)m->items->data);
     size_t n = m->notes->len;
     if (n == 0)
         return;   /* isakmp_msg_notes copes with no array */
@@ -275,9 +277,7 @@ static void msg_clear(isakmp_msg *m)
     m->pub_notes = NULL;
     m->summary = NULL;
     m->version = 0;
-    m->exch = m->flags = 0;
     m->no_labels = false;
-    m->msgid = 0;
     m->want = NULL;
     m->skip = NULL;
     m->lean = false;
@@ -293,6 +293,7 @@ static void msg_destroy(isakmp_msg *m)
     if (m->strings)
         g_string_chunk_free(m->strings);
     g_free(m->frame_buf);
+    facts_free(&m->facts);
     g_free(m);
 }
 
@@ -476,18 +477,6 @@ static int hex_width(isakmp_ftype t)
     }
 }
 
-/* Two characters per byte value: hex pairs, written with one store each
- * (-T fields prints SPIs and vendor IDs for every message). */
-static const char hex_pairs[513] =
-    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
 /* Writes tmp[0..n) to buf as a C string, cut to fit; returns n. */
 static size_t put_cut(const char *tmp, size_t n, char *buf, size_t size)
 {
@@ -536,25 +525,6 @@ static inline size_t format_dec(uint64_t v, char *buf, size_t size)
     return put_cut(tmp + n, sizeof tmp - n, buf, size);
 }
 
-static size_t format_bytes_hex(const uint8_t *b, size_t n, char *buf, size_t size)
-{
-    size_t need = 2 * n;
-    if (size == 0)
-        return need;
-    size_t fit = need < size ? n : (size - 1) / 2;   /* whole bytes only */
-    size_t i = 0;
-    for (; i + 4 <= fit; i += 4) {   /* SPIs and vendor IDs: 8 to 20 bytes */
-        memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
-        memcpy(buf + 2 * i + 2, hex_pairs + 2 * b[i + 1], 2);
-        memcpy(buf + 2 * i + 4, hex_pairs + 2 * b[i + 2], 2);
-        memcpy(buf + 2 * i + 6, hex_pairs + 2 * b[i + 3], 2);
-    }
-    for (; i < fit; i++)
-        memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
-    buf[2 * fit] = 0;
-    return need;
-}
-
 static size_t format_string(const uint8_t *b, size_t n, char *buf, size_t size)
 {
     /* Strings stop at the first NUL, as Wireshark's do; other bytes are kept. */
@@ -592,23 +562,16 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
         b = isakmp_item_bytes(it, &n);
         if (n == 0) /* what tshark prints for an empty byte field */
             return (size_t)snprintf(buf, size, "<MISSING>");
-        return format_bytes_hex(b, n, buf, size);
+        return hex_encode(b, n, buf, size);
     case ISAKMP_FT_STRING:
         b = isakmp_item_bytes(it, &n);
         return format_string(b, n, buf, size);
     case ISAKMP_FT_IPV4:
         b = isakmp_item_bytes(it, &n);
-        if (n < 4)
-            return (size_t)snprintf(buf, size, "%s", "");
-        return (size_t)snprintf(buf, size, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-    case ISAKMP_FT_IPV6: {
+        return isakmp_format_addr(n < 4 ? 0 : 4, b, buf, size);
+    case ISAKMP_FT_IPV6:
         b = isakmp_item_bytes(it, &n);
-        if (n < 16)
-            return (size_t)snprintf(buf, size, "%s", "");
-        char s[INET6_ADDRSTRLEN];
-        inet_ntop(AF_INET6, b, s, sizeof s);
-        return (size_t)snprintf(buf, size, "%s", s);
-    }
+        return isakmp_format_addr(n < 16 ? 0 : 6, b, buf, size);
     }
     return 0;
 }

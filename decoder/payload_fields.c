@@ -12,6 +12,15 @@ const int *payload_body_fields(int version, uint8_t type)
     return NULL;
 }
 
+const int *payload_body_row(size_t i, int *version, uint8_t *type)
+{
+    if (i >= G_N_ELEMENTS(body_table))
+        return NULL;
+    *version = body_table[i].version;
+    *type = body_table[i].type;
+    return body_table[i].fields;
+}
+
 bool payload_fields_has(const int *list, int field)
 {
     for (; *list >= 0; list++)
@@ -24,7 +33,8 @@ bool payload_fields_has(const int *list, int field)
 bool payload_field_any_body(int field) { return field == F_EXTRADATA; }
 
 /* Key derivation adds its verdicts to payload items after the message is
- * decoded, from the payloads' bytes (derive.c, derive_v1.c). */
+ * decoded (derive.c, derive_v1.c), from the facts of bodies it has parsed
+ * whatever is wanted (ctx.c). */
 bool payload_field_after_parse(int field)
 {
     return field == F_VERIFY_HASH || field == F_VERIFY_AUTH;

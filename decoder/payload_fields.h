@@ -16,6 +16,9 @@
  * fragments). */
 const int *payload_body_fields(int version, uint8_t type);
 
+/* Row i of the table: version, type and the fields (NULL past the last row). */
+const int *payload_body_row(size_t i, int *version, uint8_t *type);
+
 /* True when `field` is in the list. */
 bool payload_fields_has(const int *list, int field);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "secrets.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -33,11 +34,11 @@ uint8_t *secrets_hex(const char *hex, size_t *len)
     for (const char *p = hex; *p; p++) {
         if (*p == ' ' || *p == ':' || *p == '\t')
             continue;
-        if (!g_ascii_isxdigit(*p) || n >= cap) {
+        int v = hex_digit(*p);
+        if (v < 0 || n >= cap) {
             secrets_free(out, cap);
             return NULL;
         }
-        int v = g_ascii_xdigit_value(*p);
         if (hi < 0) {
             hi = v;
         } else {
@@ -58,14 +59,7 @@ static bool fixed_hex(const char *s, size_t digits, uint8_t *out)
 {
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         s += 2;
-    if (strlen(s) != digits)
-        return false;
-    for (size_t i = 0; i < digits; i += 2) {
-        if (!g_ascii_isxdigit(s[i]) || !g_ascii_isxdigit(s[i + 1]))
-            return false;
-        out[i / 2] = (uint8_t)(g_ascii_xdigit_value(s[i]) << 4 | g_ascii_xdigit_value(s[i + 1]));
-    }
-    return true;
+    return strlen(s) == digits && hex_decode(s, digits / 2, out);
 }
 
 static void report(isakmp_key_error_fn on_error, void *euser, const char *name, size_t line,
@@ -419,9 +413,9 @@ static void dump_row(thread_t *t, const char *s)
     if (*s++ != ':' || *s++ != ' ')
         return;
     for (int i = 0; i < 16 && t->dump->len < t->want; i++) {
-        if (!g_ascii_isxdigit(s[0]) || !g_ascii_isxdigit(s[1]))
+        uint8_t b;
+        if (!hex_decode(s, 1, &b))
             break;
-        uint8_t b = (uint8_t)(g_ascii_xdigit_value(s[0]) << 4 | g_ascii_xdigit_value(s[1]));
         g_byte_array_append(t->dump, &b, 1);
         s += 2;
         if (*s != ' ')

@@ -47,6 +47,9 @@ typedef struct v1_attr_family {
      * (it also records what this one says); `head` is the first two octets
      * at the value.  NULL: the entry as it is. */
     const v1_attr_map *(*pick)(v1_attr_state *st, const v1_attr_map *m, uint16_t head);
+    /* Transform attributes (they go into the facts): the type of the Key
+     * Length attribute; 0 for other families. */
+    uint16_t key_length;
 } v1_attr_family;
 
 extern const v1_attr_family v1_ike_attrs;          /* transforms of PROTO_ISAKMP */

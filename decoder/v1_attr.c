@@ -58,8 +58,9 @@ static void add_life(dec_t *d, uint32_t item, int field, cur_t *val)
         tree_add(d->m, item, field + 2, val->src, off, n);
         return;
     }
-    uint64_t v = v1_uint(val, n);
-    tree_add_uint(d->m, item, n <= 4 ? field : field + 1, val->src, off, n, v);
+    int f = n <= 4 ? field : field + 1;
+    if (tree_wants(d->m, f))   /* not built: not worth reading */
+        tree_add_uint(d->m, item, f, val->src, off, n, v1_uint(val, n));
 }
 
 /* An integer value as Wireshark reads one into its 8- to 32-bit fields:
@@ -68,13 +69,16 @@ static void add_life(dec_t *d, uint32_t item, int field, cur_t *val)
 static void add_uint(dec_t *d, uint32_t item, const v1_attr_map *m, cur_t *val)
 {
     size_t n = cur_left(val), off = cur_off(val);
+    if (n <= 4 && !tree_wants(d->m, m->field))
+        return;   /* not built, nothing to note: not worth reading */
     uint32_t x = tree_add_uint(d->m, item, m->field, val->src, off, n, v1_uint(val, n > 4 ? 4 : n));
     if (n > 4)
         tree_note(d->m, x, ISAKMP_SEV_WARN, ISAKMP_NOTE_MALFORMED,
                   "Integer value of %zu octets: its first 4 are shown", n);
     /* the map's names apply where they name the value; the field's own
-     * (IANA) names stay for the rest */
-    if (m->vals && isakmp_value_lookup(m->vals, (uint32_t)tree_item(d->m, x)->uval))
+     * (IANA) names stay for the rest (an item not built has none) */
+    if (m->vals && !tree_is_ghost(x) &&
+        isakmp_value_lookup(m->vals, (uint32_t)tree_item(d->m, x)->uval))
         tree_set_vals(d->m, x, m->vals);
 }
 
@@ -103,6 +107,23 @@ static void add_typed(dec_t *d, uint32_t item, const v1_attr_family *f, uint16_t
     }
 }
 
+/* A transform attribute's entry in the facts: its value is all of val. */
+static void attr_fact(dec_t *d, const v1_attr_family *f, uint16_t type, bool tv, const cur_t *val)
+{
+    isakmp_fact_attr e = { .type = type, .tv = tv, .data = facts_rest(val) };
+    const uint8_t *v = cur_view(val, cur_off(val), cur_left(val));
+    for (size_t i = 0; v && i < cur_left(val) && i < 8; i++)
+        e.value = e.value << 8 | v[i];
+    facts_attr(d, &e, tv && type == f->key_length);
+}
+
+/* An attribute type's name for labels. */
+static const char *type_name(const v1_attr_family *f, uint16_t type)
+{
+    const char *tn = isakmp_value_lookup(f->type_names, type);
+    return tn ? tn : "Unknown";
+}
+
 /* Reads one attribute; returns false when the list cannot go on. */
 static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *f,
                      v1_attr_state *st)
@@ -120,11 +141,13 @@ static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *
     size_t len = tv ? 2 : cur_peek_u16(c, 2);
     size_t total = 4 + (tv ? 0 : len);
     uint32_t item = tree_add(d->m, parent, f->attr, c->src, off, total < left ? total : left);
-    const char *tn = isakmp_value_lookup(f->type_names, type);
-    tree_set_label(d->m, item, "%s (t=%u,l=%zu): %s", f->what, type, len, tn ? tn : "Unknown");
-    tree_add_uint(d->m, item, f->format, c->src, off, 2, raw);
-    uint32_t t = tree_add_uint(d->m, item, f->type, c->src, off, 2, type);
-    tree_set_vals(d->m, t, f->type_names);
+    tree_set_label(d->m, item, "%s (t=%u,l=%zu): %s", f->what, type, len,
+                   type_name(f, type));
+    if (tree_wants(d->m, f->format))
+        tree_add_uint(d->m, item, f->format, c->src, off, 2, raw);
+    if (tree_wants(d->m, f->type))
+        tree_set_vals(d->m, tree_add_uint(d->m, item, f->type, c->src, off, 2, type),
+                      f->type_names);
     cur_skip(c, 2);
     cur_t val;
     if (!tv)
@@ -144,8 +167,11 @@ static bool one_attr(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *
         tree_note(d->m, e, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO, "Attribute value is empty");
     } else if (len > 0)
         tree_add(d->m, item, f->value, val.src, cur_off(&val), cur_left(&val));
-    if (cur_left(&val) == len)
+    if (cur_left(&val) == len) {
+        if (f->key_length && facts_on(d))
+            attr_fact(d, f, type, tv, &val);
         add_typed(d, item, f, type, &val, st, head);
+    }
     return cur_left(c) > 0;
 }
 
@@ -167,5 +193,5 @@ void v1_attrs(dec_t *d, uint32_t parent, cur_t *c, const v1_attr_family *fam)
 const v1_attr_family v1_kd_attrs = {
     F_KEY_DOWNLOAD_ATTR, F_KEY_DOWNLOAD_ATTR_FORMAT, F_KEY_DOWNLOAD_ATTR_TYPE,
     F_KEY_DOWNLOAD_ATTR_LENGTH, F_KEY_DOWNLOAD_ATTR_VALUE, NULL, NULL,
-    "Key Download Attribute", NULL, false, NULL,
+    "Key Download Attribute", NULL, false, NULL, 0,
 };

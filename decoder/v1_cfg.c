@@ -165,7 +165,7 @@ static void cfg_custom(dec_t *d, uint32_t item, const v1_attr_map *m, cur_t *val
 
 const v1_attr_family v1_cfg_attrs = {
     F_CFG_ATTR, F_CFG_ATTR_FORMAT, F_CFG_ATTR_TYPE, F_CFG_ATTR_LENGTH, F_CFG_ATTR_VALUE,
-    cfg_attr_types, cfg_map, "Config Attribute", cfg_custom, true, NULL,
+    cfg_attr_types, cfg_map, "Config Attribute", cfg_custom, true, NULL, 0,
 };
 
 void v1_p_cfg(dec_t *d, cur_t *b, const payload_info *pi)

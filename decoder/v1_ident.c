@@ -93,6 +93,8 @@ static void id_data(dec_t *d, uint32_t item, uint8_t type, cur_t *c)
 void v1_p_id(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t type = cur_peek_u8(b, 0);
+    isakmp_fact_id fact = { .payload = facts_cur(d), .type = type, .protocol = cur_peek_u8(b, 1),
+                            .port = cur_peek_u16(b, 2), .body = facts_rest(b) };
     uint32_t x = dec_u8(d, pi->item, b, F_ID_TYPE);
     if (x)
         tree_set_vals(d->m, x, iana_ipsec_doi_identification_types);
@@ -100,6 +102,9 @@ void v1_p_id(dec_t *d, cur_t *b, const payload_info *pi)
     if (x)
         tree_set_vals(d->m, x, v1_ip_protocols);
     dec_u16(d, pi->item, b, F_ID_PORT);
+    fact.data = facts_rest(b);
+    if (facts_on(d))
+        facts_add_ids(d->m, &fact);
     if (!dec_check(d, pi->item, b, "Identification"))
         return;
     cur_t data;
@@ -116,10 +121,12 @@ void v1_p_cert(dec_t *d, cur_t *b, const payload_info *pi)
     uint32_t x = dec_u8(d, pi->item, b, F_CERT_ENCODING);
     if (x)
         tree_set_vals(d->m, x, iana_ikev1_certificate_encodings);
+    if (facts_on(d))
+        facts_add_certs(d->m, &(isakmp_fact_cert){ facts_cur(d), enc, facts_rest(b) });
     if (dec_check(d, pi->item, b, "Certificate")) {
         cur_t der = *b;
         uint32_t data = dec_rest(d, pi->item, b, F_CERT_DATA);
-        if (enc == 4)   /* X.509 Certificate - Signature */
+        if (enc == 4 && dec_body_wanted(d, pi->type))   /* X.509 Certificate - Signature */
             cert_decode(d, data, &der);
     }
 }

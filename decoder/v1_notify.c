@@ -28,14 +28,14 @@ const v1_attr_family v1_resp_ike_attrs = {
     F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR, F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_FORMAT,
     F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_TYPE, F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_LENGTH,
     F_NOTIFY_DATA_RESP_LIFETIME_IKE_ATTR_VALUE, iana_ikev1_attribute_classes, resp_ike_map,
-    "IKE Attribute", NULL, false, NULL,
+    "IKE Attribute", NULL, false, NULL, 0,
 };
 
 const v1_attr_family v1_resp_ipsec_attrs = {
     F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR, F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_FORMAT,
     F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_TYPE, F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_LENGTH,
     F_NOTIFY_DATA_RESP_LIFETIME_IPSEC_ATTR_VALUE, iana_ipsec_doi_sa_attribute_classes,
-    resp_ipsec_map, "IPsec Attribute", NULL, false, NULL,
+    resp_ipsec_map, "IPsec Attribute", NULL, false, NULL, 0,
 };
 
 /* A fixed-size value after the notification data, when it is all there. */
@@ -84,6 +84,7 @@ void v1_p_notify(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t proto = cur_peek_u8(b, 4), spisize = cur_peek_u8(b, 5);
     uint16_t type = cur_left(b) >= 8 ? cur_peek_u16(b, 6) : 0;
+    uint32_t doi = (uint32_t)cur_peek_u16(b, 0) << 16 | cur_peek_u16(b, 2);
     dec_u32(d, pi->item, b, F_NOTIFY_DOI);
     uint32_t x = dec_u8(d, pi->item, b, F_NOTIFY_PROTOID);
     if (x)
@@ -92,10 +93,15 @@ void v1_p_notify(dec_t *d, cur_t *b, const payload_info *pi)
     x = dec_u16(d, pi->item, b, F_NOTIFY_MSGTYPE);
     if (x)
         tree_set_vals(d->m, x, iana_ikev1_notify_message_types_combined);
+    isakmp_span spi = facts_span(b->src, cur_off(b), spisize);
     if (spisize)
         dec_bytes(d, pi->item, b, F_SPI, spisize);
-    if (dec_check(d, pi->item, b, "Notification"))
-        notify_data(d, pi->item, type, proto, b);
+    if (!dec_check(d, pi->item, b, "Notification"))
+        return;
+    if (facts_on(d))
+        facts_add_notifies(d->m, &(isakmp_fact_notify){ facts_cur(d), type, doi, proto, spisize,
+                                                         spi, facts_rest(b) });
+    notify_data(d, pi->item, type, proto, b);
 }
 
 /* RFC 2408 3.15: DOI, protocol, SPI size, count, then the SPIs. */
@@ -103,14 +109,22 @@ void v1_p_delete(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t spisize = cur_peek_u8(b, 5);
     uint16_t count = cur_left(b) >= 8 ? cur_peek_u16(b, 6) : 0;
+    isakmp_fact_delete fact = { .payload = facts_cur(d),
+                                .doi = (uint32_t)cur_peek_u16(b, 0) << 16 | cur_peek_u16(b, 2),
+                                .protocol = cur_peek_u8(b, 4), .spi_size = spisize,
+                                .count = count };
     dec_u32(d, pi->item, b, F_DELETE_DOI);
     uint32_t x = dec_u8(d, pi->item, b, F_DELETE_PROTOID);
     if (x)
         tree_set_vals(d->m, x, iana_ipsec_doi_security_protocol_ids);
     dec_u8(d, pi->item, b, F_SPISIZE);
     dec_u16(d, pi->item, b, F_SPINUM);
-    if (!dec_check(d, pi->item, b, "Delete") || spisize == 0)
+    size_t start = cur_off(b);
+    if (!dec_check(d, pi->item, b, "Delete"))
         return;
-    for (unsigned i = 0; i < count && cur_left(b) > 0; i++)
+    for (unsigned i = 0; spisize && i < count && cur_left(b) > 0; i++)
         dec_bytes(d, pi->item, b, F_DELETE_SPI, spisize);
+    fact.spis = facts_span(b->src, start, cur_off(b) - start);
+    if (facts_on(d))
+        facts_add_deletes(d->m, &fact);
 }

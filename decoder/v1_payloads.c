@@ -9,10 +9,38 @@
 #include "v1.h"
 #include "vid.h"
 
-static void p_ke(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_KE_DATA); }
-static void p_hash(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_HASH); }
-static void p_sig(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_SIG); }
-static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_NONCE); }
+static void p_ke(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    if (facts_on(d))
+        facts_add_kes(d->m, &(isakmp_fact_ke){ facts_cur(d), 0, facts_rest(b) });
+    dec_rest(d, pi->item, b, F_KE_DATA);
+}
+
+/* HASH (8) and SIG (9): the authenticating values of IKEv1. */
+static void auth_fact(dec_t *d, const cur_t *b)
+{
+    if (facts_on(d))
+        facts_add_auths(d->m, &(isakmp_fact_auth){ .payload = facts_cur(d), .data = facts_rest(b) });
+}
+
+static void p_hash(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    auth_fact(d, b);
+    dec_rest(d, pi->item, b, F_HASH);
+}
+
+static void p_sig(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    auth_fact(d, b);
+    dec_rest(d, pi->item, b, F_SIG);
+}
+
+static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    if (facts_on(d))
+        facts_add_nonces(d->m, &(isakmp_fact_nonce){ facts_cur(d), facts_rest(b) });
+    dec_rest(d, pi->item, b, F_NONCE);
+}
 static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { vid_decode(d, pi->item, b); }
 static void p_nat_d(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_IKE_NAT_HASH); }
 static void p_symmetric_key(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_SYMMETRIC_KEY); }
@@ -28,6 +56,8 @@ static void p_frag(dec_t *d, cur_t *b, const payload_info *pi)
     dec_u8(d, pi->item, b, F_FRAG_SEQ);
     dec_u8(d, pi->item, b, F_FRAG_LAST);
     if (dec_check(d, pi->item, b, "Fragment")) {
+        if (facts_on(d))
+            facts_add_frags(d->m, &(isakmp_fact_frag){ facts_cur(d), seq, 0, id, flags & 1 });
         cur_t data = *b;
         dec_rest(d, pi->item, b, F_FRAG_DATA);
         crypto_v1_fragment(d, &data, pi, id, seq, flags & 1);

@@ -111,13 +111,13 @@ static const v1_attr_map ipsec_map[] = {
 
 const v1_attr_family v1_ike_attrs = {
     F_IKE_ATTR, F_IKE_ATTR_FORMAT, F_IKE_ATTR_TYPE, F_IKE_ATTR_LENGTH, F_IKE_ATTR_VALUE,
-    iana_ikev1_attribute_classes, ike_map, "IKE Attribute", NULL, false, ike_pick,
+    iana_ikev1_attribute_classes, ike_map, "IKE Attribute", NULL, false, ike_pick, 14,
 };
 
 const v1_attr_family v1_ipsec_attrs = {
     F_IPSEC_ATTR, F_IPSEC_ATTR_FORMAT, F_IPSEC_ATTR_TYPE, F_IPSEC_ATTR_LENGTH,
     F_IPSEC_ATTR_VALUE, iana_ipsec_doi_sa_attribute_classes, ipsec_map, "IPsec Attribute",
-    NULL, false, NULL,
+    NULL, false, NULL, 6,
 };
 
 /* Transform IDs by the proposal's protocol (RFC 2407 4.4). */
@@ -165,6 +165,16 @@ bool v1_sub_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, payload_i
     return true;
 }
 
+/* The proposals of an IPsec DOI SA: a payload chain of their own, whose
+ * proposals go into the facts as proposals, not payloads. */
+static void proposal_chain(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    bool up = d->m->facts.in_v1_sa;
+    d->m->facts.in_v1_sa = true;
+    dec_payload_chain(d, pi->item, b, 2);
+    d->m->facts.in_v1_sa = up;
+}
+
 /* RFC 2408 3.4 with RFC 2407 4.6.1: DOI, situation (bit field for IPsec),
  * then the proposals as a payload chain. */
 void v1_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
@@ -172,6 +182,7 @@ void v1_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
     static const int sit_bits[] = { F_SA_SITUATION_IDENTITY_ONLY, F_SA_SITUATION_SECRECY,
                                     F_SA_SITUATION_INTEGRITY, -1 };
     uint32_t doi = cur_left(b) >= 4 ? ((uint32_t)cur_peek_u16(b, 0) << 16) | cur_peek_u16(b, 2) : 0;
+    uint32_t up = facts_on(d) ? facts_sa_open(d, doi, facts_rest(b)) : 0;
     uint32_t x = dec_u32(d, pi->item, b, F_SA_DOI);
     if (x)
         tree_set_vals(d->m, x, iana_ikev1_doi);
@@ -180,7 +191,7 @@ void v1_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
         uint32_t s = dec_bytes(d, pi->item, b, F_SA_SITUATION, 4);
         dec_bits(d, s, &at, 4, sit_bits);
         if (cur_ok(b))
-            dec_payload_chain(d, pi->item, b, 2);
+            proposal_chain(d, b, pi);
     } else if (doi == DOI_GDOI) {
         /* RFC 6407 5.1: situation, then SA Attribute Next Payload and
          * RESERVED2, 16 bits each as the figure draws them (and as tshark
@@ -192,25 +203,16 @@ void v1_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
     } else {
         dec_rest(d, pi->item, b, F_SA_SITUATION);
     }
+    if (facts_on(d))
+        facts_sa_close(d, up);
 }
 
 static void transform_body(dec_t *d, cur_t *b, const payload_info *pi, uint8_t proto);
 
-/* RFC 2408 3.5: the transforms are counted, not chained: exactly
- * "# of Transforms" of them are read (the next-payload field is shown only). */
-void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
+/* The transforms of a proposal: exactly count of them. */
+static void proposal_transforms(dec_t *d, cur_t *b, const payload_info *pi, uint8_t proto,
+                                uint8_t count)
 {
-    uint8_t proto = cur_peek_u8(b, 1), spisize = cur_peek_u8(b, 2), count = cur_peek_u8(b, 3);
-    dec_u8(d, pi->item, b, F_PROP_NUMBER);
-    uint32_t p = dec_u8(d, pi->item, b, F_PROP_PROTOID);
-    if (p)
-        tree_set_vals(d->m, p, iana_ipsec_doi_security_protocol_ids);
-    dec_u8(d, pi->item, b, F_SPISIZE);
-    dec_u8(d, pi->item, b, F_PROP_TRANSFORMS);
-    if (spisize)
-        dec_bytes(d, pi->item, b, F_SPI, spisize);
-    if (!dec_check(d, pi->item, b, "Proposal"))
-        return;
     for (unsigned i = 0; i < count; i++) {
         payload_info t;
         cur_t body;
@@ -238,10 +240,34 @@ void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
     }
 }
 
+/* RFC 2408 3.5: the transforms are counted, not chained: exactly
+ * "# of Transforms" of them are read (the next-payload field is shown only). */
+void v1_p_proposal(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    uint8_t proto = cur_peek_u8(b, 1), spisize = cur_peek_u8(b, 2), count = cur_peek_u8(b, 3);
+    isakmp_fact_proposal fact = { .number = cur_peek_u8(b, 0), .protocol = proto,
+                                  .spi_size = spisize, .n_declared = count };
+    dec_u8(d, pi->item, b, F_PROP_NUMBER);
+    uint32_t p = dec_u8(d, pi->item, b, F_PROP_PROTOID);
+    if (p)
+        tree_set_vals(d->m, p, iana_ipsec_doi_security_protocol_ids);
+    dec_u8(d, pi->item, b, F_SPISIZE);
+    dec_u8(d, pi->item, b, F_PROP_TRANSFORMS);
+    fact.spi = facts_span(b->src, cur_off(b), spisize);
+    if (spisize)
+        dec_bytes(d, pi->item, b, F_SPI, spisize);
+    uint32_t up = facts_on(d) ? facts_proposal_open(d, &fact) : 0;
+    if (dec_check(d, pi->item, b, "Proposal"))
+        proposal_transforms(d, b, pi, proto, count);
+    if (facts_on(d))
+        facts_proposal_close(d, up, cur_ok(b));
+}
+
 /* RFC 2408 3.6: transform number, ID (named by the protocol of the proposal
  * that holds it), reserved, attributes. */
 static void transform_body(dec_t *d, cur_t *b, const payload_info *pi, uint8_t proto)
 {
+    isakmp_fact_transform fact = { .number = cur_peek_u8(b, 0), .id = cur_peek_u8(b, 1) };
     dec_u8(d, pi->item, b, F_TRANS_NUMBER);
     uint32_t x = dec_u8(d, pi->item, b, F_TRANS_ID);
     if (x)
@@ -249,6 +275,8 @@ static void transform_body(dec_t *d, cur_t *b, const payload_info *pi, uint8_t p
     dec_bytes(d, pi->item, b, F_RESERVED, 2);
     if (!dec_check(d, pi->item, b, "Transform"))
         return;
+    if (facts_on(d))
+        facts_transform(d, &fact);
     v1_attrs(d, pi->item, b, proto == PROTO_ISAKMP ? &v1_ike_attrs : &v1_ipsec_attrs);
 }
 

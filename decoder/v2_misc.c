@@ -23,8 +23,12 @@
 void v2_p_id(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t type = cur_peek_u8(b, 0);
+    isakmp_fact_id fact = { .payload = facts_cur(d), .type = type, .body = facts_rest(b) };
     tree_set_vals(d->m, dec_u8(d, pi->item, b, F_ID_TYPE), iana_ikev2_id_types);
     dec_bytes(d, pi->item, b, F_RESERVED, 3);
+    fact.data = facts_rest(b);
+    if (facts_on(d))
+        facts_add_ids(d->m, &fact);
     if (!dec_check(d, pi->item, b, "Identification"))
         return;
     uint32_t data = tree_add(d->m, pi->item, F_ID_DATA, b->src, cur_off(b), cur_left(b));
@@ -53,6 +57,8 @@ void v2_p_cert(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t enc = cur_peek_u8(b, 0);
     tree_set_vals(d->m, dec_u8(d, pi->item, b, F_CERT_ENCODING), iana_ikev2_certificate_encodings);
+    if (facts_on(d))
+        facts_add_certs(d->m, &(isakmp_fact_cert){ facts_cur(d), enc, facts_rest(b) });
     if (!dec_check(d, pi->item, b, "Certificate"))
         return;
     if (enc == CERT_HASH_URL_X509 || enc == CERT_HASH_URL_BUNDLE) {
@@ -64,7 +70,7 @@ void v2_p_cert(dec_t *d, cur_t *b, const payload_info *pi)
     cur_t der = *b;
     uint32_t data = tree_add(d->m, pi->item, F_CERT_DATA, b->src, cur_off(b), cur_left(b));
     cur_skip(b, cur_left(b));
-    if (enc == 4)   /* X.509 Certificate - Signature */
+    if (enc == 4 && dec_body_wanted(d, pi->type))   /* X.509 Certificate - Signature */
         cert_decode(d, data, &der);
 }
 
@@ -82,16 +88,20 @@ void v2_p_certreq(dec_t *d, cur_t *b, const payload_info *pi)
 }
 
 /* RFC 7427 3: ASN.1 length, AlgorithmIdentifier, signature value. */
-static void auth_signature(dec_t *d, uint32_t parent, cur_t *c)
+static void auth_signature(dec_t *d, uint32_t parent, cur_t *c, isakmp_fact_auth *fact)
 {
     uint8_t len = cur_peek_u8(c, 0);
     dec_u8(d, parent, c, F_AUTH_DATA_SIG_ASN1_LEN);
     if (cur_ok(c) && cur_left(c) < len)
         cur_skip(c, len);   /* the AlgorithmIdentifier overruns the payload */
+    isakmp_span alg = facts_span(c->src, cur_off(c), len);
     if (cur_ok(c))
         dec_bytes(d, parent, c, F_AUTH_DATA_SIG_ASN1_DATA, len);
-    if (cur_ok(c))
+    if (cur_ok(c)) {
+        fact->sig_alg = alg;
+        fact->sig_value = facts_rest(c);
         dec_rest(d, parent, c, F_AUTH_DATA_SIG_VALUE);
+    }
     dec_check(d, parent, c, "Digital signature");
 }
 
@@ -101,24 +111,20 @@ void v2_p_auth(dec_t *d, cur_t *b, const payload_info *pi)
     uint8_t method = cur_peek_u8(b, 0);
     tree_set_vals(d->m, dec_u8(d, pi->item, b, F_AUTH_METHOD), iana_ikev2_auth_methods);
     dec_bytes(d, pi->item, b, F_RESERVED, 3);
-    if (!dec_check(d, pi->item, b, "Authentication"))
-        return;
-    cur_t sig = *b;
-    dec_rest(d, pi->item, b, F_AUTH_DATA);
-    if (method == AUTH_DIGITAL_SIGNATURE)
-        auth_signature(d, pi->item, &sig);
+    isakmp_fact_auth fact = { .payload = facts_cur(d), .method = method, .data = facts_rest(b) };
+    if (dec_check(d, pi->item, b, "Authentication")) {
+        cur_t sig = *b;
+        dec_rest(d, pi->item, b, F_AUTH_DATA);
+        if (method == AUTH_DIGITAL_SIGNATURE)
+            auth_signature(d, pi->item, &sig, &fact);
+    }
+    if (facts_on(d))
+        facts_add_auths(d->m, &fact);
 }
 
-/* RFC 7296 3.11: protocol, SPI size, number of SPIs, the SPIs. */
-void v2_p_delete(dec_t *d, cur_t *b, const payload_info *pi)
+/* The SPIs of a Delete payload. */
+static void delete_spis(dec_t *d, const payload_info *pi, cur_t *b, uint8_t spisize, uint16_t n)
 {
-    uint8_t spisize = cur_peek_u8(b, 1);
-    uint16_t n = cur_left(b) >= 4 ? cur_peek_u16(b, 2) : 0;
-    tree_set_vals(d->m, dec_u8(d, pi->item, b, F_DELETE_PROTOID), iana_ikev2_security_protocol_ids);
-    dec_u8(d, pi->item, b, F_SPISIZE);
-    dec_u16(d, pi->item, b, F_SPINUM);
-    if (!dec_check(d, pi->item, b, "Delete"))
-        return;
     for (unsigned i = 0; spisize && i < n && cur_ok(b); i++) {
         if (cur_left(b) < spisize) {
             tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
@@ -128,6 +134,25 @@ void v2_p_delete(dec_t *d, cur_t *b, const payload_info *pi)
         }
         dec_bytes(d, pi->item, b, F_DELETE_SPI, spisize);
     }
+}
+
+/* RFC 7296 3.11: protocol, SPI size, number of SPIs, the SPIs. */
+void v2_p_delete(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    uint8_t spisize = cur_peek_u8(b, 1);
+    uint16_t n = cur_left(b) >= 4 ? cur_peek_u16(b, 2) : 0;
+    isakmp_fact_delete fact = { .payload = facts_cur(d), .protocol = cur_peek_u8(b, 0),
+                                .spi_size = spisize, .count = n };
+    tree_set_vals(d->m, dec_u8(d, pi->item, b, F_DELETE_PROTOID), iana_ikev2_security_protocol_ids);
+    dec_u8(d, pi->item, b, F_SPISIZE);
+    dec_u16(d, pi->item, b, F_SPINUM);
+    size_t start = cur_off(b);
+    if (!dec_check(d, pi->item, b, "Delete"))
+        return;
+    delete_spis(d, pi, b, spisize, n);
+    fact.spis = facts_span(b->src, start, cur_off(b) - start);
+    if (facts_on(d))
+        facts_add_deletes(d->m, &fact);
 }
 
 /* RFC 3748 4, 5: EAP codes and the method types most seen in IKEv2. */
@@ -150,6 +175,10 @@ void v2_p_eap(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t code = cur_peek_u8(b, 0);
     size_t len = cur_left(b) >= 4 ? cur_peek_u16(b, 2) : 4;
+    /* RFC 3748 4: only Requests and Responses name a method */
+    uint8_t type = (code == 1 || code == 2) && len > 4 && cur_left(b) > 4 ? cur_peek_u8(b, 4) : 0;
+    if (facts_on(d))
+        facts_add_eaps(d->m, &(isakmp_fact_eap){ facts_cur(d), code, type });
     tree_set_vals(d->m, dec_u8(d, pi->item, b, F_EAP_CODE), eap_codes);
     dec_u8(d, pi->item, b, F_EAP_IDENTIFIER);
     dec_u16(d, pi->item, b, F_EAP_LENGTH);

@@ -195,9 +195,14 @@ static void n_spm(dec_t *d, uint32_t p, cur_t *c) { dec_rest(d, p, c, F_NOTIFY_D
 
 static void n_sig_hash(dec_t *d, uint32_t p, cur_t *c)
 {
-    while (cur_left(c) >= 2)
+    uint32_t n = facts_on(d) ? facts_notify_of(d) : ISAKMP_FACT_NONE;
+    while (cur_left(c) >= 2) {
+        isakmp_fact_hash_alg h = { n, cur_peek_u16(c, 0) };
+        if (n != ISAKMP_FACT_NONE)
+            facts_add_hash_algs(d->m, &h);
         tree_set_vals(d->m, dec_u16(d, p, c, F_NOTIFY_DATA_SIGNATURE_HASH_ALGORITHMS),
                       iana_ikev2_hash_algorithms);
+    }
     if (cur_left(c))
         cur_skip(c, 2);   /* an odd byte: malformed, reported by the caller */
 }
@@ -345,13 +350,19 @@ void v2_p_notify(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t spisize = cur_peek_u8(b, 1);
     uint16_t type = cur_left(b) >= 4 ? cur_peek_u16(b, 2) : 0;
+    isakmp_fact_notify fact = { .payload = facts_cur(d), .type = type,
+                                .protocol = cur_peek_u8(b, 0), .spi_size = spisize };
     tree_set_vals(d->m, dec_u8(d, pi->item, b, F_NOTIFY_PROTOID), iana_ikev2_security_protocol_ids);
     dec_u8(d, pi->item, b, F_SPISIZE);
     uint32_t t = dec_u16(d, pi->item, b, F_NOTIFY_MSGTYPE);
+    fact.spi = facts_span(b->src, cur_off(b), spisize);
     if (spisize)
         dec_bytes(d, pi->item, b, F_SPI, spisize);
     if (!dec_check(d, pi->item, b, "Notify"))
         return;
+    fact.data = facts_rest(b);
+    if (facts_on(d))
+        facts_add_notifies(d->m, &fact);
     tree_set_vals(d->m, t, notify_names(type));
     tree_set_label(d->m, pi->item, "Type Payload: Notify (41) - %s", v2_name(notify_names(type), type));
     cur_t data = *b;

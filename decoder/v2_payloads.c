@@ -37,13 +37,22 @@ void v2_leftover(dec_t *d, uint32_t item, cur_t *c, const char *what)
 /* RFC 7296 3.4: Key Exchange. */
 static void p_ke(dec_t *d, cur_t *b, const payload_info *pi)
 {
+    isakmp_fact_ke ke = { .payload = facts_cur(d), .group = cur_peek_u16(b, 0) };
     dec_u16(d, pi->item, b, F_KE_DH_GROUP);
     dec_bytes(d, pi->item, b, F_RESERVED, 2);
+    ke.data = facts_rest(b);
     dec_rest(d, pi->item, b, F_KE_DATA);
+    if (facts_on(d))
+        facts_add_kes(d->m, &ke);
 }
 
 /* RFC 7296 3.9: Nonce. */
-static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi) { dec_rest(d, pi->item, b, F_NONCE); }
+static void p_nonce(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    if (facts_on(d))
+        facts_add_nonces(d->m, &(isakmp_fact_nonce){ facts_cur(d), facts_rest(b) });
+    dec_rest(d, pi->item, b, F_NONCE);
+}
 
 /* Type 128, private use in IKEv2: shown as Wireshark 4.4 shows it, as the
  * body of a GM/T 0022 Symmetric-key payload. */
@@ -68,9 +77,15 @@ static void p_sk(dec_t *d, cur_t *b, const payload_info *pi)
  * total, then the same body as SK (pi->type tells the crypto module which). */
 static void p_skf(dec_t *d, cur_t *b, const payload_info *pi)
 {
+    isakmp_fact_frag fr = { facts_cur(d), cur_peek_u16(b, 0), cur_peek_u16(b, 2), 0, false };
+    fr.last = fr.number == fr.total;
     dec_u16(d, pi->item, b, F_FRAG_NUMBER);
     dec_u16(d, pi->item, b, F_FRAG_TOTAL);
-    if (!dec_check(d, pi->item, b, "Encrypted fragment") || crypto_v2_sk(d, b, pi))
+    if (!dec_check(d, pi->item, b, "Encrypted fragment"))
+        return;
+    if (facts_on(d))   /* decryption reads the numbers there (lean contexts have no keys) */
+        facts_add_frags(d->m, &fr);
+    if (crypto_v2_sk(d, b, pi))
         return;
     /* Wireshark 4.0 shows nothing more of an undecrypted fragment */
     tree_note(d->m, pi->item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,

@@ -61,6 +61,17 @@ static bool substruc_open(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, cur
     return true;
 }
 
+/* The attribute's entry in the facts: its value is the vlen octets at voff. */
+static void attribute_fact(dec_t *d, const cur_t *a, uint16_t type, bool tv, size_t voff,
+                           size_t vlen)
+{
+    isakmp_fact_attr e = { .type = type, .tv = tv, .data = facts_span(a->src, voff, vlen) };
+    const uint8_t *v = cur_view(a, voff, vlen);
+    for (size_t i = 0; v && i < vlen && i < 8; i++)
+        e.value = e.value << 8 | v[i];
+    facts_attr(d, &e, tv && type == V2_ATTR_KEY_LENGTH);
+}
+
 /* RFC 7296 3.3.5: one transform attribute (TV when the AF bit is set, else
  * TLV).  The attribute gets a child cursor, so a length that overruns the
  * transform is clipped and reported, never read past. */
@@ -89,6 +100,8 @@ static void attribute(dec_t *d, uint32_t parent, cur_t *c)
         return;
     if (type == V2_ATTR_KEY_LENGTH && vlen == 2)
         tree_add_uint(d->m, it, F_IKE2_ATTR_KEY_LENGTH, a.src, voff, 2, v16);
+    if (facts_on(d))
+        attribute_fact(d, &a, type, tv, voff, vlen);
 }
 
 /* Transform ID field and its value names, by transform type (RFC 7296 3.3.2,
@@ -129,6 +142,8 @@ static void transform_body(dec_t *d, uint32_t item, cur_t *t)
     uint32_t ii = dec_u16(d, item, t, transform_id_field(type, &vals));
     if (!dec_check(d, item, t, "Transform"))
         return;
+    if (facts_on(d))
+        facts_transform(d, &(isakmp_fact_transform){ .type = type, .id = id });
     if (vals)
         tree_set_vals(d->m, ii, vals);
     tree_set_label(d->m, item, "Payload: Transform (3) # %s (%u): %s (%u)",
@@ -137,19 +152,9 @@ static void transform_body(dec_t *d, uint32_t item, cur_t *t)
         attribute(d, item, t);
 }
 
-/* RFC 7296 3.3.1: one proposal body: number, protocol, SPI, transforms. */
-static void proposal_body(dec_t *d, uint32_t item, cur_t *p)
+/* A proposal's transforms, as many as it announces. */
+static void proposal_transforms(dec_t *d, uint32_t item, cur_t *p, uint8_t count)
 {
-    uint8_t num = cur_peek_u8(p, 0), spisize = cur_peek_u8(p, 2), count = cur_peek_u8(p, 3);
-    dec_u8(d, item, p, F_PROP_NUMBER);
-    tree_set_vals(d->m, dec_u8(d, item, p, F_PROP_PROTOID), iana_ikev2_security_protocol_ids);
-    dec_u8(d, item, p, F_SPISIZE);
-    dec_u8(d, item, p, F_PROP_TRANSFORMS);
-    if (spisize)
-        dec_bytes(d, item, p, F_SPI, spisize);
-    if (!dec_check(d, item, p, "Proposal"))
-        return;
-    tree_set_label(d->m, item, "Payload: Proposal (2) # %u", num);
     for (unsigned i = 0; i < count; i++) {
         if (cur_left(p) == 0) {
             tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
@@ -169,19 +174,55 @@ static void proposal_body(dec_t *d, uint32_t item, cur_t *p)
     v2_leftover(d, item, p, "Proposal");
 }
 
-void v2_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
+/* RFC 7296 3.3.1: one proposal body: number, protocol, SPI, transforms. */
+static void proposal_body(dec_t *d, uint32_t item, cur_t *p)
 {
-    uint8_t next = V2_PROPOSAL;
-    while (next == V2_PROPOSAL && cur_left(b) > 0) {
+    uint8_t num = cur_peek_u8(p, 0), spisize = cur_peek_u8(p, 2), count = cur_peek_u8(p, 3);
+    isakmp_fact_proposal fact = { .number = num, .protocol = cur_peek_u8(p, 1),
+                                  .spi_size = spisize, .n_declared = count };
+    dec_u8(d, item, p, F_PROP_NUMBER);
+    tree_set_vals(d->m, dec_u8(d, item, p, F_PROP_PROTOID), iana_ikev2_security_protocol_ids);
+    dec_u8(d, item, p, F_SPISIZE);
+    dec_u8(d, item, p, F_PROP_TRANSFORMS);
+    fact.spi = facts_span(p->src, cur_off(p), spisize);
+    if (spisize)
+        dec_bytes(d, item, p, F_SPI, spisize);
+    uint32_t up = facts_on(d) ? facts_proposal_open(d, &fact) : 0;
+    if (dec_check(d, item, p, "Proposal")) {
+        tree_set_label(d->m, item, "Payload: Proposal (2) # %u", num);
+        proposal_transforms(d, item, p, count);
+    }
+    if (facts_on(d))
+        facts_proposal_close(d, up, cur_ok(p));
+}
+
+/* The SA payload's proposal chain; false when a proposal header is broken
+ * (noted), *next the last "last substruc" value. */
+static bool sa_proposals(dec_t *d, cur_t *b, const payload_info *pi, uint8_t *next)
+{
+    *next = V2_PROPOSAL;
+    while (*next == V2_PROPOSAL && cur_left(b) > 0) {
         cur_t p;
         uint32_t item;
-        if (!substruc_open(d, pi->item, b, V2_PROPOSAL, &p, &item, &next))
-            return;
+        if (!substruc_open(d, pi->item, b, V2_PROPOSAL, &p, &item, next))
+            return false;
         if (dec_skip_body(d, V2_PROPOSAL, &p))
             continue;
         proposal_body(d, item, &p);
         dec_check(d, item, &p, "Proposal");
     }
+    return true;
+}
+
+void v2_p_sa(dec_t *d, cur_t *b, const payload_info *pi)
+{
+    uint8_t next;
+    uint32_t up = facts_on(d) ? facts_sa_open(d, 0, facts_rest(b)) : 0;
+    bool ok = sa_proposals(d, b, pi, &next);
+    if (facts_on(d))
+        facts_sa_close(d, up);
+    if (!ok)
+        return;
     if (next != 0 && next != V2_PROPOSAL)
         tree_note(d->m, pi->item, ISAKMP_SEV_WARN, ISAKMP_NOTE_MALFORMED,
                   "Proposal chain ends with next type %u (expected 0 or 2)", next);

@@ -14,17 +14,25 @@
 #define TS_SECLABEL 10
 
 /* RFC 7296 3.13.1: protocol, length, ports, start and end address. */
-static void ts_ip(dec_t *d, uint32_t item, cur_t *s, size_t alen, int fstart, int fend)
+static void ts_ip(dec_t *d, uint32_t item, cur_t *s, size_t alen, int fstart, int fend,
+                  isakmp_fact_ts *fact)
 {
+    fact->protocol = cur_peek_u8(s, 0);
+    fact->start_port = cur_peek_u16(s, 3);
+    fact->end_port = cur_peek_u16(s, 5);
     dec_u8(d, item, s, F_TS_PROTOID);
     dec_u16(d, item, s, F_TS_SELECTOR_LENGTH);
     dec_u16(d, item, s, F_TS_START_PORT);
     dec_u16(d, item, s, F_TS_END_PORT);
     if (!cur_ok(s))
         return;
+    fact->start = facts_span(s->src, cur_off(s), alen);
     dec_bytes(d, item, s, fstart, alen);
+    fact->end = facts_span(s->src, cur_off(s), alen);
     if (cur_ok(s))
         dec_bytes(d, item, s, fend, alen);
+    if (!cur_ok(s))   /* not both addresses */
+        fact->start.len = fact->end.len = 0;
 }
 
 /* RFC 4595 4.3: Fibre Channel address range with R_CTL and type ranges. */
@@ -65,9 +73,10 @@ static bool selector(dec_t *d, uint32_t parent, cur_t *c)
                   "Selector length %zu runs past the payload", len);
     tree_set_label(d->m, item, "Traffic Selector: %s (%u)", v2_name(iana_ikev2_traffic_selector_types, type), type);
     tree_set_vals(d->m, dec_u8(d, item, &s, F_TS_TYPE), iana_ikev2_traffic_selector_types);
+    isakmp_fact_ts fact = { .payload = facts_cur(d), .type = type };
     switch (type) {
-    case TS_IPV4: ts_ip(d, item, &s, 4, F_TS_START_IPV4, F_TS_END_IPV4); break;
-    case TS_IPV6: ts_ip(d, item, &s, 16, F_TS_START_IPV6, F_TS_END_IPV6); break;
+    case TS_IPV4: ts_ip(d, item, &s, 4, F_TS_START_IPV4, F_TS_END_IPV4, &fact); break;
+    case TS_IPV6: ts_ip(d, item, &s, 16, F_TS_START_IPV6, F_TS_END_IPV6, &fact); break;
     case TS_FC: ts_fc(d, item, &s); break;
     case TS_SECLABEL: ts_seclabel(d, item, &s); break;
     default:
@@ -76,6 +85,8 @@ static bool selector(dec_t *d, uint32_t parent, cur_t *c)
         cur_skip(&s, cur_left(&s));
         break;
     }
+    if (facts_on(d))
+        facts_add_ts(d->m, &fact);
     if (len < 4)
         tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "Selector length %zu is less than the 4-byte selector header", len);

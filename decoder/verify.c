@@ -10,6 +10,7 @@
 #include <ksba.h>
 #endif
 
+#include "hex.h"
 #include "verify.h"
 
 /* ---------------------------------------------------------------- IKEv1 hashes */
@@ -145,14 +146,10 @@ static const struct {
 
 static bool oid_is(const der_t *oid, const char *hex)
 {
+    uint8_t want[16];
     size_t n = strlen(hex) / 2;
-    if (oid->len != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (oid->body[i] != (uint8_t)(g_ascii_xdigit_value(hex[2 * i]) << 4 |
-                                      g_ascii_xdigit_value(hex[2 * i + 1])))
-            return false;
-    return true;
+    return oid->len == n && n <= sizeof want && hex_decode(hex, n, want) &&
+           !memcmp(oid->body, want, n);
 }
 
 typedef struct {
@@ -317,8 +314,8 @@ static int sig_check(const sig_alg *a, const uint8_t *sig, size_t slen, bool der
     return res;
 }
 
-int verify_v2_sig_auth(int method, const uint8_t *auth, size_t alen, const uint8_t *cert,
-                       size_t clen, const uint8_t *octets, size_t olen)
+int verify_v2_sig_auth(int method, const kdf_chunk *alg, const uint8_t *auth, size_t alen,
+                       const uint8_t *cert, size_t clen, const uint8_t *octets, size_t olen)
 {
     sig_alg a = { SIG_PKCS1, GCRY_MD_SHA1, 0 };
     switch (method) {
@@ -326,12 +323,10 @@ int verify_v2_sig_auth(int method, const uint8_t *auth, size_t alen, const uint8
     case 9: a = (sig_alg){ SIG_ECDSA, GCRY_MD_SHA256, 0 }; break;     /* RFC 4754 */
     case 10: a = (sig_alg){ SIG_ECDSA, GCRY_MD_SHA384, 0 }; break;
     case 11: a = (sig_alg){ SIG_ECDSA, GCRY_MD_SHA512, 0 }; break;
-    case 14: {                                                        /* RFC 7427 3 */
-        if (alen < 1 || (size_t)auth[0] + 1 > alen || !sig_alg_of(auth + 1, auth[0], &a))
+    case 14:                                                          /* RFC 7427 3 */
+        if (!alg || !alg->p || !sig_alg_of(alg->p, alg->n, &a))
             return -1;
-        size_t skip = 1 + (size_t)auth[0];
-        return sig_check(&a, auth + skip, alen - skip, true, cert, clen, octets, olen);
-    }
+        return sig_check(&a, auth, alen, true, cert, clen, octets, olen);
     default: return -1;
     }
     return sig_check(&a, auth, alen, false, cert, clen, octets, olen);

@@ -44,9 +44,12 @@ GByteArray *verify_v2_octets(int prf, const kdf_chunk *message, const kdf_chunk 
 bool verify_v2_psk_auth(int prf, const kdf_chunk *psk, const kdf_chunk *octets, uint8_t *out);
 
 /* A signature AUTH (method 1 RSA, 9-11 ECDSA, 14 RFC 7427) over `octets`
- * against the certificate (DER). */
-int verify_v2_sig_auth(int method, const uint8_t *auth, size_t alen, const uint8_t *cert,
-                       size_t clen, const uint8_t *octets, size_t olen);
+ * against the certificate (DER): 1 valid, 0 invalid, -1 cannot tell.
+ * `auth` is the authentication data; for method 14 the signature value
+ * that follows the AlgorithmIdentifier `alg` in it (as the AUTH parser
+ * splits them, RFC 7427 3).  `alg` is NULL for the other methods. */
+int verify_v2_sig_auth(int method, const kdf_chunk *alg, const uint8_t *auth, size_t alen,
+                       const uint8_t *cert, size_t clen, const uint8_t *octets, size_t olen);
 
 /* IKEv1 RSA signature (RFC 2409 5.1): PKCS#1 type 1 over HASH_I / HASH_R
  * without a DigestInfo. */

@@ -866,6 +866,9 @@ void vid_decode(dec_t *d, uint32_t item, cur_t *body)
     size_t off = cur_off(body), len = cur_left(body);
     const uint8_t *vid = cur_view(body, off, len);
     const vid_entry *e = vid ? find(vid, len) : NULL;
+    if (facts_on(d))
+        facts_add_vids(d->m, &(isakmp_fact_vid){ facts_cur(d), facts_span(body->src, off, len),
+                                                 e ? e->name : NULL });
     /* the most specific name costs a second search and a string: only when
      * it will be shown */
     bool named = tree_wants(d->m, F_VID_NAME) || !d->m->no_labels;

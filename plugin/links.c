@@ -24,45 +24,20 @@ typedef struct {
     bool response;
 } ike_link_ref;
 
-/* The value of the first item of field `abbrev` under `it` (depth-first). */
-static const isakmp_item *find(const isakmp_item *it, const isakmp_field *f)
-{
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (isakmp_item_field(c) == f)
-            return c;
-        const isakmp_item *in = find(c, f);
-        if (in)
-            return in;
-    }
-    return NULL;
-}
-
 /* "ispi/msgid/requester": one exchange of one IKE SA.  Each end numbers its
  * own requests (RFC 7296 2.2), so the key says whose request it is: the
- * sender of a request, the receiver of a response (I flag, RFC 7296 3.1). */
+ * sender of a request, the receiver of a response (I flag, RFC 7296 3.1).
+ * The header must be captured up to its Message ID (octets 20..23); the
+ * length after it is not needed. */
 static char *exchange_key(const isakmp_msg *msg, bool *response)
 {
-    static const isakmp_field *ispi, *msgid, *flag_r, *flag_i;
-    if (!ispi) {
-        ispi = isakmp_field_by_abbrev("ike.ispi");
-        msgid = isakmp_field_by_abbrev("ike.messageid");
-        flag_r = isakmp_field_by_abbrev("ike.flag_r");
-        flag_i = isakmp_field_by_abbrev("ike.flag_i");
-    }
-    const isakmp_item *root = isakmp_msg_root(msg);
-    const isakmp_item *s = find(root, ispi), *m = find(root, msgid);
-    const isakmp_item *r = find(root, flag_r), *i = find(root, flag_i);
-    if (!s || !m || !r || !i)
+    const isakmp_fact_header *h = &isakmp_msg_facts(msg)->header;
+    if (!h->complete && isakmp_msg_packet(msg)->len < 24)
         return NULL;
-    size_t n;
-    const uint8_t *spi = isakmp_item_bytes(s, &n);
-    if (n != 8)
-        return NULL;
-    *response = isakmp_item_uint(r) != 0;
-    bool by_initiator = (isakmp_item_uint(i) != 0) != *response;
+    *response = h->response;
+    bool by_initiator = h->initiator != h->response;
     return wmem_strdup_printf(wmem_file_scope(), "%016" G_GINT64_MODIFIER "x/%08x/%c",
-                              ike_pntoh64(spi), (guint32)isakmp_item_uint(m),
-                              by_initiator ? 'I' : 'R');
+                              ike_pntoh64(h->ispi), h->msgid, by_initiator ? 'I' : 'R');
 }
 
 /* First pass: remember the first request and first response of an exchange

@@ -1,5 +1,4 @@
 /* What the writers share: addresses, note lookup, header facts, payload lists. */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,11 +6,7 @@
 
 void out_addr(char *buf, size_t size, int af, const uint8_t *addr)
 {
-    if (af == 4)
-        inet_ntop(AF_INET, addr, buf, (socklen_t)size);
-    else if (af == 6)
-        inet_ntop(AF_INET6, addr, buf, (socklen_t)size);
-    else
+    if (isakmp_format_addr(af, addr, buf, size) == 0)
         snprintf(buf, size, "?");
 }
 
@@ -87,63 +82,77 @@ const isakmp_note *note_index_get(const note_index *ni, size_t k)
 
 /* ---------------------------------------------------------------- facts */
 
-static bool is(const isakmp_item *it, const char *abbrev)
+/* Pre-order successor of `it` in the tree. */
+static const isakmp_item *next_item(const isakmp_item *it)
 {
-    return strcmp(isakmp_item_field(it)->abbrev, abbrev) == 0;
+    const isakmp_item *c = isakmp_item_first_child(it);
+    if (c)
+        return c;
+    for (; it; it = isakmp_item_parent(it))
+        if (isakmp_item_next(it))
+            return isakmp_item_next(it);
+    return NULL;
+}
+
+/* The name of exchange type `exch` as the header's item shows it (the
+ * names depend on the IKE version; a reassembled IKEv1 message has a
+ * header of its own, further down); NULL when no header item shows it or
+ * it has no name.  The facts record holds the number only. */
+static const char *exchange_name(const isakmp_msg *m, uint8_t exch)
+{
+    static const isakmp_field *field;   /* resolved once; the writers run on one thread */
+    if (!field)
+        field = isakmp_field_by_abbrev("ike.exchangetype");
+    for (const isakmp_item *it = isakmp_msg_root(m); it; it = next_item(it))
+        if (isakmp_item_field(it) == field && isakmp_item_uint(it) == exch)
+            return isakmp_item_value_name(it);
+    return NULL;
 }
 
 void msg_facts_get(const isakmp_msg *m, msg_facts *mf)
 {
+    const isakmp_fact_header *h = &isakmp_msg_facts(m)->header;
     memset(mf, 0, sizeof *mf);
-    const isakmp_item *root = isakmp_msg_root(m);
-    for (const isakmp_item *c = isakmp_item_first_child(root); c; c = isakmp_item_next(c)) {
-        if (is(c, "ike.exchangetype")) {
-            mf->exch = isakmp_item_uint(c);
-            mf->exchange = isakmp_item_value_name(c);
-        } else if (is(c, "ike.messageid")) {
-            mf->msgid = isakmp_item_uint(c);
-        } else if (is(c, "ike.flags")) {
-            mf->has_flags = true;
-            uint64_t v = isakmp_item_uint(c);
-            mf->initiator = v & 0x08;   /* RFC 7296 3.1 */
-            mf->response = v & 0x20;
-        }
-    }
+    mf->exch = h->exchange;
+    mf->exchange = exchange_name(m, h->exchange);
+    /* a Message ID cut short by the capture reads as none */
+    mf->msgid = h->complete || isakmp_msg_packet(m)->len >= 24 ? h->msgid : 0;
+    mf->initiator = h->initiator;
+    mf->response = h->response;
 }
 
 /* ---------------------------------------------------------------- payloads */
 
-/* Lists the payloads below `it`; payloads from data source `skip` (the
- * enclosing payload's own bytes: proposals, transforms) are left out so
- * only decrypted or reassembled inner payloads appear nested. */
-static void list(GString *s, const isakmp_item *it, bool *first, size_t skip)
+/* Closes the braces of the payloads that hold payload `last` up to (not
+ * including) payload `upto` (ISAKMP_FACT_NONE: all of them).  Parents
+ * come before their children, so the climb ends. */
+static void close_braces(GString *s, const isakmp_facts *f, size_t last, uint32_t upto)
 {
-    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c)) {
-        if (!is(c, "ike.typepayload") || isakmp_item_source(c) == skip) {
-            list(s, c, first, skip);
-            continue;
-        }
-        const char *name = isakmp_item_value_name(c);
-        if (!*first)
-            g_string_append(s, ", ");
-        *first = false;
-        if (name)
-            g_string_append(s, name);
-        else
-            g_string_append_printf(s, "Unknown (%u)", (unsigned)isakmp_item_uint(c));
-        size_t mark = s->len;
-        g_string_append(s, " {");
-        bool inner_first = true;
-        list(s, c, &inner_first, isakmp_item_source(c));
-        if (inner_first)
-            g_string_truncate(s, mark);   /* no inner payloads */
-        else
-            g_string_append_c(s, '}');
+    for (uint32_t a = f->payloads[last].parent; a != upto && a < last; a = f->payloads[a].parent) {
+        g_string_append_c(s, '}');
+        last = a;
     }
 }
 
-void out_payload_list(GString *s, const isakmp_item *it)
+/* The payload list from the facts, in tree order: the payloads inside an
+ * SK / SKF / fragment payload (their parent) come right after it. */
+void out_payload_list(GString *s, const isakmp_msg *m)
 {
-    bool first = true;
-    list(s, it, &first, (size_t)-1);
+    const isakmp_facts *f = isakmp_msg_facts(m);
+    for (size_t i = 0; i < f->n_payloads; i++) {
+        const isakmp_fact_payload *p = &f->payloads[i];
+        if (i > 0 && p->parent == i - 1) {
+            g_string_append(s, " {");
+        } else if (i > 0) {
+            close_braces(s, f, i - 1, p->parent);
+            g_string_append(s, ", ");
+        }
+        const char *name = isakmp_item_value_name(p->item);
+        if (name)
+            g_string_append(s, name);
+        else
+            g_string_append_printf(s, "Unknown (%u)", p->type);
+    }
+    if (f->n_payloads)
+        close_braces(s, f, f->n_payloads - 1, ISAKMP_FACT_NONE);
 }

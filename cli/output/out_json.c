@@ -289,7 +289,7 @@ static void message(out_ctx *c, jw *w, const capture_frame *f, const isakmp_msg 
     jstr(s, isakmp_msg_summary(m));
     jkey(s, &first, "payloads", "");
     GString *pl = g_string_new(NULL);
-    out_payload_list(pl, isakmp_msg_root(m));
+    out_payload_list(pl, m);
     jstr(s, pl->str);
     g_string_free(pl, TRUE);
     jkey(s, &first, "sources", "");

@@ -62,7 +62,7 @@ void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, si
         else
             g_string_append_printf(s, " MID=0x%08x", (unsigned)mf.msgid);
         g_string_append(s, " [");
-        out_payload_list(s, isakmp_msg_root(msgs[i]));
+        out_payload_list(s, msgs[i]);
         g_string_append(s, "]");
         size_t nn;
         isakmp_msg_notes(msgs[i], &nn);

@@ -27,17 +27,17 @@ size_t note_index_find(const note_index *ni, const isakmp_item *it, size_t *coun
 const isakmp_note *note_index_get(const note_index *ni, size_t k);
 void note_index_clear(note_index *ni);
 
-/* The header facts of a message, read from its tree. */
+/* The header facts of a message (isakmp_msg_facts) and its exchange's name. */
 typedef struct {
     const char *exchange;      /* value name or NULL */
     uint64_t exch, msgid;
-    bool has_flags, initiator, response;
+    bool initiator, response;  /* IKEv2 flags I and R */
 } msg_facts;
 void msg_facts_get(const isakmp_msg *m, msg_facts *mf);
 
 /* Appends the payload list ("Security Association, Key Exchange,
  * Encrypted and Authenticated {Identification - Initiator, ...}"). */
-void out_payload_list(GString *s, const isakmp_item *it);
+void out_payload_list(GString *s, const isakmp_msg *m);
 
 /* ---------------------------------------------------------------- writers */
 

@@ -1,10 +1,11 @@
 /* isakmpdump --report: one row per IKE SA and per child SA, saying what each
  * side offered and what was chosen, with an audit of it (cli/audit.h).
  *
- * The report is a walker over decoded messages through the public API
- * (include/isakmp/isakmp.h), keyed on field filter names; it never looks
- * inside the decoder.  Rows are merged by SPIs across every message and
- * every input file given to the same report.  Memory is bounded: at most
+ * The report reads decoded messages through the public API: their facts
+ * records (include/isakmp/facts.h), and the names of their values on the
+ * items that show them; it never looks inside the decoder.  Rows are
+ * merged by SPIs across every message and every input file given to the
+ * same report.  Memory is bounded: at most
  * max_rows rows are kept (later SAs are counted, not stored), and each row
  * keeps at most a fixed number of offers, vendor IDs and notify names.
  * Documented in docs/report.md.

@@ -1,6 +1,5 @@
 /* The report's writers: a text table with a detail block per SA, and JSON
  * lines (one object per SA, then a summary object).  docs/report.md. */
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -18,16 +17,9 @@ static const char *outcome_name(rpt_outcome o)
 
 static void addr_text(char *buf, size_t size, int af, const uint8_t *a)
 {
-    if ((af != 4 && af != 6) ||
-        !inet_ntop(af == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)size))
+    size_t n = isakmp_format_addr(af, a, buf, size);
+    if (n == 0 || n >= size)
         g_strlcpy(buf, "?", size);
-}
-
-static void hex(char *buf, const uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        g_snprintf(buf + 2 * i, 3, "%02x", b[i]);
-    buf[2 * n] = 0;
 }
 
 static const char *proto_name(uint32_t p)
@@ -124,7 +116,7 @@ static void js_alg(GString *g, const char *k, const rpt_alg *a)
 static void js_suite(GString *g, const rpt_suite *s)
 {
     char spi[17];
-    hex(spi, s->spi, s->spi_len);
+    isakmp_format_hex(s->spi, s->spi_len, spi, sizeof spi);
     g_string_append_c(g, '{');
     js_kstr(g, "protocol", proto_name(s->protoid));
     js_kstr(g, "spi", spi);
@@ -267,9 +259,9 @@ static void js_row(GString *g, const rpt_row *row)
     js_kuint_or_null(g, "rekey_of", row->rekey_of ? row->rekey_of->id : 0);
     js_kuint(g, "version", (uint64_t)row->version);
     js_kstr(g, "exchange", row->exchange);
-    hex(s, row->ispi, 8);
+    isakmp_format_hex(row->ispi, 8, s, sizeof s);
     js_kstr(g, "ispi", s);
-    hex(s, row->rspi, 8);
+    isakmp_format_hex(row->rspi, 8, s, sizeof s);
     js_kstr(g, "rspi", s);
     js_peer(g, "initiator", row, true);
     js_peer(g, "responder", row, false);
@@ -393,16 +385,16 @@ static void detail_state(FILE *out, const rpt_row *row)
 static void detail(FILE *out, const rpt_row *row)
 {
     char s[17], r[17];
-    hex(s, row->ispi, 8);
-    hex(r, row->rspi, 8);
+    isakmp_format_hex(row->ispi, 8, s, sizeof s);
+    isakmp_format_hex(row->rspi, 8, r, sizeof r);
     fprintf(out, "#%u %s, SPIs %s/%s", row->id, row->kind == RPT_IKE_SA ? "IKE SA" : "child SA",
             s, r);
     if (row->kind == RPT_CHILD_SA)
         fprintf(out, ", message ID %08x", row->msgid);
     if (row->kind == RPT_CHILD_SA && row->offers->len && row->have_chosen) {
-        hex(s, g_array_index(row->offers, rpt_suite, 0).spi,
-            g_array_index(row->offers, rpt_suite, 0).spi_len);
-        hex(r, row->chosen.spi, row->chosen.spi_len);
+        const rpt_suite *offer = &g_array_index(row->offers, rpt_suite, 0);
+        isakmp_format_hex(offer->spi, offer->spi_len, s, sizeof s);
+        isakmp_format_hex(row->chosen.spi, row->chosen.spi_len, r, sizeof r);
         fprintf(out, ", %s SPIs %s/%s", proto_name(row->chosen.protoid), s, r);
     }
     if (row->rekey_of)

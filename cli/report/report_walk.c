@@ -1,138 +1,230 @@
-/* The report's reader: the facts of one message (msg_info) from its decoded
- * tree, found by filter names through the public API.  Payload numbers are
- * RFC 2408 3.1 (IKEv1) and RFC 7296 3.2 (IKEv2); proposals (2) and
- * transforms (3) are the substructures of SA payloads in both versions. */
+/* The report's reader: the facts of one message (msg_info), from its facts
+ * record (isakmp_msg_facts, include/isakmp/facts.h), with the names the
+ * report prints (see "names" below).  Proposals (RFC 2408 3.5, RFC 7296 3.3.1)
+ * and their transforms are the SA payloads' entries in the record. */
 #include <string.h>
 
 #include "report_walk.h"
 
-/* What an item means to the report; looked up by field id. */
+/* Payload types: RFC 2408 3.1 (IKEv1, with NAT-D 20 / 130 of RFC 3947 and
+ * its drafts, and the fragment payload 132), RFC 7296 3.2 (IKEv2, with SKF
+ * 53 of RFC 7383). */
 enum {
-    C_NONE, C_ISPI, C_RSPI, C_EXCH, C_MSGID, C_FLAG_I, C_FLAG_R, C_FLAG_E, C_PAYLOAD,
-    C_PROTOID, C_SPI, C_TF_ENCR, C_TF_PRF, C_TF_INTEG, C_TF_DH, C_TF_ESN, C_KEYLEN2,
-    C_TRANS_ID, C_V1_ENCR, C_V1_HASH, C_V1_AUTH, C_V1_GROUP, C_V1_LTYPE, C_V1_LDUR,
-    C_V1_KEYLEN, C_ESP_AUTH, C_ESP_GROUP, C_ESP_ENCAP, C_ESP_LTYPE, C_ESP_LDUR,
-    C_ESP_KEYLEN, C_NOTIFY, C_VID_STRING, C_VID_BYTES, C_KE_GROUP, C_AUTH_METHOD,
-    C_VERIFY_ICV, C_VERIFY_HASH, C_VERIFY_AUTH, C_ID_DATA, C_TS_ADDR, C_FRAG,
-    C_SIGHASH, C_EAP_TYPE, C_DECRYPTED
+    PT_V1_SA = 1, PT_PROPOSAL = 2, PT_V1_KE = 4, PT_V1_ID = 5, PT_V1_SIG = 9,
+    PT_V1_NAT_D = 20, PT_V1_NAT_D_DRAFT = 130, PT_V1_FRAG = 132,
+    PT_SA = 33, PT_KE = 34, PT_IDI = 35, PT_IDR = 36, PT_AUTH = 39, PT_TSI = 44, PT_TSR = 45,
+    PT_SK = 46, PT_EAP = 48, PT_SKF = 53
 };
 
-struct walk_fields {
-    uint8_t *code;   /* by field id */
-    size_t n;
+#define PROTO_IKE 1          /* proposal protocol ID: IKE / ISAKMP */
+
+/* IKEv1 attribute classes: RFC 2409 Appendix A in IKE proposals, RFC 2407
+ * 4.5 in AH / ESP / IPCOMP ones; IKEv2 attribute types (RFC 7296 3.3.5). */
+enum {
+    IKE_ENCR = 1, IKE_HASH = 2, IKE_AUTH = 3, IKE_GROUP = 4, IKE_LIFE_TYPE = 11,
+    IKE_LIFE_DURATION = 12, IKE_KEY_LENGTH = 14
 };
-
-/* Filter names the report reads, and what each means. */
-static const struct { const char *abbrev; uint8_t code; } field_codes[] = {
-    { "ike.ispi", C_ISPI }, { "ike.rspi", C_RSPI }, { "ike.exchangetype", C_EXCH },
-    { "ike.messageid", C_MSGID }, { "ike.flag_i", C_FLAG_I }, { "ike.flag_r", C_FLAG_R },
-    { "ike.flag_e", C_FLAG_E }, { "ike.typepayload", C_PAYLOAD },
-    { "ike.prop.protoid", C_PROTOID }, { "ike.spi", C_SPI },
-    { "ike.tf.id.encr", C_TF_ENCR }, { "ike.tf.id.prf", C_TF_PRF },
-    { "ike.tf.id.integ", C_TF_INTEG }, { "ike.tf.id.dh", C_TF_DH },
-    { "ike.tf.id.esn", C_TF_ESN }, { "ike.ike2.attr.key_length", C_KEYLEN2 },
-    { "ike.trans.id", C_TRANS_ID },
-    { "ike.ike.attr.encryption_algorithm", C_V1_ENCR },
-    { "ike.ike.attr.hash_algorithm", C_V1_HASH },
-    { "ike.ike.attr.authentication_method", C_V1_AUTH },
-    { "ike.ike.attr.group_description", C_V1_GROUP },
-    { "ike.ike.attr.life_type", C_V1_LTYPE }, { "ike.ike.attr.life_duration", C_V1_LDUR },
-    { "ike.ike.attr.life_duration64", C_V1_LDUR }, { "ike.ike.attr.key_length", C_V1_KEYLEN },
-    { "ike.ipsec.attr.auth_algorithm", C_ESP_AUTH },
-    { "ike.ipsec.attr.group_description", C_ESP_GROUP },
-    { "ike.ipsec.attr.encap_mode", C_ESP_ENCAP },
-    { "ike.ipsec.attr.life_type", C_ESP_LTYPE },
-    { "ike.ipsec.attr.life_duration", C_ESP_LDUR },
-    { "ike.ipsec.attr.life_duration64", C_ESP_LDUR },
-    { "ike.ipsec.attr.key_length", C_ESP_KEYLEN },
-    { "ike.notify.msgtype", C_NOTIFY }, { "ike.vid_string", C_VID_STRING },
-    { "ike.vid_bytes", C_VID_BYTES }, { "ike.key_exchange.dh_group", C_KE_GROUP },
-    { "ike.auth.method", C_AUTH_METHOD }, { "ike.verify.icv", C_VERIFY_ICV },
-    { "ike.verify.hash", C_VERIFY_HASH }, { "ike.verify.auth", C_VERIFY_AUTH },
-    { "ike.ts.start_ipv4", C_TS_ADDR }, { "ike.ts.end_ipv4", C_TS_ADDR },
-    { "ike.ts.start_ipv6", C_TS_ADDR }, { "ike.ts.end_ipv6", C_TS_ADDR },
-    { "ike.notify.data.signature_hash_algorithms", C_SIGHASH },
-    { "ike.eap.type", C_EAP_TYPE }, { "ike.enc.decrypted", C_DECRYPTED },
+enum {
+    IPSEC_LIFE_TYPE = 1, IPSEC_LIFE_DURATION = 2, IPSEC_GROUP = 3, IPSEC_ENCAP = 4,
+    IPSEC_AUTH = 5, IPSEC_KEY_LENGTH = 6
 };
-
-/* Families matched by prefix: every identification datum, every fragment field. */
-static const struct { const char *prefix; uint8_t code; } prefix_codes[] = {
-    { "ike.id.data.", C_ID_DATA }, { "ike.frag.", C_FRAG }, { "ike.fragment", C_FRAG },
-};
-
-walk_fields *walk_fields_new(void)
-{
-    walk_fields *wf = g_new0(walk_fields, 1);
-    const isakmp_field *t = isakmp_fields(&wf->n);
-    wf->code = g_new0(uint8_t, wf->n);
-    for (size_t i = 0; i < wf->n; i++)
-        for (size_t k = 0; k < G_N_ELEMENTS(prefix_codes); k++)
-            if (g_str_has_prefix(t[i].abbrev, prefix_codes[k].prefix))
-                wf->code[i] = prefix_codes[k].code;
-    for (size_t k = 0; k < G_N_ELEMENTS(field_codes); k++) {
-        const isakmp_field *f = isakmp_field_by_abbrev(field_codes[k].abbrev);
-        if (f && (size_t)f->id < wf->n)   /* a name the decoder lacks is simply never seen */
-            wf->code[f->id] = field_codes[k].code;
-    }
-    return wf;
-}
-
-void walk_fields_free(walk_fields *wf)
-{
-    if (!wf)
-        return;
-    g_free(wf->code);
-    g_free(wf);
-}
+#define V2_KEY_LENGTH 14
+enum { TF_ENCR = 1, TF_PRF = 2, TF_INTEG = 3, TF_KE = 4, TF_ESN = 5 };   /* IKEv2 transform types */
+#define LIFE_SECONDS 1       /* life types, both classes */
+#define LIFE_KILOBYTES 2
+#define NOTIFY_ERROR_END 16384   /* error types are 1 .. 16383, both versions */
+#define NOTIFY_NAT_DETECTION_SOURCE_IP 16388   /* RFC 7296 3.10.1 */
+#define NOTIFY_NAT_DETECTION_DESTINATION_IP 16389
+#define NOTIFY_USE_TRANSPORT_MODE 16391
+#define NOTIFY_REKEY_SA 16393
+#define NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED 16430   /* RFC 7383 2.3 */
+#define HASH_SHA1 1          /* RFC 7427 4 */
 
 void rpt_copy(char *dst, size_t size, const char *s)
 {
     g_strlcpy(dst, s ? s : "", size);
 }
 
-static int code_of(const walk_fields *wf, const isakmp_item *it)
+/* ---------------------------------------------------------------- names */
+
+/* The names the report prints for what the facts say.  The facts record
+ * holds numbers and byte spans; the names of those numbers depend on the
+ * IKE version, the proposal's protocol or the transform type, and the
+ * public API gives them only on the items that show them.  So they are
+ * read here, from the items of the payload or proposal a fact came from,
+ * by field: the field names below name values, they learn no facts.  This
+ * section goes when the facts carry their names. */
+
+/* What a value names; a field's kind is one of these or KIND_*. */
+typedef enum {
+    NAME_EXCHANGE,                 /* exchange type */
+    NAME_ENCR, NAME_PRF, NAME_INTEG, NAME_DH, NAME_ESN,   /* IKEv2 transform IDs, types 1-5 */
+    NAME_TRANS_ID,                 /* IKEv1 transform ID (by the proposal's protocol) */
+    NAME_V1_ENCR, NAME_V1_HASH, NAME_V1_AUTH, NAME_V1_GROUP,   /* IKE attribute classes 1-4 */
+    NAME_ESP_GROUP, NAME_ESP_ENCAP, NAME_ESP_AUTH,             /* IPsec attribute classes 3-5 */
+    NAME_AUTH_METHOD,              /* IKEv2 AUTH method */
+    NAME_NOTIFY,                   /* notify message type */
+    NAME_SIG_HASH,                 /* RFC 7427 hash algorithm */
+    NAME_EAP_TYPE,                 /* EAP method type */
+    KIND_NONE,
+    KIND_ID_DATA                   /* an identification datum with a value */
+} name_kind;
+
+struct rpt_names {
+    uint8_t *kind;   /* name_kind by field id */
+    size_t n;
+};
+
+/* The fields that name each kind of value. */
+static const struct {
+    const char *abbrev;
+    uint8_t kind;
+} named_fields[] = {
+    { "ike.exchangetype", NAME_EXCHANGE },
+    { "ike.tf.id.encr", NAME_ENCR },
+    { "ike.tf.id.prf", NAME_PRF },
+    { "ike.tf.id.integ", NAME_INTEG },
+    { "ike.tf.id.dh", NAME_DH },
+    { "ike.tf.id.esn", NAME_ESN },
+    { "ike.trans.id", NAME_TRANS_ID },
+    { "ike.ike.attr.encryption_algorithm", NAME_V1_ENCR },
+    { "ike.ike.attr.hash_algorithm", NAME_V1_HASH },
+    { "ike.ike.attr.authentication_method", NAME_V1_AUTH },
+    /* GM/T 0022 transforms show their method in a field of its own */
+    { "ike.ike.attr.authentication_method_china", NAME_V1_AUTH },
+    { "ike.ike.attr.group_description", NAME_V1_GROUP },
+    { "ike.ipsec.attr.group_description", NAME_ESP_GROUP },
+    { "ike.ipsec.attr.encap_mode", NAME_ESP_ENCAP },
+    { "ike.ipsec.attr.auth_algorithm", NAME_ESP_AUTH },
+    { "ike.auth.method", NAME_AUTH_METHOD },
+    { "ike.notify.msgtype", NAME_NOTIFY },
+    { "ike.notify.data.signature_hash_algorithms", NAME_SIG_HASH },
+    { "ike.eap.type", NAME_EAP_TYPE },
+};
+
+/* Every identification datum (RFC 2407 4.6.2, RFC 7296 3.5) has a field
+ * of this family; its items with a value make an identity's text. */
+#define ID_DATA_PREFIX "ike.id.data."
+
+rpt_names *names_new(void)
 {
-    const isakmp_field *f = isakmp_item_field(it);
-    return f && (size_t)f->id < wf->n ? wf->code[f->id] : C_NONE;
+    rpt_names *n = g_new0(rpt_names, 1);
+    const isakmp_field *t = isakmp_fields(&n->n);
+    n->kind = g_new(uint8_t, n->n);
+    for (size_t i = 0; i < n->n; i++)
+        n->kind[i] = g_str_has_prefix(t[i].abbrev, ID_DATA_PREFIX) && t[i].type != ISAKMP_FT_NONE
+                         ? KIND_ID_DATA
+                         : KIND_NONE;
+    for (size_t k = 0; k < G_N_ELEMENTS(named_fields); k++) {
+        const isakmp_field *f = isakmp_field_by_abbrev(named_fields[k].abbrev);
+        if (f && (size_t)f->id < n->n)   /* a name the decoder lacks is simply never seen */
+            n->kind[f->id] = named_fields[k].kind;
+    }
+    return n;
 }
 
-/* Pre-order successor of `it` within `root`, into the children or not. */
-static const isakmp_item *next_item(const isakmp_item *it, const isakmp_item *root, bool descend)
+void names_free(rpt_names *n)
 {
-    const isakmp_item *c = descend ? isakmp_item_first_child(it) : NULL;
+    if (!n)
+        return;
+    g_free(n->kind);
+    g_free(n);
+}
+
+static name_kind kind_of(const rpt_names *n, const isakmp_item *it)
+{
+    const isakmp_field *f = isakmp_item_field(it);
+    return f && (size_t)f->id < n->n ? (name_kind)n->kind[f->id] : KIND_NONE;
+}
+
+/* Pre-order successor of `it` below `scope`. */
+static const isakmp_item *next_below(const isakmp_item *it, const isakmp_item *scope)
+{
+    const isakmp_item *c = isakmp_item_first_child(it);
     if (c)
         return c;
-    while (it && it != root) {
-        const isakmp_item *n = isakmp_item_next(it);
-        if (n)
-            return n;
+    while (it && it != scope) {
+        const isakmp_item *x = isakmp_item_next(it);
+        if (x)
+            return x;
         it = isakmp_item_parent(it);
     }
     return NULL;
 }
 
-/* ---------------------------------------------------------------- values */
-
-static uint32_t u32(const isakmp_item *it) { return (uint32_t)isakmp_item_uint(it); }
-
-static void set_alg(rpt_alg *a, const isakmp_item *it)
+/* The name of `value` of kind `k` as the first item under `scope` (in tree
+ * order) that shows such a value says it; NULL when it has no name or no
+ * item there shows it. */
+static const char *names_value(const rpt_names *n, const isakmp_item *scope, name_kind k,
+                               uint32_t value)
 {
-    a->set = true;
-    a->id = u32(it);
-    const char *n = isakmp_item_value_name(it);
-    if (n)
-        rpt_copy(a->name, sizeof a->name, n);
-    else
-        g_snprintf(a->name, sizeof a->name, "%u", a->id);
+    if (!scope)
+        return NULL;
+    for (const isakmp_item *it = isakmp_item_first_child(scope); it; it = next_below(it, scope))
+        if (kind_of(n, it) == k && (uint32_t)isakmp_item_uint(it) == value)
+            return isakmp_item_value_name(it);
+    return NULL;
 }
 
-static void copy_bytes(uint8_t *dst, size_t cap, size_t *len, const isakmp_item *it)
+/* The identification data of an ID payload (its item) as text: the data's
+ * values as the tree shows them, joined by '/'. */
+static void names_id_text(const rpt_names *n, const isakmp_item *payload, char *out, size_t size)
 {
-    size_t n = 0;
-    const uint8_t *b = isakmp_item_bytes(it, &n);
-    *len = b ? MIN(n, cap) : 0;
+    out[0] = 0;
+    for (const isakmp_item *it = payload ? isakmp_item_first_child(payload) : NULL; it;
+         it = next_below(it, payload)) {
+        if (kind_of(n, it) != KIND_ID_DATA)
+            continue;
+        char v[96];
+        isakmp_item_format_value(it, v, sizeof v);
+        if (out[0])
+            g_strlcat(out, "/", size);
+        g_strlcat(out, v, size);
+    }
+}
+
+/* ---------------------------------------------------------------- values */
+
+/* The captured bytes of a span: as many of its octets as its source holds. */
+static const uint8_t *span_bytes(const isakmp_msg *m, isakmp_span s, size_t *n)
+{
+    size_t len = 0;
+    const uint8_t *p = isakmp_msg_source_data(m, s.src, &len);
+    *n = p && s.off < len ? MIN(s.len, len - s.off) : 0;
+    return *n ? p + s.off : NULL;
+}
+
+/* A span cut at `end` (an offset in its source): the octets of it a
+ * parser had inside its container. */
+static isakmp_span span_upto(isakmp_span s, size_t end)
+{
+    s.len = s.off < end ? (uint32_t)MIN(s.len, end - s.off) : 0;
+    return s;
+}
+
+static void copy_span(uint8_t *dst, size_t cap, size_t *len, const isakmp_msg *m, isakmp_span s)
+{
+    size_t n;
+    const uint8_t *b = span_bytes(m, s, &n);
+    *len = MIN(n, cap);
     if (*len)
         memcpy(dst, b, *len);
+}
+
+/* The tree item of payload i; NULL when the index names none. */
+static const isakmp_item *payload_item(const isakmp_facts *f, size_t i)
+{
+    return i < f->n_payloads ? f->payloads[i].item : NULL;
+}
+
+static void set_alg(rpt_alg *a, uint32_t id, const char *name)
+{
+    a->set = true;
+    a->id = id;
+    if (name)
+        rpt_copy(a->name, sizeof a->name, name);
+    else
+        g_snprintf(a->name, sizeof a->name, "%u", a->id);
 }
 
 /* Appends "sep value" to a bounded text. */
@@ -143,56 +235,110 @@ static void append(char *dst, size_t size, const char *sep, const char *s)
     g_strlcat(dst, s, size);
 }
 
-static void append_value(char *dst, size_t size, const char *sep, const isakmp_item *it)
-{
-    char v[96];
-    isakmp_item_format_value(it, v, sizeof v);
-    append(dst, size, sep, v);
-}
-
 /* ---------------------------------------------------------------- SA */
+
+/* An IKEv1 attribute's value as an integer, as the tree reads one: all of
+ * a value of up to 4 octets, the first 4 of a longer one. */
+static uint32_t attr_u32(const isakmp_fact_attr *a)
+{
+    size_t n = MIN(a->data.len, 8);   /* the record keeps the first 8 */
+    return (uint32_t)(n <= 4 ? a->value : a->value >> (8 * (n - 4)));
+}
 
 static void v1_life(rpt_suite *s, uint32_t type, uint64_t v)
 {
-    if (type == 1)          /* RFC 2407 4.5 / RFC 2409 App. A: 1 seconds, 2 kilobytes */
+    if (type == LIFE_SECONDS)
         s->life_s = v;
-    else if (type == 2)
+    else if (type == LIFE_KILOBYTES)
         s->life_kb = v;
 }
 
-static void transform_item(const walk_fields *wf, rpt_suite *s, const isakmp_item *it,
-                           uint32_t *ltype)
+/* RFC 2409 Appendix A classes in an IKE proposal's transform. */
+static void ike_attr(const rpt_names *nm, const isakmp_item *scope, rpt_suite *t,
+                     const isakmp_fact_attr *a, uint32_t *ltype)
 {
-    switch (code_of(wf, it)) {
-    case C_TF_ENCR: set_alg(&s->encr, it); break;
-    case C_TF_PRF: set_alg(&s->prf, it); break;
-    case C_TF_INTEG: set_alg(&s->integ, it); break;
-    case C_TF_DH: set_alg(&s->dh, it); break;
-    case C_TF_ESN: set_alg(&s->esn, it); break;
-    case C_KEYLEN2: s->key_length = u32(it); break;
-    case C_TRANS_ID: if (s->protoid != 1) set_alg(&s->encr, it); break;   /* ESP/AH: the cipher */
-    case C_V1_ENCR: set_alg(&s->encr, it); break;
-    case C_V1_HASH: set_alg(&s->prf, it); break;
-    case C_V1_AUTH: set_alg(&s->auth, it); break;
-    case C_V1_GROUP: case C_ESP_GROUP: set_alg(&s->dh, it); break;
-    case C_ESP_AUTH: set_alg(&s->integ, it); break;
-    case C_ESP_ENCAP: set_alg(&s->encap, it); break;
-    case C_V1_KEYLEN: case C_ESP_KEYLEN: s->key_length = u32(it); break;
-    case C_V1_LTYPE: case C_ESP_LTYPE: *ltype = u32(it); break;
-    case C_V1_LDUR: case C_ESP_LDUR: v1_life(s, *ltype, isakmp_item_uint(it)); break;
+    uint32_t v = attr_u32(a);
+    switch (a->type) {
+    case IKE_ENCR: set_alg(&t->encr, v, names_value(nm, scope, NAME_V1_ENCR, v)); break;
+    case IKE_HASH: set_alg(&t->prf, v, names_value(nm, scope, NAME_V1_HASH, v)); break;
+    case IKE_AUTH: set_alg(&t->auth, v, names_value(nm, scope, NAME_V1_AUTH, v)); break;
+    case IKE_GROUP: set_alg(&t->dh, v, names_value(nm, scope, NAME_V1_GROUP, v)); break;
+    case IKE_LIFE_TYPE: *ltype = v; break;
+    case IKE_LIFE_DURATION:   /* longer than 8 octets: shown as bytes, not read */
+        if (a->data.len <= 8)
+            v1_life(t, *ltype, a->value);
+        break;
+    case IKE_KEY_LENGTH: t->key_length = v; break;
     default: break;
     }
 }
 
-/* Reads one transform into a fresh suite `t` (same protocol as `s`). */
-static void read_transform(const walk_fields *wf, const rpt_suite *s, rpt_suite *t,
-                           const isakmp_item *tf)
+/* RFC 2407 4.5 classes in an AH / ESP / IPCOMP proposal's transform. */
+static void ipsec_attr(const rpt_names *nm, const isakmp_item *scope, rpt_suite *t,
+                       const isakmp_fact_attr *a, uint32_t *ltype)
+{
+    uint32_t v = attr_u32(a);
+    switch (a->type) {
+    case IPSEC_LIFE_TYPE: *ltype = v; break;
+    case IPSEC_LIFE_DURATION:
+        if (a->data.len <= 8)
+            v1_life(t, *ltype, a->value);
+        break;
+    case IPSEC_GROUP: set_alg(&t->dh, v, names_value(nm, scope, NAME_ESP_GROUP, v)); break;
+    case IPSEC_ENCAP: set_alg(&t->encap, v, names_value(nm, scope, NAME_ESP_ENCAP, v)); break;
+    case IPSEC_AUTH: set_alg(&t->integ, v, names_value(nm, scope, NAME_ESP_AUTH, v)); break;
+    case IPSEC_KEY_LENGTH: t->key_length = v; break;
+    default: break;
+    }
+}
+
+/* IKEv1: the transform ID names the cipher of ESP / AH (of IKE, only the
+ * attributes say it); empty attribute values say nothing. */
+static void v1_transform(const rpt_names *nm, const isakmp_item *scope, const isakmp_facts *f,
+                         const isakmp_fact_transform *tf, rpt_suite *t)
 {
     uint32_t ltype = 0;
-    memset(t, 0, sizeof *t);
-    t->protoid = s->protoid;
-    for (const isakmp_item *it = isakmp_item_first_child(tf); it; it = next_item(it, tf, true))
-        transform_item(wf, t, it, &ltype);
+    if (t->protoid != PROTO_IKE)
+        set_alg(&t->encr, tf->id, names_value(nm, scope, NAME_TRANS_ID, tf->id));
+    for (size_t i = 0; i < tf->n_attrs; i++) {
+        const isakmp_fact_attr *a = &f->attrs[tf->first_attr + i];
+        if (a->data.len == 0)
+            continue;
+        if (t->protoid == PROTO_IKE)
+            ike_attr(nm, scope, t, a, &ltype);
+        else
+            ipsec_attr(nm, scope, t, a, &ltype);
+    }
+}
+
+/* IKEv2 (RFC 7296 3.3.2): where a transform type goes in a suite, and
+ * what names its IDs; NULL for the types the report does not show. */
+static rpt_alg *v2_slot(rpt_suite *t, uint8_t type, name_kind *kind)
+{
+    switch (type) {
+    case TF_ENCR: *kind = NAME_ENCR; return &t->encr;
+    case TF_PRF: *kind = NAME_PRF; return &t->prf;
+    case TF_INTEG: *kind = NAME_INTEG; return &t->integ;
+    case TF_KE: *kind = NAME_DH; return &t->dh;
+    case TF_ESN: *kind = NAME_ESN; return &t->esn;
+    default: return NULL;
+    }
+}
+
+/* IKEv2: the transform's ID, and the Key Length attribute (type 14, two
+ * octets). */
+static void v2_transform(const rpt_names *nm, const isakmp_item *scope, const isakmp_facts *f,
+                         const isakmp_fact_transform *tf, rpt_suite *t)
+{
+    name_kind kind;
+    rpt_alg *a = v2_slot(t, tf->type, &kind);
+    if (a)
+        set_alg(a, tf->id, names_value(nm, scope, kind, tf->id));
+    for (size_t i = 0; i < tf->n_attrs; i++) {
+        const isakmp_fact_attr *at = &f->attrs[tf->first_attr + i];
+        if (at->type == V2_KEY_LENGTH && at->data.len == 2)
+            t->key_length = (uint32_t)at->value;
+    }
 }
 
 static void text_alg(char *dst, size_t size, const rpt_alg *a)
@@ -257,34 +403,68 @@ static void merge_v2(rpt_suite *s, const rpt_suite *t, char *alts, size_t size)
     merge_alg(&s->esn, &t->esn, alts, size);
 }
 
-static bool is_payload(const walk_fields *wf, const isakmp_item *it, uint32_t type)
+/* Whether span s begins inside item `it`, past its first octet. */
+static bool holds(const isakmp_item *it, isakmp_span s)
 {
-    return code_of(wf, it) == C_PAYLOAD && u32(it) == type;
+    size_t off = isakmp_item_offset(it);
+    return isakmp_item_source(it) == s.src && off < s.off && s.off <= off + isakmp_item_length(it);
+}
+
+/* Where a proposal's names are read: its item, the one of the payload
+ * field (like the SA payload's own) below its SA payload that holds its
+ * SPI (which follows the proposal's header); outside an SA, the proposal
+ * payload that does.  NULL when none does. */
+static const isakmp_item *proposal_item(const isakmp_facts *f, const isakmp_fact_proposal *p)
+{
+    if (p->sa < f->n_sas) {
+        const isakmp_item *sa = payload_item(f, f->sas[p->sa].payload);
+        for (const isakmp_item *c = sa ? isakmp_item_first_child(sa) : NULL; c;
+             c = isakmp_item_next(c))
+            if (isakmp_item_field(c) == isakmp_item_field(sa) && holds(c, p->spi))
+                return c;
+        return NULL;
+    }
+    for (size_t i = 0; i < f->n_payloads; i++)
+        if (f->payloads[i].type == PT_PROPOSAL && holds(f->payloads[i].item, p->spi))
+            return f->payloads[i].item;
+    return NULL;
+}
+
+/* One transform into a fresh suite `t` of the proposal's protocol. */
+static void read_transform(const rpt_names *nm, const isakmp_item *scope, const isakmp_facts *f,
+                           const isakmp_fact_transform *tf, int version, const rpt_suite *base,
+                           rpt_suite *t)
+{
+    memset(t, 0, sizeof *t);
+    t->protoid = base->protoid;
+    if (version == 2)
+        v2_transform(nm, scope, f, tf, t);
+    else
+        v1_transform(nm, scope, f, tf, t);
 }
 
 /* RFC 2408 3.5 / RFC 7296 3.3.1: protocol, SPI, transforms.  IKEv2: one
  * suite per proposal; IKEv1: one suite per transform. */
-static void walk_proposal(const walk_fields *wf, msg_info *mi, const isakmp_item *p)
+static void read_proposal(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
+                          const isakmp_fact_proposal *p, msg_info *mi)
 {
+    const isakmp_item *scope = proposal_item(f, p);
     rpt_suite base, v2, t;
     char alts[128] = "";
     memset(&base, 0, sizeof base);
-    for (const isakmp_item *it = isakmp_item_first_child(p); it; it = isakmp_item_next(it)) {
-        int c = code_of(wf, it);
-        if (c == C_PROTOID)
-            base.protoid = u32(it);
-        else if (c == C_SPI)
-            copy_bytes(base.spi, sizeof base.spi, &base.spi_len, it);
-    }
+    base.protoid = p->protocol;
+    isakmp_span spi = p->spi;
+    if (scope)   /* the SPI as far as the proposal's length lets it go */
+        spi = span_upto(spi, isakmp_item_offset(scope) + isakmp_item_length(scope));
+    copy_span(base.spi, sizeof base.spi, &base.spi_len, m, spi);
     v2 = base;
-    for (const isakmp_item *it = isakmp_item_first_child(p); it; it = isakmp_item_next(it)) {
-        if (!is_payload(wf, it, 3))
-            continue;
+    for (size_t i = 0; i < p->n_transforms; i++) {
         if (mi->suites->len >= RPT_MAX_OFFERS) {   /* IKEv1: one suite per transform */
             mi->suites_dropped += mi->version == 1;
             continue;
         }
-        read_transform(wf, &base, &t, it);
+        read_transform(nm, scope, f, &f->transforms[p->first_transform + i], mi->version, &base,
+                       &t);
         if (mi->version == 2) {
             merge_v2(&v2, &t, alts, sizeof alts);
             continue;
@@ -306,65 +486,66 @@ static void walk_proposal(const walk_fields *wf, msg_info *mi, const isakmp_item
     g_array_append_val(mi->suites, v2);
 }
 
-/* ---------------------------------------------------------------- payloads */
+/* ---------------------------------------------------------------- notifies */
 
-static void walk_notify(const walk_fields *wf, msg_info *mi, const isakmp_item *p)
+static void read_notify(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
+                        const isakmp_fact_notify *n, msg_info *mi)
 {
-    uint32_t type = 0;
-    for (const isakmp_item *it = isakmp_item_first_child(p); it; it = next_item(it, p, true)) {
-        int c = code_of(wf, it);
-        if (c == C_NOTIFY) {
-            type = u32(it);
-            if (type >= 1 && type < 16384 && !mi->has_error) {   /* error types, both versions */
-                mi->has_error = true;
-                mi->error = type;
-                rpt_copy(mi->error_name, sizeof mi->error_name, isakmp_item_value_name(it));
-                if (!mi->error_name[0])
-                    g_snprintf(mi->error_name, sizeof mi->error_name, "notify %u", type);
-            }
-        } else if (c == C_SPI && type == 16393) {   /* REKEY_SA (RFC 7296 3.10.1) */
-            copy_bytes(mi->rekey_spi, sizeof mi->rekey_spi, &mi->rekey_spi_len, it);
-        } else if (c == C_SIGHASH) {
-            const char *n = isakmp_item_value_name(it);
-            append(mi->sig_hashes, sizeof mi->sig_hashes, ",", n ? n : "?");
-            if (u32(it) == 1)   /* RFC 7427: 1 SHA1 */
-                mi->sig_hash_sha1 = true;
-        }
+    uint32_t type = n->type;
+    if (type >= 1 && type < NOTIFY_ERROR_END && !mi->has_error) {
+        mi->has_error = true;
+        mi->error = type;
+        rpt_copy(mi->error_name, sizeof mi->error_name,
+                 names_value(nm, payload_item(f, n->payload), NAME_NOTIFY, type));
+        if (!mi->error_name[0])
+            g_snprintf(mi->error_name, sizeof mi->error_name, "notify %u", type);
     }
-    if (mi->version == 2 && (type == 16388 || type == 16389))   /* NAT_DETECTION_* */
+    if (type == NOTIFY_REKEY_SA && n->payload < f->n_payloads) {
+        isakmp_span pl = f->payloads[n->payload].span;   /* as far as the payload goes */
+        copy_span(mi->rekey_spi, sizeof mi->rekey_spi, &mi->rekey_spi_len, m,
+                  span_upto(n->spi, (size_t)pl.off + pl.len));
+    }
+    if (mi->version != 2)
+        return;
+    if (type == NOTIFY_NAT_DETECTION_SOURCE_IP || type == NOTIFY_NAT_DETECTION_DESTINATION_IP)
         mi->nat_d = true;
-    else if (mi->version == 2 && type == 16430)                 /* IKEV2_FRAGMENTATION_SUPPORTED */
+    else if (type == NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED)
         mi->frag_supported = true;
-    else if (mi->version == 2 && type == 16391)                 /* USE_TRANSPORT_MODE */
+    else if (type == NOTIFY_USE_TRANSPORT_MODE)
         mi->transport_mode = true;
 }
 
-static bool is_unknown_vid(const isakmp_item *it)
+/* SIGNATURE_HASH_ALGORITHMS (RFC 7427 4): the names, and whether SHA-1 is one. */
+static void read_hash_alg(const rpt_names *nm, const isakmp_facts *f,
+                          const isakmp_fact_hash_alg *h, msg_info *mi)
 {
-    char v[16];
-    isakmp_item_format_value(it, v, sizeof v);
-    return g_str_has_prefix(v, "Unknown");   /* the decoder's "Unknown Vendor ID" */
+    const isakmp_item *scope =
+        h->notify < f->n_notifies ? payload_item(f, f->notifies[h->notify].payload) : NULL;
+    const char *n = names_value(nm, scope, NAME_SIG_HASH, h->alg);
+    append(mi->sig_hashes, sizeof mi->sig_hashes, ",", n ? n : "?");
+    if (h->alg == HASH_SHA1)
+        mi->sig_hash_sha1 = true;
 }
 
-static void walk_vid(const walk_fields *wf, msg_info *mi, const isakmp_item *p)
+/* ---------------------------------------------------------------- payloads */
+
+/* A vendor ID as the report lists it: the known vendor's name, else the
+ * first 16 octets in hex. */
+static void read_vid(const isakmp_msg *m, const isakmp_fact_vid *v, msg_info *mi)
 {
     char name[RPT_NAME] = "";
-    for (const isakmp_item *it = isakmp_item_first_child(p); it; it = next_item(it, p, true)) {
-        int c = code_of(wf, it);
-        if (c == C_VID_STRING && !is_unknown_vid(it)) {
-            char v[RPT_NAME];
-            isakmp_item_format_value(it, v, sizeof v);
-            size_t n = strlen(g_strstrip(v));
-            if (n >= 2 && strcmp(v + n - 2, "\\n") == 0)   /* a name ending in a newline */
-                v[n - 2] = 0;
-            rpt_copy(name, sizeof name, v);
-            break;
-        }
-        if (c == C_VID_BYTES && !name[0]) {
-            isakmp_item_format_value(it, name, sizeof name);
-            if (strlen(name) > 32)
-                name[32] = 0;
-        }
+    if (v->name) {
+        rpt_copy(name, sizeof name, v->name);
+        size_t n = strlen(g_strstrip(name));
+        if (n >= 2 && strcmp(name + n - 2, "\\n") == 0)   /* a name ending in a newline */
+            name[n - 2] = 0;
+    } else {
+        size_t n;
+        const uint8_t *b = span_bytes(m, v->data, &n);
+        if (n)
+            isakmp_format_hex(b, MIN(n, 16), name, sizeof name);
+        else   /* no octets: shown as the tree (and tshark) show an empty byte field */
+            rpt_copy(name, sizeof name, "<MISSING>");
     }
     if (g_strstr_len(name, -1, "FRAGMENTATION") || g_strstr_len(name, -1, "Fragmentation"))
         mi->frag_supported = true;   /* IKEv1 fragmentation is announced by vendor ID */
@@ -372,108 +553,113 @@ static void walk_vid(const walk_fields *wf, msg_info *mi, const isakmp_item *p)
         rpt_copy(mi->vids[mi->n_vids++], RPT_NAME, name);
 }
 
-/* Identification data (RFC 2407 4.6.2, RFC 7296 3.5) or traffic selectors,
- * as text: the data items joined by '/' or '-'. */
-static void walk_id(const walk_fields *wf, const isakmp_item *p, char *out, size_t size)
+/* The traffic selectors of TS payload i (RFC 7296 3.13.1) as text: each
+ * address range "start-end", separated by spaces. */
+static void ts_text(const isakmp_msg *m, const isakmp_facts *f, size_t i, char *out, size_t size)
 {
     out[0] = 0;
-    for (const isakmp_item *it = isakmp_item_first_child(p); it; it = next_item(it, p, true)) {
-        int c = code_of(wf, it);
-        if (c == C_ID_DATA && isakmp_item_field(it)->type != ISAKMP_FT_NONE)
-            append_value(out, size, "/", it);
-        else if (c == C_TS_ADDR)
-            append_value(out, size, strstr(isakmp_item_field(it)->abbrev, "end") ? "-" : " ", it);
+    for (size_t k = 0; k < f->n_ts; k++) {
+        const isakmp_fact_ts *t = &f->ts[k];
+        if (t->payload != i || !t->start.len)
+            continue;
+        char a[64], b[64];
+        int af = t->start.len == 4 ? 4 : 6;
+        isakmp_format_addr(af, isakmp_msg_span(m, t->start), a, sizeof a);
+        isakmp_format_addr(af, isakmp_msg_span(m, t->end), b, sizeof b);
+        append(out, size, " ", a);
+        append(out, size, "-", b);
+    }
+}
+
+/* Identities (IKEv1 ID, IKEv2 IDi / IDr) and traffic selectors. */
+static void read_id(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f, size_t i,
+                    msg_info *mi)
+{
+    const isakmp_item *it = f->payloads[i].item;
+    switch (f->payloads[i].type) {
+    case PT_IDI: names_id_text(nm, it, mi->id_i, sizeof mi->id_i); break;
+    case PT_IDR: names_id_text(nm, it, mi->id_r, sizeof mi->id_r); break;
+    case PT_TSI: ts_text(m, f, i, mi->ts_i, sizeof mi->ts_i); break;
+    case PT_TSR: ts_text(m, f, i, mi->ts_r, sizeof mi->ts_r); break;
+    default:
+        if (mi->n_ids < MI_MAX_IDS)
+            names_id_text(nm, it, mi->ids[mi->n_ids++], sizeof mi->ids[0]);
+        break;
+    }
+}
+
+/* What the presence of a payload says. */
+static void read_payload(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
+                         size_t i, msg_info *mi)
+{
+    bool v2 = mi->version == 2;
+    switch (f->payloads[i].type) {
+    case PT_V1_SA: case PT_SA: mi->has_sa = true; break;
+    case PT_V1_KE: case PT_KE: mi->has_ke = true; break;
+    case PT_V1_ID: case PT_IDI: case PT_IDR: case PT_TSI: case PT_TSR:
+        read_id(nm, m, f, i, mi);
+        break;
+    case PT_V1_SIG: mi->has_sig |= !v2; break;
+    case PT_V1_NAT_D: case PT_V1_NAT_D_DRAFT: mi->nat_d |= !v2; break;
+    case PT_AUTH: mi->has_auth = true; break;
+    case PT_SK: mi->encrypted = true; break;
+    case PT_EAP: mi->has_eap = true; break;
+    case PT_SKF: mi->encrypted = mi->frag_used = true; break;
+    case PT_V1_FRAG: mi->frag_used |= !v2; break;
+    default: break;
     }
 }
 
 /* RFC 3748 5: the EAP method; Identity (1), Notification (2) and Nak (3)
  * say nothing about it. */
-static void walk_eap(msg_info *mi, const isakmp_item *it)
+static void read_eap(const rpt_names *nm, const isakmp_facts *f, const isakmp_fact_eap *e,
+                     msg_info *mi)
 {
-    uint32_t t = u32(it);
-    const char *n = isakmp_item_value_name(it);
-    if (t <= 3)
+    if (e->type <= 3)
         return;
-    if (t == 4)
+    const char *n = names_value(nm, payload_item(f, e->payload), NAME_EAP_TYPE, e->type);
+    if (e->type == 4)
         rpt_copy(mi->eap_name, sizeof mi->eap_name, "EAP-MD5");
     else
         g_snprintf(mi->eap_name, sizeof mi->eap_name, "EAP-%s", n ? n : "?");
 }
 
-static void payload_id(const walk_fields *wf, msg_info *mi, const isakmp_item *it, uint32_t t)
+/* IKEv2 AUTH (RFC 7296 3.8): the method; the last one counts. */
+static void read_auth(const rpt_names *nm, const isakmp_facts *f, const isakmp_fact_auth *a,
+                      msg_info *mi)
 {
-    if (t == 35)
-        walk_id(wf, it, mi->id_i, sizeof mi->id_i);
-    else if (t == 36)
-        walk_id(wf, it, mi->id_r, sizeof mi->id_r);
-    else if (t == 44)
-        walk_id(wf, it, mi->ts_i, sizeof mi->ts_i);
-    else if (t == 45)
-        walk_id(wf, it, mi->ts_r, sizeof mi->ts_r);
-    else if (mi->n_ids < MI_MAX_IDS)
-        walk_id(wf, it, mi->ids[mi->n_ids++], sizeof mi->ids[0]);
+    mi->auth_method = a->method;
+    rpt_copy(mi->auth_name, sizeof mi->auth_name,
+             names_value(nm, payload_item(f, a->payload), NAME_AUTH_METHOD, a->method));
 }
 
-/* Returns whether to look inside the payload. */
-static bool walk_payload(const walk_fields *wf, msg_info *mi, const isakmp_item *it)
+/* ---------------------------------------------------------------- message */
+
+static void read_header(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
+                        msg_info *mi)
 {
-    uint32_t t = u32(it);
-    bool v2 = mi->version == 2;
-    switch (t) {
-    case 1: case 33: mi->has_sa = true; return true;
-    case 2: walk_proposal(wf, mi, it); return false;
-    case 4: case 34: mi->has_ke = true; return true;
-    case 5: case 35: case 36: case 44: case 45: payload_id(wf, mi, it, t); return false;
-    case 9: if (!v2) mi->has_sig = true; return true;
-    case 11: case 41: walk_notify(wf, mi, it); return false;
-    case 13: case 43: walk_vid(wf, mi, it); return false;
-    case 20: case 130: if (!v2) mi->nat_d = true; return true;
-    case 39: mi->has_auth = true; return true;
-    case 46: mi->encrypted = true; return true;
-    case 48: mi->has_eap = true; return true;
-    case 53: mi->encrypted = mi->frag_used = true; return true;
-    case 132: if (!v2) mi->frag_used = true; return true;
-    default: return true;
-    }
+    const isakmp_fact_header *h = &f->header;
+    memcpy(mi->ispi, h->ispi, 8);
+    memcpy(mi->rspi, h->rspi, 8);
+    mi->exch = h->exchange;
+    rpt_copy(mi->exch_name, sizeof mi->exch_name,
+             names_value(nm, isakmp_msg_root(m), NAME_EXCHANGE, h->exchange));
+    /* a Message ID cut short by the capture reads as none */
+    mi->msgid = h->complete || isakmp_msg_packet(m)->len >= 24 ? h->msgid : 0;
+    mi->flag_i = h->initiator;
+    mi->flag_r = h->response;
+    mi->flag_e = mi->encrypted = h->encrypted;
 }
 
-static void count_verify(uint32_t *ok, uint32_t *bad, const isakmp_item *it)
+static void read_checks(const isakmp_facts *f, msg_info *mi)
 {
-    if (isakmp_item_uint(it))
-        (*ok)++;
-    else
-        (*bad)++;
-}
-
-/* Returns whether to look inside the item. */
-static bool walk_item(const walk_fields *wf, msg_info *mi, const isakmp_item *it)
-{
-    switch (code_of(wf, it)) {
-    case C_ISPI: { size_t n; copy_bytes(mi->ispi, 8, &n, it); break; }
-    case C_RSPI: { size_t n; copy_bytes(mi->rspi, 8, &n, it); break; }
-    case C_EXCH:
-        mi->exch = u32(it);
-        rpt_copy(mi->exch_name, sizeof mi->exch_name, isakmp_item_value_name(it));
-        break;
-    case C_MSGID: mi->msgid = u32(it); break;
-    case C_FLAG_I: mi->flag_i = isakmp_item_uint(it) != 0; break;
-    case C_FLAG_R: mi->flag_r = isakmp_item_uint(it) != 0; break;
-    case C_FLAG_E: mi->flag_e = mi->encrypted = isakmp_item_uint(it) != 0; break;
-    case C_PAYLOAD: return walk_payload(wf, mi, it);
-    case C_KE_GROUP: mi->ke_group = u32(it); break;
-    case C_AUTH_METHOD:
-        mi->auth_method = u32(it);
-        rpt_copy(mi->auth_name, sizeof mi->auth_name, isakmp_item_value_name(it));
-        break;
-    case C_VERIFY_ICV: count_verify(&mi->icv_ok, &mi->icv_bad, it); break;
-    case C_VERIFY_HASH: count_verify(&mi->hash_ok, &mi->hash_bad, it); break;
-    case C_VERIFY_AUTH: count_verify(&mi->auth_ok, &mi->auth_bad, it); break;
-    case C_FRAG: mi->frag_used = true; break;
-    case C_EAP_TYPE: walk_eap(mi, it); break;
-    case C_DECRYPTED: mi->decrypted = true; break;
-    default: break;
-    }
-    return true;
+    mi->icv_ok = f->icv.ok;
+    mi->icv_bad = f->icv.bad;
+    mi->hash_ok = f->hash.ok;
+    mi->hash_bad = f->hash.bad;
+    mi->auth_ok = f->auth.ok;
+    mi->auth_bad = f->auth.bad;
+    mi->decrypted = f->decrypted;
 }
 
 static void msg_info_reset(msg_info *mi)
@@ -484,16 +670,27 @@ static void msg_info_reset(msg_info *mi)
     g_array_set_size(mi->suites, 0);
 }
 
-void walk_msg(const walk_fields *wf, const isakmp_msg *m, msg_info *mi)
+void walk_msg(const rpt_names *nm, const isakmp_msg *m, msg_info *mi)
 {
+    const isakmp_facts *f = isakmp_msg_facts(m);
     msg_info_reset(mi);
     mi->version = isakmp_msg_version(m);
-    const isakmp_item *root = isakmp_msg_root(m);
-    for (const isakmp_item *it = isakmp_item_first_child(root); it;) {
-        bool in = walk_item(wf, mi, it);
-        it = next_item(it, root, in);
-    }
-    for (size_t s = 1; s < isakmp_msg_source_count(m); s++)
-        if (g_str_has_prefix(isakmp_msg_source_name(m, s), "Decrypted"))
-            mi->decrypted = true;
+    read_header(nm, m, f, mi);
+    for (size_t i = 0; i < f->n_payloads; i++)
+        read_payload(nm, m, f, i, mi);
+    for (size_t i = 0; i < f->n_proposals; i++)
+        read_proposal(nm, m, f, &f->proposals[i], mi);
+    for (size_t i = 0; i < f->n_notifies; i++)
+        read_notify(nm, m, f, &f->notifies[i], mi);
+    for (size_t i = 0; i < f->n_hash_algs; i++)
+        read_hash_alg(nm, f, &f->hash_algs[i], mi);
+    for (size_t i = 0; i < f->n_vids; i++)
+        read_vid(m, &f->vids[i], mi);
+    for (size_t i = 0; mi->version == 2 && i < f->n_kes; i++)
+        mi->ke_group = f->kes[i].group;
+    for (size_t i = 0; mi->version == 2 && i < f->n_auths; i++)
+        read_auth(nm, f, &f->auths[i], mi);
+    for (size_t i = 0; i < f->n_eaps; i++)
+        read_eap(nm, f, &f->eaps[i], mi);
+    read_checks(f, mi);
 }

@@ -1,6 +1,6 @@
 /* Internal to the report (cli/report*.c): the facts of one decoded message,
- * read from its tree by filter names (report_walk.c), before they are
- * merged into SA rows (report.c). */
+ * read from its facts record (report_walk.c), before they are merged into
+ * SA rows (report.c). */
 #ifndef ISAKMPDUMP_REPORT_WALK_H
 #define ISAKMPDUMP_REPORT_WALK_H
 
@@ -40,14 +40,15 @@ typedef struct {
     uint32_t icv_ok, icv_bad, hash_ok, hash_bad, auth_ok, auth_bad;
 } msg_info;
 
-typedef struct walk_fields walk_fields;
+/* The names of the values the report prints (report_walk.c says where
+ * they come from); never NULL. */
+typedef struct rpt_names rpt_names;
+rpt_names *names_new(void);
+void names_free(rpt_names *n);
 
-/* Resolves the filter names once; never NULL. */
-walk_fields *walk_fields_new(void);
-void walk_fields_free(walk_fields *wf);
-
-/* Fills `mi` (whose suites array is reused) from the tree of `m`. */
-void walk_msg(const walk_fields *wf, const isakmp_msg *m, msg_info *mi);
+/* Fills `mi` (whose suites array is reused) from the facts of `m`, with
+ * the names `nm` reads. */
+void walk_msg(const rpt_names *nm, const isakmp_msg *m, msg_info *mi);
 
 /* Copies at most RPT_NAME-1 bytes of `s` (NULL gives ""). */
 void rpt_copy(char *dst, size_t size, const char *s);

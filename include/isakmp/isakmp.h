@@ -39,6 +39,14 @@ extern "C" {
 
 #define ISAKMP_VERSION_STRING "0.1.0"
 
+/* Marks the API: the shared library exports these functions and nothing
+ * else (the library is compiled with hidden visibility by default). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ISAKMP_API __attribute__((visibility("default")))
+#else
+#define ISAKMP_API
+#endif
+
 /* ---------------------------------------------------------------- fields */
 
 /* Field types; they mirror Wireshark's FT_* of the same name. */
@@ -87,13 +95,13 @@ typedef struct {
 } isakmp_field;
 
 /* The field table and its size.  Never NULL. */
-const isakmp_field *isakmp_fields(size_t *count);
+ISAKMP_API const isakmp_field *isakmp_fields(size_t *count);
 
 /* The field with filter name `abbrev`, or NULL. */
-const isakmp_field *isakmp_field_by_abbrev(const char *abbrev);
+ISAKMP_API const isakmp_field *isakmp_field_by_abbrev(const char *abbrev);
 
 /* The name of `value` in `vals`, or NULL when it has none (or vals is NULL). */
-const char *isakmp_value_lookup(const isakmp_value_name *vals, uint32_t value);
+ISAKMP_API const char *isakmp_value_lookup(const isakmp_value_name *vals, uint32_t value);
 
 /* ---------------------------------------------------------------- input */
 
@@ -115,17 +123,17 @@ typedef struct {
 typedef struct isakmp_ctx isakmp_ctx;
 
 /* A new decoding context (SA state, keys).  Returns NULL only when out of memory. */
-isakmp_ctx *isakmp_ctx_new(void);
+ISAKMP_API isakmp_ctx *isakmp_ctx_new(void);
 
 /* Frees the context, wiping every secret it holds.  NULL is allowed. */
-void isakmp_ctx_free(isakmp_ctx *ctx);
+ISAKMP_API void isakmp_ctx_free(isakmp_ctx *ctx);
 
 /* Labels are the human-readable lines of items (like Wireshark's tree text,
  * e.g. "Type Payload: Nonce (40)"); formatting them is a large part of the
  * decoding time.  Outputs that print only values (tshark-style fields, the
  * policy report) switch them off; isakmp_item_label then returns NULL.  On by
  * default; applies to messages decoded afterwards. */
-void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on);
+ISAKMP_API void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on);
 
 /* The most SAs (IKE SAs / ISAKMP SAs, by initiator SPI or cookie) whose
  * decoding state the context keeps: what clear messages negotiated, IV
@@ -134,7 +142,7 @@ void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on);
  * an ISAKMP_NOTE_LIMIT note; later messages of a dropped SA decrypt only
  * where keys alone suffice.  Default 4096 (docs/limits.md); 0 means no
  * limit; values 1 .. 2 mean 2.  Applies at once (extra SAs are dropped). */
-void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
+ISAKMP_API void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
 
 /* Field-directed decoding: messages decoded afterwards hold only the items
  * of these fields (isakmp_field.id), plus the few the decoder reads back
@@ -142,30 +150,31 @@ void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
  * and decrypted, only the items nobody will read are not built, which makes
  * decoding several times faster for outputs that print a few fields
  * (isakmpdump -T fields).  Payload bodies that can hold none of the
- * wanted fields are not parsed at all (decryption and key derivation still
- * see every payload's bytes), and, unless keys or secrets are loaded, no
- * notes are made and nothing is kept from clear IKEv1 messages for later
- * decryption (load keys before decoding).  An item whose parent
+ * wanted fields are not parsed at all (with keys or secrets loaded, those
+ * whose facts decryption and key derivation read are), and, unless keys or
+ * secrets are loaded, the facts record holds only the header
+ * (isakmp_msg_facts), no notes are made and nothing is kept from clear
+ * IKEv1 messages for later decryption (load keys before decoding).  An item whose parent
  * was not built hangs under its nearest built ancestor; the values of each
  * wanted field come in the same order as in a full tree.  ids == NULL
  * (the default) builds every item; n == 0 with ids set builds only the
  * decoder's own.  Returns -1 (and changes nothing) when an id is out of
  * range. */
-int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n);
+ISAKMP_API int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n);
 
 /* Borrowed packets: messages decoded afterwards read the caller's packet
  * bytes in place instead of copying them (the "Frame" data source and
  * isakmp_msg_packet point at them); the caller keeps those bytes unchanged
  * until each such message is freed.  Off by default; batch tools that free
  * every message before touching its packet again save a copy per message. */
-void isakmp_ctx_set_borrow(isakmp_ctx *ctx, bool on);
+ISAKMP_API void isakmp_ctx_set_borrow(isakmp_ctx *ctx, bool on);
 
 /* Per-frame records (what decryption found on a frame's first decoding) make
  * decoding a frame again give the same tree, in any order; they cost memory
  * per decrypted or fragmented message.  On by default; a program that
  * decodes each frame once, in order (isakmpdump), switches them off to stream
  * in bounded memory.  Switching them off drops those kept so far. */
-void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
+ISAKMP_API void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
 
 /* Stateless decoding, for batch tools that decode on several threads: the
  * context keeps nothing between messages and uses nothing kept.  A message
@@ -175,7 +184,7 @@ void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
  * context with state.  Only a field-directed context without keys or
  * secrets can do without state: in any other, every message needs it (and
  * is decoded with it).  Off by default. */
-void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on);
+ISAKMP_API void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on);
 
 /* Callback for problems found while loading keys: `where` is "file:line",
  * `reason` a sentence.  Loading goes on after each call. */
@@ -186,12 +195,12 @@ typedef void (*isakmp_key_error_fn)(void *user, const char *where, const char *r
  * format, daemon logs).  Returns the number of entries loaded, or -1 when the
  * file cannot be read (reason via on_error with line 0).  Bad lines are reported
  * through on_error (may be NULL) and skipped. */
-int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path,
-                         isakmp_key_error_fn on_error, void *user);
+ISAKMP_API int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path,
+                                    isakmp_key_error_fn on_error, void *user);
 
 /* Same as isakmp_ctx_load_keys, from memory; `name` is used in error locations. */
-int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text,
-                             size_t len, isakmp_key_error_fn on_error, void *user);
+ISAKMP_API int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text,
+                                        size_t len, isakmp_key_error_fn on_error, void *user);
 
 /* ---------------------------------------------------------------- messages */
 
@@ -202,83 +211,83 @@ typedef struct isakmp_item isakmp_item;
  * Never returns NULL (except when out of memory): bad
  * input gives a tree with notes.  Decoding the same frame again returns the
  * same tree (decryption state is kept per frame). */
-isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt);
+ISAKMP_API isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt);
 
 /* Frees a message and everything it owns.  NULL is allowed. */
-void isakmp_msg_free(isakmp_msg *msg);
+ISAKMP_API void isakmp_msg_free(isakmp_msg *msg);
 
 /* Calls fn for every item of the message in tree order (pre-order: an item
  * before its children, siblings in order), the root first.  The cheapest
  * way to visit a whole tree. */
 typedef void (*isakmp_walk_fn)(const isakmp_item *it, void *user);
-void isakmp_msg_walk(const isakmp_msg *msg, isakmp_walk_fn fn, void *user);
+ISAKMP_API void isakmp_msg_walk(const isakmp_msg *msg, isakmp_walk_fn fn, void *user);
 
 /* The root item (the "Internet Security Association and Key Management
  * Protocol" node); its children are the header fields and the payloads. */
-const isakmp_item *isakmp_msg_root(const isakmp_msg *msg);
+ISAKMP_API const isakmp_item *isakmp_msg_root(const isakmp_msg *msg);
 
 /* IKE major version of the message (1 or 2), 0 when unknown. */
-int isakmp_msg_version(const isakmp_msg *msg);
+ISAKMP_API int isakmp_msg_version(const isakmp_msg *msg);
 
 /* True when the message was decoded in a stateless context but needed state
  * (isakmp_ctx_set_stateless): its tree lacks what state would have given. */
-bool isakmp_msg_needs_state(const isakmp_msg *msg);
+ISAKMP_API bool isakmp_msg_needs_state(const isakmp_msg *msg);
 
 /* The packet metadata the message was decoded from (data points into the
  * message's own copy). */
-const isakmp_packet *isakmp_msg_packet(const isakmp_msg *msg);
+ISAKMP_API const isakmp_packet *isakmp_msg_packet(const isakmp_msg *msg);
 
 /* A one-line summary like tshark's Info column, e.g.
  * "IKE_SA_INIT MID=00 Initiator Request".  Owned by the message. */
-const char *isakmp_msg_summary(const isakmp_msg *msg);
+ISAKMP_API const char *isakmp_msg_summary(const isakmp_msg *msg);
 
 /* Data sources: 0 is the message as captured; decrypted and reassembled
  * plaintext get their own.  Count, name ("Frame", "Decrypted IKE",
  * "Reassembled IKE") and bytes. */
-size_t isakmp_msg_source_count(const isakmp_msg *msg);
-const char *isakmp_msg_source_name(const isakmp_msg *msg, size_t src);
-const uint8_t *isakmp_msg_source_data(const isakmp_msg *msg, size_t src, size_t *len);
+ISAKMP_API size_t isakmp_msg_source_count(const isakmp_msg *msg);
+ISAKMP_API const char *isakmp_msg_source_name(const isakmp_msg *msg, size_t src);
+ISAKMP_API const uint8_t *isakmp_msg_source_data(const isakmp_msg *msg, size_t src, size_t *len);
 
 /* ---------------------------------------------------------------- items */
 
 /* Tree navigation; NULL at the ends. */
-const isakmp_item *isakmp_item_first_child(const isakmp_item *it);
-const isakmp_item *isakmp_item_next(const isakmp_item *it);
-const isakmp_item *isakmp_item_parent(const isakmp_item *it);
+ISAKMP_API const isakmp_item *isakmp_item_first_child(const isakmp_item *it);
+ISAKMP_API const isakmp_item *isakmp_item_next(const isakmp_item *it);
+ISAKMP_API const isakmp_item *isakmp_item_parent(const isakmp_item *it);
 
 /* The item's field. */
-const isakmp_field *isakmp_item_field(const isakmp_item *it);
+ISAKMP_API const isakmp_field *isakmp_item_field(const isakmp_item *it);
 
 /* Location: data source index, byte offset and length within that source. */
-size_t isakmp_item_source(const isakmp_item *it);
-size_t isakmp_item_offset(const isakmp_item *it);
-size_t isakmp_item_length(const isakmp_item *it);
+ISAKMP_API size_t isakmp_item_source(const isakmp_item *it);
+ISAKMP_API size_t isakmp_item_offset(const isakmp_item *it);
+ISAKMP_API size_t isakmp_item_length(const isakmp_item *it);
 
 /* The integer value of UINT*, BOOLEAN and FRAMENUM items (already masked and
  * shifted for bitmask fields); 0 for others. */
-uint64_t isakmp_item_uint(const isakmp_item *it);
+ISAKMP_API uint64_t isakmp_item_uint(const isakmp_item *it);
 
 /* The bytes of BYTES, STRING, IPV4 and IPV6 items (len in *len); for most
  * items these are the wire bytes at the item's location, for computed items
  * (e.g. a recomputed hash) the computed bytes. */
-const uint8_t *isakmp_item_bytes(const isakmp_item *it, size_t *len);
+ISAKMP_API const uint8_t *isakmp_item_bytes(const isakmp_item *it, size_t *len);
 
 /* The name of the item's integer value (from the field's value names, or
  * names that depend on the message, e.g. its IKE version), or NULL. */
-const char *isakmp_item_value_name(const isakmp_item *it);
+ISAKMP_API const char *isakmp_item_value_name(const isakmp_item *it);
 
 /* A custom label for the item, or NULL to use "Name: value". */
-const char *isakmp_item_label(const isakmp_item *it);
+ISAKMP_API const char *isakmp_item_label(const isakmp_item *it);
 
 /* True for items generated by the decoder (not wire bytes: verify results,
  * names looked up, computed values); Wireshark shows these in brackets. */
-bool isakmp_item_generated(const isakmp_item *it);
+ISAKMP_API bool isakmp_item_generated(const isakmp_item *it);
 
 /* Formats the plain value: decimal, 0x%0Nx for hex bases, lowercase hex
  * bytes, 1/0 booleans, strings as on the wire up to their first NUL (not
  * escaped).  Returns the length written (snprintf semantics: may exceed
  * `size`). */
-size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size);
+ISAKMP_API size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size);
 
 /* The tshark whose `-T fields` output isakmp_item_format_tshark copies. */
 typedef enum {
@@ -293,11 +302,11 @@ typedef enum {
  * the style's form, and every string byte above 0x7f as U+FFFD (Wireshark
  * reads ISAKMP strings as ASCII).  Returns the length written (snprintf
  * semantics: may exceed `size`; a string is only cut between characters). */
-size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style style, char *buf,
-                                 size_t size);
+ISAKMP_API size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style style,
+                                            char *buf, size_t size);
 
 /* Formats the value for humans: "value (name)" when the value has a name. */
-size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size);
+ISAKMP_API size_t isakmp_item_format_display(const isakmp_item *it, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- notes */
 
@@ -327,11 +336,11 @@ typedef struct {
 } isakmp_note;
 
 /* Notes of the message in tree order of their items; count in *count. */
-const isakmp_note *isakmp_msg_notes(const isakmp_msg *msg, size_t *count);
+ISAKMP_API const isakmp_note *isakmp_msg_notes(const isakmp_msg *msg, size_t *count);
 
 /* Severity / code names for output ("error", "malformed", ...). */
-const char *isakmp_severity_name(isakmp_severity s);
-const char *isakmp_note_code_name(isakmp_note_code c);
+ISAKMP_API const char *isakmp_severity_name(isakmp_severity s);
+ISAKMP_API const char *isakmp_note_code_name(isakmp_note_code c);
 
 /* ---------------------------------------------------------------- keys out */
 
@@ -353,26 +362,53 @@ typedef struct {
  * returned records stay valid until the context is freed or more keys are
  * loaded or derived; copy what you keep.  A wildcard protocol in a loaded line
  * gives af 0, a wildcard SPI spi 0. */
-size_t isakmp_ctx_esp_sa_count(isakmp_ctx *ctx);
+ISAKMP_API size_t isakmp_ctx_esp_sa_count(isakmp_ctx *ctx);
 
 /* SA `i` (0 .. count-1) into *out; false when i is out of range. */
-bool isakmp_ctx_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
+ISAKMP_API bool isakmp_ctx_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
 
 /* Writes the keys derived so far as Wireshark 4.0 tables
  * (ikev1_decryption_table, ikev2_decryption_table, esp_sa) into directory
- * `dir` (created when missing), or to standard output when dir is "-".
- * Returns 0, or -1 with a reason in err (which may be NULL). */
-int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen);
+ * `dir` (created when missing).  Returns 0, or -1 with a reason in err
+ * (which may be NULL). */
+ISAKMP_API int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen);
+
+/* The same three tables as one text, each after a line "# <table name>"
+ * (what isakmpdump --export-keys - prints), into buf: NUL-terminated, cut to
+ * fit.  Returns the text's length (snprintf semantics: size 0 asks for it).
+ * The text holds keys: wipe it when done. */
+ISAKMP_API size_t isakmp_ctx_export_keys_mem(isakmp_ctx *ctx, char *buf, size_t size);
 
 /* Writes, for each IKEv1 Aggressive Mode exchange with a pre-shared key seen
  * so far (its HASH_R travels in clear), one psk-crack / hashcat (modes 5300,
- * 5400) line g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r to `path`
- * ("-": standard output).  Works without any secret loaded.  Returns 0, or
- * -1 with a reason in err (which may be NULL). */
-int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen);
+ * 5400) line g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r to the file
+ * `path`.  Works without any secret loaded.  Returns 0, or -1 with a reason
+ * in err (which may be NULL). */
+ISAKMP_API int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err,
+                                           size_t errlen);
+
+/* The same lines into buf: NUL-terminated, cut to fit.  Returns their
+ * length (snprintf semantics: size 0 asks for it). */
+ISAKMP_API size_t isakmp_ctx_export_psk_crack_mem(isakmp_ctx *ctx, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- text */
+
+/* Lowercase hex of the n bytes at b (the form isakmp_item_format_value
+ * gives byte fields) into buf: NUL-terminated, cut to whole bytes.  Returns
+ * 2 * n (snprintf semantics: may exceed `size`). */
+ISAKMP_API size_t isakmp_format_hex(const uint8_t *b, size_t n, char *buf, size_t size);
+
+/* An address as text (inet_ntop's form, as isakmp_item_format_value gives
+ * address fields): the 4 bytes at addr for af 4, the 16 for af 6, e.g.
+ * isakmp_packet's src and dst.  Returns the length written (snprintf
+ * semantics); 0, with "" in buf, when af is neither 4 nor 6. */
+ISAKMP_API size_t isakmp_format_addr(int af, const uint8_t *addr, char *buf, size_t size);
 
 #ifdef __cplusplus
 }
 #endif
+
+/* The typed record of what each message says (isakmp_msg_facts). */
+#include "isakmp/facts.h"
 
 #endif

@@ -158,6 +158,62 @@ static void test_store_and_files(void)
     export_store_free(st);
 }
 
+/* The three tables as one text (what --export-keys - prints), and its copy
+ * into a caller's buffer, cut like snprintf. */
+static void test_text(void)
+{
+    struct export_store *st = export_store_new();
+    export_esp e = { .af = 4, .spi = 0xc0ffee, .encr_name = "NULL", .integ_name = "NULL" };
+    strcpy(e.src, "192.0.2.1");
+    strcpy(e.dst, "192.0.2.2");
+    export_add_esp(st, &e);
+    static const char want[] = "# ikev1_decryption_table\n# ikev2_decryption_table\n# esp_sa\n"
+                               "\"IPv4\",\"192.0.2.1\",\"192.0.2.2\",\"0x00c0ffee\",\"NULL\",\"\","
+                               "\"NULL\",\"\"\n";
+    GString *t = export_text(st);
+    g_assert_cmpstr(t->str, ==, want);
+    char buf[16];
+    g_assert_cmpuint(export_text_out(t, buf, sizeof buf), ==, strlen(want));
+    g_assert_cmpstr(buf, ==, "# ikev1_decrypt");
+    g_assert_cmpuint(export_text_out(export_text(st), NULL, 0), ==, strlen(want));
+    export_store_free(st);
+}
+
+/* Regression (issue 16): the library printed the tables and the psk-crack
+ * lines to standard output when the path was "-"; that convention is the
+ * CLI's now, and "-" is an ordinary name to the library. */
+static void test_dash_is_a_name(void)
+{
+    gchar *dir = g_dir_make_tmp("isakmp-export-XXXXXX", NULL);
+    gchar *cwd = g_get_current_dir();
+    g_assert_cmpint(g_chdir(dir), ==, 0);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    char err[256];
+    g_assert_cmpint(isakmp_ctx_export_keys(ctx, "-", err, sizeof err), ==, 0);
+    g_assert_true(g_file_test("-/esp_sa", G_FILE_TEST_IS_REGULAR));
+    const char *names[] = { "esp_sa", "ikev1_decryption_table", "ikev2_decryption_table" };
+    for (size_t i = 0; i < 3; i++) {
+        gchar *f = g_build_filename("-", names[i], NULL);
+        g_remove(f);
+        g_free(f);
+    }
+    g_rmdir("-");
+    g_assert_cmpint(isakmp_ctx_export_psk_crack(ctx, "-", err, sizeof err), ==, 0);
+    g_assert_true(g_file_test("-", G_FILE_TEST_IS_REGULAR));
+    g_remove("-");
+    /* the same texts in memory: the empty tables, no psk-crack line */
+    char buf[128];
+    g_assert_cmpuint(isakmp_ctx_export_keys_mem(ctx, buf, sizeof buf), ==, strlen(buf));
+    g_assert_cmpstr(buf, ==, "# ikev1_decryption_table\n# ikev2_decryption_table\n# esp_sa\n");
+    g_assert_cmpuint(isakmp_ctx_export_psk_crack_mem(ctx, buf, sizeof buf), ==, 0);
+    g_assert_cmpstr(buf, ==, "");
+    isakmp_ctx_free(ctx);
+    g_assert_cmpint(g_chdir(cwd), ==, 0);
+    g_rmdir(dir);
+    g_free(cwd);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -166,5 +222,7 @@ int main(int argc, char **argv)
     g_test_add_func("/export/v1_line", test_v1_line);
     g_test_add_func("/export/names", test_names);
     g_test_add_func("/export/store_and_files", test_store_and_files);
+    g_test_add_func("/export/text", test_text);
+    g_test_add_func("/export/dash_is_a_name", test_dash_is_a_name);
     return g_test_run();
 }

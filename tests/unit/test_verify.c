@@ -242,11 +242,19 @@ static GByteArray *auth7427(const char *algid_hex, GBytes *sig)
     return a;
 }
 
+/* Method 14's AUTH data is split as the AUTH parser splits it (RFC 7427 3):
+ * the AlgorithmIdentifier after its length octet, then the signature. */
 static int check(int method, const GByteArray *auth, GBytes *cert, const uint8_t *msg, size_t n)
 {
     gsize cl;
     const uint8_t *c = g_bytes_get_data(cert, &cl);
-    return verify_v2_sig_auth(method, auth->data, auth->len, c, cl, msg, n);
+    if (method != 14)
+        return verify_v2_sig_auth(method, NULL, auth->data, auth->len, c, cl, msg, n);
+    size_t skip = auth->len ? 1 + (size_t)auth->data[0] : 1;
+    if (skip > auth->len)   /* the parser splits nothing off */
+        return verify_v2_sig_auth(14, &(kdf_chunk){ auth->data, 0 }, auth->data, 0, c, cl, msg, n);
+    kdf_chunk alg = { auth->data + 1, skip - 1 };
+    return verify_v2_sig_auth(14, &alg, auth->data + skip, auth->len - skip, c, cl, msg, n);
 }
 
 /* Signs octets.bin with `how`, wraps it in AUTH, checks it and its tampered forms. */
@@ -332,8 +340,8 @@ static void test_signatures(void)
     g_assert_cmpint(check(9, raw, ec, msg, sizeof msg), ==, 1);
     g_assert_cmpint(check(9, raw, ec, msg, sizeof msg - 1), ==, 0);
     g_assert_cmpint(check(2, raw, ec, msg, sizeof msg), ==, -1);          /* PSK is not a signature */
-    g_assert_cmpint(verify_v2_sig_auth(9, raw->data, raw->len, (const uint8_t *)"junk", 4, msg,
-                                       sizeof msg), ==, -1);               /* unreadable certificate */
+    g_assert_cmpint(verify_v2_sig_auth(9, NULL, raw->data, raw->len, (const uint8_t *)"junk", 4,
+                                       msg, sizeof msg), ==, -1);               /* unreadable certificate */
     g_byte_array_free(raw, TRUE);
     g_bytes_unref(der);
 
@@ -358,6 +366,8 @@ static void test_signatures(void)
     GByteArray *j = g_byte_array_new();
     g_byte_array_append(j, junk, sizeof junk);
     g_assert_cmpint(check(14, j, rsa, msg, sizeof msg), ==, -1);
+    g_assert_cmpint(verify_v2_sig_auth(14, NULL, junk, sizeof junk, g_bytes_get_data(rsa, NULL),
+                                       g_bytes_get_size(rsa), msg, sizeof msg), ==, -1);
     g_byte_array_free(j, TRUE);
     g_bytes_unref(ec);
     g_bytes_unref(rsa);

@@ -180,3 +180,79 @@ void tu_check_prefixes(const char *const *hex, size_t n)
     }
     isakmp_ctx_free(ctx);
 }
+
+char *tu_sample_path(const char *sample, const char *file)
+{
+    const char *env = g_getenv("ISAKMP_SAMPLES_DIR");
+    if (env)
+        return g_build_filename(env, sample, file, NULL);
+    return g_build_filename(ISAKMP_SOURCE_DIR, "samples", sample, file, NULL);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The ISAKMP message of one Ethernet frame, or false. */
+static bool frame_message(const uint8_t *f, size_t cap, uint32_t num, tu_frame *out)
+{
+    if (cap < 42 || f[12] != 0x08 || f[13] != 0 || f[23] != 17)
+        return false;
+    size_t udp = 14 + (f[14] & 15u) * 4;
+    if (udp + 8 > cap)
+        return false;
+    uint16_t sport = (uint16_t)(f[udp] << 8 | f[udp + 1]);
+    uint16_t dport = (uint16_t)(f[udp + 2] << 8 | f[udp + 3]);
+    size_t start = udp + 8;
+    if (sport == 4500 || dport == 4500) {   /* RFC 3948 2.2: the non-ESP marker */
+        if (start + 4 > cap || f[start] || f[start + 1] || f[start + 2] || f[start + 3])
+            return false;
+        start += 4;
+    }
+    if (start + 28 > cap)
+        return false;
+    out->data = g_byte_array_new();
+    g_byte_array_append(out->data, f + start, (guint)(cap - start));
+    out->pkt = (isakmp_packet){ .data = out->data->data, .len = out->data->len, .frame = num,
+                                .af = 4, .sport = sport, .dport = dport };
+    memcpy(out->pkt.src, f + 26, 4);
+    memcpy(out->pkt.dst, f + 30, 4);
+    return true;
+}
+
+GPtrArray *tu_sample_frames(const char *sample)
+{
+    char *path = tu_sample_path(sample, "capture.pcap");
+    gchar *raw = NULL;
+    gsize len = 0;
+    bool ok = g_file_get_contents(path, &raw, &len, NULL);
+    g_free(path);
+    if (!ok)
+        return NULL;
+    const uint8_t *p = (const uint8_t *)raw;
+    GPtrArray *out = g_ptr_array_new();
+    uint32_t num = 0;
+    for (size_t off = 24; off + 16 <= len;) {   /* little-endian pcap records */
+        size_t cap = le32(p + off + 8);
+        const uint8_t *f = p + off + 16;
+        off += 16 + cap;
+        num++;
+        tu_frame fr;
+        if (off <= len && frame_message(f, cap, num, &fr))
+            g_ptr_array_add(out, g_memdup2(&fr, sizeof fr));
+    }
+    g_free(raw);
+    return out;
+}
+
+void tu_frames_free(GPtrArray *frames)
+{
+    for (guint i = 0; frames && i < frames->len; i++) {
+        tu_frame *f = frames->pdata[i];
+        g_byte_array_unref(f->data);
+        g_free(f);
+    }
+    if (frames)
+        g_ptr_array_free(frames, TRUE);
+}

@@ -59,4 +59,20 @@ typedef struct {
 } tu_run;
 isakmp_msg *tu_send(tu_run *r, const GByteArray *b, bool from_init);
 
+/* A frame of a sample capture: its ISAKMP message and packet metadata. */
+typedef struct {
+    GByteArray *data;
+    isakmp_packet pkt;   /* pkt.data points into data */
+} tu_frame;
+
+/* The path of `file` in samples/<sample>/ (the caller frees). */
+char *tu_sample_path(const char *sample, const char *file);
+
+/* The IKE frames of samples/<sample>/capture.pcap (Ethernet, IPv4, UDP 500
+ * and 4500 without its non-ESP marker; other frames are skipped but
+ * counted for frame numbers), or NULL when the capture is missing.  Free
+ * with tu_frames_free. */
+GPtrArray *tu_sample_frames(const char *sample);
+void tu_frames_free(GPtrArray *frames);
+
 #endif

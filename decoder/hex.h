@@ -1,0 +1,53 @@
+/*
+ * Hex and address text, the library's one copy of each: lowercase hex of
+ * bytes (byte fields' values, key tables, notes), hex digits back into bytes
+ * (key tables, secrets files, daemon logs), addresses as text.  The encoder
+ * and the address formatter are public (isakmp_format_hex,
+ * isakmp_format_addr in isakmp.h), for the CLI and other programs.
+ */
+#ifndef ISAKMP_HEX_H
+#define ISAKMP_HEX_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "isakmp/isakmp.h"
+
+extern const char hex_pairs[513];
+
+/* Lowercase hex of b[0..n) into buf, NUL-terminated, cut to whole bytes;
+ * returns 2n (snprintf semantics).  Inline: -T fields formats the SPIs and
+ * vendor IDs of every message with it (isakmp_format_hex is its public form). */
+static inline size_t hex_encode(const uint8_t *b, size_t n, char *buf, size_t size)
+{
+    size_t need = 2 * n;
+    if (size == 0)
+        return need;
+    size_t fit = need < size ? n : (size - 1) / 2;
+    size_t i = 0;
+    for (; i + 4 <= fit; i += 4) {   /* one store per byte, four bytes a round */
+        memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
+        memcpy(buf + 2 * i + 2, hex_pairs + 2 * b[i + 1], 2);
+        memcpy(buf + 2 * i + 4, hex_pairs + 2 * b[i + 2], 2);
+        memcpy(buf + 2 * i + 6, hex_pairs + 2 * b[i + 3], 2);
+    }
+    for (; i < fit; i++)
+        memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
+    buf[2 * fit] = 0;
+    return need;
+}
+
+/* Appends the lowercase hex of b[0..n) to out. */
+void hex_append(GString *out, const uint8_t *b, size_t n);
+
+/* The value of the hex digit c (either case), or -1. */
+int hex_digit(char c);
+
+/* n bytes from the 2n hex digits at s into out; false when one of them is
+ * not a hex digit (reading stops there, so a shorter string is safe). */
+bool hex_decode(const char *s, size_t n, uint8_t *out);
+
+#endif

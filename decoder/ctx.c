@@ -1,11 +1,11 @@
 /* Decoding contexts: SA state, keys and per-frame results live here. */
 #include <string.h>
 
-#include "ike_types.h"
-#include "internal.h"
-#include "keys.h"
-#include "payload_fields.h"
-#include "state.h"
+#include "core/ike_types.h"
+#include "core/internal.h"
+#include "keys/keys.h"
+#include "core/payload_fields.h"
+#include "state/state.h"
 
 isakmp_ctx *isakmp_ctx_new(void)
 {

@@ -5,9 +5,9 @@
  */
 #include <string.h>
 
-#include "ike_types.h"
-#include "internal.h"
-#include "names.h"
+#include "core/ike_types.h"
+#include "core/internal.h"
+#include "core/names.h"
 
 #define ISAKMP_HDR_LEN 28
 

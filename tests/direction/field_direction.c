@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "capture/capture.h"
-#include "internal.h"
-#include "payload_fields.h"
+#include "core/internal.h"
+#include "core/payload_fields.h"
 
 typedef struct {
     GPtrArray *pkts;   /* isakmp_packet *, data owned */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """ESP packets under every algorithm the library names in esp_sa (Wireshark
-4.0 names, decoder/export.c), with the esp_sa lines that decrypt them.
+4.0 names, decoder/keys/export.c), with the esp_sa lines that decrypt them.
 
 The capture starts with one IKEv2 message (the plugin hands the SAs the
 library knows to Wireshark's ESP dissector after each IKE message), then one

@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "crypto/crypto.h"
 #include "testutil.h"
 
 static void assert_hex(const uint8_t *p, size_t n, const char *hex)

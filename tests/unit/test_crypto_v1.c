@@ -9,7 +9,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "crypto/crypto.h"
 #include "testutil.h"
 
 static const uint8_t ick[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, rck[8] = { 9, 9, 9, 9, 9, 9, 9, 9 };

@@ -1,7 +1,7 @@
 /* The bounded cursor: reads stay inside, errors stay set, children clip. */
 #include <glib.h>
 
-#include "cursor.h"
+#include "core/cursor.h"
 
 static void test_reads_and_sticky_error(void)
 {

@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core/internal.h"
 #include "testutil.h"
 
 /* LeakSanitizer's interface, in ASan builds (gcc says so with a macro, clang

@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "crypto/crypto.h"
 #include "testutil.h"
 
 #define SPII "0102030405060708"

@@ -4,9 +4,9 @@
 #include <glib.h>
 #include <string.h>
 
-#include "derive_int.h"
-#include "dh.h"
-#include "kdf.h"
+#include "keying/derive_int.h"
+#include "crypto/dh.h"
+#include "crypto/kdf.h"
 #include "testutil.h"
 
 static const int all_groups[] = { 1, 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,

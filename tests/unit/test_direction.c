@@ -2,7 +2,7 @@
  * value formatting -T fields relies on. */
 #include <string.h>
 
-#include "internal.h"
+#include "core/internal.h"
 #include "testutil.h"
 
 /* IKE_SA_INIT request: SA (one proposal, one AES-CBC-128 transform),

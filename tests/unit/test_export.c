@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "export.h"
+#include "keys/export.h"
 #include "testutil.h"
 
 /* The line of a peer-suite file that contains `needle`, without newline. */

@@ -3,7 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "hex.h"
+#include "core/hex.h"
 #include "testutil.h"
 
 static void test_format_hex(void)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kdf.h"
+#include "crypto/kdf.h"
 #include "testutil.h"
 
 /* prf(key, data) == want, all hex. */

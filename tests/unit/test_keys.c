@@ -3,9 +3,9 @@
 #include <glib.h>
 #include <string.h>
 
-#include "derive.h"
-#include "export.h"
-#include "keys.h"
+#include "keying/derive.h"
+#include "keys/export.h"
+#include "keys/keys.h"
 #include "testutil.h"
 
 typedef struct {

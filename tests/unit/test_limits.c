@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core/internal.h"
 #include "testutil.h"
 
 /* ---------------------------------------------------------------- builders */

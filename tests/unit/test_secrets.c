@@ -3,7 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "secrets.h"
+#include "keys/secrets.h"
 #include "testutil.h"
 
 typedef struct {

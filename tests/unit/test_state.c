@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crypto.h"
-#include "derive_int.h"
-#include "state.h"
+#include "crypto/crypto.h"
+#include "keying/derive_int.h"
+#include "state/state.h"
 #include "testutil.h"
 
 #define NSA 20

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "verify.h"
+#include "keying/verify.h"
 #include "testutil.h"
 
 /* ---------------------------------------------------------------- daemon logs */

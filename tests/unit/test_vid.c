@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "vid.h"
+#include "payloads/vid.h"
 
 /* vids: expected values printed by tshark 4.0.17 for these bytes */
 static const char *const vids_hex =

@@ -1,0 +1,62 @@
+/* Hex and address text (hex.h). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hex.h"
+
+/* Two characters per byte value (hex_encode in hex.h writes with it). */
+const char hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+size_t isakmp_format_hex(const uint8_t *b, size_t n, char *buf, size_t size)
+{
+    return hex_encode(b, n, buf, size);
+}
+
+void hex_append(GString *out, const uint8_t *b, size_t n)
+{
+    size_t at = out->len;
+    g_string_set_size(out, at + 2 * n);   /* room for the NUL too */
+    hex_encode(b, n, out->str + at, 2 * n + 1);
+}
+
+int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool hex_decode(const char *s, size_t n, uint8_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_digit(s[2 * i]);
+        if (hi < 0)
+            return false;
+        int lo = hex_digit(s[2 * i + 1]);
+        if (lo < 0)
+            return false;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+size_t isakmp_format_addr(int af, const uint8_t *addr, char *buf, size_t size)
+{
+    char s[INET6_ADDRSTRLEN] = "";
+    if (af == 4 || af == 6)
+        inet_ntop(af == 4 ? AF_INET : AF_INET6, addr, s, sizeof s);
+    return (size_t)snprintf(buf, size, "%s", s);
+}

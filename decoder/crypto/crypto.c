@@ -1,0 +1,275 @@
+/*
+ * libgcrypt wrappers: initialisation, secure memory, the IKEv2 cipher kinds
+ * (RFC 3602, 5930/3686, 5282/4106/4309, 7634), HMAC (RFC 2104),
+ * AES-XCBC-MAC-96 (RFC 3566) and AES-CMAC (RFC 4493/4494).
+ */
+#include <pthread.h>
+#include <gcrypt.h>
+#include <glib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+
+static void crypto_setup(void)
+{
+    /* The Wireshark plugin's host may have set libgcrypt up already. */
+    if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
+        gcry_check_version(NULL);
+        gcry_control(GCRYCTL_DISABLE_SECMEM_WARN);
+        /* a fixed pool: libgcrypt's secure allocator is a first-fit scan, so
+         * a pool that grew with thousands of SAs would make every allocation
+         * slow; what does not fit goes to ordinary memory, wiped on free */
+        gcry_control(GCRYCTL_INIT_SECMEM, 65536, 0);
+        gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+    }
+}
+
+void crypto_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, crypto_setup);
+}
+
+/* Bytes of the secure pool handed out.  libgcrypt's secure allocator is a
+ * first-fit scan over its blocks, so a pool holding thousands of keys would
+ * make every allocation slow: keys beyond the budget go to ordinary memory,
+ * which crypto_secure_free wipes all the same. */
+#define SECURE_BUDGET 8192
+static gint secure_used;
+
+bool crypto_secure_available(void)
+{
+    return g_atomic_int_get(&secure_used) < SECURE_BUDGET;
+}
+
+void *crypto_secure_alloc(size_t n)
+{
+    crypto_init();
+    void *p = NULL;
+    if (n <= CRYPTO_SECURE_MAX) {
+        if (g_atomic_int_add(&secure_used, (gint)n) + (gint)n <= SECURE_BUDGET)
+            p = gcry_calloc_secure(1, n ? n : 1);
+        if (!p)   /* over budget, or the pool said no: give the bytes back */
+            g_atomic_int_add(&secure_used, -(gint)n);
+    }
+    if (!p)
+        p = gcry_xcalloc(1, n ? n : 1);
+    return p;
+}
+
+void crypto_secure_free(void *p, size_t n)
+{
+    if (!p)
+        return;
+    explicit_bzero(p, n);
+    if (gcry_is_secure(p))
+        g_atomic_int_add(&secure_used, -(gint)n);
+    gcry_free(p);
+}
+
+/* ---------------------------------------------------------------- ciphers */
+
+static gcry_cipher_hd_t open_cipher(int algo, int mode, const uint8_t *key, size_t key_len)
+{
+    gcry_cipher_hd_t h;
+    crypto_init();
+    if (gcry_cipher_open(&h, algo, mode, 0 /* transient: libgcrypt wipes it on close */))
+        return NULL;
+    if (gcry_cipher_setkey(h, key, key_len)) {
+        gcry_cipher_close(h);
+        return NULL;
+    }
+    return h;
+}
+
+bool crypto_block_decrypt(int gcry_algo, int mode, const uint8_t *key, size_t key_len,
+                          const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t blk = gcry_cipher_get_algo_blklen(gcry_algo);
+    if (!blk || len % blk)
+        return false;
+    gcry_cipher_hd_t h = open_cipher(gcry_algo, mode, key, key_len);
+    if (!h)
+        return false;
+    bool ok = (!iv || !gcry_cipher_setiv(h, iv, blk)) &&
+              !gcry_cipher_decrypt(h, out, len, in, len);
+    gcry_cipher_close(h);
+    return ok;
+}
+
+/* RFC 3686 4: nonce (the key's last 4 bytes) | IV | block counter from 1. */
+static bool ctr_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
+                        const uint8_t *in, size_t len, uint8_t *out)
+{
+    uint8_t ctr[16] = { 0 };
+    memcpy(ctr, key + a->key_len, 4);
+    memcpy(ctr + 4, iv, 8);
+    ctr[15] = 1;
+    gcry_cipher_hd_t h = open_cipher(a->gcry_algo, GCRY_CIPHER_MODE_CTR, key, a->key_len);
+    if (!h)
+        return false;
+    bool ok = !gcry_cipher_setctr(h, ctr, 16) && !gcry_cipher_decrypt(h, out, len, in, len);
+    gcry_cipher_close(h);
+    return ok;
+}
+
+static int aead_mode(cipher_kind k)
+{
+    switch (k) {
+    case CK_GCM: return GCRY_CIPHER_MODE_GCM;
+    case CK_CCM: return GCRY_CIPHER_MODE_CCM;
+    default: return GCRY_CIPHER_MODE_POLY1305;
+    }
+}
+
+/* RFC 5282 4 / RFC 7634 2: nonce = salt | IV; AAD authenticated first. */
+static bool aead_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
+                         const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                         uint8_t *out, const uint8_t *tag, bool *tag_ok)
+{
+    uint8_t nonce[16];
+    size_t nlen = a->salt_len + a->iv_len;
+    memcpy(nonce, key + a->key_len, a->salt_len);
+    memcpy(nonce + a->salt_len, iv, a->iv_len);
+    gcry_cipher_hd_t h = open_cipher(a->gcry_algo, aead_mode(a->kind), key, a->key_len);
+    if (!h)
+        return false;
+    bool ok = !gcry_cipher_setiv(h, nonce, nlen);
+    if (ok && a->kind == CK_CCM) {
+        uint64_t params[3] = { len, aad_len, a->icv_len };
+        ok = !gcry_cipher_ctl(h, GCRYCTL_SET_CCM_LENGTHS, params, sizeof params);
+    }
+    ok = ok && !gcry_cipher_authenticate(h, aad, aad_len);
+    ok = ok && !gcry_cipher_decrypt(h, out, len, in, len);
+    if (ok)
+        *tag_ok = gcry_cipher_checktag(h, tag, a->icv_len) == 0;
+    gcry_cipher_close(h);
+    return ok;
+}
+
+bool crypto_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
+                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                    uint8_t *out, const uint8_t *tag, bool *tag_ok)
+{
+    *tag_ok = false;
+    switch (a->kind) {
+    case CK_NULL:
+        memmove(out, in, len);
+        return true;
+    case CK_CBC:
+        return crypto_block_decrypt(a->gcry_algo, GCRY_CIPHER_MODE_CBC, key, a->key_len, iv, in,
+                                    len, out);
+    case CK_CTR:
+        return ctr_decrypt(a, key, iv, in, len, out);
+    default:
+        return aead_decrypt(a, key, iv, aad, aad_len, in, len, out, tag, tag_ok);
+    }
+}
+
+/* ---------------------------------------------------------------- integrity */
+
+bool crypto_hmac(int gcry_md, const uint8_t *key, size_t key_len, const uint8_t *data,
+                 size_t len, uint8_t *out, size_t out_len)
+{
+    gcry_md_hd_t h;
+    crypto_init();
+    size_t dlen = gcry_md_get_algo_dlen(gcry_md);
+    if (!dlen || out_len > dlen || gcry_md_open(&h, gcry_md, GCRY_MD_FLAG_HMAC /* transient: wiped on close */))
+        return false;
+    bool ok = !gcry_md_setkey(h, key, key_len);
+    if (ok) {
+        gcry_md_write(h, data, len);
+        memcpy(out, gcry_md_read(h, gcry_md), out_len);
+    }
+    gcry_md_close(h);
+    return ok;
+}
+
+static void xor16(uint8_t *a, const uint8_t *b)
+{
+    for (int i = 0; i < 16; i++)
+        a[i] ^= b[i];
+}
+
+/* RFC 3566 4: K1..K3 from the key, CBC-MAC under K1, last block with K2/K3. */
+bool crypto_aes_xcbc(const uint8_t key[16], const uint8_t *data, size_t len, uint8_t out[16])
+{
+    uint8_t k[3][16], e[16] = { 0 }, last[16] = { 0 };
+    gcry_cipher_hd_t h = open_cipher(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_ECB, key, 16);
+    if (!h)
+        return false;
+    for (int i = 0; i < 3; i++) {
+        memset(k[i], i + 1, 16);
+        gcry_cipher_encrypt(h, k[i], 16, NULL, 0);
+    }
+    gcry_cipher_setkey(h, k[0], 16);
+    size_t full = len ? (len - 1) / 16 : 0;   /* blocks before the last one */
+    for (size_t b = 0; b < full; b++) {
+        xor16(e, data + 16 * b);
+        gcry_cipher_encrypt(h, e, 16, NULL, 0);
+    }
+    size_t rest = len - 16 * full;
+    memcpy(last, data + 16 * full, rest);
+    if (rest < 16)
+        last[rest] = 0x80;
+    xor16(last, rest == 16 ? k[1] : k[2]);
+    xor16(e, last);
+    bool ok = !gcry_cipher_encrypt(h, e, 16, NULL, 0);
+    memcpy(out, e, 16);
+    explicit_bzero(k, sizeof k);
+    gcry_cipher_close(h);
+    return ok;
+}
+
+bool crypto_aes_cmac(const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
+                     uint8_t out[16])
+{
+    gcry_mac_hd_t h;
+    crypto_init();
+    if (gcry_mac_open(&h, GCRY_MAC_CMAC_AES, 0 /* transient: wiped on close */, NULL))
+        return false;
+    size_t olen = 16;
+    bool ok = !gcry_mac_setkey(h, key, key_len) && !gcry_mac_write(h, data, len) &&
+              !gcry_mac_read(h, out, &olen);
+    gcry_mac_close(h);
+    return ok;
+}
+
+bool crypto_integ(const integ_alg *a, const uint8_t *key, size_t key_len, const uint8_t *data,
+                  size_t len, uint8_t *out)
+{
+    uint8_t full[16];
+    switch (a->kind) {
+    case IK_HMAC:
+        return crypto_hmac(a->gcry_md, key, key_len, data, len, out, a->icv_len);
+    case IK_XCBC:
+        if (key_len != 16 || !crypto_aes_xcbc(key, data, len, full))
+            return false;
+        break;
+    case IK_CMAC:
+        if (!crypto_aes_cmac(key, key_len, data, len, full))
+            return false;
+        break;
+    default:
+        return false;
+    }
+    memcpy(out, full, a->icv_len);
+    return true;
+}
+
+bool crypto_hash2(int gcry_md, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                  uint8_t *out, size_t out_max, size_t *out_len)
+{
+    gcry_md_hd_t h;
+    crypto_init();
+    size_t dlen = gcry_md_get_algo_dlen(gcry_md);
+    if (!dlen || dlen > out_max || gcry_md_open(&h, gcry_md, 0))
+        return false;
+    gcry_md_write(h, a, alen);
+    if (b)
+        gcry_md_write(h, b, blen);
+    memcpy(out, gcry_md_read(h, gcry_md), dlen);
+    *out_len = dlen;
+    gcry_md_close(h);
+    return true;
+}

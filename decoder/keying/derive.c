@@ -1,0 +1,745 @@
+/*
+ * Key derivation driven by the decoder: after each message, learn what the
+ * clear messages say about the SA (RFC 7296 2.14-2.18, RFC 2409 5), derive
+ * keys from loaded secrets, verify AUTH / HASH values and keep derived keys
+ * for export.
+ */
+#include <gcrypt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "keying/derive_int.h"
+#include "crypto/dh.h"
+#include "keys/export.h"
+#include "core/hex.h"
+#include "core/ike_types.h"
+#include "crypto/kdf.h"
+#include "keys/keys.h"
+#include "keying/verify.h"
+
+
+static void secret_rec_free(gpointer p)
+{
+    secret_rec *r = p;
+    secrets_free(r->value, r->len);
+    g_free(r->selector);
+    g_free(r->name);
+    g_free(r);
+}
+
+void bytes_free(GByteArray *b)
+{
+    if (!b)
+        return;
+    if (b->len)
+        memset(b->data, 0, b->len);
+    g_byte_array_free(b, TRUE);
+}
+
+void bytes_set(GByteArray **slot, const uint8_t *p, size_t n)
+{
+    bytes_free(*slot);
+    *slot = g_byte_array_sized_new((guint)n);
+    g_byte_array_append(*slot, p, (guint)n);
+}
+
+static void v2_xchg_free(gpointer p)
+{
+    v2_xchg *x = p;
+    bytes_free(x->ni);
+    bytes_free(x->nr);
+    bytes_free(x->kei);
+    bytes_free(x->ker);
+    g_free(x);
+}
+
+static void v2_sa_free(gpointer p)
+{
+    v2_sa *sa = p;
+    GByteArray *all[] = { sa->msg1, sa->msg2, sa->ni, sa->nr, sa->kei, sa->ker, sa->id[0], sa->id[1] };
+    for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+        bytes_free(all[i]);
+    g_hash_table_destroy(sa->xchg);
+    memset(&sa->k, 0, sizeof sa->k);
+    memset(sa->old_skd, 0, sizeof sa->old_skd);
+    g_free(sa);
+}
+
+struct kdf_ctx *kdf_ctx_of(isakmp_ctx *ctx)
+{
+    if (!ctx->kdf) {
+        ctx->kdf = g_new0(struct kdf_ctx, 1);
+        ctx->kdf->secrets = g_ptr_array_new_with_free_func(secret_rec_free);
+        ctx->kdf->exp = export_store_new();
+        ctx->kdf->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                             (GDestroyNotify)g_bytes_unref, v2_sa_free);
+        ctx->kdf->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                             (GDestroyNotify)g_bytes_unref, v1_sa_free);
+    }
+    return ctx->kdf;
+}
+
+void kdf_ctx_free(struct kdf_ctx *k)
+{
+    if (!k)
+        return;
+    g_ptr_array_free(k->secrets, TRUE);
+    export_store_free(k->exp);
+    g_hash_table_destroy(k->v2);
+    g_hash_table_destroy(k->v1);
+    g_free(k);
+}
+
+struct export_store *kdf_exports(isakmp_ctx *ctx) { return kdf_ctx_of(ctx)->exp; }
+
+void kdf_sa_drop(isakmp_ctx *ctx, const uint8_t ispi[8])
+{
+    if (!ctx->kdf)
+        return;
+    GBytes *key = g_bytes_new_static(ispi, 8);
+    g_hash_table_remove(ctx->kdf->v2, key);
+    g_hash_table_remove(ctx->kdf->v1, key);
+    g_bytes_unref(key);
+}
+
+static void keep_secret(void *user, const secret_entry *e)
+{
+    struct kdf_ctx *k = user;
+    secret_rec *r = g_new0(secret_rec, 1);
+    r->kind = e->kind;
+    r->any_sa = e->any_sa || e->kind == SEC_PSK;   /* PSKs go by selector, tried for any SA */
+    r->any_msgid = e->any_msgid;
+    memcpy(r->spi, e->spi, 8);
+    r->msgid = e->msgid;
+    r->selector = g_strdup(e->selector);
+    r->name = g_strdup(e->name);
+    r->value = g_memdup2(e->value, e->len);
+    r->len = e->len;
+    g_ptr_array_add(k->secrets, r);
+}
+
+int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                  isakmp_key_error_fn on_error, void *user)
+{
+    secrets_format f = secrets_detect(text, len);
+    if (f == SECRETS_NONE)
+        return -2;
+    return secrets_parse(f, name, text, len, keep_secret, kdf_ctx_of(ctx), on_error, user);
+}
+
+
+/* ---------------------------------------------------------------- secrets lookup */
+
+/* The idx-th secret of `kind` for this SA (exact SPI first, then '*') and
+ * message id (when `msgid` >= 0); NULL when there are no more. */
+secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
+                                     int64_t msgid, int idx)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < kc->secrets->len; i++) {
+            secret_rec *r = g_ptr_array_index(kc->secrets, i);
+            if (r->kind != kind || r->any_sa != (pass == 1))
+                continue;
+            if (!r->any_sa && memcmp(r->spi, spi, 8))
+                continue;
+            if (msgid >= 0 && !r->any_msgid && r->msgid != (uint32_t)msgid)
+                continue;
+            if (idx-- == 0)
+                return r;
+        }
+    return NULL;
+}
+
+/* g^xy for the exchange: a shared secret as loaded, or one computed from a
+ * private value of either side.  out gets dh_shared_len bytes, or the loaded
+ * secret's length; returns the length, 0 when nothing fits. */
+size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv,
+                        const uint8_t spi[8], int64_t msgid, uint16_t group, const GByteArray *kei,
+                        const GByteArray *ker, uint8_t *out)
+{
+    const secret_rec *r = find_secret(kc, shared, spi, msgid, 0);
+    if (r && r->len <= DH_MAX_LEN) {
+        memcpy(out, r->value, r->len);
+        return r->len;
+    }
+    uint8_t pub[DH_MAX_LEN];
+    for (int i = 0; kei && ker && (r = find_secret(kc, priv, spi, -1, i)); i++) {
+        if (!dh_public(group, r->value, r->len, pub))
+            continue;
+        size_t pl = dh_public_len(group);
+        const GByteArray *peer = kei->len == pl && !memcmp(pub, kei->data, pl) ? ker : kei;
+        if (dh_shared(group, r->value, r->len, peer->data, peer->len, out))
+            return dh_shared_len(group);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- facts */
+
+const uint8_t *span_bytes(const dec_t *d, isakmp_span s, size_t *n)
+{
+    const uint8_t *p = isakmp_msg_span(d->m, s);
+    *n = p ? s.len : 0;
+    return p;
+}
+
+uint8_t payload_type(const dec_t *d, uint32_t i)
+{
+    const isakmp_facts *f = &d->m->facts.pub;
+    return i < f->n_payloads ? f->payloads[i].type : 0;
+}
+
+uint32_t payload_item(const dec_t *d, uint32_t i)
+{
+    const struct msg_facts *f = &d->m->facts;
+    return i < f->pub.n_payloads ? f->payload_items[i] : 0;
+}
+
+bool sa_spi(const dec_t *d, const isakmp_fact_proposal *p, sa_choice *ch)
+{
+    size_t n;
+    const uint8_t *spi = span_bytes(d, p->spi, &n);
+    if (!p->complete || p->spi_size > sizeof ch->spi || n != p->spi_size)
+        return false;
+    ch->proto = p->protocol;
+    ch->spilen = n;
+    if (n)
+        memcpy(ch->spi, spi, n);
+    return true;
+}
+
+/* IKEv2 SA payload (RFC 7296 3.3): its first proposal, when the parser read
+ * it whole; the last transform of each type and the last key length. */
+static bool v2_choice(const dec_t *d, const isakmp_fact_sa *sa, sa_choice *ch)
+{
+    const isakmp_facts *f = &d->m->facts.pub;
+    memset(ch, 0, sizeof *ch);
+    if (sa->n_proposals == 0 || !sa_spi(d, &f->proposals[sa->first_proposal], ch))
+        return false;
+    const isakmp_fact_proposal *p = &f->proposals[sa->first_proposal];
+    for (size_t i = p->first_transform; i < (size_t)p->first_transform + p->n_transforms; i++) {
+        const isakmp_fact_transform *t = &f->transforms[i];
+        if (t->key_length)
+            ch->keybits = t->key_length;
+        switch (t->type) {   /* RFC 7296 3.3.2 transform types */
+        case 1: ch->encr = t->id; break;
+        case 2: ch->prf = t->id; break;
+        case 3: ch->integ = t->id; break;
+        case 4: ch->dh = t->id; break;
+        default: break;
+        }
+    }
+    ch->have = true;
+    return true;
+}
+
+/* ---------------------------------------------------------------- IKEv2 */
+
+/* What one IKEv2 message carries that derivation and AUTH need. */
+typedef struct {
+    const uint8_t *nonce, *ke, *id[2], *auth, *cert;   /* id[0] IDi, id[1] IDr */
+    size_t nonce_len, ke_len, id_len[2], auth_len, cert_len;
+    uint16_t group;
+    uint8_t auth_method;
+    kdf_chunk sig_alg, sig;        /* method 14 (RFC 7427 3): AlgorithmIdentifier, signature */
+    sa_choice sa;
+    uint32_t auth_item;            /* the AUTH payload's item; 0 when there is none */
+} v2_msg;
+
+/* The message's facts: the first usable SA proposal, the last KE, Nonce,
+ * IDi, IDr and AUTH, the first end-entity certificate. */
+static void v2_msg_of(const dec_t *d, v2_msg *m)
+{
+    const isakmp_facts *f = &d->m->facts.pub;
+    for (size_t i = 0; i < f->n_sas && !m->sa.have; i++)
+        v2_choice(d, &f->sas[i], &m->sa);
+    if (f->n_kes) {
+        m->group = f->kes[f->n_kes - 1].group;
+        m->ke = span_bytes(d, f->kes[f->n_kes - 1].data, &m->ke_len);
+    }
+    if (f->n_nonces)
+        m->nonce = span_bytes(d, f->nonces[f->n_nonces - 1].data, &m->nonce_len);
+    for (size_t i = 0; i < f->n_ids; i++) {
+        int w = payload_type(d, f->ids[i].payload) == V2_PAYLOAD_IDR;
+        m->id[w] = span_bytes(d, f->ids[i].body, &m->id_len[w]);
+    }
+    /* X.509 Certificate - Signature (4): the first is the end entity's */
+    for (size_t i = 0; i < f->n_certs && !m->cert; i++)
+        if (f->certs[i].encoding == 4)
+            m->cert = span_bytes(d, f->certs[i].data, &m->cert_len);
+    if (f->n_auths) {
+        const isakmp_fact_auth *a = &f->auths[f->n_auths - 1];
+        m->auth_method = a->method;
+        m->auth = span_bytes(d, a->data, &m->auth_len);
+        m->auth_item = payload_item(d, a->payload);
+        m->sig_alg.p = span_bytes(d, a->sig_alg, &m->sig_alg.n);
+        m->sig.p = span_bytes(d, a->sig_value, &m->sig.n);
+    }
+}
+
+/* The SA's derivation data (created when `create`); it lives as long as the
+ * SA's entry in the SA table (state.c), which this makes the most recent. */
+static v2_sa *v2_sa_get(dec_t *d, const uint8_t ispi[8], bool create)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
+    GBytes *key = g_bytes_new(ispi, 8);
+    v2_sa *sa = g_hash_table_lookup(kc->v2, key);
+    if (sa || create)
+        state_sa(d, ispi);
+    if (!sa && create) {
+        sa = g_new0(v2_sa, 1);
+        memcpy(sa->ispi, ispi, 8);
+        sa->xchg = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, v2_xchg_free);
+        g_hash_table_insert(kc->v2, g_bytes_ref(key), sa);
+    }
+    g_bytes_unref(key);
+    return sa;
+}
+
+/* Integrity key length (RFC 7296 3.3.5: the key is as long as the output of
+ * the underlying function: HMAC digest size, 16 for AES-XCBC / CMAC). */
+size_t integ_key_len(const integ_alg *a)
+{
+    switch (a->kind) {
+    case IK_HMAC: return gcry_md_get_algo_dlen(a->gcry_md);
+    case IK_XCBC:
+    case IK_CMAC: return 16;
+    default: return 0;
+    }
+}
+
+const integ_alg *integ_by_id(uint16_t id)
+{
+    size_t n;
+    const integ_alg *t = integ_table(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].v2_id == id && (id != 0 || t[i].kind == IK_NONE))
+            return &t[i];
+    return NULL;
+}
+
+void secret_copy(secret_t *s, const uint8_t *p, size_t n)
+{
+    s->p = crypto_secure_alloc(n ? n : 1);
+    if (n)
+        memcpy(s->p, p, n);
+    s->len = n;
+}
+
+/* Puts an IKE SA's keys into the key store and the export store. */
+static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
+                       const integ_alg *integ)
+{
+    key_v2 *e = g_new0(key_v2, 1);
+    memcpy(e->ispi, sa->ispi, 8);
+    memcpy(e->rspi, sa->rspi, 8);
+    e->enc = enc;
+    e->integ = integ;
+    secret_copy(&e->ei, sa->k.ei, sa->k.encr_len);
+    secret_copy(&e->er, sa->k.er, sa->k.encr_len);
+    secret_copy(&e->ai, sa->k.ai, sa->k.integ_len);
+    secret_copy(&e->ar, sa->k.ar, sa->k.integ_len);
+    keys_v2_add(ctx->keys, e);
+    export_v2 x = { .enc_len = sa->k.encr_len, .integ_len = sa->k.integ_len,
+                    .encr_name = enc->ws_name, .integ_name = integ->ws_name };
+    memcpy(x.spii, sa->ispi, 8);
+    memcpy(x.spir, sa->rspi, 8);
+    memcpy(x.ei, sa->k.ei, sa->k.encr_len);
+    memcpy(x.er, sa->k.er, sa->k.encr_len);
+    memcpy(x.ai, sa->k.ai, sa->k.integ_len);
+    memcpy(x.ar, sa->k.ar, sa->k.integ_len);
+    export_add_v2(kdf_ctx_of(ctx)->exp, &x);
+    memset(&x, 0, sizeof x);
+}
+
+/* SK_* from sa->k.skeyseed for the chosen transforms; publishes them. */
+static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
+{
+    const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
+    const integ_alg *integ = integ_by_id(sa->chosen.integ);
+    if (!enc || !integ || !kdf_prf_size(sa->chosen.prf))
+        return false;
+    sa->prf = sa->chosen.prf;
+    kdf_v2_lens lens = { integ_key_len(integ), (size_t)enc->key_len + enc->salt_len };
+    kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len };
+    if (!kdf_v2_sa_keys(sa->prf, &ni, &nr, sa->ispi, sa->rspi, &lens, &sa->k))
+        return false;
+    sa->have_keys = true;
+    v2_publish(ctx, sa, enc, integ);
+    return true;
+}
+
+/* The idx-th way to SKEYSEED for this SA: each loaded SKEYSEED, then each
+ * loaded g^ir (exact SPIs before '*'), then g^ir from a private value. */
+static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
+{
+    int prf = sa->chosen.prf;
+    secret_rec *r;
+    sa->cand_rec = NULL;
+    for (int i = 0; (r = find_secret(kc, SEC_V2_SKEYSEED, sa->ispi, -1, i)); i++)
+        if (r->len == kdf_prf_size(prf) && (!r->owner || r->owner == sa) && idx-- == 0) {
+            memcpy(sa->k.skeyseed, r->value, r->len);
+            sa->cand_rec = r;
+            return true;
+        }
+    uint8_t g[DH_MAX_LEN];
+    size_t gl = 0;
+    for (int i = 0; !gl && (r = find_secret(kc, SEC_V2_DH_SHARED, sa->ispi, -1, i)); i++)
+        if (r->len <= DH_MAX_LEN && (!r->owner || r->owner == sa) && idx-- == 0) {
+            memcpy(g, r->value, r->len);
+            gl = r->len;
+            sa->cand_rec = r;
+        }
+    if (!gl && idx == 0)
+        gl = dh_secret(kc, (secret_kind)0, SEC_V2_DH_PRIVATE, sa->ispi, -1, sa->group, sa->kei,
+                       sa->ker, g);
+    kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len }, gir = { g, gl };
+    kdf_chunk skd = { sa->old_skd, sa->old_skd_len };
+    bool ok = gl && (sa->rekeyed ? kdf_v2_rekey_skeyseed(sa->old_prf, &skd, &gir, &ni, &nr,
+                                                         sa->k.skeyseed)
+                                 : kdf_v2_skeyseed(prf, &ni, &nr, &gir, sa->k.skeyseed));
+    memset(g, 0, sizeof g);
+    return ok;
+}
+
+/* IKE_SA_INIT done: keys from the current candidate secret. */
+static void v2_derive_initial(isakmp_ctx *ctx, v2_sa *sa)
+{
+    if (sa->have_keys || !sa->ni || !sa->nr || !kdf_prf_size(sa->chosen.prf))
+        return;
+    if (v2_skeyseed_candidate(kdf_ctx_of(ctx), sa, sa->cand))
+        v2_expand(ctx, sa);
+}
+
+static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
+{
+    v2_sa *sa = v2_sa_get(d, d->ispi, true);
+    const isakmp_packet *p = &d->m->pkt;
+    if (!response) {
+        bytes_set(&sa->msg1, p->data, p->len);
+        if (m->nonce)
+            bytes_set(&sa->ni, m->nonce, m->nonce_len);
+        if (m->ke)
+            bytes_set(&sa->kei, m->ke, m->ke_len);
+        sa->af = p->af;
+        memcpy(sa->iaddr, p->src, 16);
+        memcpy(sa->raddr, p->dst, 16);
+        return;
+    }
+    if (!m->sa.have || !m->nonce)
+        return;   /* INVALID_KE_PAYLOAD, COOKIE, NO_PROPOSAL_CHOSEN: nothing chosen */
+    bytes_set(&sa->msg2, p->data, p->len);
+    bytes_set(&sa->nr, m->nonce, m->nonce_len);
+    if (m->ke)
+        bytes_set(&sa->ker, m->ke, m->ke_len);
+    memcpy(sa->rspi, d->rspi, 8);
+    sa->chosen = m->sa;
+    sa->group = m->group ? m->group : m->sa.dh;
+    v2_derive_initial(d->ctx, sa);
+}
+
+/* Adds ike.verify.auth / .hash (1/0) under `item`, with the computed value in
+ * a note when it differs. */
+void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *computed, size_t n,
+                 const char *what)
+{
+    const struct isakmp_item *it = tree_item(d->m, item);
+    uint32_t v = tree_add_uint(d->m, item, field, it->src, it->offset, it->length, ok);
+    tree_set_generated(d->m, v);
+    isakmp_facts *f = facts_used(&d->m->facts);
+    isakmp_fact_checks *c = field == F_VERIFY_AUTH ? &f->auth : &f->hash;
+    if (ok)
+        c->ok++;
+    else
+        c->bad++;
+    if (ok)
+        return;
+    GString *h = g_string_new(NULL);
+    if (computed)
+        hex_append(h, computed, n);
+    tree_note(d->m, v, ISAKMP_SEV_WARN, ISAKMP_NOTE_VERIFY, "%s does not match%s%s", what,
+              computed ? "; computed " : "", h->str);
+    g_string_free(h, TRUE);
+}
+
+/* Shared-key AUTH: every loaded PSK, and SK_pi / SK_pr (RFC 7296 2.16: EAP
+ * methods without a shared key); 1 when one of them gives the AUTH data. */
+static int v2_psk_auth(struct kdf_ctx *kc, const v2_sa *sa, const v2_msg *m, const GByteArray *oct,
+                       bool from_i, uint8_t *first)
+{
+    kdf_chunk o = { oct->data, oct->len };
+    uint8_t out[KDF_MAX_PRF];
+    size_t pl = kdf_prf_size(sa->prf);
+    int res = -1;
+    for (int i = -1;; i++) {
+        kdf_chunk key;
+        const secret_rec *r = i >= 0 ? find_secret(kc, SEC_PSK, sa->ispi, -1, i) : NULL;
+        if (i < 0)
+            key = (kdf_chunk){ from_i ? sa->k.pi : sa->k.pr, sa->k.prf_len };
+        else if (r)
+            key = (kdf_chunk){ r->value, r->len };
+        else
+            break;
+        if (!verify_v2_psk_auth(sa->prf, &key, &o, out))
+            continue;
+        if (m->auth_len == pl && !memcmp(out, m->auth, pl))
+            return 1;
+        if (res < 0 || i == 0)
+            memcpy(first, out, pl);   /* report the first loaded PSK's value */
+        res = 0;
+    }
+    return res;
+}
+
+static void v2_verify_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool from_i)
+{
+    const GByteArray *msg = from_i ? sa->msg1 : sa->msg2, *nonce = from_i ? sa->nr : sa->ni;
+    int w = from_i ? 0 : 1;   /* the sender's own ID: IDi from the initiator, IDr from the responder */
+    if (m->id[w])
+        bytes_set(&sa->id[w], m->id[w], m->id_len[w]);
+    if (!m->auth_item || !sa->id[w] || !sa->have_keys || !msg || !nonce)
+        return;
+    kdf_chunk mc = { msg->data, msg->len }, nc = { nonce->data, nonce->len },
+              skp = { from_i ? sa->k.pi : sa->k.pr, sa->k.prf_len },
+              id = { sa->id[w]->data, sa->id[w]->len };
+    GByteArray *oct = verify_v2_octets(sa->prf, &mc, &nc, &skp, &id);
+    if (!oct)
+        return;
+    uint8_t computed[KDF_MAX_PRF];
+    int res = -1;
+    if (m->auth_method == 2)
+        res = v2_psk_auth(kdf_ctx_of(d->ctx), sa, m, oct, from_i, computed);
+    else if (m->cert && m->auth_method == 14)   /* RFC 7427 3: the parser split the AUTH data */
+        res = verify_v2_sig_auth(m->auth_method, &m->sig_alg, m->sig.p, m->sig.n, m->cert,
+                                 m->cert_len, oct->data, oct->len);
+    else if (m->cert)
+        res = verify_v2_sig_auth(m->auth_method, NULL, m->auth, m->auth_len, m->cert, m->cert_len,
+                                 oct->data, oct->len);
+    if (res >= 0)
+        add_verdict(d, m->auth_item, F_VERIFY_AUTH, res == 1,
+                    m->auth_method == 2 ? computed : NULL, kdf_prf_size(sa->prf), "AUTH");
+    g_byte_array_free(oct, TRUE);
+}
+
+void addr_text(int af, const uint8_t *a, char *out, size_t n)
+{
+    size_t len = isakmp_format_addr(af == 6 ? 6 : 4, a, out, n);
+    if (len == 0 || len >= n)
+        snprintf(out, n, "*");
+}
+
+/* One direction of a child SA into the export store. */
+static void esp_out(struct kdf_ctx *kc, const v2_xchg *x, bool from_i, const sa_choice *ch,
+                    uint32_t spi, const uint8_t *ek, size_t el, const uint8_t *ak, size_t al)
+{
+    export_esp e = { .af = x->af == 6 ? 6 : 4, .spi = spi, .elen = el, .alen = al };
+    addr_text(x->af, from_i ? x->isrc : x->idst, e.src, sizeof e.src);
+    addr_text(x->af, from_i ? x->idst : x->isrc, e.dst, sizeof e.dst);
+    e.encr_name = ch->proto == 2 ? "NULL" : export_esp_encr_name(ch->encr, ch->keybits);
+    e.integ_name = export_esp_integ_name(ch->integ);
+    if (!e.encr_name || !e.integ_name)
+        return;
+    memcpy(e.ekey, ek, el);
+    memcpy(e.akey, ak, al);
+    export_add_esp(kc->exp, &e);
+    memset(&e, 0, sizeof e);
+}
+
+static uint32_t spi32(const sa_choice *c)
+{
+    return c->spilen == 4 ? (uint32_t)c->spi[0] << 24 | (uint32_t)c->spi[1] << 16 |
+                                (uint32_t)c->spi[2] << 8 | c->spi[3]
+                          : 0;
+}
+
+/* CHILD_SA keys (RFC 7296 2.17): KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr) split
+ * as encr_i | integ_i | encr_r | integ_r; the initiator's traffic uses the
+ * responder's SPI. */
+static void v2_child_keys(isakmp_ctx *ctx, const v2_sa *sa, const v2_xchg *x,
+                          const GByteArray *ni, const GByteArray *nr, const kdf_chunk *g)
+{
+    const sa_choice *ch = &x->resp;
+    const cipher_alg *enc = ch->proto == 2 ? NULL : cipher_by_v2_id(ch->encr, ch->keybits);
+    const integ_alg *integ = integ_by_id(ch->integ);
+    if ((ch->proto != 2 && !enc) || !integ || !ni || !nr || !sa->have_keys)
+        return;
+    size_t el = enc ? (size_t)enc->key_len + enc->salt_len : 0, il = integ_key_len(integ);
+    uint8_t km[4 * KDF_MAX_KEY];
+    kdf_chunk skd = { sa->k.d, sa->k.prf_len }, cni = { ni->data, ni->len }, cnr = { nr->data, nr->len };
+    if (2 * (el + il) > sizeof km ||
+        !kdf_v2_child_keymat(sa->prf, &skd, g, &cni, &cnr, km, 2 * (el + il)))
+        return;
+    struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    esp_out(kc, x, true, ch, spi32(&x->resp), km, el, km + el, il);
+    esp_out(kc, x, false, ch, spi32(&x->req), km + el + il, el, km + 2 * el + il, il);
+    memset(km, 0, sizeof km);
+}
+
+#define AUTH_XCHG 0xffffffffu   /* IKE_AUTH's child SA, whatever the message ids */
+
+static uint32_t xchg_age(gconstpointer p) { return ((const v2_xchg *)p)->age; }
+
+static v2_xchg *v2_xchg_get(v2_sa *sa, uint32_t id, bool create)
+{
+    v2_xchg *x = g_hash_table_lookup(sa->xchg, GUINT_TO_POINTER(id));
+    if (!x && create) {
+        state_trim(sa->xchg, STATE_MAX_XCHG, NULL, xchg_age);
+        x = g_new0(v2_xchg, 1);
+        x->age = sa->ages++;
+        g_hash_table_insert(sa->xchg, GUINT_TO_POINTER(id), x);
+    }
+    return x;
+}
+
+static void xchg_request(dec_t *d, v2_xchg *x, const v2_msg *m)
+{
+    const isakmp_packet *p = &d->m->pkt;
+    x->req = m->sa;
+    x->af = p->af;
+    memcpy(x->isrc, p->src, 16);
+    memcpy(x->idst, p->dst, 16);
+    if (m->nonce)
+        bytes_set(&x->ni, m->nonce, m->nonce_len);
+    if (m->ke)
+        bytes_set(&x->kei, m->ke, m->ke_len);
+}
+
+static void v2_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
+{
+    v2_verify_auth(d, sa, m, (d->flags & 0x08) != 0);
+    if (!m->sa.have)
+        return;
+    v2_xchg *x = v2_xchg_get(sa, AUTH_XCHG, !response);
+    if (!response) {
+        xchg_request(d, x, m);
+    } else if (x && x->req.have) {
+        x->resp = m->sa;
+        v2_child_keys(d->ctx, sa, x, sa->ni, sa->nr, NULL);
+    }
+}
+
+/* RFC 7296 2.18: the new IKE SA's SKEYSEED from the old SK_d; the new SA
+ * is the one the CREATE_CHILD_SA initiator proposed. */
+static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
+{
+    isakmp_ctx *ctx = d->ctx;
+    if (x->req.spilen != 8 || x->resp.spilen != 8 || !x->ni || !x->nr)
+        return;
+    v2_sa *n = v2_sa_get(d, x->req.spi, true);
+    if (n->have_keys)
+        return;
+    memcpy(n->rspi, x->resp.spi, 8);
+    n->rekeyed = true;
+    memcpy(n->old_skd, old->k.d, old->k.prf_len);
+    n->old_skd_len = old->k.prf_len;
+    n->old_prf = old->prf;
+    n->chosen = x->resp;
+    n->group = x->resp.dh;
+    bytes_set(&n->ni, x->ni->data, x->ni->len);
+    bytes_set(&n->nr, x->nr->data, x->nr->len);
+    if (x->kei)
+        bytes_set(&n->kei, x->kei->data, x->kei->len);
+    if (x->ker)
+        bytes_set(&n->ker, x->ker->data, x->ker->len);
+    n->af = x->af;
+    memcpy(n->iaddr, x->isrc, 16);
+    memcpy(n->raddr, x->idst, 16);
+    v2_derive_initial(ctx, n);
+}
+
+static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
+{
+    if (!m->sa.have || !m->nonce)
+        return;
+    v2_xchg *x = v2_xchg_get(sa, d->msgid, !response);
+    if (!response) {
+        xchg_request(d, x, m);
+        return;
+    }
+    if (!x || !x->req.have)
+        return;
+    x->resp = m->sa;
+    bytes_set(&x->nr, m->nonce, m->nonce_len);
+    if (m->ke)
+        bytes_set(&x->ker, m->ke, m->ke_len);
+    if (x->req.proto == 1) {
+        v2_rekey_ike(d, sa, x);
+        return;
+    }
+    uint8_t g[DH_MAX_LEN];
+    size_t gl = 0;
+    if (x->kei && x->ker)
+        gl = dh_secret(kdf_ctx_of(d->ctx), SEC_V2_CHILD_DH_SHARED, SEC_V2_DH_PRIVATE, sa->ispi,
+                       d->msgid, x->resp.dh, x->kei, x->ker, g);
+    kdf_chunk gc = { g, gl };
+    if (!x->kei || gl)
+        v2_child_keys(d->ctx, sa, x, x->ni, x->nr, gl ? &gc : NULL);
+    memset(g, 0, sizeof g);
+}
+
+/* The ICV / AEAD tag check of the message (there is at most one: SK and
+ * SKF are decrypted outside decrypted data only): 1, 0, or -1 when none. */
+static int icv_verdict(const dec_t *d)
+{
+    const isakmp_fact_checks *c = &d->m->facts.pub.icv;
+    return c->ok ? 1 : c->bad ? 0 : -1;
+}
+
+/* A secret given with '*' is only a guess until an ICV checks with its keys:
+ * when one fails first, the next candidate's keys replace them.  False when
+ * the message was not decrypted with good keys. */
+static bool v2_confirm(dec_t *d, v2_sa *sa)
+{
+    int icv = icv_verdict(d);
+    if (icv == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
+        sa->cand_rec->owner = sa;   /* taken: other SAs skip it */
+    if (icv == 1)
+        sa->confirmed = true;
+    if (icv != 0 || sa->confirmed)
+        return icv != 0;
+    sa->cand++;
+    sa->have_keys = false;
+    v2_derive_initial(d->ctx, sa);
+    return false;
+}
+
+static void v2_done(dec_t *d)
+{
+    v2_msg m = { 0 };
+    bool response = (d->flags & 0x20) != 0;
+    v2_msg_of(d, &m);
+    if (d->exch == V2_EXCH_IKE_SA_INIT) {
+        v2_sa_init(d, &m, response);
+        return;
+    }
+    v2_sa *sa = v2_sa_get(d, d->ispi, false);
+    if (!sa || !sa->have_keys || memcmp(sa->rspi, d->rspi, 8))
+        return;
+    if (!v2_confirm(d, sa))
+        return;
+    if (d->exch == V2_EXCH_IKE_AUTH)
+        v2_auth(d, sa, &m, response);
+    else if (d->exch == V2_EXCH_CREATE_CHILD_SA)
+        v2_create_child(d, sa, &m, response);
+}
+
+bool kdf_has_secrets(const struct kdf_ctx *k)
+{
+    return k && k->secrets->len > 0;
+}
+
+void kdf_msg_done(dec_t *d)
+{
+    if (d->depth)
+        return;
+    /* Without loaded secrets only Aggressive Mode is followed (for psk-crack). */
+    bool secrets = d->ctx->kdf && d->ctx->kdf->secrets->len > 0;
+    if (!secrets && !(d->version == 1 && d->exch == V1_EXCH_AGGRESSIVE))
+        return;
+    if (dec_stateless(d))
+        return;   /* what is learnt is kept in the SA */
+    if (d->version == 2)
+        v2_done(d);
+    else if (d->version == 1)
+        v1_done(d);
+}

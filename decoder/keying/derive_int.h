@@ -1,0 +1,140 @@
+/*
+ * Internals shared by derive.c (IKEv2, secrets, the context) and
+ * derive_v1.c (IKEv1): the kept secrets, per-SA observations and helpers.
+ */
+#ifndef ISAKMP_DERIVE_INT_H
+#define ISAKMP_DERIVE_INT_H
+
+#include "keying/derive.h"
+#include "crypto/kdf.h"
+#include "keys/keys.h"
+#include "state/state.h"
+
+typedef struct {
+    secret_kind kind;
+    bool any_sa, any_msgid;
+    uint8_t spi[8];
+    uint32_t msgid;
+    char *selector, *name;
+    uint8_t *value;
+    size_t len;
+    const void *owner;           /* '*' secrets: the SA an ICV confirmed it for */
+} secret_rec;
+
+/* A chosen (or offered) proposal: protocol, SPI and transforms. */
+typedef struct {
+    bool have;
+    uint8_t proto, spi[8];
+    size_t spilen;
+    uint16_t encr, keybits, prf, integ, dh;
+} sa_choice;
+
+/* One IKEv2 exchange that creates an SA (IKE_AUTH, CREATE_CHILD_SA). */
+typedef struct {
+    GByteArray *ni, *nr, *kei, *ker;
+    sa_choice req, resp;
+    int af;
+    uint8_t isrc[16], idst[16];    /* the exchange initiator's and responder's addresses */
+    uint32_t age;                  /* creation order in the SA (state_trim) */
+} v2_xchg;
+
+/* What we know of one IKEv2 IKE SA. */
+typedef struct {
+    uint8_t ispi[8], rspi[8];
+    GByteArray *msg1, *msg2, *ni, *nr, *kei, *ker;
+    sa_choice chosen;
+    uint16_t group;
+    int af;
+    uint8_t iaddr[16], raddr[16];
+    bool have_keys;
+    int prf;
+    kdf_v2_keys k;
+    GHashTable *xchg;              /* msgid -> v2_xchg, at most STATE_MAX_XCHG */
+    uint32_t ages;                 /* counter for v2_xchg.age */
+    GByteArray *id[2];             /* IDi, IDr bodies: EAP's last AUTH messages carry none */
+    int cand;                      /* which candidate secret the keys come from */
+    secret_rec *cand_rec;          /* ... and the loaded secret it is, if any */
+    bool confirmed, rekeyed;       /* an ICV checked with them; made by a rekey */
+    uint8_t old_skd[KDF_MAX_KEY];  /* rekeyed: the old SA's SK_d and PRF (RFC 7296 2.18) */
+    size_t old_skd_len;
+    int old_prf;
+} v2_sa;
+
+/* One IKEv1 Quick Mode (RFC 2409 5.5). */
+typedef struct {
+    GByteArray *ni, *nr, *kei, *ker;
+    sa_choice req, resp;
+    int af;
+    uint8_t isrc[16], idst[16];
+    uint32_t age;                  /* creation order in the SA (state_trim) */
+} v1_qm;
+
+/* What we know of one IKEv1 ISAKMP SA. */
+typedef struct {
+    uint8_t icky[8], rcky[8];
+    bool init_known;
+    uint8_t iaddr[16];
+    GByteArray *sai_b, *ni, *nr, *kei, *ker, *idi, *idr, *hash_r;
+    uint16_t encr, hash, auth, group, keybits;
+    bool have_keys;
+    int prf;
+    kdf_v1_keys k;
+    GHashTable *qm;                /* msgid -> v1_qm, at most STATE_MAX_XCHG */
+    uint32_t ages;                 /* counter for v1_qm.age */
+    int cand;                      /* which candidate secrets the keys come from */
+    secret_rec *cand_rec;          /* ... and the loaded g^xy it is, if any */
+    bool confirmed;                /* a message decrypted with them */
+} v1_sa;
+
+struct kdf_ctx {
+    GPtrArray *secrets;          /* secret_rec */
+    struct export_store *exp;
+    GHashTable *v2;              /* GBytes(SPIi) -> v2_sa; goes with the SA (kdf_sa_drop) */
+    GHashTable *v1;              /* GBytes(CKY-I) -> v1_sa; goes with the SA (kdf_sa_drop) */
+};
+
+
+/* Wiping byte arrays; bytes_set replaces *slot with a copy of p. */
+void bytes_free(GByteArray *b);
+void bytes_set(GByteArray **slot, const uint8_t *p, size_t n);
+
+/* The idx-th secret of `kind` for this SA (exact SPI first, then '*') and
+ * message id (when `msgid` >= 0); NULL when there are no more. */
+secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
+                              int64_t msgid, int idx);
+
+/* g^xy as loaded, or computed from a private value of either side; its length or 0. */
+size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv, const uint8_t spi[8],
+                 int64_t msgid, uint16_t group, const GByteArray *kei, const GByteArray *ker,
+                 uint8_t *out);
+
+/* What the message says comes from its facts (isakmp_msg_facts), which the
+ * payload parsers filled: nothing here reads a payload's bytes but through
+ * the spans they give. */
+
+/* The bytes of a span of the message (length in *n), or NULL. */
+const uint8_t *span_bytes(const dec_t *d, isakmp_span s, size_t *n);
+
+/* The type and the tree item of payload i of the facts (0 when unknown). */
+uint8_t payload_type(const dec_t *d, uint32_t i);
+uint32_t payload_item(const dec_t *d, uint32_t i);
+
+/* A proposal's protocol and SPI into ch; false when the parser did not read
+ * it whole or its SPI does not fit. */
+bool sa_spi(const dec_t *d, const isakmp_fact_proposal *p, sa_choice *ch);
+
+/* ike.verify.hash / .auth (1/0) under the payload item `item`, counted in the
+ * facts, with the computed value in a note when it differs. */
+void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *computed, size_t n,
+                 const char *what);
+
+void addr_text(int af, const uint8_t *a, char *out, size_t n);
+void secret_copy(secret_t *s, const uint8_t *p, size_t n);
+size_t integ_key_len(const integ_alg *a);
+const integ_alg *integ_by_id(uint16_t id);
+
+/* IKEv1 (derive_v1.c). */
+void v1_sa_free(gpointer p);
+void v1_done(dec_t *d);
+
+#endif

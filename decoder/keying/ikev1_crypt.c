@@ -1,0 +1,305 @@
+/*
+ * IKEv1 decryption (RFC 2409 Appendix B, RFC 2408 3.1 E flag).
+ *
+ * Key:  the encryption key from Wireshark's ikev1_decryption_table, per
+ *       initiator cookie; the cipher is the one the Phase 1 SA negotiated.
+ * IVs:  Phase 1: hash(g^xi | g^xr) truncated to the block size, then the
+ *       last ciphertext block of the previous message.  Any other exchange
+ *       (Quick Mode, Informational, Transaction, New Group): hash(last
+ *       Phase 1 block | M-ID), then chained the same way per M-ID.
+ * Retransmissions re-use the IV of the message they repeat; a message that
+ * decrypts to garbage is tried with the other candidate IVs.  The IV that
+ * worked is remembered per frame so that decoding again gives the same tree.
+ */
+#include <gcrypt.h>
+#include <string.h>
+
+#include "keying/crypto_tree.h"
+#include "keying/decrypt.h"
+
+/* ---------------------------------------------------------------- algorithms */
+
+/* IKEv1 Encryption Algorithm attribute values (IANA ipsec-registry). */
+static int v1_cipher(uint16_t encr, size_t key_len)
+{
+    switch (encr) {
+    case 1: return GCRY_CIPHER_DES;
+    case 3: return GCRY_CIPHER_BLOWFISH;
+    case 5: return GCRY_CIPHER_3DES;
+    case 6: return GCRY_CIPHER_CAST5;
+    case 7:
+        return key_len == 16 ? GCRY_CIPHER_AES128 : key_len == 24 ? GCRY_CIPHER_AES192
+             : key_len == 32 ? GCRY_CIPHER_AES256 : 0;
+    case 8:
+        return key_len == 16 ? GCRY_CIPHER_CAMELLIA128 : key_len == 24 ? GCRY_CIPHER_CAMELLIA192
+             : key_len == 32 ? GCRY_CIPHER_CAMELLIA256 : 0;
+    default: return 0;
+    }
+}
+
+/* Hash Algorithm attribute values (IANA ipsec-registry). */
+static int v1_md(uint16_t hash)
+{
+    static const int md[] = { 0, GCRY_MD_MD5, GCRY_MD_SHA1, GCRY_MD_TIGER, GCRY_MD_SHA256,
+                              GCRY_MD_SHA384, GCRY_MD_SHA512 };
+    return hash < G_N_ELEMENTS(md) ? md[hash] : 0;
+}
+
+/* The key length in bytes: the Key Length attribute (bits) when it fits the
+ * table's key, else the table's key as given; fixed for DES / 3DES / CAST. */
+static size_t v1_key_len(const struct isakmp_state *sa, const key_v1 *k)
+{
+    switch (sa->v1_encr) {
+    case 1: return 8;
+    case 5: return 24;
+    case 6: return 16;
+    default:
+        if (sa->v1_keylen && sa->v1_keylen / 8u <= k->enc.len)
+            return sa->v1_keylen / 8u;
+        return k->enc.len;
+    }
+}
+
+/* ---------------------------------------------------------------- learning */
+
+static bool same_addr(const isakmp_packet *p, const uint8_t *addr)
+{
+    return memcmp(p->src, addr, 16) == 0;
+}
+
+static void learn_ke(dec_t *d, struct isakmp_state *sa, isakmp_span data)
+{
+    const uint8_t *ke = isakmp_msg_span(d->m, data);
+    if (!ke || data.len == 0)
+        return;
+    bool from_i = sa->init_known ? same_addr(&d->m->pkt, sa->init_addr) : !sa->ke_i;
+    GByteArray **slot = from_i ? &sa->ke_i : &sa->ke_r;
+    if (*slot)
+        g_byte_array_set_size(*slot, 0);
+    else
+        *slot = g_byte_array_new();
+    g_byte_array_append(*slot, ke, data.len);
+}
+
+/* An IKE attribute's value as its typed field shows it: the integer of its
+ * first 4 octets (v1_attr.c). */
+static uint16_t attr_shown(const isakmp_fact_attr *a)
+{
+    size_t n = a->data.len < 8 ? a->data.len : 8;
+    return (uint16_t)(n > 4 ? a->value >> (8 * (n - 4)) : a->value);
+}
+
+/* The first encryption algorithm, hash algorithm and key length of the
+ * message's ISAKMP proposals (RFC 2409 Appendix A classes 1, 2, 14), in
+ * order: an encryption algorithm resets the key length. */
+static void learn_algs(dec_t *d, struct isakmp_state *sa)
+{
+    const isakmp_facts *f = &d->m->facts.pub;
+    bool encr = false, hash = false, klen = false;
+    for (size_t i = 0; i < f->n_transforms; i++) {
+        const isakmp_fact_transform *t = &f->transforms[i];
+        if (t->proposal >= f->n_proposals || f->proposals[t->proposal].protocol != 1)
+            continue;   /* IKE attributes are those of PROTO_ISAKMP proposals */
+        for (size_t k = t->first_attr; k < (size_t)t->first_attr + t->n_attrs; k++) {
+            const isakmp_fact_attr *a = &f->attrs[k];
+            if (a->data.len == 0)
+                continue;
+            if (a->type == 1 && !encr) {
+                encr = true;
+                sa->v1_encr = attr_shown(a);
+                sa->v1_keylen = 0;
+            } else if (a->type == 2 && !hash) {
+                hash = true;
+                sa->v1_hash = attr_shown(a);
+            } else if (a->type == 14 && !klen) {
+                klen = true;
+                sa->v1_keylen = attr_shown(a);
+            }
+        }
+    }
+}
+
+/* Phase 1 clear messages: the SA attributes of the first transform (the
+ * responder's reply, seen last, is the chosen one) and the KE data. */
+void ikev1_msg_done(dec_t *d)
+{
+    if ((d->flags & 0x01) || d->msgid != 0 || d->depth || d->m->lean)
+        return;
+    struct isakmp_state *sa = state_sa(d, d->ispi);
+    static const uint8_t zero[8];
+    if (memcmp(d->rspi, zero, 8) == 0 && !sa->init_known && d->m->pkt.af) {
+        memcpy(sa->init_addr, d->m->pkt.src, 16);
+        sa->init_known = true;
+    }
+    learn_algs(d, sa);
+    if (d->m->facts.pub.n_kes)
+        learn_ke(d, sa, d->m->facts.pub.kes[0].data);
+}
+
+/* ---------------------------------------------------------------- IVs */
+
+typedef struct {
+    int algo;
+    size_t blk, key_len;
+    const key_v1 *key;
+    struct isakmp_state *sa;
+} v1_cipher_ctx;
+
+/* RFC 2409 Appendix B: the first IV of an exchange. */
+static bool first_iv(const v1_cipher_ctx *cc, uint32_t msgid, uint8_t *iv)
+{
+    struct isakmp_state *sa = cc->sa;
+    uint8_t h[64];
+    size_t hl;
+    int md = v1_md(sa->v1_hash);
+    if (!md)
+        return false;
+    if (msgid == 0) {
+        if (!sa->ke_i || !sa->ke_r ||
+            !crypto_hash2(md, sa->ke_i->data, sa->ke_i->len, sa->ke_r->data, sa->ke_r->len, h,
+                          sizeof h, &hl))
+            return false;
+    } else {
+        /* no encrypted Phase 1 message (Aggressive Mode): Phase 1's IV is the base */
+        bool created;
+        v1_ivs *p1 = state_v1_chain(sa, 0, &created);
+        if (created && !first_iv(cc, 0, p1->iv)) {
+            g_hash_table_remove(sa->v1_chains, GUINT_TO_POINTER(0));
+            return false;
+        }
+        uint8_t mid[4] = { msgid >> 24, msgid >> 16, msgid >> 8, msgid };
+        if (!crypto_hash2(md, p1->iv, cc->blk, mid, 4, h, sizeof h, &hl))
+            return false;
+    }
+    if (hl < cc->blk)
+        return false;
+    memcpy(iv, h, cc->blk);
+    return true;
+}
+
+/* True when plaintext p starts with a well-formed IKEv1 payload chain
+ * (RFC 2408 3.2: reserved byte zero, lengths >= 4 and inside, ends with 0). */
+static bool plausible(const uint8_t *p, size_t n, uint8_t first)
+{
+    size_t off = 0;
+    uint8_t type = first;
+    for (int i = 0; type != 0; i++) {
+        if (i > 256 || n - off < 4 || p[off + 1] != 0)
+            return false;
+        size_t len = (size_t)p[off + 2] << 8 | p[off + 3];
+        if (len < 4 || len > n - off)
+            return false;
+        type = p[off];
+        off += len;
+    }
+    return true;
+}
+
+static bool try_iv(const v1_cipher_ctx *cc, const uint8_t *iv, const uint8_t *ct, size_t n,
+                   uint8_t *out, uint8_t first)
+{
+    return crypto_block_decrypt(cc->algo, GCRY_CIPHER_MODE_CBC, cc->key->enc.p, cc->key_len, iv,
+                                ct, n, out) &&
+           plausible(out, n, first);
+}
+
+/* First pass: picks the IV (chained, the retransmitted original's, or a
+ * fresh one) and moves the chain on; false when none decrypts sensibly. */
+static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size_t n,
+                      uint8_t *out, uint8_t first, uint8_t *used)
+{
+    bool created;
+    v1_ivs *ch = state_v1_chain(cc->sa, d->msgid, &created);
+    if (created && !first_iv(cc, d->msgid, ch->iv)) {
+        g_hash_table_remove(cc->sa->v1_chains, GUINT_TO_POINTER(d->msgid));
+        return false;
+    }
+    const uint8_t *last = ct + n - cc->blk;
+    bool repeat = ch->have_before && memcmp(last, ch->last_in, cc->blk) == 0;
+    uint8_t fresh[16];
+    const uint8_t *cand[3] = { repeat ? ch->before : ch->iv, repeat ? ch->iv : ch->before,
+                               first_iv(cc, d->msgid, fresh) ? fresh : NULL };
+    for (int i = 0; i < 3; i++) {
+        if (!cand[i] || (i == 1 && !ch->have_before) || !try_iv(cc, cand[i], ct, n, out, first))
+            continue;
+        memcpy(used, cand[i], cc->blk);
+        if (!(repeat && i == 0)) {   /* a new message: the chain moves on */
+            memcpy(ch->before, used, cc->blk);
+            memcpy(ch->iv, last, cc->blk);
+            memcpy(ch->last_in, last, cc->blk);
+            ch->have_before = true;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- tree */
+
+/* The payloads, then the padding after them as Extra data, as Wireshark
+ * shows it (RFC 2409 B allows any padding up to 255 bytes; not a fault). */
+static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, uint8_t first)
+{
+    uint32_t src = ct_add_source(d, "Decrypted IKE", p, n);
+    size_t used = 0;
+    uint8_t type = first;
+    while (type != 0 && n - used >= 4) {   /* the chain is plausible(), so this ends */
+        type = p[used];
+        used += (size_t)p[used + 2] << 8 | p[used + 3];
+    }
+    ct_decode_inner(d, enc, src, 0, used, first);
+    if (n > used)
+        tree_add(d->m, enc, F_EXTRADATA, src, used, n - used);
+    if (n - used > 255)
+        tree_note(d->m, enc, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,
+                  "%zu bytes of padding after the payloads (RFC 2409 allows at most 255)",
+                  n - used);
+}
+
+static bool cipher_ctx(dec_t *d, v1_cipher_ctx *cc)
+{
+    cc->key = keys_v1_find(d->ctx->keys, d->ispi);
+    if (!cc->key)
+        return false;
+    cc->sa = state_sa(d, d->ispi);
+    cc->key_len = v1_key_len(cc->sa, cc->key);
+    cc->algo = v1_cipher(cc->sa->v1_encr, cc->key_len);
+    cc->blk = cc->algo ? gcry_cipher_get_algo_blklen(cc->algo) : 0;
+    return cc->algo && cc->blk && cc->blk <= 16 && cc->key_len <= cc->key->enc.len;
+}
+
+bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
+{
+    v1_cipher_ctx cc = { 0 };
+    size_t n = cur_left(c);
+    const uint8_t *ct = cur_view(c, cur_off(c), n);
+    /* depth 1: a message reassembled from fragments (ikev1_frag.c) */
+    if (d->depth > 1 || !ct || !cipher_ctx(d, &cc))
+        return false;
+    uint32_t enc = tree_add(d->m, parent, F_ENC_DATA, c->src, cur_off(c), n);
+    tree_set_label(d->m, enc, "Encrypted Data (%zu bytes)", n);
+    cur_skip(c, n);
+    if (n == 0 || n % cc.blk) {
+        tree_note(d->m, enc, ISAKMP_SEV_ERROR, ISAKMP_NOTE_DECRYPT,
+                  "Encrypted data length %zu is not a multiple of the %zu-byte block", n, cc.blk);
+        return true;
+    }
+    uint32_t tag = state_msg_tag(d);
+    frame_rec *r = state_frame(d->ctx, d->m->pkt.frame, tag, FR_V1_IV, false);
+    uint8_t *out = crypto_secure_alloc(n), iv[16];
+    bool ok = r ? crypto_block_decrypt(cc.algo, GCRY_CIPHER_MODE_CBC, cc.key->enc.p, cc.key_len,
+                                       r->iv, ct, n, out)
+                : choose_iv(d, &cc, ct, n, out, first, iv);
+    if (ok && !r && (r = state_frame(d->ctx, d->m->pkt.frame, tag, FR_V1_IV, true))) {
+        memcpy(r->iv, iv, cc.blk);
+        r->iv_len = (uint8_t)cc.blk;
+    }
+    if (ok && plausible(out, n, first))
+        v1_plain_tree(d, enc, out, n, first);
+    else
+        tree_note(d->m, enc, ISAKMP_SEV_WARN, ISAKMP_NOTE_DECRYPT,
+                  "Could not decrypt: no IV gives well-formed payloads (wrong key, or the "
+                  "exchange's earlier messages are missing)");
+    crypto_secure_free(out, n);
+    return true;
+}

@@ -1,0 +1,567 @@
+/*
+ * The key store and its loaders.  One loader per format, picked by content:
+ * Wireshark's UAT tables (ikev1_decryption_table, ikev2_decryption_table,
+ * esp_sa: comma-separated, strings quoted with C escapes).  Add a format by
+ * adding a row to `formats` with a detector and a per-line loader.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "keying/derive.h"
+#include "keys/export.h"
+#include "core/hex.h"
+#include "keys/keys.h"
+
+struct isakmp_keys {
+    GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
+    GHashTable *v2;    /* GBytes(ispi|rspi) -> key_v2 */
+    GPtrArray *esp;    /* key_esp */
+};
+
+/* ---------------------------------------------------------------- secrets */
+
+bool secret_from_hex(secret_t *s, const char *hex)
+{
+    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+        hex += 2;
+    size_t n = strlen(hex);
+    s->p = NULL;
+    s->len = 0;
+    if (n % 2)
+        return false;
+    uint8_t *p = crypto_secure_alloc(n / 2);
+    if (!hex_decode(hex, n / 2, p)) {
+        crypto_secure_free(p, n / 2);
+        return false;
+    }
+    s->p = p;
+    s->len = n / 2;
+    return true;
+}
+
+void secret_wipe(secret_t *s)
+{
+    crypto_secure_free(s->p, s->len);
+    s->p = NULL;
+    s->len = 0;
+}
+
+static void v1_free(gpointer p)
+{
+    key_v1 *e = p;
+    secret_wipe(&e->enc);
+    g_free(e);
+}
+
+static void v2_free(gpointer p)
+{
+    key_v2 *e = p;
+    secret_wipe(&e->ei);
+    secret_wipe(&e->er);
+    secret_wipe(&e->ai);
+    secret_wipe(&e->ar);
+    g_free(e);
+}
+
+static void esp_free(gpointer p)
+{
+    key_esp *e = p;
+    g_free(e->proto);
+    g_free(e->src);
+    g_free(e->dst);
+    g_free(e->spi);
+    g_free(e->enc_alg);
+    g_free(e->auth_alg);
+    secret_wipe(&e->enc_key);
+    secret_wipe(&e->auth_key);
+    secret_wipe(&e->enc_hex);
+    secret_wipe(&e->auth_hex);
+    g_free(e);
+}
+
+/* ---------------------------------------------------------------- the store */
+
+struct isakmp_keys *keys_new(void)
+{
+    struct isakmp_keys *k = g_new0(struct isakmp_keys, 1);
+    k->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
+    k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v2_free);
+    k->esp = g_ptr_array_new_with_free_func(esp_free);
+    return k;
+}
+
+bool keys_any_ike(const struct isakmp_keys *k)
+{
+    return g_hash_table_size(k->v1) + g_hash_table_size(k->v2) > 0;
+}
+
+void keys_free(struct isakmp_keys *k)
+{
+    if (!k)
+        return;
+    g_hash_table_destroy(k->v1);
+    g_hash_table_destroy(k->v2);
+    g_ptr_array_free(k->esp, TRUE);
+    g_free(k);
+}
+
+void keys_v1_add(struct isakmp_keys *k, key_v1 *e)
+{
+    g_hash_table_replace(k->v1, g_bytes_new(e->icookie, 8), e);
+}
+
+void keys_v2_add(struct isakmp_keys *k, key_v2 *e)
+{
+    uint8_t id[16];
+    memcpy(id, e->ispi, 8);
+    memcpy(id + 8, e->rspi, 8);
+    g_hash_table_replace(k->v2, g_bytes_new(id, 16), e);
+}
+
+const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8])
+{
+    if (g_hash_table_size(k->v1) == 0)   /* the common case: no keys at all */
+        return NULL;
+    GBytes *b = g_bytes_new_static(icookie, 8);
+    const key_v1 *e = g_hash_table_lookup(k->v1, b);
+    g_bytes_unref(b);
+    return e;
+}
+
+const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
+                           const uint8_t rspi[8])
+{
+    if (g_hash_table_size(k->v2) == 0)
+        return NULL;
+    uint8_t id[16];
+    memcpy(id, ispi, 8);
+    memcpy(id + 8, rspi, 8);
+    GBytes *b = g_bytes_new_static(id, 16);
+    const key_v2 *e = g_hash_table_lookup(k->v2, b);
+    g_bytes_unref(b);
+    return e;
+}
+
+size_t keys_esp_count(const struct isakmp_keys *k) { return k->esp->len; }
+const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i)
+{
+    return i < k->esp->len ? k->esp->pdata[i] : NULL;
+}
+
+/* ---------------------------------------------------------------- UAT lines */
+
+#define UAT_MAX_FIELDS 8
+
+/* Splits a UAT line into at most UAT_MAX_FIELDS fields (copied into buf,
+ * unquoted, C escapes resolved).  Returns the field count, -1 when malformed. */
+static int uat_split(const char *line, char *buf, size_t bufsize, char **fields)
+{
+    int n = 0;
+    size_t o = 0;
+    const char *p = line;
+    for (;;) {
+        if (n == UAT_MAX_FIELDS || o >= bufsize)
+            return -1;
+        fields[n++] = buf + o;
+        if (*p == '"') {
+            for (p++; *p && *p != '"' && o + 1 < bufsize; p++) {
+                uint8_t b;
+                if (*p == '\\' && p[1] == 'x' && hex_decode(p + 2, 1, &b)) {
+                    buf[o++] = (char)b;
+                    p += 3;
+                } else {
+                    if (*p == '\\' && p[1])
+                        p++;
+                    buf[o++] = *p;
+                }
+            }
+            if (*p++ != '"')
+                return -1;
+        } else {
+            for (; *p && *p != ','  && o + 1 < bufsize; p++)
+                buf[o++] = *p;
+        }
+        buf[o++] = 0;
+        if (*p == 0)
+            return n;
+        if (*p++ != ',')
+            return -1;
+    }
+}
+
+/* Exactly 2 * n hex digits into out[0..n). */
+static bool hex_exact(const char *s, size_t n, uint8_t *out)
+{
+    return strlen(s) == 2 * n && hex_decode(s, n, out);
+}
+
+/* Loader signature: one data line split into fields; returns NULL when the
+ * entry was stored, else the reason it was not. */
+typedef const char *(*line_fn)(struct isakmp_keys *k, char **f, int n);
+
+/* Wireshark ikev1_decryption_table: "Initiator's COOKIE","Encryption Key". */
+static const char *load_v1_line(struct isakmp_keys *k, char **f, int n)
+{
+    if (n != 2)
+        return "expected 2 fields: initiator cookie, encryption key";
+    uint8_t icookie[8];
+    if (!hex_exact(f[0], 8, icookie))
+        return "the initiator cookie must be 16 hex digits";
+    key_v1 *e = g_new0(key_v1, 1);
+    memcpy(e->icookie, icookie, 8);
+    if (!secret_from_hex(&e->enc, f[1]) || e->enc.len == 0 || e->enc.len > 32) {
+        v1_free(e);
+        return "the encryption key must be 1 to 32 bytes of hex";
+    }
+    keys_v1_add(k, e);
+    return NULL;
+}
+
+static const char *v2_secrets(key_v2 *e, char **f)
+{
+    if (!secret_from_hex(&e->ei, f[2]) || !secret_from_hex(&e->er, f[3]))
+        return "SK_ei / SK_er must be hex";
+    size_t want = (size_t)e->enc->key_len + e->enc->salt_len;
+    if (e->ei.len != want || e->er.len != want)
+        return "SK_ei / SK_er length does not match the encryption algorithm";
+    if (!secret_from_hex(&e->ai, f[5]) || !secret_from_hex(&e->ar, f[6]))
+        return "SK_ai / SK_ar must be hex";
+    if ((e->integ->kind == IK_HMAC || e->integ->kind == IK_XCBC || e->integ->kind == IK_CMAC) &&
+        (e->ai.len == 0 || e->ar.len == 0))
+        return "SK_ai / SK_ar are required by the integrity algorithm";
+    if (e->integ->kind == IK_XCBC && (e->ai.len != 16 || e->ar.len != 16))
+        return "AES-XCBC keys must be 16 bytes";
+    return NULL;
+}
+
+/* Wireshark ikev2_decryption_table: SPIi, SPIr, SK_ei, SK_er, encryption
+ * algorithm, SK_ai, SK_ar, integrity algorithm. */
+static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
+{
+    if (n != 8)
+        return "expected 8 fields: SPIi, SPIr, SK_ei, SK_er, encryption, SK_ai, SK_ar, integrity";
+    uint8_t ispi[8], rspi[8];
+    if (!hex_exact(f[0], 8, ispi) || !hex_exact(f[1], 8, rspi))
+        return "SPIs must be 16 hex digits";
+    key_v2 *e = g_new0(key_v2, 1);
+    memcpy(e->ispi, ispi, 8);
+    memcpy(e->rspi, rspi, 8);
+    const char *why = NULL;
+    e->enc = cipher_by_name(f[4], strlen(f[2]) / 2);
+    e->integ = integ_by_name(f[7]);
+    if (!e->enc)
+        why = "unknown encryption algorithm";
+    else if (!e->integ)
+        why = "unknown integrity algorithm";
+    else
+        why = v2_secrets(e, f);
+    if (why) {
+        v2_free(e);
+        return why;
+    }
+    keys_v2_add(k, e);
+    return NULL;
+}
+
+/* A key from hex text ("" = none) into bytes and "0x" + lowercase hex text,
+ * both in secure memory. */
+static bool esp_key(secret_t *bytes, secret_t *text, const char *hex)
+{
+    if (hex[0] && !secret_from_hex(bytes, hex))
+        return false;
+    text->len = bytes->len ? 2 * bytes->len + 3 : 1;
+    text->p = crypto_secure_alloc(text->len);
+    char *t = (char *)text->p;
+    t[0] = 0;
+    if (bytes->len) {
+        memcpy(t, "0x", 2);
+        hex_encode(bytes->p, bytes->len, t + 2, text->len - 2);
+    }
+    return true;
+}
+
+/* The numeric SPI of "0x" + 1..8 hex digits; 0 for wildcards and others. */
+static uint32_t esp_spi_value(const char *spi)
+{
+    if (spi[0] != '0' || (spi[1] != 'x' && spi[1] != 'X'))
+        return 0;
+    size_t n = strlen(spi + 2);
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int x = hex_digit(spi[2 + i]);
+        if (n > 8 || x < 0)
+            return 0;
+        v = v << 4 | (uint32_t)x;
+    }
+    return v;
+}
+
+/* Adds e, replacing an entry for the same protocol, addresses and SPI. */
+static void esp_store(struct isakmp_keys *k, key_esp *e)
+{
+    for (guint i = 0; i < k->esp->len; i++) {
+        const key_esp *o = k->esp->pdata[i];
+        if (!strcmp(o->proto, e->proto) && !strcmp(o->src, e->src) && !strcmp(o->dst, e->dst) &&
+            !g_ascii_strcasecmp(o->spi, e->spi)) {
+            esp_free(k->esp->pdata[i]);
+            k->esp->pdata[i] = e;
+            return;
+        }
+    }
+    g_ptr_array_add(k->esp, e);
+}
+
+/* An entry from the eight esp_sa fields; NULL (with *why) when a key is not hex. */
+static key_esp *esp_new(const char *const f[8], const char **why)
+{
+    key_esp *e = g_new0(key_esp, 1);
+    e->proto = g_strdup(f[0]);
+    e->src = g_strdup(f[1]);
+    e->dst = g_strdup(f[2]);
+    e->spi = g_strdup(f[3]);
+    e->enc_alg = g_strdup(f[4]);
+    e->auth_alg = g_strdup(f[6]);
+    e->af = !strcmp(f[0], "IPv4") ? 4 : !strcmp(f[0], "IPv6") ? 6 : 0;
+    e->spi_value = esp_spi_value(f[3]);
+    if (!esp_key(&e->enc_key, &e->enc_hex, f[5]) || !esp_key(&e->auth_key, &e->auth_hex, f[7])) {
+        esp_free(e);
+        *why = "keys must be hex";
+        return NULL;
+    }
+    return e;
+}
+
+/* Wireshark esp_sa: protocol, src, dst, SPI, encryption, key, auth, key. */
+static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
+{
+    if (n != 8)
+        return "expected 8 fields: protocol, source, destination, SPI, encryption, key, "
+               "authentication, key";
+    const char *why = NULL;
+    const char *cf[8];
+    for (int i = 0; i < 8; i++)
+        cf[i] = f[i];
+    key_esp *e = esp_new(cf, &why);
+    if (e)
+        esp_store(k, e);
+    return why;
+}
+
+bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa)
+{
+    if (!sa->src || !sa->dst || !sa->encr_alg || !sa->integ_alg || (sa->af != 4 && sa->af != 6))
+        return false;
+    char spi[16];
+    snprintf(spi, sizeof spi, "0x%08x", sa->spi);
+    const char *f[8] = { sa->af == 6 ? "IPv6" : "IPv4", sa->src, sa->dst, spi, sa->encr_alg,
+                         sa->encr_key ? sa->encr_key : "", sa->integ_alg,
+                         sa->integ_key ? sa->integ_key : "" };
+    const char *why;
+    key_esp *e = esp_new(f, &why);
+    if (e)
+        esp_store(k, e);
+    return e != NULL;
+}
+
+/* ---------------------------------------------------------------- ESP SAs out */
+
+static void esp_public(const key_esp *e, isakmp_esp_sa *out)
+{
+    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi_value,
+                            .encr_alg = e->enc_alg, .encr_key = (const char *)e->enc_hex.p,
+                            .integ_alg = e->auth_alg, .integ_key = (const char *)e->auth_hex.p };
+}
+
+/* True when the key store has an SA for this destination and SPI. */
+static bool esp_known(const struct isakmp_keys *k, const char *dst, uint32_t spi)
+{
+    for (guint i = 0; i < k->esp->len; i++) {
+        const key_esp *e = k->esp->pdata[i];
+        if (e->spi_value == spi && !strcmp(e->dst, dst))
+            return true;
+    }
+    return false;
+}
+
+/* The i-th derived SA of the export store that the key store lacks. */
+static const export_esp *esp_derived(isakmp_ctx *ctx, size_t i, size_t *count)
+{
+    const struct export_store *x = ctx->kdf ? kdf_exports(ctx) : NULL;
+    size_t seen = 0;
+    for (size_t j = 0; j < export_esp_count(x); j++) {
+        const export_esp *e = export_esp_get(x, j);
+        if (esp_known(ctx->keys, e->dst, e->spi))
+            continue;
+        if (seen++ == i && !count)
+            return e;
+    }
+    if (count)
+        *count = seen;
+    return NULL;
+}
+
+size_t keys_esp_sa_count(isakmp_ctx *ctx)
+{
+    size_t derived = 0;
+    esp_derived(ctx, 0, &derived);
+    return ctx->keys->esp->len + derived;
+}
+
+bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out)
+{
+    if (i < ctx->keys->esp->len) {
+        esp_public(ctx->keys->esp->pdata[i], out);
+        return true;
+    }
+    const export_esp *e = esp_derived(ctx, i - ctx->keys->esp->len, NULL);
+    if (!e)
+        return false;
+    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi,
+                            .encr_alg = e->encr_name, .encr_key = e->ehex,
+                            .integ_alg = e->integ_name, .integ_key = e->ahex };
+    return true;
+}
+
+/* ---------------------------------------------------------------- formats */
+
+static bool uat_comment(const char *line)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    return *line == 0 || *line == '#';
+}
+
+/* Detectors look at the first data line's fields. */
+static bool detect_v1(char **f, int n) { return n == 2 && strlen(f[0]) == 16; }
+static bool detect_v2(char **f, int n) { return n == 8 && strlen(f[0]) == 16 && strlen(f[1]) == 16; }
+static bool detect_esp(char **f, int n)
+{
+    return n == 8 && (strcmp(f[0], "IPv4") == 0 || strcmp(f[0], "IPv6") == 0 ||
+                      strcmp(f[0], "Any") == 0 || strcmp(f[0], "*") == 0);
+}
+
+static const struct {
+    const char *name;
+    bool (*detect)(char **f, int n);
+    line_fn line;
+} formats[] = {
+    { "ikev1_decryption_table", detect_v1, load_v1_line },
+    { "ikev2_decryption_table", detect_v2, load_v2_line },
+    { "esp_sa", detect_esp, load_esp_line },
+};
+
+typedef struct {
+    const char *name;
+    isakmp_key_error_fn on_error;
+    void *user;
+} load_ctx;
+
+static void report(const load_ctx *lc, size_t line, const char *reason)
+{
+    if (!lc->on_error)
+        return;
+    char where[512];
+    snprintf(where, sizeof where, "%s:%zu", lc->name, line);
+    lc->on_error(lc->user, where, reason);
+}
+
+/* Loads the lines of a UAT table; the first data line picks the format. */
+static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
+{
+    int fmt = -1, loaded = 0;
+    char buf[4096];
+    char *f[UAT_MAX_FIELDS];
+    for (size_t i = 0; lines[i]; i++) {
+        if (uat_comment(lines[i]))
+            continue;
+        int n = uat_split(lines[i], buf, sizeof buf, f);
+        for (size_t j = 0; fmt < 0 && n > 0 && j < G_N_ELEMENTS(formats); j++)
+            if (formats[j].detect(f, n))
+                fmt = (int)j;
+        const char *why = n < 0 ? "malformed line (quotes or too many fields)"
+                          : fmt < 0 ? "unknown key file format"
+                                    : formats[fmt].line(k, f, n);
+        explicit_bzero(buf, sizeof buf);
+        if (why)
+            report(lc, i + 1, why);
+        else
+            loaded++;
+    }
+    return loaded;
+}
+
+/* True when the first data line is a line of one of the UAT tables. */
+static bool detect_uat(char **lines)
+{
+    char buf[4096];
+    char *f[UAT_MAX_FIELDS];
+    bool yes = false;
+    for (size_t i = 0; lines[i]; i++) {
+        if (uat_comment(lines[i]))
+            continue;
+        int n = uat_split(lines[i], buf, sizeof buf, f);
+        for (size_t j = 0; n > 0 && j < G_N_ELEMENTS(formats); j++)
+            yes = yes || formats[j].detect(f, n);
+        break;
+    }
+    explicit_bzero(buf, sizeof buf);
+    return yes;
+}
+
+/* Whole-file formats, tried in order; the first whose detector accepts the
+ * text loads it.  (Secrets files and daemon logs are added here.) */
+static const struct {
+    const char *name;
+    bool (*detect)(char **lines);
+    int (*load)(struct isakmp_keys *k, const load_ctx *lc, char **lines);
+} file_formats[] = {
+    { "Wireshark UAT table", detect_uat, load_uat },
+};
+
+int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                             isakmp_key_error_fn on_error, void *user)
+{
+    crypto_init();
+    load_ctx lc = { name, on_error, user };
+    char *copy = g_strndup(text, len);
+    char **lines = g_strsplit(copy, "\n", -1);
+    for (size_t i = 0; lines[i]; i++)
+        g_strchomp(lines[i]);   /* CRLF files too */
+    int n = -2;
+    for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
+        if (file_formats[j].detect(lines))
+            n = file_formats[j].load(ctx->keys, &lc, lines);
+    if (n == -2)   /* secrets files and daemon logs (derive.c) */
+        n = kdf_load_text(ctx, name, text, len, on_error, user);
+    if (n == -2) {
+        report(&lc, 0, "unknown key file format");
+        n = 0;
+    }
+    for (size_t i = 0; lines[i]; i++)
+        explicit_bzero(lines[i], strlen(lines[i]));
+    explicit_bzero(copy, len);
+    g_strfreev(lines);
+    g_free(copy);
+    return n;
+}
+
+int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path, isakmp_key_error_fn on_error,
+                         void *user)
+{
+    gchar *text = NULL;
+    gsize len = 0;
+    GError *err = NULL;
+    if (!g_file_get_contents(path, &text, &len, &err)) {
+        if (on_error) {
+            char where[512];
+            snprintf(where, sizeof where, "%s:0", path);
+            on_error(user, where, err->message);
+        }
+        g_error_free(err);
+        return -1;
+    }
+    int n = isakmp_ctx_load_keys_mem(ctx, path, text, len, on_error, user);
+    explicit_bzero(text, len);
+    g_free(text);
+    return n;
+}

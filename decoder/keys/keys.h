@@ -1,0 +1,88 @@
+/*
+ * The key store: keys loaded with isakmp_ctx_load_keys (keys.c) or derived
+ * later, looked up by the decryption modules.
+ *
+ * Ownership: the store owns every entry; key bytes live in libgcrypt secure
+ * memory and are wiped when the store is freed.  Lookups return borrowed
+ * pointers valid until keys_free.  Nothing here prints a secret.
+ *
+ * Formats are modular: keys.c keeps a table of loaders, each with a content
+ * detector; a new format (secrets file, daemon logs) is one more row.
+ */
+#ifndef ISAKMP_KEYS_H
+#define ISAKMP_KEYS_H
+
+#include "crypto/crypto.h"
+#include "core/internal.h"
+
+/* A secret byte string in secure memory. */
+typedef struct {
+    uint8_t *p;
+    size_t len;
+} secret_t;
+
+/* IKEv1: Wireshark's ikev1_decryption_table (initiator cookie, key). */
+typedef struct {
+    uint8_t icookie[8];
+    secret_t enc;
+} key_v1;
+
+/* IKEv2: Wireshark's ikev2_decryption_table. */
+typedef struct {
+    uint8_t ispi[8], rspi[8];
+    const cipher_alg *enc;
+    const integ_alg *integ;
+    secret_t ei, er, ai, ar;
+} key_v2;
+
+/* One ESP SA (one direction) in the terms of Wireshark 4.0's esp_sa table:
+ * loaded from an esp_sa line (fields as written, unquoted) or added with
+ * keys_esp_add (derived keys). */
+typedef struct {
+    char *proto;                  /* "IPv4", "IPv6" or "Any" (or "*") */
+    char *src, *dst;              /* addresses as text; "*" = any */
+    char *spi;                    /* "0x%08x", or a wildcard pattern */
+    char *enc_alg, *auth_alg;     /* esp_sa names, e.g. "AES-CBC [RFC3602]" */
+    int af;                       /* 4, 6, or 0 for any */
+    uint32_t spi_value;           /* the SPI when `spi` is "0x" + 1..8 hex digits, else 0 */
+    secret_t enc_key, auth_key;   /* key bytes (len 0: none) */
+    secret_t enc_hex, auth_hex;   /* "0x" + lowercase hex, NUL-terminated; "" when none */
+} key_esp;
+
+struct isakmp_keys *keys_new(void);
+void keys_free(struct isakmp_keys *k);
+/* True when IKE SA keys (v1 or v2 tables) are loaded. */
+bool keys_any_ike(const struct isakmp_keys *k);
+
+const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]);
+const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
+                           const uint8_t rspi[8]);
+size_t keys_esp_count(const struct isakmp_keys *k);
+const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i);
+
+/* Adds an ESP SA given in the public form (af 4 / 6, addresses as text, SPI,
+ * esp_sa algorithm names, keys as hex text with or without "0x", "" for
+ * none); strings are copied, keys go to secure memory.  An entry with the
+ * same protocol, addresses and SPI is replaced.  For derived SAs
+ * (derive.c).  Returns false, adding nothing, when a field is missing or a
+ * key is not hex. */
+bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa);
+
+/* Every ESP SA the context knows, in the public form: the key store's
+ * (esp_sa lines, keys_esp_add) first, then the export store's derived SAs
+ * that the key store does not already have (same destination and SPI).
+ * Backs isakmp_ctx_esp_sa_count / isakmp_ctx_esp_sa_get.  Strings point
+ * into the stores.  A wildcard protocol gives af 0, a wildcard SPI spi 0. */
+size_t keys_esp_sa_count(isakmp_ctx *ctx);
+bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
+
+/* Adds entries (the store takes the secrets; later entries replace earlier
+ * ones for the same SA).  For derived keys too. */
+void keys_v1_add(struct isakmp_keys *k, key_v1 *e);
+void keys_v2_add(struct isakmp_keys *k, key_v2 *e);
+
+/* A secret from hex text ("0x" prefix allowed); false when not hex. */
+bool secret_from_hex(secret_t *s, const char *hex);
+void secret_wipe(secret_t *s);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * X.509 certificate fields (RFC 5280) for the IKEv1 / IKEv2 CERT payloads,
+ * via libksba: ike.cert.x509.subject, issuer, not_before, not_after,
+ * pubkey_alg, added under `item`.  Without libksba, or when the bytes are
+ * not a certificate, nothing is added but a note.
+ */
+#ifndef ISAKMP_CERT_H
+#define ISAKMP_CERT_H
+
+#include "core/internal.h"
+
+/* Decodes the DER certificate covered by cert_data (the cursor is not moved). */
+void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data);
+
+#endif

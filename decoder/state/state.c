@@ -1,0 +1,310 @@
+/* SA and per-frame state (see state.h). */
+#include <string.h>
+
+#include "keying/derive.h"
+#include "state/state.h"
+
+static void frag_part_free(gpointer p)
+{
+    frag_part *fp = p;
+    if (!fp)
+        return;
+    secret_wipe(&fp->data);
+    g_free(fp);
+}
+
+void frag_set_reset(frag_set *s)
+{
+    g_ptr_array_set_size(s->parts, 0);
+    s->total = 0;
+    s->first_payload = 0;
+    s->bytes = 0;
+    s->done = false;
+}
+
+static void frag_set_free(gpointer p)
+{
+    frag_set *s = p;
+    g_ptr_array_free(s->parts, TRUE);
+    g_free(s);
+}
+
+void state_v1_frag_free(v1_frag_set *s)
+{
+    g_free(s->parts);
+    g_free(s->buf);
+    memset(s, 0, sizeof *s);
+}
+
+static void v1_frags_free(v1_frag_list *l)
+{
+    for (guint i = 0; i < l->len; i++)
+        state_v1_frag_free(&l->sets[i]);
+    g_free(l->sets);
+}
+
+static void chain_free(gpointer p)
+{
+    explicit_bzero(p, sizeof(v1_ivs));
+    g_free(p);
+}
+
+static void sa_free(gpointer p)
+{
+    struct isakmp_state *sa = p;
+    if (sa->ke_i)
+        g_byte_array_free(sa->ke_i, TRUE);
+    if (sa->ke_r)
+        g_byte_array_free(sa->ke_r, TRUE);
+    g_hash_table_destroy(sa->v1_chains);
+    g_hash_table_destroy(sa->frags);
+    v1_frags_free(&sa->v1_frags);
+    explicit_bzero(sa, sizeof *sa);
+    g_free(sa);
+}
+
+/* The SA table is keyed by the SA's own copy of its 8-byte SPI: a lookup
+ * hashes the caller's bytes and allocates nothing (every message asks). */
+static guint spi_hash(gconstpointer p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdULL;
+    v ^= v >> 33;
+    return (guint)v;
+}
+
+static gboolean spi_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, 8) == 0; }
+
+void state_ctx_init(isakmp_ctx *ctx)
+{
+    ctx->sas = g_hash_table_new_full(spi_hash, spi_equal, NULL, sa_free);
+    g_queue_init(&ctx->sa_lru);
+    ctx->max_sas = STATE_DEFAULT_MAX_SAS;
+}
+
+void state_ctx_free(isakmp_ctx *ctx)
+{
+    g_queue_init(&ctx->sa_lru);   /* the links live in the SAs (g_queue_clear would free them) */
+    g_hash_table_destroy(ctx->sas);
+}
+
+/* Drops one SA: its state here, and what derive*.c kept for it. */
+static void sa_drop(isakmp_ctx *ctx, struct isakmp_state *sa)
+{
+    uint8_t ispi[8];
+    memcpy(ispi, sa->ispi, 8);
+    g_queue_unlink(&ctx->sa_lru, &sa->lru);
+    g_hash_table_remove(ctx->sas, ispi);   /* frees sa */
+    kdf_sa_drop(ctx, ispi);
+}
+
+size_t state_shrink(isakmp_ctx *ctx, size_t room)
+{
+    size_t n = 0;
+    while (ctx->max_sas && ctx->sa_lru.length + room > ctx->max_sas && ctx->sa_lru.head) {
+        sa_drop(ctx, ctx->sa_lru.head->data);
+        n++;
+    }
+    return n;
+}
+
+struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
+{
+    isakmp_ctx *ctx = d->ctx;
+    /* most calls ask again for the SA asked for last: the LRU tail, which
+     * needs no lookup and no move */
+    GList *last = ctx->sa_lru.tail;
+    if (last && memcmp(((struct isakmp_state *)last->data)->ispi, ispi, 8) == 0)
+        return last->data;
+    struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, ispi);
+    if (sa) {
+        g_queue_unlink(&ctx->sa_lru, &sa->lru);
+        g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
+        return sa;
+    }
+    size_t dropped = state_shrink(ctx, 1);
+    if (dropped)
+        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_LIMIT,
+                  "SA table full (%zu SAs): oldest SA state dropped to keep this one",
+                  ctx->max_sas);
+    sa = g_new0(struct isakmp_state, 1);
+    sa->lru.data = sa;
+    memcpy(sa->ispi, ispi, 8);
+    sa->v1_chains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chain_free);
+    sa->frags = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                      frag_set_free);
+    g_hash_table_insert(ctx->sas, sa->ispi, sa);
+    g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
+    return sa;
+}
+
+void state_trim(GHashTable *t, guint max, gconstpointer keep, uint32_t (*age_of)(gconstpointer))
+{
+    while (max && g_hash_table_size(t) >= max) {
+        GHashTableIter it;
+        gpointer k, v, old = NULL;
+        uint32_t best = UINT32_MAX;
+        bool found = false;
+        g_hash_table_iter_init(&it, t);
+        while (g_hash_table_iter_next(&it, &k, &v))
+            if (k != keep && (!found || age_of(v) < best)) {
+                found = true;
+                best = age_of(v);
+                old = k;
+            }
+        if (!found)
+            return;
+        g_hash_table_remove(t, old);
+    }
+}
+
+static uint32_t chain_age(gconstpointer p) { return ((const v1_ivs *)p)->age; }
+
+v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created)
+{
+    v1_ivs *c = g_hash_table_lookup(sa->v1_chains, GUINT_TO_POINTER(msgid));
+    *created = !c;
+    if (!c) {
+        /* the Phase 1 chain (M-ID 0) is the base of the others: it stays */
+        state_trim(sa->v1_chains, STATE_MAX_XCHG, GUINT_TO_POINTER(0), chain_age);
+        c = g_new0(v1_ivs, 1);
+        c->age = sa->ages++;
+        g_hash_table_insert(sa->v1_chains, GUINT_TO_POINTER(msgid), c);
+    }
+    return c;
+}
+
+frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len)
+{
+    GBytes *k = g_bytes_new(key, key_len);
+    frag_set *s = g_hash_table_lookup(sa->frags, k);
+    if (s) {
+        g_bytes_unref(k);
+        return s;
+    }
+    s = g_new0(frag_set, 1);
+    s->parts = g_ptr_array_new_with_free_func(frag_part_free);
+    g_hash_table_insert(sa->frags, k, s);
+    return s;
+}
+
+/* ---------------------------------------------------------------- frames */
+
+static void rec_free(gpointer p)
+{
+    frame_rec *r = p;
+    secret_wipe(&r->plain);
+    if (r->parts)
+        g_array_free(r->parts, TRUE);
+    explicit_bzero(r, sizeof *r);
+    g_free(r);
+}
+
+void state_frame_free(gpointer p)
+{
+    g_ptr_array_free(p, TRUE);
+}
+
+frame_rec *state_frame(isakmp_ctx *ctx, uint32_t frame, uint32_t tag, frame_kind kind,
+                       bool create)
+{
+    /* without records the table is empty (isakmp_ctx_set_frame_records
+     * clears it): nothing to look up */
+    if (frame == 0 || ctx->no_frame_records)
+        return NULL;
+    GPtrArray *recs = g_hash_table_lookup(ctx->frames, GUINT_TO_POINTER(frame));
+    for (guint i = 0; recs && i < recs->len; i++) {
+        frame_rec *r = recs->pdata[i];
+        if (r->tag == tag && r->kind == kind)
+            return r;
+    }
+    if (!create)
+        return NULL;
+    if (!recs) {
+        recs = g_ptr_array_new_with_free_func(rec_free);
+        g_hash_table_insert(ctx->frames, GUINT_TO_POINTER(frame), recs);
+    }
+    frame_rec *r = g_new0(frame_rec, 1);
+    r->tag = tag;
+    r->kind = kind;
+    g_ptr_array_add(recs, r);
+    return r;
+}
+
+uint32_t state_tag(const uint8_t *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+uint32_t state_msg_tag(const dec_t *d)
+{
+    /* without frame records nothing is looked up by it: skip the hashing */
+    return d->ctx->no_frame_records ? 0 : state_tag(d->m->pkt.data, d->m->pkt.len);
+}
+
+static void evict_note(dec_t *d, uint32_t item, guint max_sets)
+{
+    tree_note(d->m, item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+              "More than %u incomplete fragmented messages in this SA: the fragments of one "
+              "were dropped", max_sets);
+}
+
+void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t key_len,
+                      guint max_sets)
+{
+    GHashTableIter it;
+    gpointer k;
+    guint n = 0;
+    if (g_hash_table_size(sa->frags) < max_sets)
+        return;   /* fewer sets of any key length: no need to count */
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        n += g_bytes_get_size(k) == key_len;
+    if (n < max_sets)
+        return;
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        if (g_bytes_get_size(k) == key_len) {
+            g_hash_table_iter_remove(&it);
+            break;
+        }
+    evict_note(d, item, max_sets);
+}
+
+void state_v1_frag_take(struct isakmp_state *sa, v1_frag_set *s, v1_frag_set *out)
+{
+    v1_frag_list *l = &sa->v1_frags;
+    size_t i = (size_t)(s - l->sets);
+    *out = *s;
+    /* memmove keeps the list oldest first */
+    memmove(&l->sets[i], &l->sets[i + 1], (l->len - i - 1) * sizeof *s);
+    l->len--;
+}
+
+v1_frag_set *state_v1_frag_set(dec_t *d, uint32_t item, struct isakmp_state *sa,
+                               const v1_frag_key *k, guint max_sets)
+{
+    v1_frag_list *l = &sa->v1_frags;
+    for (guint i = 0; i < l->len; i++)
+        if (memcmp(&l->sets[i].key, k, sizeof *k) == 0)
+            return &l->sets[i];
+    if (max_sets && l->len >= max_sets) {
+        v1_frag_set old;
+        state_v1_frag_take(sa, &l->sets[0], &old);
+        state_v1_frag_free(&old);
+        evict_note(d, item, max_sets);
+    }
+    if (l->len == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->sets = g_renew(v1_frag_set, l->sets, l->cap);
+    }
+    v1_frag_set *s = &l->sets[l->len++];
+    memset(s, 0, sizeof *s);
+    s->key = *k;
+    return s;
+}

@@ -126,6 +126,17 @@ static bool payload_header(dec_t *d, cur_t *p, payload_info *pi)
     return cur_ok(p);
 }
 
+/* A payload whose header cannot be read is still a payload of the message:
+ * the facts list it as the tree does (the summary and the report count it). */
+static void broken_payload_fact(dec_t *d, const payload_info *pi, size_t len, uint32_t src)
+{
+    if (!facts_on(d))
+        return;
+    uint32_t up = facts_cur(d);
+    facts_payload_open(d, pi, len, src);
+    facts_payload_close(d, up);
+}
+
 /* Decodes one payload at the cursor; returns its next-payload type, or -1
  * when the chain has to stop. */
 static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
@@ -144,12 +155,14 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
     if (left < 4) {
         tree_note(d->m, pi.item, ISAKMP_SEV_ERROR, left ? ISAKMP_NOTE_MALFORMED : ISAKMP_NOTE_TRUNCATED,
                   "Payload header needs 4 bytes, %zu left", left);
+        broken_payload_fact(d, &pi, left, c->src);
         return -1;
     }
     if (pi.len < 4) {
         payload_header(d, c, &pi);
         tree_note(d->m, pi.item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "Invalid payload length %zu (less than the 4-byte header)", pi.len);
+        broken_payload_fact(d, &pi, pi.len && pi.len <= left ? pi.len : left, c->src);
         return -1;
     }
     cur_t p;

@@ -721,6 +721,45 @@ static void test_ikev1_crafted(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression: a payload whose header lies about its length (2, less than
+ * the header) or is cut is still listed, as the tree lists it; the summary
+ * and the report count payloads from the facts. */
+static void test_regression_broken_payload_header(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx, "0102030405060708 0000000000000000 28 20 22 08 00000000 "
+                                       "00000020 00000002");
+    const isakmp_facts *f = isakmp_msg_facts(m);
+    g_assert_cmpuint(f->n_payloads, ==, 1);
+    g_assert_cmpuint(f->payloads[0].type, ==, 40);
+    isakmp_msg_free(m);
+    m = tu_decode_hex(ctx, "0102030405060708 0000000000000000 28 20 22 08 00000000 0000001e 0000");
+    f = isakmp_msg_facts(m);
+    g_assert_cmpuint(f->n_payloads, ==, 1);
+    assert_span(f->payloads[0].span, 0, 28, 2);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
+/* Regression: an IKEv1 Notify whose SPI is cut (16 announced, 4 there)
+ * still says its type, as the tree does (the report read NO-PROPOSAL-CHOSEN
+ * from the tree and lost it with the facts). */
+static void test_regression_v1_notify_cut_spi(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(ctx, "0102030405060708 0000000000000000 0b 10 05 00 00000000 "
+                                       "0000002c 00000010 00000001 01 10 000e aabbccdd");
+    const isakmp_facts *f = isakmp_msg_facts(m);
+    g_assert_cmpuint(f->n_notifies, ==, 1);
+    g_assert_true(f->notifies[0].type == 14 && f->notifies[0].spi_size == 16 &&
+                  f->notifies[0].doi == 1);
+    g_assert_cmpuint(f->notifies[0].data.len, ==, 0);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED) + tu_note_count(m, ISAKMP_NOTE_TRUNCATED),
+                     >=, 1);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
 /* ---------------------------------------------------------------- directed */
 
 static void set_fields(isakmp_ctx *ctx, const char *abbrev)
@@ -840,5 +879,7 @@ int main(int argc, char **argv)
     g_test_add_func("/facts/field_directed", test_field_directed);
     g_test_add_func("/facts/field_directed_aggressive", test_field_directed_aggressive);
     g_test_add_func("/facts/bound", test_bound);
+    g_test_add_func("/facts/regression/broken_payload_header", test_regression_broken_payload_header);
+    g_test_add_func("/facts/regression/v1_notify_cut_spi", test_regression_v1_notify_cut_spi);
     return g_test_run();
 }

@@ -84,7 +84,8 @@ static void notify_data(dec_t *d, uint32_t parent, uint16_t type, uint8_t proto,
 void v1_p_notify(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint8_t proto = cur_peek_u8(b, 4), spisize = cur_peek_u8(b, 5);
-    uint16_t type = cur_left(b) >= 8 ? cur_peek_u16(b, 6) : 0;
+    bool typed = cur_left(b) >= 8;   /* the type is there, whatever follows */
+    uint16_t type = typed ? cur_peek_u16(b, 6) : 0;
     uint32_t doi = (uint32_t)cur_peek_u16(b, 0) << 16 | cur_peek_u16(b, 2);
     dec_u32(d, pi->item, b, F_NOTIFY_DOI);
     uint32_t x = dec_u8(d, pi->item, b, F_NOTIFY_PROTOID);
@@ -97,12 +98,14 @@ void v1_p_notify(dec_t *d, cur_t *b, const payload_info *pi)
     isakmp_span spi = facts_span(b->src, cur_off(b), spisize);
     if (spisize)
         dec_bytes(d, pi->item, b, F_SPI, spisize);
-    if (!dec_check(d, pi->item, b, "Notification"))
-        return;
-    if (facts_on(d))
+    bool whole = dec_check(d, pi->item, b, "Notification");
+    /* a notify whose SPI is cut still says its type (the tree shows it) */
+    if (typed && facts_on(d))
         facts_add_notifies(d->m, &(isakmp_fact_notify){ facts_cur(d), type, doi, proto, spisize,
-                                                         spi, facts_rest(b) });
-    notify_data(d, pi->item, type, proto, b);
+                                                         spi, whole ? facts_rest(b)
+                                                                    : facts_span(b->src, 0, 0) });
+    if (whole)
+        notify_data(d, pi->item, type, proto, b);
 }
 
 /* RFC 2408 3.15: DOI, protocol, SPI size, count, then the SPIs. */

@@ -3,13 +3,22 @@
 
 #include "core/ike_types.h"
 #include "core/internal.h"
+#include "keying/derive.h"
 #include "keys/keys.h"
 #include "core/payload_fields.h"
 #include "state/state.h"
 
+/* Derivation's entries for the parts under it (see struct ctx_keying). */
+static const struct ctx_keying keying = {
+    .load_text = kdf_load_text,
+    .exports = kdf_exports,
+    .sa_drop = kdf_sa_drop,
+};
+
 isakmp_ctx *isakmp_ctx_new(void)
 {
     isakmp_ctx *ctx = g_new0(isakmp_ctx, 1);
+    ctx->keying = &keying;
     ctx->keys = keys_new();
     state_ctx_init(ctx);
     ctx->frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, state_frame_free);

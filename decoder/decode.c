@@ -8,100 +8,12 @@
 #include "core/ike_types.h"
 #include "core/internal.h"
 #include "core/names.h"
+#include "keying/decrypt.h"
+#include "keying/derive.h"
 
 #define ISAKMP_HDR_LEN 28
 
-/* ---------------------------------------------------------------- helpers */
-
-bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what)
-{
-    if (c->err == CUR_OK)
-        return true;
-    if (c->err == CUR_TRUNCATED)
-        tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
-                  "%s: capture ends at offset %zu, before the end of the data", what,
-                  c->err_off);
-    else
-        tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
-                  "%s: runs past the end of its container at offset %zu", what, c->err_off);
-    return false;
-}
-
-void dec_trailing(dec_t *d, uint32_t item, const cur_t *c, const char *what)
-{
-    if (c->err != CUR_OK || cur_left(c) == 0)
-        return;
-    uint32_t x = tree_add(d->m, item, F_EXTRADATA, c->src, cur_off(c), cur_left(c));
-    tree_note(d->m, x, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRAILING, "%s: %zu bytes left over", what,
-              cur_left(c));
-}
-
-static uint32_t dec_int(dec_t *d, uint32_t parent, cur_t *c, int field, size_t n)
-{
-    if (!tree_wants(d->m, field)) {   /* not built: only move on (errors as cur_u*) */
-        cur_skip(c, n);
-        return cur_ok(c) ? TREE_GHOST | (parent & ~TREE_GHOST) : 0;
-    }
-    size_t off = cur_off(c);
-    uint64_t v = 0;
-    switch (n) {
-    case 1: v = cur_u8(c); break;
-    case 2: v = cur_u16(c); break;
-    case 3: v = cur_u24(c); break;
-    case 4: v = cur_u32(c); break;
-    default: v = cur_u64(c); break;
-    }
-    if (!cur_ok(c))
-        return 0;   /* the caller reports the cursor's error once */
-    return tree_add_uint(d->m, parent, field, c->src, off, n, v);
-}
-
-uint32_t dec_u8(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 1); }
-uint32_t dec_u16(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 2); }
-uint32_t dec_u24(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 3); }
-uint32_t dec_u32(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 4); }
-uint32_t dec_u64(dec_t *d, uint32_t parent, cur_t *c, int field) { return dec_int(d, parent, c, field, 8); }
-
-uint32_t dec_bytes(dec_t *d, uint32_t parent, cur_t *c, int field, size_t n)
-{
-    size_t taken;
-    size_t off = cur_take(c, n, &taken);
-    if (taken < n)
-        cur_skip(c, n - taken);   /* sets the error for the caller's check */
-    return tree_add(d->m, parent, field, c->src, off, taken);
-}
-
-uint32_t dec_rest(dec_t *d, uint32_t parent, cur_t *c, int field)
-{
-    return dec_bytes(d, parent, c, field, cur_left(c));
-}
-
-void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int *fields)
-{
-    if (cur_left(c) < width)
-        return;
-    uint64_t raw = 0;
-    for (size_t i = 0; i < width; i++)
-        raw = (raw << 8) | cur_peek_u8(c, i);
-    for (; *fields >= 0; fields++)
-        if (tree_wants(d->m, *fields))
-            tree_add_uint(d->m, parent, *fields, c->src, cur_off(c), width, raw);
-}
-
 /* ---------------------------------------------------------------- payloads */
-
-void dec_plain_header(dec_t *d, uint32_t item, cur_t *h, const isakmp_value_name *vals)
-{
-    if (!dec_header_wanted(d)) {   /* none of its items is built */
-        cur_skip(h, 4);
-        return;
-    }
-    uint32_t n = dec_u8(d, item, h, F_NEXTPAYLOAD);
-    if (n)
-        tree_set_vals(d->m, n, vals);
-    dec_bytes(d, item, h, F_RESERVED, 1);
-    dec_u16(d, item, h, F_PAYLOADLENGTH);
-}
 
 /* The generic payload header: next payload, critical bit (v2) or reserved
  * (v1), length.  Returns false when the chain cannot go on. */
@@ -197,7 +109,7 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
     return pi.next;
 }
 
-void dec_payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
+static void payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
 {
     int type = first;
     while (type > 0) {
@@ -272,6 +184,7 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
     d->flags = h[19];
     d->msgid = be32(h + 20);
     facts_header(d, h, avail == ISAKMP_HDR_LEN);
+    ctx_direct_header(d, &d->m->facts.pub.header);
     /* unrolled, the table's constants fold into straight-line code */
 #pragma GCC unroll 16
     for (size_t i = 0; i < G_N_ELEMENTS(header_items); i++) {
@@ -294,23 +207,6 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
     return avail == ISAKMP_HDR_LEN ? be32(h + 24) : 0;
 }
 
-char *msg_make_summary(const isakmp_msg *m)
-{
-    const isakmp_value_name *names = m->version == 2 ? names_v2_exchange : names_v1_exchange;
-    const isakmp_fact_header *h = &m->facts.pub.header;
-    const char *x = isakmp_value_lookup(names, h->exchange);
-    char unk[32];
-    if (!x) {
-        g_snprintf(unk, sizeof unk, "Unknown (%u)", h->exchange);
-        x = unk;
-    }
-    if (m->version == 2)
-        return g_strdup_printf("%s MID=%02u %s %s", x, h->msgid,
-                               h->initiator ? "Initiator" : "Responder",
-                               h->response ? "Response" : "Request");
-    return g_strdup(x);
-}
-
 /* Decodes the body after the header: clear payloads, or encrypted data. */
 static void body(dec_t *d, uint32_t root, cur_t *c, uint8_t next)
 {
@@ -328,10 +224,10 @@ static void body(dec_t *d, uint32_t root, cur_t *c, uint8_t next)
         dec_rest(d, root, c, F_DATAPAYLOAD);
         return;
     }
-    dec_payload_chain(d, root, c, next);
+    payload_chain(d, root, c, next);
 }
 
-void dec_message(dec_t *d, uint32_t parent, const cur_t *whole)
+static void decode_message(dec_t *d, uint32_t parent, const cur_t *whole)
 {
     size_t start = cur_off(whole), cap = cur_left(whole);
     cur_t c = *whole;
@@ -365,6 +261,14 @@ void dec_message(dec_t *d, uint32_t parent, const cur_t *whole)
     dec_trailing(d, parent, &c, "Message");
 }
 
+/* Reassembled and decrypted data come back here (see struct dec_hooks). */
+static const struct dec_hooks hooks = {
+    .payload_chain = payload_chain,
+    .message = decode_message,
+    .v2_sk = crypto_v2_sk,
+    .v1_fragment = crypto_v1_fragment,
+};
+
 isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
     isakmp_msg *m = ctx && ctx->borrow ? msg_new_borrowed(pkt) : msg_new(pkt);
@@ -372,10 +276,10 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
     ctx_direct(ctx, m);
     /* only a lean context can do without state (isakmp_ctx_set_stateless) */
     m->needs_state = ctx && ctx->stateless && !m->lean;
-    dec_t d = { .ctx = ctx, .m = m };
+    dec_t d = { .ctx = ctx, .m = m, .hooks = &hooks };
     cur_t c;
     cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
-    dec_message(&d, 0, &c);
+    decode_message(&d, 0, &c);
     crypto_msg_done(&d);
     kdf_msg_done(&d);
     msg_finish(m);

@@ -82,39 +82,12 @@ const isakmp_note *note_index_get(const note_index *ni, size_t k)
 
 /* ---------------------------------------------------------------- facts */
 
-/* Pre-order successor of `it` in the tree. */
-static const isakmp_item *next_item(const isakmp_item *it)
-{
-    const isakmp_item *c = isakmp_item_first_child(it);
-    if (c)
-        return c;
-    for (; it; it = isakmp_item_parent(it))
-        if (isakmp_item_next(it))
-            return isakmp_item_next(it);
-    return NULL;
-}
-
-/* The name of exchange type `exch` as the header's item shows it (the
- * names depend on the IKE version; a reassembled IKEv1 message has a
- * header of its own, further down); NULL when no header item shows it or
- * it has no name.  The facts record holds the number only. */
-static const char *exchange_name(const isakmp_msg *m, uint8_t exch)
-{
-    static const isakmp_field *field;   /* resolved once; the writers run on one thread */
-    if (!field)
-        field = isakmp_field_by_abbrev("ike.exchangetype");
-    for (const isakmp_item *it = isakmp_msg_root(m); it; it = next_item(it))
-        if (isakmp_item_field(it) == field && isakmp_item_uint(it) == exch)
-            return isakmp_item_value_name(it);
-    return NULL;
-}
-
 void msg_facts_get(const isakmp_msg *m, msg_facts *mf)
 {
     const isakmp_fact_header *h = &isakmp_msg_facts(m)->header;
     memset(mf, 0, sizeof *mf);
     mf->exch = h->exchange;
-    mf->exchange = exchange_name(m, h->exchange);
+    mf->exchange = isakmp_fact_value_name(m, ISAKMP_FACT_EXCHANGE, 0);
     /* a Message ID cut short by the capture reads as none */
     mf->msgid = h->complete || isakmp_msg_packet(m)->len >= 24 ? h->msgid : 0;
     mf->initiator = h->initiator;

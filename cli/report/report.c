@@ -14,7 +14,6 @@
 
 struct rpt_report {
     rpt_opts opt;
-    rpt_names *names;
     msg_info mi;
     GHashTable *rows;      /* key string -> rpt_row * (several keys may share a row) */
     GPtrArray *order;      /* every row, in order of first sight; owned */
@@ -40,7 +39,6 @@ rpt_report *rpt_new(const rpt_opts *o)
     rpt_report *r = g_new0(rpt_report, 1);
     r->opt = *o;
     r->max_rows = o->max_rows ? o->max_rows : RPT_DEFAULT_MAX_ROWS;
-    r->names = names_new();
     r->mi.suites = g_array_new(FALSE, TRUE, sizeof(rpt_suite));
     r->rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->order = g_ptr_array_new_with_free_func(row_free);
@@ -52,7 +50,6 @@ void rpt_free(rpt_report *r)
 {
     if (!r)
         return;
-    names_free(r->names);
     g_array_free(r->mi.suites, TRUE);
     g_hash_table_destroy(r->rows);
     g_ptr_array_free(r->order, TRUE);
@@ -515,7 +512,7 @@ static void apply_v1(rpt_report *r, rpt_row *ike, const msg_info *mi)
 
 void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
 {
-    walk_msg(r->names, m, &r->mi);
+    walk_msg(m, &r->mi);
     const msg_info *mi = &r->mi;
     if ((mi->version != 1 && mi->version != 2) || is_zero(mi->ispi, 8))
         return;

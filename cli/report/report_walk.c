@@ -1,8 +1,11 @@
 /* The report's reader: the facts of one message (msg_info), from its facts
  * record (isakmp_msg_facts, include/isakmp/facts.h), with the names the
- * report prints (see "names" below).  Proposals (RFC 2408 3.5, RFC 7296 3.3.1)
- * and their transforms are the SA payloads' entries in the record. */
+ * record's numbers have (isakmp_fact_value_name, isakmp_fact_id_text).
+ * Proposals (RFC 2408 3.5, RFC 7296 3.3.1) and their transforms are the SA
+ * payloads' entries in the record. */
 #include <string.h>
+
+#include "isakmp/facts.h"
 
 #include "report_walk.h"
 
@@ -10,7 +13,7 @@
  * its drafts, and the fragment payload 132), RFC 7296 3.2 (IKEv2, with SKF
  * 53 of RFC 7383). */
 enum {
-    PT_V1_SA = 1, PT_PROPOSAL = 2, PT_V1_KE = 4, PT_V1_ID = 5, PT_V1_SIG = 9,
+    PT_V1_SA = 1, PT_V1_KE = 4, PT_V1_ID = 5, PT_V1_SIG = 9,
     PT_V1_NAT_D = 20, PT_V1_NAT_D_DRAFT = 130, PT_V1_FRAG = 132,
     PT_SA = 33, PT_KE = 34, PT_IDI = 35, PT_IDR = 36, PT_AUTH = 39, PT_TSI = 44, PT_TSR = 45,
     PT_SK = 46, PT_EAP = 48, PT_SKF = 53
@@ -45,144 +48,6 @@ void rpt_copy(char *dst, size_t size, const char *s)
     g_strlcpy(dst, s ? s : "", size);
 }
 
-/* ---------------------------------------------------------------- names */
-
-/* The names the report prints for what the facts say.  The facts record
- * holds numbers and byte spans; the names of those numbers depend on the
- * IKE version, the proposal's protocol or the transform type, and the
- * public API gives them only on the items that show them.  So they are
- * read here, from the items of the payload or proposal a fact came from,
- * by field: the field names below name values, they learn no facts.  This
- * section goes when the facts carry their names. */
-
-/* What a value names; a field's kind is one of these or KIND_*. */
-typedef enum {
-    NAME_EXCHANGE,                 /* exchange type */
-    NAME_ENCR, NAME_PRF, NAME_INTEG, NAME_DH, NAME_ESN,   /* IKEv2 transform IDs, types 1-5 */
-    NAME_TRANS_ID,                 /* IKEv1 transform ID (by the proposal's protocol) */
-    NAME_V1_ENCR, NAME_V1_HASH, NAME_V1_AUTH, NAME_V1_GROUP,   /* IKE attribute classes 1-4 */
-    NAME_ESP_GROUP, NAME_ESP_ENCAP, NAME_ESP_AUTH,             /* IPsec attribute classes 3-5 */
-    NAME_AUTH_METHOD,              /* IKEv2 AUTH method */
-    NAME_NOTIFY,                   /* notify message type */
-    NAME_SIG_HASH,                 /* RFC 7427 hash algorithm */
-    NAME_EAP_TYPE,                 /* EAP method type */
-    KIND_NONE,
-    KIND_ID_DATA                   /* an identification datum with a value */
-} name_kind;
-
-struct rpt_names {
-    uint8_t *kind;   /* name_kind by field id */
-    size_t n;
-};
-
-/* The fields that name each kind of value. */
-static const struct {
-    const char *abbrev;
-    uint8_t kind;
-} named_fields[] = {
-    { "ike.exchangetype", NAME_EXCHANGE },
-    { "ike.tf.id.encr", NAME_ENCR },
-    { "ike.tf.id.prf", NAME_PRF },
-    { "ike.tf.id.integ", NAME_INTEG },
-    { "ike.tf.id.dh", NAME_DH },
-    { "ike.tf.id.esn", NAME_ESN },
-    { "ike.trans.id", NAME_TRANS_ID },
-    { "ike.ike.attr.encryption_algorithm", NAME_V1_ENCR },
-    { "ike.ike.attr.hash_algorithm", NAME_V1_HASH },
-    { "ike.ike.attr.authentication_method", NAME_V1_AUTH },
-    /* GM/T 0022 transforms show their method in a field of its own */
-    { "ike.ike.attr.authentication_method_china", NAME_V1_AUTH },
-    { "ike.ike.attr.group_description", NAME_V1_GROUP },
-    { "ike.ipsec.attr.group_description", NAME_ESP_GROUP },
-    { "ike.ipsec.attr.encap_mode", NAME_ESP_ENCAP },
-    { "ike.ipsec.attr.auth_algorithm", NAME_ESP_AUTH },
-    { "ike.auth.method", NAME_AUTH_METHOD },
-    { "ike.notify.msgtype", NAME_NOTIFY },
-    { "ike.notify.data.signature_hash_algorithms", NAME_SIG_HASH },
-    { "ike.eap.type", NAME_EAP_TYPE },
-};
-
-/* Every identification datum (RFC 2407 4.6.2, RFC 7296 3.5) has a field
- * of this family; its items with a value make an identity's text. */
-#define ID_DATA_PREFIX "ike.id.data."
-
-rpt_names *names_new(void)
-{
-    rpt_names *n = g_new0(rpt_names, 1);
-    const isakmp_field *t = isakmp_fields(&n->n);
-    n->kind = g_new(uint8_t, n->n);
-    for (size_t i = 0; i < n->n; i++)
-        n->kind[i] = g_str_has_prefix(t[i].abbrev, ID_DATA_PREFIX) && t[i].type != ISAKMP_FT_NONE
-                         ? KIND_ID_DATA
-                         : KIND_NONE;
-    for (size_t k = 0; k < G_N_ELEMENTS(named_fields); k++) {
-        const isakmp_field *f = isakmp_field_by_abbrev(named_fields[k].abbrev);
-        if (f && (size_t)f->id < n->n)   /* a name the decoder lacks is simply never seen */
-            n->kind[f->id] = named_fields[k].kind;
-    }
-    return n;
-}
-
-void names_free(rpt_names *n)
-{
-    if (!n)
-        return;
-    g_free(n->kind);
-    g_free(n);
-}
-
-static name_kind kind_of(const rpt_names *n, const isakmp_item *it)
-{
-    const isakmp_field *f = isakmp_item_field(it);
-    return f && (size_t)f->id < n->n ? (name_kind)n->kind[f->id] : KIND_NONE;
-}
-
-/* Pre-order successor of `it` below `scope`. */
-static const isakmp_item *next_below(const isakmp_item *it, const isakmp_item *scope)
-{
-    const isakmp_item *c = isakmp_item_first_child(it);
-    if (c)
-        return c;
-    while (it && it != scope) {
-        const isakmp_item *x = isakmp_item_next(it);
-        if (x)
-            return x;
-        it = isakmp_item_parent(it);
-    }
-    return NULL;
-}
-
-/* The name of `value` of kind `k` as the first item under `scope` (in tree
- * order) that shows such a value says it; NULL when it has no name or no
- * item there shows it. */
-static const char *names_value(const rpt_names *n, const isakmp_item *scope, name_kind k,
-                               uint32_t value)
-{
-    if (!scope)
-        return NULL;
-    for (const isakmp_item *it = isakmp_item_first_child(scope); it; it = next_below(it, scope))
-        if (kind_of(n, it) == k && (uint32_t)isakmp_item_uint(it) == value)
-            return isakmp_item_value_name(it);
-    return NULL;
-}
-
-/* The identification data of an ID payload (its item) as text: the data's
- * values as the tree shows them, joined by '/'. */
-static void names_id_text(const rpt_names *n, const isakmp_item *payload, char *out, size_t size)
-{
-    out[0] = 0;
-    for (const isakmp_item *it = payload ? isakmp_item_first_child(payload) : NULL; it;
-         it = next_below(it, payload)) {
-        if (kind_of(n, it) != KIND_ID_DATA)
-            continue;
-        char v[96];
-        isakmp_item_format_value(it, v, sizeof v);
-        if (out[0])
-            g_strlcat(out, "/", size);
-        g_strlcat(out, v, size);
-    }
-}
-
 /* ---------------------------------------------------------------- values */
 
 /* The captured bytes of a span: as many of its octets as its source holds. */
@@ -209,12 +74,6 @@ static void copy_span(uint8_t *dst, size_t cap, size_t *len, const isakmp_msg *m
     *len = MIN(n, cap);
     if (*len)
         memcpy(dst, b, *len);
-}
-
-/* The tree item of payload i; NULL when the index names none. */
-static const isakmp_item *payload_item(const isakmp_facts *f, size_t i)
-{
-    return i < f->n_payloads ? f->payloads[i].item : NULL;
 }
 
 static void set_alg(rpt_alg *a, uint32_t id, const char *name)
@@ -254,15 +113,17 @@ static void v1_life(rpt_suite *s, uint32_t type, uint64_t v)
 }
 
 /* RFC 2409 Appendix A classes in an IKE proposal's transform. */
-static void ike_attr(const rpt_names *nm, const isakmp_item *scope, rpt_suite *t,
-                     const isakmp_fact_attr *a, uint32_t *ltype)
+static void ike_attr(const isakmp_msg *m, const isakmp_facts *f, uint32_t ai, rpt_suite *t,
+                     uint32_t *ltype)
 {
+    const isakmp_fact_attr *a = &f->attrs[ai];
     uint32_t v = attr_u32(a);
+    const char *name = isakmp_fact_value_name(m, ISAKMP_FACT_ATTR, ai);
     switch (a->type) {
-    case IKE_ENCR: set_alg(&t->encr, v, names_value(nm, scope, NAME_V1_ENCR, v)); break;
-    case IKE_HASH: set_alg(&t->prf, v, names_value(nm, scope, NAME_V1_HASH, v)); break;
-    case IKE_AUTH: set_alg(&t->auth, v, names_value(nm, scope, NAME_V1_AUTH, v)); break;
-    case IKE_GROUP: set_alg(&t->dh, v, names_value(nm, scope, NAME_V1_GROUP, v)); break;
+    case IKE_ENCR: set_alg(&t->encr, v, name); break;
+    case IKE_HASH: set_alg(&t->prf, v, name); break;
+    case IKE_AUTH: set_alg(&t->auth, v, name); break;
+    case IKE_GROUP: set_alg(&t->dh, v, name); break;
     case IKE_LIFE_TYPE: *ltype = v; break;
     case IKE_LIFE_DURATION:   /* longer than 8 octets: shown as bytes, not read */
         if (a->data.len <= 8)
@@ -274,19 +135,21 @@ static void ike_attr(const rpt_names *nm, const isakmp_item *scope, rpt_suite *t
 }
 
 /* RFC 2407 4.5 classes in an AH / ESP / IPCOMP proposal's transform. */
-static void ipsec_attr(const rpt_names *nm, const isakmp_item *scope, rpt_suite *t,
-                       const isakmp_fact_attr *a, uint32_t *ltype)
+static void ipsec_attr(const isakmp_msg *m, const isakmp_facts *f, uint32_t ai, rpt_suite *t,
+                       uint32_t *ltype)
 {
+    const isakmp_fact_attr *a = &f->attrs[ai];
     uint32_t v = attr_u32(a);
+    const char *name = isakmp_fact_value_name(m, ISAKMP_FACT_ATTR, ai);
     switch (a->type) {
     case IPSEC_LIFE_TYPE: *ltype = v; break;
     case IPSEC_LIFE_DURATION:
         if (a->data.len <= 8)
             v1_life(t, *ltype, a->value);
         break;
-    case IPSEC_GROUP: set_alg(&t->dh, v, names_value(nm, scope, NAME_ESP_GROUP, v)); break;
-    case IPSEC_ENCAP: set_alg(&t->encap, v, names_value(nm, scope, NAME_ESP_ENCAP, v)); break;
-    case IPSEC_AUTH: set_alg(&t->integ, v, names_value(nm, scope, NAME_ESP_AUTH, v)); break;
+    case IPSEC_GROUP: set_alg(&t->dh, v, name); break;
+    case IPSEC_ENCAP: set_alg(&t->encap, v, name); break;
+    case IPSEC_AUTH: set_alg(&t->integ, v, name); break;
     case IPSEC_KEY_LENGTH: t->key_length = v; break;
     default: break;
     }
@@ -294,46 +157,45 @@ static void ipsec_attr(const rpt_names *nm, const isakmp_item *scope, rpt_suite 
 
 /* IKEv1: the transform ID names the cipher of ESP / AH (of IKE, only the
  * attributes say it); empty attribute values say nothing. */
-static void v1_transform(const rpt_names *nm, const isakmp_item *scope, const isakmp_facts *f,
-                         const isakmp_fact_transform *tf, rpt_suite *t)
+static void v1_transform(const isakmp_msg *m, const isakmp_facts *f, uint32_t ti, rpt_suite *t)
 {
+    const isakmp_fact_transform *tf = &f->transforms[ti];
     uint32_t ltype = 0;
     if (t->protoid != PROTO_IKE)
-        set_alg(&t->encr, tf->id, names_value(nm, scope, NAME_TRANS_ID, tf->id));
-    for (size_t i = 0; i < tf->n_attrs; i++) {
-        const isakmp_fact_attr *a = &f->attrs[tf->first_attr + i];
-        if (a->data.len == 0)
+        set_alg(&t->encr, tf->id, isakmp_fact_value_name(m, ISAKMP_FACT_TRANSFORM, ti));
+    for (uint32_t i = 0; i < tf->n_attrs; i++) {
+        uint32_t ai = tf->first_attr + i;
+        if (f->attrs[ai].data.len == 0)
             continue;
         if (t->protoid == PROTO_IKE)
-            ike_attr(nm, scope, t, a, &ltype);
+            ike_attr(m, f, ai, t, &ltype);
         else
-            ipsec_attr(nm, scope, t, a, &ltype);
+            ipsec_attr(m, f, ai, t, &ltype);
     }
 }
 
-/* IKEv2 (RFC 7296 3.3.2): where a transform type goes in a suite, and
- * what names its IDs; NULL for the types the report does not show. */
-static rpt_alg *v2_slot(rpt_suite *t, uint8_t type, name_kind *kind)
+/* IKEv2 (RFC 7296 3.3.2): where a transform type goes in a suite; NULL
+ * for the types the report does not show. */
+static rpt_alg *v2_slot(rpt_suite *t, uint8_t type)
 {
     switch (type) {
-    case TF_ENCR: *kind = NAME_ENCR; return &t->encr;
-    case TF_PRF: *kind = NAME_PRF; return &t->prf;
-    case TF_INTEG: *kind = NAME_INTEG; return &t->integ;
-    case TF_KE: *kind = NAME_DH; return &t->dh;
-    case TF_ESN: *kind = NAME_ESN; return &t->esn;
+    case TF_ENCR: return &t->encr;
+    case TF_PRF: return &t->prf;
+    case TF_INTEG: return &t->integ;
+    case TF_KE: return &t->dh;
+    case TF_ESN: return &t->esn;
     default: return NULL;
     }
 }
 
 /* IKEv2: the transform's ID, and the Key Length attribute (type 14, two
  * octets). */
-static void v2_transform(const rpt_names *nm, const isakmp_item *scope, const isakmp_facts *f,
-                         const isakmp_fact_transform *tf, rpt_suite *t)
+static void v2_transform(const isakmp_msg *m, const isakmp_facts *f, uint32_t ti, rpt_suite *t)
 {
-    name_kind kind;
-    rpt_alg *a = v2_slot(t, tf->type, &kind);
+    const isakmp_fact_transform *tf = &f->transforms[ti];
+    rpt_alg *a = v2_slot(t, tf->type);
     if (a)
-        set_alg(a, tf->id, names_value(nm, scope, kind, tf->id));
+        set_alg(a, tf->id, isakmp_fact_value_name(m, ISAKMP_FACT_TRANSFORM, ti));
     for (size_t i = 0; i < tf->n_attrs; i++) {
         const isakmp_fact_attr *at = &f->attrs[tf->first_attr + i];
         if (at->type == V2_KEY_LENGTH && at->data.len == 2)
@@ -403,52 +265,24 @@ static void merge_v2(rpt_suite *s, const rpt_suite *t, char *alts, size_t size)
     merge_alg(&s->esn, &t->esn, alts, size);
 }
 
-/* Whether span s begins inside item `it`, past its first octet. */
-static bool holds(const isakmp_item *it, isakmp_span s)
-{
-    size_t off = isakmp_item_offset(it);
-    return isakmp_item_source(it) == s.src && off < s.off && s.off <= off + isakmp_item_length(it);
-}
-
-/* Where a proposal's names are read: its item, the one of the payload
- * field (like the SA payload's own) below its SA payload that holds its
- * SPI (which follows the proposal's header); outside an SA, the proposal
- * payload that does.  NULL when none does. */
-static const isakmp_item *proposal_item(const isakmp_facts *f, const isakmp_fact_proposal *p)
-{
-    if (p->sa < f->n_sas) {
-        const isakmp_item *sa = payload_item(f, f->sas[p->sa].payload);
-        for (const isakmp_item *c = sa ? isakmp_item_first_child(sa) : NULL; c;
-             c = isakmp_item_next(c))
-            if (isakmp_item_field(c) == isakmp_item_field(sa) && holds(c, p->spi))
-                return c;
-        return NULL;
-    }
-    for (size_t i = 0; i < f->n_payloads; i++)
-        if (f->payloads[i].type == PT_PROPOSAL && holds(f->payloads[i].item, p->spi))
-            return f->payloads[i].item;
-    return NULL;
-}
-
 /* One transform into a fresh suite `t` of the proposal's protocol. */
-static void read_transform(const rpt_names *nm, const isakmp_item *scope, const isakmp_facts *f,
-                           const isakmp_fact_transform *tf, int version, const rpt_suite *base,
-                           rpt_suite *t)
+static void read_transform(const isakmp_msg *m, const isakmp_facts *f, uint32_t ti, int version,
+                           const rpt_suite *base, rpt_suite *t)
 {
     memset(t, 0, sizeof *t);
     t->protoid = base->protoid;
     if (version == 2)
-        v2_transform(nm, scope, f, tf, t);
+        v2_transform(m, f, ti, t);
     else
-        v1_transform(nm, scope, f, tf, t);
+        v1_transform(m, f, ti, t);
 }
 
 /* RFC 2408 3.5 / RFC 7296 3.3.1: protocol, SPI, transforms.  IKEv2: one
  * suite per proposal; IKEv1: one suite per transform. */
-static void read_proposal(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
-                          const isakmp_fact_proposal *p, msg_info *mi)
+static void read_proposal(const isakmp_msg *m, const isakmp_facts *f, uint32_t pi, msg_info *mi)
 {
-    const isakmp_item *scope = proposal_item(f, p);
+    const isakmp_fact_proposal *p = &f->proposals[pi];
+    const isakmp_item *scope = isakmp_fact_proposal_item(m, pi);
     rpt_suite base, v2, t;
     char alts[128] = "";
     memset(&base, 0, sizeof base);
@@ -463,8 +297,7 @@ static void read_proposal(const rpt_names *nm, const isakmp_msg *m, const isakmp
             mi->suites_dropped += mi->version == 1;
             continue;
         }
-        read_transform(nm, scope, f, &f->transforms[p->first_transform + i], mi->version, &base,
-                       &t);
+        read_transform(m, f, p->first_transform + (uint32_t)i, mi->version, &base, &t);
         if (mi->version == 2) {
             merge_v2(&v2, &t, alts, sizeof alts);
             continue;
@@ -488,15 +321,15 @@ static void read_proposal(const rpt_names *nm, const isakmp_msg *m, const isakmp
 
 /* ---------------------------------------------------------------- notifies */
 
-static void read_notify(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
-                        const isakmp_fact_notify *n, msg_info *mi)
+static void read_notify(const isakmp_msg *m, const isakmp_facts *f, uint32_t ni, msg_info *mi)
 {
+    const isakmp_fact_notify *n = &f->notifies[ni];
     uint32_t type = n->type;
     if (type >= 1 && type < NOTIFY_ERROR_END && !mi->has_error) {
         mi->has_error = true;
         mi->error = type;
         rpt_copy(mi->error_name, sizeof mi->error_name,
-                 names_value(nm, payload_item(f, n->payload), NAME_NOTIFY, type));
+                 isakmp_fact_value_name(m, ISAKMP_FACT_NOTIFY, ni));
         if (!mi->error_name[0])
             g_snprintf(mi->error_name, sizeof mi->error_name, "notify %u", type);
     }
@@ -516,12 +349,10 @@ static void read_notify(const rpt_names *nm, const isakmp_msg *m, const isakmp_f
 }
 
 /* SIGNATURE_HASH_ALGORITHMS (RFC 7427 4): the names, and whether SHA-1 is one. */
-static void read_hash_alg(const rpt_names *nm, const isakmp_facts *f,
-                          const isakmp_fact_hash_alg *h, msg_info *mi)
+static void read_hash_alg(const isakmp_msg *m, const isakmp_facts *f, uint32_t hi, msg_info *mi)
 {
-    const isakmp_item *scope =
-        h->notify < f->n_notifies ? payload_item(f, f->notifies[h->notify].payload) : NULL;
-    const char *n = names_value(nm, scope, NAME_SIG_HASH, h->alg);
+    const isakmp_fact_hash_alg *h = &f->hash_algs[hi];
+    const char *n = isakmp_fact_value_name(m, ISAKMP_FACT_HASH_ALG, hi);
     append(mi->sig_hashes, sizeof mi->sig_hashes, ",", n ? n : "?");
     if (h->alg == HASH_SHA1)
         mi->sig_hash_sha1 = true;
@@ -572,32 +403,29 @@ static void ts_text(const isakmp_msg *m, const isakmp_facts *f, size_t i, char *
 }
 
 /* Identities (IKEv1 ID, IKEv2 IDi / IDr) and traffic selectors. */
-static void read_id(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f, size_t i,
-                    msg_info *mi)
+static void read_id(const isakmp_msg *m, const isakmp_facts *f, uint32_t i, msg_info *mi)
 {
-    const isakmp_item *it = f->payloads[i].item;
     switch (f->payloads[i].type) {
-    case PT_IDI: names_id_text(nm, it, mi->id_i, sizeof mi->id_i); break;
-    case PT_IDR: names_id_text(nm, it, mi->id_r, sizeof mi->id_r); break;
+    case PT_IDI: isakmp_fact_id_text(m, i, mi->id_i, sizeof mi->id_i); break;
+    case PT_IDR: isakmp_fact_id_text(m, i, mi->id_r, sizeof mi->id_r); break;
     case PT_TSI: ts_text(m, f, i, mi->ts_i, sizeof mi->ts_i); break;
     case PT_TSR: ts_text(m, f, i, mi->ts_r, sizeof mi->ts_r); break;
     default:
         if (mi->n_ids < MI_MAX_IDS)
-            names_id_text(nm, it, mi->ids[mi->n_ids++], sizeof mi->ids[0]);
+            isakmp_fact_id_text(m, i, mi->ids[mi->n_ids++], sizeof mi->ids[0]);
         break;
     }
 }
 
 /* What the presence of a payload says. */
-static void read_payload(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
-                         size_t i, msg_info *mi)
+static void read_payload(const isakmp_msg *m, const isakmp_facts *f, uint32_t i, msg_info *mi)
 {
     bool v2 = mi->version == 2;
     switch (f->payloads[i].type) {
     case PT_V1_SA: case PT_SA: mi->has_sa = true; break;
     case PT_V1_KE: case PT_KE: mi->has_ke = true; break;
     case PT_V1_ID: case PT_IDI: case PT_IDR: case PT_TSI: case PT_TSR:
-        read_id(nm, m, f, i, mi);
+        read_id(m, f, i, mi);
         break;
     case PT_V1_SIG: mi->has_sig |= !v2; break;
     case PT_V1_NAT_D: case PT_V1_NAT_D_DRAFT: mi->nat_d |= !v2; break;
@@ -612,12 +440,12 @@ static void read_payload(const rpt_names *nm, const isakmp_msg *m, const isakmp_
 
 /* RFC 3748 5: the EAP method; Identity (1), Notification (2) and Nak (3)
  * say nothing about it. */
-static void read_eap(const rpt_names *nm, const isakmp_facts *f, const isakmp_fact_eap *e,
-                     msg_info *mi)
+static void read_eap(const isakmp_msg *m, const isakmp_facts *f, uint32_t ei, msg_info *mi)
 {
+    const isakmp_fact_eap *e = &f->eaps[ei];
     if (e->type <= 3)
         return;
-    const char *n = names_value(nm, payload_item(f, e->payload), NAME_EAP_TYPE, e->type);
+    const char *n = isakmp_fact_value_name(m, ISAKMP_FACT_EAP, ei);
     if (e->type == 4)
         rpt_copy(mi->eap_name, sizeof mi->eap_name, "EAP-MD5");
     else
@@ -625,25 +453,23 @@ static void read_eap(const rpt_names *nm, const isakmp_facts *f, const isakmp_fa
 }
 
 /* IKEv2 AUTH (RFC 7296 3.8): the method; the last one counts. */
-static void read_auth(const rpt_names *nm, const isakmp_facts *f, const isakmp_fact_auth *a,
-                      msg_info *mi)
+static void read_auth(const isakmp_msg *m, const isakmp_facts *f, uint32_t ai, msg_info *mi)
 {
-    mi->auth_method = a->method;
+    mi->auth_method = f->auths[ai].method;
     rpt_copy(mi->auth_name, sizeof mi->auth_name,
-             names_value(nm, payload_item(f, a->payload), NAME_AUTH_METHOD, a->method));
+             isakmp_fact_value_name(m, ISAKMP_FACT_AUTH, ai));
 }
 
 /* ---------------------------------------------------------------- message */
 
-static void read_header(const rpt_names *nm, const isakmp_msg *m, const isakmp_facts *f,
-                        msg_info *mi)
+static void read_header(const isakmp_msg *m, const isakmp_facts *f, msg_info *mi)
 {
     const isakmp_fact_header *h = &f->header;
     memcpy(mi->ispi, h->ispi, 8);
     memcpy(mi->rspi, h->rspi, 8);
     mi->exch = h->exchange;
     rpt_copy(mi->exch_name, sizeof mi->exch_name,
-             names_value(nm, isakmp_msg_root(m), NAME_EXCHANGE, h->exchange));
+             isakmp_fact_value_name(m, ISAKMP_FACT_EXCHANGE, 0));
     /* a Message ID cut short by the capture reads as none */
     mi->msgid = h->complete || isakmp_msg_packet(m)->len >= 24 ? h->msgid : 0;
     mi->flag_i = h->initiator;
@@ -670,27 +496,27 @@ static void msg_info_reset(msg_info *mi)
     g_array_set_size(mi->suites, 0);
 }
 
-void walk_msg(const rpt_names *nm, const isakmp_msg *m, msg_info *mi)
+void walk_msg(const isakmp_msg *m, msg_info *mi)
 {
     const isakmp_facts *f = isakmp_msg_facts(m);
     msg_info_reset(mi);
     mi->version = isakmp_msg_version(m);
-    read_header(nm, m, f, mi);
-    for (size_t i = 0; i < f->n_payloads; i++)
-        read_payload(nm, m, f, i, mi);
-    for (size_t i = 0; i < f->n_proposals; i++)
-        read_proposal(nm, m, f, &f->proposals[i], mi);
-    for (size_t i = 0; i < f->n_notifies; i++)
-        read_notify(nm, m, f, &f->notifies[i], mi);
-    for (size_t i = 0; i < f->n_hash_algs; i++)
-        read_hash_alg(nm, f, &f->hash_algs[i], mi);
+    read_header(m, f, mi);
+    for (uint32_t i = 0; i < f->n_payloads; i++)
+        read_payload(m, f, i, mi);
+    for (uint32_t i = 0; i < f->n_proposals; i++)
+        read_proposal(m, f, i, mi);
+    for (uint32_t i = 0; i < f->n_notifies; i++)
+        read_notify(m, f, i, mi);
+    for (uint32_t i = 0; i < f->n_hash_algs; i++)
+        read_hash_alg(m, f, i, mi);
     for (size_t i = 0; i < f->n_vids; i++)
         read_vid(m, &f->vids[i], mi);
     for (size_t i = 0; mi->version == 2 && i < f->n_kes; i++)
         mi->ke_group = f->kes[i].group;
-    for (size_t i = 0; mi->version == 2 && i < f->n_auths; i++)
-        read_auth(nm, f, &f->auths[i], mi);
-    for (size_t i = 0; i < f->n_eaps; i++)
-        read_eap(nm, f, &f->eaps[i], mi);
+    for (uint32_t i = 0; mi->version == 2 && i < f->n_auths; i++)
+        read_auth(m, f, i, mi);
+    for (uint32_t i = 0; i < f->n_eaps; i++)
+        read_eap(m, f, i, mi);
     read_checks(f, mi);
 }

@@ -40,15 +40,9 @@ typedef struct {
     uint32_t icv_ok, icv_bad, hash_ok, hash_bad, auth_ok, auth_bad;
 } msg_info;
 
-/* The names of the values the report prints (report_walk.c says where
- * they come from); never NULL. */
-typedef struct rpt_names rpt_names;
-rpt_names *names_new(void);
-void names_free(rpt_names *n);
-
 /* Fills `mi` (whose suites array is reused) from the facts of `m`, with
- * the names `nm` reads. */
-void walk_msg(const rpt_names *nm, const isakmp_msg *m, msg_info *mi);
+ * the names the record's numbers have. */
+void walk_msg(const isakmp_msg *m, msg_info *mi);
 
 /* Copies at most RPT_NAME-1 bytes of `s` (NULL gives ""). */
 void rpt_copy(char *dst, size_t size, const char *s);

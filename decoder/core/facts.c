@@ -129,7 +129,6 @@ void facts_header(dec_t *d, const uint8_t h[28], bool complete)
     x->msgid = d->msgid;
     x->length = (uint32_t)h[24] << 24 | (uint32_t)h[25] << 16 | (uint32_t)h[26] << 8 | h[27];
     x->complete = complete;
-    ctx_direct_header(d, x);
 }
 
 void facts_payload_open(dec_t *d, const payload_info *pi, size_t len, uint32_t src)

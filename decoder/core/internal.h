@@ -176,6 +176,7 @@ const char *msg_strdup(isakmp_msg *m, const char *s);
 #define ISAKMP_MAX_ATTRS 65536      /* per transform / CP payload */
 
 struct isakmp_state;
+struct dec_hooks;
 
 /* What one decode call knows while it walks a message. */
 typedef struct {
@@ -190,6 +191,7 @@ typedef struct {
     uint32_t msgid;
     size_t hdr_off;          /* offset of the ISAKMP header in source 0 */
     struct isakmp_state *sa; /* SA state, when the context keeps it */
+    const struct dec_hooks *hooks;  /* the parts above, as the engine wires them */
 } dec_t;
 
 /* Where a payload sits: the generic header, its type and next payload. */
@@ -213,14 +215,45 @@ const isakmp_value_name *payload_type_names(int version);
  * every payload asks. */
 const char *payload_type_name(int version, uint8_t type);
 
+/* The calls that go up: parsers, state and keying reach the engine's
+ * recursion and keying's handling of encrypted payloads only through these,
+ * which the engine (decode.c) fills, so that no part names a part above it. */
+struct dec_hooks {
+    void (*payload_chain)(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
+    void (*message)(dec_t *d, uint32_t parent, const cur_t *whole);
+    bool (*v2_sk)(dec_t *d, cur_t *body, const payload_info *pi);
+    void (*v1_fragment)(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id,
+                        uint8_t seq, bool last);
+};
+
 /* Walks a payload chain starting with payload type `first` over cursor c,
  * adding payload items under `parent`. */
-void dec_payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
+static inline void dec_payload_chain(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
+{
+    d->hooks->payload_chain(d, parent, c, first);
+}
 
 /* Decodes a whole ISAKMP message (header and body) covered by `whole`, in
  * whatever data source it is (the frame, or a reassembled message), with its
  * items under `parent`. */
-void dec_message(dec_t *d, uint32_t parent, const cur_t *whole);
+static inline void dec_message(dec_t *d, uint32_t parent, const cur_t *whole)
+{
+    d->hooks->message(d, parent, whole);
+}
+
+/* The SK (46) or SKF (53) payload body, handed to keying (crypto_v2_sk);
+ * true when it was decrypted into the tree. */
+static inline bool dec_v2_sk(dec_t *d, cur_t *body, const payload_info *pi)
+{
+    return d->hooks->v2_sk(d, body, pi);
+}
+
+/* An IKEv1 fragment (payload 132), handed to keying (crypto_v1_fragment). */
+static inline void dec_v1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id,
+                                   uint8_t seq, bool last)
+{
+    d->hooks->v1_fragment(d, data, pi, id, seq, last);
+}
 
 /* Reports the cursor's error, if any, as a note on item; returns !error. */
 bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what);
@@ -242,23 +275,19 @@ uint32_t dec_rest(dec_t *d, uint32_t parent, cur_t *c, int field);
  * (fields is terminated by -1) without moving; returns nothing. */
 void dec_bits(dec_t *d, uint32_t parent, const cur_t *c, size_t width, const int *fields);
 
-/* Hooks the crypto module provides (decrypt.c); the decoder calls them.
- * v1: the E flag is set; c covers the encrypted body.  Returns true when it
- * decoded the plaintext into the tree. */
-bool crypto_v1_encrypted(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
-/* v2: the SK (46) or SKF (53) payload body. */
-bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi);
-/* v1: an IKE fragment (payload 132): `data` covers the fragment bytes after
- * the 4-byte fragment header (id, number, flags with bit 0 = last).  Collects
- * it; on the fragment that completes the message, adds the fragment list and
- * decodes the reassembled message under the payload item. */
-void crypto_v1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id,
-                        uint8_t seq, bool last);
-/* Called once the whole message is decoded (IKEv1 learns negotiated
- * algorithms and KE values from clear messages). */
-void crypto_msg_done(dec_t *d);
-
 /* ---------------------------------------------------------------- context */
+
+struct export_store;
+
+/* What keys and state call in keying (derive.c), wired by isakmp_ctx_new:
+ * keys I/O and SA state sit under keying and do not name it. */
+struct ctx_keying {
+    /* secrets files and daemon logs; -2 when the text is neither */
+    int (*load_text)(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                     isakmp_key_error_fn on_error, void *user);
+    struct export_store *(*exports)(isakmp_ctx *ctx);   /* what derivation exports */
+    void (*sa_drop)(isakmp_ctx *ctx, const uint8_t ispi[8]);   /* an SA is forgotten */
+};
 
 struct isakmp_ctx {
     bool no_labels;           /* isakmp_ctx_set_labels(ctx, false) */
@@ -272,6 +301,7 @@ struct isakmp_ctx {
     bool borrow;              /* isakmp_ctx_set_borrow: packets are not copied */
     struct field_direction *dir;  /* isakmp_ctx_set_fields; NULL: full trees */
     bool stateless;           /* isakmp_ctx_set_stateless */
+    const struct ctx_keying *keying;  /* derivation, for keys/ and state/ */
 };
 
 /* In a stateless context: marks the message as needing state and returns
@@ -384,12 +414,5 @@ void facts_transform(dec_t *d, isakmp_fact_transform *e);
 void facts_attr(dec_t *d, const isakmp_fact_attr *e, bool key_length);
 /* The Notify entry of the payload being parsed (its last), or NONE. */
 uint32_t facts_notify_of(const dec_t *d);
-
-/* Key derivation and verification after a message is decoded (derive.c). */
-void kdf_msg_done(dec_t *d);
-/* Frees what derive.c keeps for a context (NULL allowed). */
-void kdf_ctx_free(struct kdf_ctx *k);
-/* True when secrets to derive keys from are loaded (NULL allowed). */
-bool kdf_has_secrets(const struct kdf_ctx *k);
 
 #endif

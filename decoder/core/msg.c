@@ -6,6 +6,7 @@
 
 #include "core/hex.h"
 #include "core/internal.h"
+#include "core/names.h"
 
 /* ---------------------------------------------------------------- building */
 
@@ -376,6 +377,23 @@ void isakmp_msg_walk(const isakmp_msg *m, isakmp_walk_fn fn, void *user)
             return;
         idx = items[idx].next;
     }
+}
+
+char *msg_make_summary(const isakmp_msg *m)
+{
+    const isakmp_value_name *names = m->version == 2 ? names_v2_exchange : names_v1_exchange;
+    const isakmp_fact_header *h = &m->facts.pub.header;
+    const char *x = isakmp_value_lookup(names, h->exchange);
+    char unk[32];
+    if (!x) {
+        g_snprintf(unk, sizeof unk, "Unknown (%u)", h->exchange);
+        x = unk;
+    }
+    if (m->version == 2)
+        return g_strdup_printf("%s MID=%02u %s %s", x, h->msgid,
+                               h->initiator ? "Initiator" : "Responder",
+                               h->response ? "Response" : "Request");
+    return g_strdup(x);
 }
 
 const isakmp_item *isakmp_msg_root(const isakmp_msg *m)

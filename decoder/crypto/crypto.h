@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/secure.h"
+
 /* How a cipher turns ciphertext into plaintext. */
 typedef enum {
     CK_NULL,    /* RFC 2410: no encryption, no IV */
@@ -61,13 +63,11 @@ typedef struct {
 /* Initialises libgcrypt once (thread-safe), with secure memory. */
 void crypto_init(void);
 
-/* Secure memory for keys; wiped on free.  Never returns NULL. */
-/* Allocations up to this size (keys) use libgcrypt's secure pool while it lasts. */
-#define CRYPTO_SECURE_MAX 64
-
 /* False once the secure pool has run out (then contexts use plain memory). */
 bool crypto_secure_available(void);
 
+/* Secure memory for keys (core/secure.h, once libgcrypt is set up); wiped on
+ * free.  Never returns NULL. */
 void *crypto_secure_alloc(size_t n);
 void crypto_secure_free(void *p, size_t n);
 

@@ -3,6 +3,7 @@
 
 #include "keying/crypto_tree.h"
 #include "core/hex.h"
+#include "crypto/crypto.h"
 
 uint32_t ct_add_source(dec_t *d, const char *name, const uint8_t *p, size_t n)
 {

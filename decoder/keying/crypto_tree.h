@@ -6,6 +6,7 @@
 #ifndef ISAKMP_CRYPTO_TREE_H
 #define ISAKMP_CRYPTO_TREE_H
 
+#include "keys/keys.h"
 #include "state/state.h"
 
 /* Adds plaintext as a new secret data source named `name`; returns its index. */

@@ -9,6 +9,23 @@
 
 #include "core/internal.h"
 
+/* What keying does for the engine (decrypt.c); the engine calls them, or
+ * hands them to the parsers and keying itself as struct dec_hooks.
+ * v1: the E flag is set; c covers the encrypted body.  Returns true when it
+ * decoded the plaintext into the tree. */
+bool crypto_v1_encrypted(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
+/* v2: the SK (46) or SKF (53) payload body. */
+bool crypto_v2_sk(dec_t *d, cur_t *body, const payload_info *pi);
+/* v1: an IKE fragment (payload 132): `data` covers the fragment bytes after
+ * the 4-byte fragment header (id, number, flags with bit 0 = last).  Collects
+ * it; on the fragment that completes the message, adds the fragment list and
+ * decodes the reassembled message under the payload item. */
+void crypto_v1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id,
+                        uint8_t seq, bool last);
+/* Called once the whole message is decoded (IKEv1 learns negotiated
+ * algorithms and KE values from clear messages). */
+void crypto_msg_done(dec_t *d);
+
 /* The SK / SKF payload body; true when it was decrypted into the tree. */
 bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi);
 

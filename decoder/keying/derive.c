@@ -189,7 +189,7 @@ uint8_t payload_type(const dec_t *d, uint32_t i)
     return i < f->n_payloads ? f->payloads[i].type : 0;
 }
 
-uint32_t payload_item(const dec_t *d, uint32_t i)
+uint32_t fact_payload_item(const dec_t *d, uint32_t i)
 {
     const struct msg_facts *f = &d->m->facts;
     return i < f->pub.n_payloads ? f->payload_items[i] : 0;
@@ -271,7 +271,7 @@ static void v2_msg_of(const dec_t *d, v2_msg *m)
         const isakmp_fact_auth *a = &f->auths[f->n_auths - 1];
         m->auth_method = a->method;
         m->auth = span_bytes(d, a->data, &m->auth_len);
-        m->auth_item = payload_item(d, a->payload);
+        m->auth_item = fact_payload_item(d, a->payload);
         m->sig_alg.p = span_bytes(d, a->sig_alg, &m->sig_alg.n);
         m->sig.p = span_bytes(d, a->sig_value, &m->sig.n);
     }

@@ -13,6 +13,13 @@
 #include "core/internal.h"
 #include "keys/secrets.h"
 
+/* Key derivation and verification after a message is decoded (derive.c). */
+void kdf_msg_done(dec_t *d);
+/* Frees what derive.c keeps for a context (NULL allowed). */
+void kdf_ctx_free(struct kdf_ctx *k);
+/* True when secrets to derive keys from are loaded (NULL allowed). */
+bool kdf_has_secrets(const struct kdf_ctx *k);
+
 /* The context's derivation state, created on first use. */
 struct kdf_ctx *kdf_ctx_of(isakmp_ctx *ctx);
 

@@ -117,7 +117,7 @@ const uint8_t *span_bytes(const dec_t *d, isakmp_span s, size_t *n);
 
 /* The type and the tree item of payload i of the facts (0 when unknown). */
 uint8_t payload_type(const dec_t *d, uint32_t i);
-uint32_t payload_item(const dec_t *d, uint32_t i);
+uint32_t fact_payload_item(const dec_t *d, uint32_t i);
 
 /* A proposal's protocol and SPI into ch; false when the parser did not read
  * it whole or its SPI does not fit. */

@@ -107,10 +107,10 @@ static void v1_msg_of(const dec_t *d, v1_msg *m)
         if (payload_type(d, a->payload) == V1_PAYLOAD_HASH) {
             m->hash = span_bytes(d, a->data, &m->hash_len);
             m->hash_payload = a->payload;
-            m->hash_item = payload_item(d, a->payload);
+            m->hash_item = fact_payload_item(d, a->payload);
         } else {
             m->sig = span_bytes(d, a->data, &m->sig_len);
-            m->sig_item = payload_item(d, a->payload);
+            m->sig_item = fact_payload_item(d, a->payload);
         }
     }
 }

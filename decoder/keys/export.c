@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "keying/derive.h"
 #include "keys/export.h"
 #include "core/hex.h"
 #include "keys/keys.h"
@@ -283,10 +282,71 @@ uint16_t export_v1_auth_to_integ(uint16_t auth_alg)
     }
 }
 
+/* ---------------------------------------------------------------- ESP SAs out */
+
+/* The key store's ESP SAs and the derived ones merged: here, over both
+ * stores, so that the key store does not need the export store. */
+static void esp_public(const key_esp *e, isakmp_esp_sa *out)
+{
+    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi_value,
+                            .encr_alg = e->enc_alg, .encr_key = (const char *)e->enc_hex.p,
+                            .integ_alg = e->auth_alg, .integ_key = (const char *)e->auth_hex.p };
+}
+
+/* True when the key store has an SA for this destination and SPI. */
+static bool esp_known(const struct isakmp_keys *k, const char *dst, uint32_t spi)
+{
+    for (size_t i = 0; i < keys_esp_count(k); i++) {
+        const key_esp *e = keys_esp_get(k, i);
+        if (e->spi_value == spi && !strcmp(e->dst, dst))
+            return true;
+    }
+    return false;
+}
+
+/* The i-th derived SA of the export store that the key store lacks. */
+static const export_esp *esp_derived(isakmp_ctx *ctx, size_t i, size_t *count)
+{
+    const struct export_store *x = ctx->kdf ? ctx->keying->exports(ctx) : NULL;
+    size_t seen = 0;
+    for (size_t j = 0; j < export_esp_count(x); j++) {
+        const export_esp *e = export_esp_get(x, j);
+        if (esp_known(ctx->keys, e->dst, e->spi))
+            continue;
+        if (seen++ == i && !count)
+            return e;
+    }
+    if (count)
+        *count = seen;
+    return NULL;
+}
+
+size_t keys_esp_sa_count(isakmp_ctx *ctx)
+{
+    size_t derived = 0;
+    esp_derived(ctx, 0, &derived);
+    return keys_esp_count(ctx->keys) + derived;
+}
+
+bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out)
+{
+    size_t loaded = keys_esp_count(ctx->keys);
+    if (i < loaded) {
+        esp_public(keys_esp_get(ctx->keys, i), out);
+        return true;
+    }
+    const export_esp *e = esp_derived(ctx, i - loaded, NULL);
+    if (!e)
+        return false;
+    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi,
+                            .encr_alg = e->encr_name, .encr_key = e->ehex,
+                            .integ_alg = e->integ_name, .integ_key = e->ahex };
+    return true;
+}
+
 /* ---------------------------------------------------------------- public API */
 
-
-/* Loaded esp_sa lines and derived SAs, without duplicates (keys.c). */
+/* Loaded esp_sa lines and derived SAs, without duplicates. */
 size_t isakmp_ctx_esp_sa_count(isakmp_ctx *ctx)
 {
     return keys_esp_sa_count(ctx);
@@ -300,11 +360,11 @@ bool isakmp_ctx_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out)
 int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen)
 {
     char buf[256];
-    int r = export_write(kdf_exports(ctx), dir, err ? err : buf, err ? errlen : sizeof buf);
+    int r = export_write(ctx->keying->exports(ctx), dir, err ? err : buf, err ? errlen : sizeof buf);
     return r;
 }
 
 size_t isakmp_ctx_export_keys_mem(isakmp_ctx *ctx, char *buf, size_t size)
 {
-    return export_text_out(export_text(kdf_exports(ctx)), buf, size);
+    return export_text_out(export_text(ctx->keying->exports(ctx)), buf, size);
 }

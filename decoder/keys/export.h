@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "isakmp/isakmp.h"
+
 #define EXPORT_MAX_KEY 64
 
 typedef struct {
@@ -77,5 +79,13 @@ void export_text_free(GString *t);
 const char *export_esp_encr_name(uint16_t encr_id, size_t key_bits);
 const char *export_esp_integ_name(uint16_t integ_id);
 uint16_t export_v1_auth_to_integ(uint16_t auth_alg);
+
+/* Every ESP SA the context knows, in the public form: the key store's
+ * (esp_sa lines, keys_esp_add) first, then the export store's derived SAs
+ * that the key store does not already have (same destination and SPI).
+ * Backs isakmp_ctx_esp_sa_count / isakmp_ctx_esp_sa_get.  Strings point
+ * into the stores.  A wildcard protocol gives af 0, a wildcard SPI spi 0. */
+size_t keys_esp_sa_count(isakmp_ctx *ctx);
+bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
 
 #endif

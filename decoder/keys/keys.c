@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "keying/derive.h"
-#include "keys/export.h"
 #include "core/hex.h"
 #include "keys/keys.h"
 
@@ -37,13 +35,6 @@ bool secret_from_hex(secret_t *s, const char *hex)
     s->p = p;
     s->len = n / 2;
     return true;
-}
-
-void secret_wipe(secret_t *s)
-{
-    crypto_secure_free(s->p, s->len);
-    s->p = NULL;
-    s->len = 0;
 }
 
 static void v1_free(gpointer p)
@@ -363,65 +354,6 @@ bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa)
     return e != NULL;
 }
 
-/* ---------------------------------------------------------------- ESP SAs out */
-
-static void esp_public(const key_esp *e, isakmp_esp_sa *out)
-{
-    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi_value,
-                            .encr_alg = e->enc_alg, .encr_key = (const char *)e->enc_hex.p,
-                            .integ_alg = e->auth_alg, .integ_key = (const char *)e->auth_hex.p };
-}
-
-/* True when the key store has an SA for this destination and SPI. */
-static bool esp_known(const struct isakmp_keys *k, const char *dst, uint32_t spi)
-{
-    for (guint i = 0; i < k->esp->len; i++) {
-        const key_esp *e = k->esp->pdata[i];
-        if (e->spi_value == spi && !strcmp(e->dst, dst))
-            return true;
-    }
-    return false;
-}
-
-/* The i-th derived SA of the export store that the key store lacks. */
-static const export_esp *esp_derived(isakmp_ctx *ctx, size_t i, size_t *count)
-{
-    const struct export_store *x = ctx->kdf ? kdf_exports(ctx) : NULL;
-    size_t seen = 0;
-    for (size_t j = 0; j < export_esp_count(x); j++) {
-        const export_esp *e = export_esp_get(x, j);
-        if (esp_known(ctx->keys, e->dst, e->spi))
-            continue;
-        if (seen++ == i && !count)
-            return e;
-    }
-    if (count)
-        *count = seen;
-    return NULL;
-}
-
-size_t keys_esp_sa_count(isakmp_ctx *ctx)
-{
-    size_t derived = 0;
-    esp_derived(ctx, 0, &derived);
-    return ctx->keys->esp->len + derived;
-}
-
-bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out)
-{
-    if (i < ctx->keys->esp->len) {
-        esp_public(ctx->keys->esp->pdata[i], out);
-        return true;
-    }
-    const export_esp *e = esp_derived(ctx, i - ctx->keys->esp->len, NULL);
-    if (!e)
-        return false;
-    *out = (isakmp_esp_sa){ .af = e->af, .src = e->src, .dst = e->dst, .spi = e->spi,
-                            .encr_alg = e->encr_name, .encr_key = e->ehex,
-                            .integ_alg = e->integ_name, .integ_key = e->ahex };
-    return true;
-}
-
 /* ---------------------------------------------------------------- formats */
 
 static bool uat_comment(const char *line)
@@ -532,7 +464,7 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
         if (file_formats[j].detect(lines))
             n = file_formats[j].load(ctx->keys, &lc, lines);
     if (n == -2)   /* secrets files and daemon logs (derive.c) */
-        n = kdf_load_text(ctx, name, text, len, on_error, user);
+        n = ctx->keying->load_text(ctx, name, text, len, on_error, user);
     if (n == -2) {
         report(&lc, 0, "unknown key file format");
         n = 0;

@@ -15,12 +15,6 @@
 #include "crypto/crypto.h"
 #include "core/internal.h"
 
-/* A secret byte string in secure memory. */
-typedef struct {
-    uint8_t *p;
-    size_t len;
-} secret_t;
-
 /* IKEv1: Wireshark's ikev1_decryption_table (initiator cookie, key). */
 typedef struct {
     uint8_t icookie[8];
@@ -68,14 +62,6 @@ const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i);
  * key is not hex. */
 bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa);
 
-/* Every ESP SA the context knows, in the public form: the key store's
- * (esp_sa lines, keys_esp_add) first, then the export store's derived SAs
- * that the key store does not already have (same destination and SPI).
- * Backs isakmp_ctx_esp_sa_count / isakmp_ctx_esp_sa_get.  Strings point
- * into the stores.  A wildcard protocol gives af 0, a wildcard SPI spi 0. */
-size_t keys_esp_sa_count(isakmp_ctx *ctx);
-bool keys_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *out);
-
 /* Adds entries (the store takes the secrets; later entries replace earlier
  * ones for the same SA).  For derived keys too. */
 void keys_v1_add(struct isakmp_keys *k, key_v1 *e);
@@ -83,6 +69,5 @@ void keys_v2_add(struct isakmp_keys *k, key_v2 *e);
 
 /* A secret from hex text ("0x" prefix allowed); false when not hex. */
 bool secret_from_hex(secret_t *s, const char *hex);
-void secret_wipe(secret_t *s);
 
 #endif

@@ -329,7 +329,7 @@ typedef struct {
     GHashTable *threads;       /* thread number -> thread_t */
 } charon_ctx;
 
-static void bytes_free(GByteArray *b)
+static void bytes_wipe(GByteArray *b)
 {
     if (!b)
         return;
@@ -341,7 +341,7 @@ static void bytes_free(GByteArray *b)
 static void pending_free(gpointer p)
 {
     pending_t *pe = p;
-    bytes_free(pe->bytes);
+    bytes_wipe(pe->bytes);
     g_free(pe->name);
     g_free(pe);
 }
@@ -349,10 +349,10 @@ static void pending_free(gpointer p)
 static void thread_free(gpointer p)
 {
     thread_t *t = p;
-    bytes_free(t->dump);
-    bytes_free(t->psk);
+    bytes_wipe(t->dump);
+    bytes_wipe(t->psk);
     for (int i = 0; i < 4; i++)
-        bytes_free(t->child[i]);
+        bytes_wipe(t->child[i]);
     g_ptr_array_free(t->pending, TRUE);
     g_free(t);
 }
@@ -462,7 +462,7 @@ static void dump_done(charon_ctx *cc, thread_t *t)
     GByteArray *b = t->dump;
     t->dump = NULL;
     if (!strcmp(t->grp, "IKE") && !strcmp(t->label, "secret")) {
-        bytes_free(t->psk);           /* the PSK, confirmed by the keypad line */
+        bytes_wipe(t->psk);           /* the PSK, confirmed by the keypad line */
         t->psk = b;
         t->psk_wait = true;
         return;
@@ -484,11 +484,11 @@ static void dump_done(charon_ctx *cc, thread_t *t)
     }
     for (int i = 0; !strcmp(t->grp, "CHD") && i < 4; i++)
         if (!strcmp(t->label, child_labels[i])) {
-            bytes_free(t->child[i]);
+            bytes_wipe(t->child[i]);
             t->child[i] = b;
             return;
         }
-    bytes_free(b);
+    bytes_wipe(b);
 }
 
 /* "LABEL => N bytes @ 0x..." starts a dump. */
@@ -498,7 +498,7 @@ static bool dump_head(thread_t *t, const char *grp, const char *text, size_t lin
     size_t n = 0;
     if (!arrow || sscanf(arrow + 4, "%zu bytes @", &n) != 1 || !strstr(arrow, " bytes @ "))
         return false;
-    bytes_free(t->dump);
+    bytes_wipe(t->dump);
     t->dump = g_byte_array_new();
     t->want = n;
     t->dump_line = line;

@@ -1,7 +1,6 @@
 /* SA and per-frame state (see state.h). */
 #include <string.h>
 
-#include "keying/derive.h"
 #include "state/state.h"
 
 static void frag_part_free(gpointer p)
@@ -97,7 +96,7 @@ static void sa_drop(isakmp_ctx *ctx, struct isakmp_state *sa)
     memcpy(ispi, sa->ispi, 8);
     g_queue_unlink(&ctx->sa_lru, &sa->lru);
     g_hash_table_remove(ctx->sas, ispi);   /* frees sa */
-    kdf_sa_drop(ctx, ispi);
+    ctx->keying->sa_drop(ctx, ispi);
 }
 
 size_t state_shrink(isakmp_ctx *ctx, size_t room)

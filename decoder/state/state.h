@@ -19,7 +19,7 @@
 #define ISAKMP_STATE_H
 
 #include "core/internal.h"
-#include "keys/keys.h"
+#include "core/secure.h"
 
 /* IKEv1 IV chain of one exchange (RFC 2409 Appendix B): `iv` is what the
  * next message uses; `before` what the last decrypted message used, so a

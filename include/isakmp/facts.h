@@ -275,6 +275,51 @@ typedef struct {
  * Owned by the message.  Lists with no entries may have NULL arrays. */
 ISAKMP_API const isakmp_facts *isakmp_msg_facts(const isakmp_msg *msg);
 
+/* Names.  The record holds numbers; their names are the ones the tree's
+ * items give them (isakmp_item_value_name), which depend on more than the
+ * number: the IKE version (exchange and notify types), the proposal's
+ * protocol (IKEv1 transform IDs; IKE attribute classes in proposals of
+ * protocol 1, IPsec DOI classes otherwise), the transform's other
+ * attributes (GM/T 0022 authentication methods after SM1 / SM4 encryption
+ * or SM3 hash) and the known private-use values.  So these read them from
+ * the items of the payload or proposal the fact came from: a value the tree
+ * does not show (field-directed decoding) has no name here either. */
+
+/* Which number isakmp_fact_value_name names: `index` is into the list. */
+typedef enum {
+    ISAKMP_FACT_EXCHANGE,   /* header.exchange (index unused) */
+    ISAKMP_FACT_TRANSFORM,  /* transforms[index].id: IKEv2 types 1-5 (ENCR, PRF, INTEG, KE,
+                             * ESN), IKEv1 by the proposal's protocol */
+    ISAKMP_FACT_ATTR,       /* attrs[index].value: IKEv1 IKE classes 1-4 (encryption, hash,
+                             * authentication method, group), IPsec classes 3-5 (group,
+                             * encapsulation mode, authentication algorithm) */
+    ISAKMP_FACT_AUTH,       /* auths[index].method (IKEv2 AUTH) */
+    ISAKMP_FACT_NOTIFY,     /* notifies[index].type */
+    ISAKMP_FACT_HASH_ALG,   /* hash_algs[index].alg */
+    ISAKMP_FACT_EAP         /* eaps[index].type */
+} isakmp_fact_kind;
+
+/* The name of a number of the record (static), as the first item of its
+ * payload (its proposal, for transforms and attributes) that shows the
+ * same number says it; NULL when the number has no name, no item shows it,
+ * the index names no entry, or the kind names nothing there (IKEv2
+ * attributes, transforms and attributes outside a proposal). */
+ISAKMP_API const char *isakmp_fact_value_name(const isakmp_msg *msg, isakmp_fact_kind kind,
+                                              uint32_t index);
+
+/* The tree item of proposals[index]: in an SA payload, the proposal's
+ * item below it; an IKEv1 proposal payload outside an SA, that payload's
+ * item.  NULL when there is none (the proposal's header is cut). */
+ISAKMP_API const isakmp_item *isakmp_fact_proposal_item(const isakmp_msg *msg, uint32_t index);
+
+/* The identification data of payloads[payload] (ID, IDi or IDr) as text:
+ * the values of its ike.id.data.* items as isakmp_item_format_value gives
+ * them (each up to 95 characters), joined by '/'; "" when it has none.
+ * Writes at most size - 1 characters and a NUL; returns the length
+ * written. */
+ISAKMP_API size_t isakmp_fact_id_text(const isakmp_msg *msg, uint32_t payload, char *buf,
+                                      size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,7 +48,7 @@ static void p_symmetric_key(dec_t *d, cur_t *b, const payload_info *pi) { dec_re
 
 /* IKE fragmentation (Cisco / racoon, payload 132): packet id, fragment
  * number, last-fragment flag, then the fragment bytes.  Reassembly happens
- * in the crypto module (crypto_v1_fragment, ikev1_frag.c). */
+ * in keying (crypto_v1_fragment, ikev1_frag.c), where the engine hands it. */
 static void p_frag(dec_t *d, cur_t *b, const payload_info *pi)
 {
     uint16_t id = cur_peek_u16(b, 0);
@@ -61,7 +61,7 @@ static void p_frag(dec_t *d, cur_t *b, const payload_info *pi)
             facts_add_frags(d->m, &(isakmp_fact_frag){ facts_cur(d), seq, 0, id, flags & 1 });
         cur_t data = *b;
         dec_rest(d, pi->item, b, F_FRAG_DATA);
-        crypto_v1_fragment(d, &data, pi, id, seq, flags & 1);
+        dec_v1_fragment(d, &data, pi, id, seq, flags & 1);
     }
 }
 

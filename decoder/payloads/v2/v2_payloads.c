@@ -65,7 +65,7 @@ static void p_vid(dec_t *d, cur_t *b, const payload_info *pi) { vid_decode(d, pi
 /* RFC 7296 3.14: Encrypted and Authenticated; opaque unless a key decrypts it. */
 static void p_sk(dec_t *d, cur_t *b, const payload_info *pi)
 {
-    if (crypto_v2_sk(d, b, pi))
+    if (dec_v2_sk(d, b, pi))
         return;
     /* Without a key the cipher is unknown; Wireshark 4.0 then shows the
      * first 4 octets as the IV and the rest as encrypted data: so do we, so
@@ -86,7 +86,7 @@ static void p_skf(dec_t *d, cur_t *b, const payload_info *pi)
         return;
     if (facts_on(d))   /* decryption reads the numbers there (lean contexts have no keys) */
         facts_add_frags(d->m, &fr);
-    if (crypto_v2_sk(d, b, pi))
+    if (dec_v2_sk(d, b, pi))
         return;
     /* Wireshark 4.0 shows nothing more of an undecrypted fragment */
     tree_note(d->m, pi->item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_DECRYPT,

@@ -1,0 +1,51 @@
+/*
+ * Secure memory accounting and wiping (see secure.h).
+ */
+#include <gcrypt.h>
+#include <glib.h>
+#include <string.h>
+
+#include "core/secure.h"
+
+/* Bytes of the secure pool handed out.  libgcrypt's secure allocator is a
+ * first-fit scan over its blocks, so a pool holding thousands of keys would
+ * make every allocation slow: keys beyond the budget go to ordinary memory,
+ * which secure_free wipes all the same. */
+#define SECURE_BUDGET 8192
+static gint secure_used;
+
+bool secure_available(void)
+{
+    return g_atomic_int_get(&secure_used) < SECURE_BUDGET;
+}
+
+void *secure_alloc(size_t n)
+{
+    void *p = NULL;
+    if (n <= CRYPTO_SECURE_MAX) {
+        if (g_atomic_int_add(&secure_used, (gint)n) + (gint)n <= SECURE_BUDGET)
+            p = gcry_calloc_secure(1, n ? n : 1);
+        if (!p)   /* over budget, or the pool said no: give the bytes back */
+            g_atomic_int_add(&secure_used, -(gint)n);
+    }
+    if (!p)
+        p = gcry_xcalloc(1, n ? n : 1);
+    return p;
+}
+
+void secure_free(void *p, size_t n)
+{
+    if (!p)
+        return;
+    explicit_bzero(p, n);
+    if (gcry_is_secure(p))
+        g_atomic_int_add(&secure_used, -(gint)n);
+    gcry_free(p);
+}
+
+void secret_wipe(secret_t *s)
+{
+    secure_free(s->p, s->len);
+    s->p = NULL;
+    s->len = 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * Secret bytes and their wiping.  Kept in core, under every part that frees
+ * secrets (state's frame records, keys, keying), so that none of them has to
+ * call a part beside or above it to wipe one.  Allocation, which needs
+ * libgcrypt set up, stays in crypto (crypto_secure_alloc).
+ */
+#ifndef ISAKMP_SECURE_H
+#define ISAKMP_SECURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A secret byte string in secure memory. */
+typedef struct {
+    uint8_t *p;
+    size_t len;
+} secret_t;
+
+/* Allocations up to this size (keys) use libgcrypt's secure pool while it lasts. */
+#define CRYPTO_SECURE_MAX 64
+
+/* n zeroed bytes, from the secure pool while its budget lasts; libgcrypt
+ * must be set up (crypto_secure_alloc does that first).  Never NULL. */
+void *secure_alloc(size_t n);
+/* Wipes and frees what secure_alloc gave (NULL allowed). */
+void secure_free(void *p, size_t n);
+/* False once the secure pool's budget has run out. */
+bool secure_available(void);
+
+/* Wipes and frees a secret; it is then empty. */
+void secret_wipe(secret_t *s);
+
+#endif

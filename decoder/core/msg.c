@@ -8,6 +8,8 @@
 #include "core/internal.h"
 #include "core/names.h"
 
+extern const isakmp_field field_table[];   /* fields.c: read directly on every item's path */
+
 /* ---------------------------------------------------------------- building */
 
 
@@ -136,7 +138,7 @@ uint32_t tree_add_uint(isakmp_msg *m, uint32_t parent, int field, uint32_t src,
                        size_t off, size_t len, uint64_t raw)
 {
     uint32_t idx = tree_add(m, parent, field, src, off, len);
-    uint64_t mask = isakmp_fields(NULL)[field].bitmask;
+    uint64_t mask = field_table[field].bitmask;
     /* bitmask fields hold (raw & mask) shifted down to the lowest set bit */
     tree_item(m, idx)->uval = mask ? (raw & mask) >> __builtin_ctzll(mask) : raw;
     return idx;
@@ -452,7 +454,7 @@ const isakmp_item *isakmp_item_parent(const isakmp_item *it)
     return &g_array_index(it->msg->items, struct isakmp_item, it->parent);
 }
 
-const isakmp_field *isakmp_item_field(const isakmp_item *it) { return &isakmp_fields(NULL)[it->field]; }
+const isakmp_field *isakmp_item_field(const isakmp_item *it) { return &field_table[it->field]; }
 size_t isakmp_item_source(const isakmp_item *it) { return it->src; }
 size_t isakmp_item_offset(const isakmp_item *it) { return it->offset; }
 size_t isakmp_item_length(const isakmp_item *it) { return it->length; }
@@ -556,9 +558,11 @@ static size_t format_string(const uint8_t *b, size_t n, char *buf, size_t size)
     return k;
 }
 
-size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
+/* The plain value of an item of field f (both formatters' common part;
+ * inlined into each: -T fields formats every value through it). */
+__attribute__((always_inline)) static inline size_t
+format_plain(const isakmp_item *it, const isakmp_field *f, char *buf, size_t size)
 {
-    const isakmp_field *f = isakmp_item_field(it);
     size_t n;
     const uint8_t *b;
     switch (f->type) {
@@ -592,6 +596,11 @@ size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
         return isakmp_format_addr(n < 16 ? 0 : 6, b, buf, size);
     }
     return 0;
+}
+
+size_t isakmp_item_format_value(const isakmp_item *it, char *buf, size_t size)
+{
+    return format_plain(it, isakmp_item_field(it), buf, size);
 }
 
 /* One string byte as tshark prints it: its escape, U+FFFD for a byte that
@@ -649,7 +658,7 @@ size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style styl
     if (f->type == ISAKMP_FT_BOOLEAN && style == ISAKMP_TSHARK_CURRENT)
         return put_cut(it->uval ? "True" : "False", it->uval ? 4 : 5, buf, size);
     if (f->type != ISAKMP_FT_STRING)
-        return isakmp_item_format_value(it, buf, size);
+        return format_plain(it, f, buf, size);
     const uint8_t *b = isakmp_item_bytes(it, &n);
     return format_string_tshark(b, n, style, buf, size);
 }

@@ -230,6 +230,14 @@ bool kdf_prf_plus(int prf, const uint8_t *key, size_t klen, const kdf_chunk *see
     return ok;
 }
 
+/* memcpy of n bytes that may be none: an empty chunk (an empty Nonce
+ * payload) has no bytes and may have no pointer, which memcpy must not get. */
+static void put(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n);
+}
+
 /* ---------------------------------------------------------------- IKEv2 */
 
 bool kdf_v2_skeyseed(int prf, const kdf_chunk *ni, const kdf_chunk *nr, const kdf_chunk *gir,
@@ -243,8 +251,8 @@ bool kdf_v2_skeyseed(int prf, const kdf_chunk *ni, const kdf_chunk *nr, const kd
     }
     if (li + lr > sizeof key)
         return false;
-    memcpy(key, ni->p, li);
-    memcpy(key + li, nr->p, lr);
+    put(key, ni->p, li);
+    put(key + li, nr->p, lr);
     bool ok = kdf_prf(prf, key, li + lr, gir, 1, out);
     wipe(key, sizeof key);
     return ok;
@@ -311,8 +319,8 @@ static size_t join2(uint8_t *buf, size_t cap, const kdf_chunk *a, const kdf_chun
 {
     if (a->n + b->n > cap)
         return 0;
-    memcpy(buf, a->p, a->n);
-    memcpy(buf + a->n, b->p, b->n);
+    put(buf, a->p, a->n);
+    put(buf + a->n, b->p, b->n);
     return a->n + b->n;
 }
 

@@ -380,6 +380,21 @@ static void test_daemon_logs(void)
         g_test_message("checked %d IKEv1 and %d IKEv2 daemon logs", v1, v2);
 }
 
+/* Regression: an empty Nonce (a mutated capture) reached SKEYSEED as a
+ * chunk with no pointer, and memcpy was handed NULL (UBSan: "null pointer
+ * passed as argument 2").  Empty is empty, wherever its pointer points. */
+static void test_regression_empty_nonce(void)
+{
+    static const uint8_t nr_bytes[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, gir_bytes[4] = { 9, 9, 9, 9 };
+    kdf_chunk none = { NULL, 0 }, empty = { nr_bytes, 0 };
+    kdf_chunk nr = { nr_bytes, sizeof nr_bytes }, gir = { gir_bytes, sizeof gir_bytes };
+    uint8_t a[KDF_MAX_PRF], b[KDF_MAX_PRF];
+    g_assert_true(kdf_v2_skeyseed(PRF_HMAC_SHA2_256, &none, &nr, &gir, a));
+    g_assert_true(kdf_v2_skeyseed(PRF_HMAC_SHA2_256, &empty, &nr, &gir, b));
+    g_assert_cmpmem(a, 32, b, 32);
+    g_assert_true(kdf_v2_skeyseed(PRF_HMAC_SHA2_256, &nr, &none, &gir, a));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -392,5 +407,6 @@ int main(int argc, char **argv)
     g_test_add_func("/kdf/v1_chain", test_v1_chain);
     g_test_add_func("/kdf/v2_split", test_v2_split);
     g_test_add_func("/kdf/daemon_logs", test_daemon_logs);
+    g_test_add_func("/kdf/regression/empty_nonce", test_regression_empty_nonce);
     return g_test_run();
 }

@@ -230,11 +230,3 @@ const isakmp_facts *isakmp_msg_facts(const isakmp_msg *msg)
     return &msg->facts.pub;
 }
 
-const uint8_t *isakmp_msg_span(const isakmp_msg *msg, isakmp_span s)
-{
-    size_t n = 0;
-    const uint8_t *p = isakmp_msg_source_data(msg, s.src, &n);
-    if (!p || s.off > n || s.len > n - s.off)
-        return NULL;
-    return p + s.off;
-}

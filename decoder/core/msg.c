@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/hex.h"
-#include "core/internal.h"
+#include "core/msg.h"
 #include "core/names.h"
 
 extern const isakmp_field field_table[];   /* fields.c: read directly on every item's path */
@@ -198,18 +198,6 @@ void tree_set_generated(isakmp_msg *m, uint32_t item) { tree_item(m, item)->gene
 void tree_set_length(isakmp_msg *m, uint32_t item, size_t len)
 {
     tree_item(m, item)->length = (uint32_t)len;
-}
-
-void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_code code,
-               const char *fmt, ...)
-{
-    if (m->lean)
-        return;   /* field-directed without keys: nobody reads notes */
-    va_list ap;
-    va_start(ap, fmt);
-    msg_note n = { item & ~TREE_GHOST, sev, code, g_strdup_vprintf(fmt, ap) };
-    va_end(ap);
-    g_array_append_val(m->notes, n);
 }
 
 /* Pre-order position of every item, to sort notes into tree order. */
@@ -452,6 +440,15 @@ const isakmp_item *isakmp_item_parent(const isakmp_item *it)
     if (it == isakmp_msg_root(it->msg))
         return NULL;
     return &g_array_index(it->msg->items, struct isakmp_item, it->parent);
+}
+
+const uint8_t *isakmp_msg_span(const isakmp_msg *msg, isakmp_span s)
+{
+    size_t n = 0;
+    const uint8_t *p = isakmp_msg_source_data(msg, s.src, &n);
+    if (!p || s.off > n || s.len > n - s.off)
+        return NULL;
+    return p + s.off;
 }
 
 const isakmp_field *isakmp_item_field(const isakmp_item *it) { return &field_table[it->field]; }

@@ -703,7 +703,7 @@ static bool v2_confirm(dec_t *d, v2_sa *sa)
     return false;
 }
 
-static void v2_done(dec_t *d)
+void v2_done(dec_t *d)
 {
     v2_msg m = { 0 };
     bool response = (d->flags & 0x20) != 0;
@@ -726,20 +726,4 @@ static void v2_done(dec_t *d)
 bool kdf_has_secrets(const struct kdf_ctx *k)
 {
     return k && k->secrets->len > 0;
-}
-
-void kdf_msg_done(dec_t *d)
-{
-    if (d->depth)
-        return;
-    /* Without loaded secrets only Aggressive Mode is followed (for psk-crack). */
-    bool secrets = d->ctx->kdf && d->ctx->kdf->secrets->len > 0;
-    if (!secrets && !(d->version == 1 && d->exch == V1_EXCH_AGGRESSIVE))
-        return;
-    if (dec_stateless(d))
-        return;   /* what is learnt is kept in the SA */
-    if (d->version == 2)
-        v2_done(d);
-    else if (d->version == 1)
-        v1_done(d);
 }

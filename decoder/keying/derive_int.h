@@ -136,5 +136,7 @@ const integ_alg *integ_by_id(uint16_t id);
 /* IKEv1 (derive_v1.c). */
 void v1_sa_free(gpointer p);
 void v1_done(dec_t *d);
+/* What an IKEv2 message said, after it (derive.c). */
+void v2_done(dec_t *d);
 
 #endif

@@ -453,8 +453,11 @@ static void oracle_item(const isakmp_item *it, void *user)
     }
     if (f != w->field)
         return;
+    /* escaped as tshark prints it: a value with a newline would otherwise
+     * split its message's line in two (found by fuzz_decode: an ID whose
+     * name holds 0x0a, regressions/decode/id-name-with-newline) */
     char buf[256];
-    isakmp_item_format_value(it, buf, sizeof buf);
+    isakmp_item_format_tshark(it, ISAKMP_TSHARK_CURRENT, buf, sizeof buf);
     g_string_append(w->out, buf);
     g_string_append_c(w->out, '|');
 }

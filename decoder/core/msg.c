@@ -542,11 +542,16 @@ static inline size_t format_dec(uint64_t v, char *buf, size_t size)
     return put_cut(tmp + n, sizeof tmp - n, buf, size);
 }
 
+/* A string's length: strings stop at the first NUL, as Wireshark's do. */
+static size_t string_len(const uint8_t *b, size_t n)
+{
+    const uint8_t *nul = b ? memchr(b, 0, n) : NULL;
+    return nul ? (size_t)(nul - b) : n;
+}
+
 static size_t format_string(const uint8_t *b, size_t n, char *buf, size_t size)
 {
-    /* Strings stop at the first NUL, as Wireshark's do; other bytes are kept. */
-    const uint8_t *nul = b ? memchr(b, 0, n) : NULL;
-    size_t k = nul ? (size_t)(nul - b) : n;
+    size_t k = string_len(b, n);   /* other bytes are kept */
     if (size) {
         size_t c = k < size - 1 ? k : size - 1;
         memcpy(buf, b, c);
@@ -627,8 +632,7 @@ static size_t tshark_char(uint8_t c, isakmp_tshark_style style, char out[3])
 static size_t format_string_tshark(const uint8_t *b, size_t n, isakmp_tshark_style style,
                                    char *buf, size_t size)
 {
-    const uint8_t *nul = b ? memchr(b, 0, n) : NULL;
-    size_t k = nul ? (size_t)(nul - b) : n;
+    size_t k = string_len(b, n);
     size_t len = 0;
     bool full = false;
     for (size_t i = 0; i < k; i++) {

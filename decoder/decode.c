@@ -10,6 +10,8 @@
 #include "core/names.h"
 #include "keying/decrypt.h"
 #include "keying/derive.h"
+#include "keys/keys.h"
+#include "state/state.h"
 
 #define ISAKMP_HDR_LEN 28
 
@@ -281,6 +283,9 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
     cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
     decode_message(&d, 0, &c);
     crypto_msg_done(&d);
+    /* without keys, an SA's state holds only its record: dropped quietly */
+    if (facts_on(&d))
+        state_fold(&d, !(ctx && (keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf))));
     kdf_msg_done(&d);
     msg_finish(m);
     return m;

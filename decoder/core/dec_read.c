@@ -92,3 +92,22 @@ void dec_plain_header(dec_t *d, uint32_t item, cur_t *h, const isakmp_value_name
     dec_bytes(d, item, h, F_RESERVED, 1);
     dec_u16(d, item, h, F_PAYLOADLENGTH);
 }
+
+bool dec_chain_span(const uint8_t *p, size_t n, uint8_t first, size_t *used)
+{
+    cur_t c;
+    cur_init(&c, p, n, n, 0);
+    uint8_t type = first;
+    for (int i = 0; type != 0; i++) {
+        cur_t body;
+        /* generic payload header: next payload, reserved, length */
+        if (i > DEC_CHAIN_MAX || cur_left(&c) < 4 || cur_peek_u8(&c, 1) != 0)
+            return false;
+        size_t len = cur_peek_u16(&c, 2);
+        if (len < 4 || !cur_child(&c, len, &body))
+            return false;
+        type = cur_peek_u8(&body, 0);
+    }
+    *used = cur_off(&c);
+    return true;
+}

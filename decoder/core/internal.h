@@ -109,6 +109,14 @@ bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what);
 /* Reports bytes left in a closed child cursor as trailing data. */
 void dec_trailing(dec_t *d, uint32_t item, const cur_t *c, const char *what);
 
+/* Decrypted IKEv1 data is well formed when it starts with a chain of
+ * payloads whose first is `first` (RFC 2408 3.2: reserved octet zero,
+ * lengths at least 4 and inside the data, the last's next payload 0, at
+ * most DEC_CHAIN_MAX + 1 payloads); *used gets the bytes the chain takes
+ * (the rest is padding).  Read through the cursor, nothing is shown. */
+#define DEC_CHAIN_MAX 256
+bool dec_chain_span(const uint8_t *p, size_t n, uint8_t first, size_t *used);
+
 /* Field readers: read from the cursor and add an item under parent. */
 uint32_t dec_u8(dec_t *d, uint32_t parent, cur_t *c, int field);
 uint32_t dec_u16(dec_t *d, uint32_t parent, cur_t *c, int field);

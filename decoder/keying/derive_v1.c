@@ -45,21 +45,17 @@ typedef struct {
     uint32_t hash_payload;         /* the HASH payload (facts index) */
     uint32_t hash_item, sig_item;  /* the HASH / SIG payload items; 0 when none */
     sa_choice ch;                  /* first proposal / transform of the SA payload */
-    uint16_t p1[16];               /* Phase 1 attributes by type (RFC 2409 Appendix A) */
 } v1_msg;
 
-/* A transform's attributes (RFC 2408 3.3) in TV form: Phase 1's by class,
- * and what a Quick Mode SA's keys need (RFC 2407 4.5). */
-static void v1_attrs(const isakmp_facts *f, const isakmp_fact_transform *t, uint16_t *p1,
-                     sa_choice *ch)
+/* A transform's attributes (RFC 2408 3.3) in TV form that a Quick Mode
+ * SA's keys need (RFC 2407 4.5); Phase 1's are in the SA's record. */
+static void v1_attrs(const isakmp_facts *f, const isakmp_fact_transform *t, sa_choice *ch)
 {
     for (size_t i = t->first_attr; i < (size_t)t->first_attr + t->n_attrs; i++) {
         const isakmp_fact_attr *a = &f->attrs[i];
         uint16_t v = (uint16_t)a->value;
         if (!a->tv)
             continue;
-        if (a->type < 16)
-            p1[a->type] = v;
         if (a->type == 5)                    /* RFC 2407 4.5: Authentication Algorithm */
             ch->integ = export_v1_auth_to_integ(v);
         else if (a->type == 6)               /* Key Length */
@@ -80,7 +76,7 @@ static void v1_choice(const dec_t *d, const isakmp_fact_sa *sa, v1_msg *m)
         return;
     const isakmp_fact_transform *t = &f->transforms[p->first_transform];
     m->ch.encr = t->id;                      /* ESP transform id; KEY_IKE in Phase 1 */
-    v1_attrs(f, t, m->p1, &m->ch);
+    v1_attrs(f, t, &m->ch);
     m->ch.have = true;
 }
 
@@ -311,12 +307,14 @@ static void v1_phase1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
 {
     if (m->sa && from_i && !sa->sai_b)
         bytes_set(&sa->sai_b, m->sa, m->sa_len);
-    if (m->sa && !from_i && m->ch.have) {
-        sa->encr = m->p1[1];
-        sa->hash = m->p1[2];
-        sa->auth = m->p1[3];
-        sa->group = m->p1[4];
-        sa->keybits = m->p1[14];
+    /* the responder's choice, as the SA's record has it (state/sa_facts.c) */
+    const isakmp_sa_policy *c = &state_sa(d, sa->icky)->rec.chosen;
+    if (m->sa && !from_i && c->present && c->complete) {
+        sa->encr = c->encr;
+        sa->hash = c->prf;
+        sa->auth = c->auth;
+        sa->group = c->ke;
+        sa->keybits = c->key_length;
     }
     GByteArray **ke = from_i ? &sa->kei : &sa->ker, **n = from_i ? &sa->ni : &sa->nr,
                **id = from_i ? &sa->idi : &sa->idr;

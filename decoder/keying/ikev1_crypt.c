@@ -45,95 +45,60 @@ static int v1_md(uint16_t hash)
     return hash < G_N_ELEMENTS(md) ? md[hash] : 0;
 }
 
+/* The SA's encryption algorithm, hash algorithm and key length (bits), as
+ * the SA's record has them (state/sa_facts.c): 0 when unknown. */
+static uint16_t sa_encr(const struct isakmp_state *sa)
+{
+    const isakmp_sa_policy *p = state_policy(sa);
+    return p ? p->encr : 0;
+}
+
+static uint16_t sa_hash(const struct isakmp_state *sa)
+{
+    const isakmp_sa_policy *p = state_policy(sa);
+    return p ? p->prf : 0;
+}
+
 /* The key length in bytes: the Key Length attribute (bits) when it fits the
  * table's key, else the table's key as given; fixed for DES / 3DES / CAST. */
 static size_t v1_key_len(const struct isakmp_state *sa, const key_v1 *k)
 {
-    switch (sa->v1_encr) {
+    const isakmp_sa_policy *p = state_policy(sa);
+    uint16_t bits = p ? p->key_length : 0;
+    switch (sa_encr(sa)) {
     case 1: return 8;
     case 5: return 24;
     case 6: return 16;
     default:
-        if (sa->v1_keylen && sa->v1_keylen / 8u <= k->enc.len)
-            return sa->v1_keylen / 8u;
+        if (bits && bits / 8u <= k->enc.len)
+            return bits / 8u;
         return k->enc.len;
     }
 }
 
 /* ---------------------------------------------------------------- learning */
 
-static bool same_addr(const isakmp_packet *p, const uint8_t *addr)
-{
-    return memcmp(p->src, addr, 16) == 0;
-}
-
-static void learn_ke(dec_t *d, struct isakmp_state *sa, isakmp_span data)
-{
-    const uint8_t *ke = isakmp_msg_span(d->m, data);
-    if (!ke || data.len == 0)
-        return;
-    bool from_i = sa->init_known ? same_addr(&d->m->pkt, sa->init_addr) : !sa->ke_i;
-    GByteArray **slot = from_i ? &sa->ke_i : &sa->ke_r;
-    if (*slot)
-        g_byte_array_set_size(*slot, 0);
-    else
-        *slot = g_byte_array_new();
-    g_byte_array_append(*slot, ke, data.len);
-}
-
-/* An IKE attribute's value as its typed field shows it: the integer of its
- * first 4 octets (v1_attr.c). */
-static uint16_t attr_shown(const isakmp_fact_attr *a)
-{
-    size_t n = a->data.len < 8 ? a->data.len : 8;
-    return (uint16_t)(n > 4 ? a->value >> (8 * (n - 4)) : a->value);
-}
-
-/* The first encryption algorithm, hash algorithm and key length of the
- * message's ISAKMP proposals (RFC 2409 Appendix A classes 1, 2, 14), in
- * order: an encryption algorithm resets the key length. */
-static void learn_algs(dec_t *d, struct isakmp_state *sa)
-{
-    const isakmp_facts *f = &d->m->facts.pub;
-    bool encr = false, hash = false, klen = false;
-    for (size_t i = 0; i < f->n_transforms; i++) {
-        const isakmp_fact_transform *t = &f->transforms[i];
-        if (t->proposal >= f->n_proposals || f->proposals[t->proposal].protocol != 1)
-            continue;   /* IKE attributes are those of PROTO_ISAKMP proposals */
-        for (size_t k = t->first_attr; k < (size_t)t->first_attr + t->n_attrs; k++) {
-            const isakmp_fact_attr *a = &f->attrs[k];
-            if (a->data.len == 0)
-                continue;
-            if (a->type == 1 && !encr) {
-                encr = true;
-                sa->v1_encr = attr_shown(a);
-                sa->v1_keylen = 0;
-            } else if (a->type == 2 && !hash) {
-                hash = true;
-                sa->v1_hash = attr_shown(a);
-            } else if (a->type == 14 && !klen) {
-                klen = true;
-                sa->v1_keylen = attr_shown(a);
-            }
-        }
-    }
-}
-
-/* Phase 1 clear messages: the SA attributes of the first transform (the
- * responder's reply, seen last, is the chosen one) and the KE data. */
+/* Phase 1 clear messages: the KE data, by sender (the SA's record knows the
+ * initiator's address from its first message; before that, the first KE is
+ * the initiator's).  What the messages negotiated is in the record. */
 void ikev1_msg_done(dec_t *d)
 {
     if ((d->flags & 0x01) || d->msgid != 0 || d->depth || d->m->lean)
         return;
     struct isakmp_state *sa = state_sa(d, d->ispi);
+    const isakmp_facts *f = &d->m->facts.pub;
+    const uint8_t *ke = f->n_kes ? isakmp_msg_span(d->m, f->kes[0].data) : NULL;
+    if (!ke || f->kes[0].data.len == 0)
+        return;
     static const uint8_t zero[8];
-    if (memcmp(d->rspi, zero, 8) == 0 && !sa->init_known && d->m->pkt.af) {
-        memcpy(sa->init_addr, d->m->pkt.src, 16);
-        sa->init_known = true;
-    }
-    learn_algs(d, sa);
-    if (d->m->facts.pub.n_kes)
-        learn_ke(d, sa, d->m->facts.pub.kes[0].data);
+    bool from_i = sa->rec.af ? memcmp(d->m->pkt.src, sa->rec.initiator, 16) == 0
+                             : memcmp(d->rspi, zero, 8) == 0 || !sa->ke_i;
+    GByteArray **slot = from_i ? &sa->ke_i : &sa->ke_r;
+    if (*slot)
+        g_byte_array_set_size(*slot, 0);
+    else
+        *slot = g_byte_array_new();
+    g_byte_array_append(*slot, ke, f->kes[0].data.len);
 }
 
 /* ---------------------------------------------------------------- IVs */
@@ -151,7 +116,7 @@ static bool first_iv(const v1_cipher_ctx *cc, uint32_t msgid, uint8_t *iv)
     struct isakmp_state *sa = cc->sa;
     uint8_t h[64];
     size_t hl;
-    int md = v1_md(sa->v1_hash);
+    int md = v1_md(sa_hash(sa));
     if (!md)
         return false;
     if (msgid == 0) {
@@ -177,30 +142,12 @@ static bool first_iv(const v1_cipher_ctx *cc, uint32_t msgid, uint8_t *iv)
     return true;
 }
 
-/* True when plaintext p starts with a well-formed IKEv1 payload chain
- * (RFC 2408 3.2: reserved byte zero, lengths >= 4 and inside, ends with 0). */
-static bool plausible(const uint8_t *p, size_t n, uint8_t first)
-{
-    size_t off = 0;
-    uint8_t type = first;
-    for (int i = 0; type != 0; i++) {
-        if (i > 256 || n - off < 4 || p[off + 1] != 0)
-            return false;
-        size_t len = (size_t)p[off + 2] << 8 | p[off + 3];
-        if (len < 4 || len > n - off)
-            return false;
-        type = p[off];
-        off += len;
-    }
-    return true;
-}
-
 static bool try_iv(const v1_cipher_ctx *cc, const uint8_t *iv, const uint8_t *ct, size_t n,
                    uint8_t *out, uint8_t first)
 {
     return crypto_block_decrypt(cc->algo, GCRY_CIPHER_MODE_CBC, cc->key->enc.p, cc->key_len, iv,
                                 ct, n, out) &&
-           plausible(out, n, first);
+           dec_chain_span(out, n, first, &(size_t){ 0 });
 }
 
 /* First pass: picks the IV (chained, the retransmitted original's, or a
@@ -238,15 +185,10 @@ static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size
 
 /* The payloads, then the padding after them as Extra data, as Wireshark
  * shows it (RFC 2409 B allows any padding up to 255 bytes; not a fault). */
-static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, uint8_t first)
+static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, uint8_t first,
+                          size_t used)
 {
     uint32_t src = ct_add_source(d, "Decrypted IKE", p, n);
-    size_t used = 0;
-    uint8_t type = first;
-    while (type != 0 && n - used >= 4) {   /* the chain is plausible(), so this ends */
-        type = p[used];
-        used += (size_t)p[used + 2] << 8 | p[used + 3];
-    }
     ct_decode_inner(d, enc, src, 0, used, first);
     if (n > used)
         tree_add(d->m, enc, F_EXTRADATA, src, used, n - used);
@@ -263,7 +205,7 @@ static bool cipher_ctx(dec_t *d, v1_cipher_ctx *cc)
         return false;
     cc->sa = state_sa(d, d->ispi);
     cc->key_len = v1_key_len(cc->sa, cc->key);
-    cc->algo = v1_cipher(cc->sa->v1_encr, cc->key_len);
+    cc->algo = v1_cipher(sa_encr(cc->sa), cc->key_len);
     cc->blk = cc->algo ? gcry_cipher_get_algo_blklen(cc->algo) : 0;
     return cc->algo && cc->blk && cc->blk <= 16 && cc->key_len <= cc->key->enc.len;
 }
@@ -294,8 +236,9 @@ bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
         memcpy(r->iv, iv, cc.blk);
         r->iv_len = (uint8_t)cc.blk;
     }
-    if (ok && plausible(out, n, first))
-        v1_plain_tree(d, enc, out, n, first);
+    size_t used = 0;
+    if (ok && dec_chain_span(out, n, first, &used))
+        v1_plain_tree(d, enc, out, n, first, used);
     else
         tree_note(d->m, enc, ISAKMP_SEV_WARN, ISAKMP_NOTE_DECRYPT,
                   "Could not decrypt: no IV gives well-formed payloads (wrong key, or the "

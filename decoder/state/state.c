@@ -109,7 +109,12 @@ size_t state_shrink(isakmp_ctx *ctx, size_t room)
     return n;
 }
 
-struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
+struct isakmp_state *state_sa_find(const isakmp_ctx *ctx, const uint8_t ispi[8])
+{
+    return g_hash_table_lookup(ctx->sas, ispi);
+}
+
+static struct isakmp_state *sa_get(dec_t *d, const uint8_t ispi[8], bool note)
 {
     isakmp_ctx *ctx = d->ctx;
     /* most calls ask again for the SA asked for last: the LRU tail, which
@@ -124,7 +129,7 @@ struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
         return sa;
     }
     size_t dropped = state_shrink(ctx, 1);
-    if (dropped)
+    if (dropped && note)
         tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_LIMIT,
                   "SA table full (%zu SAs): oldest SA state dropped to keep this one",
                   ctx->max_sas);
@@ -137,6 +142,13 @@ struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8])
     g_hash_table_insert(ctx->sas, sa->ispi, sa);
     g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
     return sa;
+}
+
+struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8]) { return sa_get(d, ispi, true); }
+
+struct isakmp_state *state_sa_quiet(dec_t *d, const uint8_t ispi[8])
+{
+    return sa_get(d, ispi, false);
 }
 
 void state_trim(GHashTable *t, guint max, gconstpointer keep, uint32_t (*age_of)(gconstpointer))

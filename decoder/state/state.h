@@ -89,11 +89,8 @@ struct isakmp_state {
     GList lru;                /* link in ctx->sa_lru (data = this) */
     uint32_t ages;            /* counter for v1_ivs.age */
     uint8_t ispi[8];
-    uint8_t init_addr[16];    /* the initiator's address (first message) */
-    bool init_known;
-    /* IKEv1 Phase 1 as negotiated in clear messages */
-    uint16_t v1_encr, v1_hash, v1_keylen;
-    GByteArray *ke_i, *ke_r;  /* g^xi, g^xr */
+    isakmp_sa_facts rec;      /* what the SA's messages negotiated (sa_facts.c) */
+    GByteArray *ke_i, *ke_r;  /* IKEv1 Phase 1 g^xi, g^xr (the first IV) */
     uint32_t ke_i_frame;
     uint8_t p1_last[16];      /* last Phase 1 ciphertext block */
     bool p1_last_set;
@@ -130,6 +127,20 @@ void state_ctx_free(isakmp_ctx *ctx);
  * the least recently used SA (with what derive*.c kept for it) and adds a
  * LIMIT note to d's message. */
 struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8]);
+
+/* The same, but making room drops the oldest SA without a note: for state
+ * that nothing decrypting depends on (sa_facts.c, in a context without keys). */
+struct isakmp_state *state_sa_quiet(dec_t *d, const uint8_t ispi[8]);
+
+/* The SA state for ispi, or NULL; does not change the LRU order. */
+struct isakmp_state *state_sa_find(const isakmp_ctx *ctx, const uint8_t ispi[8]);
+
+/* Folds the message's facts into its SA's record (sa_facts.c); `quiet`:
+ * the SA state may be made with state_sa_quiet. */
+void state_fold(dec_t *d, bool quiet);
+
+/* The SA's IKE policy to use: the chosen one, else the offered one, else NULL. */
+const isakmp_sa_policy *state_policy(const struct isakmp_state *sa);
 
 /* Drops SAs beyond ctx->max_sas, least recently used first; returns how many. */
 size_t state_shrink(isakmp_ctx *ctx, size_t room);

@@ -320,6 +320,66 @@ ISAKMP_API const isakmp_item *isakmp_fact_proposal_item(const isakmp_msg *msg, u
 ISAKMP_API size_t isakmp_fact_id_text(const isakmp_msg *msg, uint32_t payload, char *buf,
                                       size_t size);
 
+/* ---------------------------------------------------------------- per SA */
+
+/*
+ * What each IKE SA negotiated, folded from the facts of its messages as the
+ * context decodes them (the SA state, keyed by the initiator's SPI /
+ * cookie).  The decoder's own users of the negotiated policy (IKEv1
+ * decryption and derivation) read it from here.
+ *
+ * A context keeps records as long as it keeps SA state: not in a
+ * field-directed context without keys (isakmp_ctx_set_fields; IKEv1
+ * Aggressive Mode excepted, which it follows for psk-crack), nor in a
+ * stateless one, and at most isakmp_ctx_set_sa_limit SAs (least recently
+ * used out first).  An SA's state made only to hold its record is dropped
+ * without a note: nothing that decrypts depends on it.
+ */
+
+/* One proposal's policy: the first transform of each type.  IKEv2: the
+ * transform IDs of types 1-4 (ENCR, PRF, INTEG, KE) and the Key Length
+ * attribute.  IKEv1 (PROTO_ISAKMP proposals, RFC 2409 Appendix A): the
+ * first transform's attribute values of class 1 (encryption), 14 (key
+ * length), 2 (hash, in `prf`), 4 (group, in `ke`) and 3 (authentication
+ * method); `integ` is 0.  0 where the proposal has none. */
+typedef struct {
+    bool present;
+    bool complete;               /* the proposal was read whole (no malformed or missing byte) */
+    uint8_t protocol;            /* the proposal's protocol ID (1: IKE / ISAKMP) */
+    uint16_t encr, key_length, prf, integ, ke;
+    uint16_t auth;               /* IKEv1 authentication method; IKEv2: 0 */
+} isakmp_sa_policy;
+
+typedef struct {
+    uint8_t major;               /* IKE major version (1 or 2) */
+    uint8_t ispi[8], rspi[8];    /* rspi zero until a message from the responder names it */
+    uint8_t exchange;            /* the exchange that made the SA (IKEv1 2 Main, 4 Aggressive;
+                                  * IKEv2 34 IKE_SA_INIT); 0 when not seen */
+    int af;                      /* 4 or 6; 0 when the addresses are not known */
+    uint8_t initiator[16], responder[16];   /* addresses as isakmp_packet has them */
+    uint32_t first_frame, last_frame;       /* smallest and largest frame seen (0: none) */
+    uint32_t n_offered;          /* IKE proposals the initiator's SA payload held */
+    isakmp_sa_policy offered;    /* ... the first of them */
+    isakmp_sa_policy chosen;     /* the responder's IKE proposal */
+    uint16_t ke_group[2];        /* IKEv2 KE payload groups: [0] initiator's, [1] responder's */
+    uint8_t auth_method[2];      /* IKEv2 AUTH methods: [0] initiator's, [1] responder's */
+    uint16_t error;              /* the first error notify (types 1-16383) of the SA, 0: none */
+    bool error_from_responder;   /* ... and who sent it */
+    isakmp_fact_checks icv, hash, auth;   /* the verdicts of all its messages */
+} isakmp_sa_facts;
+
+/* The record of the SA whose initiator SPI / cookie is ispi, or NULL when
+ * the context keeps none.  Valid until the next isakmp_decode or
+ * isakmp_ctx_free on ctx. */
+ISAKMP_API const isakmp_sa_facts *isakmp_ctx_sa_facts(const isakmp_ctx *ctx,
+                                                      const uint8_t ispi[8]);
+
+/* Calls fn on each record the context keeps, least recently used first;
+ * returns how many.  fn must not decode with ctx. */
+ISAKMP_API size_t isakmp_ctx_sa_facts_each(const isakmp_ctx *ctx,
+                                           void (*fn)(const isakmp_sa_facts *sa, void *user),
+                                           void *user);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,7 +12,8 @@
 
 struct isakmp_keys {
     GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
-    GHashTable *v2;    /* GBytes(ispi|rspi) -> key_v2 */
+    GHashTable *v2;    /* GBytes(ispi|rspi) -> GPtrArray of key_v2: several when a
+                        * table has one line per key epoch (RFC 9370) */
     GPtrArray *esp;    /* key_esp */
 };
 
@@ -76,7 +77,8 @@ struct isakmp_keys *keys_new(void)
 {
     struct isakmp_keys *k = g_new0(struct isakmp_keys, 1);
     k->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
-    k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v2_free);
+    k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                  (GDestroyNotify)g_ptr_array_unref);
     k->esp = g_ptr_array_new_with_free_func(esp_free);
     return k;
 }
@@ -101,12 +103,49 @@ void keys_v1_add(struct isakmp_keys *k, key_v1 *e)
     g_hash_table_replace(k->v1, g_bytes_new(e->icookie, 8), e);
 }
 
+static GBytes *v2_id(const uint8_t ispi[8], const uint8_t rspi[8], uint8_t id[16])
+{
+    memcpy(id, ispi, 8);
+    memcpy(id + 8, rspi, 8);
+    return g_bytes_new(id, 16);
+}
+
 void keys_v2_add(struct isakmp_keys *k, key_v2 *e)
 {
     uint8_t id[16];
-    memcpy(id, e->ispi, 8);
-    memcpy(id + 8, e->rspi, 8);
-    g_hash_table_replace(k->v2, g_bytes_new(id, 16), e);
+    GPtrArray *a = g_ptr_array_new_with_free_func(v2_free);
+    g_ptr_array_add(a, e);
+    g_hash_table_replace(k->v2, v2_id(e->ispi, e->rspi, id), a);
+}
+
+static bool secret_eq(const secret_t *a, const secret_t *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->p, b->p, a->len) == 0);
+}
+
+static bool v2_same(const key_v2 *a, const key_v2 *b)
+{
+    return a->enc == b->enc && a->integ == b->integ && secret_eq(&a->ei, &b->ei) &&
+           secret_eq(&a->er, &b->er) && secret_eq(&a->ai, &b->ai) && secret_eq(&a->ar, &b->ar);
+}
+
+void keys_v2_keep(struct isakmp_keys *k, key_v2 *e)
+{
+    uint8_t id[16];
+    GBytes *b = v2_id(e->ispi, e->rspi, id);
+    GPtrArray *a = g_hash_table_lookup(k->v2, b);
+    if (!a) {
+        g_bytes_unref(b);
+        keys_v2_add(k, e);
+        return;
+    }
+    g_bytes_unref(b);
+    for (guint i = 0; i < a->len; i++)
+        if (v2_same(a->pdata[i], e)) {   /* the same line twice */
+            v2_free(e);
+            return;
+        }
+    g_ptr_array_add(a, e);
 }
 
 const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8])
@@ -119,18 +158,30 @@ const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]
     return e;
 }
 
-const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
-                           const uint8_t rspi[8])
+const key_v2 *const *keys_v2_find_all(const struct isakmp_keys *k, const uint8_t ispi[8],
+                                      const uint8_t rspi[8], size_t *n)
 {
+    *n = 0;
     if (g_hash_table_size(k->v2) == 0)
         return NULL;
     uint8_t id[16];
     memcpy(id, ispi, 8);
     memcpy(id + 8, rspi, 8);
     GBytes *b = g_bytes_new_static(id, 16);
-    const key_v2 *e = g_hash_table_lookup(k->v2, b);
+    const GPtrArray *a = g_hash_table_lookup(k->v2, b);
     g_bytes_unref(b);
-    return e;
+    if (!a)
+        return NULL;
+    *n = a->len;
+    return (const key_v2 *const *)a->pdata;
+}
+
+const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
+                           const uint8_t rspi[8])
+{
+    size_t n;
+    const key_v2 *const *all = keys_v2_find_all(k, ispi, rspi, &n);
+    return n ? all[0] : NULL;
 }
 
 size_t keys_esp_count(const struct isakmp_keys *k) { return k->esp->len; }
@@ -250,7 +301,7 @@ static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
         v2_free(e);
         return why;
     }
-    keys_v2_add(k, e);
+    keys_v2_keep(k, e);   /* save-keys writes one line per key epoch (RFC 9370): keep each */
     return NULL;
 }
 
@@ -422,6 +473,16 @@ static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
     return loaded;
 }
 
+/* True when no line holds anything but blanks and '#' comments: an empty
+ * table (Wireshark writes a comment header), a valid one. */
+static bool only_comments(char **lines)
+{
+    for (size_t i = 0; lines[i]; i++)
+        if (!uat_comment(lines[i]))
+            return false;
+    return true;
+}
+
 /* True when the first data line is a line of one of the UAT tables. */
 static bool detect_uat(char **lines)
 {
@@ -460,6 +521,10 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
     for (size_t i = 0; lines[i]; i++)
         g_strchomp(lines[i]);   /* CRLF files too */
     int n = -2;
+    if (only_comments(lines)) {   /* save-keys leaves tables empty for what Wireshark cannot name */
+        report(&lc, 0, ISAKMP_KEY_NOTE "empty: no keys in it");
+        n = 0;
+    }
     for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
         if (file_formats[j].detect(lines))
             n = file_formats[j].load(ctx->keys, &lc, lines);

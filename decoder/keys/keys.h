@@ -49,8 +49,14 @@ void keys_free(struct isakmp_keys *k);
 bool keys_any_ike(const struct isakmp_keys *k);
 
 const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]);
+/* The first entry for the SPI pair. */
 const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
                            const uint8_t rspi[8]);
+/* Every entry for the SPI pair, in the order loaded (*n of them; NULL when
+ * none): a table may hold one line per key epoch (RFC 9370), and the ICV of
+ * each message tells which is right. */
+const key_v2 *const *keys_v2_find_all(const struct isakmp_keys *k, const uint8_t ispi[8],
+                                      const uint8_t rspi[8], size_t *n);
 size_t keys_esp_count(const struct isakmp_keys *k);
 const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i);
 
@@ -66,6 +72,9 @@ bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa);
  * ones for the same SA).  For derived keys too. */
 void keys_v1_add(struct isakmp_keys *k, key_v1 *e);
 void keys_v2_add(struct isakmp_keys *k, key_v2 *e);
+/* Adds an entry beside those already there for the SPI pair (a table line
+ * per key epoch); the same keys twice are kept once. */
+void keys_v2_keep(struct isakmp_keys *k, key_v2 *e);
 
 /* A secret from hex text ("0x" prefix allowed); false when not hex. */
 bool secret_from_hex(secret_t *s, const char *hex);

@@ -9,6 +9,7 @@
 
 #include "core/hex.h"
 #include "keys/keys.h"
+#include "keys/xfrm.h"
 
 struct isakmp_keys {
     GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
@@ -501,14 +502,25 @@ static bool detect_uat(char **lines)
     return yes;
 }
 
+static int load_uat_ctx(isakmp_ctx *ctx, const load_ctx *lc, char **lines)
+{
+    return load_uat(ctx->keys, lc, lines);
+}
+
+static int load_xfrm(isakmp_ctx *ctx, const load_ctx *lc, char **lines)
+{
+    return xfrm_load(ctx, lc->name, lines, lc->on_error, lc->user);
+}
+
 /* Whole-file formats, tried in order; the first whose detector accepts the
  * text loads it.  (Secrets files and daemon logs are added here.) */
 static const struct {
     const char *name;
     bool (*detect)(char **lines);
-    int (*load)(struct isakmp_keys *k, const load_ctx *lc, char **lines);
+    int (*load)(isakmp_ctx *ctx, const load_ctx *lc, char **lines);
 } file_formats[] = {
-    { "Wireshark UAT table", detect_uat, load_uat },
+    { "Wireshark UAT table", detect_uat, load_uat_ctx },
+    { "ip xfrm state", xfrm_detect, load_xfrm },
 };
 
 int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
@@ -527,7 +539,7 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
     }
     for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
         if (file_formats[j].detect(lines))
-            n = file_formats[j].load(ctx->keys, &lc, lines);
+            n = file_formats[j].load(ctx, &lc, lines);
     if (n == -2)   /* secrets files and daemon logs (derive.c) */
         n = ctx->keying->load_text(ctx, name, text, len, on_error, user);
     if (n == -2) {

@@ -9,6 +9,7 @@
 
 #include "core/hex.h"
 #include "keys/keys.h"
+#include "keys/pluto.h"
 #include "keys/xfrm.h"
 
 struct isakmp_keys {
@@ -512,6 +513,11 @@ static int load_xfrm(isakmp_ctx *ctx, const load_ctx *lc, char **lines)
     return xfrm_load(ctx, lc->name, lines, lc->on_error, lc->user);
 }
 
+static int load_pluto(isakmp_ctx *ctx, const load_ctx *lc, char **lines)
+{
+    return pluto_load(ctx, lc->name, lines, lc->on_error, lc->user);
+}
+
 /* Whole-file formats, tried in order; the first whose detector accepts the
  * text loads it.  (Secrets files and daemon logs are added here.) */
 static const struct {
@@ -521,6 +527,7 @@ static const struct {
 } file_formats[] = {
     { "Wireshark UAT table", detect_uat, load_uat_ctx },
     { "ip xfrm state", xfrm_detect, load_xfrm },
+    { "libreswan pluto log", pluto_detect, load_pluto },
 };
 
 int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,

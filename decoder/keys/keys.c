@@ -1,16 +1,15 @@
 /*
- * The key store and its loaders.  One loader per format, picked by content:
- * Wireshark's UAT tables (ikev1_decryption_table, ikev2_decryption_table,
- * esp_sa: comma-separated, strings quoted with C escapes).  Add a format by
- * adding a row to `formats` with a detector and a per-line loader.
+ * The key store and the loader of Wireshark's UAT tables
+ * (ikev1_decryption_table, ikev2_decryption_table, esp_sa: comma-separated,
+ * strings quoted with C escapes): one row of `formats` per table, with a
+ * detector and a per-line loader.  Which loader reads a whole file is
+ * load.c's.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/hex.h"
 #include "keys/keys.h"
-#include "keys/pluto.h"
-#include "keys/xfrm.h"
 
 struct isakmp_keys {
     GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
@@ -477,7 +476,7 @@ static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
 
 /* True when no line holds anything but blanks and '#' comments: an empty
  * table (Wireshark writes a comment header), a valid one. */
-static bool only_comments(char **lines)
+bool keys_only_comments(char **lines)
 {
     for (size_t i = 0; lines[i]; i++)
         if (!uat_comment(lines[i]))
@@ -486,7 +485,7 @@ static bool only_comments(char **lines)
 }
 
 /* True when the first data line is a line of one of the UAT tables. */
-static bool detect_uat(char **lines)
+bool keys_detect_uat(char **lines)
 {
     char buf[4096];
     char *f[UAT_MAX_FIELDS];
@@ -503,81 +502,9 @@ static bool detect_uat(char **lines)
     return yes;
 }
 
-static int load_uat_ctx(isakmp_ctx *ctx, const load_ctx *lc, char **lines)
+int keys_load_uat(struct isakmp_keys *k, const char *name, char **lines,
+                  isakmp_key_error_fn on_error, void *user)
 {
-    return load_uat(ctx->keys, lc, lines);
-}
-
-static int load_xfrm(isakmp_ctx *ctx, const load_ctx *lc, char **lines)
-{
-    return xfrm_load(ctx, lc->name, lines, lc->on_error, lc->user);
-}
-
-static int load_pluto(isakmp_ctx *ctx, const load_ctx *lc, char **lines)
-{
-    return pluto_load(ctx, lc->name, lines, lc->on_error, lc->user);
-}
-
-/* Whole-file formats, tried in order; the first whose detector accepts the
- * text loads it.  (Secrets files and daemon logs are added here.) */
-static const struct {
-    const char *name;
-    bool (*detect)(char **lines);
-    int (*load)(isakmp_ctx *ctx, const load_ctx *lc, char **lines);
-} file_formats[] = {
-    { "Wireshark UAT table", detect_uat, load_uat_ctx },
-    { "ip xfrm state", xfrm_detect, load_xfrm },
-    { "libreswan pluto log", pluto_detect, load_pluto },
-};
-
-int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
-                             isakmp_key_error_fn on_error, void *user)
-{
-    crypto_init();
     load_ctx lc = { name, on_error, user };
-    char *copy = g_strndup(text, len);
-    char **lines = g_strsplit(copy, "\n", -1);
-    for (size_t i = 0; lines[i]; i++)
-        g_strchomp(lines[i]);   /* CRLF files too */
-    int n = -2;
-    if (only_comments(lines)) {   /* save-keys leaves tables empty for what Wireshark cannot name */
-        report(&lc, 0, ISAKMP_KEY_NOTE "empty: no keys in it");
-        n = 0;
-    }
-    for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
-        if (file_formats[j].detect(lines))
-            n = file_formats[j].load(ctx, &lc, lines);
-    if (n == -2)   /* secrets files and daemon logs (derive.c) */
-        n = ctx->keying->load_text(ctx, name, text, len, on_error, user);
-    if (n == -2) {
-        report(&lc, 0, "unknown key file format");
-        n = 0;
-    }
-    for (size_t i = 0; lines[i]; i++)
-        explicit_bzero(lines[i], strlen(lines[i]));
-    explicit_bzero(copy, len);
-    g_strfreev(lines);
-    g_free(copy);
-    return n;
-}
-
-int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path, isakmp_key_error_fn on_error,
-                         void *user)
-{
-    gchar *text = NULL;
-    gsize len = 0;
-    GError *err = NULL;
-    if (!g_file_get_contents(path, &text, &len, &err)) {
-        if (on_error) {
-            char where[512];
-            snprintf(where, sizeof where, "%s:0", path);
-            on_error(user, where, err->message);
-        }
-        g_error_free(err);
-        return -1;
-    }
-    int n = isakmp_ctx_load_keys_mem(ctx, path, text, len, on_error, user);
-    explicit_bzero(text, len);
-    g_free(text);
-    return n;
+    return load_uat(k, &lc, lines);
 }

@@ -591,6 +591,25 @@ def check_export_merge(d, keys, caps, alone):
             os.listdir(trap) != ["ikev2_decryption_table"]:
         fail("--export-keys: a planted symbolic link is not followed",
              "rc=%d %r %r" % (rc, err, os.listdir(trap)))
+    # ESP keys from `ip xfrm state` output go to esp_sa; a pluto log without
+    # plutodebug=private says so, exit 0
+    xfrm = os.path.join(d, "xfrm.txt")
+    with open(xfrm, "w") as f:
+        f.write("src 192.0.2.1 dst 192.0.2.2\n\tproto esp spi 0x00c0ffee reqid 1 mode tunnel\n"
+                "\treplay-window 0 \n\tauth-trunc hmac(sha1) 0x%s 96\n\tenc cbc(aes) 0x%s\n"
+                % ("ab" * 20, "cd" * 16))
+    rc, out, err = run(["-k", xfrm, "--export-keys", "-"] + caps[:1])
+    row = '"IPv4","192.0.2.1","192.0.2.2","0x00c0ffee","AES-CBC [RFC3602]","0x%s",' \
+          '"HMAC-SHA-1-96 [RFC2404]","0x%s"\n' % ("cd" * 16, "ab" * 20)
+    if rc or err or row not in out:
+        fail("-k ip xfrm state output: esp_sa row exported", "rc=%d %r" % (rc, err))
+    pluto = os.path.join(d, "pluto.log")
+    with open(pluto, "w") as f:
+        f.write('Dec  6 17:00:00 west pluto[99]: "west-east" #1: initiating IKEv2 connection\n')
+    rc, out, err = run(["-k", pluto] + caps[:1])
+    if rc or err != "isakmpdump: %s: note: pluto log without plutodebug=private: no keys in it\n" \
+            % pluto:
+        fail("-k pluto log without plutodebug=private", "rc=%d %r" % (rc, err))
     os.symlink(target, os.path.join(d, "am-link"))
     rc, _, err = run(["--export-psk-crack", os.path.join(d, "am-link")] + caps[:1])
     if rc != 1 or "symbolic link" not in err or open(target).read() != "precious\n":

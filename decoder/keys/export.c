@@ -338,8 +338,9 @@ static int read_nofollow(const char *path, GString **text, char *err, size_t err
             g_string_append_len(t, buf, r);
     explicit_bzero(buf, sizeof buf);
     close(fd);
-    if (r < 0) {
-        snprintf(err, errlen, "%s: %s", path, g_strerror(errno));
+    if (r < 0 || memchr(t->str, 0, t->len)) {   /* a NUL: not a text table, not ours to rewrite */
+        snprintf(err, errlen, "%s: %s", path,
+                 r < 0 ? g_strerror(errno) : "not a text table: nothing written");
         export_text_free(t);
         return -1;
     }

@@ -289,6 +289,12 @@ static void test_merge_files(void)
     g_assert_true(g_file_get_contents(v1, &text, NULL, NULL));
     g_assert_null(strstr(text, "2222"));   /* all read before any is written */
     g_free(text);
+    /* a table holding a NUL byte is not text we may rewrite: refused */
+    g_remove(esp);
+    g_assert_true(g_file_set_contents(esp, "a\0b\n", 4, NULL));
+    g_assert_cmpint(export_merge_dir(sub, ours, err, sizeof err), ==, -1);
+    g_assert_nonnull(strstr(err, "not a text table"));
+    g_remove(esp);
     /* the psk-crack file: the same care */
     gchar *psk = g_build_filename(sub, "psk", NULL);
     g_assert_cmpint(symlink(target, psk), ==, 0);

@@ -9,7 +9,9 @@
  *   | ikev2 I 0xSPIi 0xSPIr sha256:0xSK_ai aes256:0xSK_ei
  *   | ikev2 R 0xSPIi 0xSPIr sha256:0xSK_ar aes256:0xSK_er
  *
- * (tcpdump's own files say "ikev2I" / "ikev2R", either order).  The cipher
+ * (tcpdump's own files say "ikev2I" / "ikev2R", either order; for IKEv1
+ * "ikev1 I" gives SKEYID_a and SKEYID_e, from which the cipher key Ka is
+ * made).  The cipher
  * is libreswan's tcpdump name with the key size appended: aes128,
  * aes_ctr256, aes_gcm_16256, 3des, camellia128, chacha20_poly1305256.  An
  * AEAD cipher's key is logged without its salt: such an SA cannot be
@@ -33,6 +35,7 @@
 
 #include "core/hex.h"
 #include "crypto/crypto.h"
+#include "crypto/kdf.h"
 #include "keys/export.h"
 #include "keys/keys.h"
 #include "keys/pluto.h"
@@ -285,6 +288,70 @@ static void ike_line(pluto_ctx *pc, char **w, guint n, bool responder, size_t no
     }
 }
 
+/* IKEv1: the line gives SKEYID_a and SKEYID_e (libreswan's st_skeyid_*),
+ * named by the Phase 1 hash and cipher; the table wants the cipher key Ka,
+ * made from SKEYID_e as RFC 2409 Appendix B says. */
+static const struct {
+    const char *name;
+    int hash;   /* RFC 2409 Appendix A hash algorithm */
+} v1_hashes[] = { { "md5", 1 }, { "sha1", 2 }, { "sha256", 4 }, { "sha384", 5 }, { "sha512", 6 } };
+
+/* The cipher key length: the size logged after the name, 3DES's own. */
+static size_t v1_key_len(const char *encr)
+{
+    int row = encr_row(encr);
+    if (row < 0 || encr_names[row].aead)
+        return 0;
+    size_t bits = (size_t)atoi(encr + strlen(encr_names[row].name));
+    if (!strcmp(encr_names[row].name, "3des"))
+        return 24;
+    return bits % 8 == 0 && bits <= 256 ? bits / 8 : 0;
+}
+
+static void v1_line(pluto_ctx *pc, char **w, guint n, size_t no)
+{
+    uint8_t icookie[8], rcookie[8];
+    if (n < 4 || !spi_word(w[0], icookie) || !spi_word(w[1], rcookie))
+        return;
+    pc->keys_seen = true;
+    int prf = 0;
+    size_t ka_len = 0, elen = 0;
+    uint8_t *e = NULL;
+    for (guint i = 2; i < 4; i++) {
+        char *colon = strchr(w[i], ':');
+        if (!colon)
+            continue;
+        *colon = 0;
+        for (size_t h = 0; h < G_N_ELEMENTS(v1_hashes); h++)
+            if (!g_ascii_strcasecmp(w[i], v1_hashes[h].name))
+                prf = kdf_prf_from_v1_hash(v1_hashes[h].hash);
+        if (v1_key_len(w[i]) && !e) {
+            ka_len = v1_key_len(w[i]);
+            e = colon[1] ? secrets_hex(colon + 1, &elen) : NULL;
+        }
+        *colon = ':';
+    }
+    key_v1 *k = g_new0(key_v1, 1);
+    memcpy(k->icookie, icookie, 8);
+    k->enc.p = crypto_secure_alloc(ka_len ? ka_len : 1);
+    k->enc.len = ka_len;
+    if (!prf || !e || !ka_len || !kdf_v1_ka(prf, e, elen, ka_len, k->enc.p)) {
+        note(pc, no, "IKEv1 SA %02x%02x%02x%02x...: unknown hash, cipher or SKEYID_e size",
+             icookie[0], icookie[1], icookie[2], icookie[3]);
+        secret_wipe(&k->enc);
+        g_free(k);
+    } else {
+        export_v1 x = { .len = ka_len };
+        memcpy(x.icookie, icookie, 8);
+        memcpy(x.key, k->enc.p, ka_len);
+        keys_v1_add(pc->ctx->keys, k);
+        export_add_v1(pc->ctx->keying->exports(pc->ctx), &x);
+        explicit_bzero(&x, sizeof x);
+        pc->loaded++;
+    }
+    secrets_free(e, elen);
+}
+
 /* ---------------------------------------------------------------- ESP keys */
 
 static void esp_reset(pluto_ctx *pc)
@@ -456,17 +523,19 @@ static const char *const pluto_marks[] = {
 };
 
 /* The text of an "ikev2 I" / "ikev2I" / ... tag, NULL when there is none. */
-static const char *ike_tag(const char *line, bool *responder)
+static const char *ike_tag(const char *line, bool *responder, int *version)
 {
     static const struct {
         const char *tag;
+        int version;
         bool r;
-    } tags[] = { { "ikev2 I ", false }, { "ikev2 R ", true }, { "ikev2I ", false },
-                 { "ikev2R ", true } };
+    } tags[] = { { "ikev2 I ", 2, false }, { "ikev2 R ", 2, true }, { "ikev2I ", 2, false },
+                 { "ikev2R ", 2, true }, { "ikev1 I ", 1, false }, { "ikev1 R ", 1, true } };
     for (size_t i = 0; i < G_N_ELEMENTS(tags); i++) {
         const char *p = strstr(line, tags[i].tag);
         if (p && (p == line || p[-1] == ' ')) {
             *responder = tags[i].r;
+            *version = tags[i].version;
             return p + strlen(tags[i].tag);
         }
     }
@@ -476,11 +545,15 @@ static const char *ike_tag(const char *line, bool *responder)
 static void pluto_line(pluto_ctx *pc, const char *line, size_t no)
 {
     bool responder;
-    const char *t = ike_tag(line, &responder);
+    int version;
+    const char *t = ike_tag(line, &responder, &version);
     guint n;
     if (t) {
         char **w = words(t, &n);
-        ike_line(pc, w, n, responder, no);
+        if (version == 2)
+            ike_line(pc, w, n, responder, no);
+        else if (!responder)   /* IKEv1: SKEYID_e is the initiator line's */
+            v1_line(pc, w, n, no);
         words_free(w);
         return;
     }
@@ -512,9 +585,10 @@ bool pluto_detect(char **lines)
 {
     for (size_t i = 0; lines[i] && i < 400; i++) {
         bool r;
+        int v;
         if (lines[i][0] == '#')   /* a comment of another format */
             continue;
-        if (ike_tag(lines[i], &r) && strstr(lines[i], " 0x"))
+        if (ike_tag(lines[i], &r, &v) && strstr(lines[i], " 0x"))
             return true;
         for (size_t j = 0; j < G_N_ELEMENTS(pluto_marks); j++)
             if (strstr(lines[i], pluto_marks[j]))

@@ -4,9 +4,11 @@
  * the journal; a log without plutodebug=private says so.  libreswan cannot
  * be installed beside the strongSwan of the build rooms, so the logs are
  * written from those printers' formats, not captured from a running pluto. */
+#include <gcrypt.h>
 #include <glib.h>
 #include <string.h>
 
+#include "crypto/crypto.h"
 #include "keys/keys.h"
 #include "testutil.h"
 
@@ -131,6 +133,43 @@ static void test_v4_syslog(void)
     isakmp_ctx_free(ctx);
 }
 
+/* IKEv1: the "ikev1 I" line gives SKEYID_e; the table's key is Ka (RFC 2409
+ * Appendix B): SKEYID_e itself when long enough, else K1 | K2 ... */
+static void test_v1(void)
+{
+    const char *e = "0x00112233445566778899aabbccddeeff01020304";
+    char *log = g_strdup_printf(
+        "pluto[1]: | ikev1 I 0x0102030405060708 0x1112131415161718 sha1:0x%s aes128:%s\n"
+        "pluto[1]: | ikev1 R 0x0102030405060708 0x1112131415161718 sha1: aes128:\n"
+        "pluto[1]: | ikev1 I 0x2122232425262728 0x3132333435363738 sha1:0x%s aes256:%s\n",
+        "ab" "cdef0123456789abcdef0123456789abcdef01", e, "ab" "cdef0123456789abcdef0123456789abcdef01", e);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    errs_t er = { g_ptr_array_new_with_free_func(g_free) };
+    g_assert_cmpint(load(ctx, log, &er), ==, 2);
+    g_assert_cmpuint(er.msgs->len, ==, 0);
+    size_t n;
+    uint8_t *ck = tu_hex("0102030405060708", &n), *skeyid_e = tu_hex(e + 2, &n);
+    const key_v1 *k = keys_v1_find(ctx->keys, ck);
+    g_assert_nonnull(k);
+    g_assert_cmpuint(k->enc.len, ==, 16);
+    g_assert_cmpmem(k->enc.p, 16, skeyid_e, 16);
+    g_free(ck);
+    ck = tu_hex("2122232425262728", &n);
+    k = keys_v1_find(ctx->keys, ck);
+    g_assert_nonnull(k);
+    g_assert_cmpuint(k->enc.len, ==, 32);
+    uint8_t k1[20], k2[20], zero = 0;
+    g_assert_true(crypto_hmac(GCRY_MD_SHA1, skeyid_e, 20, &zero, 1, k1, 20));
+    g_assert_true(crypto_hmac(GCRY_MD_SHA1, skeyid_e, 20, k1, 20, k2, 20));
+    g_assert_cmpmem(k->enc.p, 20, k1, 20);
+    g_assert_cmpmem(k->enc.p + 20, 12, k2, 12);
+    g_free(ck);
+    g_free(skeyid_e);
+    g_ptr_array_free(er.msgs, TRUE);
+    isakmp_ctx_free(ctx);
+    g_free(log);
+}
+
 /* What cannot be loaded is said, never silently dropped. */
 static void test_notes(void)
 {
@@ -172,6 +211,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/pluto/v5-file", test_v5_file);
     g_test_add_func("/pluto/v4-syslog", test_v4_syslog);
+    g_test_add_func("/pluto/v1", test_v1);
     g_test_add_func("/pluto/notes", test_notes);
     return g_test_run();
 }

@@ -27,6 +27,7 @@ typedef struct {
     int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
+    GString **exported_keys, **exported_psk;   /* what the inputs gave, written at the end */
     out_fields_opts fo;
     capture_opts cap;
     rpt_cli rep;           /* --report (cli/report_cli.c) */
@@ -53,9 +54,11 @@ static void usage(FILE *out)
           "  -k FILE            load keys or secrets (repeatable), by content: Wireshark's\n"
           "                     ikev1_decryption_table, ikev2_decryption_table, esp_sa,\n"
           "                     a secrets file (PSK, DH secrets; docs/secrets.md),\n"
-          "                     strongSwan charon logs, libreswan / tcpdump -E lines\n"
-          "  --export-keys DIR  write the derived keys as Wireshark tables into DIR\n"
-          "                     (\"-\": print them); all input files go into one set\n"
+          "                     strongSwan charon logs, libreswan pluto logs,\n"
+          "                     ip xfrm state output\n"
+          "  --export-keys DIR  write the derived keys as Wireshark tables into DIR,\n"
+          "                     merged with the tables there (\"-\": print them);\n"
+          "                     all input files go into one set\n"
           "  --export-psk-crack FILE  write psk-crack / hashcat lines for IKEv1\n"
           "                     Aggressive Mode PSK exchanges (\"-\": print them)\n"
           "  -j N               decode N files at once (output stays in file order)\n"
@@ -291,13 +294,15 @@ static void parse_args(options *o, int argc, char **argv)
         die_usage("-e needs -T fields");
 }
 
-/* Prints "file:line: reason" ("file: reason" for the whole file) and counts. */
+/* Prints "file:line: reason" ("file: reason" for the whole file) and counts;
+ * a note (ISAKMP_KEY_NOTE) is said but is no error. */
 static void key_error(void *user, const char *where, const char *reason)
 {
     size_t n = strlen(where);
     int len = n > 2 && strcmp(where + n - 2, ":0") == 0 ? (int)(n - 2) : (int)n;
     fprintf(stderr, "isakmpdump: %.*s: %s\n", len, where, reason);
-    (*(unsigned *)user)++;
+    if (strncmp(reason, ISAKMP_KEY_NOTE, strlen(ISAKMP_KEY_NOTE)) != 0)
+        (*(unsigned *)user)++;
 }
 
 /* A key file that cannot be opened is said like an input file; NULL: it can. */
@@ -330,34 +335,16 @@ static int check_keys(options *o)
         }
         unsigned errors = 0;
         isakmp_ctx *ctx = isakmp_ctx_new();
-        if (isakmp_ctx_load_keys(ctx, path, key_error, &errors) < 0 || errors)
+        int n = isakmp_ctx_load_keys(ctx, path, key_error, &errors);
+        if (n < 0 || errors)
             rc = EXIT_INPUT;
+        if (o->stats && n >= 0)
+            fprintf(stderr, "%s: %d key%s or secret%s loaded\n", path, n, n == 1 ? "" : "s",
+                    n == 1 ? "" : "s");
         isakmp_ctx_free(ctx);
         i++;
     }
     return rc;
-}
-
-/* Appends the file `from` (secrets: wiped after use) to `to`. */
-static int append_file(const char *from, const char *to, char *err, size_t errlen)
-{
-    char *text = NULL;
-    gsize len = 0;
-    GError *ge = NULL;
-    if (!g_file_get_contents(from, &text, &len, &ge)) {
-        g_snprintf(err, errlen, "%s", ge->message);
-        g_error_free(ge);
-        return -1;
-    }
-    FILE *f = fopen(to, "ab");
-    bool ok = f && fwrite(text, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (!ok)
-        g_snprintf(err, errlen, "%s: %s", to, strerror(errno));
-    explicit_bzero(text, len);
-    g_free(text);
-    return ok ? 0 : -1;
 }
 
 /* A text the library formats (keys among them: wiped after use) to
@@ -373,78 +360,62 @@ static void print_text(isakmp_ctx *ctx, size_t (*fn)(isakmp_ctx *, char *, size_
     g_free(t);
 }
 
-/* The library writes files; "-" for standard output is the CLI's convention. */
-static int write_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen)
+/* Appends what fn formats to *acc; the old buffer is wiped, not left behind
+ * by a realloc. */
+static void collect_text(GString **acc, isakmp_ctx *ctx,
+                         size_t (*fn)(isakmp_ctx *, char *, size_t))
 {
-    if (strcmp(dir, "-") != 0)
-        return isakmp_ctx_export_keys(ctx, dir, err, errlen);
-    print_text(ctx, isakmp_ctx_export_keys_mem);
-    return 0;
+    size_t n = fn(ctx, NULL, 0);
+    if (n == 0)
+        return;
+    GString *t = g_string_sized_new((*acc)->len + n + 1);
+    g_string_append_len(t, (*acc)->str, (gssize)(*acc)->len);
+    g_string_set_size(t, (*acc)->len + n);
+    fn(ctx, t->str + (*acc)->len, n + 1);
+    explicit_bzero((*acc)->str, (*acc)->len);
+    g_string_free(*acc, TRUE);
+    *acc = t;
 }
 
-static int write_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen)
+static void wipe_text(GString *t)
 {
-    if (strcmp(path, "-") != 0)
-        return isakmp_ctx_export_psk_crack(ctx, path, err, errlen);
-    print_text(ctx, isakmp_ctx_export_psk_crack_mem);
-    return 0;
+    explicit_bzero(t->str, t->len);
+    g_string_free(t, TRUE);
 }
 
-/* --export-keys and --export-psk-crack: the first input file writes the
- * tables, later ones add theirs (through a private temporary directory), so
- * that several files give one set. */
-static int export_all(const options *o, isakmp_ctx *ctx, bool first, char *err, size_t errlen)
+/* --export-keys and --export-psk-crack: "-" prints each input file's keys
+ * after it; into a folder or file, what every input gave is collected and
+ * written once at the end (export_write). */
+static void export_file(const options *o, isakmp_ctx *ctx)
 {
-    static const char *const tables[] = { "ikev1_decryption_table", "ikev2_decryption_table",
-                                          "esp_sa" };
+    if (o->export_keys && strcmp(o->export_keys, "-") == 0)
+        print_text(ctx, isakmp_ctx_export_keys_mem);
+    else if (o->export_keys)
+        collect_text(o->exported_keys, ctx, isakmp_ctx_export_keys_mem);
+    if (o->export_psk && strcmp(o->export_psk, "-") == 0)
+        print_text(ctx, isakmp_ctx_export_psk_crack_mem);
+    else if (o->export_psk)
+        collect_text(o->exported_psk, ctx, isakmp_ctx_export_psk_crack_mem);
+}
+
+/* Merges what was collected into the tables / file already there: rows for
+ * other SAs stay, the same SA's are replaced (the library's merge). */
+static int export_write(const options *o)
+{
+    char err[512];
     int rc = EXIT_OK;
-    bool direct_k = o->export_keys && (first || strcmp(o->export_keys, "-") == 0);
-    bool direct_p = o->export_psk && (first || strcmp(o->export_psk, "-") == 0);
-    if (direct_k && write_keys(ctx, o->export_keys, err, errlen) < 0) {
+    if (o->export_keys && strcmp(o->export_keys, "-") != 0 &&
+        isakmp_export_keys_merge(o->export_keys, (*o->exported_keys)->str,
+                                 (*o->exported_keys)->len, err, sizeof err) < 0) {
         fprintf(stderr, "isakmpdump: --export-keys: %s\n", err);
         rc = EXIT_INPUT;
     }
-    if (direct_p && write_psk_crack(ctx, o->export_psk, err, errlen) < 0) {
+    if (o->export_psk && strcmp(o->export_psk, "-") != 0 &&
+        isakmp_export_psk_crack_merge(o->export_psk, (*o->exported_psk)->str,
+                                      (*o->exported_psk)->len, err, sizeof err) < 0) {
         fprintf(stderr, "isakmpdump: --export-psk-crack: %s\n", err);
         rc = EXIT_INPUT;
     }
-    if ((!o->export_keys || direct_k) && (!o->export_psk || direct_p))
-        return rc;
-    GError *ge = NULL;
-    char *tmp = g_dir_make_tmp("isakmpdump-XXXXXX", &ge);
-    if (!tmp) {
-        fprintf(stderr, "isakmpdump: temporary directory: %s\n", ge->message);
-        g_error_free(ge);
-        return EXIT_INPUT;
-    }
-    if (o->export_keys && !direct_k) {
-        bool ok = isakmp_ctx_export_keys(ctx, tmp, err, errlen) == 0;
-        for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
-            char *from = g_build_filename(tmp, tables[i], NULL);
-            char *to = g_build_filename(o->export_keys, tables[i], NULL);
-            if (ok && append_file(from, to, err, errlen) < 0)
-                ok = false;
-            g_remove(from);
-            g_free(from);
-            g_free(to);
-        }
-        if (!ok) {
-            fprintf(stderr, "isakmpdump: --export-keys: %s\n", err);
-            rc = EXIT_INPUT;
-        }
-    }
-    if (o->export_psk && !direct_p) {
-        char *from = g_build_filename(tmp, "psk-crack", NULL);
-        if (isakmp_ctx_export_psk_crack(ctx, from, err, errlen) < 0 ||
-            append_file(from, o->export_psk, err, errlen) < 0) {
-            fprintf(stderr, "isakmpdump: --export-psk-crack: %s\n", err);
-            rc = EXIT_INPUT;
-        }
-        g_remove(from);
-        g_free(from);
-    }
-    g_rmdir(tmp);
-    g_free(tmp);
     return rc;
 }
 
@@ -519,7 +490,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
 }
 
 /* Decodes one file to `out` with its own context: every file is independent. */
-static int run_file(const options *o, const char *path, FILE *out, bool first)
+static int run_file(const options *o, const char *path, FILE *out)
 {
     struct stat in;
     bool live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
@@ -559,9 +530,7 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);
     fflush(out);
-    int xr = export_all(o, rs.ctx, first, err, sizeof err);
-    if (xr > rc)
-        rc = xr;
+    export_file(o, rs.ctx);
     isakmp_ctx_free(rs.ctx);
     fflush(out);
     return rc;
@@ -610,7 +579,7 @@ static int run_parallel(const options *o)
             }
             if (j->pid == 0) {
                 dup2(fileno(j->err), STDERR_FILENO);
-                int r = run_file(o, o->files->pdata[next], j->out, next == 0);
+                int r = run_file(o, o->files->pdata[next], j->out);
                 fflush(NULL);
                 _exit(r);
             }
@@ -654,6 +623,9 @@ int main(int argc, char **argv)
     o.files = g_ptr_array_new();
     o.fields = g_ptr_array_new();
     o.keys = g_ptr_array_new();
+    GString *keys_text = g_string_new(NULL), *psk_text = g_string_new(NULL);
+    o.exported_keys = &keys_text;
+    o.exported_psk = &psk_text;
     capture_opts_default(&o.cap);
     o.cap.progress = true;
     rpt_cli_init(&o.rep);
@@ -672,6 +644,8 @@ int main(int argc, char **argv)
         if (!f) {
             fprintf(stderr, "isakmpdump: %s\n", err);
             options_free(&o);   /* unlike exit(), a return leaves them unreachable */
+            wipe_text(keys_text);
+            wipe_text(psk_text);
             return EXIT_USAGE;
         }
         out_fields_header(f, stdout);
@@ -686,11 +660,16 @@ int main(int argc, char **argv)
             rc = r;
     } else {
         for (guint i = 0; i < o.files->len; i++) {
-            int r = run_file(&o, o.files->pdata[i], stdout, i == 0);
+            int r = run_file(&o, o.files->pdata[i], stdout);
             if (r > rc)
                 rc = r;
         }
     }
+    int xr = export_write(&o);
+    if (xr > rc)
+        rc = xr;
+    wipe_text(keys_text);
+    wipe_text(psk_text);
     int rr = rpt_cli_finish(&o.rep, stdout);
     if (rr > rc)
         rc = rr;

@@ -85,18 +85,102 @@ static bool iana_match(const char *row, const char *name, const char *prefix)
     return strncmp(row, prefix, pl) == 0 && strcasecmp(row + pl, name) == 0;
 }
 
+/* Other names for the same ciphers, each with the IANA name it stands for:
+ * strongSwan proposal keywords and Wireshark's esp_sa names, whose key size
+ * comes from the key (bits 0) or from the keyword (the digits after the
+ * family: "aes256gcm16" = family "aes", 256 bits, mode "gcm16"). */
+static const struct {
+    const char *name, *iana;
+} cipher_aliases[] = {
+    { "3des", "ENCR_3DES" }, { "des", "ENCR_DES" }, { "null", "ENCR_NULL" },
+    { "aes", "ENCR_AES_CBC" }, { "camellia", "ENCR_CAMELLIA_CBC" },
+    { "chacha20poly1305", "ENCR_CHACHA20_POLY1305" },
+    /* Wireshark's esp_sa names (bracketed suffix already dropped) */
+    { "TripleDES-CBC", "ENCR_3DES" }, { "DES-CBC", "ENCR_DES" }, { "AES-CBC", "ENCR_AES_CBC" },
+    { "AES-CTR", "ENCR_AES_CTR" }, { "AES-GCM with 8 octet ICV", "ENCR_AES_GCM_8" },
+    { "AES-GCM with 12 octet ICV", "ENCR_AES_GCM_12" },
+    { "AES-GCM with 16 octet ICV", "ENCR_AES_GCM_16" },
+};
+
+/* strongSwan keyword families "<family><bits><mode>" (aes128, aes256gcm16,
+ * aes192ctr, aes128ccm12, camellia256); the ICV may be given in bits too
+ * (aes128gcm128). */
+static const struct {
+    const char *family, *mode, *iana;
+} cipher_keywords[] = {
+    { "aes", "", "ENCR_AES_CBC" }, { "aes", "ctr", "ENCR_AES_CTR" },
+    { "aes", "gcm8", "ENCR_AES_GCM_8" }, { "aes", "gcm64", "ENCR_AES_GCM_8" },
+    { "aes", "gcm12", "ENCR_AES_GCM_12" }, { "aes", "gcm96", "ENCR_AES_GCM_12" },
+    { "aes", "gcm16", "ENCR_AES_GCM_16" }, { "aes", "gcm128", "ENCR_AES_GCM_16" },
+    { "aes", "gcm", "ENCR_AES_GCM_16" },
+    { "aes", "ccm8", "ENCR_AES_CCM_8" }, { "aes", "ccm64", "ENCR_AES_CCM_8" },
+    { "aes", "ccm12", "ENCR_AES_CCM_12" }, { "aes", "ccm96", "ENCR_AES_CCM_12" },
+    { "aes", "ccm16", "ENCR_AES_CCM_16" }, { "aes", "ccm128", "ENCR_AES_CCM_16" },
+    { "aes", "ccm", "ENCR_AES_CCM_16" },
+    { "camellia", "", "ENCR_CAMELLIA_CBC" },
+};
+
+/* The length of `name` without a trailing " [RFC...]" (or any bracketed tag). */
+static size_t bare_len(const char *name)
+{
+    size_t n = strlen(name);
+    const char *br = strrchr(name, '[');
+    if (n && name[n - 1] == ']' && br && br > name && br[-1] == ' ')
+        return (size_t)(br - name - 1);
+    return n;
+}
+
+/* Names equal once both lose their bracketed suffix (case-insensitive). */
+static bool bare_match(const char *row, const char *name)
+{
+    size_t a = bare_len(row), b = bare_len(name);
+    return a == b && strncasecmp(row, name, a) == 0;
+}
+
+/* The row of an IANA name: by key bits when given, else by key + salt bytes. */
+static const cipher_alg *cipher_by_iana(const char *iana, size_t bits, size_t key_bytes)
+{
+    for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
+        const cipher_alg *a = &ciphers[i];
+        if (!iana_match(a->iana_name, iana, "ENCR_"))
+            continue;
+        if (a->kind == CK_NULL || (bits ? a->key_len * 8u == bits
+                                        : (size_t)a->key_len + a->salt_len == key_bytes))
+            return a;
+    }
+    return NULL;
+}
+
+/* "aes256gcm16": family, key bits, mode. */
+static const cipher_alg *cipher_by_keyword(const char *name, size_t key_bytes)
+{
+    for (size_t i = 0; i < sizeof cipher_keywords / sizeof cipher_keywords[0]; i++) {
+        size_t fl = strlen(cipher_keywords[i].family);
+        if (strncasecmp(name, cipher_keywords[i].family, fl) != 0)
+            continue;
+        const char *p = name + fl;
+        size_t bits = 0;
+        while (*p >= '0' && *p <= '9' && bits < 100000)
+            bits = bits * 10 + (size_t)(*p++ - '0');
+        if (bits && strcasecmp(p, cipher_keywords[i].mode) == 0)
+            return cipher_by_iana(cipher_keywords[i].iana, bits, key_bytes);
+    }
+    return NULL;
+}
+
 const cipher_alg *cipher_by_name(const char *name, size_t key_bytes)
 {
     for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++)
         if (strcmp(ciphers[i].ws_name, name) == 0)
             return &ciphers[i];
-    for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
-        const cipher_alg *a = &ciphers[i];
-        if (iana_match(a->iana_name, name, "ENCR_") &&
-            (a->kind == CK_NULL || (size_t)a->key_len + a->salt_len == key_bytes))
-            return a;
-    }
-    return NULL;
+    for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++)
+        if (bare_match(ciphers[i].ws_name, name))
+            return &ciphers[i];
+    const cipher_alg *a = cipher_by_iana(name, 0, key_bytes);
+    for (size_t i = 0; !a && i < sizeof cipher_aliases / sizeof cipher_aliases[0]; i++)
+        if (bare_match(cipher_aliases[i].name, name))
+            a = cipher_by_iana(cipher_aliases[i].iana, 0, key_bytes);
+    return a ? a : cipher_by_keyword(name, key_bytes);
 }
 
 const cipher_alg *cipher_by_v2_id(uint16_t id, size_t key_bits)
@@ -109,10 +193,39 @@ const cipher_alg *cipher_by_v2_id(uint16_t id, size_t key_bits)
     return NULL;
 }
 
+/* Other names for the integrity algorithms: strongSwan proposal keywords
+ * and Wireshark's esp_sa names. */
+static const struct {
+    const char *name, *iana;
+} integ_aliases[] = {
+    { "md5", "AUTH_HMAC_MD5_96" }, { "md5_128", "AUTH_HMAC_MD5_128" },
+    { "sha", "AUTH_HMAC_SHA1_96" }, { "sha1", "AUTH_HMAC_SHA1_96" },
+    { "sha1_160", "AUTH_HMAC_SHA1_160" },
+    { "sha256", "AUTH_HMAC_SHA2_256_128" }, { "sha2_256", "AUTH_HMAC_SHA2_256_128" },
+    { "sha384", "AUTH_HMAC_SHA2_384_192" }, { "sha2_384", "AUTH_HMAC_SHA2_384_192" },
+    { "sha512", "AUTH_HMAC_SHA2_512_256" }, { "sha2_512", "AUTH_HMAC_SHA2_512_256" },
+    { "aesxcbc", "AUTH_AES_XCBC_96" }, { "aescmac", "AUTH_AES_CMAC_96" },
+    { "none", "NONE" }, { "NULL", "NONE" },
+    { "HMAC-MD5-96", "AUTH_HMAC_MD5_96" }, { "HMAC-SHA-1-96", "AUTH_HMAC_SHA1_96" },
+    { "HMAC-SHA-256-128", "AUTH_HMAC_SHA2_256_128" },
+    { "HMAC-SHA-384-192", "AUTH_HMAC_SHA2_384_192" },
+    { "HMAC-SHA-512-256", "AUTH_HMAC_SHA2_512_256" },
+};
+
 const integ_alg *integ_by_name(const char *name)
 {
     for (size_t i = 0; i < sizeof integs / sizeof integs[0]; i++)
         if (strcmp(integs[i].ws_name, name) == 0 || iana_match(integs[i].iana_name, name, "AUTH_"))
             return &integs[i];
+    for (size_t i = 0; i < sizeof integs / sizeof integs[0]; i++)
+        if (bare_match(integs[i].ws_name, name))
+            return &integs[i];
+    for (size_t j = 0; j < sizeof integ_aliases / sizeof integ_aliases[0]; j++) {
+        if (!bare_match(integ_aliases[j].name, name))
+            continue;
+        for (size_t i = 0; i < sizeof integs / sizeof integs[0]; i++)
+            if (iana_match(integs[i].iana_name, integ_aliases[j].iana, "AUTH_"))
+                return &integs[i];
+    }
     return NULL;
 }

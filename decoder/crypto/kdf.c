@@ -394,6 +394,19 @@ static bool v1_expand_ka(int prf, kdf_v1_keys *k, size_t ka_len)
     return true;
 }
 
+bool kdf_v1_ka(int prf, const uint8_t *skeyid_e, size_t len, size_t ka_len, uint8_t *out)
+{
+    if (len == 0 || len > KDF_MAX_PRF || len != kdf_prf_size(prf))
+        return false;
+    kdf_v1_keys k = { .len = len };
+    memcpy(k.e, skeyid_e, len);
+    bool ok = v1_expand_ka(prf, &k, ka_len);
+    if (ok)
+        memcpy(out, k.ka, ka_len);
+    wipe(&k, sizeof k);
+    return ok;
+}
+
 bool kdf_v1_sa_keys(int prf, const kdf_chunk *gxy, const uint8_t ckyi[8],
                     const uint8_t ckyr[8], size_t ka_len, kdf_v1_keys *k)
 {

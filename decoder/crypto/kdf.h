@@ -118,6 +118,11 @@ bool kdf_v1_skeyid_pke(int prf, const kdf_chunk *ni, const kdf_chunk *nr,
 bool kdf_v1_sa_keys(int prf, const kdf_chunk *gxy, const uint8_t ckyi[8],
                     const uint8_t ckyr[8], size_t ka_len, kdf_v1_keys *keys);
 
+/* Ka of ka_len bytes (at most KDF_MAX_KEY) from a known SKEYID_e of the
+ * PRF's size, as kdf_v1_sa_keys makes it: for daemon logs that give
+ * SKEYID_e (libreswan). */
+bool kdf_v1_ka(int prf, const uint8_t *skeyid_e, size_t len, size_t ka_len, uint8_t *out);
+
 /* Phase 1 IV: hash(g^xi | g^xr) truncated to `block` bytes (Appendix B). */
 bool kdf_v1_phase1_iv(int prf, const kdf_chunk *gxi, const kdf_chunk *gxr, size_t block,
                       uint8_t *out);

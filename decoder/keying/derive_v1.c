@@ -553,14 +553,7 @@ static GString *crack_text(isakmp_ctx *ctx)
 int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err, size_t errlen)
 {
     GString *out = crack_text(ctx);
-    GError *e = NULL;
-    int rc = 0;
-    if (!g_file_set_contents(path, out->str, (gssize)out->len, &e)) {
-        if (err)
-            snprintf(err, errlen, "%s", e->message);
-        g_error_free(e);
-        rc = -1;
-    }
+    int rc = isakmp_export_psk_crack_merge(path, out->str, out->len, err, errlen);
     g_string_free(out, TRUE);
     return rc;
 }

@@ -27,26 +27,35 @@ typedef struct {
     size_t iv_off, iv_len, ct_off, ct_len, icv_off, icv_len;
 } sk_layout;
 
-/* Splits the body into IV, ciphertext and ICV; false (with a note) when the
- * sizes cannot be right. */
-static bool sk_layout_of(dec_t *d, const cur_t *b, const payload_info *pi, sk_layout *l)
+/* Splits the body into IV, ciphertext and ICV for l->key, in the direction
+ * of the message; false when the sizes cannot be right. */
+static bool sk_fit(const dec_t *d, const cur_t *b, sk_layout *l)
 {
     const cipher_alg *c = l->key->enc;
-    bool aead = c->icv_len > 0;
+    bool aead = c->icv_len > 0, initiator = d->flags & 0x08;
+    l->ek = initiator ? &l->key->ei : &l->key->er;
+    l->ak = initiator ? &l->key->ai : &l->key->ar;
     l->iv_len = c->iv_len;
     l->icv_len = aead ? c->icv_len : l->key->integ->icv_len;
     l->iv_off = cur_off(b);
     size_t n = cur_left(b);
-    if (n < l->iv_len + l->icv_len + 1) {
-        tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_DECRYPT,
-                  "Not enough data in the Encrypted payload: %zu bytes for a %zu-byte IV "
-                  "and a %zu-byte ICV", n, l->iv_len, l->icv_len);
+    if (n < l->iv_len + l->icv_len + 1)
         return false;
-    }
     l->ct_off = l->iv_off + l->iv_len;
     l->ct_len = n - l->iv_len - l->icv_len;
     l->icv_off = l->ct_off + l->ct_len;
     return true;
+}
+
+/* sk_fit, with a note when the sizes cannot be right. */
+static bool sk_layout_of(dec_t *d, const cur_t *b, const payload_info *pi, sk_layout *l)
+{
+    if (sk_fit(d, b, l))
+        return true;
+    tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_DECRYPT,
+              "Not enough data in the Encrypted payload: %zu bytes for a %zu-byte IV "
+              "and a %zu-byte ICV", cur_left(b), l->iv_len, l->icv_len);
+    return false;
 }
 
 /* The ICD item, and ike.verify.icv when it can be checked. */
@@ -243,17 +252,47 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
     sk_icd(d, pi, b, l, ok, ok == 0 && !l->key->enc->icv_len ? expected : NULL);
 }
 
+/* True when key l->key's ICV (or AEAD tag) verifies on this message. */
+static bool sk_verifies(dec_t *d, const cur_t *b, sk_layout *l)
+{
+    uint8_t expected[64];
+    if (!sk_fit(d, b, l))
+        return false;
+    if (!l->key->enc->icv_len)
+        return sk_integ(d, b, l, expected) == 1;
+    bool tag_ok = false;
+    uint8_t *plain = sk_decrypt(d, b, l, &tag_ok);
+    if (plain)
+        crypto_secure_free(plain, l->ct_len);
+    return plain && tag_ok;
+}
+
+/* The key for this message.  A table may give several for one SPI pair
+ * (save-keys writes one line per key epoch, RFC 9370): the first whose ICV
+ * verifies, else the first (whose failure is then shown).  One key, the
+ * common case, costs nothing more. */
+static const key_v2 *sk_key(dec_t *d, const cur_t *b)
+{
+    size_t n;
+    const key_v2 *const *all = keys_v2_find_all(d->ctx->keys, d->ispi, d->rspi, &n);
+    for (size_t i = 0; n > 1 && i < n; i++) {
+        sk_layout l = { .key = all[i] };
+        if (sk_verifies(d, b, &l))
+            return all[i];
+    }
+    return n ? all[0] : NULL;
+}
+
 bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi)
 {
     uint16_t num = 0, total = 0;
     if (pi->type == V2_PAYLOAD_SKF && !skf_numbers(d, pi, &num, &total))
         return false;
-    sk_layout l = { .key = keys_v2_find(d->ctx->keys, d->ispi, d->rspi) };
-    if (!l.key || body->src != 0 || d->depth > 0)
+    if (body->src != 0 || d->depth > 0)
         return false;
-    bool initiator = d->flags & 0x08;
-    l.ek = initiator ? &l.key->ei : &l.key->er;
-    l.ak = initiator ? &l.key->ai : &l.key->ar;
+    sk_layout l = { .key = sk_key(d, body) };
+    if (!l.key)
+        return false;
     if (!sk_layout_of(d, body, pi, &l))
         return false;
     if (l.iv_len)

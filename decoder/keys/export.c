@@ -6,9 +6,12 @@
  * (see ../shared/peer-suite/wireshark/ for files tshark's own tests use).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "keys/export.h"
 #include "core/hex.h"
@@ -196,27 +199,261 @@ size_t export_text_out(GString *t, char *buf, size_t size)
     return n;
 }
 
-int export_write(const struct export_store *s, const char *dir, char *err, size_t errlen)
+/* ---------------------------------------------------------------- merging into files */
+
+/*
+ * Exports never destroy: each table in the folder is read (never through a
+ * symbolic link), its rows for other SAs are kept in place, a row for an SA
+ * we export is replaced by ours, ours for new SAs go at the end; then the
+ * whole text goes to a new 0600 file in the same folder that is renamed over
+ * the old one (a link planted meanwhile is replaced, never followed).
+ */
+
+/* What identifies a row's SA: the first `n` fields (separated by `sep`,
+ * "quoted" or not, compared without case), or for psk-crack lines the
+ * cookies (fields 3 and 4). */
+static const struct {
+    char sep;
+    int first, n;
+} row_ids[EXPORT_KIND_COUNT] = {
+    [EXPORT_V1] = { ',', 0, 1 },    /* initiator cookie */
+    [EXPORT_V2] = { ',', 0, 2 },    /* SPIi, SPIr */
+    [EXPORT_ESP] = { ',', 0, 4 },   /* protocol, source, destination, SPI */
+    [EXPORT_PSK] = { ':', 2, 2 },   /* cky_r, cky_i */
+};
+
+/* The SA a row is for, as a new string; NULL for comments, blank lines and
+ * rows too short to say (kept as they are). */
+static char *row_id(const char *line, export_kind kind)
 {
-    if (g_mkdir_with_parents(dir, 0700) != 0) {
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (*line == 0 || *line == '#' || *line == '\r')
+        return NULL;
+    GString *id = g_string_new(NULL);
+    int field = 0, last = row_ids[kind].first + row_ids[kind].n;
+    bool quoted = false;
+    for (const char *p = line; *p && *p != '\r' && field < last; p++) {
+        if (*p == '"' && kind != EXPORT_PSK) {
+            quoted = !quoted;
+        } else if (*p == row_ids[kind].sep && !quoted) {
+            if (++field > row_ids[kind].first && field < last)
+                g_string_append_c(id, '|');
+        } else if (field >= row_ids[kind].first) {
+            g_string_append_c(id, g_ascii_tolower(*p));
+        }
+    }
+    if (field < last - 1) {   /* not all the fields that say which SA */
+        g_string_free(id, TRUE);
+        return NULL;
+    }
+    return g_string_free(id, FALSE);
+}
+
+/* The lines of a text (without their newlines), wiped when freed. */
+static gchar **text_lines(const char *text, size_t len)
+{
+    gchar *copy = g_strndup(text, len);
+    gchar **lines = g_strsplit(copy, "\n", -1);
+    explicit_bzero(copy, len);
+    g_free(copy);
+    return lines;
+}
+
+static void lines_free(gchar **lines)
+{
+    for (size_t i = 0; lines && lines[i]; i++)
+        explicit_bzero(lines[i], strlen(lines[i]));
+    g_strfreev(lines);
+}
+
+GString *export_merge(const char *old, size_t old_len, const char *ours, size_t ours_len,
+                      export_kind kind)
+{
+    gchar **o = text_lines(old, old_len), **n = text_lines(ours, ours_len);
+    GHashTable *mine = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *order = g_ptr_array_new();   /* our rows, first occurrence order */
+    for (size_t i = 0; n[i]; i++) {
+        char *id = row_id(n[i], kind);
+        if (!id)
+            continue;
+        if (!g_hash_table_contains(mine, id))
+            g_ptr_array_add(order, id);
+        g_hash_table_insert(mine, id, n[i]);   /* a later row for the same SA wins */
+    }
+    GString *out = g_string_sized_new(old_len + ours_len + 1);   /* no growing: no stray copies */
+    for (size_t i = 0; o[i]; i++) {
+        if (!o[i + 1] && !*o[i])
+            break;   /* the empty tail after the last newline */
+        char *id = row_id(o[i], kind);
+        const char *ours_row = id ? g_hash_table_lookup(mine, id) : NULL;
+        if (ours_row == (const char *)1)
+            ours_row = "";   /* already written in place of an earlier row */
+        g_string_append(out, ours_row ? ours_row : o[i]);
+        if (!ours_row || *ours_row)
+            g_string_append_c(out, '\n');
+        if (ours_row)
+            g_hash_table_insert(mine, g_strdup(id), (gpointer)1);
+        g_free(id);
+    }
+    for (guint i = 0; i < order->len; i++) {
+        const char *row = g_hash_table_lookup(mine, order->pdata[i]);
+        if (row != (const char *)1) {
+            g_string_append(out, row);
+            g_string_append_c(out, '\n');
+        }
+    }
+    g_ptr_array_free(order, TRUE);
+    g_hash_table_destroy(mine);
+    lines_free(o);
+    lines_free(n);
+    return out;
+}
+
+/* The file's text into *text (empty when there is no file); never through a
+ * symbolic link, never anything but a regular file.  -1 with a reason. */
+static int read_nofollow(const char *path, GString **text, char *err, size_t errlen)
+{
+    *text = NULL;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 && errno == ENOENT) {
+        *text = g_string_new(NULL);
+        return 0;
+    }
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        bool link = fd < 0 && errno == ELOOP;
+        snprintf(err, errlen, "%s: %s", path,
+                 link ? "a symbolic link: not followed, nothing written"
+                 : fd < 0 ? g_strerror(errno) : "not a regular file: nothing written");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    GString *t = g_string_sized_new((gsize)st.st_size + 1);
+    char buf[4096];
+    ssize_t r;
+    while ((r = read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
+        if (r > 0)
+            g_string_append_len(t, buf, r);
+    explicit_bzero(buf, sizeof buf);
+    close(fd);
+    if (r < 0 || memchr(t->str, 0, t->len)) {   /* a NUL: not a text table, not ours to rewrite */
+        snprintf(err, errlen, "%s: %s", path,
+                 r < 0 ? g_strerror(errno) : "not a text table: nothing written");
+        export_text_free(t);
+        return -1;
+    }
+    *text = t;
+    return 0;
+}
+
+/* Writes `t` to a new 0600 file beside `path` and renames it over `path`. */
+static int write_replace(const char *path, const GString *t, char *err, size_t errlen)
+{
+    gchar *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    gchar *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+    bool ok = fd >= 0;
+    for (size_t off = 0; ok && off < t->len;) {
+        ssize_t w = write(fd, t->str + off, t->len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        ok = w > 0;
+        off += ok ? (size_t)w : 0;
+    }
+    ok = ok && fsync(fd) == 0;
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) {
+        int e = errno;
+        snprintf(err, errlen, "%s: %s", fd < 0 ? dir : path, g_strerror(e));
+        if (fd >= 0)
+            g_unlink(tmp);
+    }
+    g_free(tmp);
+    g_free(base);
+    g_free(dir);
+    return ok ? 0 : -1;
+}
+
+int export_merge_file(const char *path, const char *ours, size_t len, export_kind kind,
+                      char *err, size_t errlen)
+{
+    GString *old;
+    if (read_nofollow(path, &old, err, errlen) < 0)
+        return -1;
+    GString *t = export_merge(old->str, old->len, ours, len, kind);
+    int r = write_replace(path, t, err, errlen);
+    export_text_free(t);
+    export_text_free(old);
+    return r;
+}
+
+int export_merge_dir(const char *dir, GString *const ours[3], char *err, size_t errlen)
+{
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR) && g_mkdir_with_parents(dir, 0700) != 0) {
         snprintf(err, errlen, "%s: %s", dir, g_strerror(errno));
         return -1;
     }
-    for (int i = 0; i < 3; i++) {
-        GString *t = file_text(s, i);
-        gchar *path = g_build_filename(dir, table_names[i], NULL);
-        GError *e = NULL;
-        bool ok = g_file_set_contents(path, t->str, (gssize)t->len, &e);
-        if (!ok) {
-            snprintf(err, errlen, "%s", e->message);
-            g_error_free(e);
-        }
-        g_free(path);
-        export_text_free(t);
-        if (!ok)
-            return -1;
+    GString *old[3] = { NULL, NULL, NULL };
+    gchar *path[3];
+    int r = 0;
+    for (int i = 0; i < 3; i++) {   /* every table read before any is written */
+        path[i] = g_build_filename(dir, table_names[i], NULL);
+        if (r == 0 && read_nofollow(path[i], &old[i], err, errlen) < 0)
+            r = -1;
     }
-    return 0;
+    for (int i = 0; i < 3; i++) {
+        if (r == 0) {
+            GString *t = export_merge(old[i]->str, old[i]->len, ours[i]->str, ours[i]->len,
+                                      (export_kind)i);
+            r = write_replace(path[i], t, err, errlen);
+            export_text_free(t);
+        }
+        if (old[i])
+            export_text_free(old[i]);
+        g_free(path[i]);
+    }
+    return r;
+}
+
+int export_merge_text(const char *dir, const char *text, size_t len, char *err, size_t errlen)
+{
+    GString *ours[3];
+    for (int i = 0; i < 3; i++)
+        ours[i] = g_string_sized_new(len + 1);
+    gchar **lines = text_lines(text, len);
+    int cur = -1;
+    for (size_t i = 0; lines[i]; i++) {
+        bool header = false;
+        for (int j = 0; j < 3; j++)
+            if (lines[i][0] == '#' && !strcmp(g_strstrip(lines[i] + 1), table_names[j])) {
+                cur = j;
+                header = true;
+            }
+        if (!header && cur >= 0 && *lines[i]) {
+            g_string_append(ours[cur], lines[i]);
+            g_string_append_c(ours[cur], '\n');
+        }
+    }
+    lines_free(lines);
+    int r = export_merge_dir(dir, ours, err, errlen);
+    for (int i = 0; i < 3; i++)
+        export_text_free(ours[i]);
+    return r;
+}
+
+int export_write(const struct export_store *s, const char *dir, char *err, size_t errlen)
+{
+    GString *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = file_text(s, i);
+    int r = export_merge_dir(dir, t, err, errlen);
+    for (int i = 0; i < 3; i++)
+        export_text_free(t[i]);
+    return r;
 }
 
 /* ---------------------------------------------------------------- names */
@@ -362,6 +599,21 @@ int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t e
     char buf[256];
     int r = export_write(ctx->keying->exports(ctx), dir, err ? err : buf, err ? errlen : sizeof buf);
     return r;
+}
+
+int isakmp_export_keys_merge(const char *dir, const char *text, size_t len, char *err,
+                             size_t errlen)
+{
+    char buf[256];
+    return export_merge_text(dir, text, len, err ? err : buf, err ? errlen : sizeof buf);
+}
+
+int isakmp_export_psk_crack_merge(const char *path, const char *text, size_t len, char *err,
+                                  size_t errlen)
+{
+    char buf[256];
+    return export_merge_file(path, text, len, EXPORT_PSK, err ? err : buf,
+                             err ? errlen : sizeof buf);
 }
 
 size_t isakmp_ctx_export_keys_mem(isakmp_ctx *ctx, char *buf, size_t size)

@@ -58,9 +58,35 @@ void export_format_v1(GString *out, const export_v1 *e);
 void export_format_v2(GString *out, const export_v2 *e);
 void export_format_esp(GString *out, const export_esp *e);
 
-/* Writes the three files into `dir` (created when missing).  Returns 0, or
- * -1 with a reason in err. */
+/* Writes the three files into `dir` (created 0700 when missing), merged with
+ * the tables already there (export_merge_dir).  Returns 0, or -1 with a
+ * reason in err. */
 int export_write(const struct export_store *s, const char *dir, char *err, size_t errlen);
+
+/* The files exports merge into; a row's SA is its first fields (the cookie;
+ * the SPI pair; protocol, addresses and SPI) or a psk-crack line's cookies. */
+typedef enum { EXPORT_V1, EXPORT_V2, EXPORT_ESP, EXPORT_PSK, EXPORT_KIND_COUNT } export_kind;
+
+/* `old` (a file's text) with our rows merged in: its rows for other SAs (and
+ * comments) kept in place, a row for an SA of ours replaced by ours, our
+ * other rows appended; the last of our rows for one SA wins.  Wipe the
+ * result with export_text_free. */
+GString *export_merge(const char *old, size_t old_len, const char *ours, size_t ours_len,
+                      export_kind kind);
+
+/* Merges our rows into the file `path`: read without following a symbolic
+ * link (a link is an error: nothing written), written to a new 0600 file
+ * in the same folder and renamed over it.  0, or -1 with a reason. */
+int export_merge_file(const char *path, const char *ours, size_t len, export_kind kind,
+                      char *err, size_t errlen);
+
+/* The same for the three tables of `dir` (created 0700 when missing): all
+ * are read before any is written, so a refused one leaves all as they were. */
+int export_merge_dir(const char *dir, GString *const ours[3], char *err, size_t errlen);
+
+/* The same from a text as export_text makes it ("# <table>" sections, in
+ * any number and order). */
+int export_merge_text(const char *dir, const char *text, size_t len, char *err, size_t errlen);
 
 /* The three files as one text, each after a "# <file name>" line. */
 GString *export_text(const struct export_store *s);

@@ -1,8 +1,9 @@
 /*
- * The key store and its loaders.  One loader per format, picked by content:
- * Wireshark's UAT tables (ikev1_decryption_table, ikev2_decryption_table,
- * esp_sa: comma-separated, strings quoted with C escapes).  Add a format by
- * adding a row to `formats` with a detector and a per-line loader.
+ * The key store and the loader of Wireshark's UAT tables
+ * (ikev1_decryption_table, ikev2_decryption_table, esp_sa: comma-separated,
+ * strings quoted with C escapes): one row of `formats` per table, with a
+ * detector and a per-line loader.  Which loader reads a whole file is
+ * load.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,8 @@
 
 struct isakmp_keys {
     GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
-    GHashTable *v2;    /* GBytes(ispi|rspi) -> key_v2 */
+    GHashTable *v2;    /* GBytes(ispi|rspi) -> GPtrArray of key_v2: several when a
+                        * table has one line per key epoch (RFC 9370) */
     GPtrArray *esp;    /* key_esp */
 };
 
@@ -76,7 +78,8 @@ struct isakmp_keys *keys_new(void)
 {
     struct isakmp_keys *k = g_new0(struct isakmp_keys, 1);
     k->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
-    k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v2_free);
+    k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                  (GDestroyNotify)g_ptr_array_unref);
     k->esp = g_ptr_array_new_with_free_func(esp_free);
     return k;
 }
@@ -101,12 +104,49 @@ void keys_v1_add(struct isakmp_keys *k, key_v1 *e)
     g_hash_table_replace(k->v1, g_bytes_new(e->icookie, 8), e);
 }
 
+static GBytes *v2_id(const uint8_t ispi[8], const uint8_t rspi[8], uint8_t id[16])
+{
+    memcpy(id, ispi, 8);
+    memcpy(id + 8, rspi, 8);
+    return g_bytes_new(id, 16);
+}
+
 void keys_v2_add(struct isakmp_keys *k, key_v2 *e)
 {
     uint8_t id[16];
-    memcpy(id, e->ispi, 8);
-    memcpy(id + 8, e->rspi, 8);
-    g_hash_table_replace(k->v2, g_bytes_new(id, 16), e);
+    GPtrArray *a = g_ptr_array_new_with_free_func(v2_free);
+    g_ptr_array_add(a, e);
+    g_hash_table_replace(k->v2, v2_id(e->ispi, e->rspi, id), a);
+}
+
+static bool secret_eq(const secret_t *a, const secret_t *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->p, b->p, a->len) == 0);
+}
+
+static bool v2_same(const key_v2 *a, const key_v2 *b)
+{
+    return a->enc == b->enc && a->integ == b->integ && secret_eq(&a->ei, &b->ei) &&
+           secret_eq(&a->er, &b->er) && secret_eq(&a->ai, &b->ai) && secret_eq(&a->ar, &b->ar);
+}
+
+void keys_v2_keep(struct isakmp_keys *k, key_v2 *e)
+{
+    uint8_t id[16];
+    GBytes *b = v2_id(e->ispi, e->rspi, id);
+    GPtrArray *a = g_hash_table_lookup(k->v2, b);
+    if (!a) {
+        g_bytes_unref(b);
+        keys_v2_add(k, e);
+        return;
+    }
+    g_bytes_unref(b);
+    for (guint i = 0; i < a->len; i++)
+        if (v2_same(a->pdata[i], e)) {   /* the same line twice */
+            v2_free(e);
+            return;
+        }
+    g_ptr_array_add(a, e);
 }
 
 const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8])
@@ -119,18 +159,30 @@ const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]
     return e;
 }
 
-const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
-                           const uint8_t rspi[8])
+const key_v2 *const *keys_v2_find_all(const struct isakmp_keys *k, const uint8_t ispi[8],
+                                      const uint8_t rspi[8], size_t *n)
 {
+    *n = 0;
     if (g_hash_table_size(k->v2) == 0)
         return NULL;
     uint8_t id[16];
     memcpy(id, ispi, 8);
     memcpy(id + 8, rspi, 8);
     GBytes *b = g_bytes_new_static(id, 16);
-    const key_v2 *e = g_hash_table_lookup(k->v2, b);
+    const GPtrArray *a = g_hash_table_lookup(k->v2, b);
     g_bytes_unref(b);
-    return e;
+    if (!a)
+        return NULL;
+    *n = a->len;
+    return (const key_v2 *const *)a->pdata;
+}
+
+const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
+                           const uint8_t rspi[8])
+{
+    size_t n;
+    const key_v2 *const *all = keys_v2_find_all(k, ispi, rspi, &n);
+    return n ? all[0] : NULL;
 }
 
 size_t keys_esp_count(const struct isakmp_keys *k) { return k->esp->len; }
@@ -250,7 +302,7 @@ static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
         v2_free(e);
         return why;
     }
-    keys_v2_add(k, e);
+    keys_v2_keep(k, e);   /* save-keys writes one line per key epoch (RFC 9370): keep each */
     return NULL;
 }
 
@@ -422,8 +474,18 @@ static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
     return loaded;
 }
 
+/* True when no line holds anything but blanks and '#' comments: an empty
+ * table (Wireshark writes a comment header), a valid one. */
+bool keys_only_comments(char **lines)
+{
+    for (size_t i = 0; lines[i]; i++)
+        if (!uat_comment(lines[i]))
+            return false;
+    return true;
+}
+
 /* True when the first data line is a line of one of the UAT tables. */
-static bool detect_uat(char **lines)
+bool keys_detect_uat(char **lines)
 {
     char buf[4096];
     char *f[UAT_MAX_FIELDS];
@@ -440,60 +502,9 @@ static bool detect_uat(char **lines)
     return yes;
 }
 
-/* Whole-file formats, tried in order; the first whose detector accepts the
- * text loads it.  (Secrets files and daemon logs are added here.) */
-static const struct {
-    const char *name;
-    bool (*detect)(char **lines);
-    int (*load)(struct isakmp_keys *k, const load_ctx *lc, char **lines);
-} file_formats[] = {
-    { "Wireshark UAT table", detect_uat, load_uat },
-};
-
-int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
-                             isakmp_key_error_fn on_error, void *user)
+int keys_load_uat(struct isakmp_keys *k, const char *name, char **lines,
+                  isakmp_key_error_fn on_error, void *user)
 {
-    crypto_init();
     load_ctx lc = { name, on_error, user };
-    char *copy = g_strndup(text, len);
-    char **lines = g_strsplit(copy, "\n", -1);
-    for (size_t i = 0; lines[i]; i++)
-        g_strchomp(lines[i]);   /* CRLF files too */
-    int n = -2;
-    for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
-        if (file_formats[j].detect(lines))
-            n = file_formats[j].load(ctx->keys, &lc, lines);
-    if (n == -2)   /* secrets files and daemon logs (derive.c) */
-        n = ctx->keying->load_text(ctx, name, text, len, on_error, user);
-    if (n == -2) {
-        report(&lc, 0, "unknown key file format");
-        n = 0;
-    }
-    for (size_t i = 0; lines[i]; i++)
-        explicit_bzero(lines[i], strlen(lines[i]));
-    explicit_bzero(copy, len);
-    g_strfreev(lines);
-    g_free(copy);
-    return n;
-}
-
-int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path, isakmp_key_error_fn on_error,
-                         void *user)
-{
-    gchar *text = NULL;
-    gsize len = 0;
-    GError *err = NULL;
-    if (!g_file_get_contents(path, &text, &len, &err)) {
-        if (on_error) {
-            char where[512];
-            snprintf(where, sizeof where, "%s:0", path);
-            on_error(user, where, err->message);
-        }
-        g_error_free(err);
-        return -1;
-    }
-    int n = isakmp_ctx_load_keys_mem(ctx, path, text, len, on_error, user);
-    explicit_bzero(text, len);
-    g_free(text);
-    return n;
+    return load_uat(k, &lc, lines);
 }

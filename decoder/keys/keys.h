@@ -6,8 +6,9 @@
  * memory and are wiped when the store is freed.  Lookups return borrowed
  * pointers valid until keys_free.  Nothing here prints a secret.
  *
- * Formats are modular: keys.c keeps a table of loaders, each with a content
- * detector; a new format (secrets file, daemon logs) is one more row.
+ * Formats are modular: load.c keeps a table of whole-file loaders, each with
+ * a content detector (keys.c's UAT tables, xfrm.c, pluto.c); a new format
+ * is one more row.
  */
 #ifndef ISAKMP_KEYS_H
 #define ISAKMP_KEYS_H
@@ -49,8 +50,14 @@ void keys_free(struct isakmp_keys *k);
 bool keys_any_ike(const struct isakmp_keys *k);
 
 const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]);
+/* The first entry for the SPI pair. */
 const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
                            const uint8_t rspi[8]);
+/* Every entry for the SPI pair, in the order loaded (*n of them; NULL when
+ * none): a table may hold one line per key epoch (RFC 9370), and the ICV of
+ * each message tells which is right. */
+const key_v2 *const *keys_v2_find_all(const struct isakmp_keys *k, const uint8_t ispi[8],
+                                      const uint8_t rspi[8], size_t *n);
 size_t keys_esp_count(const struct isakmp_keys *k);
 const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i);
 
@@ -66,6 +73,18 @@ bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa);
  * ones for the same SA).  For derived keys too. */
 void keys_v1_add(struct isakmp_keys *k, key_v1 *e);
 void keys_v2_add(struct isakmp_keys *k, key_v2 *e);
+/* Adds an entry beside those already there for the SPI pair (a table line
+ * per key epoch); the same keys twice are kept once. */
+void keys_v2_keep(struct isakmp_keys *k, key_v2 *e);
+
+/* Wireshark's UAT tables (the lines of a file): true when the first data
+ * line is one of theirs; loading returns the entries stored, reporting bad
+ * lines as name:line.  keys_only_comments: nothing but blanks and '#'
+ * comments (an empty table). */
+bool keys_detect_uat(char **lines);
+bool keys_only_comments(char **lines);
+int keys_load_uat(struct isakmp_keys *k, const char *name, char **lines,
+                  isakmp_key_error_fn on_error, void *user);
 
 /* A secret from hex text ("0x" prefix allowed); false when not hex. */
 bool secret_from_hex(secret_t *s, const char *hex);

@@ -187,8 +187,12 @@ ISAKMP_API void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
 ISAKMP_API void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on);
 
 /* Callback for problems found while loading keys: `where` is "file:line",
- * `reason` a sentence.  Loading goes on after each call. */
+ * `reason` a sentence.  Loading goes on after each call.  A reason that
+ * starts with ISAKMP_KEY_NOTE is not a problem but information (the file
+ * was valid and held no keys, or what it gave is limited): say it, do not
+ * count it as an error. */
 typedef void (*isakmp_key_error_fn)(void *user, const char *where, const char *reason);
+#define ISAKMP_KEY_NOTE "note: "
 
 /* Loads keys or secrets from `path`; the format is detected from the content
  * (Wireshark ikev1/ikev2 decryption tables, esp_sa, the libisakmp secrets
@@ -369,9 +373,20 @@ ISAKMP_API bool isakmp_ctx_esp_sa_get(isakmp_ctx *ctx, size_t i, isakmp_esp_sa *
 
 /* Writes the keys derived so far as Wireshark 4.0 tables
  * (ikev1_decryption_table, ikev2_decryption_table, esp_sa) into directory
- * `dir` (created when missing).  Returns 0, or -1 with a reason in err
- * (which may be NULL). */
+ * `dir` (created 0700 when missing), merged with the tables already there:
+ * their rows for other SAs stay, a row for the same SA (initiator cookie;
+ * SPI pair; protocol, addresses and SPI) is replaced.  Each table goes to a
+ * new 0600 file renamed over the old one; a table that is a symbolic link
+ * is never followed (an error, and nothing is written).  Returns 0, or -1
+ * with a reason in err (which may be NULL). */
 ISAKMP_API int isakmp_ctx_export_keys(isakmp_ctx *ctx, const char *dir, char *err, size_t errlen);
+
+/* The same merge for tables given as text, in the form
+ * isakmp_ctx_export_keys_mem makes ("# <table name>" sections, which may
+ * repeat: the texts of several contexts one after the other; the last row
+ * for an SA wins).  For writing the keys of several inputs once. */
+ISAKMP_API int isakmp_export_keys_merge(const char *dir, const char *text, size_t len, char *err,
+                                        size_t errlen);
 
 /* The same three tables as one text, each after a line "# <table name>"
  * (what isakmpdump --export-keys - prints), into buf: NUL-terminated, cut to
@@ -382,14 +397,21 @@ ISAKMP_API size_t isakmp_ctx_export_keys_mem(isakmp_ctx *ctx, char *buf, size_t 
 /* Writes, for each IKEv1 Aggressive Mode exchange with a pre-shared key seen
  * so far (its HASH_R travels in clear), one psk-crack / hashcat (modes 5300,
  * 5400) line g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r to the file
- * `path`.  Works without any secret loaded.  Returns 0, or -1 with a reason
- * in err (which may be NULL). */
+ * `path`, merged with the lines already there (as isakmp_export_psk_crack_merge).
+ * Works without any secret loaded.  Returns 0, or -1 with a reason in err
+ * (which may be NULL). */
 ISAKMP_API int isakmp_ctx_export_psk_crack(isakmp_ctx *ctx, const char *path, char *err,
                                            size_t errlen);
 
 /* The same lines into buf: NUL-terminated, cut to fit.  Returns their
  * length (snprintf semantics: size 0 asks for it). */
 ISAKMP_API size_t isakmp_ctx_export_psk_crack_mem(isakmp_ctx *ctx, char *buf, size_t size);
+
+/* Merges psk-crack lines (text) into the file `path` as
+ * isakmp_ctx_export_psk_crack does: lines for other exchanges stay, a line
+ * for the same cookies is replaced, 0600, no symbolic link followed. */
+ISAKMP_API int isakmp_export_psk_crack_merge(const char *path, const char *text, size_t len,
+                                             char *err, size_t errlen);
 
 /* ---------------------------------------------------------------- text */
 

@@ -208,6 +208,64 @@ static void test_names(void)
     g_assert_true(integ_by_name("AUTH_HMAC_SHA2_256_128") ==
                   integ_by_name("HMAC_SHA2_256_128 [RFC4868]"));
     g_assert_cmpuint(integ_by_name("ANY 96-bits of Authentication [No Checking]")->icv_len, ==, 12);
+    /* Wireshark 4.0 and 4.4 (the same names), without the RFC suffix, IANA,
+     * strongSwan proposal keywords and Wireshark's esp_sa names */
+    static const struct {
+        const char *name;
+        size_t key_bytes;
+        const char *want;
+    } ciphers[] = {
+        { "AES-CBC-128 [RFC3602]", 0, "AES-CBC-128 [RFC3602]" },
+        { "AES-CBC-128", 0, "AES-CBC-128 [RFC3602]" },
+        { "aes-cbc-256", 0, "AES-CBC-256 [RFC3602]" },
+        { "AES-GCM-256 with 16 octet ICV", 0, "AES-GCM-256 with 16 octet ICV [RFC5282]" },
+        { "ENCR_AES_CBC", 24, "AES-CBC-192 [RFC3602]" },
+        { "ENCR_CHACHA20_POLY1305", 36, "CHACHA20-POLY1305 [RFC7634]" },
+        { "ENCR_CAMELLIA_CBC", 32, "CAMELLIA-CBC-256 [RFC5529]" },
+        { "aes128", 16, "AES-CBC-128 [RFC3602]" },
+        { "aes256", 32, "AES-CBC-256 [RFC3602]" },
+        { "aes", 32, "AES-CBC-256 [RFC3602]" },
+        { "aes192ctr", 28, "AES-CTR-192 [RFC5930]" },
+        { "aes256gcm16", 36, "AES-GCM-256 with 16 octet ICV [RFC5282]" },
+        { "aes128gcm128", 20, "AES-GCM-128 with 16 octet ICV [RFC5282]" },
+        { "aes128gcm8", 20, "AES-GCM-128 with 8 octet ICV [RFC5282]" },
+        { "aes128ccm12", 19, "AES-CCM-128 with 12 octet ICV [RFC5282]" },
+        { "aes256ccm96", 35, "AES-CCM-256 with 12 octet ICV [RFC5282]" },
+        { "3des", 24, "3DES [RFC2451]" },
+        { "chacha20poly1305", 36, "CHACHA20-POLY1305 [RFC7634]" },
+        { "camellia128", 16, "CAMELLIA-CBC-128 [RFC5529]" },
+        { "null", 0, "NULL [RFC2410]" },
+        { "AES-CBC [RFC3602]", 32, "AES-CBC-256 [RFC3602]" },
+        { "TripleDES-CBC [RFC2451]", 24, "3DES [RFC2451]" },
+        { "AES-GCM with 16 octet ICV [RFC4106]", 20, "AES-GCM-128 with 16 octet ICV [RFC5282]" },
+        { "aes512", 64, NULL },
+        { "aes128gcm7", 20, NULL },
+        { "aes", 17, NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(ciphers); i++) {
+        const cipher_alg *a = cipher_by_name(ciphers[i].name, ciphers[i].key_bytes);
+        g_assert_cmpstr(a ? a->ws_name : NULL, ==, ciphers[i].want);
+    }
+    static const struct {
+        const char *name, *want;
+    } integs[] = {
+        { "HMAC_SHA2_256_128 [RFC4868]", "HMAC_SHA2_256_128 [RFC4868]" },
+        { "HMAC_SHA2_256_128", "HMAC_SHA2_256_128 [RFC4868]" },
+        { "AUTH_HMAC_SHA1_96", "HMAC_SHA1_96 [RFC2404]" },
+        { "ANY 128-bits of Authentication", "ANY 128-bits of Authentication [No Checking]" },
+        { "sha1", "HMAC_SHA1_96 [RFC2404]" }, { "sha256", "HMAC_SHA2_256_128 [RFC4868]" },
+        { "sha2_384", "HMAC_SHA2_384_192 [RFC4868]" }, { "sha512", "HMAC_SHA2_512_256 [RFC4868]" },
+        { "md5", "HMAC_MD5_96 [RFC2403]" }, { "aesxcbc", "AES-XCBC-96 [RFC3566]" },
+        { "aescmac", "AES-CMAC-96 [RFC4494]" }, { "none", "NONE [RFC4306]" },
+        { "NULL", "NONE [RFC4306]" },
+        { "HMAC-SHA-256-128 [RFC4868]", "HMAC_SHA2_256_128 [RFC4868]" },
+        { "HMAC-SHA-1-96", "HMAC_SHA1_96 [RFC2404]" },
+        { "sha3", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(integs); i++) {
+        const integ_alg *a = integ_by_name(integs[i].name);
+        g_assert_cmpstr(a ? a->ws_name : NULL, ==, integs[i].want);
+    }
     size_t n;
     const cipher_alg *t = cipher_table(&n);
     for (size_t i = 0; i < n; i++)   /* every row has a name and fits the nonce buffers */

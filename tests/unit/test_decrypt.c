@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "keys/keys.h"
 #include "testutil.h"
 
 #define SPII "0102030405060708"
@@ -273,9 +274,13 @@ static void test_skf_missing(void)
 static void test_sk_gcm(void)
 {
     const char *key = "feffe9928665731c6d6a8f9467308308" "cafebabe";
-    char *table = g_strdup_printf("%s,%s,%s,%s,\"AES-GCM-128 with 16 octet ICV [RFC5282]\",,,"
-                                  "\"NONE [RFC4306]\"\n", SPII, SPIR, key, key);
-    isakmp_ctx *ctx = ctx_with(table);
+    /* an older epoch's line first (RFC 9370): the tag picks the right one */
+    char *table = g_strdup_printf("%s,%s,%s,%s,aes128gcm16,,,none\n"
+                                  "%s,%s,%s,%s,\"AES-GCM-128 with 16 octet ICV [RFC5282]\",,,"
+                                  "\"NONE [RFC4306]\"\n", SPII, SPIR, "00112233445566778899aabbccddeeff01020304",
+                                  "00112233445566778899aabbccddeeff01020304", SPII, SPIR, key, key);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    g_assert_cmpint(isakmp_ctx_load_keys_mem(ctx, "t", table, strlen(table), NULL, NULL), ==, 2);
     GByteArray *plain = g_byte_array_new();
     nonce_payload(plain, 0, 16);
     g_byte_array_append(plain, (const uint8_t *)"\0", 1);   /* pad length 0 */
@@ -304,16 +309,49 @@ static void test_sk_gcm(void)
     tu_assert_values(m, "ike.verify.icv", "1");
     tu_assert_values(m, "ike.enc.iv", "0102030405060708");
     isakmp_msg_free(m);
-    b->data[b->len - 3] ^= 0x80;
+    b->data[b->len - 3] ^= 0x80;   /* no line's tag verifies: the first line's failure */
     m = tu_decode_frame(ctx, b, 2);
     tu_assert_values(m, "ike.verify.icv", "0");
-    tu_assert_values(m, "ike.typepayload", "46,40");
     isakmp_msg_free(m);
     g_free(k);
     g_byte_array_unref(plain);
     g_byte_array_unref(b);
     isakmp_ctx_free(ctx);
     g_free(table);
+}
+
+/* RFC 9370: strongSwan's save-keys writes one line per key epoch for the
+ * same SPI pair.  All are kept (the same line twice once) and each message
+ * is decrypted with the one whose ICV verifies; with none, the first one's
+ * failure is shown. */
+static void test_sk_key_epochs(void)
+{
+    char *wrong = g_strdup(table_cbc);
+    memcpy(strstr(wrong, EI), ER, 64);
+    memcpy(strstr(wrong, AI), AR, 64);
+    char *table = g_strconcat(wrong, table_cbc, table_cbc, NULL);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    g_assert_cmpint(isakmp_ctx_load_keys_mem(ctx, "t", table, strlen(table), NULL, NULL), ==, 3);
+    size_t n, kl;
+    uint8_t *spii = tu_hex(SPII, &kl), *spir = tu_hex(SPIR, &kl);
+    g_assert_nonnull(keys_v2_find_all(ctx->keys, spii, spir, &n));
+    g_assert_cmpuint(n, ==, 2);
+    GByteArray *b = one_sk_message(-1);
+    isakmp_msg *m = tu_decode_frame(ctx, b, 1);
+    tu_assert_values(m, "ike.verify.icv", "1");
+    tu_assert_values(m, "ike.typepayload", "46,40");
+    tu_assert_values(m, "ike.nonce", "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+    isakmp_msg_free(m);
+    b->data[b->len - 1] ^= 1;   /* no key verifies: the first is shown failing */
+    m = tu_decode_frame(ctx, b, 2);
+    tu_assert_values(m, "ike.verify.icv", "0");
+    isakmp_msg_free(m);
+    g_byte_array_unref(b);
+    g_free(spii);
+    g_free(spir);
+    isakmp_ctx_free(ctx);
+    g_free(table);
+    g_free(wrong);
 }
 
 /* No key for the SA: the SK body is shown as encrypted data. */
@@ -358,6 +396,7 @@ int main(int argc, char **argv)
     g_test_add_func("/decrypt/sk-truncated", test_sk_truncated);
     g_test_add_func("/decrypt/sk-gcm", test_sk_gcm);
     g_test_add_func("/decrypt/sk-no-key", test_sk_no_key);
+    g_test_add_func("/decrypt/sk-key-epochs", test_sk_key_epochs);
     g_test_add_func("/decrypt/skf-any-order", test_skf_any_order);
     g_test_add_func("/decrypt/skf-missing", test_skf_missing);
     g_test_add_func("/decrypt/skf-limit", test_skf_limit);

@@ -14,6 +14,7 @@
 #include "core/hex.h"
 #include "core/ike_types.h"
 #include "crypto/kdf.h"
+#include "keys/charon_log.h"
 #include "keys/keys.h"
 #include "keying/verify.h"
 
@@ -102,9 +103,32 @@ void kdf_sa_drop(isakmp_ctx *ctx, const uint8_t ispi[8])
     g_bytes_unref(key);
 }
 
+/* The kept secret with the same kind, message id and value, if any: both
+ * peers' logs give the same secrets. */
+static secret_rec *same_secret(struct kdf_ctx *k, const secret_entry *e)
+{
+    for (guint i = 0; i < k->secrets->len; i++) {
+        secret_rec *r = g_ptr_array_index(k->secrets, i);
+        if (r->kind == e->kind && r->len == e->len && !memcmp(r->value, e->value, e->len) &&
+            r->any_msgid == e->any_msgid && r->msgid == e->msgid &&
+            (r->any_sa || e->any_sa || !memcmp(r->spi, e->spi, 8)) &&
+            !g_strcmp0(r->selector, e->selector))
+            return r;
+    }
+    return NULL;
+}
+
 static void keep_secret(void *user, const secret_entry *e)
 {
     struct kdf_ctx *k = user;
+    secret_rec *same = e->kind == SEC_ESP_KEY ? NULL : same_secret(k, e);
+    if (same) {   /* one SA's secret once; tied to its SA when either says which */
+        if (same->any_sa && !e->any_sa && e->kind != SEC_PSK) {
+            same->any_sa = false;
+            memcpy(same->spi, e->spi, 8);
+        }
+        return;
+    }
     secret_rec *r = g_new0(secret_rec, 1);
     r->kind = e->kind;
     r->any_sa = e->any_sa || e->kind == SEC_PSK;   /* PSKs go by selector, tried for any SA */
@@ -115,8 +139,70 @@ static void keep_secret(void *user, const secret_entry *e)
     r->name = g_strdup(e->name);
     r->value = g_memdup2(e->value, e->len);
     r->len = e->len;
+    r->source = k->source;
     g_ptr_array_add(k->secrets, r);
 }
+
+/* Counts a secrets file's entries by kind into its source. */
+typedef struct {
+    struct kdf_ctx *kc;
+    isakmp_key_source *src;
+} count_ctx;
+
+static void count_secret(void *user, const secret_entry *e)
+{
+    count_ctx *c = user;
+    isakmp_key_source *s = c->src;
+    switch (e->kind) {
+    case SEC_PSK: s->psk++; break;
+    case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V2_DH_SHARED:
+    case SEC_V2_DH_PRIVATE: s->dh++; break;
+    case SEC_V1_SKEYID: s->skeyid++; break;
+    case SEC_V2_SKEYSEED: s->skeyseed++; break;
+    case SEC_V1_QM_DH_SHARED: case SEC_V2_CHILD_DH_SHARED: s->child_dh++; break;
+    case SEC_V1_KEY: case SEC_V2_KEY: s->ike_keys++; break;
+    case SEC_ESP_KEY: s->esp++; break;
+    }
+    keep_secret(c->kc, e);
+}
+
+/* A charon log's source: its counts, and a note when it gave nothing usable
+ * or nothing tied to an SA (not an error: the file was read). */
+static int charon_source(isakmp_ctx *ctx, size_t si, const char *name, const char *text,
+                         size_t len)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    charon_log_summary sum;
+    charon_log_parse(name, text, len, keep_secret, kc, &sum);
+    isakmp_key_source *s = keys_source(ctx->keys, si);
+    s->dh = sum.dh;
+    s->skeyseed = sum.skeyseed;
+    s->skeyid = sum.skeyid;
+    s->ike_keys = sum.ike_keys;
+    s->child_dh = sum.child_dh;
+    s->psk = sum.psk;
+    s->esp = sum.esp;
+    s->tied = sum.tied;
+    s->candidates = sum.candidates;
+    s->entries = sum.dh + sum.skeyseed + sum.skeyid + sum.ike_keys + sum.child_dh + sum.psk + sum.esp;
+    const char *note = NULL;
+    if (s->dh + s->skeyseed + s->skeyid + s->child_dh + s->psk == 0) {
+        note = "charon log without key dumps: no IKE SA got keys while it was written, or "
+               "charon logged below `ike = 4` (set `ike = 4`, and `chd = 4` for ESP keys, in "
+               "its filelog or syslog settings)";
+    } else if (s->tied == 0) {
+        note = "no key tied to an SA by the log (no SPIs logged with them, e.g. without `mgr = 2`"
+               " and below `ike = 3`): they are tried against each SA of the capture and used "
+               "only when a message's ICV confirms them";
+    }
+    if (note)
+        keys_source_note(ctx->keys, si, note);
+    return (int)s->entries;
+}
+
+static const char *const format_names[] = {
+    [SECRETS_FILE] = "secrets file", [SECRETS_CHARON] = "charon log", [SECRETS_PLUTO] = "pluto log",
+};
 
 int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
                   isakmp_key_error_fn on_error, void *user)
@@ -124,7 +210,28 @@ int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t le
     secrets_format f = secrets_detect(text, len);
     if (f == SECRETS_NONE)
         return -2;
-    return secrets_parse(f, name, text, len, keep_secret, kdf_ctx_of(ctx), on_error, user);
+    struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    size_t si = keys_source_add(ctx->keys, name, format_names[f]);
+    kc->source = si;
+    if (f == SECRETS_CHARON)
+        return charon_source(ctx, si, name, text, len);
+    count_ctx c = { kc, keys_source(ctx->keys, si) };
+    int n = secrets_parse(f, name, text, len, count_secret, &c, on_error, user);
+    c.src->entries = (unsigned)(n > 0 ? n : 0);
+    if (n <= 0 && f == SECRETS_PLUTO)   /* a secrets file's bad lines were reported */
+        keys_source_note(ctx->keys, si, "pluto log without keys: libreswan prints them with "
+                                        "`plutodebug=private`");
+    return n;
+}
+
+void secret_confirmed(isakmp_ctx *ctx, secret_rec *r)
+{
+    if (!r || r->confirmed)
+        return;
+    r->confirmed = true;
+    isakmp_key_source *s = keys_source(ctx->keys, r->source);
+    if (s)
+        s->confirmed++;
 }
 
 
@@ -693,6 +800,8 @@ static bool v2_confirm(dec_t *d, v2_sa *sa)
     int icv = icv_verdict(d);
     if (icv == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
         sa->cand_rec->owner = sa;   /* taken: other SAs skip it */
+    if (icv == 1 && !sa->confirmed)
+        secret_confirmed(d->ctx, sa->cand_rec);
     if (icv == 1)
         sa->confirmed = true;
     if (icv != 0 || sa->confirmed)

@@ -19,6 +19,8 @@ typedef struct {
     uint8_t *value;
     size_t len;
     const void *owner;           /* '*' secrets: the SA an ICV confirmed it for */
+    size_t source;               /* the key source it came from (keys_source) */
+    bool confirmed;              /* an ICV or HASH checked with keys from it */
 } secret_rec;
 
 /* A chosen (or offered) proposal: protocol, SPI and transforms. */
@@ -88,6 +90,7 @@ typedef struct {
 
 struct kdf_ctx {
     GPtrArray *secrets;          /* secret_rec */
+    size_t source;               /* the source being loaded (keep_secret) */
     struct export_store *exp;
     GHashTable *v2;              /* GBytes(SPIi) -> v2_sa; goes with the SA (kdf_sa_drop) */
     GHashTable *v1;              /* GBytes(CKY-I) -> v1_sa; goes with the SA (kdf_sa_drop) */
@@ -102,6 +105,9 @@ void bytes_set(GByteArray **slot, const uint8_t *p, size_t n);
  * message id (when `msgid` >= 0); NULL when there are no more. */
 secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
                               int64_t msgid, int idx);
+
+/* A message checked with keys from r (NULL allowed): counted for its source. */
+void secret_confirmed(isakmp_ctx *ctx, secret_rec *r);
 
 /* g^xy as loaded, or computed from a private value of either side; its length or 0. */
 size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv, const uint8_t spi[8],

@@ -9,11 +9,19 @@
 
 #include "core/hex.h"
 #include "keys/keys.h"
+#include "keys/unpack.h"
+
+/* One key source as isakmp_ctx_key_source gives it, with its strings. */
+typedef struct {
+    isakmp_key_source pub;
+    char *name, *note;
+} source_t;
 
 struct isakmp_keys {
     GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
     GHashTable *v2;    /* GBytes(ispi|rspi) -> key_v2 */
     GPtrArray *esp;    /* key_esp */
+    GPtrArray *sources;   /* source_t, in load order */
 };
 
 /* ---------------------------------------------------------------- secrets */
@@ -70,6 +78,14 @@ static void esp_free(gpointer p)
     g_free(e);
 }
 
+static void source_free(gpointer p)
+{
+    source_t *s = p;
+    g_free(s->name);
+    g_free(s->note);
+    g_free(s);
+}
+
 /* ---------------------------------------------------------------- the store */
 
 struct isakmp_keys *keys_new(void)
@@ -78,6 +94,7 @@ struct isakmp_keys *keys_new(void)
     k->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
     k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v2_free);
     k->esp = g_ptr_array_new_with_free_func(esp_free);
+    k->sources = g_ptr_array_new_with_free_func(source_free);
     return k;
 }
 
@@ -93,6 +110,7 @@ void keys_free(struct isakmp_keys *k)
     g_hash_table_destroy(k->v1);
     g_hash_table_destroy(k->v2);
     g_ptr_array_free(k->esp, TRUE);
+    g_ptr_array_free(k->sources, TRUE);
     g_free(k);
 }
 
@@ -386,6 +404,7 @@ typedef struct {
     const char *name;
     isakmp_key_error_fn on_error;
     void *user;
+    const char *format;   /* the UAT table's name, once known */
 } load_ctx;
 
 static void report(const load_ctx *lc, size_t line, const char *reason)
@@ -398,7 +417,7 @@ static void report(const load_ctx *lc, size_t line, const char *reason)
 }
 
 /* Loads the lines of a UAT table; the first data line picks the format. */
-static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
+static int load_uat(struct isakmp_keys *k, load_ctx *lc, char **lines)
 {
     int fmt = -1, loaded = 0;
     char buf[4096];
@@ -410,6 +429,8 @@ static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
         for (size_t j = 0; fmt < 0 && n > 0 && j < G_N_ELEMENTS(formats); j++)
             if (formats[j].detect(f, n))
                 fmt = (int)j;
+        if (fmt >= 0)
+            lc->format = formats[fmt].name;
         const char *why = n < 0 ? "malformed line (quotes or too many fields)"
                           : fmt < 0 ? "unknown key file format"
                                     : formats[fmt].line(k, f, n);
@@ -445,28 +466,106 @@ static bool detect_uat(char **lines)
 static const struct {
     const char *name;
     bool (*detect)(char **lines);
-    int (*load)(struct isakmp_keys *k, const load_ctx *lc, char **lines);
+    int (*load)(struct isakmp_keys *k, load_ctx *lc, char **lines);
 } file_formats[] = {
     { "Wireshark UAT table", detect_uat, load_uat },
 };
 
+/* ---------------------------------------------------------------- sources */
+
+size_t keys_source_add(struct isakmp_keys *k, const char *name, const char *format)
+{
+    source_t *s = g_new0(source_t, 1);
+    s->name = g_strdup(name);
+    s->pub.name = s->name;
+    s->pub.format = format;
+    g_ptr_array_add(k->sources, s);
+    return k->sources->len - 1;
+}
+
+isakmp_key_source *keys_source(struct isakmp_keys *k, size_t i)
+{
+    return i < k->sources->len ? &((source_t *)k->sources->pdata[i])->pub : NULL;
+}
+
+void keys_source_note(struct isakmp_keys *k, size_t i, const char *note)
+{
+    source_t *s = i < k->sources->len ? k->sources->pdata[i] : NULL;
+    if (!s)
+        return;
+    g_free(s->note);
+    s->note = g_strdup(note);
+    s->pub.note = s->note;
+}
+
+size_t isakmp_ctx_key_source_count(const isakmp_ctx *ctx)
+{
+    return ctx->keys->sources->len;
+}
+
+bool isakmp_ctx_key_source(const isakmp_ctx *ctx, size_t i, isakmp_key_source *out)
+{
+    const isakmp_key_source *s = keys_source(ctx->keys, i);
+    if (s)
+        *out = *s;
+    return s != NULL;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+static int load_plain(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                      isakmp_key_error_fn on_error, void *user);
+
+/* A compressed file: its text, loaded as the file; or why it cannot be. */
+static int load_packed(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                       isakmp_key_error_fn on_error, void *user)
+{
+    GByteArray *plain = NULL;
+    const char *why = NULL;
+    unpack_result r = keys_unpack(text, len, &plain, &why);
+    if (r == UNPACK_NONE)
+        return load_plain(ctx, name, text, len, on_error, user);
+    if (r == UNPACK_FAILED) {
+        load_ctx lc = { name, on_error, user, NULL };
+        report(&lc, 0, why);
+        keys_source_note(ctx->keys, keys_source_add(ctx->keys, name, NULL), why);
+        return 0;
+    }
+    int n = load_plain(ctx, name, (const char *)plain->data, plain->len, on_error, user);
+    if (plain->len)
+        explicit_bzero(plain->data, plain->len);
+    g_byte_array_free(plain, TRUE);
+    return n;
+}
+
 int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
                              isakmp_key_error_fn on_error, void *user)
 {
+    return load_packed(ctx, name, text, len, on_error, user);
+}
+
+static int load_plain(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                      isakmp_key_error_fn on_error, void *user)
+{
     crypto_init();
-    load_ctx lc = { name, on_error, user };
+    load_ctx lc = { name, on_error, user, NULL };
     char *copy = g_strndup(text, len);
     char **lines = g_strsplit(copy, "\n", -1);
     for (size_t i = 0; lines[i]; i++)
         g_strchomp(lines[i]);   /* CRLF files too */
     int n = -2;
     for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
-        if (file_formats[j].detect(lines))
+        if (file_formats[j].detect(lines)) {
             n = file_formats[j].load(ctx->keys, &lc, lines);
-    if (n == -2)   /* secrets files and daemon logs (derive.c) */
+            isakmp_key_source *s = keys_source(ctx->keys, keys_source_add(ctx->keys, name, lc.format));
+            s->entries = (unsigned)n;
+        }
+    if (n == -2)   /* secrets files and daemon logs (derive.c): they add their source */
         n = ctx->keying->load_text(ctx, name, text, len, on_error, user);
     if (n == -2) {
         report(&lc, 0, "unknown key file format");
+        keys_source_note(ctx->keys, keys_source_add(ctx->keys, name, NULL),
+                         "unknown key file format");
         n = 0;
     }
     for (size_t i = 0; lines[i]; i++)

@@ -67,6 +67,13 @@ bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa);
 void keys_v1_add(struct isakmp_keys *k, key_v1 *e);
 void keys_v2_add(struct isakmp_keys *k, key_v2 *e);
 
+/* Key sources, one per load (isakmp_ctx_key_source): added by the loader
+ * that reads the file, with its format (NULL: unknown); a note says why
+ * nothing usable was taken.  keys_source is NULL for a bad index. */
+size_t keys_source_add(struct isakmp_keys *k, const char *name, const char *format);
+isakmp_key_source *keys_source(struct isakmp_keys *k, size_t i);
+void keys_source_note(struct isakmp_keys *k, size_t i, const char *note);
+
 /* A secret from hex text ("0x" prefix allowed); false when not hex. */
 bool secret_from_hex(secret_t *s, const char *hex);
 

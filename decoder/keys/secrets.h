@@ -68,6 +68,11 @@ secrets_format secrets_detect(const char *text, size_t len);
 int secrets_parse(secrets_format fmt, const char *name, const char *text, size_t len,
                   secret_sink_fn sink, void *user, isakmp_key_error_fn on_error, void *euser);
 
+/* Calls fn(line, number, user) for each line of text, without its newline
+ * (and '\r'); the line is wiped after the call. */
+typedef void (*secrets_line_fn)(char *line, size_t no, void *user);
+void secrets_each_line(const char *text, size_t len, secrets_line_fn fn, void *user);
+
 /* Hex text (spaces, ':' and a 0x prefix allowed) into a new buffer; NULL when
  * it is not hex.  The caller wipes and frees it (secrets_free). */
 uint8_t *secrets_hex(const char *hex, size_t *len);

@@ -19,6 +19,20 @@
 #include "keying/verify.h"
 
 
+/* value_key's bytes, wiped when the GBytes goes. */
+typedef struct {
+    uint8_t *p;
+    size_t n;
+} wipe_buf;
+
+static void wipe_free(gpointer user)
+{
+    wipe_buf *w = user;
+    memset(w->p, 0, w->n);
+    g_free(w->p);
+    g_free(w);
+}
+
 static void secret_rec_free(gpointer p)
 {
     secret_rec *r = p;
@@ -71,6 +85,8 @@ struct kdf_ctx *kdf_ctx_of(isakmp_ctx *ctx)
     if (!ctx->kdf) {
         ctx->kdf = g_new0(struct kdf_ctx, 1);
         ctx->kdf->secrets = g_ptr_array_new_with_free_func(secret_rec_free);
+        ctx->kdf->by_value = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                                   (GDestroyNotify)g_bytes_unref, NULL);
         ctx->kdf->exp = export_store_new();
         ctx->kdf->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
                                              (GDestroyNotify)g_bytes_unref, v2_sa_free);
@@ -84,6 +100,7 @@ void kdf_ctx_free(struct kdf_ctx *k)
 {
     if (!k)
         return;
+    g_hash_table_destroy(k->by_value);
     g_ptr_array_free(k->secrets, TRUE);
     export_store_free(k->exp);
     g_hash_table_destroy(k->v2);
@@ -103,30 +120,44 @@ void kdf_sa_drop(isakmp_ctx *ctx, const uint8_t ispi[8])
     g_bytes_unref(key);
 }
 
-/* The kept secret with the same kind, message id and value, if any: both
- * peers' logs give the same secrets. */
-static secret_rec *same_secret(struct kdf_ctx *k, const secret_entry *e)
+/* What identifies a secret's value: kind, message id, selector, value
+ * (wiped when dropped: it holds the secret). */
+static GBytes *value_key(const secret_entry *e)
 {
-    for (guint i = 0; i < k->secrets->len; i++) {
-        secret_rec *r = g_ptr_array_index(k->secrets, i);
-        if (r->kind == e->kind && r->len == e->len && !memcmp(r->value, e->value, e->len) &&
-            r->any_msgid == e->any_msgid && r->msgid == e->msgid &&
-            (r->any_sa || e->any_sa || !memcmp(r->spi, e->spi, 8)) &&
-            !g_strcmp0(r->selector, e->selector))
-            return r;
-    }
-    return NULL;
+    size_t sl = e->selector ? strlen(e->selector) + 1 : 0, n = 2 + 4 + sl + e->len;
+    uint8_t *b = g_malloc(n);
+    b[0] = (uint8_t)e->kind;
+    b[1] = e->any_msgid;
+    memcpy(b + 2, &e->msgid, 4);
+    if (sl)
+        memcpy(b + 6, e->selector, sl);
+    if (e->len)
+        memcpy(b + 6 + sl, e->value, e->len);
+    wipe_buf *w = g_new(wipe_buf, 1);
+    w->p = b;
+    w->n = n;
+    return g_bytes_new_with_free_func(b, n, wipe_free, w);
+}
+
+/* The kept secret with the same kind, message id and value for the same SA
+ * (or for any), if any: both peers' logs give the same secrets. */
+static secret_rec *same_secret(struct kdf_ctx *k, GBytes *key, const secret_entry *e)
+{
+    secret_rec *r = g_hash_table_lookup(k->by_value, key);
+    return r && (r->any_sa || e->any_sa || !memcmp(r->spi, e->spi, 8)) ? r : NULL;
 }
 
 static void keep_secret(void *user, const secret_entry *e)
 {
     struct kdf_ctx *k = user;
-    secret_rec *same = e->kind == SEC_ESP_KEY ? NULL : same_secret(k, e);
+    GBytes *key = e->kind == SEC_ESP_KEY ? NULL : value_key(e);
+    secret_rec *same = key ? same_secret(k, key, e) : NULL;
     if (same) {   /* one SA's secret once; tied to its SA when either says which */
         if (same->any_sa && !e->any_sa && e->kind != SEC_PSK) {
             same->any_sa = false;
             memcpy(same->spi, e->spi, 8);
         }
+        g_bytes_unref(key);
         return;
     }
     secret_rec *r = g_new0(secret_rec, 1);
@@ -140,7 +171,14 @@ static void keep_secret(void *user, const secret_entry *e)
     r->value = g_memdup2(e->value, e->len);
     r->len = e->len;
     r->source = k->source;
+    r->have_parent = e->have_parent;
+    memcpy(r->parent_spi, e->parent_spi, 8);
+    r->parent_msgid = e->parent_msgid;
     g_ptr_array_add(k->secrets, r);
+    if (key && !g_hash_table_contains(k->by_value, key))
+        g_hash_table_insert(k->by_value, key, r);
+    else if (key)
+        g_bytes_unref(key);
 }
 
 /* Counts a secrets file's entries by kind into its source. */
@@ -478,25 +516,45 @@ static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
 
 /* The idx-th way to SKEYSEED for this SA: each loaded SKEYSEED, then each
  * loaded g^ir (exact SPIs before '*'), then g^ir from a private value. */
+/* The order in which secrets are tried for an SA: 0 first (given for it,
+ * or made by the rekey that made it), 1 next (a '*' secret of unknown
+ * origin), 2 last (a rekey's secret said to be another SA's, or any rekey's
+ * for an initial SA: a log may be wrong, an ICV is not). */
+static int cand_fit(const secret_rec *r, const v2_sa *sa)
+{
+    if (!r->any_sa)
+        return 0;
+    if (!r->have_parent)
+        return 1;
+    return sa->rekeyed && !memcmp(r->parent_spi, sa->parent_spi, 8) &&
+                   r->parent_msgid == sa->parent_msgid
+               ? 0
+               : 2;
+}
+
 static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
 {
     int prf = sa->chosen.prf;
     secret_rec *r;
     sa->cand_rec = NULL;
-    for (int i = 0; (r = find_secret(kc, SEC_V2_SKEYSEED, sa->ispi, -1, i)); i++)
-        if (r->len == kdf_prf_size(prf) && (!r->owner || r->owner == sa) && idx-- == 0) {
-            memcpy(sa->k.skeyseed, r->value, r->len);
-            sa->cand_rec = r;
-            return true;
-        }
+    for (int fit = 0; fit <= 2; fit++)
+        for (int i = 0; (r = find_secret(kc, SEC_V2_SKEYSEED, sa->ispi, -1, i)); i++)
+            if (cand_fit(r, sa) == fit && r->len == kdf_prf_size(prf) &&
+                (!r->owner || r->owner == sa) && idx-- == 0) {
+                memcpy(sa->k.skeyseed, r->value, r->len);
+                sa->cand_rec = r;
+                return true;
+            }
     uint8_t g[DH_MAX_LEN];
     size_t gl = 0;
-    for (int i = 0; !gl && (r = find_secret(kc, SEC_V2_DH_SHARED, sa->ispi, -1, i)); i++)
-        if (r->len <= DH_MAX_LEN && (!r->owner || r->owner == sa) && idx-- == 0) {
-            memcpy(g, r->value, r->len);
-            gl = r->len;
-            sa->cand_rec = r;
-        }
+    for (int fit = 0; fit <= 2; fit++)
+        for (int i = 0; !gl && (r = find_secret(kc, SEC_V2_DH_SHARED, sa->ispi, -1, i)); i++)
+            if (cand_fit(r, sa) == fit && r->len <= DH_MAX_LEN && (!r->owner || r->owner == sa) &&
+                idx-- == 0) {
+                memcpy(g, r->value, r->len);
+                gl = r->len;
+                sa->cand_rec = r;
+            }
     if (!gl && idx == 0)
         gl = dh_secret(kc, (secret_kind)0, SEC_V2_DH_PRIVATE, sa->ispi, -1, sa->group, sa->kei,
                        sa->ker, g);
@@ -737,6 +795,8 @@ static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
         return;
     memcpy(n->rspi, x->resp.spi, 8);
     n->rekeyed = true;
+    memcpy(n->parent_spi, old->ispi, 8);
+    n->parent_msgid = d->msgid;
     memcpy(n->old_skd, old->k.d, old->k.prf_len);
     n->old_skd_len = old->k.prf_len;
     n->old_prf = old->prf;

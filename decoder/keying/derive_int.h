@@ -20,6 +20,9 @@ typedef struct {
     size_t len;
     const void *owner;           /* '*' secrets: the SA an ICV confirmed it for */
     size_t source;               /* the key source it came from (keys_source) */
+    bool have_parent;            /* made by the rekey of parent_spi's SA in parent_msgid */
+    uint8_t parent_spi[8];
+    uint32_t parent_msgid;
     bool confirmed;              /* an ICV or HASH checked with keys from it */
 } secret_rec;
 
@@ -60,6 +63,8 @@ typedef struct {
     uint8_t old_skd[KDF_MAX_KEY];  /* rekeyed: the old SA's SK_d and PRF (RFC 7296 2.18) */
     size_t old_skd_len;
     int old_prf;
+    uint8_t parent_spi[8];         /* rekeyed: the old SA's SPIi, the CREATE_CHILD_SA's id */
+    uint32_t parent_msgid;
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */
@@ -91,6 +96,7 @@ typedef struct {
 struct kdf_ctx {
     GPtrArray *secrets;          /* secret_rec */
     size_t source;               /* the source being loaded (keep_secret) */
+    GHashTable *by_value;        /* GBytes(kind | msgid | value) -> the first such secret_rec */
     struct export_store *exp;
     GHashTable *v2;              /* GBytes(SPIi) -> v2_sa; goes with the SA (kdf_sa_drop) */
     GHashTable *v1;              /* GBytes(CKY-I) -> v1_sa; goes with the SA (kdf_sa_drop) */

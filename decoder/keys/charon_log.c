@@ -37,13 +37,15 @@
 typedef enum { P_DH = 1, P_SEED, P_SKEYID, P_KEY, P_CHILD_DH } pend_kind;
 
 /* What one IKE SA (a unique id, or one job of a thread) is known to be. */
-typedef struct {
+typedef struct sa_ref_s {
     uint8_t spii[8], spir[8];
     bool have_i, have_r;
     bool mixed;                /* two different SAs' SPIs: tie nothing by them */
     bool has_seed;             /* an IKEv2 SKEYSEED was dumped for it */
     uint32_t labels;           /* which ike_labels were dumped for it (bits) */
     int version;               /* 1, 2, 0 unknown */
+    struct sa_ref_s *parent;   /* made by a rekey: the old SA ... */
+    uint32_t parent_msgid;     /* ... and the CREATE_CHILD_SA's message id */
 } sa_ref;
 
 typedef struct {
@@ -71,6 +73,7 @@ typedef struct {
     bool in_ccsa;              /* that message is a CREATE_CHILD_SA */
     bool ike_proposal;         /* ... and it chose an IKE proposal (a rekey of the IKE SA) */
     sa_ref *rekey;             /* the IKE SA this job's rekey makes */
+    sa_ref *msg_sa;            /* the SA of the last message line */
     bool psk_wait;             /* a "secret" dump waits for "prf(secret, keypad)" */
     GByteArray *psk;
     sa_ref *job;               /* the SA of the job the thread is in (no marker) */
@@ -312,8 +315,11 @@ static sa_ref *key_sa(charon_ctx *cc, thread_t *t, int label)
 {
     sa_ref *sa = t->dump_sa;
     if (label >= 0 && (t->in_ccsa || (sa->labels & 1u << label))) {
-        if (!t->rekey)
-            t->rekey = ref_new(cc);
+        if (!t->rekey) {   /* the new SA's own name when the line has it (responder) */
+            t->rekey = t->in_ccsa && sa != t->msg_sa && !sa->labels ? sa : ref_new(cc);
+            t->rekey->parent = t->in_ccsa ? t->msg_sa : NULL;
+            t->rekey->parent_msgid = t->msgid;
+        }
         sa = t->rekey;
     }
     if (label >= 0)
@@ -324,6 +330,10 @@ static sa_ref *key_sa(charon_ctx *cc, thread_t *t, int label)
 static void add_key(charon_ctx *cc, thread_t *t, pend_kind k, const char *name, int version,
                     int label, GByteArray *b)
 {
+    if (b->len == 0) {   /* "=> 0 bytes @ (nil)": nothing */
+        bytes_wipe(b);
+        return;
+    }
     key_rec *r = g_new0(key_rec, 1);
     r->kind = k;
     r->name = g_strdup(name);
@@ -380,7 +390,7 @@ static void dump_done(charon_ctx *cc, thread_t *t)
         t->psk_wait = true;
         return;
     }
-    if (ike && t->psk_wait && !strcmp(t->label, "prf(secret, keypad)")) {
+    if (ike && t->psk_wait && !strcmp(t->label, "prf(secret, keypad)") && t->psk->len) {
         secret_entry e = { .kind = SEC_PSK, .selector = "*", .value = t->psk->data,
                            .len = t->psk->len };
         emit(cc, &e, t->dump_line);
@@ -447,7 +457,7 @@ static int exchange_version(const char *x)
 /* "parsed|generating EXCHANGE request|response N [ ... ]": the message id,
  * the version, and whether we initiated the exchange (we parse responses and
  * generate requests). */
-static bool message_line(thread_t *t, const char *text)
+static bool message_line(thread_t *t, sa_ref *sa, const char *text)
 {
     char verb[16], exch[40], dir[16];
     unsigned long id;
@@ -460,6 +470,7 @@ static bool message_line(thread_t *t, const char *text)
     t->have_msgid = true;
     t->version = exchange_version(exch);
     t->in_ccsa = !strcmp(exch, "CREATE_CHILD_SA");
+    t->msg_sa = sa;
     t->ike_proposal = false;
     t->rekey = NULL;
     t->we_initiated = parsed ? !req : req;
@@ -619,7 +630,7 @@ static void charon_line(char *line, size_t no, void *user)
             cc->last_dump = t;
         return;
     }
-    if (grp_is(&s, "ENC") && message_line(t, s.text))
+    if (grp_is(&s, "ENC") && message_line(t, sa, s.text))
         return;
     if (grp_is(&s, "MGR") && g_str_has_prefix(s.text, "checkin IKEv"))
         checkin_line(cc, t, s.text);
@@ -654,6 +665,12 @@ static void key_out(charon_ctx *cc, const key_rec *k)
     memcpy(e.spir, k->tied ? k->spir : sa->spir, 8);
     if (!tied && k->kind == P_DH && sa->has_seed && version != 1)
         return;   /* a candidate SKEYSEED of the same SA says the same */
+    const sa_ref *parent = sa->parent;
+    if (!tied && parent && parent->have_i && !parent->mixed) {
+        e.have_parent = true;
+        memcpy(e.parent_spi, parent->spii, 8);
+        e.parent_msgid = sa->parent_msgid;
+    }
     bool out = false;
     for (int v = 1; v <= 2; v++) {
         e.kind = v == 1 ? v1_kinds[k->kind] : v2_kinds[k->kind];

@@ -54,6 +54,11 @@ typedef struct {
     const uint8_t *integ_key;
     size_t integ_len;
     const char *where;       /* "file:line" of the line that gave it */
+    /* a '*' secret of an IKE SA made by a rekey: the old SA's SPIi and the
+     * CREATE_CHILD_SA's message id, when the log says them */
+    bool have_parent;
+    uint8_t parent_spi[8];
+    uint32_t parent_msgid;
 } secret_entry;
 
 typedef void (*secret_sink_fn)(void *user, const secret_entry *e);

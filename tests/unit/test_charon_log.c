@@ -402,6 +402,44 @@ static void test_prefixes(void)
     }
 }
 
+/* A rekeyed IKE SA's secrets: no SPIs without mgr, but with IKE_SA names
+ * the log says which SA's CREATE_CHILD_SA made it (tried first there). */
+typedef struct {
+    int seeds, tied, parents;
+    uint8_t first[8];
+} seed_t;
+
+static void sink_seed(void *user, const secret_entry *e)
+{
+    seed_t *s = user;
+    if (e->kind != SEC_V2_SKEYSEED)
+        return;
+    s->seeds++;
+    if (!e->any_sa && s->tied++ == 0)
+        memcpy(s->first, e->spi, 8);
+    if (e->any_sa && e->have_parent && !memcmp(e->parent_spi, s->first, 8) && e->parent_msgid == 4)
+        s->parents++;
+}
+
+static void test_rekey_parent(void)
+{
+    char *top = data_dir();
+    static const char *const logs[] = { "charon-initiator.log", "charon-responder.log" };
+    for (size_t i = 0; i < G_N_ELEMENTS(logs); i++) {
+        char *dir = g_build_filename(top, "strongswan-5.9.8", "ikev2-psk-aes256-sha256-ecp256", NULL);
+        GString *raw = read_text(dir, logs[i]), *t = rewrite(raw->str, no_mgr);
+        seed_t s = { 0 };
+        charon_log_parse(logs[i], t->str, t->len, sink_seed, &s, NULL);
+        g_assert_cmpint(s.seeds, ==, 2);
+        g_assert_cmpint(s.tied, ==, 1);      /* the first IKE SA: natd / octets SPIs */
+        g_assert_cmpint(s.parents, ==, 1);   /* the rekey: made in message 4 of the first */
+        g_string_free(raw, TRUE);
+        g_string_free(t, TRUE);
+        g_free(dir);
+    }
+    g_free(top);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -416,5 +454,6 @@ int main(int argc, char **argv)
     g_test_add_func("/charon_log/compressed", test_compressed);
     g_test_add_func("/charon_log/messages", test_messages);
     g_test_add_func("/charon_log/prefixes", test_prefixes);
+    g_test_add_func("/charon_log/rekey_parent", test_rekey_parent);
     return g_test_run();
 }

@@ -153,6 +153,8 @@ static void keep_secret(void *user, const secret_entry *e)
     GBytes *key = e->kind == SEC_ESP_KEY ? NULL : value_key(e);
     secret_rec *same = key ? same_secret(k, key, e) : NULL;
     if (same) {   /* one SA's secret once; tied to its SA when either says which */
+        if (k->source != same->source && k->source < 64)
+            same->also |= (uint64_t)1 << k->source;
         if (same->any_sa && !e->any_sa && e->kind != SEC_PSK) {
             same->any_sa = false;
             memcpy(same->spi, e->spi, 8);
@@ -267,9 +269,12 @@ void secret_confirmed(isakmp_ctx *ctx, secret_rec *r)
     if (!r || r->confirmed)
         return;
     r->confirmed = true;
-    isakmp_key_source *s = keys_source(ctx->keys, r->source);
-    if (s)
-        s->confirmed++;
+    for (size_t i = 0; i < 64 + 1; i++) {   /* its source, and those that gave it too */
+        size_t src = i == 64 ? r->source : i;
+        isakmp_key_source *s = keys_source(ctx->keys, src);
+        if (s && (i == 64 || (r->also >> i & 1)))
+            s->confirmed++;
+    }
 }
 
 

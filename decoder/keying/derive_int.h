@@ -20,6 +20,7 @@ typedef struct {
     size_t len;
     const void *owner;           /* '*' secrets: the SA an ICV confirmed it for */
     size_t source;               /* the key source it came from (keys_source) */
+    uint64_t also;               /* other sources (< 64) that gave the same secret */
     bool have_parent;            /* made by the rekey of parent_spi's SA in parent_msgid */
     uint8_t parent_spi[8];
     uint32_t parent_msgid;

@@ -658,8 +658,10 @@ static void key_out(charon_ctx *cc, const key_rec *k)
     const sa_ref *sa = k->sa;
     bool tied = k->tied || (sa->have_i && !sa->mixed);
     int version = k->version ? k->version : sa->version;
+    bool child = k->kind == P_CHILD_DH;   /* only these go by message id */
     secret_entry e = { .have_spir = k->tied || sa->have_r, .any_sa = !tied,
-                       .msgid = k->msgid, .any_msgid = !k->have_msgid, .name = k->name,
+                       .msgid = child ? k->msgid : 0, .any_msgid = child && !k->have_msgid,
+                       .name = k->name,
                        .value = k->bytes->data, .len = k->bytes->len };
     memcpy(e.spi, k->tied ? k->spi : sa->spii, 8);
     memcpy(e.spir, k->tied ? k->spir : sa->spir, 8);

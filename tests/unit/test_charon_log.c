@@ -264,6 +264,9 @@ static void test_full(void)
     check_dialect(".log", as_is, false);
 }
 
+/* Regression: without mgr, the initiator logs a rekeyed IKE SA's keys under
+ * the old SA's name (<s|1>), whose SPIs its NAT-D dumps gave: they were tied
+ * to the old SA, and the new one got no keys. */
 static void test_names_no_mgr(void) { check_dialect(".log", no_mgr, false); }
 static void test_syslog(void) { check_dialect("-ike4.log", syslog_bsd, true); }
 static void test_journald(void) { check_dialect("-ike4.log", journald, false); }
@@ -440,6 +443,24 @@ static void test_rekey_parent(void)
     g_free(top);
 }
 
+/* charon-systemd's journal as journalctl prints a multi-line message: the
+ * dump's rows on lines of their own, indented, without any prefix. */
+static void test_journal_continuation(void)
+{
+    const char *text =
+        "Dec 06 17:00:00 gw charon-systemd[7]: natd_chunk => 22 bytes @ 0x1\n"
+        "                                          0: 98 E1 CD D9 EA 99 84 6E 69 D6 DA 3F C1 AA BC FD  ....\n"
+        "                                         16: 0A 63 00 01 01 F4                                .c....\n"
+        "Dec 06 17:00:00 gw charon-systemd[7]: SKEYSEED => 4 bytes @ 0x1\n"
+        "                                          0: 01 02 03 04                                      ....\n";
+    charon_log_summary sum;
+    int n = 0;
+    charon_log_parse("j", text, strlen(text), sink_count, &n, &sum);
+    g_assert_cmpint(n, ==, 1);
+    g_assert_cmpuint(sum.skeyseed, ==, 1);
+    g_assert_cmpuint(sum.tied, ==, 1);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -455,5 +476,6 @@ int main(int argc, char **argv)
     g_test_add_func("/charon_log/messages", test_messages);
     g_test_add_func("/charon_log/prefixes", test_prefixes);
     g_test_add_func("/charon_log/rekey_parent", test_rekey_parent);
+    g_test_add_func("/charon_log/journal_continuation", test_journal_continuation);
     return g_test_run();
 }

@@ -338,9 +338,10 @@ static int check_keys(options *o)
         int n = isakmp_ctx_load_keys(ctx, path, key_error, &errors);
         if (n < 0 || errors)
             rc = EXIT_INPUT;
-        if (o->stats && n >= 0)
-            fprintf(stderr, "%s: %d key%s or secret%s loaded\n", path, n, n == 1 ? "" : "s",
-                    n == 1 ? "" : "s");
+        isakmp_key_source src;   /* read, but nothing usable in it: say why */
+        for (size_t j = 0; isakmp_ctx_key_source(ctx, j, &src); j++)
+            if (src.entries == 0 && src.note && !errors)
+                fprintf(stderr, "isakmpdump: %s: %s\n", src.name, src.note);
         isakmp_ctx_free(ctx);
         i++;
     }
@@ -457,6 +458,32 @@ static void print_stats(const char *path, const capture_stats *st)
             (unsigned long long)st->skipped_linktype);
 }
 
+/* After a capture: with --stats what each key source gave and how much of it
+ * a message confirmed; always, a daemon log none of whose keys was tied to
+ * an SA or confirmed (nothing usable came from it for this capture). */
+static void key_sources(const options *o, const isakmp_ctx *ctx, const char *path)
+{
+    isakmp_key_source s;
+    for (size_t i = 0; isakmp_ctx_key_source(ctx, i, &s); i++) {
+        bool log = s.format && strstr(s.format, " log");
+        if (log && s.candidates && !s.tied && !s.confirmed)
+            fprintf(stderr, "isakmpdump: %s: none of its %u keys is tied to an SA by the log, and "
+                    "none was confirmed by a message of %s: is it this capture's log?\n",
+                    s.name, s.candidates, path);
+        if (!o->stats)
+            continue;
+        fprintf(stderr, "%s: %s: %u entries", s.name, s.format ? s.format : "unknown format",
+                s.entries);
+        if (s.format && strcmp(s.format, "esp_sa") && !strstr(s.format, "table"))
+            fprintf(stderr, " (%u DH, %u SKEYSEED, %u SKEYID, %u IKE SA keys, %u CHILD DH, "
+                    "%u PSK, %u ESP); %u tied to an SA by the file, %u candidates; "
+                    "%u confirmed by a message of %s",
+                    s.dh, s.skeyseed, s.skeyid, s.ike_keys, s.child_dh, s.psk, s.esp, s.tied,
+                    s.candidates, s.confirmed, path);
+        fprintf(stderr, "%s%s\n", s.note ? ": " : "", s.note ? s.note : "");
+    }
+}
+
 /* The threads for one file: several only for -T fields without keys (then
  * almost every message decodes without state: shard.c) on a regular file
  * (a pipe is printed frame by frame). */
@@ -527,6 +554,7 @@ static int run_file(const options *o, const char *path, FILE *out)
     }
     if (o->stats)
         print_stats(path, &st);
+    key_sources(o, rs.ctx, path);
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);
     fflush(out);

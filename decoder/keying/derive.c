@@ -14,9 +14,24 @@
 #include "core/hex.h"
 #include "core/ike_types.h"
 #include "crypto/kdf.h"
+#include "keys/charon_log.h"
 #include "keys/keys.h"
 #include "keying/verify.h"
 
+
+/* value_key's bytes, wiped when the GBytes goes. */
+typedef struct {
+    uint8_t *p;
+    size_t n;
+} wipe_buf;
+
+static void wipe_free(gpointer user)
+{
+    wipe_buf *w = user;
+    memset(w->p, 0, w->n);
+    g_free(w->p);
+    g_free(w);
+}
 
 static void secret_rec_free(gpointer p)
 {
@@ -70,6 +85,8 @@ struct kdf_ctx *kdf_ctx_of(isakmp_ctx *ctx)
     if (!ctx->kdf) {
         ctx->kdf = g_new0(struct kdf_ctx, 1);
         ctx->kdf->secrets = g_ptr_array_new_with_free_func(secret_rec_free);
+        ctx->kdf->by_value = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                                   (GDestroyNotify)g_bytes_unref, NULL);
         ctx->kdf->exp = export_store_new();
         ctx->kdf->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
                                              (GDestroyNotify)g_bytes_unref, v2_sa_free);
@@ -83,6 +100,7 @@ void kdf_ctx_free(struct kdf_ctx *k)
 {
     if (!k)
         return;
+    g_hash_table_destroy(k->by_value);
     g_ptr_array_free(k->secrets, TRUE);
     export_store_free(k->exp);
     g_hash_table_destroy(k->v2);
@@ -102,9 +120,48 @@ void kdf_sa_drop(isakmp_ctx *ctx, const uint8_t ispi[8])
     g_bytes_unref(key);
 }
 
+/* What identifies a secret's value: kind, message id, selector, value
+ * (wiped when dropped: it holds the secret). */
+static GBytes *value_key(const secret_entry *e)
+{
+    size_t sl = e->selector ? strlen(e->selector) + 1 : 0, n = 2 + 4 + sl + e->len;
+    uint8_t *b = g_malloc(n);
+    b[0] = (uint8_t)e->kind;
+    b[1] = e->any_msgid;
+    memcpy(b + 2, &e->msgid, 4);
+    if (sl)
+        memcpy(b + 6, e->selector, sl);
+    if (e->len)
+        memcpy(b + 6 + sl, e->value, e->len);
+    wipe_buf *w = g_new(wipe_buf, 1);
+    w->p = b;
+    w->n = n;
+    return g_bytes_new_with_free_func(b, n, wipe_free, w);
+}
+
+/* The kept secret with the same kind, message id and value for the same SA
+ * (or for any), if any: both peers' logs give the same secrets. */
+static secret_rec *same_secret(struct kdf_ctx *k, GBytes *key, const secret_entry *e)
+{
+    secret_rec *r = g_hash_table_lookup(k->by_value, key);
+    return r && (r->any_sa || e->any_sa || !memcmp(r->spi, e->spi, 8)) ? r : NULL;
+}
+
 static void keep_secret(void *user, const secret_entry *e)
 {
     struct kdf_ctx *k = user;
+    GBytes *key = e->kind == SEC_ESP_KEY ? NULL : value_key(e);
+    secret_rec *same = key ? same_secret(k, key, e) : NULL;
+    if (same) {   /* one SA's secret once; tied to its SA when either says which */
+        if (k->source != same->source && k->source < 64)
+            same->also |= (uint64_t)1 << k->source;
+        if (same->any_sa && !e->any_sa && e->kind != SEC_PSK) {
+            same->any_sa = false;
+            memcpy(same->spi, e->spi, 8);
+        }
+        g_bytes_unref(key);
+        return;
+    }
     secret_rec *r = g_new0(secret_rec, 1);
     r->kind = e->kind;
     r->any_sa = e->any_sa || e->kind == SEC_PSK;   /* PSKs go by selector, tried for any SA */
@@ -115,8 +172,77 @@ static void keep_secret(void *user, const secret_entry *e)
     r->name = g_strdup(e->name);
     r->value = g_memdup2(e->value, e->len);
     r->len = e->len;
+    r->source = k->source;
+    r->have_parent = e->have_parent;
+    memcpy(r->parent_spi, e->parent_spi, 8);
+    r->parent_msgid = e->parent_msgid;
     g_ptr_array_add(k->secrets, r);
+    if (key && !g_hash_table_contains(k->by_value, key))
+        g_hash_table_insert(k->by_value, key, r);
+    else if (key)
+        g_bytes_unref(key);
 }
+
+/* Counts a secrets file's entries by kind into its source. */
+typedef struct {
+    struct kdf_ctx *kc;
+    isakmp_key_source *src;
+} count_ctx;
+
+static void count_secret(void *user, const secret_entry *e)
+{
+    count_ctx *c = user;
+    isakmp_key_source *s = c->src;
+    switch (e->kind) {
+    case SEC_PSK: s->psk++; break;
+    case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V2_DH_SHARED:
+    case SEC_V2_DH_PRIVATE: s->dh++; break;
+    case SEC_V1_SKEYID: s->skeyid++; break;
+    case SEC_V2_SKEYSEED: s->skeyseed++; break;
+    case SEC_V1_QM_DH_SHARED: case SEC_V2_CHILD_DH_SHARED: s->child_dh++; break;
+    case SEC_V1_KEY: case SEC_V2_KEY: s->ike_keys++; break;
+    case SEC_ESP_KEY: s->esp++; break;
+    }
+    keep_secret(c->kc, e);
+}
+
+/* A charon log's source: its counts, and a note when it gave nothing usable
+ * or nothing tied to an SA (not an error: the file was read). */
+static int charon_source(isakmp_ctx *ctx, size_t si, const char *name, const char *text,
+                         size_t len)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    charon_log_summary sum;
+    charon_log_parse(name, text, len, keep_secret, kc, &sum);
+    isakmp_key_source *s = keys_source(ctx->keys, si);
+    s->dh = sum.dh;
+    s->skeyseed = sum.skeyseed;
+    s->skeyid = sum.skeyid;
+    s->ike_keys = sum.ike_keys;
+    s->child_dh = sum.child_dh;
+    s->psk = sum.psk;
+    s->esp = sum.esp;
+    s->tied = sum.tied;
+    s->candidates = sum.candidates;
+    s->entries = sum.dh + sum.skeyseed + sum.skeyid + sum.ike_keys + sum.child_dh + sum.psk + sum.esp;
+    const char *note = NULL;
+    if (s->dh + s->skeyseed + s->skeyid + s->child_dh + s->psk == 0) {
+        note = "charon log without key dumps: no IKE SA got keys while it was written, or "
+               "charon logged below `ike = 4` (set `ike = 4`, and `chd = 4` for ESP keys, in "
+               "its filelog or syslog settings)";
+    } else if (s->tied == 0) {
+        note = "no key tied to an SA by the log (no SPIs logged with them, e.g. without `mgr = 2`"
+               " and below `ike = 3`): they are tried against each SA of the capture and used "
+               "only when a message's ICV confirms them";
+    }
+    if (note)
+        keys_source_note(ctx->keys, si, note);
+    return (int)s->entries;
+}
+
+static const char *const format_names[] = {
+    [SECRETS_FILE] = "secrets file", [SECRETS_CHARON] = "charon log", [SECRETS_PLUTO] = "pluto log",
+};
 
 int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
                   isakmp_key_error_fn on_error, void *user)
@@ -124,7 +250,31 @@ int kdf_load_text(isakmp_ctx *ctx, const char *name, const char *text, size_t le
     secrets_format f = secrets_detect(text, len);
     if (f == SECRETS_NONE)
         return -2;
-    return secrets_parse(f, name, text, len, keep_secret, kdf_ctx_of(ctx), on_error, user);
+    struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    size_t si = keys_source_add(ctx->keys, name, format_names[f]);
+    kc->source = si;
+    if (f == SECRETS_CHARON)
+        return charon_source(ctx, si, name, text, len);
+    count_ctx c = { kc, keys_source(ctx->keys, si) };
+    int n = secrets_parse(f, name, text, len, count_secret, &c, on_error, user);
+    c.src->entries = (unsigned)(n > 0 ? n : 0);
+    if (n <= 0 && f == SECRETS_PLUTO)   /* a secrets file's bad lines were reported */
+        keys_source_note(ctx->keys, si, "pluto log without keys: libreswan prints them with "
+                                        "`plutodebug=private`");
+    return n;
+}
+
+void secret_confirmed(isakmp_ctx *ctx, secret_rec *r)
+{
+    if (!r || r->confirmed)
+        return;
+    r->confirmed = true;
+    for (size_t i = 0; i < 64 + 1; i++) {   /* its source, and those that gave it too */
+        size_t src = i == 64 ? r->source : i;
+        isakmp_key_source *s = keys_source(ctx->keys, src);
+        if (s && (i == 64 || (r->also >> i & 1)))
+            s->confirmed++;
+    }
 }
 
 
@@ -371,25 +521,45 @@ static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
 
 /* The idx-th way to SKEYSEED for this SA: each loaded SKEYSEED, then each
  * loaded g^ir (exact SPIs before '*'), then g^ir from a private value. */
+/* The order in which secrets are tried for an SA: 0 first (given for it,
+ * or made by the rekey that made it), 1 next (a '*' secret of unknown
+ * origin), 2 last (a rekey's secret said to be another SA's, or any rekey's
+ * for an initial SA: a log may be wrong, an ICV is not). */
+static int cand_fit(const secret_rec *r, const v2_sa *sa)
+{
+    if (!r->any_sa)
+        return 0;
+    if (!r->have_parent)
+        return 1;
+    return sa->rekeyed && !memcmp(r->parent_spi, sa->parent_spi, 8) &&
+                   r->parent_msgid == sa->parent_msgid
+               ? 0
+               : 2;
+}
+
 static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
 {
     int prf = sa->chosen.prf;
     secret_rec *r;
     sa->cand_rec = NULL;
-    for (int i = 0; (r = find_secret(kc, SEC_V2_SKEYSEED, sa->ispi, -1, i)); i++)
-        if (r->len == kdf_prf_size(prf) && (!r->owner || r->owner == sa) && idx-- == 0) {
-            memcpy(sa->k.skeyseed, r->value, r->len);
-            sa->cand_rec = r;
-            return true;
-        }
+    for (int fit = 0; fit <= 2; fit++)
+        for (int i = 0; (r = find_secret(kc, SEC_V2_SKEYSEED, sa->ispi, -1, i)); i++)
+            if (cand_fit(r, sa) == fit && r->len == kdf_prf_size(prf) &&
+                (!r->owner || r->owner == sa) && idx-- == 0) {
+                memcpy(sa->k.skeyseed, r->value, r->len);
+                sa->cand_rec = r;
+                return true;
+            }
     uint8_t g[DH_MAX_LEN];
     size_t gl = 0;
-    for (int i = 0; !gl && (r = find_secret(kc, SEC_V2_DH_SHARED, sa->ispi, -1, i)); i++)
-        if (r->len <= DH_MAX_LEN && (!r->owner || r->owner == sa) && idx-- == 0) {
-            memcpy(g, r->value, r->len);
-            gl = r->len;
-            sa->cand_rec = r;
-        }
+    for (int fit = 0; fit <= 2; fit++)
+        for (int i = 0; !gl && (r = find_secret(kc, SEC_V2_DH_SHARED, sa->ispi, -1, i)); i++)
+            if (cand_fit(r, sa) == fit && r->len <= DH_MAX_LEN && (!r->owner || r->owner == sa) &&
+                idx-- == 0) {
+                memcpy(g, r->value, r->len);
+                gl = r->len;
+                sa->cand_rec = r;
+            }
     if (!gl && idx == 0)
         gl = dh_secret(kc, (secret_kind)0, SEC_V2_DH_PRIVATE, sa->ispi, -1, sa->group, sa->kei,
                        sa->ker, g);
@@ -630,6 +800,8 @@ static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
         return;
     memcpy(n->rspi, x->resp.spi, 8);
     n->rekeyed = true;
+    memcpy(n->parent_spi, old->ispi, 8);
+    n->parent_msgid = d->msgid;
     memcpy(n->old_skd, old->k.d, old->k.prf_len);
     n->old_skd_len = old->k.prf_len;
     n->old_prf = old->prf;
@@ -693,6 +865,8 @@ static bool v2_confirm(dec_t *d, v2_sa *sa)
     int icv = icv_verdict(d);
     if (icv == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
         sa->cand_rec->owner = sa;   /* taken: other SAs skip it */
+    if (icv == 1 && !sa->confirmed)
+        secret_confirmed(d->ctx, sa->cand_rec);
     if (icv == 1)
         sa->confirmed = true;
     if (icv != 0 || sa->confirmed)

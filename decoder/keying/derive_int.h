@@ -19,6 +19,12 @@ typedef struct {
     uint8_t *value;
     size_t len;
     const void *owner;           /* '*' secrets: the SA an ICV confirmed it for */
+    size_t source;               /* the key source it came from (keys_source) */
+    uint64_t also;               /* other sources (< 64) that gave the same secret */
+    bool have_parent;            /* made by the rekey of parent_spi's SA in parent_msgid */
+    uint8_t parent_spi[8];
+    uint32_t parent_msgid;
+    bool confirmed;              /* an ICV or HASH checked with keys from it */
 } secret_rec;
 
 /* A chosen (or offered) proposal: protocol, SPI and transforms. */
@@ -58,6 +64,8 @@ typedef struct {
     uint8_t old_skd[KDF_MAX_KEY];  /* rekeyed: the old SA's SK_d and PRF (RFC 7296 2.18) */
     size_t old_skd_len;
     int old_prf;
+    uint8_t parent_spi[8];         /* rekeyed: the old SA's SPIi, the CREATE_CHILD_SA's id */
+    uint32_t parent_msgid;
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */
@@ -88,6 +96,8 @@ typedef struct {
 
 struct kdf_ctx {
     GPtrArray *secrets;          /* secret_rec */
+    size_t source;               /* the source being loaded (keep_secret) */
+    GHashTable *by_value;        /* GBytes(kind | msgid | value) -> the first such secret_rec */
     struct export_store *exp;
     GHashTable *v2;              /* GBytes(SPIi) -> v2_sa; goes with the SA (kdf_sa_drop) */
     GHashTable *v1;              /* GBytes(CKY-I) -> v1_sa; goes with the SA (kdf_sa_drop) */
@@ -102,6 +112,9 @@ void bytes_set(GByteArray **slot, const uint8_t *p, size_t n);
  * message id (when `msgid` >= 0); NULL when there are no more. */
 secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
                               int64_t msgid, int idx);
+
+/* A message checked with keys from r (NULL allowed): counted for its source. */
+void secret_confirmed(isakmp_ctx *ctx, secret_rec *r);
 
 /* g^xy as loaded, or computed from a private value of either side; its length or 0. */
 size_t dh_secret(struct kdf_ctx *kc, secret_kind shared, secret_kind priv, const uint8_t spi[8],

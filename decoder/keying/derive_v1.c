@@ -476,6 +476,8 @@ static void v1_confirm(dec_t *d, v1_sa *sa)
     int ok = v1_decrypted(d);
     if (ok == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
         sa->cand_rec->owner = sa;
+    if (ok == 1 && !sa->confirmed)
+        secret_confirmed(d->ctx, sa->cand_rec);
     if (ok == 1)
         sa->confirmed = true;
     if (ok != 0 || sa->confirmed || !sa->have_keys)

@@ -10,12 +10,20 @@
 
 #include "core/hex.h"
 #include "keys/keys.h"
+#include "keys/unpack.h"
+
+/* One key source as isakmp_ctx_key_source gives it, with its strings. */
+typedef struct {
+    isakmp_key_source pub;
+    char *name, *note;
+} source_t;
 
 struct isakmp_keys {
     GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
     GHashTable *v2;    /* GBytes(ispi|rspi) -> GPtrArray of key_v2: several when a
                         * table has one line per key epoch (RFC 9370) */
     GPtrArray *esp;    /* key_esp */
+    GPtrArray *sources;   /* source_t, in load order */
 };
 
 /* ---------------------------------------------------------------- secrets */
@@ -72,6 +80,14 @@ static void esp_free(gpointer p)
     g_free(e);
 }
 
+static void source_free(gpointer p)
+{
+    source_t *s = p;
+    g_free(s->name);
+    g_free(s->note);
+    g_free(s);
+}
+
 /* ---------------------------------------------------------------- the store */
 
 struct isakmp_keys *keys_new(void)
@@ -81,6 +97,7 @@ struct isakmp_keys *keys_new(void)
     k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                   (GDestroyNotify)g_ptr_array_unref);
     k->esp = g_ptr_array_new_with_free_func(esp_free);
+    k->sources = g_ptr_array_new_with_free_func(source_free);
     return k;
 }
 
@@ -96,6 +113,7 @@ void keys_free(struct isakmp_keys *k)
     g_hash_table_destroy(k->v1);
     g_hash_table_destroy(k->v2);
     g_ptr_array_free(k->esp, TRUE);
+    g_ptr_array_free(k->sources, TRUE);
     g_free(k);
 }
 
@@ -438,6 +456,7 @@ typedef struct {
     const char *name;
     isakmp_key_error_fn on_error;
     void *user;
+    const char *format;   /* the UAT table's name, once known */
 } load_ctx;
 
 static void report(const load_ctx *lc, size_t line, const char *reason)
@@ -450,7 +469,7 @@ static void report(const load_ctx *lc, size_t line, const char *reason)
 }
 
 /* Loads the lines of a UAT table; the first data line picks the format. */
-static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
+static int load_uat(struct isakmp_keys *k, load_ctx *lc, char **lines)
 {
     int fmt = -1, loaded = 0;
     char buf[4096];
@@ -462,6 +481,8 @@ static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
         for (size_t j = 0; fmt < 0 && n > 0 && j < G_N_ELEMENTS(formats); j++)
             if (formats[j].detect(f, n))
                 fmt = (int)j;
+        if (fmt >= 0)
+            lc->format = formats[fmt].name;
         const char *why = n < 0 ? "malformed line (quotes or too many fields)"
                           : fmt < 0 ? "unknown key file format"
                                     : formats[fmt].line(k, f, n);
@@ -503,8 +524,50 @@ bool keys_detect_uat(char **lines)
 }
 
 int keys_load_uat(struct isakmp_keys *k, const char *name, char **lines,
-                  isakmp_key_error_fn on_error, void *user)
+                  isakmp_key_error_fn on_error, void *user, const char **format)
 {
-    load_ctx lc = { name, on_error, user };
-    return load_uat(k, &lc, lines);
+    load_ctx lc = { name, on_error, user, NULL };
+    int n = load_uat(k, &lc, lines);
+    *format = lc.format;
+    return n;
+}
+
+/* ---------------------------------------------------------------- sources */
+
+size_t keys_source_add(struct isakmp_keys *k, const char *name, const char *format)
+{
+    source_t *s = g_new0(source_t, 1);
+    s->name = g_strdup(name);
+    s->pub.name = s->name;
+    s->pub.format = format;
+    g_ptr_array_add(k->sources, s);
+    return k->sources->len - 1;
+}
+
+isakmp_key_source *keys_source(struct isakmp_keys *k, size_t i)
+{
+    return i < k->sources->len ? &((source_t *)k->sources->pdata[i])->pub : NULL;
+}
+
+void keys_source_note(struct isakmp_keys *k, size_t i, const char *note)
+{
+    source_t *s = i < k->sources->len ? k->sources->pdata[i] : NULL;
+    if (!s)
+        return;
+    g_free(s->note);
+    s->note = g_strdup(note);
+    s->pub.note = s->note;
+}
+
+size_t isakmp_ctx_key_source_count(const isakmp_ctx *ctx)
+{
+    return ctx->keys->sources->len;
+}
+
+bool isakmp_ctx_key_source(const isakmp_ctx *ctx, size_t i, isakmp_key_source *out)
+{
+    const isakmp_key_source *s = keys_source(ctx->keys, i);
+    if (s)
+        *out = *s;
+    return s != NULL;
 }

@@ -80,11 +80,19 @@ void keys_v2_keep(struct isakmp_keys *k, key_v2 *e);
 /* Wireshark's UAT tables (the lines of a file): true when the first data
  * line is one of theirs; loading returns the entries stored, reporting bad
  * lines as name:line.  keys_only_comments: nothing but blanks and '#'
- * comments (an empty table). */
+ * comments (an empty table).  keys_load_uat sets *format to the table's name
+ * (NULL when no line named one). */
 bool keys_detect_uat(char **lines);
 bool keys_only_comments(char **lines);
 int keys_load_uat(struct isakmp_keys *k, const char *name, char **lines,
-                  isakmp_key_error_fn on_error, void *user);
+                  isakmp_key_error_fn on_error, void *user, const char **format);
+
+/* Key sources, one per load (isakmp_ctx_key_source): added by the loader
+ * that reads the file, with its format (NULL: unknown); a note says why
+ * nothing usable was taken.  keys_source is NULL for a bad index. */
+size_t keys_source_add(struct isakmp_keys *k, const char *name, const char *format);
+isakmp_key_source *keys_source(struct isakmp_keys *k, size_t i);
+void keys_source_note(struct isakmp_keys *k, size_t i, const char *note);
 
 /* A secret from hex text ("0x" prefix allowed); false when not hex. */
 bool secret_from_hex(secret_t *s, const char *hex);

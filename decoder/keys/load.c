@@ -11,23 +11,38 @@
 #include "crypto/crypto.h"
 #include "keys/keys.h"
 #include "keys/pluto.h"
+#include "keys/unpack.h"
 #include "keys/xfrm.h"
 
+/* A Wireshark table: its source is named by the table the lines are of. */
 static int load_uat(isakmp_ctx *ctx, const char *name, char **lines,
-                    isakmp_key_error_fn on_error, void *user)
+                    isakmp_key_error_fn on_error, void *user, const char **format)
 {
-    return keys_load_uat(ctx->keys, name, lines, on_error, user);
+    return keys_load_uat(ctx->keys, name, lines, on_error, user, format);
+}
+
+static int load_xfrm(isakmp_ctx *ctx, const char *name, char **lines,
+                     isakmp_key_error_fn on_error, void *user, const char **format)
+{
+    *format = "ip xfrm state";
+    return xfrm_load(ctx, name, lines, on_error, user);
+}
+
+static int load_pluto(isakmp_ctx *ctx, const char *name, char **lines,
+                      isakmp_key_error_fn on_error, void *user, const char **format)
+{
+    *format = "pluto log";
+    return pluto_load(ctx, name, lines, on_error, user);
 }
 
 static const struct {
-    const char *name;
     bool (*detect)(char **lines);
     int (*load)(isakmp_ctx *ctx, const char *name, char **lines, isakmp_key_error_fn on_error,
-                void *user);
+                void *user, const char **format);
 } file_formats[] = {
-    { "Wireshark UAT table", keys_detect_uat, load_uat },
-    { "ip xfrm state", xfrm_detect, xfrm_load },
-    { "libreswan pluto log", pluto_detect, pluto_load },
+    { keys_detect_uat, load_uat },
+    { xfrm_detect, load_xfrm },
+    { pluto_detect, load_pluto },
 };
 
 static void report(isakmp_key_error_fn on_error, void *user, const char *name,
@@ -40,8 +55,25 @@ static void report(isakmp_key_error_fn on_error, void *user, const char *name,
     on_error(user, where, reason);
 }
 
-int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
-                             isakmp_key_error_fn on_error, void *user)
+/* One of the whole-file formats, or -2 when none takes the text; the
+ * source it was is recorded with what it gave. */
+static int load_format(isakmp_ctx *ctx, const char *name, char **lines,
+                       isakmp_key_error_fn on_error, void *user)
+{
+    for (size_t j = 0; j < G_N_ELEMENTS(file_formats); j++) {
+        if (!file_formats[j].detect(lines))
+            continue;
+        const char *format = NULL;
+        int n = file_formats[j].load(ctx, name, lines, on_error, user, &format);
+        isakmp_key_source *s = keys_source(ctx->keys, keys_source_add(ctx->keys, name, format));
+        s->entries = n > 0 ? (unsigned)n : 0;
+        return n;
+    }
+    return -2;
+}
+
+static int load_plain(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                      isakmp_key_error_fn on_error, void *user)
 {
     crypto_init();
     char *copy = g_strndup(text, len);
@@ -51,15 +83,17 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
     int n = -2;
     if (keys_only_comments(lines)) {   /* save-keys leaves tables empty for what Wireshark cannot name */
         report(on_error, user, name, ISAKMP_KEY_NOTE "empty: no keys in it");
+        keys_source_add(ctx->keys, name, "empty table");
         n = 0;
     }
-    for (size_t j = 0; n == -2 && j < G_N_ELEMENTS(file_formats); j++)
-        if (file_formats[j].detect(lines))
-            n = file_formats[j].load(ctx, name, lines, on_error, user);
-    if (n == -2)   /* secrets files and daemon logs (derive.c) */
+    if (n == -2)
+        n = load_format(ctx, name, lines, on_error, user);
+    if (n == -2)   /* secrets files and daemon logs (derive.c): they add their source */
         n = ctx->keying->load_text(ctx, name, text, len, on_error, user);
     if (n == -2) {
         report(on_error, user, name, "unknown key file format");
+        keys_source_note(ctx->keys, keys_source_add(ctx->keys, name, NULL),
+                         "unknown key file format");
         n = 0;
     }
     for (size_t i = 0; lines[i]; i++)
@@ -67,6 +101,27 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
     explicit_bzero(copy, len);
     g_strfreev(lines);
     g_free(copy);
+    return n;
+}
+
+/* A file compressed with gzip, xz or zstd is loaded as its content. */
+int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text, size_t len,
+                             isakmp_key_error_fn on_error, void *user)
+{
+    GByteArray *plain = NULL;
+    const char *why = NULL;
+    unpack_result r = keys_unpack(text, len, &plain, &why);
+    if (r == UNPACK_NONE)
+        return load_plain(ctx, name, text, len, on_error, user);
+    if (r == UNPACK_FAILED) {
+        report(on_error, user, name, why);
+        keys_source_note(ctx->keys, keys_source_add(ctx->keys, name, NULL), why);
+        return 0;
+    }
+    int n = load_plain(ctx, name, (const char *)plain->data, plain->len, on_error, user);
+    if (plain->len)
+        explicit_bzero(plain->data, plain->len);
+    g_byte_array_free(plain, TRUE);
     return n;
 }
 

@@ -1,6 +1,6 @@
 /*
  * Secrets from text: the libisakmp secrets file (docs/secrets.md), strongSwan
- * charon level-4 logs and libreswan plutodebug=private / tcpdump -E lines.
+ * charon logs (charon_log.c) and libreswan plutodebug=private / tcpdump -E lines.
  * Each parser turns lines into secret_entry values for a sink (secrets.h).
  */
 #include <ctype.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "keys/charon_log.h"
 #include "keys/secrets.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -79,10 +80,7 @@ static void report(isakmp_key_error_fn on_error, void *euser, const char *name, 
     on_error(euser, where, reason);
 }
 
-/* Calls fn(line, number, user) for each line of text (without the newline). */
-typedef void (*line_fn)(char *line, size_t no, void *user);
-
-static void each_line(const char *text, size_t len, line_fn fn, void *user)
+void secrets_each_line(const char *text, size_t len, secrets_line_fn fn, void *user)
 {
     size_t no = 0, start = 0;
     while (start < len) {
@@ -280,391 +278,32 @@ static int parse_file(const char *name, const char *text, size_t len, secret_sin
                       void *user, isakmp_key_error_fn on_error, void *euser)
 {
     file_ctx fc = { name, sink, user, on_error, euser, 0 };
-    each_line(text, len, file_line, &fc);
+    secrets_each_line(text, len, file_line, &fc);
     return fc.count;
 }
 
 /* ---------------------------------------------------------------- charon logs */
 
-/*
- * strongSwan charon at level 4 dumps each key as "LABEL => N bytes @ 0xADDR"
- * followed by rows "  OFF: HH HH ...  ascii", on the thread that derived it.
- * A thread works on one IKE_SA at a time, so key blocks are tied to an SA by
- * the next "checkin IKEv1|IKEv2 SA name[N] with SPIs X_i Y_r" of the same
- * thread (for a rekey that is the new SA); CHILD_SA keys by the message the
- * thread last parsed or generated (its message id, and whether we initiated
- * that exchange) and by the "adding|registering inbound|outbound ESP SA" /
- * "SPI 0x.., src A dst B" lines that follow.
- */
-typedef enum { P_DH = 1, P_SEED, P_SKEYID, P_KEY, P_CHILD_DH } pend_kind;
-
+/* charon_log.c reads them; here only the count of entries. */
 typedef struct {
-    pend_kind kind;
-    char *name;
-    GByteArray *bytes;
-    uint32_t msgid;
-    size_t line;
-} pending_t;
-
-typedef struct {
-    GByteArray *dump;          /* the dump being read */
-    char label[80], grp[4];
-    size_t want, dump_line;
-    uint32_t msgid;            /* last message parsed / generated */
-    bool we_initiated;         /* that message's exchange was ours */
-    bool psk_wait;             /* a "secret" dump waits for "prf(secret, keypad)" */
-    GByteArray *psk;
-    GPtrArray *pending;        /* pending_t, waiting for a checkin */
-    GByteArray *child[4];      /* encr i, encr r, integ i, integ r */
-    char encr[32], integ[32];
-    size_t encr_bits;
-    int esp_dir;               /* 1 inbound, 2 outbound: an SPI line follows */
-} thread_t;
-
-typedef struct {
-    const char *name;
     secret_sink_fn sink;
     void *user;
     int count;
-    GHashTable *threads;       /* thread number -> thread_t */
-} charon_ctx;
+} count_ctx;
 
-static void bytes_wipe(GByteArray *b)
+static void count_sink(void *user, const secret_entry *e)
 {
-    if (!b)
-        return;
-    if (b->len)
-        memset(b->data, 0, b->len);
-    g_byte_array_free(b, TRUE);
-}
-
-static void pending_free(gpointer p)
-{
-    pending_t *pe = p;
-    bytes_wipe(pe->bytes);
-    g_free(pe->name);
-    g_free(pe);
-}
-
-static void thread_free(gpointer p)
-{
-    thread_t *t = p;
-    bytes_wipe(t->dump);
-    bytes_wipe(t->psk);
-    for (int i = 0; i < 4; i++)
-        bytes_wipe(t->child[i]);
-    g_ptr_array_free(t->pending, TRUE);
-    g_free(t);
-}
-
-static thread_t *thread_get(charon_ctx *cc, int no)
-{
-    thread_t *t = g_hash_table_lookup(cc->threads, GINT_TO_POINTER(no));
-    if (!t) {
-        t = g_new0(thread_t, 1);
-        t->pending = g_ptr_array_new_with_free_func(pending_free);
-        g_hash_table_insert(cc->threads, GINT_TO_POINTER(no), t);
-    }
-    return t;
-}
-
-static void emit(charon_ctx *cc, secret_entry *e, size_t line)
-{
-    char where[512];
-    snprintf(where, sizeof where, "%s:%zu", cc->name, line);
-    e->where = where;
-    cc->sink(cc->user, e);
-    cc->count++;
-}
-
-/* Splits "[date ]NN[GRP] [<name|id> ]text": thread number, group, text. */
-static bool charon_split(char *line, int *thread, char grp[4], char **text)
-{
-    for (char *p = strchr(line, '['); p; p = strchr(p + 1, '[')) {
-        if (p == line || !g_ascii_isdigit(p[-1]) || strlen(p) < 5 || p[4] != ']')
-            continue;
-        char *d = p;
-        while (d > line && g_ascii_isdigit(d[-1]))
-            d--;
-        *thread = atoi(d);
-        memcpy(grp, p + 1, 3);
-        grp[3] = 0;
-        char *t = p + 5;
-        if (*t == ' ')
-            t++;
-        if (*t == '<') {
-            char *close = strstr(t, "> ");
-            if (close)
-                t = close + 2;
-        }
-        *text = t;
-        return true;
-    }
-    return false;
-}
-
-/* Reads one dump row ("  16: AA BB ...  ascii") into t->dump. */
-static void dump_row(thread_t *t, const char *s)
-{
-    while (*s == ' ')
-        s++;
-    while (g_ascii_isdigit(*s))
-        s++;
-    if (*s++ != ':' || *s++ != ' ')
-        return;
-    for (int i = 0; i < 16 && t->dump->len < t->want; i++) {
-        uint8_t b;
-        if (!hex_decode(s, 1, &b))
-            break;
-        g_byte_array_append(t->dump, &b, 1);
-        s += 2;
-        if (*s != ' ')
-            break;
-        s++;
-    }
-}
-
-static void add_pending(thread_t *t, pend_kind k, const char *name, GByteArray *b, size_t line)
-{
-    pending_t *pe = g_new0(pending_t, 1);
-    pe->kind = k;
-    pe->name = g_strdup(name);
-    pe->bytes = b;
-    pe->msgid = t->msgid;
-    pe->line = line;
-    g_ptr_array_add(t->pending, pe);
-}
-
-/* IKE SA key labels -> our key names. */
-static const struct {
-    const char *label, *name;
-    pend_kind kind;
-} ike_labels[] = {
-    { "shared Diffie Hellman secret", "DH", P_DH },
-    { "SKEYSEED", "SKEYSEED", P_SEED },
-    { "SKEYID", "SKEYID", P_SKEYID },
-    { "SKEYID_d", "SKEYID_d", P_KEY }, { "SKEYID_a", "SKEYID_a", P_KEY },
-    { "SKEYID_e", "SKEYID_e", P_KEY }, { "encryption key Ka", "Ka", P_KEY },
-    { "Sk_d secret", "SK_d", P_KEY }, { "Sk_ai secret", "SK_ai", P_KEY },
-    { "Sk_ar secret", "SK_ar", P_KEY }, { "Sk_ei secret", "SK_ei", P_KEY },
-    { "Sk_er secret", "SK_er", P_KEY }, { "Sk_pi secret", "SK_pi", P_KEY },
-    { "Sk_pr secret", "SK_pr", P_KEY },
-};
-
-static const char *const child_labels[4] = {
-    "encryption initiator key", "encryption responder key",
-    "integrity initiator key", "integrity responder key",
-};
-
-/* A complete dump: file it by group and label. */
-static void dump_done(charon_ctx *cc, thread_t *t)
-{
-    GByteArray *b = t->dump;
-    t->dump = NULL;
-    if (!strcmp(t->grp, "IKE") && !strcmp(t->label, "secret")) {
-        bytes_wipe(t->psk);           /* the PSK, confirmed by the keypad line */
-        t->psk = b;
-        t->psk_wait = true;
-        return;
-    }
-    if (!strcmp(t->grp, "IKE") && t->psk_wait && !strcmp(t->label, "prf(secret, keypad)")) {
-        secret_entry e = { .kind = SEC_PSK, .selector = "*", .value = t->psk->data,
-                           .len = t->psk->len };
-        emit(cc, &e, t->dump_line);
-        t->psk_wait = false;
-    }
-    for (size_t i = 0; !strcmp(t->grp, "IKE") && i < G_N_ELEMENTS(ike_labels); i++)
-        if (!strcmp(t->label, ike_labels[i].label)) {
-            add_pending(t, ike_labels[i].kind, ike_labels[i].name, b, t->dump_line);
-            return;
-        }
-    if (!strcmp(t->grp, "CHD") && !strcmp(t->label, "DH secret")) {
-        add_pending(t, P_CHILD_DH, "DH", b, t->dump_line);
-        return;
-    }
-    for (int i = 0; !strcmp(t->grp, "CHD") && i < 4; i++)
-        if (!strcmp(t->label, child_labels[i])) {
-            bytes_wipe(t->child[i]);
-            t->child[i] = b;
-            return;
-        }
-    bytes_wipe(b);
-}
-
-/* "LABEL => N bytes @ 0x..." starts a dump. */
-static bool dump_head(thread_t *t, const char *grp, const char *text, size_t line)
-{
-    const char *arrow = strstr(text, " => ");
-    size_t n = 0;
-    if (!arrow || sscanf(arrow + 4, "%zu bytes @", &n) != 1 || !strstr(arrow, " bytes @ "))
-        return false;
-    bytes_wipe(t->dump);
-    t->dump = g_byte_array_new();
-    t->want = n;
-    t->dump_line = line;
-    snprintf(t->label, sizeof t->label, "%.*s", (int)(arrow - text), text);
-    g_strstrip(t->label);
-    memcpy(t->grp, grp, 4);
-    return true;
-}
-
-/* "parsed|generating EXCHANGE request|response N [ ... ]": the message id, and
- * whether we initiated the exchange (we parse responses and generate requests). */
-static void message_line(thread_t *t, const char *text)
-{
-    char verb[16], exch[40], dir[16];
-    unsigned long id;
-    if (sscanf(text, "%15s %39s %15s %lu", verb, exch, dir, &id) != 4)
-        return;
-    bool parsed = !strcmp(verb, "parsed"), req = !strcmp(dir, "request");
-    if ((!parsed && strcmp(verb, "generating")) || (!req && strcmp(dir, "response")))
-        return;
-    t->msgid = (uint32_t)id;
-    t->we_initiated = parsed ? !req : req;
-}
-
-static const secret_kind v1_kinds[] = { [P_DH] = SEC_V1_DH_SHARED, [P_SEED] = 0,
-                                        [P_SKEYID] = SEC_V1_SKEYID, [P_KEY] = SEC_V1_KEY,
-                                        [P_CHILD_DH] = SEC_V1_QM_DH_SHARED };
-static const secret_kind v2_kinds[] = { [P_DH] = SEC_V2_DH_SHARED, [P_SEED] = SEC_V2_SKEYSEED,
-                                        [P_SKEYID] = 0, [P_KEY] = SEC_V2_KEY,
-                                        [P_CHILD_DH] = SEC_V2_CHILD_DH_SHARED };
-
-/* "checkin IKEv1|IKEv2 SA name[N] with SPIs X_i Y_r": the pending keys of the
- * thread belong to that SA once both SPIs are known. */
-static void checkin_line(charon_ctx *cc, thread_t *t, const char *text)
-{
-    const char *with = strstr(text, " with SPIs ");
-    uint8_t spi[8], spir[8];
-    char x[17], y[17];
-    int version = !strncmp(text, "checkin IKEv1 ", 14) ? 1 : !strncmp(text, "checkin IKEv2 ", 14) ? 2 : 0;
-    if (!version || !with || sscanf(with, " with SPIs %16[0-9a-f]_i %16[0-9a-f]_r", x, y) != 2 ||
-        !fixed_hex(x, 16, spi) || !fixed_hex(y, 16, spir) || !strcmp(y, "0000000000000000"))
-        return;
-    for (guint i = 0; i < t->pending->len; i++) {
-        pending_t *pe = g_ptr_array_index(t->pending, i);
-        secret_entry e = { .kind = version == 1 ? v1_kinds[pe->kind] : v2_kinds[pe->kind],
-                           .have_spir = true, .msgid = pe->msgid, .name = pe->name,
-                           .value = pe->bytes->data, .len = pe->bytes->len };
-        memcpy(e.spi, spi, 8);
-        memcpy(e.spir, spir, 8);
-        if (e.kind)
-            emit(cc, &e, pe->line);
-    }
-    g_ptr_array_set_size(t->pending, 0);
-}
-
-/* "selected proposal: ESP:AES_CBC_256/HMAC_SHA2_256_128/..." or the same for AH. */
-static void proposal_line(thread_t *t, const char *text)
-{
-    const char *p = strstr(text, "selected proposal: ");
-    if (!p)
-        return;
-    p += strlen("selected proposal: ");
-    if (strncmp(p, "ESP:", 4) && strncmp(p, "AH:", 3))
-        return;
-    gchar **parts = g_strsplit(strchr(p, ':') + 1, "/", 0);
-    t->encr[0] = t->integ[0] = 0;
-    t->encr_bits = 0;
-    for (int i = 0; parts[i]; i++) {
-        const char *a = parts[i];
-        if (g_str_has_prefix(a, "HMAC_") || g_str_has_prefix(a, "AES_XCBC") ||
-            g_str_has_prefix(a, "AES_CMAC")) {
-            snprintf(t->integ, sizeof t->integ, "%s", a);
-        } else if (i == 0 && strncmp(p, "AH:", 3)) {
-            /* the cipher, with its key size last: AES_CBC_256, AES_GCM_16_128 */
-            const char *us = strrchr(a, '_');
-            if (us && g_ascii_isdigit(us[1]) && atoi(us + 1) >= 64) {
-                t->encr_bits = (size_t)atoi(us + 1);
-                snprintf(t->encr, sizeof t->encr, "%.*s", (int)(us - a), a);
-            } else {
-                snprintf(t->encr, sizeof t->encr, "%s", a);
-            }
-        }
-    }
-    g_strfreev(parts);
-}
-
-/* "  SPI 0x2b66db28, src 10.99.0.2 dst 10.99.0.1" after "adding inbound ESP SA":
- * inbound traffic is the peer's, so its keys are the other role's. */
-static void esp_spi_line(charon_ctx *cc, thread_t *t, const char *text, size_t line)
-{
-    unsigned long spi;
-    char src[64], dst[64];
-    int dir = t->esp_dir;
-    t->esp_dir = 0;
-    if (sscanf(text, " SPI 0x%lx, src %63s dst %63s", &spi, src, dst) != 3)
-        return;
-    bool from_initiator = (dir == 2) == t->we_initiated;
-    GByteArray *ek = t->child[from_initiator ? 0 : 1], *ak = t->child[from_initiator ? 2 : 3];
-    if (!ek && !ak)
-        return;
-    secret_entry e = { .kind = SEC_ESP_KEY, .esp_spi = (uint32_t)spi, .src = src, .dst = dst,
-                       .encr = t->encr[0] ? t->encr : NULL, .integ = t->integ[0] ? t->integ : NULL,
-                       .encr_bits = t->encr_bits, .value = ek ? ek->data : NULL,
-                       .len = ek ? ek->len : 0, .integ_key = ak ? ak->data : NULL,
-                       .integ_len = ak ? ak->len : 0 };
-    emit(cc, &e, line);
-}
-
-static void esp_dir_line(thread_t *t, const char *text)
-{
-    char alg[32], what[16];
-    if (sscanf(text, " using %31s for %15s", alg, what) == 2) {   /* when no proposal line was seen */
-        if (!strcmp(what, "encryption") && !t->encr[0])
-            snprintf(t->encr, sizeof t->encr, "%s", alg);
-        else if (!strcmp(what, "integrity") && !t->integ[0])
-            snprintf(t->integ, sizeof t->integ, "%s", alg);
-        return;
-    }
-    if (strstr(text, "inbound ESP SA") || strstr(text, "inbound AH SA"))
-        t->esp_dir = 1;
-    else if (strstr(text, "outbound ESP SA") || strstr(text, "outbound AH SA"))
-        t->esp_dir = 2;
-    if (!g_str_has_prefix(text, "adding ") && !g_str_has_prefix(text, "registering "))
-        t->esp_dir = 0;
-}
-
-static void charon_line(char *line, size_t no, void *user)
-{
-    charon_ctx *cc = user;
-    int thread;
-    char grp[4];
-    char *text;
-    if (!charon_split(line, &thread, grp, &text))
-        return;
-    thread_t *t = thread_get(cc, thread);
-    if (t->dump && t->dump->len < t->want && !strcmp(grp, t->grp)) {
-        dump_row(t, text);
-        if (t->dump->len == t->want)
-            dump_done(cc, t);
-        return;
-    }
-    if (dump_head(t, grp, text, no)) {
-        if (t->want == 0)
-            dump_done(cc, t);
-        return;
-    }
-    if (!strcmp(grp, "ENC"))
-        message_line(t, text);
-    else if (!strcmp(grp, "MGR") && g_str_has_prefix(text, "checkin IKEv"))
-        checkin_line(cc, t, text);
-    else if (!strcmp(grp, "CFG"))
-        proposal_line(t, text);
-    else if (!strcmp(grp, "CHD") && g_str_has_prefix(text, "  SPI 0x"))
-        esp_spi_line(cc, t, text, no);
-    else if (!strcmp(grp, "CHD"))
-        esp_dir_line(t, text);
+    count_ctx *c = user;
+    c->sink(c->user, e);
+    c->count++;
 }
 
 static int parse_charon(const char *name, const char *text, size_t len, secret_sink_fn sink,
                         void *user)
 {
-    charon_ctx cc = { name, sink, user, 0,
-                      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, thread_free) };
-    each_line(text, len, charon_line, &cc);
-    g_hash_table_destroy(cc.threads);
-    return cc.count;
+    count_ctx c = { sink, user, 0 };
+    charon_log_parse(name, text, len, count_sink, &c, NULL);
+    return c.count;
 }
 
 /* ---------------------------------------------------------------- libreswan / tcpdump -E */
@@ -768,7 +407,7 @@ static int parse_pluto(const char *name, const char *text, size_t len, secret_si
                        void *user)
 {
     pluto_ctx pc = { name, sink, user, 0 };
-    each_line(text, len, pluto_line, &pc);
+    secrets_each_line(text, len, pluto_line, &pc);
     return pc.count;
 }
 
@@ -804,7 +443,7 @@ secrets_format secrets_detect(const char *text, size_t len)
     size_t head = len < 65536 ? len : 65536;
     gchar *h = g_strndup(text, head);
     secrets_format f = SECRETS_NONE;
-    if (strstr(h, "[IKE] ") || strstr(h, "[MGR] ") || strstr(h, "[CFG] ") || strstr(h, "[DMN] "))
+    if (charon_log_detect(h))
         f = SECRETS_CHARON;
     else if (strstr(h, "ikev2I 0x") || strstr(h, "ikev2R 0x"))
         f = SECRETS_PLUTO;

@@ -54,6 +54,11 @@ typedef struct {
     const uint8_t *integ_key;
     size_t integ_len;
     const char *where;       /* "file:line" of the line that gave it */
+    /* a '*' secret of an IKE SA made by a rekey: the old SA's SPIi and the
+     * CREATE_CHILD_SA's message id, when the log says them */
+    bool have_parent;
+    uint8_t parent_spi[8];
+    uint32_t parent_msgid;
 } secret_entry;
 
 typedef void (*secret_sink_fn)(void *user, const secret_entry *e);
@@ -67,6 +72,11 @@ secrets_format secrets_detect(const char *text, size_t len);
  * number of entries.  `name` is used in error locations. */
 int secrets_parse(secrets_format fmt, const char *name, const char *text, size_t len,
                   secret_sink_fn sink, void *user, isakmp_key_error_fn on_error, void *euser);
+
+/* Calls fn(line, number, user) for each line of text, without its newline
+ * (and '\r'); the line is wiped after the call. */
+typedef void (*secrets_line_fn)(char *line, size_t no, void *user);
+void secrets_each_line(const char *text, size_t len, secrets_line_fn fn, void *user);
 
 /* Hex text (spaces, ':' and a 0x prefix allowed) into a new buffer; NULL when
  * it is not hex.  The caller wipes and frees it (secrets_free). */

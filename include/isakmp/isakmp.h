@@ -206,6 +206,29 @@ ISAKMP_API int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path,
 ISAKMP_API int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text,
                                         size_t len, isakmp_key_error_fn on_error, void *user);
 
+/* What each load (isakmp_ctx_load_keys / _mem, one per call, in order) took.
+ * A file compressed with gzip, xz or zstd is loaded as its content.  When
+ * nothing usable was taken, `note` says why and what to do (on_error had it
+ * only when the file could not be read); daemon logs also give a note when
+ * keys were found but the log does not say which SA they belong to.
+ * Strings live as long as ctx. */
+typedef struct {
+    const char *name;        /* as given */
+    const char *format;      /* "ikev1_decryption_table", "ikev2_decryption_table", "esp_sa",
+                                "secrets file", "charon log", "pluto log"; NULL: unknown */
+    unsigned entries;        /* keys and secrets taken */
+    /* secrets files and daemon logs, by kind */
+    unsigned dh, skeyseed, skeyid, ike_keys, child_dh, psk, esp;
+    unsigned tied;           /* daemon logs: IKE secrets the log ties to an SA (its SPIs) */
+    unsigned candidates;     /* ... and those it does not: tried against every SA */
+    unsigned confirmed;      /* secrets an ICV or HASH confirmed while decoding, so far */
+    const char *note;        /* NULL, or why little or nothing was taken */
+} isakmp_key_source;
+
+ISAKMP_API size_t isakmp_ctx_key_source_count(const isakmp_ctx *ctx);
+/* Copies source i into *out; false when there is no such source. */
+ISAKMP_API bool isakmp_ctx_key_source(const isakmp_ctx *ctx, size_t i, isakmp_key_source *out);
+
 /* ---------------------------------------------------------------- messages */
 
 typedef struct isakmp_msg isakmp_msg;

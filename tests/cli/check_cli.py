@@ -490,7 +490,7 @@ def check_key_errors(d):
             rc, out, err = run(extra + ["-k", empty] + fields_args() + [cap])
             note = "isakmpdump: %s: note: empty: no keys in it\n" % empty
             if rc or out != want_out or not err.startswith(note) or \
-                    (extra and "%s: 0 keys or secrets loaded\n" % empty not in err):
+                    (extra and "%s: empty table: 0 entries\n" % empty not in err):
                 fail("empty key table %r %s" % (text, extra), "rc=%d %r" % (rc, err))
         os.remove(empty)
     for path, msg in cases_:

@@ -15,8 +15,13 @@ flags=(-std=c11 -Wall -Wextra -Werror)
 san=""
 grep -q "ISAKMP_SANITIZE:BOOL=ON" "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
 grep -q "ISAKMP_COVERAGE:BOOL=ON" "$build/CMakeCache.txt" && san="$san --coverage"
+# the compression libraries the build found (compressed key files)
+packs=()
+grep -q "^ZLIB_LIBRARY_RELEASE:FILEPATH=/" "$build/CMakeCache.txt" && packs+=(-lz)
+grep -q "^LZMA_FOUND:INTERNAL=1" "$build/CMakeCache.txt" && packs+=(-llzma)
+grep -q "^ZSTD_FOUND:INTERNAL=1" "$build/CMakeCache.txt" && packs+=(-lzstd)
 "${cc:-cc}" "${flags[@]}" -I"$src/include" $san "$tmp/example.c" -o "$tmp/example" \
-  "$build/libisakmp.a" $(pkg-config --libs glib-2.0) -lgcrypt -lksba
+  "$build/libisakmp.a" $(pkg-config --libs glib-2.0) -lgcrypt -lksba "${packs[@]}"
 "$tmp/example" >"$tmp/out.txt"
 cat "$tmp/out.txt"
 grep -q "IKE_SA_INIT MID=00 Initiator Request" "$tmp/out.txt"

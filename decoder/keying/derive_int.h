@@ -6,6 +6,7 @@
 #define ISAKMP_DERIVE_INT_H
 
 #include "keying/derive.h"
+#include "keying/eap_msk.h"
 #include "crypto/kdf.h"
 #include "keys/keys.h"
 #include "state/state.h"
@@ -58,6 +59,11 @@ typedef struct {
     uint8_t old_skd[KDF_MAX_KEY];  /* rekeyed: the old SA's SK_d and PRF (RFC 7296 2.18) */
     size_t old_skd_len;
     int old_prf;
+    uint8_t eap_type;              /* the EAP method of IKE_AUTH (RFC 7296 2.16); 0 none */
+    bool eap_seen;                 /* an EAP payload was seen: the last AUTHs follow EAP */
+    eap_mschapv2 mschap;           /* EAP-MSCHAPv2's challenges and response */
+    char eap_id[256];              /* the EAP-Response/Identity */
+    secret_t msk;                  /* the MSK, when derived (secure memory) */
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */
@@ -127,6 +133,9 @@ bool sa_spi(const dec_t *d, const isakmp_fact_proposal *p, sa_choice *ch);
  * facts, with the computed value in a note when it differs. */
 void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *computed, size_t n,
                  const char *what);
+
+/* No verdict under `item`: a note says why `what` could not be computed. */
+void no_verdict(dec_t *d, uint32_t item, const char *what, const char *why);
 
 void addr_text(int af, const uint8_t *a, char *out, size_t n);
 void secret_copy(secret_t *s, const uint8_t *p, size_t n);

@@ -600,6 +600,9 @@ static int v2_sig_auth(const v2_msg *m, const GByteArray *oct, const char **why)
 {
     switch (m->auth_method) {
     case 1: case 9: case 10: case 11: case 14: break;
+    case 13:
+        *why = "NULL authentication (RFC 7619): there is nothing to verify";
+        return -1;
     default:
         *why = "authentication method not supported";
         return -1;

@@ -338,6 +338,12 @@ static bool v1_hash_search(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i, ui
     return false;
 }
 
+static bool v1_pke_method(uint16_t auth)
+{
+    /* RFC 2409 5.2, 5.3 (4, 5); XAUTH variants 65007-65010 */
+    return auth == 4 || auth == 5 || (auth >= 65007 && auth <= 65010);
+}
+
 static bool v1_rsa_method(uint16_t auth)
 {
     /* RFC 2409 3 RSA signatures; XAUTHInitRSA / RespRSA (65005, 65006),
@@ -372,6 +378,12 @@ static void v1_verify_p1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
     const GByteArray *id = from_i ? sa->idi : sa->idr;
     if (!sa->have_keys || !id || !sa->sai_b || !sa->kei || !sa->ker || (!m->hash && !m->sig))
         return;
+    if (v1_pke_method(sa->auth)) {   /* SKEYID needs the nonces in clear */
+        no_verdict(d, m->hash ? m->hash_item : m->sig_item, from_i ? "HASH_I" : "HASH_R",
+                   "authentication method not supported (public key encryption: the nonces "
+                   "are encrypted to the peers' keys)");
+        return;
+    }
     uint8_t h[KDF_MAX_PRF];
     if (!v1_p1_hash(sa, from_i, h))
         return;

@@ -125,7 +125,9 @@ bool eap_mschapv2_nt_response(const eap_mschapv2 *x, const char *password, size_
         return false;
     gcry_md_write(md, x->peer_challenge, 16);
     gcry_md_write(md, x->auth_challenge, 16);
-    gcry_md_write(md, x->name, strlen(x->name));
+    const char *user = strrchr(x->name, '\\');   /* "DOMAIN\user": the user part only */
+    user = user ? user + 1 : x->name;
+    gcry_md_write(md, user, strlen(user));
     memcpy(ch, gcry_md_read(md, GCRY_MD_SHA1), 20);
     gcry_md_close(md);
     bool ok = nt_hash(password, plen, h) && challenge_response(ch, h, out);

@@ -47,6 +47,11 @@ static void test_rfc_vectors(void)
     g_assert_cmpmem(nt, 24, want, n);
     g_assert_true(eap_mschapv2_nt_response(&x, "clientPasS", 10, nt));
     g_assert_true(memcmp(nt, want, 24) != 0);   /* another password, another response */
+    /* a domain in the Name is not hashed (RFC 2759 8.2: the user name alone) */
+    eap_mschapv2 xd = x;
+    g_strlcpy(xd.name, "EXAMPLE\\User", sizeof xd.name);
+    g_assert_true(eap_mschapv2_nt_response(&xd, "clientPass", 10, nt));
+    g_assert_cmpmem(nt, 24, want, n);
     g_free(want);
     /* RFC 3079 3.5.3's 128-bit send start key is the authenticator's
      * (MasterSendKey), the MSK's second 16 octets; 32 zero octets end it.

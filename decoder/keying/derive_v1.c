@@ -296,6 +296,18 @@ static void v1_publish(struct kdf_ctx *kc, const v1_sa *sa)
     memset(&x, 0, sizeof x);
 }
 
+/* A message checked with the current candidate's keys: they are kept (a
+ * '*' g^xy is then this SA's, other SAs skip it) and exported. */
+static void v1_set_confirmed(struct kdf_ctx *kc, v1_sa *sa)
+{
+    if (sa->confirmed)
+        return;
+    if (sa->cand_rec && sa->cand_rec->any_sa)
+        sa->cand_rec->owner = sa;
+    sa->confirmed = true;
+    v1_publish(kc, sa);
+}
+
 /* HASH_I / HASH_R (RFC 2409 5) with the SA's current SKEYID into h. */
 static bool v1_p1_hash(const v1_sa *sa, bool from_i, uint8_t *h)
 {
@@ -391,10 +403,8 @@ static void v1_verify_p1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
         bool ok = m->hash_len == sa->k.len && !memcmp(h, m->hash, sa->k.len);
         if (!ok && !sa->confirmed)
             ok = v1_hash_search(d, sa, m, from_i, h);
-        if (ok && !sa->confirmed) {   /* the HASH confirms the keys */
-            sa->confirmed = true;
-            v1_publish(kdf_ctx_of(d->ctx), sa);
-        }
+        if (ok)   /* the HASH confirms the keys */
+            v1_set_confirmed(kdf_ctx_of(d->ctx), sa);
         add_verdict(d, m->hash_item, F_VERIFY_HASH, ok, h, sa->k.len,
                     from_i ? "HASH_I" : "HASH_R");
     } else {
@@ -600,12 +610,8 @@ static void v1_confirm(dec_t *d, v1_sa *sa)
     if (!sa->have_keys || !(d->flags & 0x01))
         return;   /* only an encrypted message tells whether the keys are right */
     int ok = v1_decrypted(d);
-    if (ok == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
-        sa->cand_rec->owner = sa;
-    if (ok == 1 && !sa->confirmed) {
-        sa->confirmed = true;
-        v1_publish(kdf_ctx_of(d->ctx), sa);
-    }
+    if (ok == 1)
+        v1_set_confirmed(kdf_ctx_of(d->ctx), sa);
     if (ok != 0 || sa->confirmed || !sa->have_keys)
         return;
     sa->cand++;

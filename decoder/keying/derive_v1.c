@@ -637,8 +637,8 @@ void v1_done(dec_t *d)
         d->msgid == 0) {
         v1_phase1(d, sa, &m, from_i);
     }
-    else if (!sa->have_keys)
-        return;
+    else if (!sa->have_keys || !sa->confirmed)
+        return;   /* a guess no message confirmed: no HASH verdict, no Quick Mode keys */
     else if (d->exch == V1_EXCH_QUICK)
         v1_quick(d, sa, &m);
     else if (d->exch == V1_EXCH_INFORMATIONAL || d->exch == V1_EXCH_TRANSACTION)

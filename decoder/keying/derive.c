@@ -833,6 +833,7 @@ static bool v2_confirm(dec_t *d, v2_sa *sa)
     sa->cand++;
     sa->have_keys = false;
     v2_derive_initial(d->ctx, sa);
+    d->redo = sa->have_keys;   /* the message again, with the next candidate's keys */
     return false;
 }
 

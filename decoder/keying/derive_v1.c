@@ -324,7 +324,7 @@ static bool v1_p1_hash(const v1_sa *sa, bool from_i, uint8_t *h)
 
 /* A HASH that does not match the current candidate's keys, before anything
  * confirmed them: the other candidates are tried (Aggressive Mode sends
- * HASH_R in clear); the one that gives the HASH is kept, else the current
+ * HASH_R in clear); the first that gives the HASH is kept, else the current
  * one stays.  True when one matched (its value in h). */
 static bool v1_hash_search(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i, uint8_t *h)
 {
@@ -403,7 +403,9 @@ static void v1_verify_p1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
         bool ok = m->hash_len == sa->k.len && !memcmp(h, m->hash, sa->k.len);
         if (!ok && !sa->confirmed)
             ok = v1_hash_search(d, sa, m, from_i, h);
-        if (ok)   /* the HASH confirms the keys */
+        /* the HASH confirms SKEYID; with a pre-shared key that is the PSK
+         * only (g^xy, which Ka also needs, is then left to decryption) */
+        if (ok && !is_psk_auth(sa->auth))
             v1_set_confirmed(kdf_ctx_of(d->ctx), sa);
         add_verdict(d, m->hash_item, F_VERIFY_HASH, ok, h, sa->k.len,
                     from_i ? "HASH_I" : "HASH_R");
@@ -617,6 +619,7 @@ static void v1_confirm(dec_t *d, v1_sa *sa)
     sa->cand++;
     sa->have_keys = false;
     v1_derive(d->ctx, sa, d);
+    d->redo = sa->have_keys;   /* the message again, with the next candidate's keys */
 }
 
 void v1_done(dec_t *d)

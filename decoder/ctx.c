@@ -89,6 +89,7 @@ static const body_ref kdf_bodies[] = {
     { 2, V2_PAYLOAD_SA },    { 2, 2 },                   { 2, 3 },
     { 2, V2_PAYLOAD_KE },    { 2, V2_PAYLOAD_IDI },      { 2, V2_PAYLOAD_IDR },
     { 2, V2_PAYLOAD_CERT },  { 2, V2_PAYLOAD_AUTH },     { 2, V2_PAYLOAD_NONCE },
+    { 2, V2_PAYLOAD_EAP },   /* the EAP method keys the last AUTHs (RFC 7296 2.16) */
 };
 
 /* out: skip with the n bodies parsed. */

@@ -271,22 +271,33 @@ static const struct dec_hooks hooks = {
     .v1_fragment = crypto_v1_fragment,
 };
 
+/* Decodings of one message while derivation tries candidate keys on it. */
+#define DEC_MAX_REDO 16
+
 isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
-    isakmp_msg *m = ctx && ctx->borrow ? msg_new_borrowed(pkt) : msg_new(pkt);
-    m->no_labels = ctx && ctx->no_labels;
-    ctx_direct(ctx, m);
-    /* only a lean context can do without state (isakmp_ctx_set_stateless) */
-    m->needs_state = ctx && ctx->stateless && !m->lean;
-    dec_t d = { .ctx = ctx, .m = m, .hooks = &hooks };
-    cur_t c;
-    cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
-    decode_message(&d, 0, &c);
-    crypto_msg_done(&d);
-    /* without keys, an SA's state holds only its record: dropped quietly */
-    if (facts_on(&d))
-        state_fold(&d, !(ctx && (keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf))));
-    kdf_msg_done(&d);
-    msg_finish(m);
-    return m;
+    for (int n = 1;; n++) {
+        isakmp_msg *m = ctx && ctx->borrow ? msg_new_borrowed(pkt) : msg_new(pkt);
+        m->no_labels = ctx && ctx->no_labels;
+        ctx_direct(ctx, m);
+        /* only a lean context can do without state (isakmp_ctx_set_stateless) */
+        m->needs_state = ctx && ctx->stateless && !m->lean;
+        dec_t d = { .ctx = ctx, .m = m, .hooks = &hooks };
+        cur_t c;
+        cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
+        decode_message(&d, 0, &c);
+        crypto_msg_done(&d);
+        /* without keys, an SA's state holds only its record: dropped quietly */
+        if (facts_on(&d))
+            state_fold(&d, !(ctx && (keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf))));
+        kdf_msg_done(&d);
+        if (!d.redo || n == DEC_MAX_REDO) {
+            msg_finish(m);
+            return m;
+        }
+        /* a wrong guess of a '*' secret failed this message: with the next
+         * candidate's keys it is decoded again, so that it is not lost (its
+         * AUTH, its nonces, the IKEv1 IV chain go on from it) */
+        isakmp_msg_free(m);
+    }
 }

@@ -448,8 +448,9 @@ static void read_eap(const isakmp_msg *m, const isakmp_facts *f, uint32_t ei, ms
     const char *n = isakmp_fact_value_name(m, ISAKMP_FACT_EAP, ei);
     if (e->type == 4)
         rpt_copy(mi->eap_name, sizeof mi->eap_name, "EAP-MD5");
-    else
-        g_snprintf(mi->eap_name, sizeof mi->eap_name, "EAP-%s", n ? n : "?");
+    else   /* the registry's names of 13, 21, 26, ... already start with EAP- */
+        g_snprintf(mi->eap_name, sizeof mi->eap_name, "%s%s",
+                   n && g_str_has_prefix(n, "EAP-") ? "" : "EAP-", n ? n : "?");
 }
 
 /* IKEv2 AUTH (RFC 7296 3.8): the method; the last one counts. */

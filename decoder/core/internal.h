@@ -40,6 +40,8 @@ typedef struct {
     size_t hdr_off;          /* offset of the ISAKMP header in source 0 */
     struct isakmp_state *sa; /* SA state, when the context keeps it */
     const struct dec_hooks *hooks;  /* the parts above, as the engine wires them */
+    bool redo;               /* derivation took the next candidate key because this
+                              * message did not decrypt: decode it again (decode.c) */
 } dec_t;
 
 /* Where a payload sits: the generic header, its type and next payload. */

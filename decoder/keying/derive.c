@@ -71,6 +71,8 @@ static void v2_xchg_free(gpointer p)
 static void v2_sa_free(gpointer p)
 {
     v2_sa *sa = p;
+    if (sa->msk.p)
+        crypto_secure_free(sa->msk.p, sa->msk.len);
     GByteArray *all[] = { sa->msg1, sa->msg2, sa->ni, sa->nr, sa->kei, sa->ker, sa->id[0], sa->id[1] };
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         bytes_free(all[i]);
@@ -164,7 +166,8 @@ static void keep_secret(void *user, const secret_entry *e)
     }
     secret_rec *r = g_new0(secret_rec, 1);
     r->kind = e->kind;
-    r->any_sa = e->any_sa || e->kind == SEC_PSK;   /* PSKs go by selector, tried for any SA */
+    /* PSKs and EAP passwords go by selector, tried for any SA */
+    r->any_sa = e->any_sa || e->kind == SEC_PSK || e->kind == SEC_EAP;
     r->any_msgid = e->any_msgid;
     memcpy(r->spi, e->spi, 8);
     r->msgid = e->msgid;
@@ -194,7 +197,7 @@ static void count_secret(void *user, const secret_entry *e)
     count_ctx *c = user;
     isakmp_key_source *s = c->src;
     switch (e->kind) {
-    case SEC_PSK: s->psk++; break;
+    case SEC_PSK: case SEC_EAP: s->psk++; break;   /* pre-shared keys and EAP passwords */
     case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V2_DH_SHARED:
     case SEC_V2_DH_PRIVATE: s->dh++; break;
     case SEC_V1_SKEYID: s->skeyid++; break;
@@ -476,9 +479,9 @@ void secret_copy(secret_t *s, const uint8_t *p, size_t n)
     s->len = n;
 }
 
-/* Puts an IKE SA's keys into the key store and the export store. */
-static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
-                       const integ_alg *integ)
+/* Puts an IKE SA's keys into the key store, where decryption tries them. */
+static void v2_store(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
+                     const integ_alg *integ)
 {
     key_v2 *e = g_new0(key_v2, 1);
     memcpy(e->ispi, sa->ispi, 8);
@@ -490,6 +493,13 @@ static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
     secret_copy(&e->ai, sa->k.ai, sa->k.integ_len);
     secret_copy(&e->ar, sa->k.ar, sa->k.integ_len);
     keys_v2_add(ctx->keys, e);
+}
+
+/* Puts an IKE SA's keys into the export store, once an ICV confirmed them
+ * (v2_confirm): keys from a wrong guess never leave the library. */
+static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
+                       const integ_alg *integ)
+{
     export_v2 x = { .enc_len = sa->k.encr_len, .integ_len = sa->k.integ_len,
                     .encr_name = enc->ws_name, .integ_name = integ->ws_name };
     memcpy(x.spii, sa->ispi, 8);
@@ -515,7 +525,7 @@ static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
     if (!kdf_v2_sa_keys(sa->prf, &ni, &nr, sa->ispi, sa->rspi, &lens, &sa->k))
         return false;
     sa->have_keys = true;
-    v2_publish(ctx, sa, enc, integ);
+    v2_store(ctx, sa, enc, integ);
     return true;
 }
 
@@ -632,32 +642,152 @@ void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *com
     g_string_free(h, TRUE);
 }
 
-/* Shared-key AUTH: every loaded PSK, and SK_pi / SK_pr (RFC 7296 2.16: EAP
- * methods without a shared key); 1 when one of them gives the AUTH data. */
-static int v2_psk_auth(struct kdf_ctx *kc, const v2_sa *sa, const v2_msg *m, const GByteArray *oct,
-                       bool from_i, uint8_t *first)
+/* No ike.verify.auth / .hash: the value could not be computed; a note on
+ * `item` says why (a 0 would tell the user "tampered or wrong key"). */
+void no_verdict(dec_t *d, uint32_t item, const char *what, const char *why)
+{
+    tree_note(d->m, item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO, "%s not verified: %s", what, why);
+}
+
+/* ---------------------------------------------------------------- EAP (RFC 7296 2.16) */
+
+/* What the EAP payloads of an IKE_AUTH message say: the method, the
+ * identity, EAP-MSCHAPv2's challenges and response. */
+static void v2_eap_learn(dec_t *d, v2_sa *sa)
+{
+    const isakmp_facts *f = &d->m->facts.pub;
+    for (size_t i = 0; i < f->n_eaps; i++) {
+        const isakmp_fact_eap *e = &f->eaps[i];
+        if (e->payload >= f->n_payloads)
+            continue;
+        sa->eap_seen = true;
+        if (e->type > 3)   /* a method, not Identity / Notification / Nak */
+            sa->eap_type = e->type;
+        size_t n;
+        const uint8_t *p = span_bytes(d, f->payloads[e->payload].span, &n);
+        if (!p || n < 4)
+            continue;
+        p += 4;   /* the generic payload header; the EAP packet follows */
+        n -= 4;
+        size_t len = n >= 4 ? (size_t)(p[2] << 8 | p[3]) : 0;
+        if (e->code == 2 && e->type == 1 && len > 5 && len <= n) {   /* Response/Identity */
+            size_t il = len - 5 < sizeof sa->eap_id - 1 ? len - 5 : sizeof sa->eap_id - 1;
+            memcpy(sa->eap_id, p + 5, il);
+            sa->eap_id[il] = 0;
+        }
+        eap_mschapv2_learn(&sa->mschap, p, n);
+    }
+}
+
+static bool eap_selector_fits(const secret_rec *r, const v2_sa *sa)
+{
+    return !r->selector || !strcmp(r->selector, "*") || !strcmp(r->selector, sa->eap_id) ||
+           !strcmp(r->selector, sa->mschap.name);
+}
+
+/* EAP-MSCHAPv2's MSK from the first EAP password whose NT-Response is the
+ * one sent; false (with the reason) when none is. */
+static bool v2_eap_msk(struct kdf_ctx *kc, v2_sa *sa, const char **why)
+{
+    if (sa->msk.p)
+        return true;
+    *why = "EAP MSK unknown (no EAP line in the secrets for this identity)";
+    if (sa->eap_type != 26) {
+        *why = "EAP MSK unknown (this EAP method's keys cannot be derived here)";
+        return false;
+    }
+    if (!sa->mschap.have_challenge || !sa->mschap.have_response) {
+        *why = "EAP MSK unknown (the EAP-MSCHAPv2 challenge or response was not seen)";
+        return false;
+    }
+    const secret_rec *r;
+    for (int i = 0; (r = find_secret(kc, SEC_EAP, sa->ispi, -1, i)); i++) {
+        uint8_t nt[24], msk[EAP_MSCHAPV2_MSK_LEN];
+        if (!eap_selector_fits(r, sa))
+            continue;
+        *why = "EAP MSK unknown (no EAP password gives the EAP-MSCHAPv2 NT-Response)";
+        if (!eap_mschapv2_nt_response(&sa->mschap, (const char *)r->value, r->len, nt) ||
+            memcmp(nt, sa->mschap.nt_response, 24) ||
+            !eap_mschapv2_msk(&sa->mschap, (const char *)r->value, r->len, msk))
+            continue;
+        secret_copy(&sa->msk, msk, sizeof msk);
+        memset(msk, 0, sizeof msk);
+        return true;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- AUTH */
+
+/* prf(prf(key, "Key Pad for IKEv2"), octets) against the AUTH data: 1 / 0. */
+static int shared_auth_is(const v2_sa *sa, const v2_msg *m, const kdf_chunk *key,
+                          const kdf_chunk *o, uint8_t *out)
+{
+    size_t pl = kdf_prf_size(sa->prf);
+    if (!verify_v2_psk_auth(sa->prf, key, o, out))
+        return -1;
+    return m->auth_len == pl && !memcmp(out, m->auth, pl);
+}
+
+/* Shared-key AUTH (method 2).  After EAP (RFC 7296 2.16) the key is the MSK
+ * of a method that makes one, else SK_pi / SK_pr; otherwise each loaded PSK.
+ * 1 / 0, or -1 with the reason in *why when the key is not known. */
+static int v2_psk_auth(struct kdf_ctx *kc, v2_sa *sa, const v2_msg *m, const GByteArray *oct,
+                       bool from_i, uint8_t *first, const char **why)
 {
     kdf_chunk o = { oct->data, oct->len };
-    uint8_t out[KDF_MAX_PRF];
-    size_t pl = kdf_prf_size(sa->prf);
-    int res = -1;
-    for (int i = -1;; i++) {
-        kdf_chunk key;
-        const secret_rec *r = i >= 0 ? find_secret(kc, SEC_PSK, sa->ispi, -1, i) : NULL;
-        if (i < 0)
-            key = (kdf_chunk){ from_i ? sa->k.pi : sa->k.pr, sa->k.prf_len };
-        else if (r)
-            key = (kdf_chunk){ r->value, r->len };
-        else
-            break;
-        if (!verify_v2_psk_auth(sa->prf, &key, &o, out))
-            continue;
-        if (m->auth_len == pl && !memcmp(out, m->auth, pl))
-            return 1;
-        if (res < 0 || i == 0)
-            memcpy(first, out, pl);   /* report the first loaded PSK's value */
-        res = 0;
+    /* the AUTHs after EAP come in messages without ID payloads */
+    bool after_eap = sa->eap_seen && !m->id[from_i ? 0 : 1];
+    if (after_eap && eap_method_makes_msk(sa->eap_type)) {
+        if (!v2_eap_msk(kc, sa, why))
+            return -1;
+        kdf_chunk key = { sa->msk.p, sa->msk.len };
+        return shared_auth_is(sa, m, &key, &o, first);
     }
+    if (after_eap) {
+        kdf_chunk key = { from_i ? sa->k.pi : sa->k.pr, sa->k.prf_len };
+        return shared_auth_is(sa, m, &key, &o, first);
+    }
+    uint8_t out[KDF_MAX_PRF];
+    int res = -1;
+    const secret_rec *r;
+    *why = "no PSK loaded";
+    for (int i = 0; (r = find_secret(kc, SEC_PSK, sa->ispi, -1, i)); i++) {
+        kdf_chunk key = { r->value, r->len };
+        int v = shared_auth_is(sa, m, &key, &o, out);
+        if (v == 1)
+            return 1;
+        if (v == 0 && res < 0)
+            memcpy(first, out, kdf_prf_size(sa->prf));   /* report the first PSK's value */
+        if (v == 0)
+            res = 0;
+    }
+    return res;
+}
+
+/* A signature AUTH against the message's certificate: 1 / 0, -1 with why. */
+static int v2_sig_auth(const v2_msg *m, const GByteArray *oct, const char **why)
+{
+    switch (m->auth_method) {
+    case 1: case 9: case 10: case 11: case 14: break;
+    case 13:
+        *why = "NULL authentication (RFC 7619): there is nothing to verify";
+        return -1;
+    default:
+        *why = "authentication method not supported";
+        return -1;
+    }
+    if (!m->cert) {
+        *why = "certificate missing (no X.509 CERT payload in the message)";
+        return -1;
+    }
+    int res = m->auth_method == 14
+                  ? verify_v2_sig_auth(14, &m->sig_alg, m->sig.p, m->sig.n, m->cert, m->cert_len,
+                                       oct->data, oct->len)
+                  : verify_v2_sig_auth(m->auth_method, NULL, m->auth, m->auth_len, m->cert,
+                                       m->cert_len, oct->data, oct->len);
+    if (res < 0)
+        *why = "the certificate's key or the signature algorithm cannot be used";
     return res;
 }
 
@@ -676,18 +806,15 @@ static void v2_verify_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool from_i)
     if (!oct)
         return;
     uint8_t computed[KDF_MAX_PRF];
-    int res = -1;
-    if (m->auth_method == 2)
-        res = v2_psk_auth(kdf_ctx_of(d->ctx), sa, m, oct, from_i, computed);
-    else if (m->cert && m->auth_method == 14)   /* RFC 7427 3: the parser split the AUTH data */
-        res = verify_v2_sig_auth(m->auth_method, &m->sig_alg, m->sig.p, m->sig.n, m->cert,
-                                 m->cert_len, oct->data, oct->len);
-    else if (m->cert)
-        res = verify_v2_sig_auth(m->auth_method, NULL, m->auth, m->auth_len, m->cert, m->cert_len,
-                                 oct->data, oct->len);
+    const char *why = "authentication method not supported";
+    int res = m->auth_method == 2
+                  ? v2_psk_auth(kdf_ctx_of(d->ctx), sa, m, oct, from_i, computed, &why)
+                  : v2_sig_auth(m, oct, &why);
     if (res >= 0)
         add_verdict(d, m->auth_item, F_VERIFY_AUTH, res == 1,
                     m->auth_method == 2 ? computed : NULL, kdf_prf_size(sa->prf), "AUTH");
+    else
+        no_verdict(d, m->auth_item, "AUTH", why);
     g_byte_array_free(oct, TRUE);
 }
 
@@ -776,6 +903,7 @@ static void xchg_request(dec_t *d, v2_xchg *x, const v2_msg *m)
 
 static void v2_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
 {
+    v2_eap_learn(d, sa);
     v2_verify_auth(d, sa, m, (d->flags & 0x08) != 0);
     if (!m->sa.have)
         return;
@@ -865,15 +993,20 @@ static bool v2_confirm(dec_t *d, v2_sa *sa)
     int icv = icv_verdict(d);
     if (icv == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
         sa->cand_rec->owner = sa;   /* taken: other SAs skip it */
-    if (icv == 1 && !sa->confirmed)
+    if (icv == 1 && !sa->confirmed) {
         secret_confirmed(d->ctx, sa->cand_rec);
-    if (icv == 1)
         sa->confirmed = true;
+        const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
+        const integ_alg *integ = integ_by_id(sa->chosen.integ);
+        if (enc && integ)
+            v2_publish(d->ctx, sa, enc, integ);   /* only keys an ICV checked are exported */
+    }
     if (icv != 0 || sa->confirmed)
         return icv != 0;
     sa->cand++;
     sa->have_keys = false;
     v2_derive_initial(d->ctx, sa);
+    d->redo = sa->have_keys;   /* the message again, with the next candidate's keys */
     return false;
 }
 

@@ -6,6 +6,7 @@
 #define ISAKMP_DERIVE_INT_H
 
 #include "keying/derive.h"
+#include "keying/eap_msk.h"
 #include "crypto/kdf.h"
 #include "keys/keys.h"
 #include "state/state.h"
@@ -66,6 +67,11 @@ typedef struct {
     int old_prf;
     uint8_t parent_spi[8];         /* rekeyed: the old SA's SPIi, the CREATE_CHILD_SA's id */
     uint32_t parent_msgid;
+    uint8_t eap_type;              /* the EAP method of IKE_AUTH (RFC 7296 2.16); 0 none */
+    bool eap_seen;                 /* an EAP payload was seen: the last AUTHs follow EAP */
+    eap_mschapv2 mschap;           /* EAP-MSCHAPv2's challenges and response */
+    char eap_id[256];              /* the EAP-Response/Identity */
+    secret_t msk;                  /* the MSK, when derived (secure memory) */
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */
@@ -140,6 +146,9 @@ bool sa_spi(const dec_t *d, const isakmp_fact_proposal *p, sa_choice *ch);
  * facts, with the computed value in a note when it differs. */
 void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *computed, size_t n,
                  const char *what);
+
+/* No verdict under `item`: a note says why `what` could not be computed. */
+void no_verdict(dec_t *d, uint32_t item, const char *what, const char *why);
 
 void addr_text(int af, const uint8_t *a, char *out, size_t n);
 void secret_copy(secret_t *s, const uint8_t *p, size_t n);

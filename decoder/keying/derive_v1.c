@@ -260,6 +260,15 @@ static bool v1_candidate(struct kdf_ctx *kc, v1_sa *sa, const dec_t *d, size_t k
     return ok;
 }
 
+/* Puts the SA's Ka into the key store, where decryption tries it. */
+static void v1_store(isakmp_ctx *ctx, const v1_sa *sa)
+{
+    key_v1 *e = g_new0(key_v1, 1);
+    memcpy(e->icookie, sa->icky, 8);
+    secret_copy(&e->enc, sa->k.ka, sa->k.ka_len);
+    keys_v1_add(ctx->keys, e);
+}
+
 static void v1_derive(isakmp_ctx *ctx, v1_sa *sa, const dec_t *d)
 {
     struct kdf_ctx *kc = kdf_ctx_of(ctx);
@@ -268,15 +277,108 @@ static void v1_derive(isakmp_ctx *ctx, v1_sa *sa, const dec_t *d)
     if (!ka || !sa->prf || !v1_candidate(kc, sa, d, ka))
         return;
     sa->have_keys = true;
-    key_v1 *e = g_new0(key_v1, 1);
-    memcpy(e->icookie, sa->icky, 8);
-    secret_copy(&e->enc, sa->k.ka, sa->k.ka_len);
-    keys_v1_add(ctx->keys, e);
+    v1_store(ctx, sa);
+}
+
+/* Puts a confirmed SA's Ka into the export store (a message decrypted with
+ * it, or its HASH_I / HASH_R matched): keys from a wrong guess never leave
+ * the library. */
+static void v1_publish(struct kdf_ctx *kc, const v1_sa *sa)
+{
     export_v1 x = { .len = sa->k.ka_len };
     memcpy(x.icookie, sa->icky, 8);
     memcpy(x.key, sa->k.ka, sa->k.ka_len);
     export_add_v1(kc->exp, &x);
     memset(&x, 0, sizeof x);
+}
+
+/* A message checked with the current candidate's keys: they are kept (a
+ * '*' g^xy is then this SA's, other SAs skip it) and exported. */
+static void v1_set_confirmed(isakmp_ctx *ctx, v1_sa *sa)
+{
+    if (sa->confirmed)
+        return;
+    if (sa->cand_rec && sa->cand_rec->any_sa)
+        sa->cand_rec->owner = sa;
+    secret_confirmed(ctx, sa->cand_rec);
+    sa->confirmed = true;
+    v1_publish(kdf_ctx_of(ctx), sa);
+}
+
+/* HASH_I / HASH_R (RFC 2409 5) with the SA's current SKEYID into h. */
+static bool v1_p1_hash(const v1_sa *sa, bool from_i, uint8_t *h)
+{
+    const GByteArray *id = from_i ? sa->idi : sa->idr;
+    kdf_chunk sk = { sa->k.skeyid, sa->k.len }, gi = { sa->kei->data, sa->kei->len },
+              gr = { sa->ker->data, sa->ker->len }, sab = { sa->sai_b->data, sa->sai_b->len },
+              idb = { id->data, id->len };
+    return verify_v1_phase1_hash(sa->prf, &sk, from_i ? &gi : &gr, from_i ? &gr : &gi,
+                                 from_i ? sa->icky : sa->rcky, from_i ? sa->rcky : sa->icky, &sab,
+                                 &idb, h);
+}
+
+#define V1_MAX_TRIES 64   /* candidate secrets tried against one HASH */
+
+/* A HASH that does not match the current candidate's keys, before anything
+ * confirmed them: the other candidates are tried (Aggressive Mode sends
+ * HASH_R in clear); the first that gives the HASH is kept, else the current
+ * one stays.  True when one matched (its value in h). */
+static bool v1_hash_search(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i, uint8_t *h)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
+    int keep = sa->cand;
+    secret_rec *keep_rec = sa->cand_rec;
+    kdf_v1_keys k = sa->k;
+    uint8_t t[KDF_MAX_PRF];
+    for (int c = 0; c < V1_MAX_TRIES; c++) {
+        sa->cand = c;
+        if (c == keep || !v1_candidate(kc, sa, d, v1_ka_len(sa)) || !v1_p1_hash(sa, from_i, t) ||
+            m->hash_len != sa->k.len || memcmp(t, m->hash, sa->k.len))
+            continue;
+        memcpy(h, t, sa->k.len);
+        memset(&k, 0, sizeof k);
+        v1_store(d->ctx, sa);
+        return true;
+    }
+    sa->cand = keep;
+    sa->cand_rec = keep_rec;
+    sa->k = k;
+    memset(&k, 0, sizeof k);
+    return false;
+}
+
+static bool v1_pke_method(uint16_t auth)
+{
+    /* RFC 2409 5.2, 5.3 (4, 5); XAUTH variants 65007-65010 */
+    return auth == 4 || auth == 5 || (auth >= 65007 && auth <= 65010);
+}
+
+static bool v1_rsa_method(uint16_t auth)
+{
+    /* RFC 2409 3 RSA signatures; XAUTHInitRSA / RespRSA (65005, 65006),
+     * HybridInitRSA / RespRSA (64221, 64222) */
+    return auth == 3 || auth == 65005 || auth == 65006 || auth == 64221 || auth == 64222;
+}
+
+/* The SIG payload over HASH_I / HASH_R (RFC 2409 5.1, RFC 4754 ECDSA) against
+ * the message's certificate; a note instead of a verdict when it cannot be
+ * checked. */
+static void v1_verify_sig(dec_t *d, const v1_sa *sa, const v1_msg *m, const uint8_t *h)
+{
+    const char *why = "the certificate's key does not fit the authentication method";
+    int r = -1;
+    if (!m->cert)
+        why = "certificate missing (no X.509 CERT payload in the message)";
+    else if (v1_rsa_method(sa->auth))
+        r = verify_v1_rsa_sig(m->sig, m->sig_len, m->cert, m->cert_len, h, sa->k.len);
+    else if (sa->auth >= 9 && sa->auth <= 11)
+        r = verify_v1_ecdsa_sig(sa->auth, m->sig, m->sig_len, m->cert, m->cert_len, h, sa->k.len);
+    else
+        why = "authentication method not supported";
+    if (r >= 0)
+        add_verdict(d, m->sig_item, F_VERIFY_AUTH, r == 1, NULL, 0, "Signature");
+    else
+        no_verdict(d, m->sig_item, "Signature", why);
 }
 
 /* HASH_I / HASH_R (RFC 2409 5); with signatures, the SIG over it (5.1). */
@@ -285,21 +387,27 @@ static void v1_verify_p1(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i)
     const GByteArray *id = from_i ? sa->idi : sa->idr;
     if (!sa->have_keys || !id || !sa->sai_b || !sa->kei || !sa->ker || (!m->hash && !m->sig))
         return;
-    kdf_chunk sk = { sa->k.skeyid, sa->k.len }, gi = { sa->kei->data, sa->kei->len },
-              gr = { sa->ker->data, sa->ker->len }, sab = { sa->sai_b->data, sa->sai_b->len },
-              idb = { id->data, id->len };
-    uint8_t h[KDF_MAX_PRF];
-    if (!verify_v1_phase1_hash(sa->prf, &sk, from_i ? &gi : &gr, from_i ? &gr : &gi,
-                               from_i ? sa->icky : sa->rcky, from_i ? sa->rcky : sa->icky, &sab,
-                               &idb, h))
+    if (v1_pke_method(sa->auth)) {   /* SKEYID needs the nonces in clear */
+        no_verdict(d, m->hash ? m->hash_item : m->sig_item, from_i ? "HASH_I" : "HASH_R",
+                   "authentication method not supported (public key encryption: the nonces "
+                   "are encrypted to the peers' keys)");
         return;
-    if (m->hash)
-        add_verdict(d, m->hash_item, F_VERIFY_HASH, m->hash_len == sa->k.len &&
-                    !memcmp(h, m->hash, sa->k.len), h, sa->k.len, from_i ? "HASH_I" : "HASH_R");
-    else if (m->cert) {
-        int r = verify_v1_rsa_sig(m->sig, m->sig_len, m->cert, m->cert_len, h, sa->k.len);
-        if (r >= 0)
-            add_verdict(d, m->sig_item, F_VERIFY_AUTH, r == 1, NULL, 0, "Signature");
+    }
+    uint8_t h[KDF_MAX_PRF];
+    if (!v1_p1_hash(sa, from_i, h))
+        return;
+    if (m->hash) {
+        bool ok = m->hash_len == sa->k.len && !memcmp(h, m->hash, sa->k.len);
+        if (!ok && !sa->confirmed)
+            ok = v1_hash_search(d, sa, m, from_i, h);
+        /* the HASH confirms SKEYID; with a pre-shared key that is the PSK
+         * only (g^xy, which Ka also needs, is then left to decryption) */
+        if (ok && !is_psk_auth(sa->auth))
+            v1_set_confirmed(d->ctx, sa);
+        add_verdict(d, m->hash_item, F_VERIFY_HASH, ok, h, sa->k.len,
+                    from_i ? "HASH_I" : "HASH_R");
+    } else {
+        v1_verify_sig(d, sa, m, h);
     }
 }
 
@@ -373,14 +481,41 @@ static void v1_keymat_out(struct kdf_ctx *kc, const v1_sa *sa, const v1_qm *q, b
     memset(km, 0, sizeof km);
 }
 
+/* The Quick Mode's g^xy as loaded: one given for its message id, else the
+ * only one given with '*' (nothing checks a PFS secret, so of several '*'
+ * ones none is taken: no keys rather than wrong ones); 0 when none. */
+static size_t v1_qm_shared(struct kdf_ctx *kc, const v1_sa *sa, uint32_t msgid, uint8_t *g)
+{
+    const secret_rec *r, *any = NULL;
+    int n_any = 0;
+    for (int i = 0; (r = find_secret(kc, SEC_V1_QM_DH_SHARED, sa->icky, msgid, i)); i++) {
+        if (r->len > DH_MAX_LEN)
+            continue;
+        if (!r->any_msgid) {
+            memcpy(g, r->value, r->len);
+            return r->len;
+        }
+        any = r;
+        n_any++;
+    }
+    if (n_any != 1)
+        return 0;
+    memcpy(g, any->value, any->len);
+    return any->len;
+}
+
 static void v1_qm_keys(isakmp_ctx *ctx, const v1_sa *sa, const v1_qm *q, uint32_t msgid)
 {
     struct kdf_ctx *kc = kdf_ctx_of(ctx);
+    if (!sa->confirmed)   /* only from Phase 1 keys a message confirmed */
+        return;
     uint8_t g[DH_MAX_LEN];
     size_t gl = 0;
     if (q->kei && q->ker) {
-        gl = dh_secret(kc, SEC_V1_QM_DH_SHARED, SEC_V1_DH_PRIVATE, sa->icky, msgid, q->resp.dh,
-                       q->kei, q->ker, g);
+        gl = v1_qm_shared(kc, sa, msgid, g);
+        if (!gl)
+            gl = dh_secret(kc, (secret_kind)0, SEC_V1_DH_PRIVATE, sa->icky, msgid, q->resp.dh,
+                           q->kei, q->ker, g);
         if (!gl)
             return;
     }
@@ -473,18 +608,17 @@ static int v1_decrypted(const dec_t *d)
  * replace them. */
 static void v1_confirm(dec_t *d, v1_sa *sa)
 {
+    if (!sa->have_keys || !(d->flags & 0x01))
+        return;   /* only an encrypted message tells whether the keys are right */
     int ok = v1_decrypted(d);
-    if (ok == 1 && !sa->confirmed && sa->cand_rec && sa->cand_rec->any_sa)
-        sa->cand_rec->owner = sa;
-    if (ok == 1 && !sa->confirmed)
-        secret_confirmed(d->ctx, sa->cand_rec);
     if (ok == 1)
-        sa->confirmed = true;
+        v1_set_confirmed(d->ctx, sa);
     if (ok != 0 || sa->confirmed || !sa->have_keys)
         return;
     sa->cand++;
     sa->have_keys = false;
     v1_derive(d->ctx, sa, d);
+    d->redo = sa->have_keys;   /* the message again, with the next candidate's keys */
 }
 
 void v1_done(dec_t *d)
@@ -500,13 +634,13 @@ void v1_done(dec_t *d)
     bool from_i = !memcmp(d->m->pkt.src, sa->iaddr, 16);
     v1_msg m = { 0 };
     v1_msg_of(d, &m);
+    v1_confirm(d, sa);   /* any encrypted message confirms the keys, or rules them out */
     if ((d->exch == V1_EXCH_IDENTITY_PROTECTION || d->exch == V1_EXCH_AGGRESSIVE) &&
         d->msgid == 0) {
-        v1_confirm(d, sa);
         v1_phase1(d, sa, &m, from_i);
     }
-    else if (!sa->have_keys)
-        return;
+    else if (!sa->have_keys || !sa->confirmed)
+        return;   /* a guess no message confirmed: no HASH verdict, no Quick Mode keys */
     else if (d->exch == V1_EXCH_QUICK)
         v1_quick(d, sa, &m);
     else if (d->exch == V1_EXCH_INFORMATIONAL || d->exch == V1_EXCH_TRANSACTION)

@@ -178,6 +178,16 @@ static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size
         }
         return true;
     }
+    if (!repeat) {
+        /* Not decrypted (a wrong candidate key, or earlier messages missing):
+         * the chain still moves on, as it needs no key (the next IV is this
+         * message's last block), so the right key, found later, decrypts the
+         * next message and every later exchange's first IV is right. */
+        memcpy(ch->before, ch->iv, cc->blk);
+        memcpy(ch->iv, last, cc->blk);
+        memcpy(ch->last_in, last, cc->blk);
+        ch->have_before = true;
+    }
     return false;
 }
 

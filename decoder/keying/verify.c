@@ -332,11 +332,17 @@ int verify_v2_sig_auth(int method, const kdf_chunk *alg, const uint8_t *auth, si
     return sig_check(&a, auth, alen, false, cert, clen, octets, olen);
 }
 
+static bool key_is(gcry_sexp_t key, const char *kind);
+
 int verify_v1_rsa_sig(const uint8_t *sig, size_t slen, const uint8_t *cert, size_t clen,
                       const uint8_t *hash, size_t hlen)
 {
     kdf_crypto_init();
     gcry_sexp_t key = cert_key(cert, clen), data = NULL, sv = NULL;
+    if (key && !key_is(key, "rsa")) {   /* not an RSA key: the method cannot be checked */
+        gcry_sexp_release(key);
+        key = NULL;
+    }
     if (!key)
         return -1;
     int res = 0;
@@ -346,5 +352,56 @@ int verify_v1_rsa_sig(const uint8_t *sig, size_t slen, const uint8_t *cert, size
     gcry_sexp_release(key);
     gcry_sexp_release(data);
     gcry_sexp_release(sv);
+    return res;
+}
+
+/* True when the certificate's key is of this kind ("rsa", "ecc"). */
+static bool key_is(gcry_sexp_t key, const char *kind)
+{
+    gcry_sexp_t t = gcry_sexp_find_token(key, kind, 0);
+    if (!t && !strcmp(kind, "ecc"))
+        t = gcry_sexp_find_token(key, "ecdsa", 0);
+    gcry_sexp_release(t);
+    return t != NULL;
+}
+
+/* ECDSA over `value` taken as the digest (raw), r | s of equal sizes. */
+static int ecdsa_raw_check(gcry_sexp_t key, const uint8_t *sig, size_t slen, const uint8_t *value,
+                           size_t vlen)
+{
+    der_t r, s;
+    gcry_sexp_t data = NULL, sv = NULL;
+    if (!ecdsa_rs(sig, slen, false, &r, &s))
+        return 0;
+    int res = 0;
+    if (!gcry_sexp_build(&data, NULL, "(data(flags raw)(value %b))", (int)vlen, value) &&
+        !gcry_sexp_build(&sv, NULL, "(sig-val(ecdsa(r %b)(s %b)))", (int)r.len, r.body,
+                         (int)s.len, s.body))
+        res = gcry_pk_verify(sv, data, key) == 0;
+    gcry_sexp_release(data);
+    gcry_sexp_release(sv);
+    return res;
+}
+
+int verify_v1_ecdsa_sig(int method, const uint8_t *sig, size_t slen, const uint8_t *cert,
+                        size_t clen, const uint8_t *hash, size_t hlen)
+{
+    static const int md[] = { GCRY_MD_SHA256, GCRY_MD_SHA384, GCRY_MD_SHA512 };
+    if (method < 9 || method > 11)
+        return -1;
+    kdf_crypto_init();
+    gcry_sexp_t key = cert_key(cert, clen);
+    if (!key || !key_is(key, "ecc")) {
+        gcry_sexp_release(key);
+        return -1;
+    }
+    /* strongSwan signs HASH_I / HASH_R itself as the digest; RFC 4754's
+     * method names the hash, so hash(HASH) is tried too */
+    uint8_t h[64];
+    int m = md[method - 9];
+    gcry_md_hash_buffer(m, h, hash, hlen);
+    int res = ecdsa_raw_check(key, sig, slen, hash, hlen) ||
+              ecdsa_raw_check(key, sig, slen, h, gcry_md_get_algo_dlen(m));
+    gcry_sexp_release(key);
     return res;
 }

@@ -56,4 +56,12 @@ int verify_v2_sig_auth(int method, const kdf_chunk *alg, const uint8_t *auth, si
 int verify_v1_rsa_sig(const uint8_t *sig, size_t slen, const uint8_t *cert, size_t clen,
                       const uint8_t *hash, size_t hlen);
 
+/* IKEv1 ECDSA signature (RFC 4754, auth methods 9-11: P-256/SHA-256,
+ * P-384/SHA-384, P-521/SHA-512): r | s of fixed size in the SIG payload,
+ * over HASH_I / HASH_R taken as the digest (what strongSwan signs), or over
+ * its hash with the method's function.  1 valid, 0 invalid, -1 cannot tell
+ * (another method, no ECDSA key in the certificate). */
+int verify_v1_ecdsa_sig(int method, const uint8_t *sig, size_t slen, const uint8_t *cert,
+                        size_t clen, const uint8_t *hash, size_t hlen);
+
 #endif

@@ -177,6 +177,7 @@ static const struct {
     { "IKEV2_DH_PRIVATE", SEC_V2_DH_PRIVATE, false },
     { "IKEV2_SKEYSEED", SEC_V2_SKEYSEED, false },
     { "IKEV2_CHILD_DH_SHARED", SEC_V2_CHILD_DH_SHARED, true },
+    { "EAP", SEC_EAP, false },
 };
 
 typedef struct {
@@ -242,16 +243,17 @@ static const char *file_entry(file_ctx *fc, const fields_t *fl, size_t no)
     char where[512];
     snprintf(where, sizeof where, "%s:%zu", fc->name, no);
     e.where = where;
-    if (e.kind == SEC_PSK)
+    bool text = e.kind == SEC_PSK || e.kind == SEC_EAP;   /* a selector and a password */
+    if (text)
         e.selector = fl->f[1];
     else if (!parse_sa(fl->f[1], &e))
         return "bad cookie / SPI: want 16 hex digits or *";
     if (keywords[k].msgid && !parse_msgid(fl->f[2], &e))
         return "bad message id: want up to 8 hex digits or *";
     size_t len = 0;
-    uint8_t *v = parse_value(fl, want - 1, e.kind == SEC_PSK, &len);
+    uint8_t *v = parse_value(fl, want - 1, text, &len);
     if (!v)
-        return e.kind == SEC_PSK ? "bad secret: want hex or a \"quoted string\""
+        return text ? "bad secret: want hex or a \"quoted string\""
                                  : "bad secret: want hex digits";
     e.value = v;
     e.len = len;

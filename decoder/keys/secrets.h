@@ -31,7 +31,8 @@ typedef enum {
     /* keys as daemons log them (name tells which) */
     SEC_V1_KEY,              /* name: "SKEYID_d", "SKEYID_a", "SKEYID_e", "Ka" */
     SEC_V2_KEY,              /* name: "SK_d", "SK_ai", ... ; spir too when known */
-    SEC_ESP_KEY              /* an ESP SA: spi, addresses, algorithms, keys */
+    SEC_ESP_KEY,             /* an ESP SA: spi, addresses, algorithms, keys */
+    SEC_EAP                  /* an EAP password: selector (identity or '*'), value */
 } secret_kind;
 
 typedef struct {
@@ -42,7 +43,7 @@ typedef struct {
     bool have_spir;
     bool any_msgid;
     uint32_t msgid;
-    const char *selector;    /* SEC_PSK: "*", an IP address or an identity */
+    const char *selector;    /* SEC_PSK: "*", an IP address or an identity; SEC_EAP: "*" or an identity */
     const char *name;        /* SEC_V1_KEY / SEC_V2_KEY */
     const uint8_t *value;    /* the secret */
     size_t len;

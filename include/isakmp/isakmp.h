@@ -217,7 +217,7 @@ typedef struct {
     const char *format;      /* "ikev1_decryption_table", "ikev2_decryption_table", "esp_sa",
                                 "secrets file", "charon log", "pluto log"; NULL: unknown */
     unsigned entries;        /* keys and secrets taken */
-    /* secrets files and daemon logs, by kind */
+    /* secrets files and daemon logs, by kind (psk: PSKs and EAP passwords) */
     unsigned dh, skeyseed, skeyid, ike_keys, child_dh, psk, esp;
     unsigned tied;           /* daemon logs: IKE secrets the log ties to an SA (its SPIs) */
     unsigned candidates;     /* ... and those it does not: tried against every SA */

@@ -45,12 +45,12 @@ V2_INTEG = {'HMAC_MD5_96': 1, 'HMAC_SHA1_96': 2, 'HMAC_SHA2_256_128': 12,
             'HMAC_SHA2_512_256': 14}
 V2_PRF = {'PRF_HMAC_SHA1': 2, 'PRF_HMAC_SHA2_256': 5, 'PRF_HMAC_SHA2_384': 6,
           'PRF_HMAC_SHA2_512': 7}
-V1_AUTH = {'psk': 1, 'rsa-sig': 3, 'psk+xauth': 65001}
+V1_AUTH = {'psk': 1, 'rsa-sig': 3, 'psk+xauth': 65001, 'ecdsa-256': 9}
 # IKEv2 AUTH payloads as the report names them; strongSwan signs with RFC 7427
 # Digital Signature (14) when both ends announce SIGNATURE_HASH_ALGORITHMS.
 V2_AUTH = {'psk': {'Shared Key Message Integrity Code'},
            'rsa-sig': {'Digital Signature', 'RSA Digital Signature'},
-           'eap-md5': {'EAP-MD5'}}
+           'eap-md5': {'EAP-MD5'}, 'eap-mschapv2': {'EAP-MSCHAP-V2'}}
 FIXED_KEY = {'3DES-CBC'}   # no Key Length attribute for fixed-size ciphers
 WEAK_DH = {1, 2, 5, 22, 25}
 

@@ -1,6 +1,7 @@
 /* Secrets from text: the secrets file (good and bad lines), strongSwan charon
  * logs against the samples' own secrets.txt, tcpdump -E / libreswan lines. */
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "keys/secrets.h"
@@ -174,6 +175,8 @@ static void check_sample(const char *dir)
         const char *l = LINE(want, k);
         if (l[0] == '1' && l[1] == ' ')
             continue;   /* PSK: selectors differ, value checked below */
+        if (atoi(l) == SEC_EAP)
+            continue;   /* EAP passwords: from the configuration, not logged */
         gchar **w = g_strsplit(l, " ", 0);
         guint n = g_strv_length(w);
         gchar *key = g_strdup_printf("%s %s %s", w[0], w[1], w[n - 1]);

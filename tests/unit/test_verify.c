@@ -359,7 +359,30 @@ static void test_signatures(void)
     memcpy(h2, hash, 20);
     h2[0] ^= 1;
     g_assert_cmpint(verify_v1_rsa_sig(s, sl, c, cl, h2, sizeof h2), ==, 0);
+    gsize ecl;
+    const uint8_t *ecc = g_bytes_get_data(ec, &ecl);
+    g_assert_cmpint(verify_v1_rsa_sig(s, sl, ecc, ecl, hash, sizeof hash), ==, -1);  /* not an RSA key */
     g_bytes_unref(hs);
+
+    /* IKEv1 ECDSA (RFC 4754 method 9), as strongSwan signs it: HASH_R (32
+     * bytes of PRF-HMAC-SHA-256) taken as the digest, r | s in the SIG */
+    static const uint8_t hash32[32] = "HASH_R of a SHA-256 PRF, 32 b.";
+    p = g_build_filename(tmpdir, "h32.bin", NULL);
+    g_assert_true(g_file_set_contents(p, (const char *)hash32, sizeof hash32, NULL));
+    g_free(p);
+    g_assert_true(sh("openssl pkeyutl -sign -inkey k-ec.pem -in h32.bin -out es.bin"));
+    GBytes *es = slurp("es.bin");
+    GByteArray *rs = ecdsa_raw(es, 32);
+    uint8_t h32[32];
+    memcpy(h32, hash32, 32);
+    g_assert_cmpint(verify_v1_ecdsa_sig(9, rs->data, rs->len, ecc, ecl, h32, 32), ==, 1);
+    h32[31] ^= 1;
+    g_assert_cmpint(verify_v1_ecdsa_sig(9, rs->data, rs->len, ecc, ecl, h32, 32), ==, 0);
+    g_assert_cmpint(verify_v1_ecdsa_sig(9, rs->data, rs->len - 1, ecc, ecl, hash32, 32), ==, 0);
+    g_assert_cmpint(verify_v1_ecdsa_sig(9, rs->data, rs->len, c, cl, hash32, 32), ==, -1);  /* RSA key */
+    g_assert_cmpint(verify_v1_ecdsa_sig(3, rs->data, rs->len, ecc, ecl, hash32, 32), ==, -1); /* method */
+    g_byte_array_free(rs, TRUE);
+    g_bytes_unref(es);
 
     /* malformed AUTH data never crashes */
     const uint8_t junk[] = { 0xff, 0x30, 0x82 };

@@ -32,7 +32,7 @@ void v1_sa_free(gpointer p)
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         bytes_free(all[i]);
     g_hash_table_destroy(sa->qm);
-    memset(&sa->k, 0, sizeof sa->k);
+    secure_wipe(&sa->k, sizeof sa->k);
     g_free(sa);
 }
 
@@ -260,7 +260,7 @@ static bool v1_candidate(struct kdf_ctx *kc, v1_sa *sa, const dec_t *d, size_t k
     kdf_chunk gxy = { g, gl };
     bool ok = gl && v1_skeyid(kc, sa, &gxy, d, sa->cand % nk) &&
               kdf_v1_sa_keys(sa->prf, &gxy, sa->icky, sa->rcky, ka, &sa->k);
-    memset(g, 0, sizeof g);
+    secure_wipe(g, sizeof g);
     return ok;
 }
 
@@ -280,7 +280,7 @@ static void v1_derive(isakmp_ctx *ctx, v1_sa *sa, const dec_t *d)
     memcpy(x.icookie, sa->icky, 8);
     memcpy(x.key, sa->k.ka, sa->k.ka_len);
     export_add_v1(kc->exp, &x);
-    memset(&x, 0, sizeof x);
+    secure_wipe(&x, sizeof x);
 }
 
 /* HASH_I / HASH_R (RFC 2409 5); with signatures, the SIG over it (5.1). */
@@ -371,8 +371,8 @@ static void v1_keymat_out(struct kdf_ctx *kc, const v1_sa *sa, const v1_qm *q, b
     memcpy(e.akey, km + el, il);
     if (e.encr_name && e.integ_name)
         export_add_esp(kc->exp, &e);
-    memset(&e, 0, sizeof e);
-    memset(km, 0, sizeof km);
+    secure_wipe(&e, sizeof e);
+    secure_wipe(km, sizeof km);
 }
 
 static void v1_qm_keys(isakmp_ctx *ctx, const v1_sa *sa, const v1_qm *q, uint32_t msgid)
@@ -389,7 +389,7 @@ static void v1_qm_keys(isakmp_ctx *ctx, const v1_sa *sa, const v1_qm *q, uint32_
     kdf_chunk gc = { g, gl };
     v1_keymat_out(kc, sa, q, true, gl ? &gc : NULL);
     v1_keymat_out(kc, sa, q, false, gl ? &gc : NULL);
-    memset(g, 0, sizeof g);
+    secure_wipe(g, sizeof g);
 }
 
 /* HASH(1) / HASH(2) / Informational and Mode Config HASH(1). */

@@ -11,6 +11,7 @@
 #endif
 
 #include "core/hex.h"
+#include "core/secure.h"
 #include "keying/verify.h"
 
 /* ---------------------------------------------------------------- IKEv1 hashes */
@@ -78,7 +79,7 @@ bool verify_v2_psk_auth(int prf, const kdf_chunk *psk, const kdf_chunk *octets, 
     kdf_chunk kp = { (const uint8_t *)pad, sizeof pad - 1 };
     bool ok = kdf_prf(prf, psk->p, psk->n, &kp, 1, k) &&
               kdf_prf(prf, k, kdf_prf_size(prf), octets, 1, out);
-    memset(k, 0, sizeof k);
+    secure_wipe(k, sizeof k);
     return ok;
 }
 

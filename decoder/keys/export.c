@@ -23,7 +23,7 @@ static void wipe_array(GArray *a)
     if (!a)
         return;
     if (a->len)
-        memset(a->data, 0, a->len * g_array_get_element_size(a));
+        secure_wipe(a->data, a->len * g_array_get_element_size(a));
     g_array_free(a, TRUE);
 }
 
@@ -87,12 +87,12 @@ void export_add_esp(struct export_store *s, const export_esp *e)
         export_esp *o = &g_array_index(s->esp, export_esp, i);
         if (o->spi == e->spi && !strcmp(o->dst, e->dst)) {
             *o = c;
-            memset(&c, 0, sizeof c);
+            secure_wipe(&c, sizeof c);
             return;
         }
     }
     g_array_append_val(s->esp, c);
-    memset(&c, 0, sizeof c);
+    secure_wipe(&c, sizeof c);
 }
 
 size_t export_esp_count(const struct export_store *s) { return s ? s->esp->len : 0; }
@@ -163,7 +163,7 @@ static const char *const table_names[3] = { "ikev1_decryption_table", "ikev2_dec
 
 void export_text_free(GString *t)
 {
-    explicit_bzero(t->str, t->len);
+    secure_wipe(t->str, t->len);
     g_string_free(t, TRUE);
 }
 

@@ -413,7 +413,7 @@ static int load_uat(struct isakmp_keys *k, const load_ctx *lc, char **lines)
         const char *why = n < 0 ? "malformed line (quotes or too many fields)"
                           : fmt < 0 ? "unknown key file format"
                                     : formats[fmt].line(k, f, n);
-        explicit_bzero(buf, sizeof buf);
+        secure_wipe(buf, sizeof buf);
         if (why)
             report(lc, i + 1, why);
         else
@@ -436,7 +436,7 @@ static bool detect_uat(char **lines)
             yes = yes || formats[j].detect(f, n);
         break;
     }
-    explicit_bzero(buf, sizeof buf);
+    secure_wipe(buf, sizeof buf);
     return yes;
 }
 
@@ -470,8 +470,8 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
         n = 0;
     }
     for (size_t i = 0; lines[i]; i++)
-        explicit_bzero(lines[i], strlen(lines[i]));
-    explicit_bzero(copy, len);
+        secure_wipe(lines[i], strlen(lines[i]));
+    secure_wipe(copy, len);
     g_strfreev(lines);
     g_free(copy);
     return n;
@@ -493,7 +493,7 @@ int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path, isakmp_key_error_fn 
         return -1;
     }
     int n = isakmp_ctx_load_keys_mem(ctx, path, text, len, on_error, user);
-    explicit_bzero(text, len);
+    secure_wipe(text, len);
     g_free(text);
     return n;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "core/secure.h"
 #include "keys/secrets.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -91,7 +92,7 @@ static void each_line(const char *text, size_t len, line_fn fn, void *user)
         char *line = g_strndup(text + start, end - start);
         g_strchomp(line);   /* also drops a '\r' */
         fn(line, ++no, user);
-        memset(line, 0, strlen(line));
+        secure_wipe(line, strlen(line));
         g_free(line);
         start = end + 1;
     }
@@ -159,7 +160,7 @@ static void split_fields(char *line, fields_t *fl)
 static void fields_free(fields_t *fl)
 {
     for (size_t i = 0; i < fl->n; i++) {
-        memset(fl->f[i], 0, strlen(fl->f[i]));
+        secure_wipe(fl->f[i], strlen(fl->f[i]));
         g_free(fl->f[i]);
     }
 }
@@ -334,7 +335,7 @@ static void bytes_wipe(GByteArray *b)
     if (!b)
         return;
     if (b->len)
-        memset(b->data, 0, b->len);
+        secure_wipe(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }
 
@@ -760,7 +761,7 @@ static void pluto_line(char *line, size_t no, void *user)
     else if (n >= 2 && w[0][0] == '0')
         esp_line(pc, w, no);
     for (guint i = 0; i < n; i++)
-        memset(w[i], 0, strlen(w[i]));
+        secure_wipe(w[i], strlen(w[i]));
     g_strfreev(w);
 }
 

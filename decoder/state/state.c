@@ -44,7 +44,7 @@ static void v1_frags_free(v1_frag_list *l)
 
 static void chain_free(gpointer p)
 {
-    explicit_bzero(p, sizeof(v1_ivs));
+    secure_wipe(p, sizeof(v1_ivs));
     g_free(p);
 }
 
@@ -58,7 +58,7 @@ static void sa_free(gpointer p)
     g_hash_table_destroy(sa->v1_chains);
     g_hash_table_destroy(sa->frags);
     v1_frags_free(&sa->v1_frags);
-    explicit_bzero(sa, sizeof *sa);
+    secure_wipe(sa, sizeof *sa);
     g_free(sa);
 }
 
@@ -197,7 +197,7 @@ static void rec_free(gpointer p)
     secret_wipe(&r->plain);
     if (r->parts)
         g_array_free(r->parts, TRUE);
-    explicit_bzero(r, sizeof *r);
+    secure_wipe(r, sizeof *r);
     g_free(r);
 }
 

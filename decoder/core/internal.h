@@ -150,6 +150,14 @@ struct isakmp_ctx {
     struct field_direction *dir;  /* isakmp_ctx_set_fields; NULL: full trees */
     bool stateless;           /* isakmp_ctx_set_stateless */
     const struct ctx_keying *keying;  /* derivation, for keys/ and state/ */
+    /* pending fragment data, all SAs together (state.c; docs/limits.md) */
+    size_t frag_budget;       /* isakmp_ctx_set_frag_budget; 0: no limit */
+    size_t frag_pending;      /* bytes charged to incomplete fragment sets */
+    size_t frag_peak;         /* the most frag_pending was after a fragment */
+    uint64_t frag_seq;        /* creation order of fragment sets */
+    GQueue frag_age;          /* struct frag_age: the sets, oldest first (some gone) */
+    guint frag_live;          /* sets alive */
+    uint64_t frag_evicted, frag_evicted_bytes;
 };
 
 /* In a stateless context: marks the message as needing state and returns

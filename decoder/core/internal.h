@@ -22,6 +22,10 @@
 #define ISAKMP_MAX_DEPTH 4          /* nested SK / encrypted / reassembled levels */
 #define ISAKMP_MAX_PAYLOADS 65536   /* per message; a note when reached */
 #define ISAKMP_MAX_ATTRS 65536      /* per transform / CP payload */
+/* The largest message decoded: 16 MiB (a UDP datagram holds 64 KiB; only an
+ * IPv6 jumbogram or a reassembled capture carries more).  The bytes after it
+ * are not copied or decoded, with a note (docs/limits.md). */
+#define ISAKMP_MAX_MSG_LEN (16u << 20)
 
 struct isakmp_state;
 struct dec_hooks;

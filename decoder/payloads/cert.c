@@ -5,10 +5,10 @@
 #include "payloads/cert.h"
 
 /*
- * The DER check made before libksba sees the bytes.  libksba 1.6.3 (Debian
- * 12) keeps part of its parse tree when ksba_cert_init_from_mem fails (a
- * leak of 88 bytes to ~5 KiB per call; fixed in later releases), so bytes
- * that libksba would refuse must never reach it.  Checked here: every TLV
+ * The DER check made before libksba sees the bytes.  libksba (1.6.3 in
+ * Debian 12 and 1.6.7 in Debian 13 alike) keeps part of its parse tree when
+ * ksba_cert_init_from_mem fails (~5 KiB per call), so bytes that libksba
+ * would refuse must never reach it.  Checked here: every TLV
  * has a low tag number and a definite, minimal length inside its parent
  * (DER, X.690 8.1 and 10.1), constructed values hold whole TLVs, nesting is
  * at most DER_MAX_DEPTH deep, and the outline of a Certificate (RFC 5280

@@ -12,6 +12,7 @@
 
 #include "core/hex.h"
 #include "core/secure.h"
+#include "payloads/cert.h"
 #include "keying/verify.h"
 
 /* ---------------------------------------------------------------- IKEv1 hashes */
@@ -205,7 +206,9 @@ static gcry_sexp_t cert_key(const uint8_t *der, size_t len)
 #ifdef HAVE_KSBA
     ksba_cert_t c = NULL;
     gcry_sexp_t key = NULL;
-    if (ksba_cert_new(&c))
+    const char *why;
+    /* libksba leaks on bytes it refuses (payloads/cert.c): never give it those */
+    if (!cert_der_check(der, len, &why) || ksba_cert_new(&c))
         return NULL;
     if (!ksba_cert_init_from_mem(c, der, len)) {
         ksba_sexp_t pk = ksba_cert_get_public_key(c);

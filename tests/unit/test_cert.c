@@ -12,6 +12,7 @@
 
 #include "testutil.h"
 #include "payloads/cert.h"
+#include "keying/verify.h"
 
 /* samples/pki/<name>.crt.pem as DER; the caller frees. */
 static uint8_t *pki_der(const char *name, size_t *len)
@@ -172,6 +173,20 @@ static void test_regress_libksba_bad_der_leak(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (issue 18): signature verification reads the certificate's key
+ * with libksba too (keying/verify.c cert_key); a malformed certificate there
+ * cannot tell (-1) and costs nothing that stays. */
+static void test_regress_verify_bad_der_leak(void)
+{
+    static const uint8_t der[] = { 0x30, 0x82, 0x00, 0x01, 0x30 };
+    static const uint8_t sig[64] = { 1 }, octets[16] = { 2 };
+    for (int i = 0; i < 2000; i++) {
+        g_assert_cmpint(verify_v2_sig_auth(1, NULL, sig, sizeof sig, der, sizeof der, octets,
+                                           sizeof octets), ==, -1);
+        g_assert_cmpint(verify_v1_rsa_sig(sig, sizeof sig, der, sizeof der, octets, 16), ==, -1);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -180,5 +195,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cert/truncated_trailing", test_truncated_trailing);
     g_test_add_func("/cert/valid_fields", test_valid_fields);
     g_test_add_func("/cert/regress/libksba_bad_der_leak", test_regress_libksba_bad_der_leak);
+    g_test_add_func("/cert/regress/verify_bad_der_leak", test_regress_verify_bad_der_leak);
     return g_test_run();
 }

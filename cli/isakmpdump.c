@@ -443,7 +443,8 @@ static void on_frame(void *user, const capture_frame *f)
         fflush(rs->out.out);
 }
 
-static void print_stats(const char *path, const capture_stats *st)
+/* With ctx (one decoding thread), also what the library's fragment budget did. */
+static void print_stats(const char *path, const capture_stats *st, const isakmp_ctx *ctx)
 {
     fprintf(stderr,
             "%s: %llu frames, %llu with IKE, %llu IKE messages (%llu over TCP), "
@@ -456,6 +457,15 @@ static void print_stats(const char *path, const capture_stats *st)
             (unsigned long long)st->ip_fragments, (unsigned long long)st->reassembled,
             (unsigned long long)st->frag_dropped, (unsigned long long)st->tcp_dropped,
             (unsigned long long)st->skipped_linktype);
+    if (!ctx)
+        return;
+    isakmp_frag_stats fs;
+    isakmp_ctx_frag_stats(ctx, &fs);
+    fprintf(stderr,
+            "%s: IKE fragments: %llu incomplete messages dropped (%llu bytes) to stay within "
+            "the budget, at most %llu bytes pending\n",
+            path, (unsigned long long)fs.evicted_sets, (unsigned long long)fs.evicted_bytes,
+            (unsigned long long)fs.peak_bytes);
 }
 
 /* After a capture: with --stats what each key source gave and how much of it
@@ -511,7 +521,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st);
+        print_stats(path, &st, NULL);
     fflush(out);
     return rc;
 }
@@ -553,7 +563,7 @@ static int run_file(const options *o, const char *path, FILE *out)
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st);
+        print_stats(path, &st, rs.ctx);
     key_sources(o, rs.ctx, path);
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);

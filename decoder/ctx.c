@@ -53,6 +53,19 @@ void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas)
     state_shrink(ctx, 0);
 }
 
+void isakmp_ctx_set_frag_budget(isakmp_ctx *ctx, size_t bytes)
+{
+    ctx->frag_budget = bytes && bytes < STATE_MIN_FRAG_BUDGET ? STATE_MIN_FRAG_BUDGET : bytes;
+}
+
+void isakmp_ctx_frag_stats(const isakmp_ctx *ctx, isakmp_frag_stats *out)
+{
+    *out = (isakmp_frag_stats){ .pending_bytes = ctx->frag_pending,
+                                .peak_bytes = ctx->frag_peak,
+                                .evicted_sets = ctx->frag_evicted,
+                                .evicted_bytes = ctx->frag_evicted_bytes };
+}
+
 void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on)
 {
     ctx->no_frame_records = !on;

@@ -276,6 +276,13 @@ static const struct dec_hooks hooks = {
 
 isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
+    /* a message over the limit: only its first ISAKMP_MAX_MSG_LEN bytes are
+     * copied and decoded, as if the capture had stopped there */
+    size_t full = pkt->len;
+    isakmp_packet cut = *pkt;
+    if (cut.len > ISAKMP_MAX_MSG_LEN)
+        cut.len = ISAKMP_MAX_MSG_LEN;
+    pkt = &cut;
     for (int n = 1;; n++) {
         isakmp_msg *m = ctx && ctx->borrow ? msg_new_borrowed(pkt) : msg_new(pkt);
         m->no_labels = ctx && ctx->no_labels;
@@ -286,6 +293,10 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
         cur_t c;
         cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
         decode_message(&d, 0, &c);
+        if (full > cut.len)
+            tree_note(m, 0, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+                      "Message of %zu bytes is larger than the %u bytes decoded: the rest is "
+                      "not decoded", full, ISAKMP_MAX_MSG_LEN);
         crypto_msg_done(&d);
         /* without keys, an SA's state holds only its record: dropped quietly */
         if (facts_on(&d))

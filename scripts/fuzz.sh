@@ -68,7 +68,6 @@ rm -rf "$seeds"
 "$top/tests/fuzz/make-corpus.sh" "$seeds" "$top" 2>/dev/null >/dev/null || true
 
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0:${ASAN_OPTIONS:-}"
-export LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp:${LSAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 stats="$build/fuzz-stats.tsv"
 [ -f "$stats" ] || printf 'date\tharness\tseconds\texecutions\tcoverage\tfeatures\tcorpus\tresult\n' > "$stats"

@@ -22,6 +22,10 @@
 #define ISAKMP_MAX_DEPTH 4          /* nested SK / encrypted / reassembled levels */
 #define ISAKMP_MAX_PAYLOADS 65536   /* per message; a note when reached */
 #define ISAKMP_MAX_ATTRS 65536      /* per transform / CP payload */
+/* The largest message decoded: 16 MiB (a UDP datagram holds 64 KiB; only an
+ * IPv6 jumbogram or a reassembled capture carries more).  The bytes after it
+ * are not copied or decoded, with a note (docs/limits.md). */
+#define ISAKMP_MAX_MSG_LEN (16u << 20)
 
 struct isakmp_state;
 struct dec_hooks;
@@ -160,6 +164,14 @@ struct isakmp_ctx {
     struct field_direction *dir;  /* isakmp_ctx_set_fields; NULL: full trees */
     bool stateless;           /* isakmp_ctx_set_stateless */
     const struct ctx_keying *keying;  /* derivation, for keys/ and state/ */
+    /* pending fragment data, all SAs together (state.c; docs/limits.md) */
+    size_t frag_budget;       /* isakmp_ctx_set_frag_budget; 0: no limit */
+    size_t frag_pending;      /* bytes charged to incomplete fragment sets */
+    size_t frag_peak;         /* the most frag_pending was after a fragment */
+    uint64_t frag_seq;        /* creation order of fragment sets */
+    GQueue frag_age;          /* struct frag_age: the sets, oldest first (some gone) */
+    guint frag_live;          /* sets alive */
+    uint64_t frag_evicted, frag_evicted_bytes;
 };
 
 /* In a stateless context: marks the message as needing state and returns

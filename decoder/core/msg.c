@@ -7,6 +7,7 @@
 #include "core/hex.h"
 #include "core/msg.h"
 #include "core/names.h"
+#include "core/secure.h"
 
 extern const isakmp_field field_table[];   /* fields.c: read directly on every item's path */
 
@@ -249,7 +250,7 @@ static void msg_clear(isakmp_msg *m)
     for (guint i = 0; i < m->sources->len; i++) {
         msg_source *s = &g_array_index(m->sources, msg_source, i);
         if (s->secret)
-            memset(s->data, 0, s->len);
+            secure_wipe(s->data, s->len);
         if (i > 0) {   /* source 0 is the kept frame buffer */
             g_free(s->data);
             g_free((char *)(uintptr_t)s->name);

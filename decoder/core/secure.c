@@ -33,11 +33,17 @@ void *secure_alloc(size_t n)
     return p;
 }
 
+void secure_wipe(void *p, size_t n)
+{
+    if (p && n)
+        explicit_bzero(p, n);
+}
+
 void secure_free(void *p, size_t n)
 {
     if (!p)
         return;
-    explicit_bzero(p, n);
+    secure_wipe(p, n);
     if (gcry_is_secure(p))
         g_atomic_int_add(&secure_used, -(gint)n);
     gcry_free(p);

@@ -28,6 +28,13 @@ void secure_free(void *p, size_t n);
 /* False once the secure pool's budget has run out. */
 bool secure_available(void);
 
+/* Zeroes n bytes at p (a secret, or a line holding one) with
+ * explicit_bzero, which the compiler cannot remove as a dead store the way
+ * it removes a memset of a stack buffer that is not read again.  The one
+ * way the library wipes; tests/wipe/run-wipe.sh checks the -O2 code of the
+ * functions that wipe stack copies. */
+void secure_wipe(void *p, size_t n);
+
 /* Wipes and frees a secret; it is then empty. */
 void secret_wipe(secret_t *s);
 

@@ -188,7 +188,7 @@ bool crypto_aes_xcbc(const uint8_t key[16], const uint8_t *data, size_t len, uin
     xor16(e, last);
     bool ok = !gcry_cipher_encrypt(h, e, 16, NULL, 0);
     memcpy(out, e, 16);
-    explicit_bzero(k, sizeof k);
+    secure_wipe(k, sizeof k);
     gcry_cipher_close(h);
     return ok;
 }

@@ -384,7 +384,10 @@ static bool dh_run(int group, const uint8_t *priv, size_t privlen, const uint8_t
                    size_t peerlen, uint8_t *out)
 {
     int i = group_index(group);
-    if (i < 0 || !priv || !privlen)
+    /* a private value longer than the group's size (a key file can hold up
+     * to DH_MAX_LEN bytes for any group) is not one a peer used, and a long
+     * MODP exponent costs time: refused (issue 18) */
+    if (i < 0 || !priv || !privlen || privlen > groups[i].len)
         return false;
     kdf_crypto_init();
     switch (groups[i].kind) {

@@ -12,14 +12,6 @@
 
 #define AES_BLOCK 16
 
-/* Clears key material in a way the compiler keeps. */
-static void wipe(void *p, size_t n)
-{
-    volatile uint8_t *v = p;
-    while (n--)
-        *v++ = 0;
-}
-
 /* One libgcrypt set-up for the whole library (crypto.c owns it: secure
  * memory pool, thread-safe once). */
 void kdf_crypto_init(void) { crypto_init(); }
@@ -158,9 +150,9 @@ static bool xcbc_mac(const uint8_t key[AES_BLOCK], const kdf_chunk *parts, size_
     xcbc_block(&x);
     memcpy(out, x.e, AES_BLOCK);
     bool ok = x.ok;
-    wipe(&x, sizeof x);
-    wipe(k2, sizeof k2);
-    wipe(k3, sizeof k3);
+    secure_wipe(&x, sizeof x);
+    secure_wipe(k2, sizeof k2);
+    secure_wipe(k3, sizeof k3);
     return ok;
 }
 
@@ -197,7 +189,7 @@ bool kdf_prf(int prf, const uint8_t *key, size_t klen, const kdf_chunk *parts, s
         ok = xcbc_mac(k, parts, n, out);
     else if (ok)
         ok = mac_run(GCRY_MAC_CMAC_AES, k, AES_BLOCK, parts, n, out, AES_BLOCK);
-    wipe(k, sizeof k);
+    secure_wipe(k, sizeof k);
     return ok;
 }
 
@@ -226,7 +218,7 @@ bool kdf_prf_plus(int prf, const uint8_t *key, size_t klen, const kdf_chunk *see
         memcpy(out + done, t, take);
         done += take;
     }
-    wipe(t, sizeof t);
+    secure_wipe(t, sizeof t);
     return ok;
 }
 
@@ -254,7 +246,7 @@ bool kdf_v2_skeyseed(int prf, const kdf_chunk *ni, const kdf_chunk *nr, const kd
     put(key, ni->p, li);
     put(key + li, nr->p, lr);
     bool ok = kdf_prf(prf, key, li + lr, gir, 1, out);
-    wipe(key, sizeof key);
+    secure_wipe(key, sizeof key);
     return ok;
 }
 
@@ -296,7 +288,7 @@ bool kdf_v2_sa_keys(int prf, const kdf_chunk *ni, const kdf_chunk *nr, const uin
     s = take(s, keys->er, lens->encr);
     s = take(s, keys->pi, pk);
     take(s, keys->pr, pk);
-    wipe(stream, sizeof stream);
+    secure_wipe(stream, sizeof stream);
     return true;
 }
 
@@ -337,7 +329,7 @@ bool kdf_v1_skeyid_sig(int prf, const kdf_chunk *ni, const kdf_chunk *nr,
     uint8_t key[1024];
     size_t n = join2(key, sizeof key, ni, nr);
     bool ok = n && kdf_prf(prf, key, n, gxy, 1, out);
-    wipe(key, sizeof key);
+    secure_wipe(key, sizeof key);
     return ok;
 }
 
@@ -366,7 +358,7 @@ bool kdf_v1_skeyid_pke(int prf, const kdf_chunk *ni, const kdf_chunk *nr,
     kdf_chunk nonces[2] = { *ni, *nr };
     kdf_chunk cookies[2] = { { ckyi, 8 }, { ckyr, 8 } };
     bool ok = md_run(prf, nonces, 2, key, &klen) && kdf_prf(prf, key, klen, cookies, 2, out);
-    wipe(key, sizeof key);
+    secure_wipe(key, sizeof key);
     return ok;
 }
 
@@ -390,7 +382,7 @@ static bool v1_expand_ka(int prf, kdf_v1_keys *k, size_t ka_len)
         memcpy(k->ka + done, t, ka_len - done < k->len ? ka_len - done : k->len);
         in = (kdf_chunk){ t, k->len };
     }
-    wipe(t, sizeof t);
+    secure_wipe(t, sizeof t);
     return true;
 }
 
@@ -403,7 +395,7 @@ bool kdf_v1_ka(int prf, const uint8_t *skeyid_e, size_t len, size_t ka_len, uint
     bool ok = v1_expand_ka(prf, &k, ka_len);
     if (ok)
         memcpy(out, k.ka, ka_len);
-    wipe(&k, sizeof k);
+    secure_wipe(&k, sizeof k);
     return ok;
 }
 
@@ -471,6 +463,6 @@ bool kdf_v1_keymat(int prf, const kdf_chunk *skeyid_d, const kdf_chunk *gqm, uin
         ok = kdf_prf(prf, skeyid_d->p, skeyid_d->n, parts, k, t);
         memcpy(out + done, t, outlen - done < bs ? outlen - done : bs);
     }
-    wipe(t, sizeof t);
+    secure_wipe(t, sizeof t);
     return ok;
 }

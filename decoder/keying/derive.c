@@ -28,7 +28,7 @@ typedef struct {
 static void wipe_free(gpointer user)
 {
     wipe_buf *w = user;
-    memset(w->p, 0, w->n);
+    secure_wipe(w->p, w->n);
     g_free(w->p);
     g_free(w);
 }
@@ -47,7 +47,7 @@ void bytes_free(GByteArray *b)
     if (!b)
         return;
     if (b->len)
-        memset(b->data, 0, b->len);
+        secure_wipe(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }
 
@@ -77,8 +77,8 @@ static void v2_sa_free(gpointer p)
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         bytes_free(all[i]);
     g_hash_table_destroy(sa->xchg);
-    memset(&sa->k, 0, sizeof sa->k);
-    memset(sa->old_skd, 0, sizeof sa->old_skd);
+    secure_wipe(&sa->k, sizeof sa->k);
+    secure_wipe(sa->old_skd, sizeof sa->old_skd);
     g_free(sa);
 }
 
@@ -509,7 +509,7 @@ static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
     memcpy(x.ai, sa->k.ai, sa->k.integ_len);
     memcpy(x.ar, sa->k.ar, sa->k.integ_len);
     export_add_v2(kdf_ctx_of(ctx)->exp, &x);
-    memset(&x, 0, sizeof x);
+    secure_wipe(&x, sizeof x);
 }
 
 /* SK_* from sa->k.skeyseed for the chosen transforms; publishes them. */
@@ -578,7 +578,7 @@ static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
     bool ok = gl && (sa->rekeyed ? kdf_v2_rekey_skeyseed(sa->old_prf, &skd, &gir, &ni, &nr,
                                                          sa->k.skeyseed)
                                  : kdf_v2_skeyseed(prf, &ni, &nr, &gir, sa->k.skeyseed));
-    memset(g, 0, sizeof g);
+    secure_wipe(g, sizeof g);
     return ok;
 }
 
@@ -711,7 +711,7 @@ static bool v2_eap_msk(struct kdf_ctx *kc, v2_sa *sa, const char **why)
             !eap_mschapv2_msk(&sa->mschap, (const char *)r->value, r->len, msk))
             continue;
         secret_copy(&sa->msk, msk, sizeof msk);
-        memset(msk, 0, sizeof msk);
+        secure_wipe(msk, sizeof msk);
         return true;
     }
     return false;
@@ -839,7 +839,7 @@ static void esp_out(struct kdf_ctx *kc, const v2_xchg *x, bool from_i, const sa_
     memcpy(e.ekey, ek, el);
     memcpy(e.akey, ak, al);
     export_add_esp(kc->exp, &e);
-    memset(&e, 0, sizeof e);
+    secure_wipe(&e, sizeof e);
 }
 
 static uint32_t spi32(const sa_choice *c)
@@ -869,7 +869,7 @@ static void v2_child_keys(isakmp_ctx *ctx, const v2_sa *sa, const v2_xchg *x,
     struct kdf_ctx *kc = kdf_ctx_of(ctx);
     esp_out(kc, x, true, ch, spi32(&x->resp), km, el, km + el, il);
     esp_out(kc, x, false, ch, spi32(&x->req), km + el + il, el, km + 2 * el + il, il);
-    memset(km, 0, sizeof km);
+    secure_wipe(km, sizeof km);
 }
 
 #define AUTH_XCHG 0xffffffffu   /* IKE_AUTH's child SA, whatever the message ids */
@@ -974,7 +974,7 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     kdf_chunk gc = { g, gl };
     if (!x->kei || gl)
         v2_child_keys(d->ctx, sa, x, x->ni, x->nr, gl ? &gc : NULL);
-    memset(g, 0, sizeof g);
+    secure_wipe(g, sizeof g);
 }
 
 /* The ICV / AEAD tag check of the message (there is at most one: SK and

@@ -32,7 +32,7 @@ void v1_sa_free(gpointer p)
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         bytes_free(all[i]);
     g_hash_table_destroy(sa->qm);
-    memset(&sa->k, 0, sizeof sa->k);
+    secure_wipe(&sa->k, sizeof sa->k);
     g_free(sa);
 }
 
@@ -256,7 +256,7 @@ static bool v1_candidate(struct kdf_ctx *kc, v1_sa *sa, const dec_t *d, size_t k
     kdf_chunk gxy = { g, gl };
     bool ok = gl && v1_skeyid(kc, sa, &gxy, d, sa->cand % nk) &&
               kdf_v1_sa_keys(sa->prf, &gxy, sa->icky, sa->rcky, ka, &sa->k);
-    memset(g, 0, sizeof g);
+    secure_wipe(g, sizeof g);
     return ok;
 }
 
@@ -289,7 +289,7 @@ static void v1_publish(struct kdf_ctx *kc, const v1_sa *sa)
     memcpy(x.icookie, sa->icky, 8);
     memcpy(x.key, sa->k.ka, sa->k.ka_len);
     export_add_v1(kc->exp, &x);
-    memset(&x, 0, sizeof x);
+    secure_wipe(&x, sizeof x);
 }
 
 /* A message checked with the current candidate's keys: they are kept (a
@@ -336,14 +336,14 @@ static bool v1_hash_search(dec_t *d, v1_sa *sa, const v1_msg *m, bool from_i, ui
             m->hash_len != sa->k.len || memcmp(t, m->hash, sa->k.len))
             continue;
         memcpy(h, t, sa->k.len);
-        memset(&k, 0, sizeof k);
+        secure_wipe(&k, sizeof k);
         v1_store(d->ctx, sa);
         return true;
     }
     sa->cand = keep;
     sa->cand_rec = keep_rec;
     sa->k = k;
-    memset(&k, 0, sizeof k);
+    secure_wipe(&k, sizeof k);
     return false;
 }
 
@@ -477,8 +477,8 @@ static void v1_keymat_out(struct kdf_ctx *kc, const v1_sa *sa, const v1_qm *q, b
     memcpy(e.akey, km + el, il);
     if (e.encr_name && e.integ_name)
         export_add_esp(kc->exp, &e);
-    memset(&e, 0, sizeof e);
-    memset(km, 0, sizeof km);
+    secure_wipe(&e, sizeof e);
+    secure_wipe(km, sizeof km);
 }
 
 /* The Quick Mode's g^xy as loaded: one given for its message id, else the
@@ -522,7 +522,7 @@ static void v1_qm_keys(isakmp_ctx *ctx, const v1_sa *sa, const v1_qm *q, uint32_
     kdf_chunk gc = { g, gl };
     v1_keymat_out(kc, sa, q, true, gl ? &gc : NULL);
     v1_keymat_out(kc, sa, q, false, gl ? &gc : NULL);
-    memset(g, 0, sizeof g);
+    secure_wipe(g, sizeof g);
 }
 
 /* HASH(1) / HASH(2) / Informational and Mode Config HASH(1). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crypto/kdf.h"
+#include "core/secure.h"
 #include "keying/eap_msk.h"
 
 bool eap_method_makes_msk(uint8_t type)
@@ -73,8 +74,8 @@ static bool nt_hash(const char *pw, size_t plen, uint8_t out[16])
         le[2 * i + 1] = (uint8_t)(u[i] >> 8);
     }
     gcry_md_hash_buffer(GCRY_MD_MD4, out, le, (size_t)n * 2);
-    memset(le, 0, (size_t)n * 2);
-    memset(u, 0, (size_t)n * 2);
+    secure_wipe(le, (size_t)n * 2);
+    secure_wipe(u, (size_t)n * 2);
     g_free(le);
     g_free(u);
     return true;
@@ -107,8 +108,8 @@ static bool challenge_response(const uint8_t ch[8], const uint8_t hash[16], uint
              !gcry_cipher_encrypt(h, out + 8 * i, 8, ch, 8);
         gcry_cipher_close(h);
     }
-    memset(z, 0, sizeof z);
-    memset(k, 0, sizeof k);
+    secure_wipe(z, sizeof z);
+    secure_wipe(k, sizeof k);
     return ok;
 }
 
@@ -131,7 +132,7 @@ bool eap_mschapv2_nt_response(const eap_mschapv2 *x, const char *password, size_
     memcpy(ch, gcry_md_read(md, GCRY_MD_SHA1), 20);
     gcry_md_close(md);
     bool ok = nt_hash(password, plen, h) && challenge_response(ch, h, out);
-    memset(h, 0, sizeof h);
+    secure_wipe(h, sizeof h);
     return ok;
 }
 
@@ -160,7 +161,7 @@ static void start_key(const uint8_t master[16], const char *magic, uint8_t out[1
     memcpy(d, gcry_md_read(md, GCRY_MD_SHA1), 20);
     gcry_md_close(md);
     memcpy(out, d, 16);
-    memset(d, 0, sizeof d);
+    secure_wipe(d, sizeof d);
 }
 
 bool eap_mschapv2_msk(const eap_mschapv2 *x, const char *password, size_t plen,
@@ -182,12 +183,12 @@ bool eap_mschapv2_msk(const eap_mschapv2 *x, const char *password, size_t plen,
         gcry_md_write(md, magic1, strlen(magic1));
         memcpy(master, gcry_md_read(md, GCRY_MD_SHA1), 20);
         gcry_md_close(md);
-        memset(msk, 0, EAP_MSCHAPV2_MSK_LEN);
+        secure_wipe(msk, EAP_MSCHAPV2_MSK_LEN);
         start_key(master, magic2, msk);         /* MasterReceiveKey (authenticator's) */
         start_key(master, magic3, msk + 16);    /* MasterSendKey */
     }
-    memset(h, 0, sizeof h);
-    memset(hh, 0, sizeof hh);
-    memset(master, 0, sizeof master);
+    secure_wipe(h, sizeof h);
+    secure_wipe(hh, sizeof hh);
+    secure_wipe(master, sizeof master);
     return ok;
 }

@@ -17,7 +17,9 @@
  *
  * Memory is bounded: at most V1_FRAG_MAX_PARTS pieces and V1_FRAG_MAX_BYTES
  * bytes per message, V1_FRAG_MAX_SETS incomplete messages per SA (the
- * oldest is dropped, with a note); a completed set is freed at once.
+ * oldest is dropped, with a note), and the context's budget for pending
+ * fragment bytes of all SAs together (state_frag_budget: the oldest set of
+ * any SA is dropped, with a note); a completed set is freed at once.
  *
  * Cost: a fragment is looked up by a fixed-size key in its SA's short list
  * of sets and its bytes appended to the set's one buffer; fragments that
@@ -218,8 +220,11 @@ static void frag_collect(dec_t *d, const cur_t *data, const payload_info *pi, ui
     if (last)
         s->total = seq;
     frag_add(s, seq, d->m->pkt.frame, tag, p, n);
-    if (!s->total || s->held < s->total)
+    state_v1_frag_charge(s);
+    if (!s->total || s->held < s->total) {
+        state_frag_budget(d, pi->item, s->seq);   /* may move s: not used after */
         return;
+    }
     /* out of the SA first: decoding the message may change the SA table */
     v1_frag_set done;
     state_v1_frag_take(sa, s, &done);

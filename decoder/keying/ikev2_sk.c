@@ -178,6 +178,7 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         struct isakmp_state *sa = state_sa(d, d->ispi);
         skf_evict(d, pi, sa, key);
         frag_set *s = state_frags(sa, key, sizeof key);
+        state_frag_budget(d, pi->item, s->seq);   /* a new set costs too */
         if (s->done || total > s->total)
             frag_set_reset(s);
         if (total < s->total)
@@ -192,8 +193,11 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         if (num == 1)
             s->first_payload = pi->next;
         ct_frag_add(s, num, frame, tag, p, n);
-        if (!ct_frag_complete(s))
+        state_frag_charge(s);
+        if (!ct_frag_complete(s)) {
+            state_frag_budget(d, pi->item, s->seq);
             return;
+        }
         r = ct_reassemble(d, s, tag, &tmp);
         /* the record has the plaintext now; a late fragment starts a new set */
         GBytes *k = g_bytes_new_static(key, sizeof key);

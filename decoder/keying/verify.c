@@ -11,6 +11,8 @@
 #endif
 
 #include "core/hex.h"
+#include "core/secure.h"
+#include "payloads/cert.h"
 #include "keying/verify.h"
 
 /* ---------------------------------------------------------------- IKEv1 hashes */
@@ -78,7 +80,7 @@ bool verify_v2_psk_auth(int prf, const kdf_chunk *psk, const kdf_chunk *octets, 
     kdf_chunk kp = { (const uint8_t *)pad, sizeof pad - 1 };
     bool ok = kdf_prf(prf, psk->p, psk->n, &kp, 1, k) &&
               kdf_prf(prf, k, kdf_prf_size(prf), octets, 1, out);
-    memset(k, 0, sizeof k);
+    secure_wipe(k, sizeof k);
     return ok;
 }
 
@@ -204,7 +206,9 @@ static gcry_sexp_t cert_key(const uint8_t *der, size_t len)
 #ifdef HAVE_KSBA
     ksba_cert_t c = NULL;
     gcry_sexp_t key = NULL;
-    if (ksba_cert_new(&c))
+    const char *why;
+    /* libksba leaks on bytes it refuses (payloads/cert.c): never give it those */
+    if (!cert_der_check(der, len, &why) || ksba_cert_new(&c))
         return NULL;
     if (!ksba_cert_init_from_mem(c, der, len)) {
         ksba_sexp_t pk = ksba_cert_get_public_key(c);

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/secure.h"
 #include "core/hex.h"
 #include "keys/charon_log.h"
 
@@ -101,7 +102,7 @@ static void bytes_wipe(GByteArray *b)
     if (!b)
         return;
     if (b->len)
-        memset(b->data, 0, b->len);
+        secure_wipe(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/secure.h"
 #include "keys/export.h"
 #include "core/hex.h"
 #include "keys/keys.h"
@@ -26,7 +27,7 @@ static void wipe_array(GArray *a)
     if (!a)
         return;
     if (a->len)
-        memset(a->data, 0, a->len * g_array_get_element_size(a));
+        secure_wipe(a->data, a->len * g_array_get_element_size(a));
     g_array_free(a, TRUE);
 }
 
@@ -90,12 +91,12 @@ void export_add_esp(struct export_store *s, const export_esp *e)
         export_esp *o = &g_array_index(s->esp, export_esp, i);
         if (o->spi == e->spi && !strcmp(o->dst, e->dst)) {
             *o = c;
-            memset(&c, 0, sizeof c);
+            secure_wipe(&c, sizeof c);
             return;
         }
     }
     g_array_append_val(s->esp, c);
-    memset(&c, 0, sizeof c);
+    secure_wipe(&c, sizeof c);
 }
 
 size_t export_esp_count(const struct export_store *s) { return s ? s->esp->len : 0; }
@@ -166,7 +167,7 @@ static const char *const table_names[3] = { "ikev1_decryption_table", "ikev2_dec
 
 void export_text_free(GString *t)
 {
-    explicit_bzero(t->str, t->len);
+    secure_wipe(t->str, t->len);
     g_string_free(t, TRUE);
 }
 
@@ -255,7 +256,7 @@ static gchar **text_lines(const char *text, size_t len)
 {
     gchar *copy = g_strndup(text, len);
     gchar **lines = g_strsplit(copy, "\n", -1);
-    explicit_bzero(copy, len);
+    secure_wipe(copy, len);
     g_free(copy);
     return lines;
 }
@@ -263,7 +264,7 @@ static gchar **text_lines(const char *text, size_t len)
 static void lines_free(gchar **lines)
 {
     for (size_t i = 0; lines && lines[i]; i++)
-        explicit_bzero(lines[i], strlen(lines[i]));
+        secure_wipe(lines[i], strlen(lines[i]));
     g_strfreev(lines);
 }
 
@@ -336,7 +337,7 @@ static int read_nofollow(const char *path, GString **text, char *err, size_t err
     while ((r = read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
         if (r > 0)
             g_string_append_len(t, buf, r);
-    explicit_bzero(buf, sizeof buf);
+    secure_wipe(buf, sizeof buf);
     close(fd);
     if (r < 0 || memchr(t->str, 0, t->len)) {   /* a NUL: not a text table, not ours to rewrite */
         snprintf(err, errlen, "%s: %s", path,

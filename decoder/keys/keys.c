@@ -372,7 +372,24 @@ static void esp_store(struct isakmp_keys *k, key_esp *e)
     g_ptr_array_add(k->esp, e);
 }
 
-/* An entry from the eight esp_sa fields; NULL (with *why) when a key is not hex. */
+/* The longest ESP key (HMAC-SHA2-512's 64 bytes; AES-256-GCM's is 36). */
+#define ESP_MAX_KEY 64
+
+/* What Wireshark's esp_sa table allows in the protocol and SPI fields:
+ * IPv4, IPv6 or Any; "*" or 0x and 1 to 8 hex digits. NULL when they do. */
+static const char *esp_fields_check(const char *const f[8])
+{
+    if (strcmp(f[0], "IPv4") && strcmp(f[0], "IPv6") && strcmp(f[0], "Any"))
+        return "protocol must be IPv4, IPv6 or Any";
+    bool hex = f[3][0] == '0' && (f[3][1] == 'x' || f[3][1] == 'X');
+    size_t n = hex ? strlen(f[3] + 2) : 0;
+    hex = hex && n >= 1 && n <= 8 && strspn(f[3] + 2, "0123456789abcdefABCDEF") == n;
+    if (strcmp(f[3], "*") && !hex)
+        return "SPI must be * or 0x and 1 to 8 hex digits";
+    return NULL;
+}
+
+/* An entry from the eight esp_sa fields; NULL (with *why) when a field is bad. */
 static key_esp *esp_new(const char *const f[8], const char **why)
 {
     key_esp *e = g_new0(key_esp, 1);
@@ -384,9 +401,14 @@ static key_esp *esp_new(const char *const f[8], const char **why)
     e->auth_alg = g_strdup(f[6]);
     e->af = !strcmp(f[0], "IPv4") ? 4 : !strcmp(f[0], "IPv6") ? 6 : 0;
     e->spi_value = esp_spi_value(f[3]);
-    if (!esp_key(&e->enc_key, &e->enc_hex, f[5]) || !esp_key(&e->auth_key, &e->auth_hex, f[7])) {
-        esp_free(e);
+    *why = esp_fields_check(f);
+    if (!*why &&
+        (!esp_key(&e->enc_key, &e->enc_hex, f[5]) || !esp_key(&e->auth_key, &e->auth_hex, f[7])))
         *why = "keys must be hex";
+    if (!*why && (e->enc_key.len > ESP_MAX_KEY || e->auth_key.len > ESP_MAX_KEY))
+        *why = "key longer than 64 bytes";
+    if (*why) {
+        esp_free(e);
         return NULL;
     }
     return e;
@@ -486,7 +508,7 @@ static int load_uat(struct isakmp_keys *k, load_ctx *lc, char **lines)
         const char *why = n < 0 ? "malformed line (quotes or too many fields)"
                           : fmt < 0 ? "unknown key file format"
                                     : formats[fmt].line(k, f, n);
-        explicit_bzero(buf, sizeof buf);
+        secure_wipe(buf, sizeof buf);
         if (why)
             report(lc, i + 1, why);
         else
@@ -519,7 +541,7 @@ bool keys_detect_uat(char **lines)
             yes = yes || formats[j].detect(f, n);
         break;
     }
-    explicit_bzero(buf, sizeof buf);
+    secure_wipe(buf, sizeof buf);
     return yes;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/secure.h"
 #include "crypto/crypto.h"
 #include "keys/keys.h"
 #include "keys/pluto.h"
@@ -97,8 +98,8 @@ static int load_plain(isakmp_ctx *ctx, const char *name, const char *text, size_
         n = 0;
     }
     for (size_t i = 0; lines[i]; i++)
-        explicit_bzero(lines[i], strlen(lines[i]));
-    explicit_bzero(copy, len);
+        secure_wipe(lines[i], strlen(lines[i]));
+    secure_wipe(copy, len);
     g_strfreev(lines);
     g_free(copy);
     return n;
@@ -120,7 +121,7 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
     }
     int n = load_plain(ctx, name, (const char *)plain->data, plain->len, on_error, user);
     if (plain->len)
-        explicit_bzero(plain->data, plain->len);
+        secure_wipe(plain->data, plain->len);
     g_byte_array_free(plain, TRUE);
     return n;
 }
@@ -141,7 +142,7 @@ int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path, isakmp_key_error_fn 
         return -1;
     }
     int n = isakmp_ctx_load_keys_mem(ctx, path, text, len, on_error, user);
-    explicit_bzero(text, len);
+    secure_wipe(text, len);
     g_free(text);
     return n;
 }

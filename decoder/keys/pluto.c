@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/secure.h"
 #include "core/hex.h"
 #include "crypto/crypto.h"
 #include "crypto/kdf.h"
@@ -132,7 +133,7 @@ static void note(const pluto_ctx *pc, size_t line, const char *fmt, ...)
 static void str_wipe(char **s)
 {
     if (*s) {
-        explicit_bzero(*s, strlen(*s));
+        secure_wipe(*s, strlen(*s));
         g_free(*s);
         *s = NULL;
     }
@@ -152,7 +153,7 @@ static void bytes_wipe(GByteArray **b)
 {
     if (*b) {
         if ((*b)->len)
-            explicit_bzero((*b)->data, (*b)->len);
+            secure_wipe((*b)->data, (*b)->len);
         g_byte_array_free(*b, TRUE);
         *b = NULL;
     }
@@ -234,7 +235,7 @@ static void ike_done(pluto_ctx *pc, ike_keys *k)
     }
     keys_v2_keep(pc->ctx->keys, e);
     export_add_v2(pc->ctx->keying->exports(pc->ctx), &x);
-    explicit_bzero(&x, sizeof x);
+    secure_wipe(&x, sizeof x);
     pc->loaded++;
 }
 
@@ -346,7 +347,7 @@ static void v1_line(pluto_ctx *pc, char **w, guint n, size_t no)
         memcpy(x.key, k->enc.p, ka_len);
         keys_v1_add(pc->ctx->keys, k);
         export_add_v1(pc->ctx->keying->exports(pc->ctx), &x);
-        explicit_bzero(&x, sizeof x);
+        secure_wipe(&x, sizeof x);
         pc->loaded++;
     }
     secrets_free(e, elen);
@@ -413,9 +414,9 @@ static void esp_done(pluto_ctx *pc)
             export_add_esp(pc->ctx->keying->exports(pc->ctx), &x);
             pc->loaded++;
         }
-        explicit_bzero(&x, sizeof x);
-        explicit_bzero(ehex, sizeof ehex);
-        explicit_bzero(ahex, sizeof ahex);
+        secure_wipe(&x, sizeof x);
+        secure_wipe(ehex, sizeof ehex);
+        secure_wipe(ahex, sizeof ahex);
     }
     esp_reset(pc);
 }
@@ -511,7 +512,7 @@ static char **words(const char *s, guint *n)
 static void words_free(char **w)
 {
     for (guint i = 0; w[i]; i++)
-        explicit_bzero(w[i], strlen(w[i]));
+        secure_wipe(w[i], strlen(w[i]));
     g_strfreev(w);
 }
 

@@ -11,6 +11,9 @@
 
 #include "core/hex.h"
 #include "keys/charon_log.h"
+#include "core/secure.h"
+#include "crypto/dh.h"
+#include "crypto/kdf.h"
 #include "keys/secrets.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -89,7 +92,7 @@ void secrets_each_line(const char *text, size_t len, secrets_line_fn fn, void *u
         char *line = g_strndup(text + start, end - start);
         g_strchomp(line);   /* also drops a '\r' */
         fn(line, ++no, user);
-        memset(line, 0, strlen(line));
+        secure_wipe(line, strlen(line));
         g_free(line);
         start = end + 1;
     }
@@ -157,7 +160,7 @@ static void split_fields(char *line, fields_t *fl)
 static void fields_free(fields_t *fl)
 {
     for (size_t i = 0; i < fl->n; i++) {
-        memset(fl->f[i], 0, strlen(fl->f[i]));
+        secure_wipe(fl->f[i], strlen(fl->f[i]));
         g_free(fl->f[i]);
     }
 }
@@ -227,6 +230,22 @@ static uint8_t *parse_value(const fields_t *fl, size_t i, bool psk, size_t *len)
     return secrets_hex(fl->f[i], len);
 }
 
+/* A value too long for its kind; NULL when it fits.  The group of a DH
+ * value is not known here: DH_MAX_LEN is the largest (derivation checks the
+ * group's own size when it uses the value). */
+static const char *value_size_check(secret_kind kind, size_t len)
+{
+    switch (kind) {
+    case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V1_QM_DH_SHARED:
+    case SEC_V2_DH_SHARED: case SEC_V2_DH_PRIVATE: case SEC_V2_CHILD_DH_SHARED:
+        return len > DH_MAX_LEN ? "DH value longer than the largest group's (1024 bytes)" : NULL;
+    case SEC_V1_SKEYID: case SEC_V2_SKEYSEED:
+        return len > KDF_MAX_PRF ? "longer than the longest PRF output (64 bytes)" : NULL;
+    default:
+        return NULL;
+    }
+}
+
 /* Checks and emits one line's entry; returns the reason when it is bad. */
 static const char *file_entry(file_ctx *fc, const fields_t *fl, size_t no)
 {
@@ -255,6 +274,11 @@ static const char *file_entry(file_ctx *fc, const fields_t *fl, size_t no)
     if (!v)
         return text ? "bad secret: want hex or a \"quoted string\""
                                  : "bad secret: want hex digits";
+    const char *size = value_size_check(e.kind, len);
+    if (size) {
+        secrets_free(v, len);
+        return size;
+    }
     e.value = v;
     e.len = len;
     fc->sink(fc->user, &e);
@@ -321,6 +345,8 @@ typedef struct {
     secret_sink_fn sink;
     void *user;
     int count;
+    isakmp_key_error_fn on_error;
+    void *euser;
 } pluto_ctx;
 
 /* "alg:0xhex" -> algorithm name and key. */
@@ -337,16 +363,22 @@ static void ike_line(pluto_ctx *pc, gchar **w, size_t no)
 {
     bool init = !strcmp(w[0], "ikev2I");
     secret_entry e = { .kind = SEC_V2_KEY, .have_spir = true };
-    if (!fixed_hex(w[1], 16, e.spi) || !fixed_hex(w[2], 16, e.spir))
+    if (!fixed_hex(w[1], 16, e.spi) || !fixed_hex(w[2], 16, e.spir)) {
+        report(pc->on_error, pc->euser, pc->name, no, "bad SPI: want 0x and 16 hex digits");
         return;
+    }
     char where[512], alg[2][32];
     snprintf(where, sizeof where, "%s:%zu", pc->name, no);
     e.where = where;
     for (int i = 0; i < 2; i++) {
         size_t len = 0;
         uint8_t *k = alg_key(w[3 + i], alg[i], sizeof alg[i], &len);
-        if (!k)
+        if (!k || len > KDF_MAX_KEY) {
+            secrets_free(k, len);
+            report(pc->on_error, pc->euser, pc->name, no,
+                   "bad key: want algorithm:0x and hex digits (at most 64 bytes)");
             continue;
+        }
         e.name = i == 0 ? (init ? "SK_ei" : "SK_er") : (init ? "SK_ai" : "SK_ar");
         e.encr = i == 0 ? alg[0] : NULL;
         e.integ = i == 1 ? alg[1] : NULL;
@@ -364,11 +396,17 @@ static void esp_line(pluto_ctx *pc, gchar **w, size_t no)
     unsigned long spi;
     char alg[32], where[512];
     size_t len = 0;
-    if (!at || sscanf(w[0], "0x%lx@", &spi) != 1)
+    if (!at || sscanf(w[0], "0x%lx@", &spi) != 1 || spi > 0xffffffffUL) {
+        report(pc->on_error, pc->euser, pc->name, no, "bad ESP SA: want 0xSPI@address");
         return;
+    }
     uint8_t *k = alg_key(w[1], alg, sizeof alg, &len);
-    if (!k)
+    if (!k || len > KDF_MAX_KEY) {
+        secrets_free(k, len);
+        report(pc->on_error, pc->euser, pc->name, no,
+               "bad ESP key: want algorithm:0x and hex digits (at most 64 bytes)");
         return;
+    }
     snprintf(where, sizeof where, "%s:%zu", pc->name, no);
     secret_entry e = { .kind = SEC_ESP_KEY, .esp_spi = (uint32_t)spi, .dst = at + 1,
                        .encr = alg, .value = k, .len = len, .where = where };
@@ -401,14 +439,14 @@ static void pluto_line(char *line, size_t no, void *user)
     else if (n >= 2 && w[0][0] == '0')
         esp_line(pc, w, no);
     for (guint i = 0; i < n; i++)
-        memset(w[i], 0, strlen(w[i]));
+        secure_wipe(w[i], strlen(w[i]));
     g_strfreev(w);
 }
 
 static int parse_pluto(const char *name, const char *text, size_t len, secret_sink_fn sink,
-                       void *user)
+                       void *user, isakmp_key_error_fn on_error, void *euser)
 {
-    pluto_ctx pc = { name, sink, user, 0 };
+    pluto_ctx pc = { name, sink, user, 0, on_error, euser };
     secrets_each_line(text, len, pluto_line, &pc);
     return pc.count;
 }
@@ -459,7 +497,7 @@ int secrets_parse(secrets_format fmt, const char *name, const char *text, size_t
     switch (fmt) {
     case SECRETS_FILE: return parse_file(name, text, len, sink, user, on_error, euser);
     case SECRETS_CHARON: return parse_charon(name, text, len, sink, user);
-    case SECRETS_PLUTO: return parse_pluto(name, text, len, sink, user);
+    case SECRETS_PLUTO: return parse_pluto(name, text, len, sink, user, on_error, euser);
     case SECRETS_NONE: break;
     }
     return 0;

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "core/secure.h"
 #include "keys/unpack.h"
 
 #ifdef HAVE_ZLIB
@@ -34,7 +35,7 @@ static const struct {
 static void wipe(GByteArray *b)
 {
     if (b->len)
-        memset(b->data, 0, b->len);
+        secure_wipe(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }
 
@@ -61,7 +62,7 @@ static const char *gunzip(const char *data, size_t len, GByteArray **out)
         if (rc == Z_STREAM_END && z.avail_in && ((const uint8_t *)z.next_in)[0] != 0x1f)
             break;   /* trailing bytes that are not a member */
     }
-    memset(buf, 0, sizeof buf);
+    secure_wipe(buf, sizeof buf);
     inflateEnd(&z);
     if ((*out)->len > UNPACK_MAX)
         return "more than 1 GiB uncompressed";
@@ -85,7 +86,7 @@ static const char *unxz(const char *data, size_t len, GByteArray **out)
         rc = lzma_code(&s, LZMA_FINISH);
         g_byte_array_append(*out, buf, (guint)(sizeof buf - s.avail_out));
     }
-    memset(buf, 0, sizeof buf);
+    secure_wipe(buf, sizeof buf);
     lzma_end(&s);
     if ((*out)->len > UNPACK_MAX)
         return "more than 1 GiB uncompressed";
@@ -117,7 +118,7 @@ static const char *unzstd(const char *data, size_t len, GByteArray **out)
         if (o.pos == 0)
             break;
     }
-    memset(buf, 0, sizeof buf);
+    secure_wipe(buf, sizeof buf);
     ZSTD_freeDStream(z);
     if ((*out)->len > UNPACK_MAX)
         return "more than 1 GiB uncompressed";

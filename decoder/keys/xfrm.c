@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/secure.h"
 #include "keys/export.h"
 #include "keys/keys.h"
 #include "keys/secrets.h"
@@ -111,7 +112,7 @@ typedef struct {
 static void key_free(char **k)
 {
     if (*k) {
-        explicit_bzero(*k, strlen(*k));
+        secure_wipe(*k, strlen(*k));
         g_free(*k);
         *k = NULL;
     }
@@ -158,7 +159,7 @@ static void state_add(xfrm_ctx *xc, const state_t *s, const char *encr, const ch
     if (!key_bytes(ekey, x.ekey, &x.elen) || !key_bytes(akey, x.akey, &x.alen)) {
         note(xc, s->line, "SPI 0x%08x: keys must be hex of at most %d bytes", s->spi,
              EXPORT_MAX_KEY);
-        explicit_bzero(&x, sizeof x);
+        secure_wipe(&x, sizeof x);
         return;
     }
     snprintf(x.src, sizeof x.src, "%s", s->src);
@@ -172,7 +173,7 @@ static void state_add(xfrm_ctx *xc, const state_t *s, const char *encr, const ch
     } else {
         note(xc, s->line, "SPI 0x%08x: keys must be hex", s->spi);
     }
-    explicit_bzero(&x, sizeof x);
+    secure_wipe(&x, sizeof x);
 }
 
 /* The end of a state: loaded when it is an ESP / AH SA with keys. */
@@ -266,7 +267,7 @@ static char **words(const char *s, guint *n)
 static void words_free(char **w)
 {
     for (guint i = 0; w[i]; i++)
-        explicit_bzero(w[i], strlen(w[i]));
+        secure_wipe(w[i], strlen(w[i]));
     g_strfreev(w);
 }
 

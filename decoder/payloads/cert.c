@@ -4,6 +4,220 @@
 
 #include "payloads/cert.h"
 
+/*
+ * The DER check made before libksba sees the bytes.  libksba (1.6.3 in
+ * Debian 12 and 1.6.7 in Debian 13 alike) keeps part of its parse tree when
+ * ksba_cert_init_from_mem fails (~5 KiB per call), so bytes that libksba
+ * would refuse must never reach it.  Checked here: every TLV
+ * has a low tag number and a definite, minimal length inside its parent
+ * (DER, X.690 8.1 and 10.1), constructed values hold whole TLVs, nesting is
+ * at most DER_MAX_DEPTH deep, and the outline of a Certificate (RFC 5280
+ * 4.1) holds, down to what libksba's decoder matches against its ASN.1
+ * module; the whole input is one certificate.  tools/ksba-leak.c is the
+ * experiment that shows which inputs libksba leaks on.
+ */
+#define DER_MAX_DEPTH 32
+
+typedef struct {
+    uint8_t tag;              /* class, constructed bit, number (< 31) */
+    cur_t body;               /* the contents */
+} der_tlv;
+
+/* Reads the next TLV of c; false, with *why, when it is not DER. */
+static bool der_next(cur_t *c, der_tlv *t, const char **why)
+{
+    if (cur_left(c) < 2) {
+        *why = cur_left(c) ? "truncated element" : "missing element";
+        return false;
+    }
+    t->tag = cur_u8(c);
+    uint8_t b = cur_u8(c);
+    size_t len = b;
+    if ((t->tag & 0x1f) == 0x1f) {
+        *why = "high tag number form";
+        return false;
+    }
+    if ((t->tag & 0xdf) == 0) {
+        *why = "tag 0 (end-of-contents)";
+        return false;
+    }
+    if (b == 0x80) {
+        *why = "indefinite length";
+        return false;
+    }
+    if (b > 0x80) {
+        size_t n = b & 0x7f;
+        if (n > 4 || n > cur_left(c)) {
+            *why = n > 4 ? "length of more than 4 bytes" : "truncated length";
+            return false;
+        }
+        len = (size_t)cur_be(c, n);
+        if (len < 0x80 || len >> (8 * (n - 1)) == 0) {
+            *why = "length not in its shortest form";
+            return false;
+        }
+    }
+    if (len > cur_left(c)) {
+        *why = "length runs past its container";
+        return false;
+    }
+    cur_child(c, len, &t->body);
+    return true;
+}
+
+/* Checks that c holds whole DER TLVs, recursively. */
+static bool der_walk(cur_t *c, unsigned depth, const char **why)
+{
+    while (cur_left(c)) {
+        der_tlv t;
+        if (!der_next(c, &t, why))
+            return false;
+        if (!(t.tag & 0x20))
+            continue;
+        if (depth >= DER_MAX_DEPTH) {
+            *why = "nested too deeply";
+            return false;
+        }
+        if (!der_walk(&t.body, depth + 1, why))
+            return false;
+    }
+    return true;
+}
+
+/* Reads the next TLV of c, which must have tag `tag`. */
+static bool der_expect(cur_t *c, uint8_t tag, der_tlv *t, const char **why)
+{
+    if (!der_next(c, t, why))
+        return false;
+    if (t->tag != tag) {
+        *why = "not the outline of an X.509 certificate";
+        return false;
+    }
+    return true;
+}
+
+/* True when the next TLV of c has tag `tag` (nothing is read). */
+static bool der_at(const cur_t *c, uint8_t tag)
+{
+    return cur_left(c) && cur_peek_u8(c, 0) == tag;
+}
+
+/* The contents of t are used up; *why otherwise. */
+static bool der_done(const der_tlv *t, const char **why)
+{
+    if (cur_left(&t->body))
+        *why = "not the outline of an X.509 certificate";
+    return !cur_left(&t->body);
+}
+
+/* AlgorithmIdentifier ::= SEQUENCE { OBJECT IDENTIFIER, ANY OPTIONAL } */
+static bool der_alg(cur_t *c, const char **why)
+{
+    der_tlv a, oid, any;
+    return der_expect(c, 0x30, &a, why) && der_expect(&a.body, 0x06, &oid, why) &&
+           (!cur_left(&a.body) || der_next(&a.body, &any, why)) && der_done(&a, why);
+}
+
+/* Name ::= SEQUENCE OF SET OF (at least one) SEQUENCE { OBJECT IDENTIFIER, ANY }.
+ * libksba (1.6.3 and 1.6.7 alike) loses ~275 bytes per attribute when a Name
+ * has two relative distinguished names of more than one attribute each
+ * (and prints an assertion failure of its asn1-func.c), though the
+ * certificate loads: such a Name is refused. */
+static bool der_name(cur_t *c, const char **why)
+{
+    der_tlv name, rdn, atv, oid, value;
+    unsigned multi = 0;
+    if (!der_expect(c, 0x30, &name, why))
+        return false;
+    while (cur_left(&name.body)) {
+        if (!der_expect(&name.body, 0x31, &rdn, why))
+            return false;
+        if (!cur_left(&rdn.body)) {
+            *why = "empty relative distinguished name";
+            return false;
+        }
+        unsigned atvs = 0;
+        for (; cur_left(&rdn.body); atvs++)
+            if (!der_expect(&rdn.body, 0x30, &atv, why) ||
+                !der_expect(&atv.body, 0x06, &oid, why) || !der_next(&atv.body, &value, why) ||
+                !der_done(&atv, why))
+                return false;
+        if (atvs > 1 && ++multi > 1) {
+            *why = "a name with two multi-valued RDNs (libksba cannot free it)";
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Time ::= CHOICE { UTCTime, GeneralizedTime } */
+static bool der_time(cur_t *c, const char **why)
+{
+    der_tlv t;
+    return der_expect(c, der_at(c, 0x18) ? 0x18 : 0x17, &t, why);
+}
+
+/* Extensions ::= SEQUENCE OF SEQUENCE { OID, BOOLEAN DEFAULT FALSE, OCTET STRING } */
+static bool der_extensions(cur_t *c, const char **why)
+{
+    der_tlv wrap, list, ext, oid, crit, value;
+    if (!der_expect(c, 0xa3, &wrap, why) || !der_expect(&wrap.body, 0x30, &list, why) ||
+        !der_done(&wrap, why))
+        return false;
+    while (cur_left(&list.body))
+        if (!der_expect(&list.body, 0x30, &ext, why) || !der_expect(&ext.body, 0x06, &oid, why) ||
+            (der_at(&ext.body, 0x01) && !der_expect(&ext.body, 0x01, &crit, why)) ||
+            !der_expect(&ext.body, 0x04, &value, why) || !der_done(&ext, why))
+            return false;
+    return true;
+}
+
+/* TBSCertificate (RFC 5280 4.1): version, serialNumber, signature, issuer,
+ * validity, subject, subjectPublicKeyInfo, issuerUniqueID, subjectUniqueID,
+ * extensions. */
+static bool der_tbs(der_tlv *tbs, const char **why)
+{
+    cur_t *c = &tbs->body;
+    der_tlv v, t, spki;
+    if (der_at(c, 0xa0) &&
+        (!der_expect(c, 0xa0, &v, why) || !der_expect(&v.body, 0x02, &t, why) ||
+         !der_done(&v, why)))
+        return false;
+    if (!der_expect(c, 0x02, &t, why) || !der_alg(c, why) || !der_name(c, why) ||
+        !der_expect(c, 0x30, &v, why) || !der_time(&v.body, why) || !der_time(&v.body, why) ||
+        !der_done(&v, why) || !der_name(c, why) || !der_expect(c, 0x30, &spki, why) ||
+        !der_alg(&spki.body, why) || !der_expect(&spki.body, 0x03, &t, why) ||
+        !der_done(&spki, why))
+        return false;
+    if (der_at(c, 0x81) && !der_expect(c, 0x81, &t, why))
+        return false;
+    if (der_at(c, 0x82) && !der_expect(c, 0x82, &t, why))
+        return false;
+    if (der_at(c, 0xa3) && !der_extensions(c, why))
+        return false;
+    return der_done(tbs, why);
+}
+
+bool cert_der_check(const uint8_t *p, size_t n, const char **why)
+{
+    cur_t all, walk;
+    cur_init(&all, p, n, n, 0);
+    walk = all;
+    *why = NULL;
+    if (!der_walk(&walk, 0, why))
+        return false;
+    der_tlv cert, tbs, sig;
+    if (!der_expect(&all, 0x30, &cert, why) || !der_expect(&cert.body, 0x30, &tbs, why) ||
+        !der_tbs(&tbs, why) || !der_alg(&cert.body, why) ||
+        !der_expect(&cert.body, 0x03, &sig, why))
+        return false;
+    if (cur_left(&all) || cur_left(&cert.body)) {
+        *why = "bytes after the certificate";
+        return false;
+    }
+    return true;
+}
+
 #ifdef HAVE_KSBA
 #include <ksba.h>
 
@@ -67,8 +281,16 @@ void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data)
 {
     size_t n = cur_left(cert_data);
     const uint8_t *der = cur_view(cert_data, cur_off(cert_data), n);
+    const char *why;
+    if (!der || n == 0)
+        return;
+    if (!cert_der_check(der, n, &why)) {
+        tree_note(d->m, item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_MALFORMED,
+                  "Certificate data is not a DER X.509 certificate: %s", why);
+        return;
+    }
     ksba_cert_t cert;
-    if (!der || n == 0 || ksba_cert_new(&cert))
+    if (ksba_cert_new(&cert))
         return;
     if (ksba_cert_init_from_mem(cert, der, n) == 0)
         cert_fields(d, item, cert_data, cert);

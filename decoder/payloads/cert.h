@@ -9,6 +9,10 @@
 
 #include "core/internal.h"
 
+/* Whether p[0..n) is one DER certificate whose outline libksba can take
+ * without failing (see cert.c); when not, *why says what is wrong. */
+bool cert_der_check(const uint8_t *p, size_t n, const char **why);
+
 /* Decodes the DER certificate covered by cert_data (the cursor is not moved). */
 void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data);
 

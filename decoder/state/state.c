@@ -19,17 +19,68 @@ void frag_set_reset(frag_set *s)
     s->first_payload = 0;
     s->bytes = 0;
     s->done = false;
+    state_frag_charge(s);
+}
+
+/* Sets ctx's pending fragment bytes to account `now` for a set that was
+ * charged `*charged`. */
+static void frag_account(isakmp_ctx *ctx, size_t *charged, size_t now)
+{
+    if (!ctx)
+        return;
+    ctx->frag_pending = ctx->frag_pending - *charged + now;
+    *charged = now;
+}
+
+/* One entry of ctx->frag_age: which set (its SA, its creation number). */
+struct frag_age {
+    uint8_t ispi[8];
+    uint64_t seq;
+};
+
+/* A new set of the SA: numbered, queued by age, charged its fixed cost. */
+static uint64_t frag_register(isakmp_ctx *ctx, const struct isakmp_state *sa, size_t *charged)
+{
+    struct frag_age *a = g_new(struct frag_age, 1);
+    memcpy(a->ispi, sa->ispi, 8);
+    a->seq = ++ctx->frag_seq;
+    g_queue_push_tail(&ctx->frag_age, a);
+    ctx->frag_live++;
+    frag_account(ctx, charged, STATE_FRAG_SET_COST);
+    return a->seq;
+}
+
+static void frag_unregister(isakmp_ctx *ctx, size_t *charged)
+{
+    if (!ctx)
+        return;
+    frag_account(ctx, charged, 0);
+    ctx->frag_live--;
+}
+
+void state_frag_charge(frag_set *s)
+{
+    frag_account(s->ctx, &s->charged, STATE_FRAG_SET_COST + s->bytes +
+                 s->parts->len * (sizeof(gpointer) + sizeof(frag_part)));
+}
+
+void state_v1_frag_charge(v1_frag_set *s)
+{
+    frag_account(s->ctx, &s->charged,
+                 STATE_FRAG_SET_COST + s->cap + s->parts_cap * sizeof(v1_frag_part));
 }
 
 static void frag_set_free(gpointer p)
 {
     frag_set *s = p;
+    frag_unregister(s->ctx, &s->charged);
     g_ptr_array_free(s->parts, TRUE);
     g_free(s);
 }
 
 void state_v1_frag_free(v1_frag_set *s)
 {
+    frag_unregister(s->ctx, &s->charged);
     g_free(s->parts);
     g_free(s->buf);
     memset(s, 0, sizeof *s);
@@ -44,7 +95,7 @@ static void v1_frags_free(v1_frag_list *l)
 
 static void chain_free(gpointer p)
 {
-    explicit_bzero(p, sizeof(v1_ivs));
+    secure_wipe(p, sizeof(v1_ivs));
     g_free(p);
 }
 
@@ -58,7 +109,7 @@ static void sa_free(gpointer p)
     g_hash_table_destroy(sa->v1_chains);
     g_hash_table_destroy(sa->frags);
     v1_frags_free(&sa->v1_frags);
-    explicit_bzero(sa, sizeof *sa);
+    secure_wipe(sa, sizeof *sa);
     g_free(sa);
 }
 
@@ -81,12 +132,15 @@ void state_ctx_init(isakmp_ctx *ctx)
     ctx->sas = g_hash_table_new_full(spi_hash, spi_equal, NULL, sa_free);
     g_queue_init(&ctx->sa_lru);
     ctx->max_sas = STATE_DEFAULT_MAX_SAS;
+    ctx->frag_budget = STATE_DEFAULT_FRAG_BUDGET;
+    g_queue_init(&ctx->frag_age);
 }
 
 void state_ctx_free(isakmp_ctx *ctx)
 {
     g_queue_init(&ctx->sa_lru);   /* the links live in the SAs (g_queue_clear would free them) */
     g_hash_table_destroy(ctx->sas);
+    g_queue_clear_full(&ctx->frag_age, g_free);
 }
 
 /* Drops one SA: its state here, and what derive*.c kept for it. */
@@ -135,6 +189,7 @@ static struct isakmp_state *sa_get(dec_t *d, const uint8_t ispi[8], bool note)
                   ctx->max_sas);
     sa = g_new0(struct isakmp_state, 1);
     sa->lru.data = sa;
+    sa->ctx = ctx;
     memcpy(sa->ispi, ispi, 8);
     sa->v1_chains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chain_free);
     sa->frags = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
@@ -197,6 +252,8 @@ frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len)
     }
     s = g_new0(frag_set, 1);
     s->parts = g_ptr_array_new_with_free_func(frag_part_free);
+    s->ctx = sa->ctx;
+    s->seq = frag_register(sa->ctx, sa, &s->charged);
     g_hash_table_insert(sa->frags, k, s);
     return s;
 }
@@ -209,7 +266,7 @@ static void rec_free(gpointer p)
     secret_wipe(&r->plain);
     if (r->parts)
         g_array_free(r->parts, TRUE);
-    explicit_bzero(r, sizeof *r);
+    secure_wipe(r, sizeof *r);
     g_free(r);
 }
 
@@ -317,5 +374,101 @@ v1_frag_set *state_v1_frag_set(dec_t *d, uint32_t item, struct isakmp_state *sa,
     v1_frag_set *s = &l->sets[l->len++];
     memset(s, 0, sizeof *s);
     s->key = *k;
-    return s;
+    s->ctx = d->ctx;
+    s->seq = frag_register(d->ctx, sa, &s->charged);
+    state_frag_budget(d, item, s->seq);
+    /* the budget may have moved the SA's sets: the new one is the last */
+    return &l->sets[l->len - 1];
+}
+
+/* ---------------------------------------------------------------- fragment budget */
+
+/* Drops the SA's set numbered seq, when it is still there; returns the
+ * bytes it was charged (0: gone already). */
+static size_t frag_drop_seq(struct isakmp_state *sa, uint64_t seq)
+{
+    v1_frag_list *l = &sa->v1_frags;
+    for (guint i = 0; i < l->len; i++)
+        if (l->sets[i].seq == seq) {
+            v1_frag_set old;
+            state_v1_frag_take(sa, &l->sets[i], &old);
+            size_t n = old.charged;
+            state_v1_frag_free(&old);
+            return n;
+        }
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, NULL, &v))
+        if (((frag_set *)v)->seq == seq) {
+            size_t n = ((frag_set *)v)->charged;
+            g_hash_table_iter_remove(&it);
+            return n;
+        }
+    return 0;
+}
+
+/* Whether the set of entry a is still there. */
+static bool frag_alive(isakmp_ctx *ctx, const struct frag_age *a)
+{
+    struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, a->ispi);
+    if (!sa)
+        return false;
+    for (guint i = 0; i < sa->v1_frags.len; i++)
+        if (sa->v1_frags.sets[i].seq == a->seq)
+            return true;
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init(&it, sa->frags);
+    while (g_hash_table_iter_next(&it, NULL, &v))
+        if (((frag_set *)v)->seq == a->seq)
+            return true;
+    return false;
+}
+
+/* Sets that completed or went with their SA leave their entries behind:
+ * drops those once they are as many as the live ones (each pass costs
+ * O(entries), so a fragment costs O(1) on average). */
+static void frag_age_compact(isakmp_ctx *ctx)
+{
+    if (g_queue_get_length(&ctx->frag_age) <= 2 * ctx->frag_live + 64)
+        return;
+    for (GList *l = ctx->frag_age.head, *next; l; l = next) {
+        next = l->next;
+        if (!frag_alive(ctx, l->data)) {
+            g_free(l->data);
+            g_queue_delete_link(&ctx->frag_age, l);
+        }
+    }
+}
+
+void state_frag_budget(dec_t *d, uint32_t item, uint64_t keep)
+{
+    isakmp_ctx *ctx = d->ctx;
+    struct frag_age *kept = NULL;
+    while (ctx->frag_budget && ctx->frag_pending > ctx->frag_budget) {
+        struct frag_age *a = g_queue_pop_head(&ctx->frag_age);
+        if (!a)
+            break;
+        if (a->seq == keep) {
+            kept = a;
+            continue;
+        }
+        struct isakmp_state *sa = g_hash_table_lookup(ctx->sas, a->ispi);
+        size_t n = sa ? frag_drop_seq(sa, a->seq) : 0;
+        g_free(a);
+        if (!n)
+            continue;
+        ctx->frag_evicted++;
+        ctx->frag_evicted_bytes += n;
+        tree_note(d->m, item, ISAKMP_SEV_WARN, ISAKMP_NOTE_LIMIT,
+                  "Pending fragment budget of %zu bytes (all SAs) reached: the oldest "
+                  "incomplete fragmented message (%zu bytes) was dropped",
+                  ctx->frag_budget, n);
+    }
+    if (kept)
+        g_queue_push_head(&ctx->frag_age, kept);
+    if (ctx->frag_pending > ctx->frag_peak)
+        ctx->frag_peak = ctx->frag_pending;
+    frag_age_compact(ctx);
 }

@@ -33,6 +33,9 @@ typedef struct {
 
 /* A set of fragments of one message (RFC 7383, or IKEv1 payload 132). */
 typedef struct {
+    isakmp_ctx *ctx;          /* whose budget it is charged to (state_frag_budget) */
+    uint64_t seq;             /* creation order in the context */
+    size_t charged;           /* bytes charged to ctx->frag_pending */
     uint16_t total;           /* 0 while the last fragment is unknown (IKEv1) */
     uint8_t first_payload;    /* from fragment 1 (IKEv2) */
     GPtrArray *parts;         /* frag_part, indexed by number - 1 (NULL = missing) */
@@ -61,6 +64,9 @@ typedef struct {
 
 typedef struct {
     v1_frag_key key;
+    isakmp_ctx *ctx;          /* as in frag_set */
+    uint64_t seq;
+    size_t charged;
     uint8_t total;            /* number of the last fragment, 0 while unknown */
     uint8_t top;              /* highest number held */
     uint8_t held;             /* how many parts are held */
@@ -76,6 +82,15 @@ typedef struct {
     guint len, cap;
 } v1_frag_list;
 
+/* Pending fragment data of a context, all SAs together
+ * (isakmp_ctx_set_frag_budget): the default, and the smallest budget, which
+ * holds two sets of the largest size (64 KiB each) and their parts. */
+#define STATE_DEFAULT_FRAG_BUDGET (8u << 20)
+#define STATE_MIN_FRAG_BUDGET (256u << 10)
+/* What a set costs besides its bytes: its structures, its key, its entry in
+ * ctx->frag_age.  Charged for every set, so empty sets count too. */
+#define STATE_FRAG_SET_COST 256
+
 /* Default SA table size (isakmp_ctx_set_sa_limit), and the smallest one:
  * the SA of the message being decoded and the one a reassembled message
  * inside it names must both stay. */
@@ -87,6 +102,7 @@ typedef struct {
 
 struct isakmp_state {
     GList lru;                /* link in ctx->sa_lru (data = this) */
+    isakmp_ctx *ctx;
     uint32_t ages;            /* counter for v1_ivs.age */
     uint8_t ispi[8];
     isakmp_sa_facts rec;      /* what the SA's messages negotiated (sa_facts.c) */
@@ -168,6 +184,18 @@ v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created);
 /* The fragment set for key (bytes), created when missing. */
 frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len);
 void frag_set_reset(frag_set *s);
+
+/* Charges a set's present size (its parts and buffers) to its context's
+ * pending fragment bytes. */
+void state_frag_charge(frag_set *s);
+void state_v1_frag_charge(v1_frag_set *s);
+
+/* Keeps the context's pending fragment bytes within its budget: drops the
+ * oldest incomplete sets of any SA (never the one of creation number
+ * `keep`), each with a LIMIT note on `item` and counted.  Called after a
+ * set was made or grew.  May move IKEv1 sets of the SA in memory: look a
+ * v1_frag_set up again after it. */
+void state_frag_budget(dec_t *d, uint32_t item, uint64_t keep);
 
 /* Makes room for one more incomplete fragment set in the SA's table: when
  * `max_sets` sets whose keys are `key_len` long are pending, one of them is

@@ -144,6 +144,24 @@ ISAKMP_API void isakmp_ctx_set_labels(isakmp_ctx *ctx, bool on);
  * limit; values 1 .. 2 mean 2.  Applies at once (extra SAs are dropped). */
 ISAKMP_API void isakmp_ctx_set_sa_limit(isakmp_ctx *ctx, size_t max_sas);
 
+/* The most bytes that fragments of messages not yet complete (IKEv1
+ * fragments, payload 132, and IKEv2 SKF, RFC 7383) may hold in the context,
+ * all SAs together, each set charged its bytes and buffers plus 256.  When a
+ * fragment takes the total over it, the oldest incomplete sets of any SA are
+ * dropped (each with an ISAKMP_NOTE_LIMIT note, counted in
+ * isakmp_ctx_frag_stats).  Default 8 MiB (docs/limits.md); 0 means no
+ * limit; values below 256 KiB mean 256 KiB.  Applies from the next fragment. */
+ISAKMP_API void isakmp_ctx_set_frag_budget(isakmp_ctx *ctx, size_t bytes);
+
+/* What the fragment budget did in the context so far. */
+typedef struct {
+    uint64_t pending_bytes;   /* charged to incomplete sets now */
+    uint64_t peak_bytes;      /* the most that was charged after a fragment */
+    uint64_t evicted_sets;    /* incomplete sets dropped to stay within the budget */
+    uint64_t evicted_bytes;   /* what they were charged */
+} isakmp_frag_stats;
+ISAKMP_API void isakmp_ctx_frag_stats(const isakmp_ctx *ctx, isakmp_frag_stats *out);
+
 /* Field-directed decoding: messages decoded afterwards hold only the items
  * of these fields (isakmp_field.id), plus the few the decoder reads back
  * itself (payload items among them); every payload is still parsed, checked

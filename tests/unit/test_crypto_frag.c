@@ -209,6 +209,64 @@ static void test_evicts_oldest(void)
     isakmp_ctx_free(ctx);
 }
 
+/* The context's budget for pending fragment bytes (issue 18): 200 SAs with
+ * 16 incomplete sets each (first fragments of 3,000 bytes: ~12 KiB charged
+ * a set, ~39 MiB in all without the budget) stay within a 256 KiB budget
+ * after every message, the oldest sets going first with one LIMIT note
+ * each, counted; a set that then completes still reassembles. */
+static void test_budget(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_ctx_set_frame_records(ctx, false);
+    isakmp_ctx_set_frag_budget(ctx, 1000);   /* below the least: 256 KiB */
+    const size_t budget = 256 << 10;
+    uint8_t *piece = g_malloc(3000);
+    memset(piece, 0xab, 3000);
+    uint32_t fr = 1;
+    size_t notes = 0;
+    isakmp_frag_stats st;
+    for (uint32_t sa = 0; sa < 200; sa++)
+        for (uint16_t id = 1; id <= 16; id++) {
+            GByteArray *b = frag_msg(id, 1, false, piece, 3000);
+            tu_put32(b, 0, sa);   /* the SA: initiator cookie */
+            isakmp_msg *m = tu_decode_frame(ctx, b, fr++);
+            notes += tu_note_count(m, ISAKMP_NOTE_LIMIT);
+            const char *t = tu_note_text(m, ISAKMP_NOTE_LIMIT);
+            if (t)
+                g_assert_nonnull(strstr(t, "Pending fragment budget of 262144 bytes"));
+            isakmp_msg_free(m);
+            g_byte_array_unref(b);
+            isakmp_ctx_frag_stats(ctx, &st);
+            g_assert_cmpuint(st.pending_bytes, <=, budget);
+        }
+    isakmp_ctx_frag_stats(ctx, &st);
+    g_assert_cmpuint(st.peak_bytes, <=, budget);
+    g_assert_cmpuint(st.evicted_sets, >, 3000);
+    g_assert_cmpuint(st.evicted_sets, ==, notes);
+    g_assert_cmpuint(st.evicted_bytes, >, st.evicted_sets * 12000);
+    /* the oldest went first: the newest SA's sets are all still there */
+    GByteArray *whole = whole_message();
+    GByteArray *b = half(whole, 16, 2);   /* 2 of 2 of SA 199's set 16 */
+    tu_put32(b, 0, 199);
+    isakmp_msg *m = tu_decode_frame(ctx, b, fr++);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_LIMIT), ==, 0);
+    isakmp_msg_free(m);
+    g_byte_array_unref(b);
+    /* a set that completes still reassembles */
+    for (uint8_t seq = 1; seq <= 2; seq++) {
+        b = half(whole, 99, seq);
+        isakmp_msg *m2 = tu_decode_frame(ctx, b, fr++);
+        tu_assert_values(m2, "ike.typepayload", seq == 2 ? "132,10,10,10" : "132");
+        isakmp_msg_free(m2);
+        g_byte_array_unref(b);
+    }
+    isakmp_ctx_frag_stats(ctx, &st);
+    g_assert_cmpuint(st.pending_bytes, <=, budget);
+    g_byte_array_unref(whole);
+    g_free(piece);
+    isakmp_ctx_free(ctx);
+}
+
 /* Without frame records (isakmpdump's streaming mode) fragments in any
  * order, and empty ones, reassemble to the same bytes. */
 static void test_no_records(void)
@@ -410,6 +468,7 @@ int main(int argc, char **argv)
     g_test_add_func("/crypto-frag/bad-numbers", test_bad_numbers);
     g_test_add_func("/crypto-frag/limits", test_limits);
     g_test_add_func("/crypto-frag/evicts-oldest", test_evicts_oldest);
+    g_test_add_func("/crypto-frag/budget", test_budget);
     g_test_add_func("/crypto-frag/no-records", test_no_records);
     g_test_add_func("/crypto-frag/nested", test_nested);
     g_test_add_func("/crypto-frag/truncated", test_truncated);

@@ -385,6 +385,47 @@ static void test_skf_limit(void)
     isakmp_ctx_free(ctx);
 }
 
+/* The pending-fragment budget holds for IKEv2 SKF sets too (issue 18): 40
+ * incomplete messages of one SA, the first of two fragments each with
+ * 30,000 bytes of plaintext (~1.2 MB without the budget), stay within
+ * 256 KiB; one that completes still reassembles. */
+static void test_skf_budget(void)
+{
+    isakmp_ctx *ctx = ctx_with(table_cbc);
+    isakmp_ctx_set_frame_records(ctx, false);
+    isakmp_ctx_set_frag_budget(ctx, 256 << 10);
+    GByteArray *p = g_byte_array_new();
+    nonce_payload(p, 0, 30000);
+    isakmp_frag_stats st;
+    size_t notes = 0;
+    for (uint32_t id = 1; id <= 40; id++) {
+        GByteArray *m = header(53, id);
+        add_sk_cbc(m, 53, 40, 1, 2, p, -1);
+        isakmp_msg *msg = tu_decode_frame(ctx, m, id);
+        notes += tu_note_count(msg, ISAKMP_NOTE_LIMIT);
+        isakmp_msg_free(msg);
+        g_byte_array_unref(m);
+        isakmp_ctx_frag_stats(ctx, &st);
+        g_assert_cmpuint(st.pending_bytes, <=, 256 << 10);
+    }
+    g_assert_cmpuint(st.evicted_sets, >=, 24);
+    g_assert_cmpuint(st.evicted_sets, ==, notes);
+    GByteArray *whole = g_byte_array_new();
+    nonce_payload(whole, 40, 20);
+    nonce_payload(whole, 40, 30);
+    nonce_payload(whole, 0, 40);
+    for (uint16_t num = 1; num <= 3; num++) {
+        GByteArray *f = fragment(num, whole);
+        isakmp_msg *msg = tu_decode_frame(ctx, f, 100 + num);
+        tu_assert_values(msg, "ike.typepayload", num == 3 ? "53,40,40,40" : "53");
+        isakmp_msg_free(msg);
+        g_byte_array_unref(f);
+    }
+    g_byte_array_unref(whole);
+    g_byte_array_unref(p);
+    isakmp_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -400,5 +441,6 @@ int main(int argc, char **argv)
     g_test_add_func("/decrypt/skf-any-order", test_skf_any_order);
     g_test_add_func("/decrypt/skf-missing", test_skf_missing);
     g_test_add_func("/decrypt/skf-limit", test_skf_limit);
+    g_test_add_func("/decrypt/skf-budget", test_skf_budget);
     return g_test_run();
 }

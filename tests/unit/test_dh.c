@@ -111,6 +111,13 @@ static void test_bad_public(void)
     g_assert_false(dh_shared(99, x, 32, y, 32, out));   /* unknown group */
     g_assert_false(dh_supported(3));
     g_assert_false(dh_public(14, x, 0, out));           /* empty private value */
+    /* issue 18: private values longer than the group's size are refused */
+    uint8_t big[DH_MAX_LEN];
+    memset(big, 0x01, sizeof big);
+    g_assert_true(dh_public(14, big, 256, out));        /* 2048-bit group: 256 bytes */
+    g_assert_false(dh_public(14, big, 257, out));
+    g_assert_false(dh_public(14, big, sizeof big, out));
+    g_assert_false(dh_public(19, big, 33, out));        /* P-256: 32 bytes */
 }
 
 /* A private value from a secrets file, whichever side's, gives g^xy with

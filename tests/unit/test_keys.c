@@ -144,6 +144,34 @@ static void test_v2_epochs(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (issue 18): bad esp_sa lines were taken without a word.  Now
+ * a protocol other than IPv4 / IPv6 / Any, an SPI that is not * or 0x and
+ * 1..8 hex digits, and a key over 64 bytes are reported; the good line loads. */
+static void test_esp_bad_fields(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    errs_t e = { g_ptr_array_new_with_free_func(g_free) };
+    GString *t = g_string_new(
+        "\"IPv4\",\"*\",\"*\",\"*\",\"NULL\",\"\",\"NULL\",\"\"\n"
+        "\"IPv5\",\"*\",\"*\",\"0x1\",\"NULL\",\"\",\"NULL\",\"\"\n"
+        "\"IPv4\",\"*\",\"*\",\"0x123456789\",\"NULL\",\"\",\"NULL\",\"\"\n"
+        "\"IPv4\",\"*\",\"*\",\"spi\",\"NULL\",\"\",\"NULL\",\"\"\n"
+        "\"IPv6\",\"*\",\"*\",\"0x2\",\"NULL\",\"\",\"HMAC-SHA-1-96 [RFC2404]\",\"0x");
+    for (int i = 0; i < 65; i++)
+        g_string_append(t, "ab");
+    g_string_append(t, "\"\n");
+    g_assert_cmpint(load(ctx, t->str, &e), ==, 1);
+    g_assert_cmpuint(keys_esp_count(ctx->keys), ==, 1);
+    g_assert_cmpuint(e.errs->len, ==, 4);
+    g_assert_nonnull(strstr(e.errs->pdata[0], ":2: protocol must be"));
+    g_assert_nonnull(strstr(e.errs->pdata[1], ":3: SPI must be"));
+    g_assert_nonnull(strstr(e.errs->pdata[2], ":4: SPI must be"));
+    g_assert_nonnull(strstr(e.errs->pdata[3], ":5: key longer than 64 bytes"));
+    g_string_free(t, TRUE);
+    g_ptr_array_free(e.errs, TRUE);
+    isakmp_ctx_free(ctx);
+}
+
 /* The peer suite's own tables load without a complaint. */
 static void test_peer_tables(void)
 {
@@ -261,6 +289,7 @@ int main(int argc, char **argv)
     g_test_add_func("/keys/v1-table", test_v1_table);
     g_test_add_func("/keys/v2-table", test_v2_table);
     g_test_add_func("/keys/esp-and-unknown", test_esp_and_unknown);
+    g_test_add_func("/keys/regress/esp-bad-fields", test_esp_bad_fields);
     g_test_add_func("/keys/peer-tables", test_peer_tables);
     g_test_add_func("/keys/empty-tables", test_empty_tables);
     g_test_add_func("/keys/v2-epochs", test_v2_epochs);

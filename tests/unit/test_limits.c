@@ -127,6 +127,38 @@ static void test_payload_limit(void)
     g_byte_array_free(b, TRUE);
 }
 
+/* Issue 18: the largest message decoded is ISAKMP_MAX_MSG_LEN (16 MiB); of a
+ * longer one (an IPv6 jumbogram) only that much is copied and decoded, with
+ * a LIMIT note; the payloads before the cut decode. */
+static void test_largest_message(void)
+{
+    const size_t n = 260, body = 65000;   /* 16.9 MB of Vendor IDs */
+    GByteArray *b = header(2, 43, 34, 0x08);
+    for (size_t i = 0; i < n; i++) {
+        put8(b, i + 1 < n ? 43 : 0);
+        put8(b, 0);
+        put16(b, body + 4);
+        g_byte_array_set_size(b, b->len + body);
+        memset(b->data + b->len - body, 0x5a, body);
+    }
+    finish(b);
+    g_assert_cmpuint(b->len, >, ISAKMP_MAX_MSG_LEN);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode(ctx, b->data, b->len);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_LIMIT), ==, 1);
+    g_assert_nonnull(strstr(tu_note_text(m, ISAKMP_NOTE_LIMIT), "larger than the 16777216 bytes"));
+    size_t whole = (ISAKMP_MAX_MSG_LEN - 28) / (body + 4);
+    g_assert_cmpuint(count(m, "ike.typepayload"), ==, whole + 1);   /* and the one cut */
+    isakmp_msg_free(m);
+    /* at the limit exactly: no note */
+    g_byte_array_set_size(b, ISAKMP_MAX_MSG_LEN);
+    m = tu_decode(ctx, b->data, b->len);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_LIMIT), ==, 0);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+    g_byte_array_free(b, TRUE);
+}
+
 /* ---------------------------------------------------------------- chains that do not end */
 
 /* Every payload names a next one, to the end of the message: the chain stops
@@ -316,6 +348,7 @@ int main(int argc, char **argv)
     g_test_add_func("/limits/v2_16000_vendor_ids", test_v2_16000_vendor_ids);
     g_test_add_func("/limits/v1_16000_vendor_ids", test_v1_16000_vendor_ids);
     g_test_add_func("/limits/payload_limit", test_payload_limit);
+    g_test_add_func("/limits/largest_message", test_largest_message);
     g_test_add_func("/limits/chain_runs_off_the_end", test_chain_runs_off_the_end);
     g_test_add_func("/limits/short_payload_length_stops", test_short_payload_length_stops);
     g_test_add_func("/limits/v1_16000_attributes", test_v1_16000_attributes);

@@ -61,6 +61,45 @@ static void collect_free(collect_t *c)
 #define LINE(c, i) ((const char *)g_ptr_array_index((c)->lines, (i)))
 #define ERR(c, i) ((const char *)g_ptr_array_index((c)->errors, (i)))
 
+/* Regression (issue 18): a 100 KB "private value" was taken without a word.
+ * DH values over DH_MAX_LEN (1024 bytes), SKEYSEED / SKEYID over 64 bytes,
+ * and bad libreswan lines are reported; the good lines load. */
+static void test_value_sizes(void)
+{
+    GString *t = g_string_new("IKEV2_DH_PRIVATE * ");
+    for (int i = 0; i < 100000; i++)
+        g_string_append(t, "ab");
+    g_string_append(t, "\nIKEV1_DH_SHARED * ");
+    for (int i = 0; i < 1025; i++)
+        g_string_append(t, "cd");
+    g_string_append(t, "\nIKEV2_DH_PRIVATE * ");
+    for (int i = 0; i < 1024; i++)
+        g_string_append(t, "ef");
+    g_string_append(t, "\nIKEV2_SKEYSEED * ");
+    for (int i = 0; i < 65; i++)
+        g_string_append(t, "01");
+    g_string_append(t, "\nIKEV1_SKEYID * 0011\n");
+    collect_t *c = parse("s.txt", t->str);
+    g_assert_cmpuint(c->lines->len, ==, 2);   /* the 1024-byte value and the SKEYID */
+    g_assert_cmpuint(c->errors->len, ==, 3);
+    g_assert_cmpstr(ERR(c, 0), ==, "s.txt:1: DH value longer than the largest group's (1024 bytes)");
+    g_assert_cmpstr(ERR(c, 1), ==, "s.txt:2: DH value longer than the largest group's (1024 bytes)");
+    g_assert_cmpstr(ERR(c, 2), ==, "s.txt:4: longer than the longest PRF output (64 bytes)");
+    collect_free(c);
+    g_string_free(t, TRUE);
+    c = parse("pluto.log",
+              "ikev2I 0x0102030405060708 0x1112131415161718 aes:0x00112233 sha:0x4455\n"
+              "ikev2I 0x01020304 0x1112131415161718 aes:0x00 sha:0x44\n"
+              "ikev2R 0x0102030405060708 0x1112131415161718 aes:zz sha:0x44\n"
+              "0x12345678@192.0.2.1 aes:nothex\n");
+    g_assert_cmpuint(c->lines->len, ==, 3);   /* line 1's two keys, line 3's integrity key */
+    g_assert_cmpuint(c->errors->len, ==, 3);
+    g_assert_cmpstr(ERR(c, 0), ==, "pluto.log:2: bad SPI: want 0x and 16 hex digits");
+    g_assert_nonnull(strstr(ERR(c, 1), "pluto.log:3: bad key"));
+    g_assert_nonnull(strstr(ERR(c, 2), "pluto.log:4: bad ESP key"));
+    collect_free(c);
+}
+
 static void test_file_good(void)
 {
     collect_t *c = parse("s.txt",
@@ -232,6 +271,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/secrets/file_good", test_file_good);
+    g_test_add_func("/secrets/regress/value_sizes", test_value_sizes);
     g_test_add_func("/secrets/file_bad_lines", test_file_bad_lines);
     g_test_add_func("/secrets/pluto_lines", test_pluto_lines);
     g_test_add_func("/secrets/charon_minimal", test_charon_minimal);

@@ -17,7 +17,7 @@ fi
 peer="$src/../shared/peer-suite"
 export G_SLICE=always-malloc G_DEBUG=gc-friendly
 VG=(valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-    --show-leak-kinds=definite --num-callers=40 --quiet --suppressions="$src/tests/valgrind/libksba.supp")
+    --show-leak-kinds=definite --num-callers=40 --quiet)
 fail=0
 runs=0
 check() {   # check NAME CMD...: fails on valgrind's exit code only

@@ -187,6 +187,17 @@ def build():
     ooo = syn + [seg(True, 200, c2s[200:]), seg(True, 0, c2s[:150]), seg(True, 100, c2s[100:250]),
                  seg(False, 100, s2c[100:]), seg(False, 0, s2c[:100])]
     case("tcp-ooo", "eth", ooo, [line(6, A4, 40000, tm1, True), line(8, B4, 4500, tm2, True)])
+    # issue 18: a byte far ahead in the window (the whole window was moved for
+    # every later segment); the messages before it still come out
+    end = len(c2s) + len(c2s2)
+    far = syn + [seg(True, end + 100000, b"\xff"), seg(True, 0, c2s[:5]), seg(True, 5, c2s[5:200]),
+                 seg(True, 200, c2s[200:]), seg(True, len(c2s), c2s2)]
+    case("tcp-far-byte", "eth", far, [line(7, A4, 40000, tm1, True), line(8, A4, 40000, tm3, True)])
+    # more out-of-order holes than the direction keeps ranges for (64): the
+    # segments past them are dropped, the messages still come out
+    holes = syn + [seg(True, end + 10 + 2 * k, b"\x01") for k in range(70)] + \
+        [seg(True, 0, c2s), seg(True, len(c2s), c2s2)]
+    case("tcp-holes", "eth", holes, [line(74, A4, 40000, tm1, True), line(75, A4, 40000, tm3, True)])
     # two messages in one segment, and a capture that starts mid-connection (no SYN)
     both = c2s + c2s2
     case("tcp-two-in-one", "eth", [seg(True, 0, both)], [join_lines(1, A4, 40000, [tm1, tm3], True)])

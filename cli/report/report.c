@@ -364,7 +364,7 @@ static rpt_row *v2_new_ike(rpt_report *r, rpt_row *old, const msg_info *mi)
     }
     g_free(k);
     if (row) {
-        if (!old->unlisted || row->unlisted)   /* never a listed row pointing at one that goes */
+        if (!old->unlisted)   /* unlisted rows are freed first: never pointed at */
             row->rekey_of = old;
         rpt_copy(row->id_i, sizeof row->id_i, old->id_i);
         rpt_copy(row->id_r, sizeof row->id_r, old->id_r);

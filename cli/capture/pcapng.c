@@ -22,7 +22,7 @@
 #define BT_SPB 3u
 #define BT_EPB 6u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
-#define BLOCK_MAX (64u << 20)
+#define BLOCK_MAX (1u << 30)   /* larger lengths are taken as damage */
 #define BLOCK_KEEP (CAPTURE_MAX_MSG + (64u << 10))
 #define IFACE_MAX 65536u
 

@@ -212,6 +212,14 @@ def build():
     s2 = pcapng_section([113, 101], [(1, u6(m2, src=B6, dst=A6)), (0, sll(0x0800, u4(m1)))])
     CASES["pcapng-sections"] = (None, [s1, s2], [line(1, A4, 500, m1), line(2, B6, 500, m2),
                                                  line(3, A4, 500, m1)], "pcapng")
+    # ---- an IPv6 jumbogram (RFC 2675: payload length 0, a hop-by-hop Jumbo
+    # Payload option, UDP length 0) with a 100,000-byte message, then a plain one
+    jm = ike_message([(43, bytes(49996)), (43, bytes(49996))], ispi=spi(0x61))
+    ju = struct.pack("!HHHH", 500, 500, 0, 0) + jm
+    jhbh = struct.pack("!BBBBI", 17, 0, 0xC2, 4, 8 + len(ju))
+    jpkt = struct.pack("!IHBB16s16s", 0x60000000, 0, 0, 64, ip6_addr(A6), ip6_addr(B6)) + jhbh + ju
+    jsec = pcapng_section([229], [(0, jpkt), (0, u6(m2))])
+    CASES["jumbogram"] = (None, [jsec], [line(1, A6, 500, jm), line(2, A6, 500, m2)], "pcapng")
     w44_case()
     # ---- a frame cut short by the snap length (the text tests look for the note)
     CASES["truncated-frame"] = ("eth", [(eth(0x0800, u4(m1)), 14 + 20 + 8 + 40)], None, "pcap")

@@ -84,7 +84,7 @@ static void usage(FILE *out)
           "                     with -T json: JSON lines\n"
           "  --audit-rules FILE change audit severities (\"list\" prints the rules)\n"
           "  --fail-on SEV      exit 3 when a finding of severity SEV or above is found\n"
-          "  --report-max-sa N  keep at most N SAs in the report (default 20000)\n"
+          "  --report-max-sa N  list at most N SAs (default 20000; later ones are still audited)\n"
           "  -h, --help         this help\n"
           "      --version      print the version\n"
           "\n"
@@ -450,13 +450,15 @@ static void print_stats(const char *path, const capture_stats *st, const isakmp_
             "%s: %llu frames, %llu with IKE, %llu IKE messages (%llu over TCP), "
             "%llu NAT keepalives, %llu ESP, %llu IP fragments, %llu reassembled, "
             "%llu incomplete dropped, %llu TCP segments/bytes not used, "
-            "%llu frames of unsupported link types\n",
+            "%llu frames of unsupported link types, %llu IPv6 jumbograms, "
+            "%llu messages over %u MiB not decoded\n",
             path, (unsigned long long)st->frames, (unsigned long long)st->ike_frames,
             (unsigned long long)st->ike_msgs, (unsigned long long)st->tcp_msgs,
             (unsigned long long)st->keepalives, (unsigned long long)st->esp,
             (unsigned long long)st->ip_fragments, (unsigned long long)st->reassembled,
             (unsigned long long)st->frag_dropped, (unsigned long long)st->tcp_dropped,
-            (unsigned long long)st->skipped_linktype);
+            (unsigned long long)st->skipped_linktype, (unsigned long long)st->jumbograms,
+            (unsigned long long)st->too_big, CAPTURE_MAX_MSG >> 20);
     if (!ctx)
         return;
     isakmp_frag_stats fs;

@@ -24,7 +24,8 @@
 #include "shard.h"
 
 #define BATCH_FRAMES 4096
-#define BATCH_BYTES (4u << 20)   /* a batch ends sooner when its messages fill this */
+#define BATCH_BYTES (4u << 20)   /* a batch ends sooner when its messages would pass this */
+#define ARENA_START ((size_t)BATCH_FRAMES * 512)
 #define CHUNK_FRAMES 128
 #define MAX_CHUNKS (BATCH_FRAMES / CHUNK_FRAMES)
 
@@ -92,7 +93,7 @@ static void batch_init(batch *b)
     b->frames = g_new(bframe, BATCH_FRAMES);
     b->msgs_cap = BATCH_FRAMES;
     b->msgs = g_new(isakmp_packet, b->msgs_cap);
-    b->arena_cap = (size_t)BATCH_FRAMES * 512;
+    b->arena_cap = ARENA_START;
     b->arena = g_malloc(b->arena_cap);
     for (unsigned c = 0; c < MAX_CHUNKS; c++)
         b->out[c] = g_string_sized_new(1 << 14);
@@ -103,6 +104,11 @@ static void batch_clear(batch *b)
 {
     b->nframes = b->nmsgs = 0;
     b->arena_len = 0;
+    if (b->arena_cap > BATCH_BYTES) {   /* it held a message larger than a batch: give it back */
+        g_free(b->arena);
+        b->arena_cap = ARENA_START;
+        b->arena = g_malloc(b->arena_cap);
+    }
     b->nchunks = b->next_chunk = b->done_chunks = 0;
     b->published = false;
 }
@@ -314,12 +320,33 @@ static void send_batch(shard_run *r)
     finish(r, &r->b[r->filling]);
 }
 
+/* The bytes of a frame's messages. */
+static size_t frame_bytes(const capture_frame *f)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < f->nmsgs; k++)
+        n += f->msgs[k].len;
+    return n;
+}
+
 static void on_frame(void *user, const capture_frame *f)
 {
     shard_run *r = user;
     if (f->nmsgs == 0)
         return;   /* -T fields prints only frames with ISAKMP */
+    /* A message may be larger than a batch (up to CAPTURE_MAX_MSG, an IPv6
+     * jumbogram): the batch before it goes first, so such a frame is a
+     * batch of its own, and its arena is sized to it (batch_clear gives
+     * the memory back).  Two batches in memory hold at most two of them. */
+    size_t need = frame_bytes(f);
+    if (r->b[r->filling].nframes && r->b[r->filling].arena_len + need > BATCH_BYTES)
+        send_batch(r);
     batch *b = &r->b[r->filling];
+    if (b->arena_len + need > b->arena_cap) {
+        size_t cap = b->arena_cap * 2;
+        b->arena_cap = cap > b->arena_len + need ? cap : b->arena_len + need;
+        b->arena = g_realloc(b->arena, b->arena_cap);
+    }
     if (b->nmsgs + f->nmsgs > b->msgs_cap) {
         b->msgs_cap *= 2;
         b->msgs = g_renew(isakmp_packet, b->msgs, b->msgs_cap);
@@ -329,10 +356,6 @@ static void on_frame(void *user, const capture_frame *f)
                                         .n = (uint32_t)f->nmsgs };
     for (size_t k = 0; k < f->nmsgs; k++) {
         const isakmp_packet *p = &f->msgs[k];
-        while (b->arena_len + p->len > b->arena_cap) {
-            b->arena_cap *= 2;
-            b->arena = g_realloc(b->arena, b->arena_cap);
-        }
         memcpy(b->arena + b->arena_len, p->data, p->len);
         b->msgs[b->nmsgs] = *p;
         b->msgs[b->nmsgs++].data = (const uint8_t *)(uintptr_t)b->arena_len;   /* an offset for now */

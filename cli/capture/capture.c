@@ -343,6 +343,7 @@ static int read_pcapng(loop_state *ls, FILE *fp, const char *path, char *err, si
         snprintf(err, errlen, "%s: frames with unsupported link types were skipped", path);
         status = -2;
     }
+    ls->w.st->too_big += pcapng_skipped(r);
     pcapng_close(r);
     fclose(fp);
     return status;

@@ -15,6 +15,11 @@
 
 #define CAPTURE_MAX_PORTS 16
 #define CAPTURE_MAX_MSGS 64   /* messages handed over for one frame */
+/* The largest message handed over: 16 MiB.  Only an IPv6 jumbogram
+ * (RFC 2675) in pcapng carries more than 64 KiB in one datagram (TCP
+ * frames and IP reassembly stop at 64 KiB); larger ones are counted in
+ * capture_stats.too_big, not decoded. */
+#define CAPTURE_MAX_MSG (16u << 20)
 
 typedef struct {
     uint16_t ports[CAPTURE_MAX_PORTS];       /* UDP/TCP ports carrying IKE */
@@ -31,6 +36,8 @@ typedef struct {
     uint64_t ip_fragments, reassembled, frag_dropped;
     uint64_t tcp_msgs, tcp_dropped;           /* messages from TCP, segments not used */
     uint64_t skipped_linktype;                /* frames of interfaces with unknown link types */
+    uint64_t jumbograms;                      /* IPv6 jumbograms (RFC 2675) walked */
+    uint64_t too_big;                         /* messages over CAPTURE_MAX_MSG, not decoded */
 } capture_stats;
 
 /* What one frame turned out to carry.  A fixed-size struct reused for every

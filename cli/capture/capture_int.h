@@ -91,5 +91,8 @@ pcapng_reader *pcapng_open(FILE *fp);
 /* 1 with a record, 0 at the end, -1 with a reason in err. */
 int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen);
 void pcapng_close(pcapng_reader *r);
+/* Packet blocks too large to keep (over CAPTURE_MAX_MSG and a little),
+ * dropped unread. */
+uint64_t pcapng_skipped(const pcapng_reader *r);
 
 #endif

@@ -95,6 +95,29 @@ static void ipv6_ext(capture_walk *w, const ip_info *ip, uint8_t nh, span s, int
     }
 }
 
+/* The Jumbo Payload option (RFC 2675 2: type 0xC2, 4 bytes) of a
+ * hop-by-hop header: the length of the packet after the IPv6 header; 0 when
+ * there is none or it is below 65,536 (then it is not a jumbogram). */
+static size_t jumbo_length(span hbh)
+{
+    size_t end = ((size_t)span_u8(hbh, 1) + 1) * 8;
+    span opts = span_sub(hbh, 2, end - 2);
+    while (opts.len) {
+        uint8_t type = span_u8(opts, 0);
+        if (type == 0) {   /* Pad1 */
+            opts = span_from(opts, 1);
+            continue;
+        }
+        uint8_t len = span_u8(opts, 1);
+        if (type == 0xc2 && len == 4) {
+            uint32_t v = span_u32(opts, 2);
+            return v > 65535 ? v : 0;
+        }
+        opts = span_from(opts, 2 + (size_t)len);
+    }
+    return 0;
+}
+
 void ipv6_input(capture_walk *w, span s)
 {
     const uint8_t *h = s.p;
@@ -105,7 +128,14 @@ void ipv6_input(capture_walk *w, span s)
     memcpy(ip.dst, h + 24, 16);
     size_t plen = be16(h + 4);
     span body = { h + 40, s.len - 40 };
-    if (plen)   /* 0 is a jumbogram (RFC 2675): take what was captured */
+    if (!plen && h[6] == PROTO_HOPOPTS) {
+        /* 0 with a Jumbo Payload option is a jumbogram (RFC 2675): its
+         * length is the option's (messages over CAPTURE_MAX_MSG are counted
+         * and dropped when handed over) */
+        plen = jumbo_length(body);
+        w->st->jumbograms += plen > 0;
+    }
+    if (plen)   /* otherwise take what was captured */
         body = span_cut(body, plen);
     ipv6_ext(w, &ip, h[6], body, 0, plen && body.len < plen);
 }

@@ -5,7 +5,11 @@
  * pcap goes through libpcap (capture.c).
  *
  * Blocks are read whole into one buffer that grows to the largest block
- * seen (bounded by BLOCK_MAX), so reading does not allocate per packet.
+ * seen, so reading does not allocate per packet.  The buffer is bounded by
+ * BLOCK_KEEP (room for a packet holding a CAPTURE_MAX_MSG message): a
+ * larger block is read through in pieces and dropped (counted: a packet
+ * block is a message too big to decode); a block over BLOCK_MAX, or an
+ * interface block over BLOCK_KEEP, makes the file malformed there.
  */
 #include <glib.h>
 #include <string.h>
@@ -18,7 +22,8 @@
 #define BT_SPB 3u
 #define BT_EPB 6u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
-#define BLOCK_MAX (64u << 20)
+#define BLOCK_MAX (1u << 30)   /* larger lengths are taken as damage */
+#define BLOCK_KEEP (CAPTURE_MAX_MSG + (64u << 10))
 #define IFACE_MAX 65536u
 
 typedef struct {
@@ -34,6 +39,7 @@ struct pcapng_reader {
     GArray *ifaces;    /* iface, per section */
     uint8_t *buf;
     size_t cap;
+    uint64_t skipped;  /* packet blocks over BLOCK_KEEP, dropped unread */
 };
 
 pcapng_reader *pcapng_open(FILE *fp)
@@ -43,6 +49,8 @@ pcapng_reader *pcapng_open(FILE *fp)
     r->ifaces = g_array_new(FALSE, TRUE, sizeof(iface));
     return r;
 }
+
+uint64_t pcapng_skipped(const pcapng_reader *r) { return r->skipped; }
 
 void pcapng_close(pcapng_reader *r)
 {
@@ -99,7 +107,22 @@ static void split_ts(const iface *ifc, uint64_t ts, capture_rec *rec)
     }
 }
 
-/* Reads one block's body (after type and length) into r->buf. */
+/* Reads n bytes of the file and drops them: false when the file ends first. */
+static bool skip_bytes(pcapng_reader *r, size_t n)
+{
+    uint8_t piece[16384];
+    while (n) {
+        size_t k = n < sizeof piece ? n : sizeof piece;
+        if (fread(piece, 1, k, r->fp) != k)
+            return false;
+        n -= k;
+    }
+    return true;
+}
+
+/* Reads one block's body (after type and length) into r->buf: 1; for a
+ * block larger than BLOCK_KEEP, dropped unread, 2 for a packet block (body:
+ * its 20 bytes of fixed fields only) and 3 for any other (body empty). */
 static int read_block(pcapng_reader *r, uint32_t *type, span *body, char *err, size_t errlen)
 {
     uint8_t hdr[8];
@@ -134,6 +157,14 @@ static int read_block(pcapng_reader *r, uint32_t *type, span *body, char *err, s
             return -1;
         }
         size_t n = total - 12;
+        if (n > BLOCK_KEEP) {   /* its options are not read: the section starts all the same */
+            if (!skip_bytes(r, n)) {
+                snprintf(err, errlen, "truncated pcapng section header");
+                return -1;
+            }
+            *body = span_of(NULL, 0);
+            return 1;
+        }
         if (n > r->cap) {
             r->buf = g_realloc(r->buf, n);
             r->cap = n;
@@ -155,6 +186,27 @@ static int read_block(pcapng_reader *r, uint32_t *type, span *body, char *err, s
         return -1;
     }
     size_t n = total - 8;
+    if (n > BLOCK_KEEP) {
+        if (*type == BT_IDB) {
+            snprintf(err, errlen, "pcapng interface block of %u bytes", total);
+            return -1;
+        }
+        /* a packet block keeps its fixed fields (interface, time) and is
+         * still a frame, without data: frame numbers stay tshark's */
+        bool packet = *type == BT_EPB || *type == BT_PB || *type == BT_SPB;
+        size_t head = packet ? 20 : 0;
+        if (head > r->cap) {
+            r->buf = g_realloc(r->buf, head);
+            r->cap = head;
+        }
+        if (fread(r->buf, 1, head, r->fp) != head || !skip_bytes(r, n - head)) {
+            snprintf(err, errlen, "truncated pcapng block (the file ends inside it)");
+            return -1;
+        }
+        r->skipped += packet;
+        *body = span_of(r->buf, head);
+        return packet ? 2 : 3;
+    }
     if (n > r->cap) {
         r->buf = g_realloc(r->buf, n);
         r->cap = n;
@@ -180,6 +232,8 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
         int rc = read_block(r, &type, &b, err, errlen);
         if (rc <= 0)
             return rc;
+        if (rc == 3)
+            continue;   /* too large to keep, and nothing for us */
         switch (type) {
         case BT_SHB:
             r->in_section = true;
@@ -205,7 +259,7 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
                 return -1;
             }
             uint64_t ts = ((uint64_t)u32(r, b, 4) << 32) | u32(r, b, 8);
-            uint32_t caplen = u32(r, b, 12);
+            uint32_t caplen = rc == 2 ? 0 : u32(r, b, 12);   /* 2: too large, data dropped */
             if (!span_has(b, 20) || caplen > b.len - 20) {
                 snprintf(err, errlen, "pcapng packet block shorter than its captured length");
                 return -1;
@@ -221,7 +275,7 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
                 snprintf(err, errlen, "simple packet block without an interface");
                 return -1;
             }
-            uint32_t orig = u32(r, b, 0);
+            uint32_t orig = rc == 2 ? 0 : u32(r, b, 0);
             rec->linktype = ifc->linktype;
             rec->ts_sec = 0;
             rec->ts_nsec = 0;

@@ -10,26 +10,45 @@
  * retransmitted (the first copy of each byte wins); data beyond the window is
  * dropped.  At most TCP_CONNS connections are followed at once (the least
  * recently active is dropped); buffers are allocated on first use and reused.
+ *
+ * The work per segment is bounded by the segment, not by the window: what
+ * was received is the contiguous prefix (`have`) plus a short sorted list of
+ * out-of-order ranges (at most TCP_RANGES; a segment that would need more is
+ * dropped and counted), so storing a segment copies its own bytes and walks
+ * at most TCP_RANGES ranges, and a reset forgets the ranges without clearing
+ * anything.  Bytes handed over are moved out of the buffer only once they
+ * fill TCP_SLACK bytes, so each byte is moved at most a few times however
+ * the segments come (one far-ahead byte used to make every later segment
+ * move the whole 128 KiB window: issue 18).
  */
 #include <glib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "capture_int.h"
 
 #define TCP_CONNS 16
 #define TCP_WIN (128 * 1024)   /* > the largest framed message (65535) */
+#define TCP_SLACK (64 * 1024)  /* handed-over bytes kept before they are moved out */
+#define TCP_BUF (TCP_WIN + TCP_SLACK)
+#define TCP_RANGES 64          /* out-of-order ranges per direction */
 
 #define TH_FIN 0x01
 #define TH_SYN 0x02
 #define TH_RST 0x04
 
 typedef struct {
+    uint32_t from, to;  /* [from, to) of buf, received */
+} tcp_range;
+
+typedef struct {
     bool started, prefix_done, broken, fin;
     uint32_t base;      /* sequence number of buf[0] */
     size_t have;        /* bytes received contiguously from buf[0] */
     size_t used;        /* bytes at the start of buf already handed over */
-    size_t hi;          /* end of the furthest byte received: got[] is 0 from here on */
-    uint8_t *buf, *got; /* TCP_WIN bytes each; got[i]: buf[i] was received */
+    uint8_t *buf;       /* TCP_BUF bytes */
+    unsigned nranges;   /* received beyond have: sorted, disjoint, apart, all past have */
+    tcp_range range[TCP_RANGES];
 } tcp_dir;
 
 typedef struct {
@@ -52,21 +71,16 @@ void tcp_free(tcp_table *t)
     if (!t)
         return;
     for (int i = 0; i < TCP_CONNS; i++)
-        for (int d = 0; d < 2; d++) {
+        for (int d = 0; d < 2; d++)
             g_free(t->conn[i].dir[d].buf);
-            g_free(t->conn[i].dir[d].got);
-        }
     g_free(t);
 }
 
 static void dir_reset(tcp_dir *d)
 {
-    if (d->got)
-        memset(d->got, 0, d->hi);   /* nothing was received past hi */
-    uint8_t *buf = d->buf, *got = d->got;
-    memset(d, 0, sizeof *d);
+    uint8_t *buf = d->buf;
+    memset(d, 0, offsetof(tcp_dir, range));   /* the ranges past nranges are not read */
     d->buf = buf;
-    d->got = got;
 }
 
 static void conn_reset(tcp_conn *c)
@@ -115,53 +129,102 @@ static tcp_conn *find_conn(tcp_table *t, const ip_info *ip, uint16_t sp, uint16_
     return c;
 }
 
-/* Moves the bytes not handed over yet to the start of the window: only
- * up to hi, not the whole window, for every segment. */
+/* The end of what was received (contiguous or not). */
+static size_t dir_end(const tcp_dir *d)
+{
+    return d->nranges ? d->range[d->nranges - 1].to : d->have;
+}
+
+/* Moves the bytes not handed over yet to the start of the buffer, once the
+ * handed-over ones fill TCP_SLACK bytes: at most TCP_BUF bytes moved per
+ * TCP_SLACK bytes handed over. */
 static void compact(tcp_dir *d)
 {
-    if (!d->used)
+    if (d->used < TCP_SLACK)
         return;
-    size_t keep = d->hi - d->used;
-    memmove(d->buf, d->buf + d->used, keep);
-    memmove(d->got, d->got + d->used, keep);
-    memset(d->got + keep, 0, d->used);
-    d->base += (uint32_t)d->used;
-    d->have -= d->used;
-    d->hi = keep;
+    size_t n = d->used;
+    memmove(d->buf, d->buf + n, dir_end(d) - n);
+    for (unsigned i = 0; i < d->nranges; i++) {
+        d->range[i].from -= (uint32_t)n;
+        d->range[i].to -= (uint32_t)n;
+    }
+    d->base += (uint32_t)n;
+    d->have -= n;
     d->used = 0;
 }
 
-/* Puts a segment's data into the window. */
+/* Copies data (which starts at `at` of buf) into what [at, end) has not
+ * received yet: the first copy of each byte wins.  at >= have. */
+static void fill_gaps(tcp_dir *d, size_t at, size_t end, span data)
+{
+    size_t pos = at;
+    for (unsigned i = 0; i < d->nranges && pos < end; i++) {
+        const tcp_range *r = &d->range[i];
+        if (r->to <= pos)
+            continue;
+        if (r->from > pos) {
+            size_t stop = r->from < end ? r->from : end;
+            memcpy(d->buf + pos, data.p + (pos - at), stop - pos);
+        }
+        pos = r->to;
+    }
+    if (pos < end)
+        memcpy(d->buf + pos, data.p + (pos - at), end - pos);
+}
+
+/* Adds [at, end) (at >= have) to what was received; the contiguous prefix
+ * takes the ranges it reaches.  False, changing nothing, when the ranges
+ * would overflow. */
+static bool add_range(tcp_dir *d, size_t at, size_t end)
+{
+    unsigned i = 0;
+    while (i < d->nranges && d->range[i].to < at)
+        i++;   /* ranges wholly before, not touching */
+    unsigned j = i;
+    size_t from = at, to = end;
+    while (j < d->nranges && d->range[j].from <= end) {   /* overlapping or touching */
+        if (d->range[j].from < from)
+            from = d->range[j].from;
+        if (d->range[j].to > to)
+            to = d->range[j].to;
+        j++;
+    }
+    if (from <= d->have) {   /* reaches the prefix: i is 0 here */
+        d->have = to;
+        memmove(d->range, d->range + j, (d->nranges - j) * sizeof *d->range);
+        d->nranges -= j;
+        return true;
+    }
+    if (i == j && d->nranges == TCP_RANGES)
+        return false;
+    memmove(d->range + i + 1, d->range + j, (d->nranges - j) * sizeof *d->range);
+    d->range[i] = (tcp_range){ (uint32_t)from, (uint32_t)to };
+    d->nranges = d->nranges - (j - i) + 1;
+    return true;
+}
+
+/* Puts a segment's data into the window: TCP_WIN bytes from the first byte
+ * not handed over. */
 static void store(capture_walk *w, tcp_dir *d, uint32_t seq, span data)
 {
     int64_t rel = (int32_t)(seq - d->base);
-    if (rel < 0) {   /* starts before the window: a retransmission, maybe with new data */
-        if ((uint64_t)-rel >= data.len)
+    if (rel < (int64_t)d->have) {   /* starts in what was received: maybe new data after it */
+        if ((uint64_t)((int64_t)d->have - rel) >= data.len)
             return;
-        data = span_from(data, (size_t)-rel);
-        rel = 0;
+        data = span_from(data, (size_t)((int64_t)d->have - rel));
+        rel = (int64_t)d->have;
     }
-    if (rel >= TCP_WIN) {
+    size_t limit = d->used + TCP_WIN;
+    if ((uint64_t)rel >= limit) {
         w->st->tcp_dropped++;
         return;
     }
     size_t at = (size_t)rel;
-    size_t n = data.len < TCP_WIN - at ? data.len : TCP_WIN - at;
-    if (at >= d->hi) {   /* past everything received (in order, usually): all new */
-        memcpy(d->buf + at, data.p, n);
-        memset(d->got + at, 1, n);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            if (!d->got[at + i]) {
-                d->buf[at + i] = data.p[i];
-                d->got[at + i] = 1;
-            }
-    }
-    if (at + n > d->hi)
-        d->hi = at + n;
-    /* the first byte not received; got[] is 0 from hi on */
-    const uint8_t *gap = memchr(d->got + d->have, 0, d->hi - d->have);
-    d->have = gap ? (size_t)(gap - d->got) : d->hi;
+    size_t n = data.len < limit - at ? data.len : limit - at;
+    /* bytes copied into gaps count only once their range is added */
+    fill_gaps(d, at, at + n, data);
+    if (!add_range(d, at, at + n))
+        w->st->tcp_dropped++;   /* more holes than TCP_RANGES */
 }
 
 /* Hands over every complete message of the direction. */
@@ -230,10 +293,8 @@ void tcp_input(capture_walk *w, const ip_info *ip, span s)
         return;
     }
     if (data.len) {
-        if (!d->buf) {
-            d->buf = g_malloc(TCP_WIN);
-            d->got = g_malloc0(TCP_WIN);
-        }
+        if (!d->buf)
+            d->buf = g_malloc(TCP_BUF);
         if (!d->started) {   /* the capture began after the handshake */
             d->started = true;
             d->base = seq;

@@ -45,6 +45,10 @@ void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp,
     capture_frame *f = w->f;
     if (f->nmsgs >= CAPTURE_MAX_MSGS)
         return;
+    if (data.len > CAPTURE_MAX_MSG) {
+        w->st->too_big++;
+        return;
+    }
     isakmp_packet *m = &f->msgs[f->nmsgs++];
     packet_head(m, f, ip, sp, dp);
     m->data = data.p;
@@ -73,6 +77,7 @@ void udp_input(capture_walk *w, const ip_info *ip, span s)
     if (!(kind & PORT_IKE))
         return;
     span payload = { s.p + 8, s.len - 8 };
+    /* a length of 0 in a jumbogram (RFC 2675 4): the IP layer's length holds */
     if (ulen >= 8 && ulen - 8u < payload.len)
         payload.len = ulen - 8u;
     if (kind & PORT_NATT) {

@@ -12,13 +12,24 @@
 #include "report_out.h"
 #include "report_walk.h"
 
+#define RPT_UNLISTED_HELD 4096   /* unlisted rows held at once */
+
 struct rpt_report {
     rpt_opts opt;
     msg_info mi;
     GHashTable *rows;      /* key string -> rpt_row * (several keys may share a row) */
     GPtrArray *order;      /* every row, in order of first sight; owned */
     GHashTable *files;     /* interned file names */
-    size_t max_rows, dropped;   /* dropped: messages whose SA row was not kept */
+    size_t max_rows, dropped;   /* dropped: messages of SAs not listed */
+    /* Rows beyond max_rows are audited but not listed: at most
+     * RPT_UNLISTED_HELD of them are held (and merged across messages like
+     * the others); then the oldest half is audited, its findings counted
+     * and its rows freed (retire_unlisted). */
+    GHashTable *ukeys;     /* key string -> unlisted rpt_row * */
+    GPtrArray *unlisted;   /* the unlisted rows held, oldest first; owned */
+    size_t unlisted_rows;  /* unlisted rows made so far */
+    size_t ufound[RPT_SEV_COUNT];   /* findings of the unlisted rows audited, by severity */
+    bool msg_unlisted;     /* the message being added touched an unlisted row */
     const char *file;
     const isakmp_packet *pkt;
 };
@@ -26,6 +37,8 @@ struct rpt_report {
 static void row_free(gpointer p)
 {
     rpt_row *r = p;
+    if (!r)
+        return;
     g_array_free(r->offers, TRUE);
     g_ptr_array_free(r->vids, TRUE);
     g_array_free(r->findings, TRUE);
@@ -43,6 +56,8 @@ rpt_report *rpt_new(const rpt_opts *o)
     r->rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->order = g_ptr_array_new_with_free_func(row_free);
     r->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    r->ukeys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    r->unlisted = g_ptr_array_new_with_free_func(row_free);
     return r;
 }
 
@@ -54,6 +69,8 @@ void rpt_free(rpt_report *r)
     g_hash_table_destroy(r->rows);
     g_ptr_array_free(r->order, TRUE);
     g_hash_table_destroy(r->files);
+    g_hash_table_destroy(r->ukeys);
+    g_ptr_array_free(r->unlisted, TRUE);
     g_free(r);
 }
 
@@ -74,14 +91,26 @@ static char *child_key(const rpt_row *ike, const char *kind, uint32_t msgid)
     return c;
 }
 
+/* A row of the key, listed or not; NULL when there is none. */
+static rpt_row *row_find(const rpt_report *r, const char *k)
+{
+    rpt_row *row = g_hash_table_lookup(r->rows, k);
+    return row ? row : g_hash_table_lookup(r->ukeys, k);
+}
+
+/* Files the row under key k (which it takes). */
+static void row_key(rpt_report *r, char *k, rpt_row *row)
+{
+    g_hash_table_insert(row->unlisted ? r->ukeys : r->rows, k, row);
+}
+
+/* A new row: listed while there are fewer than max_rows, else unlisted
+ * (audited, not listed). */
 static rpt_row *row_new(rpt_report *r, rpt_kind kind, int version)
 {
-    if (r->order->len >= r->max_rows) {
-        r->dropped++;
-        return NULL;
-    }
     rpt_row *row = g_new0(rpt_row, 1);
-    row->id = r->order->len + 1;
+    row->unlisted = r->order->len >= r->max_rows;
+    row->id = row->unlisted ? 0 : r->order->len + 1;
     row->kind = kind;
     row->version = version;
     row->offers = g_array_new(FALSE, TRUE, sizeof(rpt_suite));
@@ -89,20 +118,26 @@ static rpt_row *row_new(rpt_report *r, rpt_kind kind, int version)
     row->findings = g_array_new(FALSE, TRUE, sizeof(rpt_finding));
     if (kind == RPT_IKE_SA)
         row->children = g_ptr_array_new();
-    g_ptr_array_add(r->order, row);
+    if (row->unlisted) {
+        r->unlisted_rows++;
+        g_ptr_array_add(r->unlisted, row);
+    } else {
+        g_ptr_array_add(r->order, row);
+    }
     return row;
 }
 
 static rpt_row *ike_get(rpt_report *r, const msg_info *mi)
 {
     char *k = ike_key(mi->version, mi->ispi);
-    rpt_row *row = g_hash_table_lookup(r->rows, k);
-    if (row || !(row = row_new(r, RPT_IKE_SA, mi->version))) {
+    rpt_row *row = row_find(r, k);
+    if (row) {
         g_free(k);
         return row;
     }
+    row = row_new(r, RPT_IKE_SA, mi->version);
     memcpy(row->ispi, mi->ispi, 8);
-    g_hash_table_insert(r->rows, k, row);
+    row_key(r, k, row);
     return row;
 }
 
@@ -110,17 +145,21 @@ static rpt_row *child_get(rpt_report *r, rpt_row *ike, const char *kind, uint32_
                           rpt_kind rk, bool create)
 {
     char *k = child_key(ike, kind, msgid);
-    rpt_row *row = g_hash_table_lookup(r->rows, k);
-    if (row || !create || !(row = row_new(r, rk, ike->version))) {
+    rpt_row *row = row_find(r, k);
+    if (row || !create) {
         g_free(k);
         return row;
     }
+    row = row_new(r, rk, ike->version);
     row->ike = ike;
     memcpy(row->ispi, ike->ispi, 8);
     memcpy(row->rspi, ike->rspi, 8);
     row->msgid = msgid;
-    g_ptr_array_add(ike->children, row);
-    g_hash_table_insert(r->rows, k, row);
+    /* an unlisted child of a listed IKE SA is not among its children: it
+     * may be freed first (retire_unlisted) */
+    if (row->unlisted == ike->unlisted)
+        g_ptr_array_add(ike->children, row);
+    row_key(r, k, row);
     return row;
 }
 
@@ -164,6 +203,7 @@ static void add_vid(rpt_row *row, const char *name)
 static void touch(rpt_report *r, rpt_row *row, const msg_info *mi)
 {
     rpt_where w = { r->file, r->pkt->frame };
+    r->msg_unlisted |= row->unlisted;
     if (row->msgs++ == 0)
         row->first = w;
     row->last = w;
@@ -316,19 +356,21 @@ static rpt_row *v2_new_ike(rpt_report *r, rpt_row *old, const msg_info *mi)
     if (s->spi_len != 8)
         return NULL;
     char *k = ike_key(2, s->spi);
-    rpt_row *row = g_hash_table_lookup(r->rows, k);
-    if (!row && (row = row_new(r, RPT_IKE_SA, 2))) {
+    rpt_row *row = row_find(r, k);
+    if (!row) {
+        row = row_new(r, RPT_IKE_SA, 2);
         memcpy(row->ispi, s->spi, 8);
-        g_hash_table_insert(r->rows, g_strdup(k), row);
+        row_key(r, g_strdup(k), row);
     }
     g_free(k);
     if (row) {
-        row->rekey_of = old;
+        if (!old->unlisted)   /* unlisted rows are freed first: never pointed at */
+            row->rekey_of = old;
         rpt_copy(row->id_i, sizeof row->id_i, old->id_i);
         rpt_copy(row->id_r, sizeof row->id_r, old->id_r);
         rpt_copy(row->auth_i, RPT_NAME, old->auth_i);
         rpt_copy(row->auth_r, RPT_NAME, old->auth_r);
-        g_hash_table_insert(r->rows, child_key(old, "ccsa", mi->msgid), row);
+        row_key(r, child_key(old, "ccsa", mi->msgid), row);
     }
     return row;
 }
@@ -508,31 +550,7 @@ static void apply_v1(rpt_report *r, rpt_row *ike, const msg_info *mi)
         v1_info(ike, mi);
 }
 
-/* ---------------------------------------------------------------- entry points */
-
-void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
-{
-    walk_msg(m, &r->mi);
-    const msg_info *mi = &r->mi;
-    if ((mi->version != 1 && mi->version != 2) || is_zero(mi->ispi, 8))
-        return;
-    if (file && !(r->file = g_hash_table_lookup(r->files, file))) {
-        char *copy = g_strdup(file);
-        g_hash_table_insert(r->files, copy, copy);
-        r->file = copy;
-    } else if (!file) {
-        r->file = NULL;
-    }
-    r->pkt = isakmp_msg_packet(m);
-    rpt_row *ike = ike_get(r, mi);
-    if (!ike)
-        return;
-    touch_ike(r, ike, mi);
-    if (mi->version == 2)
-        apply_v2(r, ike, mi);
-    else
-        apply_v1(r, ike, mi);
-}
+/* ---------------------------------------------------------------- audit */
 
 /* A child that never finished on an IKE SA that failed failed with it; an
  * IKE SA whose start was not captured is not "incomplete" but unknown. */
@@ -550,6 +568,83 @@ static void finalize(rpt_row *row)
     }
 }
 
+static gboolean is_retired(gpointer key, gpointer value, gpointer user)
+{
+    (void)key;
+    (void)user;
+    return ((const rpt_row *)value)->retired;
+}
+
+/* Audits the n oldest unlisted rows held, with the rows they depend on or
+ * that depend on them (an unlisted IKE SA goes with its children), counts
+ * their findings and frees them. */
+static void retire_unlisted(rpt_report *r, guint n)
+{
+    GPtrArray *u = r->unlisted;
+    for (guint i = 0; i < n; i++) {
+        rpt_row *row = u->pdata[i];
+        row->retired = true;
+        if (row->kind == RPT_CHILD_SA && row->ike->unlisted)
+            row->ike->retired = true;
+    }
+    for (guint i = 0; i < u->len; i++) {
+        rpt_row *row = u->pdata[i];
+        if (row->kind == RPT_CHILD_SA && row->ike->unlisted && row->ike->retired)
+            row->retired = true;
+    }
+    /* in any order: a child's finalize reads its IKE SA's outcome, which
+     * the IKE SA's finalize never makes "failed" */
+    for (guint i = 0; i < u->len; i++) {
+        rpt_row *row = u->pdata[i];
+        if (!row->retired)
+            continue;
+        finalize(row);
+        audit_row(r->opt.rules, row);
+        for (guint k = 0; k < row->findings->len; k++)
+            r->ufound[g_array_index(row->findings, rpt_finding, k).severity]++;
+    }
+    g_hash_table_foreach_remove(r->ukeys, is_retired, NULL);
+    guint keep = 0;
+    for (guint i = 0; i < u->len; i++) {
+        rpt_row *row = u->pdata[i];
+        if (row->retired)
+            row_free(row);
+        else
+            u->pdata[keep++] = row;
+    }
+    for (guint i = keep; i < u->len; i++)
+        u->pdata[i] = NULL;   /* row_free passes NULL by */
+    g_ptr_array_set_size(u, keep);
+}
+
+/* ---------------------------------------------------------------- entry points */
+
+void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
+{
+    walk_msg(m, &r->mi);
+    const msg_info *mi = &r->mi;
+    if ((mi->version != 1 && mi->version != 2) || is_zero(mi->ispi, 8))
+        return;
+    if (file && !(r->file = g_hash_table_lookup(r->files, file))) {
+        char *copy = g_strdup(file);
+        g_hash_table_insert(r->files, copy, copy);
+        r->file = copy;
+    } else if (!file) {
+        r->file = NULL;
+    }
+    r->pkt = isakmp_msg_packet(m);
+    if (r->unlisted->len >= RPT_UNLISTED_HELD)
+        retire_unlisted(r, r->unlisted->len / 2);   /* before any row of this message is held */
+    rpt_row *ike = ike_get(r, mi);
+    r->msg_unlisted = false;
+    touch_ike(r, ike, mi);
+    if (mi->version == 2)
+        apply_v2(r, ike, mi);
+    else
+        apply_v1(r, ike, mi);
+    r->dropped += r->msg_unlisted;
+}
+
 int rpt_finish(rpt_report *r, FILE *out)
 {
     int worst = -1;
@@ -562,8 +657,14 @@ int rpt_finish(rpt_report *r, FILE *out)
             worst = MAX(worst, s);
         }
     }
+    retire_unlisted(r, r->unlisted->len);
+    for (int s = 0; s < RPT_SEV_COUNT; s++)
+        if (r->ufound[s])
+            worst = MAX(worst, s);
     rpt_out_summary sum = { .rows = r->order->len, .dropped = r->dropped,
-                            .max_rows = r->max_rows, .worst = worst };
+                            .max_rows = r->max_rows, .worst = worst,
+                            .unlisted_rows = r->unlisted_rows };
+    memcpy(sum.unlisted_found, r->ufound, sizeof sum.unlisted_found);
     if (r->opt.json)
         rpt_out_json(out, r->order, &sum);
     else

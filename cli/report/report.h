@@ -5,9 +5,11 @@
  * records (include/isakmp/facts.h), and the names of their values on the
  * items that show them; it never looks inside the decoder.  Rows are
  * merged by SPIs across every message and every input file given to the
- * same report.  Memory is bounded: at most
- * max_rows rows are kept (later SAs are counted, not stored), and each row
- * keeps at most a fixed number of offers, vendor IDs and notify names.
+ * same report.  Memory is bounded: at most max_rows rows are listed; later
+ * SAs are still audited (a bounded number of their rows is held, then
+ * audited and freed, oldest first) and their findings counted, so the worst
+ * severity and --fail-on see every SA.  Each row keeps at most a fixed
+ * number of offers, vendor IDs and notify names.
  * Documented in docs/report.md.
  */
 #ifndef ISAKMPDUMP_REPORT_H
@@ -106,6 +108,8 @@ struct rpt_row {
     uint32_t icv_ok, icv_bad, hash_ok, hash_bad, auth_ok, auth_bad;
     GArray *findings;         /* rpt_finding */
     GPtrArray *children;      /* rpt_row *, IKE SAs only; not owned */
+    bool unlisted;            /* beyond max_rows: audited, counted, not listed (id 0) */
+    bool retired;             /* unlisted, audited and about to be freed */
 };
 
 typedef struct rpt_report rpt_report;
@@ -123,7 +127,7 @@ rpt_report *rpt_new(const rpt_opts *o);
 void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m);
 
 /* Runs the audit and writes the report.  Returns the highest finding's
- * severity, or -1 when there is none. */
+ * severity, of listed and unlisted SAs, or -1 when there is none. */
 int rpt_finish(rpt_report *r, FILE *out);
 
 void rpt_free(rpt_report *r);

@@ -290,8 +290,14 @@ void rpt_out_json(FILE *out, const GPtrArray *rows, const rpt_out_summary *sum)
     js_kuint(g, "ike_sas", ike);
     js_kuint(g, "child_sas", sum->rows - ike);
     js_kuint(g, "max_rows", sum->max_rows);
-    js_kbool(g, "truncated", sum->dropped > 0);
+    js_kbool(g, "truncated", sum->unlisted_rows > 0);
     js_kuint(g, "messages_without_row", sum->dropped);
+    js_kuint(g, "unlisted_sas", sum->unlisted_rows);
+    js_key(g, "unlisted_findings");
+    g_string_append_c(g, '{');
+    for (int s = RPT_SEV_COUNT - 1; s >= 0; s--)
+        js_kuint(g, rpt_severity_name((rpt_severity)s), sum->unlisted_found[s]);
+    g_string_append_c(g, '}');
     js_kstr(g, "worst", sum->worst >= 0 ? rpt_severity_name((rpt_severity)sum->worst) : NULL);
     g_string_append(g, "}\n");
     fputs(g->str, out);
@@ -431,7 +437,14 @@ void rpt_out_text(FILE *out, const GPtrArray *rows, const rpt_out_summary *sum)
     fputc('\n', out);
     for (guint i = 0; i < rows->len; i++)
         detail(out, rows->pdata[i]);
-    if (sum->dropped)
-        fprintf(out, "\nSA table full: only the first %zu SAs are reported; %zu messages "
-                "belong to SAs not kept (--report-max-sa)\n", sum->max_rows, sum->dropped);
+    if (!sum->unlisted_rows)
+        return;
+    /* the SAs not listed were audited all the same: their findings count */
+    fprintf(out, "\nSA table full: only the first %zu SAs are listed; %zu more SAs (%zu messages) "
+            "were audited but not listed (--report-max-sa)\n", sum->max_rows, sum->unlisted_rows,
+            sum->dropped);
+    fprintf(out, "Findings of the SAs not listed:");
+    for (int s = RPT_SEV_COUNT - 1; s >= 0; s--)
+        fprintf(out, " %zu %s%s", sum->unlisted_found[s], rpt_severity_name((rpt_severity)s),
+                s ? "," : "\n");
 }

@@ -6,8 +6,10 @@
 #include "report.h"
 
 typedef struct {
-    size_t rows, dropped, max_rows;
-    int worst;   /* the highest finding's severity, -1 when none */
+    size_t rows, dropped, max_rows;   /* dropped: messages of SAs not listed */
+    int worst;   /* the highest finding's severity (unlisted SAs too), -1 when none */
+    size_t unlisted_rows;                   /* SAs beyond max_rows: audited, not listed */
+    size_t unlisted_found[RPT_SEV_COUNT];   /* their findings, by severity */
 } rpt_out_summary;
 
 /* `rows`: every rpt_row in order of first sight. */

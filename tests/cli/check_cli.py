@@ -243,6 +243,12 @@ def check_options(d):
     rc, out, err = run(["--stats", os.path.join(d, "tcp-inorder.pcap")])
     if "3 IKE messages (3 over TCP)" not in err or "1 ESP" not in err:
         fail("--stats on tcp-inorder.pcap", err)
+    rc, out, err = run(["--stats", os.path.join(d, "tcp-holes.pcap")])
+    if "6 TCP segments/bytes not used" not in err:   # 70 holes, 64 ranges kept
+        fail("--stats on tcp-holes.pcap", err)
+    rc, out, err = run(["--stats", os.path.join(d, "jumbogram.pcapng")])
+    if "1 IPv6 jumbograms, 0 messages over 16 MiB not decoded" not in err:
+        fail("--stats on jumbogram.pcapng", err)
     rc, out, _ = run(["--help"])
     if rc or "Usage: isakmpdump" not in out:
         fail("--help")

@@ -187,6 +187,17 @@ def build():
     ooo = syn + [seg(True, 200, c2s[200:]), seg(True, 0, c2s[:150]), seg(True, 100, c2s[100:250]),
                  seg(False, 100, s2c[100:]), seg(False, 0, s2c[:100])]
     case("tcp-ooo", "eth", ooo, [line(6, A4, 40000, tm1, True), line(8, B4, 4500, tm2, True)])
+    # issue 18: a byte far ahead in the window (the whole window was moved for
+    # every later segment); the messages before it still come out
+    end = len(c2s) + len(c2s2)
+    far = syn + [seg(True, end + 100000, b"\xff"), seg(True, 0, c2s[:5]), seg(True, 5, c2s[5:200]),
+                 seg(True, 200, c2s[200:]), seg(True, len(c2s), c2s2)]
+    case("tcp-far-byte", "eth", far, [line(7, A4, 40000, tm1, True), line(8, A4, 40000, tm3, True)])
+    # more out-of-order holes than the direction keeps ranges for (64): the
+    # segments past them are dropped, the messages still come out
+    holes = syn + [seg(True, end + 10 + 2 * k, b"\x01") for k in range(70)] + \
+        [seg(True, 0, c2s), seg(True, len(c2s), c2s2)]
+    case("tcp-holes", "eth", holes, [line(74, A4, 40000, tm1, True), line(75, A4, 40000, tm3, True)])
     # two messages in one segment, and a capture that starts mid-connection (no SYN)
     both = c2s + c2s2
     case("tcp-two-in-one", "eth", [seg(True, 0, both)], [join_lines(1, A4, 40000, [tm1, tm3], True)])
@@ -201,6 +212,14 @@ def build():
     s2 = pcapng_section([113, 101], [(1, u6(m2, src=B6, dst=A6)), (0, sll(0x0800, u4(m1)))])
     CASES["pcapng-sections"] = (None, [s1, s2], [line(1, A4, 500, m1), line(2, B6, 500, m2),
                                                  line(3, A4, 500, m1)], "pcapng")
+    # ---- an IPv6 jumbogram (RFC 2675: payload length 0, a hop-by-hop Jumbo
+    # Payload option, UDP length 0) with a 100,000-byte message, then a plain one
+    jm = ike_message([(43, bytes(49996)), (43, bytes(49996))], ispi=spi(0x61))
+    ju = struct.pack("!HHHH", 500, 500, 0, 0) + jm
+    jhbh = struct.pack("!BBBBI", 17, 0, 0xC2, 4, 8 + len(ju))
+    jpkt = struct.pack("!IHBB16s16s", 0x60000000, 0, 0, 64, ip6_addr(A6), ip6_addr(B6)) + jhbh + ju
+    jsec = pcapng_section([229], [(0, jpkt), (0, u6(m2))])
+    CASES["jumbogram"] = (None, [jsec], [line(1, A6, 500, jm), line(2, A6, 500, m2)], "pcapng")
     w44_case()
     # ---- a frame cut short by the snap length (the text tests look for the note)
     CASES["truncated-frame"] = ("eth", [(eth(0x0800, u4(m1)), 14 + 20 + 8 + 40)], None, "pcap")

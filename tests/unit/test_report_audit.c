@@ -327,23 +327,70 @@ static void test_rules_file(void)
     audit_rules_free(ar);
 }
 
-/* The SA table stops at max_rows and counts what it could not keep. */
+/* The SA table lists at most max_rows rows; the rows beyond are audited all
+ * the same (issue 18: a weak SA after the cap hid from --fail-on). */
 static void test_cap(void)
 {
     rpt_opts o = { .max_rows = 3 };
     rpt_report *small = rpt_new(&o);
     for (int i = 0; i < 5; i++)
         row_new(small, RPT_IKE_SA, 2);
+    rpt_row *weak = row_new(small, RPT_IKE_SA, 1);   /* the sixth: unlisted, and weak */
+    weak->exch = 2;
+    weak->have_chosen = true;
+    weak->chosen.protoid = 1;
+    alg(&weak->chosen.encr, 1, "DES-CBC");
+    alg(&weak->chosen.prf, 1, "MD5");
+    alg(&weak->chosen.dh, 1, "Default 768-bit MODP group");
+    g_assert_true(weak->unlisted);
     g_assert_cmpuint(small->order->len, ==, 3);
-    g_assert_cmpuint(small->dropped, ==, 2);
+    g_assert_cmpuint(small->unlisted_rows, ==, 3);
     FILE *f = tmpfile();
-    rpt_finish(small, f);
+    int worst = rpt_finish(small, f);
+    g_assert_cmpint(worst, >=, RPT_SEV_HIGH);
+    g_assert_cmpuint(small->ufound[RPT_SEV_HIGH] + small->ufound[RPT_SEV_CRITICAL], >, 0);
     rewind(f);
-    char buf[4096] = "";
+    char buf[8192] = "";
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     buf[n] = 0;
     fclose(f);
     g_assert_nonnull(strstr(buf, "SA table full"));
+    g_assert_nonnull(strstr(buf, "3 more SAs"));
+    g_assert_nonnull(strstr(buf, "Findings of the SAs not listed:"));
+    g_assert_null(strstr(buf, "DES-CBC"));   /* audited, not listed */
+    rpt_free(small);
+}
+
+/* More unlisted SAs than are held at once: the oldest are audited and
+ * freed as new ones come, their findings kept. */
+static void test_cap_retire(void)
+{
+    rpt_opts o = { .max_rows = 1 };
+    rpt_report *small = rpt_new(&o);
+    row_new(small, RPT_IKE_SA, 2);
+    for (int i = 0; i < RPT_UNLISTED_HELD * 3; i++) {
+        if (small->unlisted->len >= RPT_UNLISTED_HELD)
+            retire_unlisted(small, small->unlisted->len / 2);
+        rpt_row *ike = row_new(small, RPT_IKE_SA, 1);
+        ike->exch = 2;
+        ike->have_chosen = true;
+        alg(&ike->chosen.encr, i == 5 ? 1 : 7, i == 5 ? "DES-CBC" : "AES-CBC");
+        uint32_t be = GUINT32_TO_BE((uint32_t)i + 1);
+        memcpy(ike->ispi, &be, 4);   /* its children's keys are made from it */
+        char *k = g_strdup_printf("k%d", i);
+        row_key(small, k, ike);
+        rpt_row *c = child_get(small, ike, "qm", 1, RPT_CHILD_SA, true);
+        g_assert_true(c->unlisted);
+        g_assert_true(c->ike == ike);
+    }
+    g_assert_cmpuint(small->unlisted->len, <=, RPT_UNLISTED_HELD + 2);
+    g_assert_cmpuint(g_hash_table_size(small->ukeys), <=, 2 * (RPT_UNLISTED_HELD + 2));
+    FILE *f = tmpfile();
+    int worst = rpt_finish(small, f);
+    fclose(f);
+    g_assert_cmpint(worst, >=, RPT_SEV_HIGH);   /* the sixth one's DES, long retired */
+    g_assert_cmpuint(small->unlisted->len, ==, 0);
+    g_assert_cmpuint(g_hash_table_size(small->ukeys), ==, 0);
     rpt_free(small);
 }
 
@@ -365,6 +412,7 @@ int main(int argc, char **argv)
     g_test_add_func("/report/audit/table-covered", test_table_covered);
     g_test_add_func("/report/audit/rules-file", test_rules_file);
     g_test_add_func("/report/cap", test_cap);
+    g_test_add_func("/report/cap_retire", test_cap_retire);
     int rc = g_test_run();
     rpt_free(rep);
     return rc;

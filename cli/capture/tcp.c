@@ -30,6 +30,7 @@ typedef struct {
     size_t used;        /* bytes at the start of buf already handed over */
     size_t hi;          /* end of the furthest byte received: got[] is 0 from here on */
     uint8_t *buf, *got; /* TCP_WIN bytes each; got[i]: buf[i] was received */
+    tcp_segs *segs;     /* -w: the frames of its segments (parts.c) */
 } tcp_dir;
 
 typedef struct {
@@ -55,6 +56,7 @@ void tcp_free(tcp_table *t)
         for (int d = 0; d < 2; d++) {
             g_free(t->conn[i].dir[d].buf);
             g_free(t->conn[i].dir[d].got);
+            tcp_segs_free(t->conn[i].dir[d].segs);
         }
     g_free(t);
 }
@@ -64,9 +66,11 @@ static void dir_reset(tcp_dir *d)
     if (d->got)
         memset(d->got, 0, d->hi);   /* nothing was received past hi */
     uint8_t *buf = d->buf, *got = d->got;
+    tcp_segs *segs = d->segs;   /* old entries lie outside the new sequence space */
     memset(d, 0, sizeof *d);
     d->buf = buf;
     d->got = got;
+    d->segs = segs;
 }
 
 static void conn_reset(tcp_conn *c)
@@ -199,6 +203,11 @@ static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, 
                 return;   /* the frame is full: the rest goes with the next segment */
             capture_add_msg(w, ip, span_from(body, 4), sp, dp, true);
             w->st->tcp_msgs++;
+            if (w->parts) {   /* -w: the segments that carried it */
+                capture_parts p;
+                tcp_segs_parts(d->segs, d->base + (uint32_t)d->used, len, w->f->frame, &p);
+                capture_msg_parts(w, &p);
+            }
         } else {
             w->f->esp = true;
             w->st->esp++;
@@ -240,6 +249,9 @@ void tcp_input(capture_walk *w, const ip_info *ip, span s)
         }
         compact(d);
         store(w, d, seq, data);
+        w->f->held = true;   /* its bytes may complete a later message */
+        if (w->parts)
+            tcp_segs_add(&d->segs, w->f->frame, seq, data.len);
         frames(w, ip, d, sp, dp);
     }
     if (flags & TH_FIN)

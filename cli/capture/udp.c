@@ -51,6 +51,8 @@ void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp,
     m->len = data.len;
     m->tcp = tcp;
     w->st->ike_msgs++;
+    if (w->parts)   /* -w: a reassembled datagram's fragments (tcp.c sets its own) */
+        capture_msg_parts(w, w->frags_done ? ipfrag_done_parts(w->frags) : NULL);
 }
 
 static void keepalive(capture_walk *w, const ip_info *ip, uint16_t sp, uint16_t dp)

@@ -4,6 +4,10 @@
  * frames are kept by ipfrag.c in each datagram's slot; a TCP direction keeps
  * here the frame and sequence range of its last TCP_SEGS segments (a
  * message longer than that many segments is written with its last ones).
+ * A TCP message's range starts where the direction's previous IKE message
+ * ended (at its first, where the stream started, with the SYN): the ESP
+ * records between two messages are written with the second, so that the
+ * written stream has no gap a reader would stop at.
  */
 #include <glib.h>
 
@@ -48,15 +52,23 @@ void tcp_segs_parts(const tcp_segs *t, uint32_t seq, size_t len, uint32_t cur,
     out->n = 0;
     if (!t)
         return;
-    /* oldest first; sequence arithmetic modulo 2^32 */
-    for (size_t k = 0; k < t->n; k++) {
-        size_t i = (t->next + TCP_SEGS - t->n + k) % TCP_SEGS;
-        uint32_t from = t->seg[i].seq - seq;   /* the segment's start after the message's */
+    /* newest first, so that the message's own segments are kept when the
+     * range holds more than CAPTURE_MAX_PARTS (sequence arithmetic mod 2^32) */
+    uint32_t found[CAPTURE_MAX_PARTS];
+    size_t n = 0;
+    for (size_t k = 0; k < t->n && n < CAPTURE_MAX_PARTS; k++) {
+        size_t i = (t->next + TCP_SEGS - 1 - k) % TCP_SEGS;
+        uint32_t from = t->seg[i].seq - seq;   /* the segment's start after the range's */
         uint32_t back = seq - t->seg[i].seq;   /* ... or before it */
         bool overlaps = from < len || back < t->seg[i].len;
-        if (overlaps && t->seg[i].frame != cur)
-            add_part(out, t->seg[i].frame);
+        bool dup = false;
+        for (size_t j = 0; j < n; j++)
+            dup |= found[j] == t->seg[i].frame;
+        if (overlaps && !dup && t->seg[i].frame != cur)
+            found[n++] = t->seg[i].frame;
     }
+    while (n)
+        out->frame[out->n++] = found[--n];
 }
 
 void capture_msg_parts(capture_walk *w, const capture_parts *p)

@@ -31,6 +31,9 @@ typedef struct {
     size_t hi;          /* end of the furthest byte received: got[] is 0 from here on */
     uint8_t *buf, *got; /* TCP_WIN bytes each; got[i]: buf[i] was received */
     tcp_segs *segs;     /* -w: the frames of its segments (parts.c) */
+    bool ike_seen, syn_seen;
+    uint32_t ike_end;   /* -w: where the previous IKE message ended, or the stream began */
+    uint32_t syn_frame;
 } tcp_dir;
 
 typedef struct {
@@ -168,6 +171,23 @@ static void store(capture_walk *w, tcp_dir *d, uint32_t seq, span data)
     d->have = gap ? (size_t)(gap - d->got) : d->hi;
 }
 
+/* -w: the segments that carried the message of `len` bytes at d->used and
+ * the non-IKE data since the previous one (and the SYN for the first). */
+static void tcp_msg_parts(capture_walk *w, tcp_dir *d, size_t len)
+{
+    capture_parts p;
+    uint32_t end = d->base + (uint32_t)(d->used + len);
+    tcp_segs_parts(d->segs, d->ike_end, end - d->ike_end, w->f->frame, &p);
+    if (!d->ike_seen && d->syn_seen && p.n < CAPTURE_MAX_PARTS) {
+        memmove(p.frame + 1, p.frame, p.n * sizeof p.frame[0]);
+        p.frame[0] = d->syn_frame;
+        p.n++;
+    }
+    capture_msg_parts(w, &p);
+    d->ike_seen = true;
+    d->ike_end = end;
+}
+
 /* Hands over every complete message of the direction. */
 static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, uint16_t dp)
 {
@@ -203,11 +223,8 @@ static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, 
                 return;   /* the frame is full: the rest goes with the next segment */
             capture_add_msg(w, ip, span_from(body, 4), sp, dp, true);
             w->st->tcp_msgs++;
-            if (w->parts) {   /* -w: the segments that carried it */
-                capture_parts p;
-                tcp_segs_parts(d->segs, d->base + (uint32_t)d->used, len, w->f->frame, &p);
-                capture_msg_parts(w, &p);
-            }
+            if (w->parts)
+                tcp_msg_parts(w, d, len);
         } else {
             w->f->esp = true;
             w->st->esp++;
@@ -235,7 +252,10 @@ void tcp_input(capture_walk *w, const ip_info *ip, span s)
     if (flags & TH_SYN) {
         dir_reset(d);
         d->started = true;
-        d->base = seq + 1;
+        d->base = d->ike_end = seq + 1;
+        d->syn_seen = true;
+        d->syn_frame = w->f->frame;
+        w->f->held = true;   /* -w writes it with the first message */
         return;
     }
     if (data.len) {
@@ -245,7 +265,7 @@ void tcp_input(capture_walk *w, const ip_info *ip, span s)
         }
         if (!d->started) {   /* the capture began after the handshake */
             d->started = true;
-            d->base = seq;
+            d->base = d->ike_end = seq;
         }
         compact(d);
         store(w, d, seq, data);

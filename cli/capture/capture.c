@@ -254,7 +254,9 @@ struct capture_loop {
     char err[256];
     bool warned[512];   /* unknown link types already reported (pcapng) */
     int lt;             /* the link type of a pcap file */
-    progress *pg;
+    progress *pg;       /* never NULL (off for live captures) */
+    progress no_progress;
+    bool extra;         /* -f, -c or -w: loop_frame_extra */
     pcap_t *pcap;       /* the pcap_loop to break at -c */
 };
 
@@ -272,6 +274,8 @@ capture_loop *capture_loop_new(const capture_opts *o, capture_stats *st, capture
     l->user = user;
     l->o = o;
     l->bpf = bpf_new(o->bpf);
+    l->extra = o->bpf || o->max_frames || o->raw || o->parts;
+    l->pg = &l->no_progress;   /* on = false */
     return l;
 }
 
@@ -288,23 +292,33 @@ int capture_loop_free(capture_loop *l, char *err, size_t errlen)
     return rc;
 }
 
-/* -f and -c: false when the frame is left out (and counted as read). */
-static bool frame_passes(capture_loop *l, int lt, uint32_t orig_len, span data)
+/* -f: false when the frame is left out (it still has its number).  Out of
+ * line, as the -w hook below: the loop without them stays small enough for
+ * the link layer to be inlined into it. */
+static G_GNUC_NO_INLINE bool frame_passes(capture_loop *l, int lt, uint32_t orig_len, span data)
 {
-    if (!l->bpf)
-        return true;
     int m = bpf_match(l->bpf, lt, orig_len, data, l->err, sizeof l->err);
     if (m < 0)
         l->failed = true;
     return m > 0;
 }
 
-bool capture_loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint32_t orig_len,
-                        span data)
+static G_GNUC_NO_INLINE void hand_raw(capture_loop *l, int lt, uint32_t orig_len, span data)
+{
+    const capture_frame *f = l->w.f;
+    capture_raw r = { .frame = f->frame, .linktype = lt, .ts_sec = f->ts_sec,
+                      .ts_nsec = f->ts_nsec, .orig_len = orig_len, .data = data.p,
+                      .caplen = (uint32_t)data.len };
+    l->o->raw(l->o->raw_user, &r, f);
+}
+
+/* A frame with -f, -c or -w (capture_loop.extra): the hooks around the walk. */
+static G_GNUC_NO_INLINE bool loop_frame_extra(capture_loop *l, int lt, int64_t sec, int32_t nsec,
+                                              uint32_t orig_len, span data)
 {
     capture_frame *f = l->w.f;
     f->frame++;   /* numbers as in the file read, -f or not */
-    if (!frame_passes(l, lt, orig_len, data))
+    if (l->bpf && !frame_passes(l, lt, orig_len, data))
         return !l->failed;
     f->ts_sec = sec;
     f->ts_nsec = nsec;
@@ -320,18 +334,47 @@ bool capture_loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint
         l->w.st->ike_frames++;
     if (f->nmsgs || f->keepalive)
         l->fn(l->user, f);
-    if (l->o->raw) {
-        capture_raw r = { .frame = f->frame, .linktype = lt, .ts_sec = sec, .ts_nsec = nsec,
-                          .orig_len = orig_len, .data = data.p, .caplen = (uint32_t)data.len };
-        l->o->raw(l->o->raw_user, &r, f);
-    }
+    if (l->o->raw)
+        hand_raw(l, lt, orig_len, data);
     if (l->w.frags_done) {   /* reassembled bytes lived until the frame was handed over */
         l->w.frags_done = false;
         ipfrag_frame_end(l->w.frags);
     }
-    if (l->pg)
-        progress_tick(l->pg, f->frame);
+    progress_tick(l->pg, f->frame);
     return !(l->o->max_frames && ++l->passed >= l->o->max_frames);
+}
+
+/* One copy for the pcap, pcapng and live loops (so that the link layer is
+ * inlined into it); without -f, -c and -w the walk alone, as cheap per frame
+ * as before those options existed. */
+static bool loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint32_t orig_len,
+                       span data)
+{
+    if (l->extra)
+        return loop_frame_extra(l, lt, sec, nsec, orig_len, data);
+    capture_frame *f = l->w.f;
+    f->frame++;
+    f->ts_sec = sec;
+    f->ts_nsec = nsec;
+    f->nmsgs = 0;
+    f->keepalive = f->esp = false;
+    link_input(&l->w, lt, data);
+    if (f->nmsgs)
+        l->w.st->ike_frames++;
+    if (f->nmsgs || f->keepalive)
+        l->fn(l->user, f);
+    if (l->w.frags_done) {
+        l->w.frags_done = false;
+        ipfrag_frame_end(l->w.frags);
+    }
+    progress_tick(l->pg, f->frame);
+    return true;
+}
+
+bool capture_loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint32_t orig_len,
+                        span data)
+{
+    return loop_frame(l, lt, sec, nsec, orig_len, data);
 }
 
 /* pcap_loop's callback: libpcap's own loop costs less per frame than a
@@ -340,7 +383,7 @@ static void pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *
 {
     capture_loop *ls = (capture_loop *)user;
     /* data is libpcap's buffer, never NULL: no span_of test */
-    if (!capture_loop_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, h->len,
+    if (!loop_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, h->len,
                             (span){ data, h->caplen }))
         pcap_breakloop(ls->pcap);
 }
@@ -399,7 +442,7 @@ static int read_pcapng(capture_loop *ls, FILE *fp, const char *path, char *err, 
             ls->w.st->skipped_linktype++;
             status = -2;
         }
-        if (!capture_loop_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec,
+        if (!loop_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec,
                                 rec.ts_nsec, rec.orig_len, rec.data))
             break;
     }

@@ -116,6 +116,8 @@ void tcp_segs_parts(const tcp_segs *t, uint32_t seq, size_t len, uint32_t cur,
 void tcp_segs_free(tcp_segs *t);
 /* The current message (the last one added) was built from these frames. */
 void capture_msg_parts(capture_walk *w, const capture_parts *p);
+/* The same for a UDP message: the fragments of the datagram it came in, if any. */
+void capture_msg_parts_ip(capture_walk *w) __attribute__((noinline));
 
 /* The loop over the frames of a file or an interface (capture.c), for live.c. */
 typedef struct capture_loop capture_loop;

@@ -82,3 +82,8 @@ void capture_msg_parts(capture_walk *w, const capture_parts *p)
         if (p->frame[i] != f->frame)
             add_part(to, p->frame[i]);
 }
+
+void capture_msg_parts_ip(capture_walk *w)
+{
+    capture_msg_parts(w, w->frags_done ? ipfrag_done_parts(w->frags) : NULL);
+}

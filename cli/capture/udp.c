@@ -51,8 +51,6 @@ void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp,
     m->len = data.len;
     m->tcp = tcp;
     w->st->ike_msgs++;
-    if (w->parts)   /* -w: a reassembled datagram's fragments (tcp.c sets its own) */
-        capture_msg_parts(w, w->frags_done ? ipfrag_done_parts(w->frags) : NULL);
 }
 
 static void keepalive(capture_walk *w, const ip_info *ip, uint16_t sp, uint16_t dp)
@@ -91,4 +89,6 @@ void udp_input(capture_walk *w, const ip_info *ip, span s)
         payload.len -= 4;
     }
     capture_add_msg(w, ip, payload, sp, dp, false);
+    if (w->parts)   /* -w: a reassembled datagram's fragments */
+        capture_msg_parts_ip(w);
 }

@@ -705,11 +705,6 @@ int main(int argc, char **argv)
         g_ptr_array_add(o.files, o.cc.iface);   /* the input's name in --stats */
         o.cap.progress = false;
     }
-    if (capture_cli_start(&o.cc, &o.cap, false, err, sizeof err) < 0) {
-        fprintf(stderr, "isakmpdump: %s\n", err);
-        options_free(&o);
-        return EXIT_INPUT;
-    }
     if (o.mode == MODE_FIELDS && !o.rep.on) {
         out_fields *f = out_fields_new((const char *const *)o.fields->pdata, o.fields->len,
                                        &o.fo, err, sizeof err);
@@ -721,6 +716,12 @@ int main(int argc, char **argv)
         if (capture_cli_prints(&o.cc))
             out_fields_header(f, stdout);
         out_fields_free(f);
+    }
+    /* selected (false): every frame read; a display filter will keep its own */
+    if (capture_cli_start(&o.cc, &o.cap, false, err, sizeof err) < 0) {
+        fprintf(stderr, "isakmpdump: %s\n", err);
+        options_free(&o);
+        return EXIT_INPUT;
     }
     rc = check_keys(&o);
     if (o.jobs > 1 && o.files->len > 1) {

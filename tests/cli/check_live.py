@@ -6,7 +6,7 @@ to 127.0.0.1:500 while isakmpdump captures on lo.
 - -i lo decodes every message sent (the same -T fields lines as the sample
   file gives, frame numbers and addresses aside), and on SIGINT prints them
   all and --stats and exits 0;
-- -c N stops by itself after N frames;
+- -c N stops by itself after N frames; -i any (Linux cooked capture);
 - -f 'udp dst port 500' in the kernel: replies to another port are not seen;
 - -w FILE during a live capture: the file reread gives the same lines;
 - -i with an interface that does not exist: exit 1 and libpcap's reason.
@@ -120,6 +120,14 @@ def main():
     if rc != 0 or out != "".join(want.splitlines(True)[:3]):
         fail("-i lo -c 3: rc %d" % rc, out + err)
     print("checked -i lo -c 3")
+
+    # -i any: Linux cooked frames (SLL or SLL2, as libpcap gives them)
+    p = start(["-i", "any", "-c", "2"] + FIELDS)
+    send(payloads[:2])
+    rc, out, err = stop(p, sig=None)
+    if rc != 0 or out != "".join(want.splitlines(True)[:2]):
+        fail("-i any -c 2: rc %d" % rc, out + err)
+    print("checked -i any")
 
     p = start(["-i", "lo", "-f", "udp dst port 500", "--stats"] + FIELDS)
     send(payloads[:2], port=500)

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "capture/capture.h"
+#include "capture/capture_cli.h"
 #include "output/output.h"
 #include "shard.h"
 #include "report/report.h"
@@ -30,6 +31,7 @@ typedef struct {
     GString **exported_keys, **exported_psk;   /* what the inputs gave, written at the end */
     out_fields_opts fo;
     capture_opts cap;
+    capture_cli cc;        /* -c -f -i -s -w -F -P -D (capture/capture_cli.c) */
     rpt_cli rep;           /* --report (cli/report_cli.c) */
 } options;
 
@@ -49,6 +51,16 @@ static void usage(FILE *out)
           "Input:\n"
           "  -r FILE            read FILE (\"-\" for standard input); files may also be\n"
           "                     given without -r; each file is decoded on its own\n"
+          "  -i IFACE           capture live on IFACE (\"any\": all), until Ctrl-C or -c\n"
+          "  -s SNAPLEN         with -i: bytes kept of each frame (default 262144)\n"
+          "  -D                 list the interfaces -i can capture on, and exit\n"
+          "  -f FILTER          a libpcap capture filter (pcap-filter(7)), for -i and\n"
+          "                     files alike\n"
+          "  -c N               stop after N frames (frames passing -f)\n"
+          "  -w FILE            write the frames read to FILE (\"-\": standard output)\n"
+          "                     instead of printing them\n"
+          "  -F pcap|nsecpcap|pcapng  the format of the -w file (default pcap)\n"
+          "  -P                 with -w: print the decoded frames too\n"
           "  -p PORT[/natt]     also decode UDP/TCP PORT as IKE (repeatable); /natt: with\n"
           "                     the RFC 3948 non-ESP marker, like 4500\n"
           "  -k FILE            load keys or secrets (repeatable), by content: Wireshark's\n"
@@ -206,7 +218,14 @@ static void parse_args(options *o, int argc, char **argv)
     bool want_table = false;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:h" CAPTURE_CLI_OPTSTRING, longopts,
+                            NULL)) != -1) {
+        if (c > 0 && c < 128 && c != ':' && strchr(CAPTURE_CLI_OPTSTRING, c)) {
+            char cwhy[256];
+            if (capture_cli_option(&o->cc, &o->cap, c, optarg, cwhy, sizeof cwhy) < 0)
+                die_usage("%s", cwhy);
+            continue;
+        }
         switch (c) {
         case 'r': g_ptr_array_add(o->files, optarg); break;
         case 'V': o->verbose_set = true; break;
@@ -284,10 +303,19 @@ static void parse_args(options *o, int argc, char **argv)
     }
     if (o->verbose_set && o->mode == MODE_SUMMARY)
         o->mode = MODE_TREE;
+    if (o->cc.list) {
+        char why[512];
+        if (capture_list_interfaces(stdout, why, sizeof why) < 0) {
+            fprintf(stderr, "isakmpdump: -D: %s\n", why);
+            exit(EXIT_INPUT);
+        }
+        exit(EXIT_OK);
+    }
     for (int i = optind; i < argc; i++)
         g_ptr_array_add(o->files, argv[i]);
-    if (o->files->len == 0)
-        die_usage("no input file");
+    char why[512];
+    if (capture_cli_check(&o->cc, &o->cap, o->files->len, why, sizeof why) < 0)
+        die_usage("%s", why);
     if (o->mode == MODE_FIELDS && o->fields->len == 0)
         die_usage("-T fields needs at least one -e FIELD");
     if (o->mode != MODE_FIELDS && o->fields->len > 0)
@@ -430,7 +458,10 @@ static void on_frame(void *user, const capture_frame *f)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);
     for (size_t i = 0; rs->opt->rep.report && i < f->nmsgs; i++)
         rpt_add_msg(rs->opt->rep.report, rs->out.file, msgs[i]);
-    switch (rs->opt->rep.report ? (out_mode)-1 : rs->opt->mode) {
+    /* -w without a display filter keeps every frame (writer.c); -w without -P
+     * prints nothing, as tshark and tcpdump */
+    switch (rs->opt->rep.report || !capture_cli_prints(&rs->opt->cc) ? (out_mode)-1
+                                                                     : rs->opt->mode) {
     case MODE_SUMMARY: out_summary(&rs->out, f, msgs, f->nmsgs); break;
     case MODE_TREE: out_tree(&rs->out, f, msgs, f->nmsgs); break;
     case MODE_JSON: out_json(&rs->out, f, msgs, f->nmsgs); break;
@@ -502,7 +533,7 @@ static void key_sources(const options *o, const isakmp_ctx *ctx, const char *pat
 static int file_threads(const options *o, bool live)
 {
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
-        live)
+        live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames)
         return 1;
     /* by default one per CPU, at most SHARD_DEFAULT_MAX: each thread has its
      * own SA table, and past a few threads reading the file is the limit */
@@ -532,7 +563,8 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
 static int run_file(const options *o, const char *path, FILE *out)
 {
     struct stat in;
-    bool live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
+    bool live = o->cc.iface ||
+                (strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode));
     int threads = file_threads(o, live);
     if (threads > 1)
         return run_file_sharded(o, path, out, threads);
@@ -556,10 +588,12 @@ static int run_file(const options *o, const char *path, FILE *out)
     }
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
-    if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1 && !o->rep.on)
+    if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1 && !o->rep.on &&
+        capture_cli_prints(&o->cc))
         fprintf(out, "# %s\n", path);
     capture_stats st = { 0 };
-    if (capture_file(path, &o->cap, &st, on_frame, &rs, err, sizeof err) < 0) {
+    if (capture_cli_run(&o->cc, path, &o->cap, &st, on_frame, &rs, err,
+                        sizeof err) < 0) {
         fflush(out);
         fprintf(stderr, "isakmpdump: %s\n", err);
         rc = EXIT_INPUT;
@@ -668,6 +702,7 @@ int main(int argc, char **argv)
     o.exported_psk = &psk_text;
     capture_opts_default(&o.cap);
     o.cap.progress = true;
+    capture_cli_init(&o.cc);
     rpt_cli_init(&o.rep);
     parse_args(&o, argc, argv);
     static char outbuf[1 << 16];
@@ -676,8 +711,12 @@ int main(int argc, char **argv)
     char err[512];
     if (rpt_cli_start(&o.rep, o.mode == MODE_JSON, err, sizeof err) < 0)
         die_usage("%s", err);
-    if (o.rep.on || o.export_keys || o.export_psk)
-        o.jobs = 1;   /* one report, one set of exported keys over every file */
+    if (o.rep.on || o.export_keys || o.export_psk || o.cc.write_path)
+        o.jobs = 1;   /* one report, one set of exported keys, one -w file over every file */
+    if (o.cc.iface) {
+        g_ptr_array_add(o.files, o.cc.iface);   /* the input's name in --stats */
+        o.cap.progress = false;
+    }
     if (o.mode == MODE_FIELDS && !o.rep.on) {
         out_fields *f = out_fields_new((const char *const *)o.fields->pdata, o.fields->len,
                                        &o.fo, err, sizeof err);
@@ -688,8 +727,15 @@ int main(int argc, char **argv)
             wipe_text(psk_text);
             return EXIT_USAGE;
         }
-        out_fields_header(f, stdout);
+        if (capture_cli_prints(&o.cc))
+            out_fields_header(f, stdout);
         out_fields_free(f);
+    }
+    /* selected (false): every frame read; a display filter will keep its own */
+    if (capture_cli_start(&o.cc, &o.cap, false, err, sizeof err) < 0) {
+        fprintf(stderr, "isakmpdump: %s\n", err);
+        options_free(&o);
+        return EXIT_INPUT;
     }
     rc = check_keys(&o);
     if (o.jobs > 1 && o.files->len > 1) {
@@ -704,6 +750,10 @@ int main(int argc, char **argv)
             if (r > rc)
                 rc = r;
         }
+    }
+    if (capture_cli_finish(&o.cc, err, sizeof err) < 0) {
+        fprintf(stderr, "isakmpdump: %s\n", err);
+        rc = EXIT_INPUT;
     }
     int xr = export_write(&o);
     if (xr > rc)

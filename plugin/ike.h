@@ -66,6 +66,18 @@ range_t **ike_transport_natt_ports(void);
 /* Preferences (module "ike"), key tables, init / cleanup routines. */
 void ike_prefs_register(int proto);
 
+/* ---------------------------------------------------------------- coexist.c */
+
+/* Living next to the built-in ISAKMP dissector: "isakmp" filters, the keys
+ * note, the Info column's fragment notes. */
+void ike_coexist_register(int proto);
+void ike_coexist_handoff(void);
+/* Where the keys came from, for the note on decrypted messages (NULL: none). */
+void ike_coexist_set_keys_origin(const char *text);
+/* After a message was drawn: the hidden isakmp items, the Info column, the note. */
+void ike_coexist_message(packet_info *pinfo, proto_tree *tree, proto_item *root,
+                         tvbuff_t *tvb, const isakmp_msg *msg);
+
 /* ---------------------------------------------------------------- session.c */
 
 /* The decoding context of the capture file being dissected. */

@@ -17,11 +17,13 @@
 
 #include <epan/prefs.h>
 #include <epan/uat.h>
+#include <wsutil/filesystem.h>
 #include <wsutil/report_message.h>
 
 #include "ike.h"
 
 static ike_pref_bool takeover = TRUE;
+static ike_pref_bool builtin_tables = TRUE;   /* the built-in dissector's key tables too */
 static const char *key_file_pref = "";   /* owned by the preference system */
 static bool keys_changed = true;         /* report key problems once per change */
 
@@ -221,12 +223,38 @@ static void load_files(isakmp_ctx *ctx, GString *errors)
     g_strfreev(paths);
 }
 
+/* The built-in ISAKMP dissector's tables: the files its UATs keep in the
+ * profile folder, in the format the library reads.  Appends where keys came
+ * from to `origin`. */
+static void load_builtin_tables(isakmp_ctx *ctx, GString *errors, GString *origin)
+{
+    static const char *const tables[] = { "ikev1_decryption_table", "ikev2_decryption_table" };
+    for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+        char *path = get_persconffile_path(tables[i], TRUE);
+        if (path && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+            isakmp_ctx_load_keys(ctx, path, key_error, errors);
+            g_string_append_printf(origin, "%sWireshark's %s (%s)", origin->len ? ", " : "",
+                                   tables[i], path);
+        }
+        g_free(path);
+    }
+}
+
 static void load_keys(isakmp_ctx *ctx)
 {
-    GString *errors = g_string_new("");
+    GString *errors = g_string_new(""), *origin = g_string_new("");
     load_files(ctx, errors);
+    if (key_file_pref && *key_file_pref)
+        g_string_append_printf(origin, "ike.key_file (%s)", key_file_pref);
+    if (v1_count || v2_count)
+        g_string_append_printf(origin, "%sIKE (libisakmp) decryption tables",
+                               origin->len ? ", " : "");
     load_text(ctx, errors, "ike_ikev1_decryption_table", v1_text());
     load_text(ctx, errors, "ike_ikev2_decryption_table", v2_text());
+    if (takeover && builtin_tables)
+        load_builtin_tables(ctx, errors, origin);
+    ike_coexist_set_keys_origin(origin->str);
+    g_string_free(origin, TRUE);
     if (keys_changed && errors->len)
         report_warning("IKE (libisakmp) keys:\n%s", errors->str);
     keys_changed = false;
@@ -272,6 +300,13 @@ void ike_prefs_register(int proto)
                                    "Off: UDP 500 and 4500 go back to Wireshark's built-in "
                                    "ISAKMP and UDPENCAP dissectors",
                                    &takeover);
+    prefs_register_bool_preference(m, "builtin_tables",
+                                   "Also use the keys of Wireshark's ISAKMP tables",
+                                   "With the takeover on: the keys in the built-in ISAKMP "
+                                   "dissector's ikev1_decryption_table and "
+                                   "ikev2_decryption_table (files in the profile folder) "
+                                   "are loaded too",
+                                   &builtin_tables);
     range_t **natt_ports = ike_transport_natt_ports();
     range_convert_str(wmem_epan_scope(), natt_ports, "4500", 65535);
     prefs_register_range_preference(m, "natt_ports", "NAT-T UDP ports",

@@ -32,11 +32,13 @@ static void proto_register_ike(void)
     ike_fields_register(proto_ike);
     ike_transport_register(proto_ike);
     ike_prefs_register(proto_ike);
+    ike_coexist_register(proto_ike);
 }
 
 static void proto_reg_handoff_ike(void)
 {
     ike_transport_handoff();
+    ike_coexist_handoff();
 }
 
 void plugin_register(void)

@@ -195,9 +195,10 @@ static proto_tree *add_root(draw_ctx *d, proto_tree *tree, const isakmp_item *ro
     const isakmp_field *f = isakmp_item_field(root);
     gint off, len;
     tvbuff_t *tvb = item_range(d, root, &off, &len);
-    const char *label = isakmp_item_label(root);
-    proto_item *pi = proto_tree_add_protocol_format(tree, proto_ike, tvb, off, len, "%s",
-                                                    label ? label : f->name);
+    /* named for the plugin, not with the library's label (the built-in's
+     * "Internet Security Association and Key Management Protocol") */
+    proto_item *pi = proto_tree_add_protocol_format(tree, proto_ike, tvb, off, len,
+                                                    "Internet Key Exchange (libisakmp)");
     g_hash_table_insert(d->drawn, GSIZE_TO_POINTER((uintptr_t)root), pi);
     *root_item = pi;
     return proto_item_add_subtree(pi, ike_ett(f));
@@ -243,6 +244,7 @@ static void draw(draw_ctx *d, tvbuff_t *tvb, proto_tree *tree, guint index)
         add_children(d, t, root);
     ike_links_add(d->pinfo, t, tvb, d->msg, index);
     add_notes(d);
+    ike_coexist_message(d->pinfo, tree, root_item, tvb, d->msg);
 }
 
 void ike_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool tcp,

@@ -243,45 +243,152 @@ static void linktype_text(char *buf, size_t size, int lt)
         snprintf(buf, size, "%d", lt);
 }
 
-typedef struct {
+struct capture_loop {
     capture_walk w;
     capture_fn fn;
     void *user;
+    const capture_opts *o;
+    capture_bpf *bpf;   /* -f */
+    uint64_t passed;    /* frames that passed -f, for -c */
+    bool failed;        /* a filter error, in err */
+    char err[256];
     bool warned[512];   /* unknown link types already reported (pcapng) */
     int lt;             /* the link type of a pcap file */
-    progress *pg;
-} loop_state;
+    progress *pg;       /* never NULL (off for live captures) */
+    progress no_progress;
+    bool extra;         /* -f, -c or -w: loop_frame_extra */
+    pcap_t *pcap;       /* the pcap_loop to break at -c */
+};
 
-static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, span data)
+capture_loop *capture_loop_new(const capture_opts *o, capture_stats *st, capture_fn fn,
+                               void *user)
 {
-    capture_frame *f = ls->w.f;
+    static capture_frame frame;
+    static uint8_t port_kind[65536];
+    memset(&frame, 0, sizeof frame);
+    capture_port_table(o, port_kind);
+    capture_loop *l = g_new0(capture_loop, 1);
+    l->w = (capture_walk){ .st = st, .f = &frame, .frags = ipfrag_new(), .tcp = tcp_new(),
+                           .port_kind = port_kind, .parts = o->parts };
+    l->fn = fn;
+    l->user = user;
+    l->o = o;
+    l->bpf = bpf_new(o->bpf);
+    l->extra = o->bpf || o->max_frames || o->raw || o->parts;
+    l->pg = &l->no_progress;   /* on = false */
+    return l;
+}
+
+int capture_loop_free(capture_loop *l, char *err, size_t errlen)
+{
+    int rc = l->failed ? -1 : 0;
+    if (l->failed)
+        snprintf(err, errlen, "%s", l->err);
+    l->w.st->frames += l->w.f->frame;   /* counted once, not per frame */
+    ipfrag_free(l->w.frags, l->w.st);
+    tcp_free(l->w.tcp);
+    bpf_free(l->bpf);
+    g_free(l);
+    return rc;
+}
+
+/* -f: false when the frame is left out (it still has its number).  Out of
+ * line, as the -w hook below: the loop without them stays small enough for
+ * the link layer to be inlined into it. */
+static G_GNUC_NO_INLINE bool frame_passes(capture_loop *l, int lt, uint32_t orig_len, span data)
+{
+    int m = bpf_match(l->bpf, lt, orig_len, data, l->err, sizeof l->err);
+    if (m < 0)
+        l->failed = true;
+    return m > 0;
+}
+
+static G_GNUC_NO_INLINE void hand_raw(capture_loop *l, int lt, uint32_t orig_len, span data)
+{
+    const capture_frame *f = l->w.f;
+    capture_raw r = { .frame = f->frame, .linktype = lt, .ts_sec = f->ts_sec,
+                      .ts_nsec = f->ts_nsec, .orig_len = orig_len, .data = data.p,
+                      .caplen = (uint32_t)data.len };
+    l->o->raw(l->o->raw_user, &r, f);
+}
+
+/* A frame with -f, -c or -w (capture_loop.extra): the hooks around the walk. */
+static G_GNUC_NO_INLINE bool loop_frame_extra(capture_loop *l, int lt, int64_t sec, int32_t nsec,
+                                              uint32_t orig_len, span data)
+{
+    capture_frame *f = l->w.f;
+    f->frame++;   /* numbers as in the file read, -f or not */
+    if (l->bpf && !frame_passes(l, lt, orig_len, data))
+        return !l->failed;
+    f->ts_sec = sec;
+    f->ts_nsec = nsec;
+    f->nmsgs = 0;
+    f->keepalive = f->esp = f->held = false;
+    uint64_t frags = l->w.st->ip_fragments;
+    if (l->w.parts)
+        ipfrag_frame_begin(l->w.frags, f->frame);
+    link_input(&l->w, lt, data);
+    if (l->w.st->ip_fragments != frags)
+        f->held = true;   /* a fragment: its bytes may belong to a later message */
+    if (f->nmsgs)
+        l->w.st->ike_frames++;
+    if (f->nmsgs || f->keepalive)
+        l->fn(l->user, f);
+    if (l->o->raw)
+        hand_raw(l, lt, orig_len, data);
+    if (l->w.frags_done) {   /* reassembled bytes lived until the frame was handed over */
+        l->w.frags_done = false;
+        ipfrag_frame_end(l->w.frags);
+    }
+    progress_tick(l->pg, f->frame);
+    return !(l->o->max_frames && ++l->passed >= l->o->max_frames);
+}
+
+/* One copy for the pcap, pcapng and live loops (so that the link layer is
+ * inlined into it); without -f, -c and -w the walk alone, as cheap per frame
+ * as before those options existed. */
+static bool loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint32_t orig_len,
+                       span data)
+{
+    if (l->extra)
+        return loop_frame_extra(l, lt, sec, nsec, orig_len, data);
+    capture_frame *f = l->w.f;
     f->frame++;
     f->ts_sec = sec;
     f->ts_nsec = nsec;
     f->nmsgs = 0;
     f->keepalive = f->esp = false;
-    link_input(&ls->w, lt, data);
+    link_input(&l->w, lt, data);
     if (f->nmsgs)
-        ls->w.st->ike_frames++;
+        l->w.st->ike_frames++;
     if (f->nmsgs || f->keepalive)
-        ls->fn(ls->user, f);
-    if (ls->w.frags_done) {   /* reassembled bytes lived until the frame was handed over */
-        ls->w.frags_done = false;
-        ipfrag_frame_end(ls->w.frags);
+        l->fn(l->user, f);
+    if (l->w.frags_done) {
+        l->w.frags_done = false;
+        ipfrag_frame_end(l->w.frags);
     }
-    progress_tick(ls->pg, f->frame);
+    progress_tick(l->pg, f->frame);
+    return true;
+}
+
+bool capture_loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint32_t orig_len,
+                        span data)
+{
+    return loop_frame(l, lt, sec, nsec, orig_len, data);
 }
 
 /* pcap_loop's callback: libpcap's own loop costs less per frame than a
  * pcap_next_ex call for each. */
 static void pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
-    loop_state *ls = (loop_state *)user;
+    capture_loop *ls = (capture_loop *)user;
     /* data is libpcap's buffer, never NULL: no span_of test */
-    one_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, (span){ data, h->caplen });
+    if (!loop_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, h->len,
+                            (span){ data, h->caplen }))
+        pcap_breakloop(ls->pcap);
 }
 
-static int read_pcap(loop_state *ls, FILE *fp, const char *path, char *err, size_t errlen)
+static int read_pcap(capture_loop *ls, FILE *fp, const char *path, char *err, size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
@@ -305,7 +412,9 @@ static int read_pcap(loop_state *ls, FILE *fp, const char *path, char *err, size
         return -1;
     }
     ls->lt = lt;
-    /* 0 at the end of the file, -1 on an error after the frames before it */
+    ls->pcap = p;
+    /* 0 at the end of the file, -1 on an error after the frames before it,
+     * -2 when broken off (-c) */
     int rc = pcap_loop(p, -1, pcap_frame, (u_char *)ls);
     if (rc == -1)
         snprintf(err, errlen, "%s: %s", path, pcap_geterr(p));
@@ -313,7 +422,7 @@ static int read_pcap(loop_state *ls, FILE *fp, const char *path, char *err, size
     return rc == -1 ? -1 : 0;
 }
 
-static int read_pcapng(loop_state *ls, FILE *fp, const char *path, char *err, size_t errlen)
+static int read_pcapng(capture_loop *ls, FILE *fp, const char *path, char *err, size_t errlen)
 {
     pcapng_reader *r = pcapng_open(fp);
     capture_rec rec;
@@ -333,8 +442,9 @@ static int read_pcapng(loop_state *ls, FILE *fp, const char *path, char *err, si
             ls->w.st->skipped_linktype++;
             status = -2;
         }
-        one_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec, rec.ts_nsec,
-                  rec.data);
+        if (!loop_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec,
+                                rec.ts_nsec, rec.orig_len, rec.data))
+            break;
     }
     if (rc < 0) {
         snprintf(err, errlen, "%s: %s", path, why);
@@ -356,24 +466,20 @@ int capture_file(const char *path, const capture_opts *o, capture_stats *st, cap
     FILE *fp = open_input(path, &magic, err, errlen);
     if (!fp)
         return -1;
-    static capture_frame frame;
-    static uint8_t port_kind[65536];
-    memset(&frame, 0, sizeof frame);
-    capture_port_table(o, port_kind);
-    loop_state ls = { .w = { .st = st, .f = &frame, .frags = ipfrag_new(),
-                             .tcp = tcp_new(), .port_kind = port_kind },
-                      .fn = fn, .user = user };
+    capture_loop *ls = capture_loop_new(o, st, fn, user);
     progress pg;
     progress_start(&pg, o, fp);
-    ls.pg = &pg;
+    ls->pg = &pg;
     int rc;
     if (magic == PCAPNG_MAGIC)
-        rc = read_pcapng(&ls, fp, path, err, errlen);
+        rc = read_pcapng(ls, fp, path, err, errlen);
     else
-        rc = read_pcap(&ls, fp, path, err, errlen);
+        rc = read_pcap(ls, fp, path, err, errlen);
     progress_end(&pg);
-    st->frames += frame.frame;   /* counted once, not per frame */
-    ipfrag_free(ls.w.frags, st);
-    tcp_free(ls.w.tcp);
-    return rc == -2 ? -2 : rc;
+    char ferr[256];
+    if (capture_loop_free(ls, ferr, sizeof ferr) < 0) {   /* -f did not compile */
+        snprintf(err, errlen, "%s: %s", path, ferr);
+        rc = -1;
+    }
+    return rc;
 }

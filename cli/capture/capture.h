@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "isakmp/isakmp.h"
 
@@ -21,12 +22,25 @@
  * capture_stats.too_big, not decoded. */
 #define CAPTURE_MAX_MSG (16u << 20)
 
+#define CAPTURE_MAX_PARTS 64  /* earlier frames remembered for one message (-w) */
+
+typedef struct capture_frame capture_frame;
+typedef struct capture_raw capture_raw;
+
+/* Every frame that passed -f, after its walk and the capture_fn call (for -w). */
+typedef void (*capture_raw_fn)(void *user, const capture_raw *r, const capture_frame *f);
+
 typedef struct {
     uint16_t ports[CAPTURE_MAX_PORTS];       /* UDP/TCP ports carrying IKE */
     size_t nports;
     uint16_t natt_ports[CAPTURE_MAX_PORTS];  /* of those, the ones with the non-ESP marker */
     size_t nnatt;
     bool progress;                           /* progress bar on stderr for large files */
+    const char *bpf;                         /* -f: a libpcap filter, applied to each frame */
+    uint64_t max_frames;                     /* -c: stop after this many frames passed -f */
+    bool parts;                              /* fill capture_frame.parts (live.c, writer.c) */
+    capture_raw_fn raw;                      /* called for every frame passed -f, or NULL */
+    void *raw_user;
 } capture_opts;
 
 /* Counters for one run (--stats). */
@@ -43,7 +57,26 @@ typedef struct {
 /* What one frame turned out to carry.  A fixed-size struct reused for every
  * frame: message data points into the frame, a reassembly buffer or a TCP
  * stream buffer, valid until the callback returns. */
+/* The frames other than the current one whose bytes built a message: IP
+ * fragments, TCP segments (n = 0: the current frame alone; at most
+ * CAPTURE_MAX_PARTS are remembered, the earliest first). */
 typedef struct {
+    uint16_t n;
+    uint32_t frame[CAPTURE_MAX_PARTS];
+} capture_parts;
+
+/* A frame as read: what -w writes. */
+struct capture_raw {
+    uint32_t frame;
+    int linktype;
+    int64_t ts_sec;
+    int32_t ts_nsec;
+    uint32_t orig_len;
+    const uint8_t *data;
+    uint32_t caplen;
+};
+
+struct capture_frame {
     uint32_t frame;
     int64_t ts_sec;
     int32_t ts_nsec;
@@ -51,8 +84,10 @@ typedef struct {
     bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
     bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329) passed by as well */
     isakmp_packet ka;     /* addresses and ports of the keepalive (len 0) */
+    bool held;            /* bytes of it wait in a reassembly (fragment, TCP data) */
     isakmp_packet msgs[CAPTURE_MAX_MSGS];
-} capture_frame;
+    capture_parts parts[CAPTURE_MAX_MSGS];   /* with capture_opts.parts only */
+};
 
 /* Called for each frame that carries IKE messages (nmsgs > 0) or a NAT-T
  * keepalive; other frames are only counted (the callbacks had nothing to do
@@ -70,5 +105,17 @@ int capture_opts_add_port(capture_opts *o, uint16_t port, bool natt);
  * reason in err otherwise (frames read before the problem were delivered). */
 int capture_file(const char *path, const capture_opts *o, capture_stats *st, capture_fn fn,
                  void *user, char *err, size_t errlen);
+
+/* -f: checks the filter's syntax (for an Ethernet capture); -1 with a reason. */
+int capture_check_bpf(const char *bpf, char *err, size_t errlen);
+
+/* live.c: captures on `iface` (libpcap, immediate mode, promiscuous) until
+ * max_frames, an error, or capture_live_stop (SIGINT and SIGTERM call it).
+ * snaplen 0: 262144.  Same return as capture_file. */
+int capture_live(const char *iface, int snaplen, const capture_opts *o, capture_stats *st,
+                 capture_fn fn, void *user, char *err, size_t errlen);
+void capture_live_stop(void);
+/* -D: prints the interfaces libpcap can capture on (1. eth0 ...). */
+int capture_list_interfaces(FILE *out, char *err, size_t errlen);
 
 #endif

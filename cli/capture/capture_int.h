@@ -24,6 +24,7 @@ typedef struct {
     tcp_table *tcp;
     const uint8_t *port_kind;   /* 65536 entries of PORT_* bits */
     bool frags_done;            /* a datagram was reassembled: ipfrag_frame_end is due */
+    bool parts;                 /* capture_opts.parts: fill capture_frame.parts */
 } capture_walk;
 
 /* Unchecked big-endian reads, for fixed headers whose length the caller
@@ -60,6 +61,9 @@ void ipfrag_free(ipfrag_table *t, capture_stats *st);
 bool ipfrag_add(ipfrag_table *t, capture_stats *st, const ip_info *ip, uint32_t id,
                 uint8_t proto, size_t off, bool more, span data, int64_t now, span *out);
 void ipfrag_frame_end(ipfrag_table *t);
+/* The frame about to be walked; the frames of the datagram it completed. */
+void ipfrag_frame_begin(ipfrag_table *t, uint32_t frame);
+const capture_parts *ipfrag_done_parts(const ipfrag_table *t);
 
 /* udp.c / tcp.c */
 void udp_input(capture_walk *w, const ip_info *ip, span s);
@@ -85,6 +89,7 @@ typedef struct {
     int linktype;
     int64_t ts_sec;
     int32_t ts_nsec;
+    uint32_t orig_len;   /* the frame's length on the wire */
     span data;
 } capture_rec;
 pcapng_reader *pcapng_open(FILE *fp);
@@ -94,5 +99,38 @@ void pcapng_close(pcapng_reader *r);
 /* Packet blocks too large to keep (over CAPTURE_MAX_MSG and a little),
  * dropped unread. */
 uint64_t pcapng_skipped(const pcapng_reader *r);
+
+/* bpf.c: -f on file frames, one program per link type (NULL: no filter). */
+typedef struct capture_bpf capture_bpf;
+capture_bpf *bpf_new(const char *expr);
+void bpf_free(capture_bpf *b);
+/* 1: the frame passes, 0: it does not, -1: the filter does not compile for
+ * this link type (reason in err). */
+int bpf_match(capture_bpf *b, int linktype, uint32_t orig_len, span data, char *err,
+              size_t errlen);
+
+/* parts.c: which frames built a message (-w).  A TCP direction's segments
+ * still in its window; the frames of a datagram being reassembled. */
+typedef struct tcp_segs tcp_segs;
+void tcp_segs_add(tcp_segs **t, uint32_t frame, uint32_t seq, size_t len);
+/* The frames (other than `cur`) of the segments overlapping [seq, seq + len). */
+void tcp_segs_parts(const tcp_segs *t, uint32_t seq, size_t len, uint32_t cur,
+                    capture_parts *out);
+void tcp_segs_free(tcp_segs *t);
+/* The current message (the last one added) was built from these frames. */
+void capture_msg_parts(capture_walk *w, const capture_parts *p);
+/* The same for a UDP message: the fragments of the datagram it came in, if any. */
+void capture_msg_parts_ip(capture_walk *w) __attribute__((noinline));
+
+/* The loop over the frames of a file or an interface (capture.c), for live.c. */
+typedef struct capture_loop capture_loop;
+capture_loop *capture_loop_new(const capture_opts *o, capture_stats *st, capture_fn fn,
+                               void *user);
+/* Walks one frame; false when the loop is to stop (-c reached, or a filter
+ * error in err). */
+bool capture_loop_frame(capture_loop *l, int linktype, int64_t sec, int32_t nsec,
+                        uint32_t orig_len, span data);
+/* Frees the loop; returns -1 with its error in err when it stopped on one. */
+int capture_loop_free(capture_loop *l, char *err, size_t errlen);
 
 #endif

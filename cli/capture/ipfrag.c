@@ -32,12 +32,31 @@ typedef struct {
     size_t blocks_have;
     uint8_t have[FRAG_BLOCKS / 8];   /* bitmap of received 8-byte blocks */
     uint8_t *buf;                    /* FRAG_MAX bytes, allocated on first use */
+    capture_parts frames;            /* the frames of its fragments (-w) */
 } frag_slot;
 
 struct ipfrag_table {
     frag_slot slot[FRAG_SLOTS];
     int ndone;                       /* slots completed in this frame */
+    uint32_t frame;                  /* the frame being walked */
+    const capture_parts *done;       /* the frames of the datagram completed in it */
 };
+
+void ipfrag_frame_begin(ipfrag_table *t, uint32_t frame)
+{
+    t->frame = frame;
+    t->done = NULL;
+}
+
+const capture_parts *ipfrag_done_parts(const ipfrag_table *t) { return t->done; }
+
+/* Remembers the frame of a fragment (the first CAPTURE_MAX_PARTS). */
+static void note_frame(frag_slot *s, uint32_t frame)
+{
+    capture_parts *p = &s->frames;
+    if (p->n < CAPTURE_MAX_PARTS && (p->n == 0 || p->frame[p->n - 1] != frame))
+        p->frame[p->n++] = frame;
+}
 
 ipfrag_table *ipfrag_new(void) { return g_new0(ipfrag_table, 1); }
 
@@ -128,6 +147,7 @@ bool ipfrag_add(ipfrag_table *t, capture_stats *st, const ip_info *ip, uint32_t 
     frag_slot *s = find_slot(t, st, ip, id, proto, now);
     if (!s)
         return false;
+    note_frame(s, t->frame);
     if (!more) {
         if (s->total && s->total != end)
             return false;   /* a second, different "last" fragment: keep the first */
@@ -151,6 +171,7 @@ bool ipfrag_add(ipfrag_table *t, capture_stats *st, const ip_info *ip, uint32_t 
             return false;   /* blocks past the end were counted: check each */
     s->done = true;
     t->ndone++;
+    t->done = &s->frames;
     st->reassembled++;
     *out = span_of(s->buf, s->total);
     return true;

@@ -267,6 +267,7 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
             rec->linktype = ifc->linktype;
             split_ts(ifc, ts, rec);
             rec->data = span_sub(b, 20, caplen);
+            rec->orig_len = u32(r, b, 16);   /* EPB and PB alike */
             return 1;
         }
         case BT_SPB: {
@@ -280,6 +281,7 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
             rec->ts_sec = 0;
             rec->ts_nsec = 0;
             rec->data = span_sub(b, 4, orig);
+            rec->orig_len = orig;
             return 1;
         }
         default:

@@ -47,6 +47,10 @@ typedef struct {
     size_t have;        /* bytes received contiguously from buf[0] */
     size_t used;        /* bytes at the start of buf already handed over */
     uint8_t *buf;       /* TCP_BUF bytes */
+    tcp_segs *segs;     /* -w: the frames of its segments (parts.c) */
+    bool ike_seen, syn_seen;
+    uint32_t ike_end;   /* -w: where the previous IKE message ended, or the stream began */
+    uint32_t syn_frame;
     unsigned nranges;   /* received beyond have: sorted, disjoint, apart, all past have */
     tcp_range range[TCP_RANGES];
 } tcp_dir;
@@ -71,16 +75,20 @@ void tcp_free(tcp_table *t)
     if (!t)
         return;
     for (int i = 0; i < TCP_CONNS; i++)
-        for (int d = 0; d < 2; d++)
+        for (int d = 0; d < 2; d++) {
             g_free(t->conn[i].dir[d].buf);
+            tcp_segs_free(t->conn[i].dir[d].segs);
+        }
     g_free(t);
 }
 
 static void dir_reset(tcp_dir *d)
 {
     uint8_t *buf = d->buf;
+    tcp_segs *segs = d->segs;   /* old entries lie outside the new sequence space */
     memset(d, 0, offsetof(tcp_dir, range));   /* the ranges past nranges are not read */
     d->buf = buf;
+    d->segs = segs;
 }
 
 static void conn_reset(tcp_conn *c)
@@ -227,6 +235,23 @@ static void store(capture_walk *w, tcp_dir *d, uint32_t seq, span data)
         w->st->tcp_dropped++;   /* more holes than TCP_RANGES */
 }
 
+/* -w: the segments that carried the message of `len` bytes at d->used and
+ * the non-IKE data since the previous one (and the SYN for the first). */
+static void tcp_msg_parts(capture_walk *w, tcp_dir *d, size_t len)
+{
+    capture_parts p;
+    uint32_t end = d->base + (uint32_t)(d->used + len);
+    tcp_segs_parts(d->segs, d->ike_end, end - d->ike_end, w->f->frame, &p);
+    if (!d->ike_seen && d->syn_seen && p.n < CAPTURE_MAX_PARTS) {
+        memmove(p.frame + 1, p.frame, p.n * sizeof p.frame[0]);
+        p.frame[0] = d->syn_frame;
+        p.n++;
+    }
+    capture_msg_parts(w, &p);
+    d->ike_seen = true;
+    d->ike_end = end;
+}
+
 /* Hands over every complete message of the direction. */
 static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, uint16_t dp)
 {
@@ -262,6 +287,8 @@ static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, 
                 return;   /* the frame is full: the rest goes with the next segment */
             capture_add_msg(w, ip, span_from(body, 4), sp, dp, true);
             w->st->tcp_msgs++;
+            if (w->parts)
+                tcp_msg_parts(w, d, len);
         } else {
             w->f->esp = true;
             w->st->esp++;
@@ -289,7 +316,10 @@ void tcp_input(capture_walk *w, const ip_info *ip, span s)
     if (flags & TH_SYN) {
         dir_reset(d);
         d->started = true;
-        d->base = seq + 1;
+        d->base = d->ike_end = seq + 1;
+        d->syn_seen = true;
+        d->syn_frame = w->f->frame;
+        w->f->held = true;   /* -w writes it with the first message */
         return;
     }
     if (data.len) {
@@ -297,10 +327,13 @@ void tcp_input(capture_walk *w, const ip_info *ip, span s)
             d->buf = g_malloc(TCP_BUF);
         if (!d->started) {   /* the capture began after the handshake */
             d->started = true;
-            d->base = seq;
+            d->base = d->ike_end = seq;
         }
         compact(d);
         store(w, d, seq, data);
+        w->f->held = true;   /* its bytes may complete a later message */
+        if (w->parts)
+            tcp_segs_add(&d->segs, w->f->frame, seq, data.len);
         frames(w, ip, d, sp, dp);
     }
     if (flags & TH_FIN)

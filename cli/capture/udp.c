@@ -94,4 +94,6 @@ void udp_input(capture_walk *w, const ip_info *ip, span s)
         payload.len -= 4;
     }
     capture_add_msg(w, ip, payload, sp, dp, false);
+    if (w->parts)   /* -w: a reassembled datagram's fragments */
+        capture_msg_parts_ip(w);
 }

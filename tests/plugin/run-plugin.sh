@@ -291,5 +291,43 @@ else
   problem "make-esp.py failed"
 fi
 
+# Coexisting with the built-in ISAKMP dissector (plugin/coexist.c): with the
+# takeover on, "isakmp" filters select the frames they select without the
+# plugin; the keys of Wireshark's own ikev2_decryption_table in the profile
+# folder decrypt (and ike.builtin_tables:FALSE leaves them out), with a note
+# saying where they came from; the root is named for libisakmp; the Info
+# column carries the built-in's fragment notes.
+frag=$(ls "$tmp"/caps/samples_ikev2-rsa-certs-frag_*capture.pcap)
+v1frag=$(ls "$tmp"/caps/samples_ikev1-main-rsa-certs-frag_*capture.pcap)
+for f in 'isakmp' 'isakmp.exchangetype == 35' 'isakmp.ispi && isakmp.messageid == 1' \
+         'isakmp.length > 300' 'isakmp.flags == 0x08'; do
+  with=$(as_user tshark -n -r "$frag" -Y "$f" -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
+  without=$(as_user tshark -n -r "$frag" -o ike.takeover:FALSE -Y "$f" -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
+  [[ $with =~ ^[0-9] ]] && [ "$with" = "$without" ] ||
+    problem "coexistence: -Y '$f' selects '$with' with the plugin, '$without' without"
+done
+for cap in "$frag" "$v1frag"; do
+  ours=$(as_user tshark -n -r "$cap" -T fields -e _ws.col.Info 2>/dev/null | grep -o '(.*fragment.*' | sort | uniq -c)
+  theirs=$(as_user tshark -n -r "$cap" -o ike.takeover:FALSE -T fields -e _ws.col.Info 2>/dev/null | grep -o '(.*fragment.*' | sort | uniq -c)
+  [ -n "$ours" ] && [ "$ours" = "$theirs" ] ||
+    problem "coexistence: fragment notes in the Info column of $(basename "$cap") differ" \
+            "$(diff <(echo "$theirs") <(echo "$ours") | head -6)"
+done
+root=$(as_user tshark -n -r "$frag" -V -Y 'frame.number == 1' 2>/dev/null | grep -c '^Internet Key Exchange (libisakmp)$')
+[ "$root" -eq 1 ] || problem "coexistence: the root item is not 'Internet Key Exchange (libisakmp)'"
+mkdir -p "$tmp/.config/wireshark"
+cp "$src/samples/ikev2-rsa-certs-frag/ikev2_decryption_table" "$tmp/.config/wireshark/"
+chmod -R a+rwX "$tmp/.config"
+dec=$(as_user tshark -n -r "$frag" -Y ike.enc.decrypted 2>/dev/null | wc -l)
+off=$(as_user tshark -n -r "$frag" -o ike.builtin_tables:FALSE -Y ike.enc.decrypted 2>/dev/null | wc -l)
+note=$(as_user tshark -n -r "$frag" -V -Y ike.enc.decrypted 2>/dev/null |
+       grep -c "Expert Info (Chat/Decryption): Keys loaded from Wireshark's ikev2_decryption_table")
+if [ "$dec" -eq 0 ] || [ "$off" -ne 0 ] || [ "$note" -ne "$dec" ]; then
+  problem "coexistence: Wireshark's ikev2_decryption_table: $dec frames decrypted, $off with" \
+          "ike.builtin_tables:FALSE (want 0), $note notes"
+fi
+rm -f "$tmp/.config/wireshark/ikev2_decryption_table"
+echo "checked coexistence with the built-in ISAKMP dissector ($dec frames decrypted with its table)"
+
 echo "$ncaps captures checked"
 exit $fail

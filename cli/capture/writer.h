@@ -1,0 +1,46 @@
+/*
+ * -w: writing frames to a capture file (pcap, nanosecond pcap or pcapng).
+ *
+ * Two ways to choose the frames:
+ * - all (no display filter): every frame read that passed -f and -c;
+ * - selected: only the frames writer_keep_frame is called for, each written
+ *   with the earlier frames that built its messages (IP fragments, TCP
+ *   segments: capture_frame.parts), as a display filter's decision wants.
+ * The writer is the capture's raw hook (capture_opts.raw = writer_raw).
+ */
+#ifndef ISAKMPDUMP_WRITER_H
+#define ISAKMPDUMP_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "capture.h"
+
+typedef enum { WRITER_PCAP, WRITER_NSECPCAP, WRITER_PCAPNG } writer_format;
+
+typedef struct writer writer;
+
+/* "pcap", "nsecpcap", "pcapng" -> the format; -1 for any other name. */
+int writer_format_of(const char *name);
+
+/* Opens path ("-": standard output) for writing; NULL with a reason. */
+writer *writer_open(const char *path, writer_format fmt, bool selected, char *err,
+                    size_t errlen);
+
+/* Sets capture_opts so that the capture hands every frame to the writer. */
+void writer_attach(writer *w, capture_opts *o);
+
+/* Selected mode: write this frame (the one being handed to capture_fn) and
+ * the earlier frames its messages were built from. */
+void writer_keep_frame(writer *w, const capture_frame *f);
+
+/* The capture_raw_fn. */
+void writer_raw(void *w, const capture_raw *r, const capture_frame *f);
+
+/* A new input begins: its frame numbers start again (the held frames go). */
+void writer_new_input(writer *w);
+
+/* Flushes and closes; -1 with a reason when anything could not be written. */
+int writer_close(writer *w, char *err, size_t errlen);
+
+#endif

@@ -252,12 +252,18 @@ typedef struct {
     progress *pg;
 } loop_state;
 
-static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, span data)
+static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, uint32_t len,
+                      span data)
 {
     capture_frame *f = ls->w.f;
-    f->frame++;
+    if (f->frame++ == 0) {
+        f->first_sec = sec;
+        f->first_nsec = nsec;
+    }
     f->ts_sec = sec;
     f->ts_nsec = nsec;
+    f->len = len;
+    f->caplen = (uint32_t)data.len;
     f->nmsgs = 0;
     f->keepalive = f->esp = false;
     link_input(&ls->w, lt, data);
@@ -278,7 +284,8 @@ static void pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *
 {
     loop_state *ls = (loop_state *)user;
     /* data is libpcap's buffer, never NULL: no span_of test */
-    one_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, (span){ data, h->caplen });
+    one_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, h->len,
+              (span){ data, h->caplen });
 }
 
 static int read_pcap(loop_state *ls, FILE *fp, const char *path, char *err, size_t errlen)
@@ -334,7 +341,7 @@ static int read_pcapng(loop_state *ls, FILE *fp, const char *path, char *err, si
             status = -2;
         }
         one_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec, rec.ts_nsec,
-                  rec.data);
+                  rec.len, rec.data);
     }
     if (rc < 0) {
         snprintf(err, errlen, "%s: %s", path, why);

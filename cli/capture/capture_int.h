@@ -85,6 +85,7 @@ typedef struct {
     int linktype;
     int64_t ts_sec;
     int32_t ts_nsec;
+    uint32_t len;         /* the frame's length on the wire */
     span data;
 } capture_rec;
 pcapng_reader *pcapng_open(FILE *fp);

@@ -206,6 +206,7 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
             }
             uint64_t ts = ((uint64_t)u32(r, b, 4) << 32) | u32(r, b, 8);
             uint32_t caplen = u32(r, b, 12);
+            rec->len = u32(r, b, 16);
             if (!span_has(b, 20) || caplen > b.len - 20) {
                 snprintf(err, errlen, "pcapng packet block shorter than its captured length");
                 return -1;
@@ -225,6 +226,7 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
             rec->linktype = ifc->linktype;
             rec->ts_sec = 0;
             rec->ts_nsec = 0;
+            rec->len = orig;
             rec->data = span_sub(b, 4, orig);
             return 1;
         }

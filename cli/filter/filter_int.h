@@ -99,6 +99,8 @@ bool filter_literal(const field_ref *fr, const token *t, cmp_op op, literal *out
 /* The upper end of a range `lo..hi` into an existing literal. */
 bool filter_literal_hi(const field_ref *fr, const token *t, literal *out, filter_error *e);
 void filter_literal_clear(literal *l);
+/* contains / matches only on strings and bytes: false with *e at the field t. */
+bool filter_op_fits(const field_ref *r, const token *t, cmp_op op, filter_error *e);
 
 /* eval.c */
 bool filter_eval(const filter *f, filter_scratch *s, const node *n);

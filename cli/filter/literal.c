@@ -264,7 +264,7 @@ static bool convert(const field_ref *r, const token *t, cmp_op op, literal *l, f
 }
 
 /* contains / matches apply to strings and bytes, as in Wireshark. */
-static bool op_fits(const field_ref *r, const token *t, cmp_op op, filter_error *e)
+bool filter_op_fits(const field_ref *r, const token *t, cmp_op op, filter_error *e)
 {
     if ((op == OP_CONTAINS || op == OP_MATCHES) && r->type != FV_STRING && r->type != FV_BYTES) {
         filter_fail(e, t->col, t->len, "%s (%s) cannot take part in a \"%s\" comparison", r->name,
@@ -277,8 +277,6 @@ static bool op_fits(const field_ref *r, const token *t, cmp_op op, filter_error 
 bool filter_literal(const field_ref *r, const token *t, cmp_op op, literal *l, filter_error *e)
 {
     memset(l, 0, sizeof *l);
-    if (!op_fits(r, t, op, e))
-        return false;
     if (op == OP_MATCHES) {
         GError *ge = NULL;
         /* raw: field strings are bytes, not always UTF-8 */

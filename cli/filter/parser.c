@@ -237,7 +237,7 @@ static node *parse_relation(parser *p)
     cmp_op op;
     node *n;
     if (cmp_of(opt->kind, &op)) {
-        if (!valued(p, r, ft, opt))
+        if (!valued(p, r, ft, opt) || !filter_op_fits(r, ft, op, p->e))
             return NULL;
         p->i++;
         if (!is_value(peek(p))) {

@@ -46,6 +46,7 @@ FILTERS = [
     "ip.src == 192.168.0.0/16 or ipv6",
     "udp.port == 4500 && udp.srcport != 500",
     "frame.number <= 4 or frame.len > 1000",
+    "frame.time_relative > 0.004 and frame.cap_len >= 200",
 ]
 
 TABLES = ("ikev1_decryption_table", "ikev2_decryption_table")

@@ -16,7 +16,9 @@ import sys
 import tempfile
 
 # The filters: every operator and literal kind on fields of every type,
-# chosen where both tools decode the same (tests/differential).
+# chosen where both tools decode the same (tests/differential).  Not here:
+# plain hex of digits only for a byte field (`ike.rspi == 0000000000000000`),
+# bytes for isakmpdump and tshark 4.0, one byte (the number 0) for tshark 4.4.
 FILTERS = [
     "ike.exchangetype == 34",
     "ike.exchangetype eq 2 or ike.exchangetype == 0x04",
@@ -34,7 +36,6 @@ FILTERS = [
     "ike.nextpayload !== 33",
     "ike.typepayload === 46",
     "ike.rspi == 00:00:00:00:00:00:00:00",
-    "ike.rspi == 0000000000000000",
     "ike.length > 300",
     "ike.length ge 200 && ike.length le 500",
     "ike.messageid == 0 || (ike.messageid > 1 and ike.flag_i == 1)",
@@ -112,7 +113,8 @@ def main():
                     bad += 1
                     print("MISMATCH %s%s: -Y '%s'\n  isakmpdump: %s\n  tshark:     %s" % (
                         os.path.basename(capture), " (keys)" if args.keys else "", f,
-                        " ".join(ours or ["(failed)"])[:400], " ".join(ws or ["(failed)"])[:400]))
+                        "(failed)" if ours is None else " ".join(ours)[:400],
+                        "(failed)" if ws is None else " ".join(ws)[:400]))
     print("%d filters x %d captures%s: %d mismatches" % (
         len(FILTERS), len(args.captures), " with keys" if args.keys else "", bad))
     return 1 if bad else 0

@@ -299,6 +299,8 @@ static void parse_args(options *o, int argc, char **argv)
         die_usage("-T fields needs at least one -e FIELD");
     if (o->mode != MODE_FIELDS && o->fields->len > 0)
         die_usage("-e needs -T fields");
+    if (o->yexpr && !o->yexpr[strspn(o->yexpr, " \t\r\n")])
+        o->yexpr = NULL;   /* an empty filter shows everything, as tshark's */
     if (o->yexpr) {
         filter_error fe;
         o->flt = filter_compile(o->yexpr, NULL, &fe);

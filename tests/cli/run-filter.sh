@@ -84,6 +84,9 @@ EOT
 same "$tmp/want" "$tmp/err" "error message"
 "$dump" -Y 'ike.exchangetype == 300' "$cap" >/dev/null 2>"$tmp/err"
 grep -q 'too large.*at column 21$' "$tmp/err" || { bad "range error"; cat "$tmp/err"; }
+"$dump" -Y ' ' "$cap" >"$tmp/got"
+"$dump" "$cap" >"$tmp/want"
+same "$tmp/want" "$tmp/got" "an empty -Y shows everything"
 "$dump" --display-filter 'ike.flag_r == 1' "$cap" | grep -qv Response && bad "--display-filter"
 
 exit $fail

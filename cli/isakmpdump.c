@@ -13,6 +13,7 @@
 
 #include "capture/capture.h"
 #include "capture/capture_cli.h"
+#include "filter/filter.h"
 #include "output/output.h"
 #include "shard.h"
 #include "report/report.h"
@@ -33,6 +34,8 @@ typedef struct {
     capture_opts cap;
     capture_cli cc;        /* -c -f -i -s -w -F -P -D (capture/capture_cli.c) */
     rpt_cli rep;           /* --report (cli/report_cli.c) */
+    const char *yexpr;     /* -Y */
+    filter *flt;           /* -Y compiled once, shared by every file and thread */
 } options;
 
 typedef struct {
@@ -41,6 +44,8 @@ typedef struct {
     isakmp_ctx *ctx;
     out_fields *fields;
     out_ctx out;
+    filter_scratch *fs;    /* -Y */
+    uint64_t passed;       /* messages that passed -Y (--stats) */
 } run_state;
 
 static void usage(FILE *out)
@@ -73,6 +78,9 @@ static void usage(FILE *out)
           "                     all input files go into one set\n"
           "  --export-psk-crack FILE  write psk-crack / hashcat lines for IKEv1\n"
           "                     Aggressive Mode PSK exchanges (\"-\": print them)\n"
+          "  -Y FILTER          show only the messages that match the display filter\n"
+          "                     (Wireshark's syntax, e.g. 'ike.exchangetype == 34';\n"
+          "                     docs/filters.md); also --display-filter\n"
           "  -j N               decode N files at once (output stays in file order)\n"
           "  --threads N        -T fields without keys: decode each file with N threads\n"
           "                     (default: one per CPU, at most 4; output stays the same)\n"
@@ -209,6 +217,7 @@ static void parse_args(options *o, int argc, char **argv)
         { "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
         { "export-psk-crack", required_argument, NULL, OPT_EXPORT_PSK },
         { "threads", required_argument, NULL, OPT_THREADS },
+        { "display-filter", required_argument, NULL, 'Y' },
         { "report", no_argument, NULL, OPT_REPORT + RPT_OPT_REPORT },
         { "audit-rules", required_argument, NULL, OPT_REPORT + RPT_OPT_AUDIT_RULES },
         { "fail-on", required_argument, NULL, OPT_REPORT + RPT_OPT_FAIL_ON },
@@ -218,7 +227,7 @@ static void parse_args(options *o, int argc, char **argv)
     bool want_table = false;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:h" CAPTURE_CLI_OPTSTRING, longopts,
+    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:Y:h" CAPTURE_CLI_OPTSTRING, longopts,
                             NULL)) != -1) {
         if (c > 0 && c < 128 && c != ':' && strchr(CAPTURE_CLI_OPTSTRING, c)) {
             char cwhy[256];
@@ -246,6 +255,7 @@ static void parse_args(options *o, int argc, char **argv)
                 die_usage("bad -E option '%s'", optarg);
             break;
         case 'k': g_ptr_array_add(o->keys, optarg); break;
+        case 'Y': o->yexpr = optarg; break;
         case 'p':
             if (parse_port(o, optarg) < 0)
                 die_usage("bad port '%s' for -p (1-65535, optionally /natt)", optarg);
@@ -320,6 +330,43 @@ static void parse_args(options *o, int argc, char **argv)
         die_usage("-T fields needs at least one -e FIELD");
     if (o->mode != MODE_FIELDS && o->fields->len > 0)
         die_usage("-e needs -T fields");
+    if (o->yexpr && !o->yexpr[strspn(o->yexpr, " \t\r\n")])
+        o->yexpr = NULL;   /* an empty filter shows everything, as tshark's */
+    if (o->yexpr) {
+        filter_error fe;
+        o->flt = filter_compile(o->yexpr, NULL, &fe);
+        if (!o->flt) {
+            filter_error_print(stderr, "-Y", o->yexpr, &fe);
+            exit(EXIT_USAGE);
+        }
+    }
+}
+
+/* -Y: keeps in msgs (and frees the others) the messages that pass; their
+ * number.  Each message is decided on its own, with its own addresses. */
+static size_t filter_msgs(run_state *rs, const capture_frame *f, isakmp_msg **msgs, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        filter_frame fr = { .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
+                            .ref_sec = f->first_sec, .ref_nsec = f->first_nsec,
+                            .len = f->len, .caplen = f->caplen, .pkt = &f->msgs[i] };
+        if (filter_match(rs->opt->flt, rs->fs, msgs[i], &fr))
+            msgs[k++] = msgs[i];
+        else
+            isakmp_msg_free(msgs[i]);
+    }
+    rs->passed += k;
+    return k;
+}
+
+/* -Y on a NAT keepalive: it has no IKE message, only frame, ip and udp fields. */
+static bool keepalive_passes(run_state *rs, const capture_frame *f)
+{
+    filter_frame fr = { .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
+                        .ref_sec = f->first_sec, .ref_nsec = f->first_nsec,
+                        .len = f->len, .caplen = f->caplen, .pkt = &f->ka };
+    return filter_match(rs->opt->flt, rs->fs, NULL, &fr);
 }
 
 /* Prints "file:line: reason" ("file: reason" for the whole file) and counts;
@@ -456,40 +503,61 @@ static void on_frame(void *user, const capture_frame *f)
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);
-    for (size_t i = 0; rs->opt->rep.report && i < f->nmsgs; i++)
+    size_t n = f->nmsgs;
+    const capture_frame *read = f;   /* -w: the frame with all its messages' parts */
+    capture_frame shown;   /* -Y: the frame as the writers see it */
+    if (rs->opt->flt) {
+        n = filter_msgs(rs, f, msgs, n);
+        if (f->keepalive && !keepalive_passes(rs, f)) {
+            if (n == 0)
+                return;
+            shown = *f;   /* (a keepalive is alone in its datagram: rare) */
+            shown.keepalive = false;
+            f = &shown;
+        }
+    }
+    if (rs->opt->flt && (n || f->keepalive))   /* -w -Y: the frames that pass */
+        writer_keep_frame(rs->opt->cc.w, read);
+    for (size_t i = 0; rs->opt->rep.report && i < n; i++)
         rpt_add_msg(rs->opt->rep.report, rs->out.file, msgs[i]);
     /* -w without a display filter keeps every frame (writer.c); -w without -P
      * prints nothing, as tshark and tcpdump */
     switch (rs->opt->rep.report || !capture_cli_prints(&rs->opt->cc) ? (out_mode)-1
                                                                      : rs->opt->mode) {
-    case MODE_SUMMARY: out_summary(&rs->out, f, msgs, f->nmsgs); break;
-    case MODE_TREE: out_tree(&rs->out, f, msgs, f->nmsgs); break;
-    case MODE_JSON: out_json(&rs->out, f, msgs, f->nmsgs); break;
-    case MODE_FIELDS: out_fields_frame(rs->fields, rs->out.out, f, msgs, f->nmsgs); break;
+    case MODE_SUMMARY: out_summary(&rs->out, f, msgs, n); break;
+    case MODE_TREE: out_tree(&rs->out, f, msgs, n); break;
+    case MODE_JSON: out_json(&rs->out, f, msgs, n); break;
+    case MODE_FIELDS: out_fields_frame(rs->fields, rs->out.out, f, msgs, n); break;
     default: break;   /* --report writes at the end */
     }
-    for (size_t i = 0; i < f->nmsgs; i++)
+    for (size_t i = 0; i < n; i++)
         isakmp_msg_free(msgs[i]);
     if (rs->live)
         fflush(rs->out.out);
 }
 
-/* With ctx (one decoding thread), also what the library's fragment budget did. */
-static void print_stats(const char *path, const capture_stats *st, const isakmp_ctx *ctx)
+/* With ctx (one decoding thread), also what the library's fragment budget
+ * did; passed: the messages that passed -Y, or NULL without one. */
+static void print_stats(const char *path, const capture_stats *st, const isakmp_ctx *ctx,
+                        const uint64_t *passed)
 {
+    char yline[64] = "";
+    if (passed)
+        g_snprintf(yline, sizeof yline, ", %llu IKE messages passed -Y",
+                   (unsigned long long)*passed);
     fprintf(stderr,
             "%s: %llu frames, %llu with IKE, %llu IKE messages (%llu over TCP), "
             "%llu NAT keepalives, %llu ESP, %llu IP fragments, %llu reassembled, "
             "%llu incomplete dropped, %llu TCP segments/bytes not used, "
             "%llu frames of unsupported link types, %llu IPv6 jumbograms, "
-            "%llu messages over %u MiB not decoded\n",
+            "%llu messages over %u MiB not decoded%s\n",
             path, (unsigned long long)st->frames, (unsigned long long)st->ike_frames,
             (unsigned long long)st->ike_msgs, (unsigned long long)st->tcp_msgs,
             (unsigned long long)st->keepalives, (unsigned long long)st->esp,
             (unsigned long long)st->ip_fragments, (unsigned long long)st->reassembled,
             (unsigned long long)st->frag_dropped, (unsigned long long)st->tcp_dropped,
             (unsigned long long)st->skipped_linktype, (unsigned long long)st->jumbograms,
-            (unsigned long long)st->too_big, CAPTURE_MAX_MSG >> 20);
+            (unsigned long long)st->too_big, CAPTURE_MAX_MSG >> 20, yline);
     if (!ctx)
         return;
     isakmp_frag_stats fs;
@@ -543,8 +611,10 @@ static int file_threads(const options *o, bool live)
 
 static int run_file_sharded(const options *o, const char *path, FILE *out, int threads)
 {
+    uint64_t passed = 0;
     shard_opts so = { .threads = threads, .names = (const char *const *)o->fields->pdata,
-                      .nnames = o->fields->len, .fo = &o->fo, .cap = &o->cap };
+                      .nnames = o->fields->len, .fo = &o->fo, .cap = &o->cap, .flt = o->flt,
+                      .passed = &passed };
     capture_stats st = { 0 };
     char err[512];
     int rc = EXIT_OK;
@@ -554,7 +624,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, NULL);
+        print_stats(path, &st, NULL, o->flt ? &passed : NULL);
     fflush(out);
     return rc;
 }
@@ -584,8 +654,10 @@ static int run_file(const options *o, const char *path, FILE *out)
     if (o->mode == MODE_FIELDS && !o->rep.on) {   /* the names were checked in main */
         rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len,
                                    &o->fo, err, sizeof err);
-        out_fields_want(rs.fields, rs.ctx);
+        out_fields_want(rs.fields, rs.ctx, o->flt);
     }
+    if (o->flt)
+        rs.fs = filter_scratch_new(o->flt);
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
     if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1 && !o->rep.on &&
@@ -599,8 +671,9 @@ static int run_file(const options *o, const char *path, FILE *out)
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, rs.ctx);
+        print_stats(path, &st, rs.ctx, o->flt ? &rs.passed : NULL);
     key_sources(o, rs.ctx, path);
+    filter_scratch_free(rs.fs);
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);
     fflush(out);
@@ -731,8 +804,8 @@ int main(int argc, char **argv)
             out_fields_header(f, stdout);
         out_fields_free(f);
     }
-    /* selected (false): every frame read; a display filter will keep its own */
-    if (capture_cli_start(&o.cc, &o.cap, false, err, sizeof err) < 0) {
+    /* -w without -Y: every frame read; with -Y the frames that pass (on_frame) */
+    if (capture_cli_start(&o.cc, &o.cap, o.flt != NULL, err, sizeof err) < 0) {
         fprintf(stderr, "isakmpdump: %s\n", err);
         options_free(&o);
         return EXIT_INPUT;
@@ -767,6 +840,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "isakmpdump: standard output: %s\n", strerror(errno));
         rc = EXIT_INPUT;
     }
+    filter_free(o.flt);
     options_free(&o);
     return rc;
 }

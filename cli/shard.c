@@ -33,6 +33,7 @@ typedef struct {
     uint32_t frame;
     int64_t ts_sec;
     int32_t ts_nsec;
+    uint32_t len, caplen;      /* frame lengths (-Y) */
     uint32_t first, n;         /* its messages: msgs[first .. first + n) */
     bool stateful;             /* a message needed state: decoded again when written */
     uint32_t out_len;          /* its line in its chunk's buffer (0: none, or stateful) */
@@ -62,6 +63,9 @@ typedef struct {
     isakmp_ctx *ctx;
     out_fields *of;
     capture_frame cf;          /* what out_fields reads of a frame */
+    const filter *flt;         /* -Y */
+    filter_scratch *fs;
+    uint64_t passed;
 } decoder;
 
 typedef struct shard_run shard_run;
@@ -86,6 +90,9 @@ struct shard_run {
     batch b[2];                /* published in turn: the older is b[!filling] */
     int filling;               /* the batch being read into */
     FILE *out;
+    int64_t first_sec;         /* frame 1's time (-Y frame.time_relative), set */
+    int32_t first_nsec;        /* once before the first batch is published */
+    bool have_first;
 };
 
 static void batch_init(batch *b)
@@ -134,19 +141,41 @@ static bool decoder_init(decoder *dc, const shard_opts *so, bool stateless, char
     isakmp_ctx_set_frame_records(dc->ctx, false);
     isakmp_ctx_set_borrow(dc->ctx, true);   /* the batch outlives its messages */
     isakmp_ctx_set_stateless(dc->ctx, stateless);
-    out_fields_want(dc->of, dc->ctx);
+    out_fields_want(dc->of, dc->ctx, so->flt);
+    dc->flt = so->flt;
+    dc->fs = so->flt ? filter_scratch_new(so->flt) : NULL;
     return true;
 }
 
 static void decoder_free(decoder *dc)
 {
+    filter_scratch_free(dc->fs);
     isakmp_ctx_free(dc->ctx);
     out_fields_free(dc->of);
 }
 
+/* -Y: keeps in msgs (freeing the others) the messages that pass; their number. */
+static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
+                            const isakmp_packet *pk, isakmp_msg **msgs)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < bf->n; i++) {
+        filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
+                            .ref_sec = r->first_sec, .ref_nsec = r->first_nsec,
+                            .len = bf->len, .caplen = bf->caplen, .pkt = &pk[i] };
+        if (filter_match(dc->flt, dc->fs, msgs[i], &fr))
+            msgs[k++] = msgs[i];
+        else
+            isakmp_msg_free(msgs[i]);
+    }
+    dc->passed += k;
+    return k;
+}
+
 /* Decodes a frame's messages and appends its line to out; returns its
  * length, or -1 (and appends nothing) when a message needed state. */
-static int64_t frame_line(decoder *dc, const batch *b, const bframe *bf, GString *out)
+static int64_t frame_line(decoder *dc, const shard_run *r, const batch *b, const bframe *bf,
+                          GString *out)
 {
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     const isakmp_packet *pk = &b->msgs[bf->first];
@@ -161,8 +190,9 @@ static int64_t frame_line(decoder *dc, const batch *b, const bframe *bf, GString
     cf->ts_nsec = bf->ts_nsec;
     cf->nmsgs = bf->n;
     cf->msgs[0] = pk[0];
-    size_t len = needs ? 0 : out_fields_line(dc->of, cf, msgs, bf->n, out);
-    for (uint32_t k = 0; k < bf->n; k++)
+    uint32_t n = needs || !dc->flt ? bf->n : filter_msgs(dc, r, bf, pk, msgs);
+    size_t len = needs ? 0 : out_fields_line(dc->of, cf, msgs, n, out);
+    for (uint32_t k = 0; k < n; k++)
         isakmp_msg_free(msgs[k]);
     return needs ? -1 : (int64_t)len;
 }
@@ -173,27 +203,27 @@ static guint chunk_end(const batch *b, unsigned c)
     return (c + 1) * CHUNK_FRAMES < b->nframes ? (c + 1) * CHUNK_FRAMES : b->nframes;
 }
 
-static void decode_chunk(decoder *dc, batch *b, unsigned c)
+static void decode_chunk(decoder *dc, const shard_run *r, batch *b, unsigned c)
 {
     GString *out = b->out[c];
     g_string_truncate(out, 0);
     guint end = chunk_end(b, c);
     for (guint i = c * CHUNK_FRAMES; i < end; i++) {
         bframe *bf = &b->frames[i];
-        int64_t len = frame_line(dc, b, bf, out);
+        int64_t len = frame_line(dc, r, b, bf, out);
         bf->stateful = len < 0;
         bf->out_len = len < 0 ? 0 : (uint32_t)len;
     }
 }
 
 /* Decodes, in the context with state, the frames of a batch that needed it. */
-static void decode_stateful(decoder *dc, batch *b)
+static void decode_stateful(decoder *dc, const shard_run *r, batch *b)
 {
     g_string_truncate(b->sout, 0);
     for (guint i = 0; i < b->nframes; i++) {
         bframe *bf = &b->frames[i];
         if (bf->stateful)
-            bf->out_len = (uint32_t)frame_line(dc, b, bf, b->sout);
+            bf->out_len = (uint32_t)frame_line(dc, r, b, bf, b->sout);
     }
 }
 
@@ -218,7 +248,7 @@ static void run_chunk(shard_run *r, decoder *dc, batch *b)
 {
     unsigned c = b->next_chunk++;
     pthread_mutex_unlock(&r->mu);
-    decode_chunk(dc, b, c);
+    decode_chunk(dc, r, b, c);
     pthread_mutex_lock(&r->mu);
     if (++b->done_chunks == b->nchunks)
         pthread_cond_broadcast(&r->cv);
@@ -300,7 +330,7 @@ static void finish(shard_run *r, batch *b)
             pthread_cond_wait(&r->cv, &r->mu);
     }
     pthread_mutex_unlock(&r->mu);
-    decode_stateful(&r->main, b);
+    decode_stateful(&r->main, r, b);
     write_batch(r, b);
     pthread_mutex_lock(&r->mu);
     batch_clear(b);   /* under the lock: the threads look at `published` */
@@ -351,8 +381,14 @@ static void on_frame(void *user, const capture_frame *f)
         b->msgs_cap *= 2;
         b->msgs = g_renew(isakmp_packet, b->msgs, b->msgs_cap);
     }
+    if (!r->have_first) {
+        r->first_sec = f->first_sec;
+        r->first_nsec = f->first_nsec;
+        r->have_first = true;
+    }
     b->frames[b->nframes++] = (bframe){ .frame = f->frame, .ts_sec = f->ts_sec,
-                                        .ts_nsec = f->ts_nsec, .first = b->nmsgs,
+                                        .ts_nsec = f->ts_nsec, .len = f->len,
+                                        .caplen = f->caplen, .first = b->nmsgs,
                                         .n = (uint32_t)f->nmsgs };
     for (size_t k = 0; k < f->nmsgs; k++) {
         const isakmp_packet *p = &f->msgs[k];
@@ -392,6 +428,8 @@ static void stop_workers(shard_run *r)
         worker *w = &r->w[i];
         if (w->started)
             pthread_join(w->thread, NULL);
+        if (r->so->passed)
+            *r->so->passed += w->dec.passed;
         if (w->dec.ctx)
             decoder_free(&w->dec);
     }
@@ -414,6 +452,8 @@ int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture
         finish(&r, &r.b[!r.filling]);    /* (send_batch finished the one before) */
     }
     stop_workers(&r);
+    if (so->passed)
+        *so->passed += r.main.passed + r.help.passed;
     if (r.main.ctx)
         decoder_free(&r.main);
     if (r.help.ctx)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "capture/capture.h"
+#include "filter/filter.h"
 #include "output/output.h"
 
 typedef struct {
@@ -19,6 +20,8 @@ typedef struct {
     size_t nnames;
     const out_fields_opts *fo;
     const capture_opts *cap;
+    const filter *flt;           /* -Y, or NULL */
+    uint64_t *passed;            /* -Y: adds the messages that passed */
 } shard_opts;
 
 #define SHARD_MAX_THREADS 64

@@ -39,5 +39,16 @@ for cap in "$tmp/gen/bench.pcap" "$tmp"/cli/*.pcap "$tmp"/cli/*.pcapng; do
     n=$((n + 1))
   done
 done
+# -Y: one compiled filter shared by the threads, a scratch each
+flt='ike.exchangetype in {34 35} or (ike.notify.msgtype and frame.time_relative > 0.5)'
+"$build/isakmpdump" --threads 1 -Y "$flt" -T fields "${fields[@]}" "$tmp/gen/bench.pcap" >"$tmp/one"
+for t in 2 5; do
+  if ! "$build/isakmpdump" --threads $t -Y "$flt" -T fields "${fields[@]}" "$tmp/gen/bench.pcap" \
+       >"$tmp/many" 2>"$tmp/err"; then
+    echo "FAIL: -Y --threads $t"; head -40 "$tmp/err"; rc=1
+  fi
+  cmp -s "$tmp/one" "$tmp/many" || { echo "FAIL: -Y --threads $t differs"; rc=1; }
+  n=$((n + 1))
+done
 echo "tsan: $n runs, $( [ $rc = 0 ] && echo clean || echo FAILED)"
 exit $rc

@@ -317,11 +317,16 @@ static G_GNUC_NO_INLINE bool loop_frame_extra(capture_loop *l, int lt, int64_t s
                                               uint32_t orig_len, span data)
 {
     capture_frame *f = l->w.f;
-    f->frame++;   /* numbers as in the file read, -f or not */
+    if (f->frame++ == 0) {   /* numbers as in the file read, -f or not */
+        f->first_sec = sec;
+        f->first_nsec = nsec;
+    }
     if (l->bpf && !frame_passes(l, lt, orig_len, data))
         return !l->failed;
     f->ts_sec = sec;
     f->ts_nsec = nsec;
+    f->len = orig_len;
+    f->caplen = (uint32_t)data.len;
     f->nmsgs = 0;
     f->keepalive = f->esp = f->held = false;
     uint64_t frags = l->w.st->ip_fragments;
@@ -353,9 +358,14 @@ static bool loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint3
     if (l->extra)
         return loop_frame_extra(l, lt, sec, nsec, orig_len, data);
     capture_frame *f = l->w.f;
-    f->frame++;
+    if (f->frame++ == 0) {
+        f->first_sec = sec;
+        f->first_nsec = nsec;
+    }
     f->ts_sec = sec;
     f->ts_nsec = nsec;
+    f->len = orig_len;
+    f->caplen = (uint32_t)data.len;
     f->nmsgs = 0;
     f->keepalive = f->esp = false;
     link_input(&l->w, lt, data);

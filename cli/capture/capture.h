@@ -80,6 +80,9 @@ struct capture_frame {
     uint32_t frame;
     int64_t ts_sec;
     int32_t ts_nsec;
+    int64_t first_sec;    /* the time of frame 1 (frame.time_relative) */
+    int32_t first_nsec;
+    uint32_t len, caplen; /* frame length on the wire and as captured */
     size_t nmsgs;
     bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
     bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329) passed by as well */

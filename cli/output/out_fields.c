@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/filter.h"
 #include "output.h"
 
 /* Fields that come from the capture, not from the decoder (tshark's names). */
@@ -311,13 +312,16 @@ static void extra_value(GString *s, extra_kind k, const capture_frame *f)
     }
 }
 
-void out_fields_want(const out_fields *o, isakmp_ctx *ctx)
+void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *flt)
 {
-    int *ids = g_new(int, o->n + 1);
+    size_t nf = flt ? filter_ike_fields(flt, NULL, 0) : 0;
+    int *ids = g_new(int, o->n + nf + 1);
     size_t k = 0;
     for (size_t i = 0; i < o->n; i++)
         if (o->fields[i])   /* the others are capture fields (frame.number, ip.src, ...) */
             ids[k++] = o->fields[i]->id;
+    if (flt)
+        k += filter_ike_fields(flt, ids + k, nf);
     isakmp_ctx_set_fields(ctx, ids, k);
     g_free(ids);
 }

@@ -82,8 +82,10 @@ void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_m
  * a frame without ISAKMP (no line). */
 size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const *msgs, size_t n,
                        GString *dst);
-/* Tells ctx to build only the items of the -e fields (isakmp_ctx_set_fields). */
-void out_fields_want(const out_fields *o, isakmp_ctx *ctx);
+/* Tells ctx to build only the items of the -e fields and those the -Y
+ * filter flt reads (NULL: none) (isakmp_ctx_set_fields). */
+struct filter;
+void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *flt);
 void out_fields_free(out_fields *o);
 
 /* The field name closest to `name`, for "did you mean" (NULL when none is close). */

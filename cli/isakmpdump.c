@@ -28,6 +28,7 @@ typedef struct {
     GPtrArray *files, *fields, *keys;
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
     out_fields_opts fo;
+    time_format time;      /* -t */
     capture_opts cap;
     rpt_cli rep;           /* --report (cli/report_cli.c) */
 } options;
@@ -66,14 +67,16 @@ static void usage(FILE *out)
           "  (default)          one line per message\n"
           "  -V                 the full decoded tree of each message\n"
           "  -x                 with -V: a hex dump of each data source\n"
+          "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy  time format of the summary and -V (as\n"
+          "                     tshark's; default e: seconds since 1970)\n"
           "  -T text|json|fields  output format (json: one object per line)\n"
           "  -e FIELD           a field to print with -T fields (repeatable)\n"
-          "  -E header=y|n      print the field names first\n"
+          "  -E header=y|n      print the field names first (yes/no too)\n"
           "  -E separator=C     field separator (default tab; /t tab, /s space)\n"
           "  -E aggregator=C    separator between occurrences (default ,)\n"
           "  -E occurrence=a|f|l  all, first or last occurrence (default a)\n"
           "  -E compat=4.0      values as tshark 4.0 prints them (default: as 4.2-4.6)\n"
-          "  -E quote=d|s|n     quote values with \" or ' or not (default n)\n"
+          "  -E quote=d|s|n     quote non-empty values with \" or ' or not (default n)\n"
           "  -G fields          print the field table and exit\n"
           "  --stats            counts per file on standard error at the end\n"
           "  --no-progress      no progress bar (shown on a terminal for large files)\n"
@@ -130,6 +133,16 @@ static int parse_compat(options *o, const char *v)
     return -1;
 }
 
+/* y, yes, n, no (any case): 1, 0; -1 for anything else. */
+static int yes_no(const char *v)
+{
+    if (g_ascii_strcasecmp(v, "y") == 0 || g_ascii_strcasecmp(v, "yes") == 0)
+        return 1;
+    if (g_ascii_strcasecmp(v, "n") == 0 || g_ascii_strcasecmp(v, "no") == 0)
+        return 0;
+    return -1;
+}
+
 static int parse_E(options *o, const char *arg)
 {
     const char *v = strchr(arg, '=');
@@ -137,8 +150,8 @@ static int parse_E(options *o, const char *arg)
         return -1;
     size_t k = (size_t)(v - arg);
     v++;
-    if (k == 6 && strncmp(arg, "header", k) == 0 && (v[0] == 'y' || v[0] == 'n') && !v[1])
-        o->fo.header = v[0] == 'y';
+    if (k == 6 && strncmp(arg, "header", k) == 0 && yes_no(v) >= 0)
+        o->fo.header = yes_no(v);
     else if (k == 9 && strncmp(arg, "separator", k) == 0)
         o->fo.sep = sep_char(v);
     else if (k == 10 && strncmp(arg, "aggregator", k) == 0)
@@ -203,7 +216,7 @@ static void parse_args(options *o, int argc, char **argv)
     bool want_table = false;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'r': g_ptr_array_add(o->files, optarg); break;
         case 'V': o->verbose_set = true; break;
@@ -224,6 +237,14 @@ static void parse_args(options *o, int argc, char **argv)
                 die_usage("bad -E option '%s'", optarg);
             break;
         case 'k': g_ptr_array_add(o->keys, optarg); break;
+        case 't': {
+            int tf = out_time_format(optarg);
+            if (tf < 0)
+                die_usage("unknown time format '%s' for -t (a, ad, adoy, d, dd, e, r, u, ud, "
+                          "udoy)", optarg);
+            o->time = (time_format)tf;
+            break;
+        }
         case 'p':
             if (parse_port(o, optarg) < 0)
                 die_usage("bad port '%s' for -p (1-65535, optionally /natt)", optarg);
@@ -492,7 +513,7 @@ static void print_stats(const char *path, const capture_stats *st)
 static int file_threads(const options *o, bool live)
 {
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
-        live)
+        live || out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len))
         return 1;
     /* by default one per CPU, at most SHARD_DEFAULT_MAX: each thread has its
      * own SA table, and past a few threads reading the file is the limit */
@@ -502,8 +523,10 @@ static int file_threads(const options *o, bool live)
 
 static int run_file_sharded(const options *o, const char *path, FILE *out, int threads)
 {
+    out_fields_opts fo = o->fo;
+    fo.file = path;
     shard_opts so = { .threads = threads, .names = (const char *const *)o->fields->pdata,
-                      .nnames = o->fields->len, .fo = &o->fo, .cap = &o->cap };
+                      .nnames = o->fields->len, .fo = &fo, .cap = &o->cap };
     capture_stats st = { 0 };
     char err[512];
     int rc = EXIT_OK;
@@ -518,12 +541,26 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
     return rc;
 }
 
+/* With several inputs, "# FILE" before each file's lines: in the summary
+ * and -V, and in -T fields unless a column says the file already (a line
+ * that a reader of -E header=y output skips as a comment). */
+static void file_marker(const options *o, const char *path, FILE *out)
+{
+    if (o->files->len < 2 || o->rep.on || o->mode == MODE_JSON)
+        return;
+    for (guint i = 0; o->mode == MODE_FIELDS && i < o->fields->len; i++)
+        if (strcmp(o->fields->pdata[i], "file") == 0)
+            return;
+    fprintf(out, "# %s\n", path);
+}
+
 /* Decodes one file to `out` with its own context: every file is independent. */
 static int run_file(const options *o, const char *path, FILE *out, bool first)
 {
     struct stat in;
     bool live = strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode);
     int threads = file_threads(o, live);
+    file_marker(o, path, out);
     if (threads > 1)
         return run_file_sharded(o, path, out, threads);
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live };
@@ -536,18 +573,19 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
     isakmp_ctx_set_borrow(rs.ctx, !o->rep.on);
     out_ctx_init(&rs.out, out);
     rs.out.hex = o->hex;
+    rs.out.time = o->time;
     rs.out.file = o->files->len > 1 ? path : NULL;
     char err[512];
     int rc = EXIT_OK;
     if (o->mode == MODE_FIELDS && !o->rep.on) {   /* the names were checked in main */
-        rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len,
-                                   &o->fo, err, sizeof err);
+        out_fields_opts fo = o->fo;
+        fo.file = path;
+        rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len, &fo,
+                                   err, sizeof err);
         out_fields_want(rs.fields, rs.ctx);
     }
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
-    if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1 && !o->rep.on)
-        fprintf(out, "# %s\n", path);
     capture_stats st = { 0 };
     if (capture_file(path, &o->cap, &st, on_frame, &rs, err, sizeof err) < 0) {
         fflush(out);

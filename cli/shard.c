@@ -32,6 +32,7 @@ typedef struct {
     uint32_t frame;
     int64_t ts_sec;
     int32_t ts_nsec;
+    capture_meta meta;         /* lengths, link addresses, the times before */
     uint32_t first, n;         /* its messages: msgs[first .. first + n) */
     bool stateful;             /* a message needed state: decoded again when written */
     uint32_t out_len;          /* its line in its chunk's buffer (0: none, or stateful) */
@@ -153,6 +154,7 @@ static int64_t frame_line(decoder *dc, const batch *b, const bframe *bf, GString
     cf->frame = bf->frame;
     cf->ts_sec = bf->ts_sec;
     cf->ts_nsec = bf->ts_nsec;
+    cf->meta = bf->meta;
     cf->nmsgs = bf->n;
     cf->msgs[0] = pk[0];
     size_t len = needs ? 0 : out_fields_line(dc->of, cf, msgs, bf->n, out);
@@ -325,7 +327,8 @@ static void on_frame(void *user, const capture_frame *f)
         b->msgs = g_renew(isakmp_packet, b->msgs, b->msgs_cap);
     }
     b->frames[b->nframes++] = (bframe){ .frame = f->frame, .ts_sec = f->ts_sec,
-                                        .ts_nsec = f->ts_nsec, .first = b->nmsgs,
+                                        .ts_nsec = f->ts_nsec, .meta = f->meta,
+                                        .first = b->nmsgs,
                                         .n = (uint32_t)f->nmsgs };
     for (size_t k = 0; k < f->nmsgs; k++) {
         const isakmp_packet *p = &f->msgs[k];

@@ -249,13 +249,29 @@ typedef struct {
     void *user;
     bool warned[512];   /* unknown link types already reported (pcapng) */
     int lt;             /* the link type of a pcap file */
+    uint8_t digits;     /* its time precision: 9 for a nanosecond pcap file, else 6 */
     progress *pg;
 } loop_state;
 
-static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, span data)
+static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, uint32_t wire,
+                      uint8_t digits, span data)
 {
     capture_frame *f = ls->w.f;
-    f->frame++;
+    capture_meta *m = &f->meta;
+    if (f->frame++ == 0) {
+        m->first_sec = sec;
+        m->first_nsec = nsec;
+        m->prev_sec = sec;
+        m->prev_nsec = nsec;
+    } else {   /* the previous frame's time, whether it was handed over or not */
+        m->prev_sec = f->ts_sec;
+        m->prev_nsec = f->ts_nsec;
+    }
+    m->wire_len = wire;
+    m->ts_digits = digits;
+    m->cap_len = (uint32_t)data.len;
+    m->eth = false;
+    m->nvlan = 0;
     f->ts_sec = sec;
     f->ts_nsec = nsec;
     f->nmsgs = 0;
@@ -278,7 +294,8 @@ static void pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *
 {
     loop_state *ls = (loop_state *)user;
     /* data is libpcap's buffer, never NULL: no span_of test */
-    one_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, (span){ data, h->caplen });
+    one_frame(ls, ls->lt, h->ts.tv_sec, (int32_t)h->ts.tv_usec, h->len, ls->digits,
+              (span){ data, h->caplen });
 }
 
 static int read_pcap(loop_state *ls, FILE *fp, const char *path, char *err, size_t errlen)
@@ -334,7 +351,7 @@ static int read_pcapng(loop_state *ls, FILE *fp, const char *path, char *err, si
             status = -2;
         }
         one_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec, rec.ts_nsec,
-                  rec.data);
+                  rec.wire_len, rec.ts_digits, rec.data);
     }
     if (rc < 0) {
         snprintf(err, errlen, "%s: %s", path, why);
@@ -366,6 +383,8 @@ int capture_file(const char *path, const capture_opts *o, capture_stats *st, cap
     progress_start(&pg, o, fp);
     ls.pg = &pg;
     int rc;
+    /* the nanosecond pcap magic, in either byte order */
+    ls.digits = magic == 0xa1b23c4du || magic == 0x4d3cb2a1u ? 9 : 6;
     if (magic == PCAPNG_MAGIC)
         rc = read_pcapng(&ls, fp, path, err, errlen);
     else

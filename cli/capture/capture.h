@@ -33,6 +33,23 @@ typedef struct {
     uint64_t skipped_linktype;                /* frames of interfaces with unknown link types */
 } capture_stats;
 
+#define CAPTURE_MAX_VLAN 4
+
+/* The frame's own facts, besides its messages (the frame.*, eth.* and
+ * vlan.* fields of cli/output/frame_fields.c). */
+typedef struct {
+    uint32_t wire_len, cap_len;   /* on the wire, in the file */
+    uint8_t ts_digits;            /* the file's time precision: 6 (microseconds), 9, ... */
+    int64_t first_sec;            /* the file's first frame */
+    int32_t first_nsec;
+    int64_t prev_sec;             /* the frame before this one (this one for the first) */
+    int32_t prev_nsec;
+    bool eth;                     /* Ethernet link layer: the addresses below */
+    uint8_t eth_src[6], eth_dst[6];
+    uint8_t nvlan;                /* 802.1Q / 802.1ad tags, outer first */
+    uint16_t vlan[CAPTURE_MAX_VLAN];
+} capture_meta;
+
 /* What one frame turned out to carry.  A fixed-size struct reused for every
  * frame: message data points into the frame, a reassembly buffer or a TCP
  * stream buffer, valid until the callback returns. */
@@ -40,6 +57,7 @@ typedef struct {
     uint32_t frame;
     int64_t ts_sec;
     int32_t ts_nsec;
+    capture_meta meta;
     size_t nmsgs;
     bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
     bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329) passed by as well */

@@ -14,9 +14,82 @@ static void endpoints(GString *s, const isakmp_packet *p)
         g_string_append_printf(s, "%s:%u -> %s:%u", a, p->sport, b, p->dport);
 }
 
-static void frame_time(GString *s, const capture_frame *f)
+int out_time_format(const char *name)
 {
-    g_string_append_printf(s, "%lld.%06d", (long long)f->ts_sec, f->ts_nsec / 1000);
+    static const char *const names[] = { "e", "a", "ad", "adoy", "u", "ud", "udoy", "r", "d",
+                                         "dd" };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (strcmp(names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* ".947718": the fraction of a second in `digits` digits (none for 0),
+ * cut, not rounded (as tshark). */
+static void fraction(GString *s, int32_t nsec, int digits)
+{
+    if (digits <= 0)
+        return;
+    int div = 1;
+    for (int i = digits; i < 9; i++)
+        div *= 10;
+    g_string_append_printf(s, ".%0*d", digits, nsec / div);
+}
+
+/* A duration from (s0, n0) to (s1, n1), as tshark's -t r. */
+static void delta_time(GString *s, int64_t s1, int32_t n1, int64_t s0, int32_t n0, int digits)
+{
+    int64_t ns = (s1 - s0) * 1000000000 + (n1 - n0);
+    if (ns < 0) {
+        g_string_append_c(s, '-');
+        ns = -ns;
+    }
+    g_string_append_printf(s, "%lld", (long long)(ns / 1000000000));
+    fraction(s, (int32_t)(ns % 1000000000), digits);
+}
+
+/* The time column in the -t format, with as many digits as the file's
+ * precision (as tshark). */
+static void frame_time(out_ctx *c, GString *s, const capture_frame *f)
+{
+    time_format tf = c->time;
+    int digits = f->meta.ts_digits;
+    if (tf == TF_EPOCH) {
+        g_string_append_printf(s, "%lld", (long long)f->ts_sec);
+        fraction(s, f->ts_nsec, digits);
+        return;
+    }
+    const capture_meta *m = &f->meta;
+    if (tf == TF_RELATIVE || tf == TF_DELTA || tf == TF_DELTA_DISP) {
+        int64_t s0 = tf == TF_RELATIVE ? m->first_sec : tf == TF_DELTA ? m->prev_sec : c->disp_sec;
+        int32_t n0 = tf == TF_RELATIVE ? m->first_nsec : tf == TF_DELTA ? m->prev_nsec
+                                                                              : c->disp_nsec;
+        if (tf == TF_DELTA_DISP && !c->displayed)
+            s0 = f->ts_sec, n0 = f->ts_nsec;
+        delta_time(s, f->ts_sec, f->ts_nsec, s0, n0, digits);
+        return;
+    }
+    time_t t = (time_t)f->ts_sec;
+    struct tm tm;
+    bool utc = tf == TF_UTC || tf == TF_UTC_DATE || tf == TF_UTC_DOY;
+    if (!(utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm))) {
+        g_string_append(s, "?");
+        return;
+    }
+    if (tf == TF_ABS_DATE || tf == TF_UTC_DATE)
+        g_string_append_printf(s, "%04d-%02d-%02d ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    else if (tf == TF_ABS_DOY || tf == TF_UTC_DOY)
+        g_string_append_printf(s, "%04d/%03d ", tm.tm_year + 1900, tm.tm_yday + 1);
+    g_string_append_printf(s, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+    fraction(s, f->ts_nsec, digits);
+}
+
+/* The frame was shown: the reference of -t dd. */
+static void shown(out_ctx *c, const capture_frame *f)
+{
+    c->displayed = true;
+    c->disp_sec = f->ts_sec;
+    c->disp_nsec = f->ts_nsec;
 }
 
 static void keepalive_line(out_ctx *c, const capture_frame *f)
@@ -24,7 +97,7 @@ static void keepalive_line(out_ctx *c, const capture_frame *f)
     GString *s = c->buf;
     g_string_truncate(s, 0);
     g_string_append_printf(s, "%u ", f->frame);
-    frame_time(s, f);
+    frame_time(c, s, f);
     g_string_append_c(s, ' ');
     endpoints(s, &f->ka);
     g_string_append(s, " UDP NAT-keepalive\n");
@@ -43,7 +116,7 @@ void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, si
         int ver = isakmp_msg_version(msgs[i]);
         g_string_truncate(s, 0);
         g_string_append_printf(s, "%u ", f->frame);
-        frame_time(s, f);
+        frame_time(c, s, f);
         g_string_append_c(s, ' ');
         endpoints(s, p);
         g_string_append(s, p->tcp ? " TCP" : " UDP");
@@ -71,6 +144,7 @@ void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, si
         g_string_append_c(s, '\n');
         fwrite(s->str, 1, s->len, c->out);
     }
+    shown(c, f);
 }
 
 /* ---------------------------------------------------------------- tree */
@@ -168,7 +242,7 @@ void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_
     if (f->keepalive) {
         g_string_truncate(s, 0);
         g_string_append_printf(s, "Frame %u: ", f->frame);
-        frame_time(s, f);
+        frame_time(c, s, f);
         g_string_append_c(s, ' ');
         endpoints(s, &f->ka);
         g_string_append(s, " UDP\nUDP NAT-keepalive (RFC 3948 2.3)\n\n");
@@ -178,7 +252,7 @@ void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_
         const isakmp_packet *p = isakmp_msg_packet(msgs[i]);
         g_string_truncate(s, 0);
         g_string_append_printf(s, "Frame %u: ", f->frame);
-        frame_time(s, f);
+        frame_time(c, s, f);
         g_string_append_c(s, ' ');
         endpoints(s, p);
         g_string_append_printf(s, " %s, %zu bytes\n", p->tcp ? "TCP" : "UDP", p->len);
@@ -189,4 +263,5 @@ void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_
             hexdump(c->out, msgs[i]);
         fputc('\n', c->out);
     }
+    shown(c, f);
 }

@@ -41,9 +41,31 @@ void out_payload_list(GString *s, const isakmp_msg *m);
 
 /* ---------------------------------------------------------------- writers */
 
+/* -t: the time column of the summary and the -V frame line, as tshark's
+ * -t formats (the default: seconds since 1970, as tcpdump -tt). */
+typedef enum {
+    TF_EPOCH,       /* e: 1795847206.947718 */
+    TF_ABS,         /* a: 06:26:46.947718 (local) */
+    TF_ABS_DATE,    /* ad: 2026-11-28 06:26:46.947718 */
+    TF_ABS_DOY,     /* adoy: 2026/332 06:26:46.947718 */
+    TF_UTC,         /* u, ud, udoy: the same in UTC */
+    TF_UTC_DATE,
+    TF_UTC_DOY,
+    TF_RELATIVE,    /* r: since the first frame */
+    TF_DELTA,       /* d: since the previous captured frame */
+    TF_DELTA_DISP,  /* dd: since the previous displayed frame */
+} time_format;
+
+/* The -t value ("ad") as a time_format; -1 when unknown. */
+int out_time_format(const char *name);
+
 /* Prefix lines with the file name when several inputs are read. */
 typedef struct {
     FILE *out;
+    time_format time;
+    bool displayed;          /* a frame was shown: disp_* is its time (-t dd) */
+    int64_t disp_sec;
+    int32_t disp_nsec;
     const char *file;        /* NULL for a single input */
     bool hex;                /* -x: hex dump of every data source (text tree) */
     GString *buf;            /* reused line buffer */
@@ -71,6 +93,7 @@ typedef struct {
     char quote;        /* 0, '"' or '\'' */
     bool header;
     isakmp_tshark_style style;   /* whose tshark's values: -E compat=4.0 */
+    const char *file;  /* the input's name: the field `file` */
 } out_fields_opts;
 /* NULL with a one-line reason in err (e.g. an unknown field and a suggestion). */
 out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_opts *fo,
@@ -85,6 +108,10 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
 /* Tells ctx to build only the items of the -e fields (isakmp_ctx_set_fields). */
 void out_fields_want(const out_fields *o, isakmp_ctx *ctx);
 void out_fields_free(out_fields *o);
+
+/* True when a field of names needs every frame in order (it reads the
+ * previous displayed frame: frame.time_delta_displayed). */
+bool out_fields_ordered(const char *const *names, size_t n);
 
 /* The field name closest to `name`, for "did you mean" (NULL when none is close). */
 const char *out_suggest_field(const char *name);

@@ -23,6 +23,7 @@ typedef enum { MODE_SUMMARY, MODE_TREE, MODE_JSON, MODE_FIELDS } out_mode;
 typedef struct {
     out_mode mode;
     bool hex, stats, verbose_set;
+    int verbose;           /* -v, -vv */
     int jobs;
     int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
@@ -65,6 +66,7 @@ static void usage(FILE *out)
           "\n"
           "Output:\n"
           "  (default)          one line per message\n"
+          "  -v, -vv            summary: the first note's text (-vv: every note's)\n"
           "  -V                 the full decoded tree of each message\n"
           "  -x                 with -V: a hex dump of each data source\n"
           "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy  time format of the summary and -V (as\n"
@@ -216,10 +218,11 @@ static void parse_args(options *o, int argc, char **argv)
     bool want_table = false;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:VvxT:e:E:k:p:G:j:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'r': g_ptr_array_add(o->files, optarg); break;
         case 'V': o->verbose_set = true; break;
+        case 'v': o->verbose++; break;
         case 'x': o->hex = true; break;
         case 'T':
             if (strcmp(optarg, "fields") == 0)
@@ -472,7 +475,7 @@ static int export_all(const options *o, isakmp_ctx *ctx, bool first, char *err, 
 static void on_frame(void *user, const capture_frame *f)
 {
     run_state *rs = user;
-    if (f->nmsgs == 0 && !f->keepalive)
+    if (f->nmsgs == 0 && !f->keepalive && !f->esp_udp)
         return;
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
@@ -574,6 +577,7 @@ static int run_file(const options *o, const char *path, FILE *out, bool first)
     out_ctx_init(&rs.out, out);
     rs.out.hex = o->hex;
     rs.out.time = o->time;
+    rs.out.verbose = o->verbose;
     rs.out.file = o->files->len > 1 ? path : NULL;
     char err[512];
     int rc = EXIT_OK;

@@ -275,11 +275,11 @@ static void one_frame(loop_state *ls, int lt, int64_t sec, int32_t nsec, uint32_
     f->ts_sec = sec;
     f->ts_nsec = nsec;
     f->nmsgs = 0;
-    f->keepalive = f->esp = false;
+    f->keepalive = f->esp = f->esp_udp = false;
     link_input(&ls->w, lt, data);
     if (f->nmsgs)
         ls->w.st->ike_frames++;
-    if (f->nmsgs || f->keepalive)
+    if (f->nmsgs || f->keepalive || f->esp_udp)
         ls->fn(ls->user, f);
     if (ls->w.frags_done) {   /* reassembled bytes lived until the frame was handed over */
         ls->w.frags_done = false;

@@ -61,12 +61,15 @@ typedef struct {
     size_t nmsgs;
     bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
     bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329) passed by as well */
+    bool esp_udp;         /* ESP in UDP with SPI and sequence number: esp_pkt, esp_* */
     isakmp_packet ka;     /* addresses and ports of the keepalive (len 0) */
+    isakmp_packet esp_pkt;   /* addresses and ports of the ESP packet (len 0) */
+    uint32_t esp_spi, esp_seq;
     isakmp_packet msgs[CAPTURE_MAX_MSGS];
 } capture_frame;
 
-/* Called for each frame that carries IKE messages (nmsgs > 0) or a NAT-T
- * keepalive; other frames are only counted (the callbacks had nothing to do
+/* Called for each frame that carries IKE messages (nmsgs > 0), a NAT-T
+ * keepalive or ESP in UDP (esp_udp); other frames are only counted (the callbacks had nothing to do
  * for them, and most frames of a busy capture are such). */
 typedef void (*capture_fn)(void *user, const capture_frame *f);
 

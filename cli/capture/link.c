@@ -40,7 +40,8 @@ static int ethertype(uint16_t type, span *s, capture_meta *m)
     for (int i = 0; i < CAPTURE_MAX_VLAN && vlan_tag(type); i++) {
         if (s->len < 4)
             return NET_NONE;
-        m->vlan[m->nvlan++] = be16(s->p) & 0x0fff;
+        if (type != 0x88a8)   /* an 802.1ad S-tag is ieee8021ad.id in tshark, not vlan.id */
+            m->vlan[m->nvlan++] = be16(s->p) & 0x0fff;
         type = be16(s->p + 2);
         *s = span_from(*s, 4);
     }

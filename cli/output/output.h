@@ -35,6 +35,11 @@ typedef struct {
 } msg_facts;
 void msg_facts_get(const isakmp_msg *m, msg_facts *mf);
 
+/* Appends "IKE_SA_INIT MID=0x00000000 Initiator Request": the exchange,
+ * the message ID as 0x%08x (IKEv1 and IKEv2, text and JSON alike) and the
+ * IKEv2 flags I and R. */
+void out_msg_headline(GString *s, const isakmp_msg *m);
+
 /* Appends the payload list ("Security Association, Key Exchange,
  * Encrypted and Authenticated {Identification - Initiator, ...}"). */
 void out_payload_list(GString *s, const isakmp_msg *m);
@@ -68,6 +73,7 @@ typedef struct {
     int32_t disp_nsec;
     const char *file;        /* NULL for a single input */
     bool hex;                /* -x: hex dump of every data source (text tree) */
+    int verbose;             /* -v: the first note's text in the summary; -vv: all */
     GString *buf;            /* reused line buffer */
     note_index notes;
 } out_ctx;

@@ -2,7 +2,8 @@
 """The capture fields (cli/output/frame_fields.c) against tshark -T fields,
 byte for byte, on every capture given: frame.time*, frame.len, frame.cap_len,
 eth.*, vlan.id, ip.*, ipv6.*, udp.*, tcp.*; and the -t time column of the
-summary against tshark's own -t column.  tshark selects the frames with -Y
+summary against tshark's own -t column (-t dd only where the summary shows
+no ESP or keepalive lines: tshark -Y isakmp does not display those frames).  tshark selects the frames with -Y
 isakmp, as isakmpdump prints only frames with IKE messages; TZ is set to a
 zone with summer time so that local time is checked too.
 
@@ -35,6 +36,8 @@ def main():
             # tshark reads the reassembled IKEv1/IKEv2 fragments and TCP
             # streams on the frame that completes them, as we do
             want = run(["tshark", "-r", cap, "-Y", "isakmp", "-T", "fields"] + eargs, env)
+            if not want:
+                continue   # IKE over TCP: tshark 4.0 does not know RFC 9329
             got = run([dump, "--no-progress", "-T", "fields"] + eargs + [cap], env)
             if want != got:
                 bad += 1
@@ -52,9 +55,12 @@ def main():
                         run(["tshark", "-r", cap, "-Y", "isakmp", "-t", t] + col, env).splitlines()]
                 got = []
                 last = None
-                for l in run([dump, "--no-progress", "-t", t, cap], env).splitlines():
+                ours = run([dump, "--no-progress", "-t", t, cap], env)
+                if t == "dd" and (" UDP ESP SPI=" in ours or "NAT-keepalive" in ours):
+                    continue   # our ESP and keepalive lines are displayed frames too
+                for l in ours.splitlines():
                     parts = l.split(" ")
-                    if parts[0] == last or "NAT-keepalive" in l:
+                    if parts[0] == last or "NAT-keepalive" in l or " UDP ESP SPI=" in l:
                         continue   # one line per message; tshark has one per frame
                     last = parts[0]
                     n = 3 if t in ("ad", "adoy", "ud", "udoy") else 2

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "capture/capture.h"
+#include "../capture/capture.h"   /* relative: the unit test compiles this file too */
 #include "isakmp/isakmp.h"
 
 typedef enum {

@@ -2,7 +2,8 @@
 """The capture fields (cli/output/frame_fields.c) against tshark -T fields,
 byte for byte, on every capture given: frame.time*, frame.len, frame.cap_len,
 eth.*, vlan.id, ip.*, ipv6.*, udp.*, tcp.*; and the -t time column of the
-summary against tshark's own -t column (-t dd only where the summary shows
+summary against tshark's own -t column (in Europe/Paris, on the samples and
+peer-suite captures) (-t dd only where the summary shows
 no ESP or keepalive lines: tshark -Y isakmp does not display those frames).  tshark selects the frames with -Y
 isakmp, as isakmpdump prints only frames with IKE messages; TZ is set to a
 zone with summer time so that local time is checked too.
@@ -48,6 +49,8 @@ def main():
                         break
                 else:
                     print("  %d lines vs %d" % (len(want.splitlines()), len(got.splitlines())))
+            if tz == "UTC" or "/samples/" not in cap and "peer-suite" not in cap:
+                continue   # the time column: once (u* are UTC, r/d/dd/e zone-free), on real captures
             for t in TIMES:
                 # tshark's column: "    1 06:26:46.947718    10.99.0.1 → ...": number, time
                 col = ["-o", "gui.column.format:\"No.\",\"%m\",\"Time\",\"%t\""]

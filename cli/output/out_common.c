@@ -178,6 +178,28 @@ void out_payload_list(GString *s, const isakmp_msg *m)
         close_braces(s, f, f->n_payloads - 1, ISAKMP_FACT_NONE);
 }
 
+void out_msg_errors(GString *s, const isakmp_msg *m)
+{
+    const isakmp_facts *f = isakmp_msg_facts(m);
+    /* error types: below 16384 (IKEv2, RFC 7296 3.10.1), below 8192 (IKEv1, RFC 2408 3.14.1) */
+    unsigned limit = isakmp_msg_version(m) == 2 ? 16384 : 8192;
+    const char *sep = " ERROR(";
+    for (size_t k = 0; k < f->n_notifies; k++) {
+        uint16_t t = f->notifies[k].type;
+        if (t == 0 || t >= limit)
+            continue;
+        const char *name = isakmp_fact_value_name(m, ISAKMP_FACT_NOTIFY, k);
+        g_string_append(s, sep);
+        if (name)
+            g_string_append(s, name);
+        else
+            g_string_append_printf(s, "%u", t);
+        sep = ", ";
+    }
+    if (*sep == ',')
+        g_string_append_c(s, ')');
+}
+
 void out_msg_headline(GString *s, const isakmp_msg *m)
 {
     msg_facts mf;

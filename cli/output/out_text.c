@@ -153,6 +153,7 @@ void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, si
         else
             g_string_append(s, " IKEv? ");
         out_msg_headline(s, msgs[i]);
+        out_msg_errors(s, msgs[i]);
         g_string_append(s, " [");
         out_payload_list(s, msgs[i]);
         g_string_append(s, "]");

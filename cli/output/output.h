@@ -40,6 +40,11 @@ void msg_facts_get(const isakmp_msg *m, msg_facts *mf);
  * IKEv2 flags I and R. */
 void out_msg_headline(GString *s, const isakmp_msg *m);
 
+/* Appends " ERROR(NO_PROPOSAL_CHOSEN)": the error notify types of the
+ * message (inner decrypted ones too), so that the answer comes before the
+ * payload list; nothing when there is none. */
+void out_msg_errors(GString *s, const isakmp_msg *m);
+
 /* Appends the payload list ("Security Association, Key Exchange,
  * Encrypted and Authenticated {Identification - Initiator, ...}"). */
 void out_payload_list(GString *s, const isakmp_msg *m);

@@ -25,12 +25,14 @@ typedef enum { MODE_SUMMARY, MODE_TREE, MODE_JSON, MODE_FIELDS } out_mode;
 typedef struct {
     out_mode mode;
     bool hex, stats, verbose_set;
+    int verbose;           /* -v, -vv */
     int jobs;
     int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
     GString **exported_keys, **exported_psk;   /* what the inputs gave, written at the end */
     out_fields_opts fo;
+    time_format time;      /* -t */
     capture_opts cap;
     capture_cli cc;        /* -c -f -i -s -w -F -P -D (capture/capture_cli.c) */
     rpt_cli rep;           /* --report (cli/report_cli.c) */
@@ -87,16 +89,19 @@ static void usage(FILE *out)
           "\n"
           "Output:\n"
           "  (default)          one line per message\n"
+          "  -v, -vv            summary: the first note's text (-vv: every note's)\n"
           "  -V                 the full decoded tree of each message\n"
           "  -x                 with -V: a hex dump of each data source\n"
+          "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy  time format of the summary and -V (as\n"
+          "                     tshark's; default e: seconds since 1970)\n"
           "  -T text|json|fields  output format (json: one object per line)\n"
           "  -e FIELD           a field to print with -T fields (repeatable)\n"
-          "  -E header=y|n      print the field names first\n"
+          "  -E header=y|n      print the field names first (yes/no too)\n"
           "  -E separator=C     field separator (default tab; /t tab, /s space)\n"
           "  -E aggregator=C    separator between occurrences (default ,)\n"
           "  -E occurrence=a|f|l  all, first or last occurrence (default a)\n"
           "  -E compat=4.0      values as tshark 4.0 prints them (default: as 4.2-4.6)\n"
-          "  -E quote=d|s|n     quote values with \" or ' or not (default n)\n"
+          "  -E quote=d|s|n     quote non-empty values with \" or ' or not (default n)\n"
           "  -G fields          print the field table and exit\n"
           "  --stats            counts per file on standard error at the end\n"
           "  --no-progress      no progress bar (shown on a terminal for large files)\n"
@@ -153,6 +158,16 @@ static int parse_compat(options *o, const char *v)
     return -1;
 }
 
+/* y, yes, n, no (any case): 1, 0; -1 for anything else. */
+static int yes_no(const char *v)
+{
+    if (g_ascii_strcasecmp(v, "y") == 0 || g_ascii_strcasecmp(v, "yes") == 0)
+        return 1;
+    if (g_ascii_strcasecmp(v, "n") == 0 || g_ascii_strcasecmp(v, "no") == 0)
+        return 0;
+    return -1;
+}
+
 static int parse_E(options *o, const char *arg)
 {
     const char *v = strchr(arg, '=');
@@ -160,8 +175,8 @@ static int parse_E(options *o, const char *arg)
         return -1;
     size_t k = (size_t)(v - arg);
     v++;
-    if (k == 6 && strncmp(arg, "header", k) == 0 && (v[0] == 'y' || v[0] == 'n') && !v[1])
-        o->fo.header = v[0] == 'y';
+    if (k == 6 && strncmp(arg, "header", k) == 0 && yes_no(v) >= 0)
+        o->fo.header = yes_no(v);
     else if (k == 9 && strncmp(arg, "separator", k) == 0)
         o->fo.sep = sep_char(v);
     else if (k == 10 && strncmp(arg, "aggregator", k) == 0)
@@ -227,7 +242,7 @@ static void parse_args(options *o, int argc, char **argv)
     bool want_table = false;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":r:VxT:e:E:k:p:G:j:Y:h" CAPTURE_CLI_OPTSTRING, longopts,
+    while ((c = getopt_long(argc, argv, ":r:VvxT:e:E:k:p:G:j:Y:t:h" CAPTURE_CLI_OPTSTRING, longopts,
                             NULL)) != -1) {
         if (c > 0 && c < 128 && c != ':' && strchr(CAPTURE_CLI_OPTSTRING, c)) {
             char cwhy[256];
@@ -238,6 +253,7 @@ static void parse_args(options *o, int argc, char **argv)
         switch (c) {
         case 'r': g_ptr_array_add(o->files, optarg); break;
         case 'V': o->verbose_set = true; break;
+        case 'v': o->verbose++; break;
         case 'x': o->hex = true; break;
         case 'T':
             if (strcmp(optarg, "fields") == 0)
@@ -256,6 +272,14 @@ static void parse_args(options *o, int argc, char **argv)
             break;
         case 'k': g_ptr_array_add(o->keys, optarg); break;
         case 'Y': o->yexpr = optarg; break;
+        case 't': {
+            int tf = out_time_format(optarg);
+            if (tf < 0)
+                die_usage("unknown time format '%s' for -t (a, ad, adoy, d, dd, e, r, u, ud, "
+                          "udoy)", optarg);
+            o->time = (time_format)tf;
+            break;
+        }
         case 'p':
             if (parse_port(o, optarg) < 0)
                 die_usage("bad port '%s' for -p (1-65535, optionally /natt)", optarg);
@@ -349,8 +373,8 @@ static size_t filter_msgs(run_state *rs, const capture_frame *f, isakmp_msg **ms
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         filter_frame fr = { .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
-                            .ref_sec = f->first_sec, .ref_nsec = f->first_nsec,
-                            .len = f->len, .caplen = f->caplen, .pkt = &f->msgs[i] };
+                            .ref_sec = f->meta.first_sec, .ref_nsec = f->meta.first_nsec,
+                            .len = f->meta.wire_len, .caplen = f->meta.cap_len, .pkt = &f->msgs[i] };
         if (filter_match(rs->opt->flt, rs->fs, msgs[i], &fr))
             msgs[k++] = msgs[i];
         else
@@ -361,11 +385,13 @@ static size_t filter_msgs(run_state *rs, const capture_frame *f, isakmp_msg **ms
 }
 
 /* -Y on a NAT keepalive: it has no IKE message, only frame, ip and udp fields. */
-static bool keepalive_passes(run_state *rs, const capture_frame *f)
+/* -Y on a frame line without an IKE message (a NAT keepalive, an ESP packet):
+ * only the frame, IP and UDP fields can match; pkt has its addresses. */
+static bool bare_passes(run_state *rs, const capture_frame *f, const isakmp_packet *pkt)
 {
     filter_frame fr = { .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
-                        .ref_sec = f->first_sec, .ref_nsec = f->first_nsec,
-                        .len = f->len, .caplen = f->caplen, .pkt = &f->ka };
+                        .ref_sec = f->meta.first_sec, .ref_nsec = f->meta.first_nsec,
+                        .len = f->meta.wire_len, .caplen = f->meta.cap_len, .pkt = pkt };
     return filter_match(rs->opt->flt, rs->fs, NULL, &fr);
 }
 
@@ -498,7 +524,7 @@ static int export_write(const options *o)
 static void on_frame(void *user, const capture_frame *f)
 {
     run_state *rs = user;
-    if (f->nmsgs == 0 && !f->keepalive)
+    if (f->nmsgs == 0 && !f->keepalive && !f->esp_udp)
         return;
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
@@ -508,15 +534,18 @@ static void on_frame(void *user, const capture_frame *f)
     capture_frame shown;   /* -Y: the frame as the writers see it */
     if (rs->opt->flt) {
         n = filter_msgs(rs, f, msgs, n);
-        if (f->keepalive && !keepalive_passes(rs, f)) {
-            if (n == 0)
-                return;
-            shown = *f;   /* (a keepalive is alone in its datagram: rare) */
-            shown.keepalive = false;
+        bool ka = f->keepalive && bare_passes(rs, f, &f->ka);
+        bool esp = f->esp_udp && bare_passes(rs, f, &f->esp_pkt);
+        if (n == 0 && !ka && !esp)
+            return;
+        if (ka != f->keepalive || esp != f->esp_udp) {
+            shown = *f;   /* (a keepalive or ESP packet is alone in its datagram: rare) */
+            shown.keepalive = ka;
+            shown.esp_udp = esp;
             f = &shown;
         }
     }
-    if (rs->opt->flt && (n || f->keepalive))   /* -w -Y: the frames that pass */
+    if (rs->opt->flt && (n || f->keepalive || f->esp_udp))   /* -w -Y: the frames that pass */
         writer_keep_frame(rs->opt->cc.w, read);
     for (size_t i = 0; rs->opt->rep.report && i < n; i++)
         rpt_add_msg(rs->opt->rep.report, rs->out.file, msgs[i]);
@@ -601,7 +630,8 @@ static void key_sources(const options *o, const isakmp_ctx *ctx, const char *pat
 static int file_threads(const options *o, bool live)
 {
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
-        live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames)
+        live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames ||
+        out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len))
         return 1;
     /* by default one per CPU, at most SHARD_DEFAULT_MAX: each thread has its
      * own SA table, and past a few threads reading the file is the limit */
@@ -612,8 +642,10 @@ static int file_threads(const options *o, bool live)
 static int run_file_sharded(const options *o, const char *path, FILE *out, int threads)
 {
     uint64_t passed = 0;
+    out_fields_opts fo = o->fo;
+    fo.file = path;
     shard_opts so = { .threads = threads, .names = (const char *const *)o->fields->pdata,
-                      .nnames = o->fields->len, .fo = &o->fo, .cap = &o->cap, .flt = o->flt,
+                      .nnames = o->fields->len, .fo = &fo, .cap = &o->cap, .flt = o->flt,
                       .passed = &passed };
     capture_stats st = { 0 };
     char err[512];
@@ -629,6 +661,19 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
     return rc;
 }
 
+/* With several inputs, "# FILE" before each file's lines: in the summary
+ * and -V, and in -T fields unless a column says the file already (a line
+ * that a reader of -E header=y output skips as a comment). */
+static void file_marker(const options *o, const char *path, FILE *out)
+{
+    if (o->files->len < 2 || o->rep.on || o->mode == MODE_JSON || !capture_cli_prints(&o->cc))
+        return;   /* (-w without -P prints nothing) */
+    for (guint i = 0; o->mode == MODE_FIELDS && i < o->fields->len; i++)
+        if (strcmp(o->fields->pdata[i], "file") == 0)
+            return;
+    fprintf(out, "# %s\n", path);
+}
+
 /* Decodes one file to `out` with its own context: every file is independent. */
 static int run_file(const options *o, const char *path, FILE *out)
 {
@@ -636,6 +681,7 @@ static int run_file(const options *o, const char *path, FILE *out)
     bool live = o->cc.iface ||
                 (strcmp(path, "-") == 0 && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode));
     int threads = file_threads(o, live);
+    file_marker(o, path, out);
     if (threads > 1)
         return run_file_sharded(o, path, out, threads);
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live };
@@ -648,21 +694,22 @@ static int run_file(const options *o, const char *path, FILE *out)
     isakmp_ctx_set_borrow(rs.ctx, !o->rep.on);
     out_ctx_init(&rs.out, out);
     rs.out.hex = o->hex;
+    rs.out.time = o->time;
+    rs.out.verbose = o->verbose;
     rs.out.file = o->files->len > 1 ? path : NULL;
     char err[512];
     int rc = EXIT_OK;
     if (o->mode == MODE_FIELDS && !o->rep.on) {   /* the names were checked in main */
-        rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len,
-                                   &o->fo, err, sizeof err);
+        out_fields_opts fo = o->fo;
+        fo.file = path;
+        rs.fields = out_fields_new((const char *const *)o->fields->pdata, o->fields->len, &fo,
+                                   err, sizeof err);
         out_fields_want(rs.fields, rs.ctx, o->flt);
     }
     if (o->flt)
         rs.fs = filter_scratch_new(o->flt);
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
-    if ((o->mode == MODE_SUMMARY || o->mode == MODE_TREE) && o->files->len > 1 && !o->rep.on &&
-        capture_cli_prints(&o->cc))
-        fprintf(out, "# %s\n", path);
     capture_stats st = { 0 };
     if (capture_cli_run(&o->cc, path, &o->cap, &st, on_frame, &rs, err,
                         sizeof err) < 0) {

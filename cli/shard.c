@@ -33,7 +33,7 @@ typedef struct {
     uint32_t frame;
     int64_t ts_sec;
     int32_t ts_nsec;
-    uint32_t len, caplen;      /* frame lengths (-Y) */
+    capture_meta meta;         /* lengths, link addresses, the times before */
     uint32_t first, n;         /* its messages: msgs[first .. first + n) */
     bool stateful;             /* a message needed state: decoded again when written */
     uint32_t out_len;          /* its line in its chunk's buffer (0: none, or stateful) */
@@ -162,7 +162,7 @@ static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
     for (uint32_t i = 0; i < bf->n; i++) {
         filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
                             .ref_sec = r->first_sec, .ref_nsec = r->first_nsec,
-                            .len = bf->len, .caplen = bf->caplen, .pkt = &pk[i] };
+                            .len = bf->meta.wire_len, .caplen = bf->meta.cap_len, .pkt = &pk[i] };
         if (filter_match(dc->flt, dc->fs, msgs[i], &fr))
             msgs[k++] = msgs[i];
         else
@@ -188,6 +188,7 @@ static int64_t frame_line(decoder *dc, const shard_run *r, const batch *b, const
     cf->frame = bf->frame;
     cf->ts_sec = bf->ts_sec;
     cf->ts_nsec = bf->ts_nsec;
+    cf->meta = bf->meta;
     cf->nmsgs = bf->n;
     cf->msgs[0] = pk[0];
     uint32_t n = needs || !dc->flt ? bf->n : filter_msgs(dc, r, bf, pk, msgs);
@@ -382,13 +383,13 @@ static void on_frame(void *user, const capture_frame *f)
         b->msgs = g_renew(isakmp_packet, b->msgs, b->msgs_cap);
     }
     if (!r->have_first) {
-        r->first_sec = f->first_sec;
-        r->first_nsec = f->first_nsec;
+        r->first_sec = f->meta.first_sec;
+        r->first_nsec = f->meta.first_nsec;
         r->have_first = true;
     }
     b->frames[b->nframes++] = (bframe){ .frame = f->frame, .ts_sec = f->ts_sec,
-                                        .ts_nsec = f->ts_nsec, .len = f->len,
-                                        .caplen = f->caplen, .first = b->nmsgs,
+                                        .ts_nsec = f->ts_nsec, .meta = f->meta,
+                                        .first = b->nmsgs,
                                         .n = (uint32_t)f->nmsgs };
     for (size_t k = 0; k < f->nmsgs; k++) {
         const isakmp_packet *p = &f->msgs[k];

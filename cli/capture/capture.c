@@ -257,6 +257,8 @@ struct capture_loop {
     progress *pg;       /* never NULL (off for live captures) */
     progress no_progress;
     bool extra;         /* -f, -c or -w: loop_frame_extra */
+    uint8_t digits;     /* the file's time precision: 9 for a nanosecond pcap file, else 6
+                         * (pcapng: per interface, set for each record) */
     pcap_t *pcap;       /* the pcap_loop to break at -c */
 };
 
@@ -276,6 +278,7 @@ capture_loop *capture_loop_new(const capture_opts *o, capture_stats *st, capture
     l->bpf = bpf_new(o->bpf);
     l->extra = o->bpf || o->max_frames || o->raw || o->parts;
     l->pg = &l->no_progress;   /* on = false */
+    l->digits = 6;             /* microseconds, unless the file says otherwise */
     return l;
 }
 
@@ -312,23 +315,41 @@ static G_GNUC_NO_INLINE void hand_raw(capture_loop *l, int lt, uint32_t orig_len
     l->o->raw(l->o->raw_user, &r, f);
 }
 
+/* The frame's own facts (capture_meta) as read, before its walk. */
+static inline void frame_meta(capture_frame *f, int64_t sec, int32_t nsec, uint32_t wire,
+                              uint8_t digits, span data)
+{
+    capture_meta *m = &f->meta;
+    if (f->frame == 1) {
+        m->first_sec = m->prev_sec = sec;
+        m->first_nsec = m->prev_nsec = nsec;
+    } else {   /* the previous frame's time, whether it was handed over or not */
+        m->prev_sec = f->ts_sec;
+        m->prev_nsec = f->ts_nsec;
+    }
+    m->wire_len = wire;
+    m->ts_digits = digits;
+    m->cap_len = (uint32_t)data.len;
+    m->eth = false;
+    m->nvlan = 0;
+}
+
 /* A frame with -f, -c or -w (capture_loop.extra): the hooks around the walk. */
 static G_GNUC_NO_INLINE bool loop_frame_extra(capture_loop *l, int lt, int64_t sec, int32_t nsec,
                                               uint32_t orig_len, span data)
 {
     capture_frame *f = l->w.f;
-    if (f->frame++ == 0) {   /* numbers as in the file read, -f or not */
-        f->first_sec = sec;
-        f->first_nsec = nsec;
-    }
-    if (l->bpf && !frame_passes(l, lt, orig_len, data))
+    f->frame++;   /* numbers as in the file read, -f or not */
+    frame_meta(f, sec, nsec, orig_len, l->digits, data);
+    if (l->bpf && !frame_passes(l, lt, orig_len, data)) {
+        f->ts_sec = sec;   /* the time before the next frame's (frame.time_delta) */
+        f->ts_nsec = nsec;
         return !l->failed;
+    }
     f->ts_sec = sec;
     f->ts_nsec = nsec;
-    f->len = orig_len;
-    f->caplen = (uint32_t)data.len;
     f->nmsgs = 0;
-    f->keepalive = f->esp = f->held = false;
+    f->keepalive = f->esp = f->esp_udp = f->held = false;
     uint64_t frags = l->w.st->ip_fragments;
     if (l->w.parts)
         ipfrag_frame_begin(l->w.frags, f->frame);
@@ -337,7 +358,7 @@ static G_GNUC_NO_INLINE bool loop_frame_extra(capture_loop *l, int lt, int64_t s
         f->held = true;   /* a fragment: its bytes may belong to a later message */
     if (f->nmsgs)
         l->w.st->ike_frames++;
-    if (f->nmsgs || f->keepalive)
+    if (f->nmsgs || f->keepalive || f->esp_udp)
         l->fn(l->user, f);
     if (l->o->raw)
         hand_raw(l, lt, orig_len, data);
@@ -358,22 +379,18 @@ static bool loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint3
     if (l->extra)
         return loop_frame_extra(l, lt, sec, nsec, orig_len, data);
     capture_frame *f = l->w.f;
-    if (f->frame++ == 0) {
-        f->first_sec = sec;
-        f->first_nsec = nsec;
-    }
+    f->frame++;
+    frame_meta(f, sec, nsec, orig_len, l->digits, data);
     f->ts_sec = sec;
     f->ts_nsec = nsec;
-    f->len = orig_len;
-    f->caplen = (uint32_t)data.len;
     f->nmsgs = 0;
-    f->keepalive = f->esp = false;
+    f->keepalive = f->esp = f->esp_udp = false;
     link_input(&l->w, lt, data);
     if (f->nmsgs)
         l->w.st->ike_frames++;
-    if (f->nmsgs || f->keepalive)
+    if (f->nmsgs || f->keepalive || f->esp_udp)
         l->fn(l->user, f);
-    if (l->w.frags_done) {
+    if (l->w.frags_done) {   /* reassembled bytes lived until the frame was handed over */
         l->w.frags_done = false;
         ipfrag_frame_end(l->w.frags);
     }
@@ -452,6 +469,7 @@ static int read_pcapng(capture_loop *ls, FILE *fp, const char *path, char *err, 
             ls->w.st->skipped_linktype++;
             status = -2;
         }
+        ls->digits = rec.ts_digits;
         if (!loop_frame(ls, link_supported(rec.linktype) ? rec.linktype : -1, rec.ts_sec,
                                 rec.ts_nsec, rec.orig_len, rec.data))
             break;
@@ -481,6 +499,8 @@ int capture_file(const char *path, const capture_opts *o, capture_stats *st, cap
     progress_start(&pg, o, fp);
     ls->pg = &pg;
     int rc;
+    /* the nanosecond pcap magic, in either byte order */
+    ls->digits = magic == 0xa1b23c4du || magic == 0x4d3cb2a1u ? 9 : 6;
     if (magic == PCAPNG_MAGIC)
         rc = read_pcapng(ls, fp, path, err, errlen);
     else

@@ -54,6 +54,23 @@ typedef struct {
     uint64_t too_big;                         /* messages over CAPTURE_MAX_MSG, not decoded */
 } capture_stats;
 
+#define CAPTURE_MAX_VLAN 4
+
+/* The frame's own facts, besides its messages (the frame.*, eth.* and
+ * vlan.* fields of cli/output/frame_fields.c). */
+typedef struct {
+    uint32_t wire_len, cap_len;   /* on the wire, in the file */
+    uint8_t ts_digits;            /* the file's time precision: 6 (microseconds), 9, ... */
+    int64_t first_sec;            /* the file's first frame */
+    int32_t first_nsec;
+    int64_t prev_sec;             /* the frame before this one (this one for the first) */
+    int32_t prev_nsec;
+    bool eth;                     /* Ethernet link layer: the addresses below */
+    uint8_t eth_src[6], eth_dst[6];
+    uint8_t nvlan;                /* 802.1Q / 802.1ad tags, outer first */
+    uint16_t vlan[CAPTURE_MAX_VLAN];
+} capture_meta;
+
 /* What one frame turned out to carry.  A fixed-size struct reused for every
  * frame: message data points into the frame, a reassembly buffer or a TCP
  * stream buffer, valid until the callback returns. */
@@ -80,20 +97,21 @@ struct capture_frame {
     uint32_t frame;
     int64_t ts_sec;
     int32_t ts_nsec;
-    int64_t first_sec;    /* the time of frame 1 (frame.time_relative) */
-    int32_t first_nsec;
-    uint32_t len, caplen; /* frame length on the wire and as captured */
+    capture_meta meta;
     size_t nmsgs;
     bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
     bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329) passed by as well */
+    bool esp_udp;         /* ESP in UDP with SPI and sequence number: esp_pkt, esp_* */
     isakmp_packet ka;     /* addresses and ports of the keepalive (len 0) */
     bool held;            /* bytes of it wait in a reassembly (fragment, TCP data) */
+    isakmp_packet esp_pkt;   /* addresses and ports of the ESP packet (len 0) */
+    uint32_t esp_spi, esp_seq;
     isakmp_packet msgs[CAPTURE_MAX_MSGS];
     capture_parts parts[CAPTURE_MAX_MSGS];   /* with capture_opts.parts only */
 };
 
-/* Called for each frame that carries IKE messages (nmsgs > 0) or a NAT-T
- * keepalive; other frames are only counted (the callbacks had nothing to do
+/* Called for each frame that carries IKE messages (nmsgs > 0), a NAT-T
+ * keepalive or ESP in UDP (esp_udp); other frames are only counted (the callbacks had nothing to do
  * for them, and most frames of a busy capture are such). */
 typedef void (*capture_fn)(void *user, const capture_frame *f);
 

@@ -90,6 +90,7 @@ typedef struct {
     int64_t ts_sec;
     int32_t ts_nsec;
     uint32_t orig_len;   /* the frame's length on the wire */
+    uint8_t ts_digits;   /* the timestamps' decimal digits (6: microseconds) */
     span data;
 } capture_rec;
 pcapng_reader *pcapng_open(FILE *fp);

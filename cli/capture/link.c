@@ -31,14 +31,17 @@ enum { NET_NONE = 0, NET_IPV4 = 4, NET_IPV6 = 6 };
 
 static bool vlan_tag(uint16_t type) { return type == 0x8100 || type == 0x88a8 || type == 0x9100; }
 
-/* An EtherType, after any 802.1Q / 802.1ad (QinQ) tags, which it steps *s over. */
-static int ethertype(uint16_t type, span *s)
+/* An EtherType, after any 802.1Q / 802.1ad (QinQ) tags, which it steps *s
+ * over (their VLAN IDs into m). */
+static int ethertype(uint16_t type, span *s, capture_meta *m)
 {
     if (type == 0x0800)   /* the common case before the tag checks */
         return NET_IPV4;
-    for (int i = 0; i < 4 && vlan_tag(type); i++) {
+    for (int i = 0; i < CAPTURE_MAX_VLAN && vlan_tag(type); i++) {
         if (s->len < 4)
             return NET_NONE;
+        if (type != 0x88a8)   /* an 802.1ad S-tag is ieee8021ad.id in tshark, not vlan.id */
+            m->vlan[m->nvlan++] = be16(s->p) & 0x0fff;
         type = be16(s->p + 2);
         *s = span_from(*s, 4);
     }
@@ -46,13 +49,13 @@ static int ethertype(uint16_t type, span *s)
 }
 
 /* A header of `len` bytes with an EtherType at `type_at`. */
-static int typed_header(span *s, size_t len, size_t type_at)
+static int typed_header(span *s, size_t len, size_t type_at, capture_meta *m)
 {
     if (s->len < len)
         return NET_NONE;
     uint16_t type = be16(s->p + type_at);
     *s = span_from(*s, len);
-    return ethertype(type, s);
+    return ethertype(type, s, m);
 }
 
 /* Raw IP: the version nibble says which. */
@@ -60,7 +63,7 @@ static int ip_version(span s) { return s.len ? s.p[0] >> 4 : NET_NONE; }
 
 /* Steps *s over the link header to the network layer, which it returns.
  * Returning instead of calling down lets it fold into its one caller. */
-static int link_network(int lt, span *s)
+static int link_network(int lt, span *s, capture_meta *m)
 {
     size_t len = 14, type_at = 12;   /* Ethernet, tested first: the usual case */
     if (lt != LT_ETHERNET)
@@ -83,12 +86,17 @@ static int link_network(int lt, span *s)
         default:
             return NET_NONE;
         }
-    return typed_header(s, len, type_at);
+    if (lt == LT_ETHERNET && s->len >= 14) {
+        m->eth = true;
+        memcpy(m->eth_dst, s->p, 6);
+        memcpy(m->eth_src, s->p + 6, 6);
+    }
+    return typed_header(s, len, type_at, m);
 }
 
 void link_input(capture_walk *w, int lt, span s)
 {
-    int net = link_network(lt, &s);
+    int net = link_network(lt, &s, &w->f->meta);
     if (net == NET_IPV4)
         ipv4_input(w, s);
     else if (net == NET_IPV6)

@@ -90,8 +90,17 @@ static void idb_options(const pcapng_reader *r, span opts, iface *ifc)
 }
 
 /* Splits a timestamp in interface units into seconds and nanoseconds. */
+/* The decimal digits tshark shows for a resolution (its precisions are
+ * seconds, 1/10, 1/100, milli-, micro- and nanoseconds). */
+static uint8_t ts_digits(const iface *ifc)
+{
+    unsigned d = ifc->dec ? ifc->res : (ifc->res * 30103u + 99999u) / 100000u;   /* log10(2) */
+    return (uint8_t)(d <= 3 ? d : d <= 6 ? 6 : 9);
+}
+
 static void split_ts(const iface *ifc, uint64_t ts, capture_rec *rec)
 {
+    rec->ts_digits = ts_digits(ifc);
     if (ifc->dec) {
         uint64_t unit = 1;
         for (unsigned i = 0; i < ifc->res && i < 19; i++)
@@ -280,6 +289,7 @@ int pcapng_next(pcapng_reader *r, capture_rec *rec, char *err, size_t errlen)
             rec->linktype = ifc->linktype;
             rec->ts_sec = 0;
             rec->ts_nsec = 0;
+            rec->ts_digits = ts_digits(ifc);
             rec->data = span_sub(b, 4, orig);
             rec->orig_len = orig;
             return 1;

@@ -68,6 +68,24 @@ static void keepalive(capture_walk *w, const ip_info *ip, uint16_t sp, uint16_t 
     w->st->keepalives++;
 }
 
+/* ESP in UDP (RFC 3948 2.1): its SPI and sequence number for a line of
+ * its own in the outputs. */
+static void esp_in_udp(capture_walk *w, const ip_info *ip, uint16_t sp, uint16_t dp, span payload)
+{
+    capture_frame *f = w->f;
+    f->esp = true;
+    w->st->esp++;
+    if (payload.len < 8)
+        return;
+    f->esp_udp = true;
+    packet_head(&f->esp_pkt, f, ip, sp, dp);
+    f->esp_pkt.data = NULL;
+    f->esp_pkt.len = 0;
+    f->esp_pkt.tcp = false;
+    f->esp_spi = be32(payload.p);
+    f->esp_seq = be32(payload.p + 4);
+}
+
 void udp_input(capture_walk *w, const ip_info *ip, span s)
 {
     if (s.len < 8)
@@ -86,8 +104,7 @@ void udp_input(capture_walk *w, const ip_info *ip, span s)
             return;
         }
         if (payload.len < 4 || be32(payload.p) != 0) {
-            w->f->esp = true;   /* a non-zero SPI */
-            w->st->esp++;
+            esp_in_udp(w, ip, sp, dp, payload);   /* a non-zero SPI */
             return;
         }
         payload.p += 4;

@@ -107,11 +107,54 @@ static void close_braces(GString *s, const isakmp_facts *f, size_t last, uint32_
     }
 }
 
+/* "(NO_PROPOSAL_CHOSEN)" after a Notify payload: its type's name. */
+static void notify_type(GString *s, const isakmp_msg *m, const isakmp_facts *f, size_t payload)
+{
+    for (size_t k = 0; k < f->n_notifies; k++) {
+        if (f->notifies[k].payload != payload)
+            continue;
+        const char *name = isakmp_fact_value_name(m, ISAKMP_FACT_NOTIFY, k);
+        if (name)
+            g_string_append_printf(s, "(%s)", name);
+        else
+            g_string_append_printf(s, "(%u)", f->notifies[k].type);
+        return;
+    }
+}
+
+/* " (fragment 1/4)" after an SKF or IKEv1 fragment payload (IKEv1 gives
+ * no total: "(fragment 3, last)"), ", reassembled" when the whole message
+ * is inside it. */
+static void fragment(GString *s, const isakmp_facts *f, size_t payload, bool inner)
+{
+    for (size_t k = 0; k < f->n_frags; k++) {
+        const isakmp_fact_frag *fr = &f->frags[k];
+        if (fr->payload != payload)
+            continue;
+        if (fr->total)
+            g_string_append_printf(s, " (fragment %u/%u", fr->number, fr->total);
+        else
+            g_string_append_printf(s, " (fragment %u%s", fr->number, fr->last ? ", last" : "");
+        g_string_append(s, inner ? ", reassembled)" : ")");
+        return;
+    }
+}
+
+/* IKEv2 Encrypted (46) and Encrypted Fragment (53) payloads. */
+static bool sk_payload(int version, uint8_t type) { return version == 2 && (type == 46 || type == 53); }
+
 /* The payload list from the facts, in tree order: the payloads inside an
- * SK / SKF / fragment payload (their parent) come right after it. */
+ * SK / SKF / fragment payload (their parent) come right after it.  Notify
+ * payloads carry their type's name, fragments their number, and what
+ * could not be decrypted says so. */
 void out_payload_list(GString *s, const isakmp_msg *m)
 {
     const isakmp_facts *f = isakmp_msg_facts(m);
+    int version = isakmp_msg_version(m);
+    if (f->n_payloads == 0 && version == 1 && f->header.encrypted && !f->decrypted) {
+        g_string_append(s, "encrypted, no key");
+        return;
+    }
     for (size_t i = 0; i < f->n_payloads; i++) {
         const isakmp_fact_payload *p = &f->payloads[i];
         if (i > 0 && p->parent == i - 1) {
@@ -125,7 +168,48 @@ void out_payload_list(GString *s, const isakmp_msg *m)
             g_string_append(s, name);
         else
             g_string_append_printf(s, "Unknown (%u)", p->type);
+        bool inner = i + 1 < f->n_payloads && f->payloads[i + 1].parent == i;
+        notify_type(s, m, f, i);
+        fragment(s, f, i, inner);
+        if (!inner && sk_payload(version, p->type) && !f->decrypted)
+            g_string_append(s, " {encrypted, no key}");
     }
     if (f->n_payloads)
         close_braces(s, f, f->n_payloads - 1, ISAKMP_FACT_NONE);
+}
+
+void out_msg_errors(GString *s, const isakmp_msg *m)
+{
+    const isakmp_facts *f = isakmp_msg_facts(m);
+    /* error types: below 16384 (IKEv2, RFC 7296 3.10.1), below 8192 (IKEv1, RFC 2408 3.14.1) */
+    unsigned limit = isakmp_msg_version(m) == 2 ? 16384 : 8192;
+    const char *sep = " ERROR(";
+    for (size_t k = 0; k < f->n_notifies; k++) {
+        uint16_t t = f->notifies[k].type;
+        if (t == 0 || t >= limit)
+            continue;
+        const char *name = isakmp_fact_value_name(m, ISAKMP_FACT_NOTIFY, k);
+        g_string_append(s, sep);
+        if (name)
+            g_string_append(s, name);
+        else
+            g_string_append_printf(s, "%u", t);
+        sep = ", ";
+    }
+    if (*sep == ',')
+        g_string_append_c(s, ')');
+}
+
+void out_msg_headline(GString *s, const isakmp_msg *m)
+{
+    msg_facts mf;
+    msg_facts_get(m, &mf);
+    if (mf.exchange)
+        g_string_append(s, mf.exchange);
+    else
+        g_string_append_printf(s, "Unknown(%u)", (unsigned)mf.exch);
+    g_string_append_printf(s, " MID=0x%08x", (unsigned)mf.msgid);
+    if (isakmp_msg_version(m) == 2)
+        g_string_append_printf(s, " %s %s", mf.initiator ? "Initiator" : "Responder",
+                               mf.response ? "Response" : "Request");
 }

@@ -12,20 +12,18 @@
 #include <string.h>
 
 #include "filter/filter.h"
+#include "frame_fields.h"
 #include "output.h"
-
-/* Fields that come from the capture, not from the decoder (tshark's names). */
-typedef enum {
-    X_NONE, X_FRAME, X_EPOCH, X_IP4SRC, X_IP4DST, X_IP6SRC, X_IP6DST, X_UDPSRC, X_UDPDST,
-    X_TCPSRC, X_TCPDST
-} extra_kind;
 
 struct out_fields {
     size_t n;
     char **names;
     const isakmp_field **fields;   /* NULL for the capture fields */
-    extra_kind *extra;
+    const frame_field **frame;     /* the capture fields (frame_fields.h) */
     out_fields_opts fo;
+    int64_t disp_sec;              /* the previous line's frame (frame.time_delta_displayed) */
+    int32_t disp_nsec;
+    bool displayed;
     GString *line;
     int *first_col;                /* per field id: the first column showing it, or -1 */
     int *next_col;                 /* per column: the next column with the same field */
@@ -40,77 +38,10 @@ typedef struct hit {
     int next;
 } hit;
 
-static extra_kind extra_field(const char *name)
-{
-    static const struct { const char *name; extra_kind k; } tab[] = {
-        { "frame.number", X_FRAME }, { "frame.time_epoch", X_EPOCH },
-        { "ip.src", X_IP4SRC }, { "ip.dst", X_IP4DST },
-        { "ipv6.src", X_IP6SRC }, { "ipv6.dst", X_IP6DST },
-        { "udp.srcport", X_UDPSRC }, { "udp.dstport", X_UDPDST },
-        { "tcp.srcport", X_TCPSRC }, { "tcp.dstport", X_TCPDST },
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(tab); i++)
-        if (strcmp(tab[i].name, name) == 0)
-            return tab[i].k;
-    return X_NONE;
-}
-
-/* Edit distance, for suggestions; names longer than 127 are not compared. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 127 || lb > 127)
-        return (size_t)-1;
-    size_t row[128];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 const char *out_suggest_field(const char *name)
 {
-    /* a tshark name: isakmp.X is ike.X here */
-    if (strncmp(name, "isakmp.", 7) == 0) {
-        char alt[256];
-        snprintf(alt, sizeof alt, "ike.%s", name + 7);
-        const isakmp_field *f = isakmp_field_by_abbrev(alt);
-        if (f)
-            return f->abbrev;
-        name += 7;
-    }
-    size_t n;
-    const isakmp_field *t = isakmp_fields(&n);
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
-        const char *cand = t[i].abbrev;
-        size_t d = distance(name, cand);
-        if (strncmp(cand, "ike.", 4) == 0) {
-            size_t d2 = distance(name, cand + 4);   /* the prefix forgotten */
-            if (d2 < d)
-                d = d2;
-        }
-        if (d < best_d) {
-            best_d = d;
-            best = cand;
-        }
-    }
-    /* only close names: at most a third of the name changed */
-    return best && best_d <= strlen(name) / 3 + 1 ? best : NULL;
+    static char buf[256];   /* one caller at a time: the option check in main */
+    return field_suggest(name, buf, sizeof buf);
 }
 
 out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_opts *fo,
@@ -120,7 +51,7 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
     o->n = n;
     o->names = g_new0(char *, n ? n : 1);
     o->fields = g_new0(const isakmp_field *, n ? n : 1);
-    o->extra = g_new0(extra_kind, n ? n : 1);
+    o->frame = g_new0(const frame_field *, n ? n : 1);
     o->fo = *fo;
     o->line = g_string_sized_new(1024);
     o->hits_cap = 64;
@@ -137,11 +68,13 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
         o->next_col[i] = -1;
     for (size_t i = 0; i < n; i++) {
         o->names[i] = g_strdup(names[i]);
-        o->extra[i] = extra_field(names[i]);
-        if (o->extra[i] != X_NONE)
+        field_ref ref;
+        bool known = field_resolve(names[i], &ref);
+        o->frame[i] = ref.frame;
+        o->fields[i] = ref.ike;
+        if (o->frame[i])
             continue;
-        o->fields[i] = isakmp_field_by_abbrev(names[i]);
-        if (!o->fields[i]) {
+        if (!known) {
             const char *s = out_suggest_field(names[i]);
             if (s)
                 snprintf(err, errlen, "unknown field '%s' (did you mean '%s'?)", names[i], s);
@@ -168,7 +101,7 @@ void out_fields_free(out_fields *o)
         g_free(o->names[i]);
     g_free(o->names);
     g_free(o->fields);
-    g_free(o->extra);
+    g_free(o->frame);
     g_free(o->hits);
     g_free(o->col_head);
     g_free(o->col_tail);
@@ -281,35 +214,47 @@ static void append_uint(GString *s, uint64_t v)
     line_add(s, buf + n, sizeof buf - n);
 }
 
-static void extra_value(GString *s, extra_kind k, const capture_frame *f)
+/* A capture field's values, joined like the decoder's. */
+static void frame_value(out_fields *o, const frame_field *ff, const capture_frame *f,
+                        GString *s)
 {
-    char buf[64];
-    const isakmp_packet *p = &f->msgs[0];
-    switch (k) {
-    case X_FRAME: append_uint(s, f->frame); return;
-    case X_EPOCH: {
-        int n = snprintf(buf, sizeof buf, "%lld.%09d", (long long)f->ts_sec, f->ts_nsec);
-        line_add(s, buf, (size_t)n);
+    size_t nt;
+    if (ff == frame_fields(&nt)) {   /* frame.number, the table's first: the common case */
+        append_uint(s, f->frame);
         return;
     }
-    case X_IP4SRC: case X_IP6SRC:
-        if (p->af == (k == X_IP4SRC ? 4 : 6)) {
-            out_addr(buf, sizeof buf, p->af, p->src);
-            line_add(s, buf, strlen(buf));
-        }
-        return;
-    case X_IP4DST: case X_IP6DST:
-        if (p->af == (k == X_IP4DST ? 4 : 6)) {
-            out_addr(buf, sizeof buf, p->af, p->dst);
-            line_add(s, buf, strlen(buf));
-        }
-        return;
-    case X_UDPSRC: if (!p->tcp) append_uint(s, p->sport); return;
-    case X_UDPDST: if (!p->tcp) append_uint(s, p->dport); return;
-    case X_TCPSRC: if (p->tcp) append_uint(s, p->sport); return;
-    case X_TCPDST: if (p->tcp) append_uint(s, p->dport); return;
-    case X_NONE: return;
+    ff_frame fr = { .f = f, .p = f->nmsgs ? &f->msgs[0] : f->keepalive ? &f->ka : NULL,
+                    .file = o->fo.file, .disp_sec = o->disp_sec, .disp_nsec = o->disp_nsec };
+    if (!o->displayed) {
+        fr.disp_sec = f->ts_sec;
+        fr.disp_nsec = f->ts_nsec;
     }
+    ff_value v[FF_MAX_VALUES];
+    size_t n = frame_field_values(ff, &fr, v);
+    size_t first = o->fo.occurrence == 'l' && n ? n - 1 : 0;
+    size_t last = o->fo.occurrence == 'f' && n ? 1 : n;
+    char buf[128];
+    for (size_t i = first; i < last; i++) {
+        if (i > first)
+            line_add_c(s, o->fo.agg);
+        size_t len = ff_value_format(&v[i], buf, sizeof buf);
+        if (len < sizeof buf) {
+            line_add(s, buf, len);
+        } else {   /* a long file name */
+            ff_value_format(&v[i], room(s, len + 1), len + 1);
+            s->len += len;
+        }
+    }
+}
+
+bool out_fields_ordered(const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        field_ref ref;
+        if (field_resolve(names[i], &ref) && ref.frame && ref.frame->ordered)
+            return true;
+    }
+    return false;
 }
 
 void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *flt)
@@ -348,16 +293,22 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
     for (size_t i = 0; i < o->n; i++) {
         if (i)
             line_add_c(dst, o->fo.sep);
+        size_t at = dst->len;
         if (o->fo.quote)
             line_add_c(dst, o->fo.quote);
-        if (o->extra[i] != X_NONE)
-            extra_value(dst, o->extra[i], f);
+        if (o->frame[i])
+            frame_value(o, o->frame[i], f, dst);
         else
             column(o, (int)i, dst);
-        if (o->fo.quote)
+        if (o->fo.quote && dst->len == at + 1)
+            dst->len = at;   /* an empty value stays empty, quoted or not (as tshark) */
+        else if (o->fo.quote)
             line_add_c(dst, o->fo.quote);
     }
     line_add_c(dst, '\n');
+    o->displayed = true;
+    o->disp_sec = f->ts_sec;
+    o->disp_nsec = f->ts_nsec;
     *room(dst, 1) = 0;   /* a C string too */
     return dst->len - start;
 }
@@ -384,9 +335,31 @@ static void base_name(char *buf, size_t size, const isakmp_field *f)
         buf[0] = 0;
 }
 
+/* tshark's protocol names for the capture fields' protocols. */
+static const char *proto_name(const char *abbrev)
+{
+    static const char *const names[][2] = {
+        { "frame", "Frame" }, { "eth", "Ethernet" }, { "vlan", "802.1Q Virtual LAN" },
+        { "ip", "Internet Protocol Version 4" }, { "ipv6", "Internet Protocol Version 6" },
+        { "udp", "User Datagram Protocol" }, { "tcp", "Transmission Control Protocol" },
+        { "file", "Input file (isakmpdump)" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (strcmp(names[i][0], abbrev) == 0)
+            return names[i][1];
+    return abbrev;
+}
+
 void out_field_table(FILE *out)
 {
     size_t n;
+    const frame_field *ff = frame_fields(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(ff[i].proto, ff[i - 1].proto) != 0)
+            fprintf(out, "P\t%s\t%s\n", proto_name(ff[i].proto), ff[i].proto);
+        fprintf(out, "F\t%s\t%s\t%s\t%s\t%s\t0x%x\t%s\n", ff[i].name, ff[i].abbrev, ff[i].ftype,
+                ff[i].proto, ff[i].base, (unsigned)ff[i].bitmask, ff[i].desc);
+    }
     const isakmp_field *t = isakmp_fields(&n);
     fprintf(out, "P\tInternet Security Association and Key Management Protocol\tike\n");
     for (size_t i = 0; i < n; i++) {

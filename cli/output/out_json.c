@@ -12,7 +12,7 @@
 
 #include "output.h"
 
-#define SCHEMA_ID "isakmpdump-json/1"
+#define SCHEMA_ID "isakmpdump-json/2"
 
 /* ---------------------------------------------------------------- scalars */
 
@@ -286,9 +286,11 @@ static void message(out_ctx *c, jw *w, const capture_frame *f, const isakmp_msg 
     jkey(s, &first, "ike_version", "");
     g_string_append_printf(s, "%d", isakmp_msg_version(m));
     jkey(s, &first, "summary", "");
-    jstr(s, isakmp_msg_summary(m));
-    jkey(s, &first, "payloads", "");
     GString *pl = g_string_new(NULL);
+    out_msg_headline(pl, m);   /* the text summary's, not the Info column's (MID=00) */
+    jstr(s, pl->str);
+    jkey(s, &first, "payloads", "");
+    g_string_truncate(pl, 0);
     out_payload_list(pl, m);
     jstr(s, pl->str);
     g_string_free(pl, TRUE);
@@ -322,6 +324,18 @@ void out_json(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_
         g_string_truncate(s, 0);
         g_string_append_c(s, '{');
         head(c, &first, f, &f->ka, "nat-keepalive");
+        g_string_append(s, "}\n");
+        fwrite(s->str, 1, s->len, c->out);
+    }
+    if (f->esp_udp) {
+        bool first = true;
+        g_string_truncate(s, 0);
+        g_string_append_c(s, '{');
+        head(c, &first, f, &f->esp_pkt, "esp");
+        jkey(s, &first, "spi", "");
+        g_string_append_printf(s, "\"%08x\"", f->esp_spi);
+        jkey(s, &first, "seq", "");
+        g_string_append_printf(s, "%u", f->esp_seq);
         g_string_append(s, "}\n");
         fwrite(s->str, 1, s->len, c->out);
     }

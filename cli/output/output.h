@@ -35,17 +35,50 @@ typedef struct {
 } msg_facts;
 void msg_facts_get(const isakmp_msg *m, msg_facts *mf);
 
+/* Appends "IKE_SA_INIT MID=0x00000000 Initiator Request": the exchange,
+ * the message ID as 0x%08x (IKEv1 and IKEv2, text and JSON alike) and the
+ * IKEv2 flags I and R. */
+void out_msg_headline(GString *s, const isakmp_msg *m);
+
+/* Appends " ERROR(NO_PROPOSAL_CHOSEN)": the error notify types of the
+ * message (inner decrypted ones too), so that the answer comes before the
+ * payload list; nothing when there is none. */
+void out_msg_errors(GString *s, const isakmp_msg *m);
+
 /* Appends the payload list ("Security Association, Key Exchange,
  * Encrypted and Authenticated {Identification - Initiator, ...}"). */
 void out_payload_list(GString *s, const isakmp_msg *m);
 
 /* ---------------------------------------------------------------- writers */
 
+/* -t: the time column of the summary and the -V frame line, as tshark's
+ * -t formats (the default: seconds since 1970, as tcpdump -tt). */
+typedef enum {
+    TF_EPOCH,       /* e: 1795847206.947718 */
+    TF_ABS,         /* a: 06:26:46.947718 (local) */
+    TF_ABS_DATE,    /* ad: 2026-11-28 06:26:46.947718 */
+    TF_ABS_DOY,     /* adoy: 2026/332 06:26:46.947718 */
+    TF_UTC,         /* u, ud, udoy: the same in UTC */
+    TF_UTC_DATE,
+    TF_UTC_DOY,
+    TF_RELATIVE,    /* r: since the first frame */
+    TF_DELTA,       /* d: since the previous captured frame */
+    TF_DELTA_DISP,  /* dd: since the previous displayed frame */
+} time_format;
+
+/* The -t value ("ad") as a time_format; -1 when unknown. */
+int out_time_format(const char *name);
+
 /* Prefix lines with the file name when several inputs are read. */
 typedef struct {
     FILE *out;
+    time_format time;
+    bool displayed;          /* a frame was shown: disp_* is its time (-t dd) */
+    int64_t disp_sec;
+    int32_t disp_nsec;
     const char *file;        /* NULL for a single input */
     bool hex;                /* -x: hex dump of every data source (text tree) */
+    int verbose;             /* -v: the first note's text in the summary; -vv: all */
     GString *buf;            /* reused line buffer */
     note_index notes;
 } out_ctx;
@@ -71,6 +104,7 @@ typedef struct {
     char quote;        /* 0, '"' or '\'' */
     bool header;
     isakmp_tshark_style style;   /* whose tshark's values: -E compat=4.0 */
+    const char *file;  /* the input's name: the field `file` */
 } out_fields_opts;
 /* NULL with a one-line reason in err (e.g. an unknown field and a suggestion). */
 out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_opts *fo,
@@ -87,6 +121,10 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
 struct filter;
 void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *flt);
 void out_fields_free(out_fields *o);
+
+/* True when a field of names needs every frame in order (it reads the
+ * previous displayed frame: frame.time_delta_displayed). */
+bool out_fields_ordered(const char *const *names, size_t n);
 
 /* The field name closest to `name`, for "did you mean" (NULL when none is close). */
 const char *out_suggest_field(const char *name);

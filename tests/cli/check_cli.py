@@ -18,6 +18,7 @@ Usage: check_cli.py ISAKMPDUMP SOURCE_DIR
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,7 @@ def main():
         check_tcp_long(tmp)
         check_big_batches(tmp)
         check_errors(tmp)
+        check_habits(tmp)
     finally:
         shutil.rmtree(tmp)
     if failures:
@@ -143,11 +145,14 @@ def check_formats(d):
     # what the text outputs must say
     rc, out, _ = run([os.path.join(d, "natt.pcap")])
     lines = out.splitlines()
-    if len(lines) != 3 or "NAT-keepalive" not in lines[1] or "UDP IKEv2 IKE_SA_INIT MID=1" not in lines[0]:
+    if (len(lines) != 4 or "NAT-keepalive" not in lines[1]
+            or "UDP IKEv2 IKE_SA_INIT MID=0x00000001" not in lines[0]
+            or not lines[2].endswith(" UDP ESP SPI=0x12345678 seq=0")):
         fail("summary of natt.pcap", out)
     rc, out, _ = run(["-T", "json", os.path.join(d, "natt.pcap")])
-    types = [json.loads(l)["type"] for l in out.splitlines()]
-    if types != ["ike", "nat-keepalive", "ike"]:
+    recs = [json.loads(l) for l in out.splitlines()]
+    types = [r["type"] for r in recs]
+    if types != ["ike", "nat-keepalive", "esp", "ike"] or recs[2]["spi"] != "12345678":
         fail("json record types of natt.pcap", repr(types))
     rc, out, _ = run(["-V", os.path.join(d, "truncated-frame.pcap")])
     if "truncated" not in out:
@@ -157,7 +162,7 @@ def check_formats(d):
         fail("summary of tcp-inorder.pcap", out)
     rc, out, _ = run([os.path.join(d, "eth-ipv6.pcap")])
     if not out.startswith("1 1700000000.000000 [2001:db8::1]:500 -> [2001:db8::2]:500 UDP IKEv2 "
-                          "IKE_SA_INIT MID=0 Initiator Request [Nonce]"):
+                          "IKE_SA_INIT MID=0x00000000 Initiator Request [Nonce]"):
         fail("summary line of eth-ipv6.pcap", out)
 
 
@@ -194,12 +199,16 @@ def check_inputs(d):
     files = [capture_path(d, n) for n in plain]
     fseq = run(["-p", "5500"] + fields_args() + files)
     fpar = run(["-p", "5500", "-j", "4"] + fields_args() + files)
-    joined = "".join(open(os.path.join(d, n + ".expect")).read() for n in plain)
+    # with several files, a "# FILE" line before each file's lines
+    joined = "".join("# %s\n" % capture_path(d, n) + open(os.path.join(d, n + ".expect")).read()
+                     for n in plain)
     if fseq[1] != joined or fpar[1] != joined:
         fail("-T fields over several files (sequential / -j 4)")
     # an unreadable file among others: the rest is still decoded, exit 1
     rc, out, err = run(["-j", "2"] + fields_args() + [files[0], "/nonexistent.pcap", files[1]])
-    want = "".join(open(os.path.join(d, n + ".expect")).read() for n in plain[:2])
+    want = ("# %s\n" % files[0] + open(os.path.join(d, plain[0] + ".expect")).read() +
+            "# /nonexistent.pcap\n# %s\n" % files[1] +
+            open(os.path.join(d, plain[1] + ".expect")).read())
     if rc != 1 or out != want or "/nonexistent.pcap: No such file or directory" not in err:
         fail("-j with a missing file", "rc=%d\n%s%s" % (rc, out, err))
 
@@ -258,6 +267,71 @@ def check_options(d):
     rc, out, _ = run(["-G", "fields"])
     if rc or "\tike.ispi\tFT_BYTES\t" not in out or not out.startswith("P\t"):
         fail("-G fields")
+
+
+def check_habits(d):
+    """tshark habits and the capture fields (#19): isakmp.X as ike.X, -E
+    header=yes|no, quote= on empty values, -G fields, the file field and
+    marker, frame lengths, VLAN IDs, -v notes, the -V header lines."""
+    v4 = os.path.join(d, "eth-ipv4.pcap")
+    a = run(["-T", "fields", "-e", "isakmp.ispi", "-e", "isakmp.messageid", v4])
+    b = run(["-T", "fields", "-e", "ike.ispi", "-e", "ike.messageid", v4])
+    if a != b or a[0] != 0 or not a[1]:
+        fail("isakmp.X read as ike.X", repr(a))
+    for val, head in (("yes", True), ("Y", True), ("no", False), ("n", False)):
+        rc, out, _ = run(["-T", "fields", "-E", "header=" + val, "-e", "isakmp.ispi", v4])
+        if rc or out.startswith("isakmp.ispi\n") != head:
+            fail("-E header=" + val, out)
+    rc, out, _ = run(["-T", "fields", "-E", "quote=d", "-e", "frame.number", "-e",
+                      "ipv6.src", "-e", "ike.ispi", v4])
+    if out.splitlines()[0] != '"1"\t\t"0101010101010101"':
+        fail("-E quote=d leaves an empty value empty", out)
+    rc, out, _ = run(["-G", "fields"])
+    for want in ("P\tFrame\tframe\n", "F\tArrival Time\tframe.time\tFT_ABSOLUTE_TIME\tframe\t",
+                 "F\tSource or Destination Port\tudp.port\tFT_UINT16\tudp\tBASE_PT_UDP\t0x0\t",
+                 "F\tID\tvlan.id\tFT_UINT16\tvlan\tBASE_DEC\t0xfff\tVLAN ID\n",
+                 "\tfile\tFT_STRING\t"):
+        if want not in out:
+            fail("-G fields lists %r" % want)
+    v6 = os.path.join(d, "eth-ipv6.pcap")
+    rc, out, _ = run(["-T", "fields", "-e", "file", "-e", "frame.number", v4, v6])
+    if out.count("# ") or out.splitlines()[0] != v4 + "\t1" or out.splitlines()[-1] != v6 + "\t1":
+        fail("-e file with several files (no marker lines)", out)
+    rc, out, _ = run(["-T", "fields", "-E", "header=y", "-e", "frame.number", v4, v6])
+    if out != "frame.number\n# %s\n1\n2\n# %s\n1\n" % (v4, v6):
+        fail("-T fields file markers after one header", out)
+    rc, out, _ = run(["-T", "fields", "-e", "frame.len", "-e", "frame.cap_len",
+                      os.path.join(d, "truncated-frame.pcap")])
+    lens = out.split()
+    if len(lens) != 2 or int(lens[0]) <= int(lens[1]):
+        fail("frame.len above frame.cap_len for a frame cut by the snap length", out)
+    for name, want in (("eth-vlan", "10"), ("eth-qinq", "10"), ("eth-ipv4", "")):
+        rc, out, _ = run(["-T", "fields", "-e", "vlan.id", os.path.join(d, name + ".pcap")])
+        if out.splitlines()[0] != want:
+            fail("vlan.id of " + name, out)
+    rc, out, _ = run(["-T", "fields", "-e", "eth.src", "-e", "eth.dst", "-e", "udp.port", v4])
+    if not re.match(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}\t([0-9a-f]{2}:){5}[0-9a-f]{2}\t500,500\n",
+                    out):
+        fail("eth.src, eth.dst, udp.port", out)
+    rc, out, _ = run(["-V", v4])
+    if "    Version: 2.0\n" not in out or "    Flags: 0x08 (Initiator, No higher version, Request)\n" not in out:
+        fail("-V header version and flags", out)
+    trunc = os.path.join(d, "truncated-frame.pcap")
+    quiet = run([trunc])[1]
+    one = run(["-v", trunc])[1]
+    if not re.search(r" \(\d+ notes?\)$", quiet.splitlines()[0]) or \
+            not re.search(r" \(\d+ notes?: [^;]+\)$", one.splitlines()[0]):
+        fail("-v shows the first note's text", quiet + one)
+    for t in ("a", "ad", "adoy", "d", "dd", "e", "r", "u", "ud", "udoy"):
+        rc, out, err = run(["-t", t, v4])
+        if rc or err or len(out.splitlines()) != 2:
+            fail("-t " + t, out + err)
+    rc, out, _ = run(["-t", "ud", v4])
+    if not out.startswith("1 2023-11-14 22:13:20.000000 "):
+        fail("-t ud", out)
+    rc, out, _ = run(["-t", "r", v4])
+    if out.splitlines()[1].split()[1] != "0.001000":
+        fail("-t r", out)
 
 
 def check_tcp_long(d):
@@ -333,8 +407,16 @@ def check_errors(d):
         (["-T", "fields", cap], 2,
          "isakmpdump: -T fields needs at least one -e FIELD (see isakmpdump --help)"),
         (["-e", "ike.ispi", cap], 2, "isakmpdump: -e needs -T fields (see isakmpdump --help)"),
-        (["-T", "fields", "-e", "isakmp.ispi", cap], 2,
-         "isakmpdump: unknown field 'isakmp.ispi' (did you mean 'ike.ispi'?)"),
+        (["-T", "fields", "-e", "isakmp.ispy", cap], 2,
+         "isakmpdump: unknown field 'isakmp.ispy' (did you mean 'isakmp.ispi'?)"),
+        (["-T", "fields", "-e", "frame.numbr", cap], 2,
+         "isakmpdump: unknown field 'frame.numbr' (did you mean 'frame.number'?)"),
+        (["-T", "fields", "-e", "ip.adr", cap], 2,
+         "isakmpdump: unknown field 'ip.adr' (did you mean 'ip.addr'?)"),
+        (["-t", "x", cap], 2, "isakmpdump: unknown time format 'x' for -t (a, ad, adoy, d, dd, "
+         "e, r, u, ud, udoy) (see isakmpdump --help)"),
+        (["-T", "fields", "-e", "ike.ispi", "-E", "header=maybe", cap], 2,
+         "isakmpdump: bad -E option 'header=maybe' (see isakmpdump --help)"),
         (["-T", "fields", "-e", "ike.rsip", cap], 2,
          "isakmpdump: unknown field 'ike.rsip' (did you mean 'ike.rspi'?)"),
         (["-T", "fields", "-e", "zzzzzzzzzzzzzzzzzz", cap], 2,
@@ -371,7 +453,7 @@ def check_file_errors(d):
     """Each unusable input: one line naming it, exit 1, the next file still
     decoded (sequentially and with -j)."""
     good = os.path.join(d, "eth-ipv4.pcap")
-    want_out = run(fields_args() + [good])[1]
+    good_out = run(fields_args() + [good])[1]
     data = open(good, "rb").read()
     empty = os.path.join(d, "empty.pcap")
     open(empty, "wb").close()
@@ -396,11 +478,13 @@ def check_file_errors(d):
     for path, why in cases_:
         for jobs in ([], ["-j", "2"]):
             rc, out, err = run(fields_args() + jobs + [path, good])
+            want_out = "# %s\n# %s\n%s" % (path, good, good_out)
             if rc != 1 or out != want_out or err != "isakmpdump: %s: %s\n" % (path, why):
                 fail("input error %s %s" % (" ".join(jobs), path),
                      "want 1 %r\ngot  %d %r\n%s" % (why, rc, err, out))
     # a pcapng cut inside its section header block
     rc, out, err = run(fields_args() + [short_ng, good])
+    want_out = "# %s\n# %s\n%s" % (short_ng, good, good_out)
     if rc != 1 or out != want_out or err.count("\n") != 1 or short_ng not in err:
         fail("pcapng cut in its header", "rc=%d\n%s" % (rc, err))
     # unreadable: only a user without root's override can see it
@@ -421,6 +505,7 @@ def check_file_errors(d):
     # says so on stderr, which is not isakmpdump's output
     err = "".join(l for l in p.stderr.decode().splitlines(True)
                   if not l.startswith("profiling:"))
+    want_out = "# %s\n# %s\n%s" % (locked, good, good_out)
     if p.returncode != 1 or p.stdout.decode() != want_out or \
             err != "isakmpdump: %s: Permission denied\n" % locked:
         fail("unreadable input", "rc=%d %r" % (p.returncode, err))
@@ -506,7 +591,7 @@ def check_key_errors(d):
                 fail("key file error %s %s" % (" ".join(jobs), path),
                      "want 1 %r\ngot  %d %r" % (msg, rc, err))
     rc, out, err = run(["-k", "/nonexistent.keys", "-k", bad] + fields_args() + [cap, cap])
-    if rc != 1 or out != want_out * 2 or err.count("\n") != 3:
+    if rc != 1 or out != ("# %s\n" % cap + want_out) * 2 or err.count("\n") != 3:
         fail("key errors are said once, not per input file", err)
     check_exports(d)
 

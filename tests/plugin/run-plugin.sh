@@ -87,10 +87,12 @@ kind=$(as_user tshark -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^ike\.so *$/ { 
 [ ${#compat[@]} -gt 0 ] || [ "$kind" = dissector ] ||
   problem "tshark -G plugins lists ike.so as '$kind', not dissector"
 
-# Every field of the library's table but the ones only the plugin can know
-# (request/response frame links need the whole capture) and the root.
-mapfile -t fields < <("$dump" -G fields | cut -f3 |
-                      grep -v -x -e ike -e ike.response_in -e ike.response_to)
+# Every field of the library's table (the ike.* ones: -G fields lists the
+# frame, ip, udp, ... fields isakmpdump fills too) but the ones only the
+# plugin can know (request/response frame links need the whole capture) and
+# the root.
+mapfile -t fields < <("$dump" -G fields | cut -f3 | grep '^ike\.' |
+                      grep -v -x -e ike.response_in -e ike.response_to)
 [ "${#fields[@]}" -gt 300 ] || { problem "isakmpdump -G fields gave ${#fields[@]} fields"; exit 1; }
 eargs=()
 for f in "${fields[@]}"; do eargs+=(-e "$f"); done

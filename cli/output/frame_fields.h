@@ -1,0 +1,91 @@
+/*
+ * The fields that come from the capture, not from the decoder (frame.*,
+ * eth.*, vlan.*, ip.*, ipv6.*, udp.*, tcp.*, file): one table of them, with
+ * tshark's names, types and -T fields formats, for -e, -G fields and the
+ * display filter (-Y).  And the name look-up over every field isakmpdump
+ * knows: ike.*, its isakmp.* aliases (tshark's names) and these.
+ */
+#ifndef ISAKMPDUMP_FRAME_FIELDS_H
+#define ISAKMPDUMP_FRAME_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../capture/capture.h"   /* relative: the unit test compiles this file too */
+#include "isakmp/isakmp.h"
+
+typedef enum {
+    FF_UINT,       /* u */
+    FF_ABS_TIME,   /* sec, nsec: a point in time (frame.time: local time) */
+    FF_EPOCH,      /* sec, nsec: a point in time as seconds since 1970 */
+    FF_REL_TIME,   /* sec, nsec: a duration (nsec has the sign of sec) */
+    FF_IPV4,       /* addr[0..3] */
+    FF_IPV6,       /* addr[0..15] */
+    FF_ETHER,      /* addr[0..5] */
+    FF_STRING,     /* str */
+} ff_type;
+
+/* One value (occurrence) of a field. */
+typedef struct {
+    ff_type type;
+    uint64_t u;
+    int64_t sec;
+    int32_t nsec;
+    uint8_t addr[16];
+    const char *str;
+} ff_value;
+
+#define FF_MAX_VALUES CAPTURE_MAX_VLAN   /* the most occurrences of one field in a frame */
+
+/* What the fields read of one frame. */
+typedef struct {
+    const capture_frame *f;
+    const isakmp_packet *p;   /* addresses and ports: the frame's first message or keepalive */
+    const char *file;         /* the input's name */
+    int64_t disp_sec;         /* the previous displayed frame (this one for the first) */
+    int32_t disp_nsec;
+} ff_frame;
+
+typedef struct frame_field {
+    const char *abbrev;       /* tshark's name: "frame.time_delta" */
+    const char *name;         /* its label */
+    const char *proto;        /* "frame", "ip", ... */
+    const char *ftype;        /* tshark's type name (-G fields) */
+    const char *base;         /* tshark's base name, or "" */
+    uint32_t bitmask;
+    const char *desc;
+    ff_type type;
+    /* Fills out[] (FF_MAX_VALUES at most); returns the count, 0 when absent. */
+    size_t (*get)(const ff_frame *fr, ff_value *out);
+    bool ordered;             /* needs the frames in order (the previous displayed one) */
+} frame_field;
+
+const frame_field *frame_fields(size_t *n);
+/* The field of that exact name, or NULL. */
+const frame_field *frame_field_by_name(const char *name);
+/* The values of ff in the frame (at most FF_MAX_VALUES). */
+static inline size_t frame_field_values(const frame_field *ff, const ff_frame *fr, ff_value *out)
+{
+    return ff->get(fr, out);
+}
+/* Formats one value as tshark -T fields prints it; returns the length it
+ * needs (like snprintf). */
+size_t ff_value_format(const ff_value *v, char *buf, size_t size);
+
+/* Any field by name: an ike.* field (isakmp.X is read as ike.X, and the
+ * bare protocol names "isakmp" and "ike" too) or a frame field.  False
+ * when there is none of that name. */
+typedef struct {
+    const isakmp_field *ike;
+    const frame_field *frame;
+} field_ref;
+bool field_resolve(const char *name, field_ref *r);
+
+/* The known name closest to `name` by edit distance over the ike.* names,
+ * their isakmp.* aliases and the frame fields (spelt as the user spells the
+ * protocol: isakmp.X for isakmp.Y); NULL when none is close.  The name is
+ * written into buf. */
+const char *field_suggest(const char *name, char *buf, size_t size);
+
+#endif

@@ -8,7 +8,7 @@
 #ifndef ISAKMP_CHARON_LOG_H
 #define ISAKMP_CHARON_LOG_H
 
-#include "keys/secrets.h"
+#include "keys/entry.h"
 
 /* What a log gave: lines of charon's, dumps, and keys by kind. */
 typedef struct {

@@ -1,0 +1,65 @@
+/*
+ * A secret as the key-file readers hand it on (secrets files in secrets.c,
+ * charon logs in charon_log.c), and the line splitter they share.  Apart
+ * from both, so that the secrets-file reader, which hands charon logs to
+ * their reader, and that reader do not include each other.
+ */
+#ifndef ISAKMP_ENTRY_H
+#define ISAKMP_ENTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    SEC_PSK = 1,             /* selector, value */
+    SEC_V1_DH_SHARED,        /* spi = initiator cookie */
+    SEC_V1_DH_PRIVATE,
+    SEC_V1_SKEYID,
+    SEC_V1_QM_DH_SHARED,     /* + msgid */
+    SEC_V2_DH_SHARED,        /* spi = SPIi */
+    SEC_V2_DH_PRIVATE,
+    SEC_V2_SKEYSEED,
+    SEC_V2_CHILD_DH_SHARED,  /* + msgid */
+    /* keys as daemons log them (name tells which) */
+    SEC_V1_KEY,              /* name: "SKEYID_d", "SKEYID_a", "SKEYID_e", "Ka" */
+    SEC_V2_KEY,              /* name: "SK_d", "SK_ai", ... ; spir too when known */
+    SEC_ESP_KEY,             /* an ESP SA: spi, addresses, algorithms, keys */
+    SEC_EAP                  /* an EAP password: selector (identity or '*'), value */
+} secret_kind;
+
+typedef struct {
+    secret_kind kind;
+    bool any_sa;             /* the SA is not known ('*'): try each */
+    uint8_t spi[8];          /* IKEv1 initiator cookie / IKEv2 SPIi */
+    uint8_t spir[8];         /* responder cookie / SPIr, when have_spir */
+    bool have_spir;
+    bool any_msgid;
+    uint32_t msgid;
+    const char *selector;    /* SEC_PSK: "*", an IP address or an identity; SEC_EAP: "*" or an identity */
+    const char *name;        /* SEC_V1_KEY / SEC_V2_KEY */
+    const uint8_t *value;    /* the secret */
+    size_t len;
+    /* SEC_ESP_KEY */
+    uint32_t esp_spi;
+    const char *src, *dst;   /* addresses as text */
+    const char *encr, *integ;   /* strongSwan algorithm names, e.g. "AES_CBC", "HMAC_SHA2_256_128" */
+    size_t encr_bits;        /* key size the daemon logged, 0 when not logged */
+    const uint8_t *integ_key;
+    size_t integ_len;
+    const char *where;       /* "file:line" of the line that gave it */
+    /* a '*' secret of an IKE SA made by a rekey: the old SA's SPIi and the
+     * CREATE_CHILD_SA's message id, when the log says them */
+    bool have_parent;
+    uint8_t parent_spi[8];
+    uint32_t parent_msgid;
+} secret_entry;
+
+typedef void (*secret_sink_fn)(void *user, const secret_entry *e);
+
+/* Calls fn(line, number, user) for each line of text, without its newline
+ * (and '\r'); the line is wiped after the call. */
+typedef void (*secrets_line_fn)(char *line, size_t no, void *user);
+void secrets_each_line(const char *text, size_t len, secrets_line_fn fn, void *user);
+
+#endif

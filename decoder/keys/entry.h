@@ -1,6 +1,7 @@
 /*
  * A secret as the key-file readers hand it on (secrets files in secrets.c,
- * charon logs in charon_log.c), and the line splitter they share.  Apart
+ * charon logs in charon_log.c), and the line splitter, the reporting of bad
+ * lines and the wiping of split words they share (pluto.c and xfrm.c too).  Apart
  * from both, so that the secrets-file reader, which hands charon logs to
  * their reader, and that reader do not include each other.
  */
@@ -10,6 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <glib.h>
+
+#include "isakmp/isakmp.h"
 
 typedef enum {
     SEC_PSK = 1,             /* selector, value */
@@ -61,5 +66,13 @@ typedef void (*secret_sink_fn)(void *user, const secret_entry *e);
  * (and '\r'); the line is wiped after the call. */
 typedef void (*secrets_line_fn)(char *line, size_t no, void *user);
 void secrets_each_line(const char *text, size_t len, secrets_line_fn fn, void *user);
+
+/* Reports a bad or noteworthy line through on_error as "name:line" and the
+ * formatted reason (nothing without on_error; line 0: the whole file). */
+void secrets_report(isakmp_key_error_fn on_error, void *user, const char *name, size_t line,
+                    const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+/* Wipes and frees a NULL-terminated list of words (g_strsplit's). */
+void secrets_words_free(char **w);
 
 #endif

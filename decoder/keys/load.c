@@ -10,6 +10,7 @@
 
 #include "core/secure.h"
 #include "crypto/crypto.h"
+#include "keys/entry.h"
 #include "keys/keys.h"
 #include "keys/pluto.h"
 #include "keys/unpack.h"
@@ -46,16 +47,6 @@ static const struct {
     { pluto_detect, load_pluto },
 };
 
-static void report(isakmp_key_error_fn on_error, void *user, const char *name,
-                   const char *reason)
-{
-    if (!on_error)
-        return;
-    char where[512];
-    snprintf(where, sizeof where, "%s:0", name);
-    on_error(user, where, reason);
-}
-
 /* One of the whole-file formats, or -2 when none takes the text; the
  * source it was is recorded with what it gave. */
 static int load_format(isakmp_ctx *ctx, const char *name, char **lines,
@@ -83,7 +74,7 @@ static int load_plain(isakmp_ctx *ctx, const char *name, const char *text, size_
         g_strchomp(lines[i]);   /* CRLF files too */
     int n = -2;
     if (keys_only_comments(lines)) {   /* save-keys leaves tables empty for what Wireshark cannot name */
-        report(on_error, user, name, ISAKMP_KEY_NOTE "empty: no keys in it");
+        secrets_report(on_error, user, name, 0, "%s", ISAKMP_KEY_NOTE "empty: no keys in it");
         keys_source_add(ctx->keys, name, "empty table");
         n = 0;
     }
@@ -92,7 +83,7 @@ static int load_plain(isakmp_ctx *ctx, const char *name, const char *text, size_
     if (n == -2)   /* secrets files and daemon logs (derive.c): they add their source */
         n = ctx->keying->load_text(ctx, name, text, len, on_error, user);
     if (n == -2) {
-        report(on_error, user, name, "unknown key file format");
+        secrets_report(on_error, user, name, 0, "%s", "unknown key file format");
         keys_source_note(ctx->keys, keys_source_add(ctx->keys, name, NULL),
                          "unknown key file format");
         n = 0;
@@ -115,7 +106,7 @@ int isakmp_ctx_load_keys_mem(isakmp_ctx *ctx, const char *name, const char *text
     if (r == UNPACK_NONE)
         return load_plain(ctx, name, text, len, on_error, user);
     if (r == UNPACK_FAILED) {
-        report(on_error, user, name, why);
+        secrets_report(on_error, user, name, 0, "%s", why);
         keys_source_note(ctx->keys, keys_source_add(ctx->keys, name, NULL), why);
         return 0;
     }

@@ -116,20 +116,6 @@ typedef struct {
     bool have_spi;
 } pluto_ctx;
 
-static void note(const pluto_ctx *pc, size_t line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static void note(const pluto_ctx *pc, size_t line, const char *fmt, ...)
-{
-    if (!pc->on_error)
-        return;
-    char where[512], reason[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    snprintf(where, sizeof where, "%s:%zu", pc->name, line);
-    pc->on_error(pc->user, where, reason);
-}
-
 static void str_wipe(char **s)
 {
     if (*s) {
@@ -197,7 +183,7 @@ static void ike_done(pluto_ctx *pc, ike_keys *k)
     int row = encr_row(k->encr);
     const char *ii = integ_iana(k->integ);
     if (row >= 0 && encr_names[row].aead) {
-        note(pc, k->line,
+        secrets_report(pc->on_error, pc->user, pc->name, k->line,
              ISAKMP_KEY_NOTE "IKE SA %02x%02x%02x%02x...: libreswan logs %s keys without their "
              "salt: they cannot decrypt; give the DH secrets in a secrets file instead",
              k->spii[0], k->spii[1], k->spii[2], k->spii[3], k->encr);
@@ -214,7 +200,7 @@ static void ike_done(pluto_ctx *pc, ike_keys *k)
          e->ei.len <= EXPORT_MAX_KEY && e->ai.len <= EXPORT_MAX_KEY &&
          (e->integ->kind == IK_NONE || e->ai.len > 0);
     if (!ok) {
-        note(pc, k->line, "IKE SA keys: unknown algorithm or key size (%s, %s)", k->encr,
+        secrets_report(pc->on_error, pc->user, pc->name, k->line, "IKE SA keys: unknown algorithm or key size (%s, %s)", k->encr,
              k->integ);
         secret_wipe(&e->ei);
         secret_wipe(&e->er);
@@ -337,7 +323,7 @@ static void v1_line(pluto_ctx *pc, char **w, guint n, size_t no)
     k->enc.p = crypto_secure_alloc(ka_len ? ka_len : 1);
     k->enc.len = ka_len;
     if (!prf || !e || !ka_len || !kdf_v1_ka(prf, e, elen, ka_len, k->enc.p)) {
-        note(pc, no, "IKEv1 SA %02x%02x%02x%02x...: unknown hash, cipher or SKEYID_e size",
+        secrets_report(pc->on_error, pc->user, pc->name, no, "IKEv1 SA %02x%02x%02x%02x...: unknown hash, cipher or SKEYID_e size",
              icookie[0], icookie[1], icookie[2], icookie[3]);
         secret_wipe(&k->enc);
         g_free(k);
@@ -383,11 +369,11 @@ static void esp_done(pluto_ctx *pc)
     const char *integ = esp_name(pc->i_alg[0] ? pc->i_alg : "NONE", true, &ki);
     GByteArray *ek = pc->dump[0], *ak = pc->dump[1];
     if (!encr || !integ) {
-        note(pc, pc->esp_line,
+        secrets_report(pc->on_error, pc->user, pc->name, pc->esp_line,
              ISAKMP_KEY_NOTE "SPI 0x%08x: Wireshark's esp_sa has no name for %s: not loaded",
              pc->spi, !encr ? pc->e_alg : pc->i_alg);
     } else if ((ek && ek->len > EXPORT_MAX_KEY) || (ak && ak->len > EXPORT_MAX_KEY)) {
-        note(pc, pc->esp_line, "SPI 0x%08x: keys too long", pc->spi);
+        secrets_report(pc->on_error, pc->user, pc->name, pc->esp_line, "SPI 0x%08x: keys too long", pc->spi);
     } else {
         export_esp x = { .af = strchr(pc->dst, ':') ? 6 : 4, .spi = pc->spi,
                          .encr_name = encr, .integ_name = integ,
@@ -509,13 +495,6 @@ static char **words(const char *s, guint *n)
     return w;
 }
 
-static void words_free(char **w)
-{
-    for (guint i = 0; w[i]; i++)
-        secure_wipe(w[i], strlen(w[i]));
-    g_strfreev(w);
-}
-
 /* What only pluto writes: syslog / journal tags, its start, the wording
  * of its established SAs (4.x and 5.x), its state names. */
 static const char *const pluto_marks[] = {
@@ -555,7 +534,7 @@ static void pluto_line(pluto_ctx *pc, const char *line, size_t no)
             ike_line(pc, w, n, responder, no);
         else if (!responder)   /* IKEv1: SKEYID_e is the initiator line's */
             v1_line(pc, w, n, no);
-        words_free(w);
+        secrets_words_free(w);
         return;
     }
     const char *dbg = strstr(line, "| ");
@@ -578,7 +557,7 @@ static void pluto_line(pluto_ctx *pc, const char *line, size_t no)
     if (pc->esp_pending) {
         char **w = words(t, &n);
         esp_line(pc, t, w, n);
-        words_free(w);
+        secrets_words_free(w);
     }
 }
 
@@ -606,16 +585,16 @@ int pluto_load(isakmp_ctx *ctx, const char *name, char **lines, isakmp_key_error
     for (size_t i = 0; lines[i]; i++)
         pluto_line(&pc, lines[i], i + 1);
     if (pc.esp_pending)
-        note(&pc, pc.esp_line,
+        secrets_report(pc.on_error, pc.user, pc.name, pc.esp_line,
              ISAKMP_KEY_NOTE "ESP keys without the line that adds their kernel SA "
              "(plutodebug=base on libreswan 4, routing on 5): not tied to an SPI, not loaded");
     for (guint i = 0; i < pc.ike->len; i++) {
         const ike_keys *k = pc.ike->pdata[i];
-        note(&pc, k->line, ISAKMP_KEY_NOTE "IKE SA keys of one direction only (the %s line is "
+        secrets_report(pc.on_error, pc.user, pc.name, k->line, ISAKMP_KEY_NOTE "IKE SA keys of one direction only (the %s line is "
                                            "missing): not loaded", k->have[0] ? "R" : "I");
     }
     if (!pc.keys_seen)
-        note(&pc, 0, ISAKMP_KEY_NOTE "pluto log without plutodebug=private: no keys in it");
+        secrets_report(pc.on_error, pc.user, pc.name, 0, ISAKMP_KEY_NOTE "pluto log without plutodebug=private: no keys in it");
     esp_reset(&pc);
     g_ptr_array_free(pc.ike, TRUE);
     return pc.loaded;

@@ -66,24 +66,6 @@ static bool fixed_hex(const char *s, size_t digits, uint8_t *out)
     return strlen(s) == digits && hex_decode(s, digits / 2, out);
 }
 
-static void report(isakmp_key_error_fn on_error, void *euser, const char *name, size_t line,
-                   const char *fmt, ...) G_GNUC_PRINTF(5, 6);
-
-static void report(isakmp_key_error_fn on_error, void *euser, const char *name, size_t line,
-                   const char *fmt, ...)
-{
-    if (!on_error)
-        return;
-    char where[512], reason[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    snprintf(where, sizeof where, "%s:%zu", name, line);
-    on_error(euser, where, reason);
-}
-
-
 /* ---------------------------------------------------------------- secrets file */
 
 /* One line of the secrets file split into fields: whitespace separates,
@@ -282,7 +264,7 @@ static void file_line(char *line, size_t no, void *user)
     if (!bad && fl.n > 0)
         bad = file_entry(fc, &fl, no);
     if (bad)
-        report(fc->on_error, fc->euser, fc->name, no, "%s", bad);
+        secrets_report(fc->on_error, fc->euser, fc->name, no, "%s", bad);
     fields_free(&fl);
 }
 
@@ -350,7 +332,7 @@ static void ike_line(pluto_ctx *pc, gchar **w, size_t no)
     bool init = !strcmp(w[0], "ikev2I");
     secret_entry e = { .kind = SEC_V2_KEY, .have_spir = true };
     if (!fixed_hex(w[1], 16, e.spi) || !fixed_hex(w[2], 16, e.spir)) {
-        report(pc->on_error, pc->euser, pc->name, no, "bad SPI: want 0x and 16 hex digits");
+        secrets_report(pc->on_error, pc->euser, pc->name, no, "bad SPI: want 0x and 16 hex digits");
         return;
     }
     char where[512], alg[2][32];
@@ -361,7 +343,7 @@ static void ike_line(pluto_ctx *pc, gchar **w, size_t no)
         uint8_t *k = alg_key(w[3 + i], alg[i], sizeof alg[i], &len);
         if (!k || len > KDF_MAX_KEY) {
             secrets_free(k, len);
-            report(pc->on_error, pc->euser, pc->name, no,
+            secrets_report(pc->on_error, pc->euser, pc->name, no,
                    "bad key: want algorithm:0x and hex digits (at most 64 bytes)");
             continue;
         }
@@ -383,13 +365,13 @@ static void esp_line(pluto_ctx *pc, gchar **w, size_t no)
     char alg[32], where[512];
     size_t len = 0;
     if (!at || sscanf(w[0], "0x%lx@", &spi) != 1 || spi > 0xffffffffUL) {
-        report(pc->on_error, pc->euser, pc->name, no, "bad ESP SA: want 0xSPI@address");
+        secrets_report(pc->on_error, pc->euser, pc->name, no, "bad ESP SA: want 0xSPI@address");
         return;
     }
     uint8_t *k = alg_key(w[1], alg, sizeof alg, &len);
     if (!k || len > KDF_MAX_KEY) {
         secrets_free(k, len);
-        report(pc->on_error, pc->euser, pc->name, no,
+        secrets_report(pc->on_error, pc->euser, pc->name, no,
                "bad ESP key: want algorithm:0x and hex digits (at most 64 bytes)");
         return;
     }
@@ -424,9 +406,7 @@ static void pluto_line(char *line, size_t no, void *user)
         ike_line(pc, w, no);
     else if (n >= 2 && w[0][0] == '0')
         esp_line(pc, w, no);
-    for (guint i = 0; i < n; i++)
-        secure_wipe(w[i], strlen(w[i]));
-    g_strfreev(w);
+    secrets_words_free(w);   /* w[n] is NULL: the empty words went above */
 }
 
 static int parse_pluto(const char *name, const char *text, size_t len, secret_sink_fn sink,

@@ -118,20 +118,6 @@ static void key_free(char **k)
     }
 }
 
-static void note(const xfrm_ctx *xc, size_t line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static void note(const xfrm_ctx *xc, size_t line, const char *fmt, ...)
-{
-    if (!xc->on_error)
-        return;
-    char where[512], reason[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    snprintf(where, sizeof where, "%s:%zu", xc->name, line);
-    xc->on_error(xc->user, where, reason);
-}
-
 /* "0x..." into bytes (at most EXPORT_MAX_KEY); an absent key is none. */
 static bool key_bytes(const char *hex, uint8_t *out, size_t *len)
 {
@@ -157,7 +143,7 @@ static void state_add(xfrm_ctx *xc, const state_t *s, const char *encr, const ch
     export_esp x = { .af = strchr(s->src, ':') ? 6 : 4, .spi = s->spi, .encr_name = encr,
                      .integ_name = integ };
     if (!key_bytes(ekey, x.ekey, &x.elen) || !key_bytes(akey, x.akey, &x.alen)) {
-        note(xc, s->line, "SPI 0x%08x: keys must be hex of at most %d bytes", s->spi,
+        secrets_report(xc->on_error, xc->user, xc->name, s->line, "SPI 0x%08x: keys must be hex of at most %d bytes", s->spi,
              EXPORT_MAX_KEY);
         secure_wipe(&x, sizeof x);
         return;
@@ -171,7 +157,7 @@ static void state_add(xfrm_ctx *xc, const state_t *s, const char *encr, const ch
         export_add_esp(xc->ctx->keying->exports(xc->ctx), &x);
         xc->loaded++;
     } else {
-        note(xc, s->line, "SPI 0x%08x: keys must be hex", s->spi);
+        secrets_report(xc->on_error, xc->user, xc->name, s->line, "SPI 0x%08x: keys must be hex", s->spi);
     }
     secure_wipe(&x, sizeof x);
 }
@@ -189,7 +175,7 @@ static void state_done(xfrm_ctx *xc)
                                                       : xfrm_integ_name(s->auth, s->auth_bits);
         const char *what = !encr ? (s->aead[0] ? s->aead : s->enc) : s->auth;
         if (!encr || !integ)
-            note(xc, s->line,
+            secrets_report(xc->on_error, xc->user, xc->name, s->line,
                  ISAKMP_KEY_NOTE "SPI 0x%08x: Wireshark's esp_sa has no name for %s: not loaded",
                  s->spi, what);
         else
@@ -264,13 +250,6 @@ static char **words(const char *s, guint *n)
     return w;
 }
 
-static void words_free(char **w)
-{
-    for (guint i = 0; w[i]; i++)
-        secure_wipe(w[i], strlen(w[i]));
-    g_strfreev(w);
-}
-
 /* One printed line (of `ip -o`: one of its '\'-separated parts). */
 static void xfrm_line(xfrm_ctx *xc, const char *part, size_t no)
 {
@@ -283,7 +262,7 @@ static void xfrm_line(xfrm_ctx *xc, const char *part, size_t no)
         else if (xc->st.open)
             state_line(&xc->st, w, n);
     }
-    words_free(w);
+    secrets_words_free(w);
 }
 
 bool xfrm_detect(char **lines)
@@ -306,10 +285,10 @@ int xfrm_load(isakmp_ctx *ctx, const char *name, char **lines, isakmp_key_error_
         char **parts = g_strsplit(lines[i], "\\", 0);   /* ip -o: one state per line */
         for (size_t j = 0; parts[j]; j++)
             xfrm_line(&xc, parts[j], i + 1);
-        words_free(parts);
+        secrets_words_free(parts);
     }
     state_done(&xc);
     if (xc.loaded == 0)
-        note(&xc, 0, ISAKMP_KEY_NOTE "ip xfrm output without ESP / AH SA keys: nothing loaded");
+        secrets_report(xc.on_error, xc.user, xc.name, 0, ISAKMP_KEY_NOTE "ip xfrm output without ESP / AH SA keys: nothing loaded");
     return xc.loaded;
 }

@@ -21,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 build="$top/build-fuzz"
 per=20
-only="decode,decrypt,sequence,keys,capture"
+only="decode,decrypt,sequence,keys,capture,filter"
 dobuild=1
 mode=short
 while [ $# -gt 0 ]; do
@@ -63,14 +63,16 @@ build_targets() {
 # a campaign rebuilds each harness just before it runs, to fuzz the newest code
 [ "$mode" = long ] || build_targets "${harnesses[@]}"
 
-seeds="$build/fuzz-seeds"
+# per run: two campaigns may share a build directory's corpora
+seeds="$build/fuzz-seeds.$$"
 rm -rf "$seeds"
+trap 'rm -rf "$seeds"' EXIT
 "$top/tests/fuzz/make-corpus.sh" "$seeds" "$top" 2>/dev/null >/dev/null || true
 
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 stats="$build/fuzz-stats.tsv"
-[ -f "$stats" ] || printf 'date\tharness\tseconds\texecutions\tcoverage\tfeatures\tcorpus\tresult\n' > "$stats"
+[ -f "$stats" ] || printf 'date\tharness\tseconds\tcpu_seconds\texecutions\tcoverage\tfeatures\tcorpus\tresult\n' > "$stats"
 failed=()
 for h in "${harnesses[@]}"; do
   [ "$mode" = long ] && build_targets "$h"
@@ -82,16 +84,21 @@ for h in "${harnesses[@]}"; do
   case "$h" in
     keys) dict=keys.dict; maxlen=8192;;
     capture) dict=pcap.dict; maxlen=65536;;
+    filter) dict=filter.dict; maxlen=16384;;
     sequence) dict=ike.dict; maxlen=65536;;
     *) dict=ike.dict; maxlen=16384;;
   esac
   log="$build/fuzz-$h.log"
   echo "fuzz.sh: $h for ${per}s" >&2
   rc=0
-  "$bin" -max_total_time="$per" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+  # the CPU time the harness really had (on a shared machine it is less
+  # than the wall time max_total_time counts)
+  TIMEFORMAT='%U %S'
+  { time "$bin" -max_total_time="$per" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
     -max_len="$maxlen" -dict="$top/tests/fuzz/$dict" -artifact_prefix="$art" \
     -print_final_stats=1 -close_fd_mask=1 \
-    "$corpus" "$seeds/$h" "$top/tests/fuzz/regressions/$h" >"$log" 2>&1 || rc=$?
+    "$corpus" "$seeds/$h" "$top/tests/fuzz/regressions/$h" >"$log" 2>&1 || rc=$?; } 2>"$build/fuzz-$h.cpu"
+  cpu=$(awk '{ printf "%d", $1 + $2 }' "$build/fuzz-$h.cpu" 2>/dev/null || echo '?')
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
@@ -105,9 +112,9 @@ for h in "${harnesses[@]}"; do
     ls -1 "$art" >&2 || true
     grep -E 'ERROR|SUMMARY|^ *#[0-9]+ 0x' "$log" | head -30 >&2 || true
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$h" "$per" "${execs:-?}" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$h" "$per" "${cpu:-?}" "${execs:-?}" \
     "${cov:-?}" "${ft:-?}" "$ncorp" "$result" >> "$stats"
-  echo "fuzz.sh: $h: ${execs:-?} executions, cov ${cov:-?}, ft ${ft:-?}, corpus $ncorp, $result" >&2
+  echo "fuzz.sh: $h: ${cpu:-?} CPU seconds, ${execs:-?} executions, cov ${cov:-?}, ft ${ft:-?}, corpus $ncorp, $result" >&2
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz.sh: failed: ${failed[*]}" >&2

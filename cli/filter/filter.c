@@ -35,6 +35,8 @@ void filter_free(filter *f)
     if (!f)
         return;
     filter_node_free(f->root);
+    for (guint i = 0; i < f->fields->len; i++)
+        g_free(g_array_index(f->fields, field_ref, i).name);
     g_array_free(f->fields, TRUE);
     g_free(f->slot_of);
     g_free(f->expr);

@@ -48,7 +48,7 @@ typedef struct {
     fv_type type;
     unsigned bits;     /* FV_UINT: the width, for literal range checks */
     const isakmp_field *field;   /* SRC_IKE */
-    const char *name;
+    char *name;        /* as the user wrote it (isakmp.X stays so); owned */
 } field_ref;
 
 enum proto_kind { PROTO_IKE, PROTO_FRAME, PROTO_IP, PROTO_IPV6, PROTO_UDP, PROTO_TCP };

@@ -117,7 +117,7 @@ static int resolve(filter *f, const char *name)
     for (guint i = 0; i < f->fields->len; i++)
         if (strcmp(g_array_index(f->fields, field_ref, i).name, name) == 0)
             return (int)i;
-    field_ref r = { .name = g_intern_string(name), .slot = -1 };
+    field_ref r = { .slot = -1 };
     const isakmp_field *fd = ike_field(name);
     fv_type ft;
     unsigned bits = 64;
@@ -143,6 +143,9 @@ static int resolve(filter *f, const char *name)
     } else {
         return -1;
     }
+    /* owned by the filter: interning every name a user (or a fuzzer) types
+     * would grow GLib's global table with each filter compiled */
+    r.name = g_strdup(name);
     g_array_append_val(f->fields, r);
     return (int)f->fields->len - 1;
 }

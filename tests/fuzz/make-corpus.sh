@@ -8,12 +8,14 @@
 #   sequence  one file per capture: its messages as [selector][len u16][bytes]
 #   keys      the key tables / secrets / logs beside the captures
 #   capture   the captures themselves (decompressed, at most 256 KiB)
+#   filter    each display filter of tests/cli/check_filter.py, a NUL, then
+#             one of the decode seeds (in turn)
 # Messages are extracted with tshark (-T fields -e udp.payload).
 set -euo pipefail
 out=${1:?usage: make-corpus.sh OUTDIR [SOURCE_DIR]}
 top=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
 peer="$top/../shared/peer-suite"
-for h in decode decrypt sequence keys capture; do mkdir -p "$out/$h"; done
+for h in decode decrypt sequence keys capture filter; do mkdir -p "$out/$h"; done
 command -v tshark >/dev/null || { echo "make-corpus: tshark not found; seeds from key files only" >&2; }
 
 shopt -s nullglob
@@ -62,10 +64,23 @@ for cap in caps:
     if seq:
         put("sequence", bytes(seq))
 PY
+python3 - "$out" "$top/tests/cli/check_filter.py" <<'PY'
+import ast, hashlib, os, sys
+out, table = sys.argv[1], sys.argv[2]
+tree = ast.parse(open(table).read())
+filters = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+               and any(getattr(t, "id", "") == "FILTERS" for t in n.targets))
+msgs = [open(os.path.join(out, "decode", f), "rb").read()
+        for f in sorted(os.listdir(os.path.join(out, "decode")))] or [b""]
+for i, expr in enumerate(filters):
+    data = expr.encode() + b"\0" + msgs[i * 7 % len(msgs)]
+    with open(os.path.join(out, "filter", hashlib.sha1(data).hexdigest()[:16]), "wb") as f:
+        f.write(data)
+PY
 for f in "${keyfiles[@]}"; do
   cp "$f" "$out/keys/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
-for h in decode decrypt sequence keys capture; do
+for h in decode decrypt sequence keys capture filter; do
   printf '%s=%s ' "$h" "$(ls "$out/$h" | wc -l)"
 done
 echo

@@ -565,9 +565,10 @@ static void on_frame(void *user, const capture_frame *f)
         fflush(rs->out.out);
 }
 
-/* With ctx (one decoding thread), also what the library's fragment budget
- * did; passed: the messages that passed -Y, or NULL without one. */
-static void print_stats(const char *path, const capture_stats *st, const isakmp_ctx *ctx,
+/* With fs, also what the library's fragment budget did (in the context that
+ * holds fragments: the only one, or the stateful one of the sharded path);
+ * passed: the messages that passed -Y, or NULL without one. */
+static void print_stats(const char *path, const capture_stats *st, const isakmp_frag_stats *fs,
                         const uint64_t *passed)
 {
     char yline[64] = "";
@@ -587,15 +588,13 @@ static void print_stats(const char *path, const capture_stats *st, const isakmp_
             (unsigned long long)st->frag_dropped, (unsigned long long)st->tcp_dropped,
             (unsigned long long)st->skipped_linktype, (unsigned long long)st->jumbograms,
             (unsigned long long)st->too_big, CAPTURE_MAX_MSG >> 20, yline);
-    if (!ctx)
+    if (!fs)
         return;
-    isakmp_frag_stats fs;
-    isakmp_ctx_frag_stats(ctx, &fs);
     fprintf(stderr,
             "%s: IKE fragments: %llu incomplete messages dropped (%llu bytes) to stay within "
             "the budget, at most %llu bytes pending\n",
-            path, (unsigned long long)fs.evicted_sets, (unsigned long long)fs.evicted_bytes,
-            (unsigned long long)fs.peak_bytes);
+            path, (unsigned long long)fs->evicted_sets, (unsigned long long)fs->evicted_bytes,
+            (unsigned long long)fs->peak_bytes);
 }
 
 /* After a capture: with --stats what each key source gave and how much of it
@@ -642,11 +641,12 @@ static int file_threads(const options *o, bool live)
 static int run_file_sharded(const options *o, const char *path, FILE *out, int threads)
 {
     uint64_t passed = 0;
+    isakmp_frag_stats fs = { 0 };
     out_fields_opts fo = o->fo;
     fo.file = path;
     shard_opts so = { .threads = threads, .names = (const char *const *)o->fields->pdata,
                       .nnames = o->fields->len, .fo = &fo, .cap = &o->cap, .flt = o->flt,
-                      .passed = &passed };
+                      .passed = &passed, .frag = &fs };
     capture_stats st = { 0 };
     char err[512];
     int rc = EXIT_OK;
@@ -656,7 +656,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, NULL, o->flt ? &passed : NULL);
+        print_stats(path, &st, &fs, o->flt ? &passed : NULL);
     fflush(out);
     return rc;
 }
@@ -717,8 +717,11 @@ static int run_file(const options *o, const char *path, FILE *out)
         fprintf(stderr, "isakmpdump: %s\n", err);
         rc = EXIT_INPUT;
     }
-    if (o->stats)
-        print_stats(path, &st, rs.ctx, o->flt ? &rs.passed : NULL);
+    if (o->stats) {
+        isakmp_frag_stats fs;
+        isakmp_ctx_frag_stats(rs.ctx, &fs);
+        print_stats(path, &st, &fs, o->flt ? &rs.passed : NULL);
+    }
     key_sources(o, rs.ctx, path);
     filter_scratch_free(rs.fs);
     out_fields_free(rs.fields);

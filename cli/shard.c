@@ -455,6 +455,9 @@ int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture
     stop_workers(&r);
     if (so->passed)
         *so->passed += r.main.passed + r.help.passed;
+    /* fragments need state: only the main thread's context ever holds them */
+    if (so->frag && r.main.ctx)
+        isakmp_ctx_frag_stats(r.main.ctx, so->frag);
     if (r.main.ctx)
         decoder_free(&r.main);
     if (r.help.ctx)

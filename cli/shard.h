@@ -22,6 +22,7 @@ typedef struct {
     const capture_opts *cap;
     const filter *flt;           /* -Y, or NULL */
     uint64_t *passed;            /* -Y: adds the messages that passed */
+    isakmp_frag_stats *frag;     /* if not NULL: what the fragment budget did */
 } shard_opts;
 
 #define SHARD_MAX_THREADS 64

@@ -18,6 +18,7 @@ attacks' RSS under ASan is 1.3-1.7 times a plain build's plus 11-19 MiB).
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,8 +30,11 @@ CASES = [
     # h1's fix (libksba leak: DER framing checked first) is needed for this one
     ("cert", ".pcap", [], 64),
     # h1's fix (a global byte budget for pending fragment data) is needed for these two
-    ("v1frag", ".pcap.gz", [], 64),
-    ("skf", ".pcap.gz", ["-k", "{keys}"], 64),
+    # v1frag through the sharded -T fields path, skf through the single-thread one:
+    # both print the fragment budget's --stats line
+    ("v1frag", ".pcap.gz", ["--stats", "-T", "fields", "-e", "frame.number", "-e", "ike.frag.number",
+                            "--threads", "2"], 64),
+    ("skf", ".pcap.gz", ["--stats", "-k", "{keys}"], 64),
     ("audit", ".pcap", ["--report", "--fail-on", "high"], 96),
     ("many-sas", ".pcap", [], 64),
     ("tcp-far", ".pcap", ["--stats"], 64),
@@ -135,6 +139,11 @@ def check_case(case, a, rc, out, err, env, tmp, user, gen, fail):
         want = "%d ESP" % (200000 * a.scale)
         if want not in err or want not in berr:
             fail(case, "not every ESP frame was reassembled (%s): %s" % (want, err.strip()))
+    elif case in ("v1frag", "skf"):
+        # regression (round 6): the sharded path printed no fragment-budget line
+        m = re.search(r"IKE fragments: (\d+) incomplete messages dropped", err)
+        if not m or int(m.group(1)) == 0:
+            fail(case, "--stats does not say the fragment budget dropped sets: " + err.strip())
     elif case == "ipfrag-never":
         if "0 reassembled" not in err:
             fail(case, "a datagram that never completes was reassembled: " + err.strip())

@@ -77,6 +77,25 @@ for i, expr in enumerate(filters):
     with open(os.path.join(out, "filter", hashlib.sha1(data).hexdigest()[:16]), "wb") as f:
         f.write(data)
 PY
+# keys: the daemon logs of tests/data/logs, and the texts the xfrm and pluto
+# unit tests feed their readers (C string literals, macros expanded)
+for f in "$top"/tests/data/logs/*/*/charon-*.log; do
+  [ "$(stat -c %s "$f")" -le 65536 ] && keyfiles+=("$f")
+done
+python3 - "$out/keys" "$top"/tests/unit/test_xfrm.c "$top"/tests/unit/test_pluto.c <<'PY'
+import hashlib, os, re, sys
+out = sys.argv[1]
+lit = r'"(?:[^"\\]|\\.)*"'
+for src in sys.argv[2:]:
+    text = open(src).read()
+    macros = {m.group(1): m.group(2) for m in re.finditer(r'#define (\w+) (' + lit + r')', text)}
+    for m in re.finditer(r'static const char \*\w+ =(.*?);', text, re.S):
+        parts = re.findall(lit + r'|\b[A-Z][A-Z0-9_]*\b', m.group(1))
+        body = "".join(macros.get(p, p)[1:-1] if not p.startswith('"') else p[1:-1] for p in parts)
+        data = body.encode().decode("unicode_escape").encode("latin-1")
+        with open(os.path.join(out, os.path.basename(src) + "-" + hashlib.sha1(data).hexdigest()[:8]), "wb") as f:
+            f.write(data)
+PY
 for f in "${keyfiles[@]}"; do
   cp "$f" "$out/keys/$(basename "$(dirname "$f")")-$(basename "$f")"
 done

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# RFC 9370 key epochs on the strongSwan 6 samples (samples/pq/*/): the IKE SA's
+# keys change under the same SPIs after each additional key exchange, and the
+# sample's ikev2_decryption_table holds one line per epoch (the daemon's logged
+# SK_*, written by samples/pq/charon-epochs.py).  Per sample:
+#   - the table equals what charon-epochs.py reads from the initiator's log;
+#   - with the table in file order and reversed, every SK / SKF payload
+#     (IKE_INTERMEDIATE, IKE_AUTH, CREATE_CHILD_SA, IKE_FOLLOWUP_KE,
+#     INFORMATIONAL; fragments included) is decrypted by the epoch whose ICV
+#     verifies: one ike.verify.icv = True per encrypted message, none False;
+#   - with only the first line (what Wireshark can use), the later epochs' messages
+#     do not verify (the test would pass for the wrong reason otherwise).
+# Usage: run-epochs.sh BUILD_DIR SOURCE_DIR
+set -uo pipefail
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
+dump=$build/isakmpdump
+[ -x "$dump" ] || { echo "no isakmpdump in $build" >&2; exit 77; }
+command -v python3 >/dev/null || exit 77
+tmp=$(mktemp -d /tmp/pq-epochs.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 seen=0
+bad() { echo "FAIL $*"; fail=1; }
+# "encrypted true false": messages with an SK / SKF payload, ICV verdicts 1 / 0
+counts() {
+    "$dump" -k "$1" -T fields -e ike.typepayload -e ike.verify.icv "$2" 2>/dev/null |
+        awk -F'\t' '{ if ($1 ~ /(^|,)(46|53)(,|$)/) e++; n = split($2, v, ",");
+                      for (i = 1; i <= n; i++) { if (v[i] == "True") t++; else if (v[i] == "False") f++ } }
+                    END { printf "%d %d %d\n", e, t, f }'
+}
+for d in "$src"/samples/pq/*/; do
+    d=${d%/}; name=$(basename "$d")
+    [ -f "$d/capture.pcap" ] && [ -f "$d/ikev2_decryption_table" ] || continue
+    seen=$((seen + 1))
+    python3 "$src/samples/pq/charon-epochs.py" "$d/charon-initiator.log" >"$tmp/log.tab"
+    cmp -s "$tmp/log.tab" "$d/ikev2_decryption_table" || bad "$name: the table is not the log's epochs"
+    lines=$(grep -c . "$d/ikev2_decryption_table")
+    tac "$d/ikev2_decryption_table" >"$tmp/rev.tab"
+    head -1 "$d/ikev2_decryption_table" >"$tmp/first.tab"
+    for t in "$d/ikev2_decryption_table" "$tmp/rev.tab"; do
+        read -r e ok no < <(counts "$t" "$d/capture.pcap")
+        if [ "$e" -eq 0 ] || [ "$ok" -ne "$e" ] || [ "$no" -ne 0 ]; then
+            bad "$name ($(basename "$t")): $e encrypted messages, $ok ICVs verified, $no failed"
+        else
+            echo "ok   $name ($(basename "$t"), $lines epochs): $e encrypted messages, $ok ICVs verified"
+        fi
+    done
+    read -r e ok no < <(counts "$tmp/first.tab" "$d/capture.pcap")
+    [ "$no" -gt 0 ] || bad "$name: the first epoch alone verified everything ($e / $ok)"
+done
+[ $seen -gt 0 ] || { echo "no samples in samples/pq"; exit 77; }
+exit $fail

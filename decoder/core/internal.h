@@ -46,6 +46,8 @@ typedef struct {
     const struct dec_hooks *hooks;  /* the parts above, as the engine wires them */
     bool redo;               /* derivation took the next candidate key because this
                               * message did not decrypt: decode it again (decode.c) */
+    int sk_epoch;            /* IKEv2: which of the SPI pair's key sets verified the
+                              * message's ICV (its index, the RFC 9370 epoch); -1 none */
 } dec_t;
 
 /* Where a payload sits: the generic header, its type and next payload. */

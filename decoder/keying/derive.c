@@ -78,6 +78,7 @@ static void v2_sa_free(gpointer p)
         bytes_free(all[i]);
     g_hash_table_destroy(sa->xchg);
     secure_wipe(&sa->k, sizeof sa->k);
+    secure_wipe(&sa->pub_k, sizeof sa->pub_k);
     secure_wipe(sa->old_skd, sizeof sa->old_skd);
     g_free(sa);
 }
@@ -171,6 +172,7 @@ static void keep_secret(void *user, const secret_entry *e)
     r->any_msgid = e->any_msgid;
     memcpy(r->spi, e->spi, 8);
     r->msgid = e->msgid;
+    r->ke_n = e->ke_n;
     r->selector = g_strdup(e->selector);
     r->name = g_strdup(e->name);
     r->value = g_memdup2(e->value, e->len);
@@ -199,7 +201,8 @@ static void count_secret(void *user, const secret_entry *e)
     switch (e->kind) {
     case SEC_PSK: case SEC_EAP: s->psk++; break;   /* pre-shared keys and EAP passwords */
     case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V2_DH_SHARED:
-    case SEC_V2_DH_PRIVATE: s->dh++; break;
+    case SEC_V2_DH_PRIVATE: case SEC_V2_ADDKE_SHARED: s->dh++; break;
+    case SEC_V2_CHILD_ADDKE_SHARED: s->child_dh++; break;
     case SEC_V1_SKEYID: s->skeyid++; break;
     case SEC_V2_SKEYSEED: s->skeyseed++; break;
     case SEC_V1_QM_DH_SHARED: case SEC_V2_CHILD_DH_SHARED: s->child_dh++; break;
@@ -303,6 +306,16 @@ secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[
     return NULL;
 }
 
+secret_rec *find_addke(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8], int64_t msgid,
+                       unsigned n)
+{
+    secret_rec *r;
+    for (int i = 0; (r = find_secret(kc, kind, spi, msgid, i)); i++)
+        if (r->ke_n == n && r->len <= DH_MAX_LEN)
+            return r;
+    return NULL;
+}
+
 /* g^xy for the exchange: a shared secret as loaded, or one computed from a
  * private value of either side.  out gets dh_shared_len bytes, or the loaded
  * secret's length; returns the length, 0 when nothing fits. */
@@ -379,6 +392,9 @@ static bool v2_choice(const dec_t *d, const isakmp_fact_sa *sa, sa_choice *ch)
         case 2: ch->prf = t->id; break;
         case 3: ch->integ = t->id; break;
         case 4: ch->dh = t->id; break;
+        case 6: case 7: case 8: case 9: case 10: case 11: case 12:   /* RFC 9370 ADDKE1..7 */
+            ch->n_addke += t->id != 0;   /* NONE (0): the exchange is optional */
+            break;
         default: break;
         }
     }
@@ -481,7 +497,7 @@ void secret_copy(secret_t *s, const uint8_t *p, size_t n)
 
 /* Puts an IKE SA's keys into the key store, where decryption tries them. */
 static void v2_store(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
-                     const integ_alg *integ)
+                     const integ_alg *integ, bool keep)
 {
     key_v2 *e = g_new0(key_v2, 1);
     memcpy(e->ispi, sa->ispi, 8);
@@ -492,28 +508,31 @@ static void v2_store(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
     secret_copy(&e->er, sa->k.er, sa->k.encr_len);
     secret_copy(&e->ai, sa->k.ai, sa->k.integ_len);
     secret_copy(&e->ar, sa->k.ar, sa->k.integ_len);
-    keys_v2_add(ctx->keys, e);
+    if (keep)   /* a later key epoch (RFC 9370): beside the earlier ones */
+        keys_v2_keep(ctx->keys, e);
+    else
+        keys_v2_add(ctx->keys, e);
 }
 
 /* Puts an IKE SA's keys into the export store, once an ICV confirmed them
  * (v2_confirm): keys from a wrong guess never leave the library. */
-static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
-                       const integ_alg *integ)
+static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const kdf_v2_keys *k, unsigned epoch,
+                       const cipher_alg *enc, const integ_alg *integ)
 {
-    export_v2 x = { .enc_len = sa->k.encr_len, .integ_len = sa->k.integ_len,
-                    .encr_name = enc->ws_name, .integ_name = integ->ws_name };
+    export_v2 x = { .enc_len = k->encr_len, .integ_len = k->integ_len,
+                    .encr_name = enc->ws_name, .integ_name = integ->ws_name, .epoch = epoch };
     memcpy(x.spii, sa->ispi, 8);
     memcpy(x.spir, sa->rspi, 8);
-    memcpy(x.ei, sa->k.ei, sa->k.encr_len);
-    memcpy(x.er, sa->k.er, sa->k.encr_len);
-    memcpy(x.ai, sa->k.ai, sa->k.integ_len);
-    memcpy(x.ar, sa->k.ar, sa->k.integ_len);
+    memcpy(x.ei, k->ei, k->encr_len);
+    memcpy(x.er, k->er, k->encr_len);
+    memcpy(x.ai, k->ai, k->integ_len);
+    memcpy(x.ar, k->ar, k->integ_len);
     export_add_v2(kdf_ctx_of(ctx)->exp, &x);
     secure_wipe(&x, sizeof x);
 }
 
 /* SK_* from sa->k.skeyseed for the chosen transforms; publishes them. */
-static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
+static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa, bool keep)
 {
     const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
     const integ_alg *integ = integ_by_id(sa->chosen.integ);
@@ -525,7 +544,7 @@ static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
     if (!kdf_v2_sa_keys(sa->prf, &ni, &nr, sa->ispi, sa->rspi, &lens, &sa->k))
         return false;
     sa->have_keys = true;
-    v2_store(ctx, sa, enc, integ);
+    v2_store(ctx, sa, enc, integ, keep);
     return true;
 }
 
@@ -588,7 +607,7 @@ static void v2_derive_initial(isakmp_ctx *ctx, v2_sa *sa)
     if (sa->have_keys || !sa->ni || !sa->nr || !kdf_prf_size(sa->chosen.prf))
         return;
     if (v2_skeyseed_candidate(kdf_ctx_of(ctx), sa, sa->cand))
-        v2_expand(ctx, sa);
+        v2_expand(ctx, sa, false);
 }
 
 static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
@@ -977,6 +996,50 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     secure_wipe(g, sizeof g);
 }
 
+/* RFC 9370 2.2.2: after the n-th IKE_INTERMEDIATE key exchange the IKE SA
+ * gets new keys under the same SPIs: SKEYSEED(n) = prf(SK_d(n-1), SK(n) |
+ * Ni | Nr), SK_* = prf+(SKEYSEED(n), Ni | Nr | SPIi | SPIr).  SK(n) is the
+ * IKEV2_ADDKE_SHARED secret n; the keys go beside the earlier epoch's (the
+ * ICV of each message picks) and are exported once a message verifies with
+ * them (v2_epoch_confirm). */
+static void v2_intermediate(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
+{
+    if (!response || !m->ke || d->msgid <= sa->addke_msgid || sa->addke_stuck)
+        return;
+    sa->addke_msgid = d->msgid;
+    unsigned n = sa->epoch + 1;
+    const secret_rec *r = find_addke(kdf_ctx_of(d->ctx), SEC_V2_ADDKE_SHARED, sa->ispi, -1, n);
+    if (!r) {
+        sa->addke_stuck = true;
+        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
+                  "Additional key exchange %u (RFC 9370): no IKEV2_ADDKE_SHARED secret %u for "
+                  "this IKE SA, the keys of the messages after it are not derived", n, n);
+        return;
+    }
+    kdf_chunk skd = { sa->k.d, sa->k.prf_len }, sk = { r->value, r->len },
+              ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len };
+    if (!kdf_v2_rekey_skeyseed(sa->prf, &skd, &sk, &ni, &nr, sa->k.skeyseed) ||
+        !v2_expand(d->ctx, sa, true))
+        return;
+    sa->epoch = n;
+    sa->pub_pending = true;
+    sa->pub_k = sa->k;
+}
+
+/* A message that verified with the newest epoch's keys: they are right, and
+ * exported (one ikev2_decryption_table line per epoch, as save-keys writes). */
+static void v2_epoch_confirm(dec_t *d, v2_sa *sa)
+{
+    if (!sa->pub_pending || d->sk_epoch != (int)sa->epoch)
+        return;
+    const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
+    const integ_alg *integ = integ_by_id(sa->chosen.integ);
+    if (enc && integ)
+        v2_publish(d->ctx, sa, &sa->pub_k, sa->epoch, enc, integ);
+    sa->pub_pending = false;
+    secure_wipe(&sa->pub_k, sizeof sa->pub_k);
+}
+
 /* The ICV / AEAD tag check of the message (there is at most one: SK and
  * SKF are decrypted outside decrypted data only): 1, 0, or -1 when none. */
 static int icv_verdict(const dec_t *d)
@@ -998,8 +1061,8 @@ static bool v2_confirm(dec_t *d, v2_sa *sa)
         sa->confirmed = true;
         const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
         const integ_alg *integ = integ_by_id(sa->chosen.integ);
-        if (enc && integ)
-            v2_publish(d->ctx, sa, enc, integ);   /* only keys an ICV checked are exported */
+        if (enc && integ)   /* only keys an ICV checked are exported */
+            v2_publish(d->ctx, sa, &sa->k, sa->epoch, enc, integ);
     }
     if (icv != 0 || sa->confirmed)
         return icv != 0;
@@ -1024,7 +1087,10 @@ void v2_done(dec_t *d)
         return;
     if (!v2_confirm(d, sa))
         return;
-    if (d->exch == V2_EXCH_IKE_AUTH)
+    v2_epoch_confirm(d, sa);
+    if (d->exch == V2_EXCH_IKE_INTERMEDIATE)
+        v2_intermediate(d, sa, &m, response);
+    else if (d->exch == V2_EXCH_IKE_AUTH)
         v2_auth(d, sa, &m, response);
     else if (d->exch == V2_EXCH_CREATE_CHILD_SA)
         v2_create_child(d, sa, &m, response);

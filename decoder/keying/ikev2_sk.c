@@ -23,6 +23,7 @@
 
 typedef struct {
     const key_v2 *key;
+    size_t epoch, n_keys;          /* the key's index among the SPI pair's key sets, their number */
     const secret_t *ek, *ak;
     size_t iv_off, iv_len, ct_off, ct_len, icv_off, icv_len;
 } sk_layout;
@@ -240,6 +241,13 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
     uint8_t *plain = sk_decrypt(d, b, l, &tag_ok);
     if (l->key->enc->icv_len)
         ok = plain ? tag_ok : -1;
+    if (ok == 1)
+        d->sk_epoch = (int)l->epoch;
+    if (l->n_keys > 1) {   /* RFC 9370: which key epoch this message belongs to */
+        uint32_t ep = tree_add_uint(d->m, pi->item, F_ENC_EPOCH, b->src, l->iv_off, 0,
+                                    (uint32_t)l->epoch);
+        tree_set_generated(d->m, ep);
+    }
     if (!plain) {
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_DECRYPT,
                   "Decryption failed (%zu bytes do not fit %s)", l->ct_len, l->key->enc->ws_name);
@@ -275,16 +283,18 @@ static bool sk_verifies(dec_t *d, const cur_t *b, sk_layout *l)
  * (save-keys writes one line per key epoch, RFC 9370): the first whose ICV
  * verifies, else the first (whose failure is then shown).  One key, the
  * common case, costs nothing more. */
-static const key_v2 *sk_key(dec_t *d, const cur_t *b)
+static const key_v2 *sk_key(dec_t *d, const cur_t *b, size_t *epoch, size_t *n)
 {
-    size_t n;
-    const key_v2 *const *all = keys_v2_find_all(d->ctx->keys, d->ispi, d->rspi, &n);
-    for (size_t i = 0; n > 1 && i < n; i++) {
+    const key_v2 *const *all = keys_v2_find_all(d->ctx->keys, d->ispi, d->rspi, n);
+    *epoch = 0;
+    for (size_t i = 0; *n > 1 && i < *n; i++) {
         sk_layout l = { .key = all[i] };
-        if (sk_verifies(d, b, &l))
+        if (sk_verifies(d, b, &l)) {
+            *epoch = i;
             return all[i];
+        }
     }
-    return n ? all[0] : NULL;
+    return *n ? all[0] : NULL;
 }
 
 bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi)
@@ -294,7 +304,8 @@ bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi)
         return false;
     if (body->src != 0 || d->depth > 0)
         return false;
-    sk_layout l = { .key = sk_key(d, body) };
+    sk_layout l = { 0 };
+    l.key = sk_key(d, body, &l.epoch, &l.n_keys);
     if (!l.key)
         return false;
     if (!sk_layout_of(d, body, pi, &l))

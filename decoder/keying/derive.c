@@ -73,7 +73,8 @@ static void v2_sa_free(gpointer p)
     v2_sa *sa = p;
     if (sa->msk.p)
         crypto_secure_free(sa->msk.p, sa->msk.len);
-    GByteArray *all[] = { sa->msg1, sa->msg2, sa->ni, sa->nr, sa->kei, sa->ker, sa->id[0], sa->id[1] };
+    GByteArray *all[] = { sa->msg1, sa->msg2, sa->ni, sa->nr, sa->kei, sa->ker, sa->id[0], sa->id[1],
+                          sa->addke };
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         bytes_free(all[i]);
     g_hash_table_destroy(sa->xchg);
@@ -594,8 +595,12 @@ static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
                        sa->ker, g);
     kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len }, gir = { g, gl };
     kdf_chunk skd = { sa->old_skd, sa->old_skd_len };
-    bool ok = gl && (sa->rekeyed ? kdf_v2_rekey_skeyseed(sa->old_prf, &skd, &gir, &ni, &nr,
-                                                         sa->k.skeyseed)
+    /* RFC 9370 2.2.4: a rekey with additional key exchanges takes
+     * prf(SK_d, SK(0) | Ni | Nr | SK(1) | ... | SK(n)) */
+    kdf_chunk parts[4] = { gir, ni, nr, { sa->addke ? sa->addke->data : NULL,
+                                          sa->addke ? sa->addke->len : 0 } };
+    bool ok = gl && (sa->rekeyed ? kdf_prf(sa->old_prf, skd.p, skd.n, parts, sa->addke ? 4 : 3,
+                                           sa->k.skeyseed)
                                  : kdf_v2_skeyseed(prf, &ni, &nr, &gir, sa->k.skeyseed));
     secure_wipe(g, sizeof g);
     return ok;
@@ -872,7 +877,8 @@ static uint32_t spi32(const sa_choice *c)
  * as encr_i | integ_i | encr_r | integ_r; the initiator's traffic uses the
  * responder's SPI. */
 static void v2_child_keys(isakmp_ctx *ctx, const v2_sa *sa, const v2_xchg *x,
-                          const GByteArray *ni, const GByteArray *nr, const kdf_chunk *g)
+                          const GByteArray *ni, const GByteArray *nr, const kdf_chunk *g,
+                          const kdf_chunk *addke)
 {
     const sa_choice *ch = &x->resp;
     const cipher_alg *enc = ch->proto == 2 ? NULL : cipher_by_v2_id(ch->encr, ch->keybits);
@@ -882,8 +888,11 @@ static void v2_child_keys(isakmp_ctx *ctx, const v2_sa *sa, const v2_xchg *x,
     size_t el = enc ? (size_t)enc->key_len + enc->salt_len : 0, il = integ_key_len(integ);
     uint8_t km[4 * KDF_MAX_KEY];
     kdf_chunk skd = { sa->k.d, sa->k.prf_len }, cni = { ni->data, ni->len }, cnr = { nr->data, nr->len };
-    if (2 * (el + il) > sizeof km ||
-        !kdf_v2_child_keymat(sa->prf, &skd, g, &cni, &cnr, km, 2 * (el + il)))
+    /* RFC 9370 2.2.4: KEYMAT = prf+(SK_d, SK(0) | Ni | Nr | SK(1) | ... | SK(n)) */
+    kdf_chunk seed[4] = { g ? *g : cni, cni, cnr, addke ? *addke : cnr };
+    bool ok = addke ? g && kdf_prf_plus(sa->prf, skd.p, skd.n, seed, 4, km, 2 * (el + il))
+                    : kdf_v2_child_keymat(sa->prf, &skd, g, &cni, &cnr, km, 2 * (el + il));
+    if (2 * (el + il) > sizeof km || !ok)
         return;
     struct kdf_ctx *kc = kdf_ctx_of(ctx);
     esp_out(kc, x, true, ch, spi32(&x->resp), km, el, km + el, il);
@@ -931,13 +940,13 @@ static void v2_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
         xchg_request(d, x, m);
     } else if (x && x->req.have) {
         x->resp = m->sa;
-        v2_child_keys(d->ctx, sa, x, sa->ni, sa->nr, NULL);
+        v2_child_keys(d->ctx, sa, x, sa->ni, sa->nr, NULL, NULL);
     }
 }
 
 /* RFC 7296 2.18: the new IKE SA's SKEYSEED from the old SK_d; the new SA
  * is the one the CREATE_CHILD_SA initiator proposed. */
-static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
+static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x, const GByteArray *addke)
 {
     isakmp_ctx *ctx = d->ctx;
     if (x->req.spilen != 8 || x->resp.spilen != 8 || !x->ni || !x->nr)
@@ -960,11 +969,16 @@ static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
         bytes_set(&n->kei, x->kei->data, x->kei->len);
     if (x->ker)
         bytes_set(&n->ker, x->ker->data, x->ker->len);
+    if (addke)
+        bytes_set(&n->addke, addke->data, addke->len);
     n->af = x->af;
     memcpy(n->iaddr, x->isrc, 16);
     memcpy(n->raddr, x->idst, 16);
     v2_derive_initial(ctx, n);
 }
+
+static void v2_create_done(dec_t *d, v2_sa *sa, const v2_xchg *x, uint32_t msgid,
+                           const GByteArray *addke);
 
 static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
 {
@@ -981,19 +995,72 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     bytes_set(&x->nr, m->nonce, m->nonce_len);
     if (m->ke)
         bytes_set(&x->ker, m->ke, m->ke_len);
+    if (x->resp.n_addke) {   /* RFC 9370 2.2.4: keys after the IKE_FOLLOWUP_KE exchanges */
+        sa->fu_msgid = d->msgid;
+        sa->fu_last = d->msgid;
+        sa->fu_need = x->resp.n_addke;
+        sa->fu_got = 0;
+        return;
+    }
+    v2_create_done(d, sa, x, d->msgid, NULL);
+}
+
+/* The CREATE_CHILD_SA of message id `msgid` complete: the new IKE SA, or the
+ * CHILD_SA's keys; addke: SK(1) | ... | SK(n) of its additional exchanges. */
+static void v2_create_done(dec_t *d, v2_sa *sa, const v2_xchg *x, uint32_t msgid,
+                           const GByteArray *addke)
+{
     if (x->req.proto == 1) {
-        v2_rekey_ike(d, sa, x);
+        v2_rekey_ike(d, sa, x, addke);
         return;
     }
     uint8_t g[DH_MAX_LEN];
     size_t gl = 0;
     if (x->kei && x->ker)
         gl = dh_secret(kdf_ctx_of(d->ctx), SEC_V2_CHILD_DH_SHARED, SEC_V2_DH_PRIVATE, sa->ispi,
-                       d->msgid, x->resp.dh, x->kei, x->ker, g);
-    kdf_chunk gc = { g, gl };
+                       msgid, x->resp.dh, x->kei, x->ker, g);
+    kdf_chunk gc = { g, gl }, ak = { addke ? addke->data : NULL, addke ? addke->len : 0 };
     if (!x->kei || gl)
-        v2_child_keys(d->ctx, sa, x, x->ni, x->nr, gl ? &gc : NULL);
+        v2_child_keys(d->ctx, sa, x, x->ni, x->nr, gl ? &gc : NULL, addke ? &ak : NULL);
     secure_wipe(g, sizeof g);
+}
+
+/* IKE_FOLLOWUP_KE (RFC 9370 2.2.4): the n-th response with a KE payload
+ * completes additional key exchange n of the waiting CREATE_CHILD_SA; after
+ * the last, its keys, with the IKEV2_ADDKE_SHARED secrets of the new IKE SA
+ * (a rekey) or the IKEV2_CHILD_ADDKE_SHARED ones of the exchange. */
+static void v2_followup(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
+{
+    if (!response || !m->ke || !sa->fu_need || d->msgid <= sa->fu_last)
+        return;
+    sa->fu_last = d->msgid;
+    if (++sa->fu_got < sa->fu_need)
+        return;
+    unsigned need = sa->fu_need;
+    sa->fu_need = 0;
+    v2_xchg *x = v2_xchg_get(sa, sa->fu_msgid, false);
+    if (!x || !x->req.have)
+        return;
+    bool ike = x->req.proto == 1;
+    if (ike && x->req.spilen != 8)
+        return;
+    GByteArray *cat = g_byte_array_new();
+    for (unsigned i = 1; i <= need; i++) {
+        const secret_rec *r = ike ? find_addke(kdf_ctx_of(d->ctx), SEC_V2_ADDKE_SHARED, x->req.spi, -1, i)
+                                  : find_addke(kdf_ctx_of(d->ctx), SEC_V2_CHILD_ADDKE_SHARED, sa->ispi,
+                                               sa->fu_msgid, i);
+        if (!r) {
+            tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
+                      "Additional key exchange %u of CREATE_CHILD_SA %u (RFC 9370): no %s secret, "
+                      "the new %s keys are not derived", i, sa->fu_msgid,
+                      ike ? "IKEV2_ADDKE_SHARED" : "IKEV2_CHILD_ADDKE_SHARED", ike ? "IKE SA" : "CHILD_SA");
+            bytes_free(cat);
+            return;
+        }
+        g_byte_array_append(cat, r->value, (guint)r->len);
+    }
+    v2_create_done(d, sa, x, sa->fu_msgid, cat);
+    bytes_free(cat);
 }
 
 /* RFC 9370 2.2.2: after the n-th IKE_INTERMEDIATE key exchange the IKE SA
@@ -1090,6 +1157,8 @@ void v2_done(dec_t *d)
     v2_epoch_confirm(d, sa);
     if (d->exch == V2_EXCH_IKE_INTERMEDIATE)
         v2_intermediate(d, sa, &m, response);
+    else if (d->exch == V2_EXCH_IKE_FOLLOWUP_KE)
+        v2_followup(d, sa, &m, response);
     else if (d->exch == V2_EXCH_IKE_AUTH)
         v2_auth(d, sa, &m, response);
     else if (d->exch == V2_EXCH_CREATE_CHILD_SA)

@@ -82,6 +82,10 @@ typedef struct {
     bool addke_stuck;              /* an additional key exchange's secret is missing */
     bool pub_pending;
     kdf_v2_keys pub_k;
+    GByteArray *addke;             /* rekeyed with IKE_FOLLOWUP_KE: SK(1) | ... | SK(n) */
+    /* a CREATE_CHILD_SA waiting for its IKE_FOLLOWUP_KE exchanges (RFC 9370 2.2.4) */
+    uint32_t fu_msgid, fu_last;
+    unsigned fu_need, fu_got;
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */

@@ -9,7 +9,13 @@
 #     INFORMATIONAL; fragments included) is decrypted by the epoch whose ICV
 #     verifies: one ike.verify.icv = True per encrypted message, none False;
 #   - with only the first line (what Wireshark can use), the later epochs' messages
-#     do not verify (the test would pass for the wrong reason otherwise).
+#     do not verify (the test would pass for the wrong reason otherwise);
+#   - from secrets.txt alone (the PSK, the IKE_SA_INIT / CREATE_CHILD_SA KE
+#     secrets and every additional KE's, RFC 9370), every encrypted message
+#     verifies, and --export-keys writes the daemons' own keys: one
+#     ikev2_decryption_table line per epoch and IKE SA, the esp_sa lines of
+#     every CHILD_SA (those rekeyed with IKE_FOLLOWUP_KE too; the committed
+#     esp_sa is the log's, by charon-epochs.py --esp).
 # Usage: run-epochs.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
@@ -46,6 +52,25 @@ for d in "$src"/samples/pq/*/; do
     done
     read -r e ok no < <(counts "$tmp/first.tab" "$d/capture.pcap")
     [ "$no" -gt 0 ] || bad "$name: the first epoch alone verified everything ($e / $ok)"
+    python3 "$src/samples/pq/charon-epochs.py" --esp "$d/charon-initiator.log" >"$tmp/log.esp"
+    cmp -s "$tmp/log.esp" "$d/esp_sa" || bad "$name: esp_sa is not the log's"
+    # from the secrets: the key schedule of every epoch
+    grep -v '^#' "$d/secrets.txt" >"$tmp/secrets.txt"
+    rm -rf "$tmp/exp"
+    read -r e ok no < <(counts "$tmp/secrets.txt" "$d/capture.pcap")
+    "$dump" -k "$tmp/secrets.txt" --export-keys "$tmp/exp" "$d/capture.pcap" >/dev/null 2>&1
+    if [ "$ok" -ne "$e" ] || [ "$no" -ne 0 ]; then
+        bad "$name (secrets): $e encrypted messages, $ok ICVs verified, $no failed"
+    else
+        echo "ok   $name (secrets): $e encrypted messages, $ok ICVs verified"
+    fi
+    for t in ikev2_decryption_table esp_sa; do
+        if diff <(sort "$d/$t") <(sort "$tmp/exp/$t" 2>/dev/null) >/dev/null; then
+            echo "ok   $name (secrets): exported $t = the daemons' ($(grep -c . "$d/$t") lines)"
+        else
+            bad "$name (secrets): exported $t differs from the daemons'"
+        fi
+    done
 done
 [ $seen -gt 0 ] || { echo "no samples in samples/pq"; exit 77; }
 exit $fail

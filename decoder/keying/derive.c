@@ -829,6 +829,17 @@ static void v2_verify_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool from_i)
     GByteArray *oct = verify_v2_octets(sa->prf, &mc, &nc, &skp, &id);
     if (!oct)
         return;
+    if (!sa->have_auth_mid && !(d->flags & 0x20)) {
+        sa->auth_mid = d->msgid;
+        sa->have_auth_mid = true;
+    }
+    if (sa->intauth_len[0] || sa->intauth_len[1]) {   /* RFC 9242 3.3.2: | IntAuth_iN | IntAuth_rN | IKE_AUTH_MID */
+        uint8_t mid[4] = { (uint8_t)(sa->auth_mid >> 24), (uint8_t)(sa->auth_mid >> 16),
+                           (uint8_t)(sa->auth_mid >> 8), (uint8_t)sa->auth_mid };
+        g_byte_array_append(oct, sa->intauth[0], (guint)sa->intauth_len[0]);
+        g_byte_array_append(oct, sa->intauth[1], (guint)sa->intauth_len[1]);
+        g_byte_array_append(oct, mid, 4);
+    }
     uint8_t computed[KDF_MAX_PRF];
     const char *why = "authentication method not supported";
     int res = m->auth_method == 2
@@ -1063,6 +1074,49 @@ static void v2_followup(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     bytes_free(cat);
 }
 
+/* RFC 9242 3.3.2: each IKE_INTERMEDIATE message extends its sender's chain
+ * IntAuth_N = prf(SK_px, IntAuth_N-1 | A | P), SK_px the keys that protect
+ * it; A is the IKE header, the unencrypted payloads and the Encrypted
+ * payload's header, P the inner payloads, with both Length fields counting
+ * only A | P, and a fragmented message taken as if it were not (an SK
+ * header with the first fragment's next payload). */
+static void v2_intauth(dec_t *d, v2_sa *sa, bool from_i)
+{
+    int w = from_i ? 0 : 1;
+    size_t n0, pl;
+    const uint8_t *msg = isakmp_msg_source_data(d->m, 0, &n0);
+    const uint8_t *p = isakmp_msg_source_data(d->m, d->inner_src, &pl);
+    if (!d->have_inner || !msg || !p || pl < d->inner_len || d->hdr_off + 28 > n0 ||
+        d->sk_off < d->hdr_off + 28 || d->sk_off + 4 > n0 ||
+        (sa->intauth_len[w] && d->msgid <= sa->intauth_msgid[w]))
+        return;
+    size_t pre = d->inner_frag ? 0 : d->sk_off - d->hdr_off - 28, plen = d->inner_len;
+    size_t total = 28 + pre + 4 + plen;
+    uint8_t a[28 + 4];
+    memcpy(a, msg + d->hdr_off, 28);
+    if (d->inner_frag)
+        a[16] = V2_PAYLOAD_SK;
+    a[24] = (uint8_t)(total >> 24);
+    a[25] = (uint8_t)(total >> 16);
+    a[26] = (uint8_t)(total >> 8);
+    a[27] = (uint8_t)total;
+    a[28] = d->inner_first;
+    a[29] = d->inner_frag ? 0 : msg[d->sk_off + 1];
+    a[30] = (uint8_t)((4 + plen) >> 8);
+    a[31] = (uint8_t)(4 + plen);
+    kdf_chunk parts[4] = { { sa->intauth[w], sa->intauth_len[w] }, { a, 28 },
+                           { msg + d->hdr_off + 28, pre }, { a + 28, 4 } };
+    kdf_chunk all[5] = { parts[0], parts[1], parts[2], parts[3], { p, plen } };
+    uint8_t out[KDF_MAX_PRF];
+    if (!kdf_prf(sa->prf, from_i ? sa->k.pi : sa->k.pr, sa->k.prf_len, all, 5, out))
+        return;
+    size_t n = kdf_prf_size(sa->prf);
+    memcpy(sa->intauth[w], out, n);
+    sa->intauth_len[w] = n;
+    sa->intauth_msgid[w] = d->msgid;
+    secure_wipe(out, sizeof out);
+}
+
 /* RFC 9370 2.2.2: after the n-th IKE_INTERMEDIATE key exchange the IKE SA
  * gets new keys under the same SPIs: SKEYSEED(n) = prf(SK_d(n-1), SK(n) |
  * Ni | Nr), SK_* = prf+(SKEYSEED(n), Ni | Nr | SPIi | SPIr).  SK(n) is the
@@ -1155,8 +1209,10 @@ void v2_done(dec_t *d)
     if (!v2_confirm(d, sa))
         return;
     v2_epoch_confirm(d, sa);
-    if (d->exch == V2_EXCH_IKE_INTERMEDIATE)
+    if (d->exch == V2_EXCH_IKE_INTERMEDIATE) {
+        v2_intauth(d, sa, (d->flags & 0x08) != 0);   /* with the keys that protect it */
         v2_intermediate(d, sa, &m, response);
+    }
     else if (d->exch == V2_EXCH_IKE_FOLLOWUP_KE)
         v2_followup(d, sa, &m, response);
     else if (d->exch == V2_EXCH_IKE_AUTH)

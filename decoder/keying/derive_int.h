@@ -83,6 +83,14 @@ typedef struct {
     bool pub_pending;
     kdf_v2_keys pub_k;
     GByteArray *addke;             /* rekeyed with IKE_FOLLOWUP_KE: SK(1) | ... | SK(n) */
+    /* RFC 9242 3.3.2: IntAuth_iN, IntAuth_rN over the IKE_INTERMEDIATE
+     * messages so far (len 0: none), the last message id each covers, and
+     * the IKE_AUTH request's message id (IKE_AUTH_MID) */
+    uint8_t intauth[2][KDF_MAX_PRF];
+    size_t intauth_len[2];
+    uint32_t intauth_msgid[2];
+    uint32_t auth_mid;
+    bool have_auth_mid;
     /* a CREATE_CHILD_SA waiting for its IKE_FOLLOWUP_KE exchanges (RFC 9370 2.2.4) */
     uint32_t fu_msgid, fu_last;
     unsigned fu_need, fu_got;

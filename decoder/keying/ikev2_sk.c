@@ -145,6 +145,18 @@ static uint32_t sk_plain_items(dec_t *d, const payload_info *pi, uint32_t src, c
     return cont;
 }
 
+/* The message's inner payloads (for IntAuth, derive.c). */
+static void inner_keep(dec_t *d, const payload_info *pi, uint32_t src, size_t len, uint8_t first,
+                       bool frag)
+{
+    d->have_inner = true;
+    d->inner_frag = frag;
+    d->inner_src = src;
+    d->inner_len = len;
+    d->inner_first = first;
+    d->sk_off = pi->off;
+}
+
 /* Makes room for a new set of fragments in the SA: at most SKF_MAX_SETS
  * incomplete messages (IKEv1's sets in the same table have keys of another
  * length and are left alone); one is dropped, with a note. */
@@ -206,6 +218,7 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         g_bytes_unref(k);
     }
     uint32_t src = msg_add_source(d->m, "Reassembled IKE", r->plain.p, r->plain.len, true);
+    inner_keep(d, pi, src, r->plain.len, r->first_payload, true);
     ct_fragment_items(d, pi->item, src, r->parts, r->plain.len);
     ct_decode_inner(d, pi->item, src, 0, r->plain.len, r->first_payload);
     if (tmp)
@@ -259,6 +272,8 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
             skf_fragment(d, pi, num, total, plain, clen);
         else if (cont)
             ct_decode_inner(d, cont, src, 0, clen, pi->next);
+        if (pi->type != V2_PAYLOAD_SKF && ok == 1)
+            inner_keep(d, pi, src, clen, pi->next, false);
         crypto_secure_free(plain, l->ct_len);
     }
     sk_icd(d, pi, b, l, ok, ok == 0 && !l->key->enc->icv_len ? expected : NULL);

@@ -12,7 +12,9 @@
 #     do not verify (the test would pass for the wrong reason otherwise);
 #   - from secrets.txt alone (the PSK, the IKE_SA_INIT / CREATE_CHILD_SA KE
 #     secrets and every additional KE's, RFC 9370), every encrypted message
-#     verifies, and --export-keys writes the daemons' own keys: one
+#     verifies, both AUTH payloads verify (over IntAuth, RFC 9242 3.3.2: PSK
+#     in one sample, RSA signatures after fragmented IKE_INTERMEDIATE
+#     messages in the other), and --export-keys writes the daemons' own keys: one
 #     ikev2_decryption_table line per epoch and IKE SA, the esp_sa lines of
 #     every CHILD_SA (those rekeyed with IKE_FOLLOWUP_KE too; the committed
 #     esp_sa is the log's, by charon-epochs.py --esp).
@@ -63,6 +65,12 @@ for d in "$src"/samples/pq/*/; do
         bad "$name (secrets): $e encrypted messages, $ok ICVs verified, $no failed"
     else
         echo "ok   $name (secrets): $e encrypted messages, $ok ICVs verified"
+    fi
+    auth=$("$dump" -k "$tmp/secrets.txt" -T fields -e ike.verify.auth "$d/capture.pcap" 2>/dev/null | grep . | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+    if [ "$auth" = " 2 True " ]; then
+        echo "ok   $name (secrets): AUTH over IntAuth:$auth"
+    else
+        bad "$name (secrets): AUTH verdicts:$auth"
     fi
     for t in ikev2_decryption_table esp_sa; do
         if diff <(sort "$d/$t") <(sort "$tmp/exp/$t" 2>/dev/null) >/dev/null; then

@@ -18,6 +18,9 @@
 #     ikev2_decryption_table line per epoch and IKE SA, the esp_sa lines of
 #     every CHILD_SA (those rekeyed with IKE_FOLLOWUP_KE too; the committed
 #     esp_sa is the log's, by charon-epochs.py --esp).
+#   - the same from the daemons' level-4 logs alone (each of the two full logs
+#     alone, and both), through the library's charon-log reader: every ICV and
+#     AUTH verifies and the exported tables equal the daemons' keys.
 # Usage: run-epochs.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
@@ -77,6 +80,25 @@ for d in "$src"/samples/pq/*/; do
             echo "ok   $name (secrets): exported $t = the daemons' ($(grep -c . "$d/$t") lines)"
         else
             bad "$name (secrets): exported $t differs from the daemons'"
+        fi
+    done
+    for logs in initiator responder both; do
+        case $logs in
+        both) ks=(-k "$d/charon-initiator.log" -k "$d/charon-responder.log") ;;
+        *) ks=(-k "$d/charon-$logs.log") ;;
+        esac
+        rm -rf "$tmp/exp"
+        v=$("$dump" "${ks[@]}" -T fields -e ike.verify.icv -e ike.verify.auth --export-keys "$tmp/exp" \
+              "$d/capture.pcap" 2>/dev/null | tr '\t,' '\n\n' | grep . | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+        want=" $((e + 2)) True "
+        same=1
+        for t in ikev2_decryption_table esp_sa; do
+            diff <(sort "$d/$t") <(sort "$tmp/exp/$t" 2>/dev/null) >/dev/null || same=0
+        done
+        if [ "$v" = "$want" ] && [ $same = 1 ]; then
+            echo "ok   $name (log: $logs): verify:$v, exported tables = the daemons'"
+        else
+            bad "$name (log: $logs): verify:$v(want$want), tables equal: $same"
         fi
     done
 done

@@ -9,7 +9,9 @@ mgr 2, ike_name = yes), in the secrets format of docs/secrets.md:
   IKEV2_CHILD_DH_SHARED <spii> <msgid> <hex>    the KE of a CREATE_CHILD_SA (msgid)
   IKEV2_CHILD_ADDKE_SHARED <spii> <msgid> <n> <hex>   its additional key exchange n
   # SKEYSEED <spii> <epoch> <hex>               what the daemon derived (comments,
-  # SK_d <spii> <epoch> <hex> ...               for the key-schedule tests)
+  # SK_d <spii> <epoch> <hex> ...               for the key-schedule tests,
+  # NONCES <spii> <epoch> <Ni | Nr>             tests/unit/test_addke.c)
+  # SPIR <spii> <spir>
 
 charon 6 dumps "key exchange secret" after each exchange that completes a
 key exchange (IKE_SA_INIT, each IKE_INTERMEDIATE, the last IKE_FOLLOWUP_KE of
@@ -59,6 +61,8 @@ def main():
     ap.add_argument('log')
     a = ap.parse_args()
     spis = {}                 # uid -> spii
+    spirs = {}                # uid -> spir
+    nonces = {}               # uid -> the last "nonces" dump
     last = {}                 # thread -> (exchange, msgid)
     ccsa = {}                 # uid -> msgid of its last CREATE_CHILD_SA
     epoch = {}                # uid -> epoch of its IKE keys
@@ -67,6 +71,7 @@ def main():
         m = CHECKIN.search(text)
         if m and m.group(3) != '0' * 16:
             spis.setdefault(m.group(1), m.group(2))
+            spirs.setdefault(m.group(1), m.group(3))
             continue
         m = MSG.match(text)
         if m and data is None:
@@ -84,8 +89,11 @@ def main():
                 out.append(('IKEV2_DH_SHARED', uid, data.hex()))
         elif grp == 'IKE' and text == 'additional key exchange secret' and data:
             out.append(('IKEV2_ADDKE_SHARED', uid, '1', data.hex()))
+        elif grp == 'IKE' and text == 'nonces':
+            nonces[uid] = data
         elif grp == 'IKE' and text == 'SKEYSEED':
             e = epoch[uid] = epoch.get(uid, -1) + 1
+            out.append(('# NONCES', uid, str(e), nonces.get(uid, b'').hex()))
             out.append(('# SKEYSEED', uid, str(e), data.hex()))
         elif grp == 'IKE' and text.startswith('Sk_') and text.endswith(' secret'):
             out.append(('# SK_' + text[3:].split()[0], uid, str(epoch.get(uid, 0)), data.hex()))
@@ -99,6 +107,8 @@ def main():
         print('# ' + c)
     for p in a.psk:
         print('PSK * "%s"' % p)
+    for uid in spis:
+        print('# SPIR %s %s' % (spis[uid], spirs[uid]))
     for kind, uid, *rest in out:
         if uid in spis:
             print(' '.join([kind, spis[uid]] + rest))

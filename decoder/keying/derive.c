@@ -14,6 +14,7 @@
 #include "core/hex.h"
 #include "core/ike_types.h"
 #include "crypto/kdf.h"
+#include "crypto/kem.h"
 #include "keys/charon_log.h"
 #include "keys/keys.h"
 #include "keying/verify.h"
@@ -202,7 +203,7 @@ static void count_secret(void *user, const secret_entry *e)
     switch (e->kind) {
     case SEC_PSK: case SEC_EAP: s->psk++; break;   /* pre-shared keys and EAP passwords */
     case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V2_DH_SHARED:
-    case SEC_V2_DH_PRIVATE: case SEC_V2_ADDKE_SHARED: s->dh++; break;
+    case SEC_V2_DH_PRIVATE: case SEC_V2_ADDKE_SHARED: case SEC_V2_KE_PRIVATE: s->dh++; break;
     case SEC_V2_CHILD_ADDKE_SHARED: s->child_dh++; break;
     case SEC_V1_SKEYID: s->skeyid++; break;
     case SEC_V2_SKEYSEED: s->skeyseed++; break;
@@ -1117,6 +1118,26 @@ static void v2_intauth(dec_t *d, v2_sa *sa, bool from_i)
     secure_wipe(out, sizeof out);
 }
 
+/* ML-KEM (draft-ietf-ipsecme-ikev2-mlkem): the shared secret of key exchange
+ * n from the initiator's decapsulation key (IKEV2_KE_PRIVATE n) and the
+ * responder's ciphertext, its KE payload in this response.  False when the
+ * group is no ML-KEM, no key is loaded or this build has no gcry_kem. */
+static bool v2_kem_decap(dec_t *d, struct kdf_ctx *kc, const v2_sa *sa, const v2_msg *m, unsigned n,
+                         uint8_t out[KEM_SHARED_LEN])
+{
+    secret_rec *r;
+    if (!kem_is_mlkem(m->group))
+        return false;
+    for (int i = 0; (r = find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, i)); i++)
+        if (r->ke_n == n && kem_decap(m->group, r->value, r->len, m->ke, m->ke_len, out))
+            return true;
+    if (!kem_available() && find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, 0))
+        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
+                  "ML-KEM key exchange %u: this build's libgcrypt cannot decapsulate (gcry_kem "
+                  "needs libgcrypt 1.11)", n);
+    return false;
+}
+
 /* RFC 9370 2.2.2: after the n-th IKE_INTERMEDIATE key exchange the IKE SA
  * gets new keys under the same SPIs: SKEYSEED(n) = prf(SK_d(n-1), SK(n) |
  * Ni | Nr), SK_* = prf+(SKEYSEED(n), Ni | Nr | SPIi | SPIr).  SK(n) is the
@@ -1129,7 +1150,12 @@ static void v2_intermediate(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
         return;
     sa->addke_msgid = d->msgid;
     unsigned n = sa->epoch + 1;
-    const secret_rec *r = find_addke(kdf_ctx_of(d->ctx), SEC_V2_ADDKE_SHARED, sa->ispi, -1, n);
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
+    const secret_rec *r = find_addke(kc, SEC_V2_ADDKE_SHARED, sa->ispi, -1, n);
+    uint8_t kem[KEM_SHARED_LEN];
+    secret_rec decap = { .value = kem, .len = sizeof kem };
+    if (!r && v2_kem_decap(d, kc, sa, m, n, kem))
+        r = &decap;
     if (!r) {
         sa->addke_stuck = true;
         tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
@@ -1139,8 +1165,9 @@ static void v2_intermediate(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     }
     kdf_chunk skd = { sa->k.d, sa->k.prf_len }, sk = { r->value, r->len },
               ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len };
-    if (!kdf_v2_rekey_skeyseed(sa->prf, &skd, &sk, &ni, &nr, sa->k.skeyseed) ||
-        !v2_expand(d->ctx, sa, true))
+    bool ok = kdf_v2_rekey_skeyseed(sa->prf, &skd, &sk, &ni, &nr, sa->k.skeyseed);
+    secure_wipe(kem, sizeof kem);
+    if (!ok || !v2_expand(d->ctx, sa, true))
         return;
     sa->epoch = n;
     sa->pub_pending = true;

@@ -510,6 +510,7 @@ static void v2_store(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
     secret_copy(&e->er, sa->k.er, sa->k.encr_len);
     secret_copy(&e->ai, sa->k.ai, sa->k.integ_len);
     secret_copy(&e->ar, sa->k.ar, sa->k.integ_len);
+    e->epochs = sa->chosen.n_addke > 0;
     if (keep)   /* a later key epoch (RFC 9370): beside the earlier ones */
         keys_v2_keep(ctx->keys, e);
     else

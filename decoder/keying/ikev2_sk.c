@@ -256,7 +256,7 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
         ok = plain ? tag_ok : -1;
     if (ok == 1)
         d->sk_epoch = (int)l->epoch;
-    if (l->n_keys > 1) {   /* RFC 9370: which key epoch this message belongs to */
+    if (l->n_keys > 1 || l->key->epochs) {   /* RFC 9370: which key epoch this message belongs to */
         uint32_t ep = tree_add_uint(d->m, pi->item, F_ENC_EPOCH, b->src, l->iv_off, 0,
                                     (uint32_t)l->epoch);
         tree_set_generated(d->m, ep);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "crypto/kdf.h"
+#include "keys/charon_log.h"
 #include "testutil.h"
 
 typedef struct {
@@ -154,10 +155,61 @@ static void test_addke1(void) { check_sample("ikev2-pq-addke1-x25519-ecp384", 2,
 /* ecp256 + modp4096, x25519, ecp384: 4 epochs */
 static void test_addke3(void) { check_sample("ikev2-pq-addke3-certs-frag", 1, 4); }
 
+/* The charon 6 log reader: what each sample's logs give as RFC 9370
+ * secrets, "KIND spii msgid n len" (KIND: A additional KE of an IKE SA, CA
+ * of a CREATE_CHILD_SA, CD its DH).  The responder derives an
+ * IKE_INTERMEDIATE's keys on a thread that logged no message line: its
+ * secrets must still be additional KEs 1, 2, 3 of the same SA (regression:
+ * they were taken for rekeyed SAs' DH secrets). */
+static void log_sink(void *user, const secret_entry *e)
+{
+    GPtrArray *out = user;
+    const char *k = e->kind == SEC_V2_ADDKE_SHARED ? "A" : e->kind == SEC_V2_CHILD_ADDKE_SHARED ? "CA"
+                    : e->kind == SEC_V2_CHILD_DH_SHARED ? "CD" : NULL;
+    if (!k)
+        return;
+    char spi[17];
+    for (int i = 0; i < 8; i++)
+        snprintf(spi + 2 * i, 3, "%02x", e->spi[i]);
+    g_ptr_array_add(out, g_strdup_printf("%s %s %u %u %zu", k, e->any_sa ? "*" : spi, e->msgid,
+                                         e->ke_n, e->len));
+}
+
+static char *log_secrets(const char *name, const char *log)
+{
+    char *path = g_build_filename(ISAKMP_SOURCE_DIR, "samples", "pq", name, log, NULL), *text;
+    gsize len;
+    g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    charon_log_parse(log, text, len, log_sink, out, NULL);
+    g_ptr_array_add(out, NULL);
+    char *joined = g_strjoinv("; ", (char **)out->pdata);
+    g_ptr_array_free(out, TRUE);
+    g_free(text);
+    g_free(path);
+    return joined;
+}
+
+static void test_log_reader(void)
+{
+    static const char *const logs[] = { "charon-initiator.log", "charon-responder.log" };
+    for (size_t i = 0; i < 2; i++) {
+        char *s = log_secrets("ikev2-pq-addke3-certs-frag", logs[i]);
+        g_assert_cmpstr(s, ==, "A a3424ecdf2bb76ce 0 1 512; A a3424ecdf2bb76ce 0 2 32; "
+                               "A a3424ecdf2bb76ce 0 3 48");
+        g_free(s);
+    }
+    char *s = log_secrets("ikev2-pq-addke1-x25519-ecp384", "charon-initiator.log");
+    g_assert_cmpstr(s, ==, "A cccb43912fea35f9 0 1 48; CD cccb43912fea35f9 3 0 32; "
+                           "CA cccb43912fea35f9 3 1 48; A b3e2bb7a7a1e9a98 0 1 48");
+    g_free(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/addke/strongswan6-addke1-rekey", test_addke1);
     g_test_add_func("/addke/strongswan6-addke3", test_addke3);
+    g_test_add_func("/addke/charon6-log-reader", test_log_reader);
     return g_test_run();
 }

@@ -24,6 +24,27 @@ LINE = re.compile(r'^(?:\S+ )?(\d+)\[(\w+)\] (?:<(?:[^|>]*\|)?(\d+)> )?(.*)$')
 HEAD = re.compile(r'^(.*?) => (\d+) bytes @ ')
 ROW = re.compile(r'^\s*\d+: ((?:[0-9A-F]{2} ?)+)')
 MSG = re.compile(r'(parsed|generating) (\S+) (request|response) (\d+) ')
+PROPOSAL = re.compile(r'selected proposal: \w+:(\S+)')
+# shared secret sizes of the methods an additional exchange may use
+SIZES = {'CURVE_25519': 32, 'CURVE_448': 56, 'ECP_256': 32, 'ECP_384': 48, 'ECP_521': 66,
+         'MODP_2048': 256, 'MODP_3072': 384, 'MODP_4096': 512, 'MODP_6144': 768, 'MODP_8192': 1024,
+         'ML_KEM_512': 32, 'ML_KEM_768': 32, 'ML_KEM_1024': 32}
+
+
+def split_addke(data, proposal):
+    """A rekey's "additional key exchange secret" is SK(1) | ... | SK(n):
+    split by the sizes of the KE1..KE7 methods of the selected proposal."""
+    kes = [t.split('_', 1)[1] for t in proposal.split('/') if re.match(r'KE[1-7]_', t)]
+    sizes = [SIZES.get(k) for k in kes]
+    if None in sizes or sum(sizes) != len(data):
+        return [data]
+    out, off = [], 0
+    for s in sizes:
+        out.append(data[off:off + s])
+        off += s
+    return out
+
+
 CHECKIN = re.compile(r'checkin IKEv2 SA \S*\[(\d+)\] with SPIs ([0-9a-f]{16})_i ([0-9a-f]{16})_r')
 
 
@@ -67,11 +88,16 @@ def main():
     ccsa = {}                 # uid -> msgid of its last CREATE_CHILD_SA
     epoch = {}                # uid -> epoch of its IKE keys
     out = []                  # (kind, uid, fields...)
+    proposal = ''             # the last selected proposal
     for th, grp, uid, text, data in events(a.log):
         m = CHECKIN.search(text)
         if m and m.group(3) != '0' * 16:
             spis.setdefault(m.group(1), m.group(2))
             spirs.setdefault(m.group(1), m.group(3))
+            continue
+        m = PROPOSAL.search(text)
+        if m and data is None:
+            proposal = m.group(1)
             continue
         m = MSG.match(text)
         if m and data is None:
@@ -88,7 +114,8 @@ def main():
             else:
                 out.append(('IKEV2_DH_SHARED', uid, data.hex()))
         elif grp == 'IKE' and text == 'additional key exchange secret' and data:
-            out.append(('IKEV2_ADDKE_SHARED', uid, '1', data.hex()))
+            for n, part in enumerate(split_addke(data, proposal), 1):
+                out.append(('IKEV2_ADDKE_SHARED', uid, str(n), part.hex()))
         elif grp == 'IKE' and text == 'nonces':
             nonces[uid] = data
         elif grp == 'IKE' and text == 'SKEYSEED':
@@ -100,7 +127,8 @@ def main():
         elif grp == 'CHD' and text == 'key exchange secret':
             out.append(('IKEV2_CHILD_DH_SHARED', uid, '%08x' % ccsa.get(uid, 0), data.hex()))
         elif grp == 'CHD' and text == 'additional key exchange secret' and data:
-            out.append(('IKEV2_CHILD_ADDKE_SHARED', uid, '%08x' % ccsa.get(uid, 0), '1', data.hex()))
+            for n, part in enumerate(split_addke(data, proposal), 1):
+                out.append(('IKEV2_CHILD_ADDKE_SHARED', uid, '%08x' % ccsa.get(uid, 0), str(n), part.hex()))
     print('# libisakmp secrets file (docs/secrets.md), RFC 9370 epochs')
     print('# made by samples/pq/charon6-secrets.py from %s' % a.log.split('/')[-1])
     for c in a.comment:

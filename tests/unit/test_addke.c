@@ -122,11 +122,17 @@ static void check_sample(const char *name, int want_sas, int want_epochs)
                 g_assert_true(kdf_v2_skeyseed(PRF_HMAC_SHA2_256, &cni, &cnr, &cg, out));
                 g_free(g);
             } else if (e == 0) {     /* a rekey with IKE_FOLLOWUP_KE, of the first SA's last epoch */
-                uint8_t *g = val(&s, &gl, "DH %s", spii), *k1 = val(&s, &kl, "IKEV2_ADDKE_SHARED %s 1", spii);
-                g_assert_nonnull(k1);
-                kdf_chunk parts[4] = { { g, gl }, cni, cnr, { k1, kl } };
+                uint8_t *g = val(&s, &gl, "DH %s", spii), *k;
+                GByteArray *cat = g_byte_array_new();   /* SK(1) | ... | SK(n) */
+                for (int i = 1; (k = val(&s, &kl, "IKEV2_ADDKE_SHARED %s %d", spii, i)); i++) {
+                    g_byte_array_append(cat, k, (guint)kl);
+                    g_free(k);
+                }
+                g_assert_cmpuint(cat->len, >, 0);
+                kdf_chunk parts[4] = { { g, gl }, cni, cnr, { cat->data, cat->len } };
                 g_assert_true(kdf_prf(PRF_HMAC_SHA2_256, last_skd, last_skd_len, parts, 4, out));
-                g_free(g); g_free(k1);
+                g_free(g);
+                g_byte_array_free(cat, TRUE);
             } else {                 /* IKE_INTERMEDIATE n: prf(SK_d(n-1), SK(n) | Ni | Nr) */
                 uint8_t *skd = val(&s, &dl, "SK_d %s %d", spii, e - 1);
                 uint8_t *k = val(&s, &kl, "IKEV2_ADDKE_SHARED %s %d", spii, e);
@@ -152,6 +158,8 @@ static void check_sample(const char *name, int want_sas, int want_epochs)
 
 /* x25519 + ADDKE1 ecp384: 2 epochs, then the IKE SA rekeyed with ADDKE1 */
 static void test_addke1(void) { check_sample("ikev2-pq-addke1-x25519-ecp384", 2, 3); }
+/* ecp256 + x25519, ecp384: 3 epochs, the IKE SA rekeyed with both */
+static void test_addke2(void) { check_sample("ikev2-pq-addke2-rekeys", 2, 4); }
 /* ecp256 + modp4096, x25519, ecp384: 4 epochs */
 static void test_addke3(void) { check_sample("ikev2-pq-addke3-certs-frag", 1, 4); }
 
@@ -209,6 +217,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/addke/strongswan6-addke1-rekey", test_addke1);
+    g_test_add_func("/addke/strongswan6-addke2-rekeys", test_addke2);
     g_test_add_func("/addke/strongswan6-addke3", test_addke3);
     g_test_add_func("/addke/charon6-log-reader", test_log_reader);
     return g_test_run();

@@ -595,6 +595,13 @@ static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
     if (!gl && idx == 0)
         gl = dh_secret(kc, (secret_kind)0, SEC_V2_DH_PRIVATE, sa->ispi, -1, sa->group, sa->kei,
                        sa->ker, g);
+    /* ML-KEM as the KE method: the initiator's decapsulation key (key
+     * exchange 0) and the responder's ciphertext */
+    for (int i = 0; !gl && idx == 0 && kem_is_mlkem(sa->group) && sa->ker &&
+                    (r = find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, i));
+         i++)
+        if (r->ke_n == 0 && kem_decap(sa->group, r->value, r->len, sa->ker->data, sa->ker->len, g))
+            gl = KEM_SHARED_LEN;
     kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len }, gir = { g, gl };
     kdf_chunk skd = { sa->old_skd, sa->old_skd_len };
     /* RFC 9370 2.2.4: a rekey with additional key exchanges takes

@@ -289,7 +289,7 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
         ctx_direct(ctx, m);
         /* only a lean context can do without state (isakmp_ctx_set_stateless) */
         m->needs_state = ctx && ctx->stateless && !m->lean;
-        dec_t d = { .ctx = ctx, .m = m, .hooks = &hooks };
+        dec_t d = { .ctx = ctx, .m = m, .hooks = &hooks, .sk_epoch = -1 };
         cur_t c;
         cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
         decode_message(&d, 0, &c);

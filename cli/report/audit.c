@@ -79,6 +79,21 @@ static int dh_group(const rpt_row *row)
     return row->ke_group ? (int)row->ke_group : -1;
 }
 
+/* Post-quantum key exchange in a suite: ML-KEM (35, 36, 37,
+ * draft-ietf-ipsecme-ikev2-mlkem) as the KE method or an additional one
+ * (RFC 9370). */
+static bool is_mlkem(uint32_t id) { return id >= 35 && id <= 37; }
+
+static bool suite_pq(const rpt_suite *s)
+{
+    if (s->dh.set && is_mlkem(s->dh.id))
+        return true;
+    for (int i = 0; i < 7; i++)
+        if (is_mlkem(s->addke[i]))
+            return true;
+    return false;
+}
+
 /* ---------------------------------------------------------------- predicates */
 
 #define REASON(...) (g_snprintf(reason, size, __VA_ARGS__), true)
@@ -197,6 +212,29 @@ static bool chk_dh_weak(const rpt_row *row, char *reason, size_t size)
                   row->kind == RPT_CHILD_SA ? " (PFS)" : "");
 }
 
+static bool chk_pq_none(const rpt_row *row, char *reason, size_t size)
+{
+    const rpt_suite *s = chosen(row);
+    if (!s || row->kind != RPT_IKE_SA || row->version != 2 || suite_pq(s))
+        return false;
+    unsigned n = 0;
+    for (int i = 0; i < 7; i++)
+        n += s->addke[i] != 0;
+    return REASON("no post-quantum key exchange (ML-KEM) in the IKE SA: KE %s%s%u additional",
+                  s->dh.set ? s->dh.name : "none", ", ", n);
+}
+
+static bool chk_pq_not_chosen(const rpt_row *row, char *reason, size_t size)
+{
+    const rpt_suite *s = chosen(row);
+    if (!s || row->version != 2 || suite_pq(s))
+        return false;
+    for (guint i = 0; i < row->offers->len; i++)
+        if (suite_pq(&g_array_index(row->offers, rpt_suite, i)))
+            return REASON("ML-KEM was offered but not chosen (%s)", s->text[0] ? s->text : "chosen suite");
+    return false;
+}
+
 static bool chk_dh_subgroup(const rpt_row *row, char *reason, size_t size)
 {
     static const int sub[] = { 23, 24, 0 };   /* RFC 5114 MODP with small subgroups */
@@ -286,7 +324,13 @@ static const audit_rule rules[] = {
     { "verify-failed", RPT_SEV_HIGH, "an ICV, HASH or AUTH check failed", chk_verify },
     { "failed", RPT_SEV_INFO, "the negotiation failed (with the notify)", chk_failed },
     { "not-decrypted", RPT_SEV_INFO, "encrypted messages could not be read", chk_not_decrypted },
+    { "pq-none", RPT_SEV_LOW, "IKEv2 IKE SA without a post-quantum (ML-KEM) key exchange (off by default)", chk_pq_none },
+    { "pq-not-chosen", RPT_SEV_MEDIUM, "ML-KEM offered but not chosen (off by default)", chk_pq_not_chosen },
 };
+
+/* Rules that are off unless a rules file turns them on: most of today's
+ * IKE SAs would break them. */
+static const char *const default_off[] = { "pq-none", "pq-not-chosen" };
 
 #define N_RULES G_N_ELEMENTS(rules)
 #define SEV_OFF (-1)
@@ -301,11 +345,20 @@ const audit_rule *audit_rule_table(size_t *n)
     return rules;
 }
 
+/* Rule i's severity without a rules file: its default, or off. */
+static int default_severity(size_t i)
+{
+    for (size_t k = 0; k < G_N_ELEMENTS(default_off); k++)
+        if (strcmp(rules[i].id, default_off[k]) == 0)
+            return SEV_OFF;
+    return (int)rules[i].severity;
+}
+
 audit_rules *audit_rules_new(void)
 {
     audit_rules *ar = g_new0(audit_rules, 1);
     for (size_t i = 0; i < N_RULES; i++)
-        ar->severity[i] = (int)rules[i].severity;
+        ar->severity[i] = default_severity(i);
     return ar;
 }
 
@@ -392,7 +445,7 @@ void audit_row(const audit_rules *ar, rpt_row *row)
 {
     g_array_set_size(row->findings, 0);
     for (size_t i = 0; i < N_RULES; i++) {
-        int sev = ar ? ar->severity[i] : (int)rules[i].severity;
+        int sev = ar ? ar->severity[i] : default_severity(i);
         rpt_finding f = { .rule = rules[i].id, .severity = (rpt_severity)sev };
         if (sev != SEV_OFF && rules[i].check(row, f.reason, sizeof f.reason))
             g_array_append_val(row->findings, f);
@@ -402,7 +455,7 @@ void audit_row(const audit_rules *ar, rpt_row *row)
 void audit_rules_print(const audit_rules *ar, FILE *out)
 {
     for (size_t i = 0; i < N_RULES; i++) {
-        int sev = ar ? ar->severity[i] : (int)rules[i].severity;
+        int sev = ar ? ar->severity[i] : default_severity(i);
         fprintf(out, "%-18s %-8s %s\n", rules[i].id,
                 sev == SEV_OFF ? "off" : rpt_severity_name((rpt_severity)sev),
                 rules[i].description);

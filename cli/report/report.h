@@ -41,6 +41,7 @@ typedef struct {
     uint32_t protoid;         /* 1 IKE/ISAKMP, 2 AH, 3 ESP */
     rpt_alg encr, integ, prf, dh, auth, esn, encap;
     uint32_t key_length;      /* bits, 0 when not given */
+    uint16_t addke[7];        /* IKEv2 ADDKE1..7 (RFC 9370): the first method of each, 0 none */
     uint64_t life_s, life_kb; /* 0 when not given (IKEv2 never gives them) */
     uint8_t spi[8];
     size_t spi_len;

@@ -196,6 +196,8 @@ static void v2_transform(const isakmp_msg *m, const isakmp_facts *f, uint32_t ti
     rpt_alg *a = v2_slot(t, tf->type);
     if (a)
         set_alg(a, tf->id, isakmp_fact_value_name(m, ISAKMP_FACT_TRANSFORM, ti));
+    if (tf->type >= 6 && tf->type <= 12)   /* RFC 9370 ADDKE1..7 */
+        t->addke[tf->type - 6] = (uint16_t)tf->id;
     for (size_t i = 0; i < tf->n_attrs; i++) {
         const isakmp_fact_attr *at = &f->attrs[tf->first_attr + i];
         if (at->type == V2_KEY_LENGTH && at->data.len == 2)
@@ -263,6 +265,9 @@ static void merge_v2(rpt_suite *s, const rpt_suite *t, char *alts, size_t size)
     merge_alg(&s->prf, &t->prf, alts, size);
     merge_alg(&s->dh, &t->dh, alts, size);
     merge_alg(&s->esn, &t->esn, alts, size);
+    for (int i = 0; i < 7; i++)   /* the first method of each ADDKE type */
+        if (!s->addke[i])
+            s->addke[i] = t->addke[i];
 }
 
 /* One transform into a fresh suite `t` of the proposal's protocol. */

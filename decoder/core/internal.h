@@ -46,6 +46,15 @@ typedef struct {
     const struct dec_hooks *hooks;  /* the parts above, as the engine wires them */
     bool redo;               /* derivation took the next candidate key because this
                               * message did not decrypt: decode it again (decode.c) */
+    int sk_epoch;            /* IKEv2: which of the SPI pair's key sets verified the
+                              * message's ICV (its index, the RFC 9370 epoch); -1 none */
+    /* IKEv2: the decrypted inner payloads of the whole message (SK, or the
+     * SKF set this frame completed) for RFC 9242's IntAuth: their source,
+     * length, first payload type, the SK / SKF header's offset in source 0 */
+    bool have_inner, inner_frag;
+    uint32_t inner_src;
+    size_t inner_len, sk_off;
+    uint8_t inner_first;
 } dec_t;
 
 /* Where a payload sits: the generic header, its type and next payload. */

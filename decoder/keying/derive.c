@@ -14,6 +14,7 @@
 #include "core/hex.h"
 #include "core/ike_types.h"
 #include "crypto/kdf.h"
+#include "crypto/kem.h"
 #include "keys/charon_log.h"
 #include "keys/keys.h"
 #include "keying/verify.h"
@@ -73,11 +74,13 @@ static void v2_sa_free(gpointer p)
     v2_sa *sa = p;
     if (sa->msk.p)
         crypto_secure_free(sa->msk.p, sa->msk.len);
-    GByteArray *all[] = { sa->msg1, sa->msg2, sa->ni, sa->nr, sa->kei, sa->ker, sa->id[0], sa->id[1] };
+    GByteArray *all[] = { sa->msg1, sa->msg2, sa->ni, sa->nr, sa->kei, sa->ker, sa->id[0], sa->id[1],
+                          sa->addke };
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
         bytes_free(all[i]);
     g_hash_table_destroy(sa->xchg);
     secure_wipe(&sa->k, sizeof sa->k);
+    secure_wipe(&sa->pub_k, sizeof sa->pub_k);
     secure_wipe(sa->old_skd, sizeof sa->old_skd);
     g_free(sa);
 }
@@ -171,6 +174,7 @@ static void keep_secret(void *user, const secret_entry *e)
     r->any_msgid = e->any_msgid;
     memcpy(r->spi, e->spi, 8);
     r->msgid = e->msgid;
+    r->ke_n = e->ke_n;
     r->selector = g_strdup(e->selector);
     r->name = g_strdup(e->name);
     r->value = g_memdup2(e->value, e->len);
@@ -199,7 +203,8 @@ static void count_secret(void *user, const secret_entry *e)
     switch (e->kind) {
     case SEC_PSK: case SEC_EAP: s->psk++; break;   /* pre-shared keys and EAP passwords */
     case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V2_DH_SHARED:
-    case SEC_V2_DH_PRIVATE: s->dh++; break;
+    case SEC_V2_DH_PRIVATE: case SEC_V2_ADDKE_SHARED: case SEC_V2_KE_PRIVATE: s->dh++; break;
+    case SEC_V2_CHILD_ADDKE_SHARED: s->child_dh++; break;
     case SEC_V1_SKEYID: s->skeyid++; break;
     case SEC_V2_SKEYSEED: s->skeyseed++; break;
     case SEC_V1_QM_DH_SHARED: case SEC_V2_CHILD_DH_SHARED: s->child_dh++; break;
@@ -303,6 +308,16 @@ secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[
     return NULL;
 }
 
+secret_rec *find_addke(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8], int64_t msgid,
+                       unsigned n)
+{
+    secret_rec *r;
+    for (int i = 0; (r = find_secret(kc, kind, spi, msgid, i)); i++)
+        if (r->ke_n == n && r->len <= DH_MAX_LEN)
+            return r;
+    return NULL;
+}
+
 /* g^xy for the exchange: a shared secret as loaded, or one computed from a
  * private value of either side.  out gets dh_shared_len bytes, or the loaded
  * secret's length; returns the length, 0 when nothing fits. */
@@ -379,6 +394,9 @@ static bool v2_choice(const dec_t *d, const isakmp_fact_sa *sa, sa_choice *ch)
         case 2: ch->prf = t->id; break;
         case 3: ch->integ = t->id; break;
         case 4: ch->dh = t->id; break;
+        case 6: case 7: case 8: case 9: case 10: case 11: case 12:   /* RFC 9370 ADDKE1..7 */
+            ch->n_addke += t->id != 0;   /* NONE (0): the exchange is optional */
+            break;
         default: break;
         }
     }
@@ -481,7 +499,7 @@ void secret_copy(secret_t *s, const uint8_t *p, size_t n)
 
 /* Puts an IKE SA's keys into the key store, where decryption tries them. */
 static void v2_store(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
-                     const integ_alg *integ)
+                     const integ_alg *integ, bool keep)
 {
     key_v2 *e = g_new0(key_v2, 1);
     memcpy(e->ispi, sa->ispi, 8);
@@ -492,28 +510,32 @@ static void v2_store(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
     secret_copy(&e->er, sa->k.er, sa->k.encr_len);
     secret_copy(&e->ai, sa->k.ai, sa->k.integ_len);
     secret_copy(&e->ar, sa->k.ar, sa->k.integ_len);
-    keys_v2_add(ctx->keys, e);
+    e->epochs = sa->chosen.n_addke > 0;
+    if (keep)   /* a later key epoch (RFC 9370): beside the earlier ones */
+        keys_v2_keep(ctx->keys, e);
+    else
+        keys_v2_add(ctx->keys, e);
 }
 
 /* Puts an IKE SA's keys into the export store, once an ICV confirmed them
  * (v2_confirm): keys from a wrong guess never leave the library. */
-static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
-                       const integ_alg *integ)
+static void v2_publish(isakmp_ctx *ctx, const v2_sa *sa, const kdf_v2_keys *k, unsigned epoch,
+                       const cipher_alg *enc, const integ_alg *integ)
 {
-    export_v2 x = { .enc_len = sa->k.encr_len, .integ_len = sa->k.integ_len,
-                    .encr_name = enc->ws_name, .integ_name = integ->ws_name };
+    export_v2 x = { .enc_len = k->encr_len, .integ_len = k->integ_len,
+                    .encr_name = enc->ws_name, .integ_name = integ->ws_name, .epoch = epoch };
     memcpy(x.spii, sa->ispi, 8);
     memcpy(x.spir, sa->rspi, 8);
-    memcpy(x.ei, sa->k.ei, sa->k.encr_len);
-    memcpy(x.er, sa->k.er, sa->k.encr_len);
-    memcpy(x.ai, sa->k.ai, sa->k.integ_len);
-    memcpy(x.ar, sa->k.ar, sa->k.integ_len);
+    memcpy(x.ei, k->ei, k->encr_len);
+    memcpy(x.er, k->er, k->encr_len);
+    memcpy(x.ai, k->ai, k->integ_len);
+    memcpy(x.ar, k->ar, k->integ_len);
     export_add_v2(kdf_ctx_of(ctx)->exp, &x);
     secure_wipe(&x, sizeof x);
 }
 
 /* SK_* from sa->k.skeyseed for the chosen transforms; publishes them. */
-static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
+static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa, bool keep)
 {
     const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
     const integ_alg *integ = integ_by_id(sa->chosen.integ);
@@ -525,7 +547,7 @@ static bool v2_expand(isakmp_ctx *ctx, v2_sa *sa)
     if (!kdf_v2_sa_keys(sa->prf, &ni, &nr, sa->ispi, sa->rspi, &lens, &sa->k))
         return false;
     sa->have_keys = true;
-    v2_store(ctx, sa, enc, integ);
+    v2_store(ctx, sa, enc, integ, keep);
     return true;
 }
 
@@ -573,10 +595,21 @@ static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
     if (!gl && idx == 0)
         gl = dh_secret(kc, (secret_kind)0, SEC_V2_DH_PRIVATE, sa->ispi, -1, sa->group, sa->kei,
                        sa->ker, g);
+    /* ML-KEM as the KE method: the initiator's decapsulation key (key
+     * exchange 0) and the responder's ciphertext */
+    for (int i = 0; !gl && idx == 0 && kem_is_mlkem(sa->group) && sa->ker &&
+                    (r = find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, i));
+         i++)
+        if (r->ke_n == 0 && kem_decap(sa->group, r->value, r->len, sa->ker->data, sa->ker->len, g))
+            gl = KEM_SHARED_LEN;
     kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len }, gir = { g, gl };
     kdf_chunk skd = { sa->old_skd, sa->old_skd_len };
-    bool ok = gl && (sa->rekeyed ? kdf_v2_rekey_skeyseed(sa->old_prf, &skd, &gir, &ni, &nr,
-                                                         sa->k.skeyseed)
+    /* RFC 9370 2.2.4: a rekey with additional key exchanges takes
+     * prf(SK_d, SK(0) | Ni | Nr | SK(1) | ... | SK(n)) */
+    kdf_chunk parts[4] = { gir, ni, nr, { sa->addke ? sa->addke->data : NULL,
+                                          sa->addke ? sa->addke->len : 0 } };
+    bool ok = gl && (sa->rekeyed ? kdf_prf(sa->old_prf, skd.p, skd.n, parts, sa->addke ? 4 : 3,
+                                           sa->k.skeyseed)
                                  : kdf_v2_skeyseed(prf, &ni, &nr, &gir, sa->k.skeyseed));
     secure_wipe(g, sizeof g);
     return ok;
@@ -588,7 +621,7 @@ static void v2_derive_initial(isakmp_ctx *ctx, v2_sa *sa)
     if (sa->have_keys || !sa->ni || !sa->nr || !kdf_prf_size(sa->chosen.prf))
         return;
     if (v2_skeyseed_candidate(kdf_ctx_of(ctx), sa, sa->cand))
-        v2_expand(ctx, sa);
+        v2_expand(ctx, sa, false);
 }
 
 static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
@@ -805,6 +838,17 @@ static void v2_verify_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool from_i)
     GByteArray *oct = verify_v2_octets(sa->prf, &mc, &nc, &skp, &id);
     if (!oct)
         return;
+    if (!sa->have_auth_mid && !(d->flags & 0x20)) {
+        sa->auth_mid = d->msgid;
+        sa->have_auth_mid = true;
+    }
+    if (sa->intauth_len[0] || sa->intauth_len[1]) {   /* RFC 9242 3.3.2: | IntAuth_iN | IntAuth_rN | IKE_AUTH_MID */
+        uint8_t mid[4] = { (uint8_t)(sa->auth_mid >> 24), (uint8_t)(sa->auth_mid >> 16),
+                           (uint8_t)(sa->auth_mid >> 8), (uint8_t)sa->auth_mid };
+        g_byte_array_append(oct, sa->intauth[0], (guint)sa->intauth_len[0]);
+        g_byte_array_append(oct, sa->intauth[1], (guint)sa->intauth_len[1]);
+        g_byte_array_append(oct, mid, 4);
+    }
     uint8_t computed[KDF_MAX_PRF];
     const char *why = "authentication method not supported";
     int res = m->auth_method == 2
@@ -853,7 +897,8 @@ static uint32_t spi32(const sa_choice *c)
  * as encr_i | integ_i | encr_r | integ_r; the initiator's traffic uses the
  * responder's SPI. */
 static void v2_child_keys(isakmp_ctx *ctx, const v2_sa *sa, const v2_xchg *x,
-                          const GByteArray *ni, const GByteArray *nr, const kdf_chunk *g)
+                          const GByteArray *ni, const GByteArray *nr, const kdf_chunk *g,
+                          const kdf_chunk *addke)
 {
     const sa_choice *ch = &x->resp;
     const cipher_alg *enc = ch->proto == 2 ? NULL : cipher_by_v2_id(ch->encr, ch->keybits);
@@ -863,8 +908,11 @@ static void v2_child_keys(isakmp_ctx *ctx, const v2_sa *sa, const v2_xchg *x,
     size_t el = enc ? (size_t)enc->key_len + enc->salt_len : 0, il = integ_key_len(integ);
     uint8_t km[4 * KDF_MAX_KEY];
     kdf_chunk skd = { sa->k.d, sa->k.prf_len }, cni = { ni->data, ni->len }, cnr = { nr->data, nr->len };
-    if (2 * (el + il) > sizeof km ||
-        !kdf_v2_child_keymat(sa->prf, &skd, g, &cni, &cnr, km, 2 * (el + il)))
+    /* RFC 9370 2.2.4: KEYMAT = prf+(SK_d, SK(0) | Ni | Nr | SK(1) | ... | SK(n)) */
+    kdf_chunk seed[4] = { g ? *g : cni, cni, cnr, addke ? *addke : cnr };
+    bool ok = addke ? g && kdf_prf_plus(sa->prf, skd.p, skd.n, seed, 4, km, 2 * (el + il))
+                    : kdf_v2_child_keymat(sa->prf, &skd, g, &cni, &cnr, km, 2 * (el + il));
+    if (2 * (el + il) > sizeof km || !ok)
         return;
     struct kdf_ctx *kc = kdf_ctx_of(ctx);
     esp_out(kc, x, true, ch, spi32(&x->resp), km, el, km + el, il);
@@ -912,13 +960,13 @@ static void v2_auth(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
         xchg_request(d, x, m);
     } else if (x && x->req.have) {
         x->resp = m->sa;
-        v2_child_keys(d->ctx, sa, x, sa->ni, sa->nr, NULL);
+        v2_child_keys(d->ctx, sa, x, sa->ni, sa->nr, NULL, NULL);
     }
 }
 
 /* RFC 7296 2.18: the new IKE SA's SKEYSEED from the old SK_d; the new SA
  * is the one the CREATE_CHILD_SA initiator proposed. */
-static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
+static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x, const GByteArray *addke)
 {
     isakmp_ctx *ctx = d->ctx;
     if (x->req.spilen != 8 || x->resp.spilen != 8 || !x->ni || !x->nr)
@@ -941,11 +989,16 @@ static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x)
         bytes_set(&n->kei, x->kei->data, x->kei->len);
     if (x->ker)
         bytes_set(&n->ker, x->ker->data, x->ker->len);
+    if (addke)
+        bytes_set(&n->addke, addke->data, addke->len);
     n->af = x->af;
     memcpy(n->iaddr, x->isrc, 16);
     memcpy(n->raddr, x->idst, 16);
     v2_derive_initial(ctx, n);
 }
+
+static void v2_create_done(dec_t *d, v2_sa *sa, const v2_xchg *x, uint32_t msgid,
+                           const GByteArray *addke);
 
 static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
 {
@@ -962,19 +1015,187 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     bytes_set(&x->nr, m->nonce, m->nonce_len);
     if (m->ke)
         bytes_set(&x->ker, m->ke, m->ke_len);
+    if (x->resp.n_addke) {   /* RFC 9370 2.2.4: keys after the IKE_FOLLOWUP_KE exchanges */
+        sa->fu_msgid = d->msgid;
+        sa->fu_last = d->msgid;
+        sa->fu_need = x->resp.n_addke;
+        sa->fu_got = 0;
+        return;
+    }
+    v2_create_done(d, sa, x, d->msgid, NULL);
+}
+
+/* The CREATE_CHILD_SA of message id `msgid` complete: the new IKE SA, or the
+ * CHILD_SA's keys; addke: SK(1) | ... | SK(n) of its additional exchanges. */
+static void v2_create_done(dec_t *d, v2_sa *sa, const v2_xchg *x, uint32_t msgid,
+                           const GByteArray *addke)
+{
     if (x->req.proto == 1) {
-        v2_rekey_ike(d, sa, x);
+        v2_rekey_ike(d, sa, x, addke);
         return;
     }
     uint8_t g[DH_MAX_LEN];
     size_t gl = 0;
     if (x->kei && x->ker)
         gl = dh_secret(kdf_ctx_of(d->ctx), SEC_V2_CHILD_DH_SHARED, SEC_V2_DH_PRIVATE, sa->ispi,
-                       d->msgid, x->resp.dh, x->kei, x->ker, g);
-    kdf_chunk gc = { g, gl };
+                       msgid, x->resp.dh, x->kei, x->ker, g);
+    kdf_chunk gc = { g, gl }, ak = { addke ? addke->data : NULL, addke ? addke->len : 0 };
     if (!x->kei || gl)
-        v2_child_keys(d->ctx, sa, x, x->ni, x->nr, gl ? &gc : NULL);
+        v2_child_keys(d->ctx, sa, x, x->ni, x->nr, gl ? &gc : NULL, addke ? &ak : NULL);
     secure_wipe(g, sizeof g);
+}
+
+/* IKE_FOLLOWUP_KE (RFC 9370 2.2.4): the n-th response with a KE payload
+ * completes additional key exchange n of the waiting CREATE_CHILD_SA; after
+ * the last, its keys, with the IKEV2_ADDKE_SHARED secrets of the new IKE SA
+ * (a rekey) or the IKEV2_CHILD_ADDKE_SHARED ones of the exchange. */
+static void v2_followup(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
+{
+    if (!response || !m->ke || !sa->fu_need || d->msgid <= sa->fu_last)
+        return;
+    sa->fu_last = d->msgid;
+    if (++sa->fu_got < sa->fu_need)
+        return;
+    unsigned need = sa->fu_need;
+    sa->fu_need = 0;
+    v2_xchg *x = v2_xchg_get(sa, sa->fu_msgid, false);
+    if (!x || !x->req.have)
+        return;
+    bool ike = x->req.proto == 1;
+    if (ike && x->req.spilen != 8)
+        return;
+    GByteArray *cat = g_byte_array_new();
+    for (unsigned i = 1; i <= need; i++) {
+        const secret_rec *r = ike ? find_addke(kdf_ctx_of(d->ctx), SEC_V2_ADDKE_SHARED, x->req.spi, -1, i)
+                                  : find_addke(kdf_ctx_of(d->ctx), SEC_V2_CHILD_ADDKE_SHARED, sa->ispi,
+                                               sa->fu_msgid, i);
+        if (!r && i == 2 && cat->len)
+            break;   /* one secret for all: strongSwan's log dumps SK(1) | ... | SK(n) as one */
+        if (!r) {
+            tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
+                      "Additional key exchange %u of CREATE_CHILD_SA %u (RFC 9370): no %s secret, "
+                      "the new %s keys are not derived", i, sa->fu_msgid,
+                      ike ? "IKEV2_ADDKE_SHARED" : "IKEV2_CHILD_ADDKE_SHARED", ike ? "IKE SA" : "CHILD_SA");
+            bytes_free(cat);
+            return;
+        }
+        g_byte_array_append(cat, r->value, (guint)r->len);
+    }
+    v2_create_done(d, sa, x, sa->fu_msgid, cat);
+    bytes_free(cat);
+}
+
+/* RFC 9242 3.3.2: each IKE_INTERMEDIATE message extends its sender's chain
+ * IntAuth_N = prf(SK_px, IntAuth_N-1 | A | P), SK_px the keys that protect
+ * it; A is the IKE header, the unencrypted payloads and the Encrypted
+ * payload's header, P the inner payloads, with both Length fields counting
+ * only A | P, and a fragmented message taken as if it were not (an SK
+ * header with the first fragment's next payload). */
+static void v2_intauth(dec_t *d, v2_sa *sa, bool from_i)
+{
+    int w = from_i ? 0 : 1;
+    size_t n0, pl;
+    const uint8_t *msg = isakmp_msg_source_data(d->m, 0, &n0);
+    const uint8_t *p = isakmp_msg_source_data(d->m, d->inner_src, &pl);
+    if (!d->have_inner || !msg || !p || pl < d->inner_len || d->hdr_off + 28 > n0 ||
+        d->sk_off < d->hdr_off + 28 || d->sk_off + 4 > n0 ||
+        (sa->intauth_len[w] && d->msgid <= sa->intauth_msgid[w]))
+        return;
+    size_t pre = d->inner_frag ? 0 : d->sk_off - d->hdr_off - 28, plen = d->inner_len;
+    size_t total = 28 + pre + 4 + plen;
+    uint8_t a[28 + 4];
+    memcpy(a, msg + d->hdr_off, 28);
+    if (d->inner_frag)
+        a[16] = V2_PAYLOAD_SK;
+    a[24] = (uint8_t)(total >> 24);
+    a[25] = (uint8_t)(total >> 16);
+    a[26] = (uint8_t)(total >> 8);
+    a[27] = (uint8_t)total;
+    a[28] = d->inner_first;
+    a[29] = d->inner_frag ? 0 : msg[d->sk_off + 1];
+    a[30] = (uint8_t)((4 + plen) >> 8);
+    a[31] = (uint8_t)(4 + plen);
+    kdf_chunk parts[4] = { { sa->intauth[w], sa->intauth_len[w] }, { a, 28 },
+                           { msg + d->hdr_off + 28, pre }, { a + 28, 4 } };
+    kdf_chunk all[5] = { parts[0], parts[1], parts[2], parts[3], { p, plen } };
+    uint8_t out[KDF_MAX_PRF];
+    if (!kdf_prf(sa->prf, from_i ? sa->k.pi : sa->k.pr, sa->k.prf_len, all, 5, out))
+        return;
+    size_t n = kdf_prf_size(sa->prf);
+    memcpy(sa->intauth[w], out, n);
+    sa->intauth_len[w] = n;
+    sa->intauth_msgid[w] = d->msgid;
+    secure_wipe(out, sizeof out);
+}
+
+/* ML-KEM (draft-ietf-ipsecme-ikev2-mlkem): the shared secret of key exchange
+ * n from the initiator's decapsulation key (IKEV2_KE_PRIVATE n) and the
+ * responder's ciphertext, its KE payload in this response.  False when the
+ * group is no ML-KEM, no key is loaded or this build has no gcry_kem. */
+static bool v2_kem_decap(dec_t *d, struct kdf_ctx *kc, const v2_sa *sa, const v2_msg *m, unsigned n,
+                         uint8_t out[KEM_SHARED_LEN])
+{
+    secret_rec *r;
+    if (!kem_is_mlkem(m->group))
+        return false;
+    for (int i = 0; (r = find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, i)); i++)
+        if (r->ke_n == n && kem_decap(m->group, r->value, r->len, m->ke, m->ke_len, out))
+            return true;
+    if (!kem_available() && find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, 0))
+        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
+                  "ML-KEM key exchange %u: this build's libgcrypt cannot decapsulate (gcry_kem "
+                  "needs libgcrypt 1.11)", n);
+    return false;
+}
+
+/* RFC 9370 2.2.2: after the n-th IKE_INTERMEDIATE key exchange the IKE SA
+ * gets new keys under the same SPIs: SKEYSEED(n) = prf(SK_d(n-1), SK(n) |
+ * Ni | Nr), SK_* = prf+(SKEYSEED(n), Ni | Nr | SPIi | SPIr).  SK(n) is the
+ * IKEV2_ADDKE_SHARED secret n; the keys go beside the earlier epoch's (the
+ * ICV of each message picks) and are exported once a message verifies with
+ * them (v2_epoch_confirm). */
+static void v2_intermediate(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
+{
+    if (!response || !m->ke || d->msgid <= sa->addke_msgid || sa->addke_stuck)
+        return;
+    sa->addke_msgid = d->msgid;
+    unsigned n = sa->epoch + 1;
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
+    const secret_rec *r = find_addke(kc, SEC_V2_ADDKE_SHARED, sa->ispi, -1, n);
+    uint8_t kem[KEM_SHARED_LEN];
+    secret_rec decap = { .value = kem, .len = sizeof kem };
+    if (!r && v2_kem_decap(d, kc, sa, m, n, kem))
+        r = &decap;
+    if (!r) {
+        sa->addke_stuck = true;
+        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
+                  "Additional key exchange %u (RFC 9370): no IKEV2_ADDKE_SHARED secret %u for "
+                  "this IKE SA, the keys of the messages after it are not derived", n, n);
+        return;
+    }
+    kdf_chunk skd = { sa->k.d, sa->k.prf_len }, sk = { r->value, r->len },
+              ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len };
+    bool ok = kdf_v2_rekey_skeyseed(sa->prf, &skd, &sk, &ni, &nr, sa->k.skeyseed);
+    secure_wipe(kem, sizeof kem);
+    if (!ok || !v2_expand(d->ctx, sa, true))
+        return;
+    sa->epoch = n;
+    sa->pub_pending = true;
+    sa->pub_k = sa->k;
+}
+
+/* A message that verified with the newest epoch's keys: they are right, and
+ * exported (one ikev2_decryption_table line per epoch, as save-keys writes). */
+static void v2_epoch_confirm(dec_t *d, v2_sa *sa)
+{
+    if (!sa->pub_pending || d->sk_epoch != (int)sa->epoch)
+        return;
+    const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
+    const integ_alg *integ = integ_by_id(sa->chosen.integ);
+    if (enc && integ)
+        v2_publish(d->ctx, sa, &sa->pub_k, sa->epoch, enc, integ);
+    sa->pub_pending = false;
+    secure_wipe(&sa->pub_k, sizeof sa->pub_k);
 }
 
 /* The ICV / AEAD tag check of the message (there is at most one: SK and
@@ -998,8 +1219,8 @@ static bool v2_confirm(dec_t *d, v2_sa *sa)
         sa->confirmed = true;
         const cipher_alg *enc = cipher_by_v2_id(sa->chosen.encr, sa->chosen.keybits);
         const integ_alg *integ = integ_by_id(sa->chosen.integ);
-        if (enc && integ)
-            v2_publish(d->ctx, sa, enc, integ);   /* only keys an ICV checked are exported */
+        if (enc && integ)   /* only keys an ICV checked are exported */
+            v2_publish(d->ctx, sa, &sa->k, sa->epoch, enc, integ);
     }
     if (icv != 0 || sa->confirmed)
         return icv != 0;
@@ -1024,7 +1245,14 @@ void v2_done(dec_t *d)
         return;
     if (!v2_confirm(d, sa))
         return;
-    if (d->exch == V2_EXCH_IKE_AUTH)
+    v2_epoch_confirm(d, sa);
+    if (d->exch == V2_EXCH_IKE_INTERMEDIATE) {
+        v2_intauth(d, sa, (d->flags & 0x08) != 0);   /* with the keys that protect it */
+        v2_intermediate(d, sa, &m, response);
+    }
+    else if (d->exch == V2_EXCH_IKE_FOLLOWUP_KE)
+        v2_followup(d, sa, &m, response);
+    else if (d->exch == V2_EXCH_IKE_AUTH)
         v2_auth(d, sa, &m, response);
     else if (d->exch == V2_EXCH_CREATE_CHILD_SA)
         v2_create_child(d, sa, &m, response);

@@ -16,6 +16,7 @@ typedef struct {
     bool any_sa, any_msgid;
     uint8_t spi[8];
     uint32_t msgid;
+    unsigned ke_n;               /* SEC_V2_*ADDKE_SHARED: the additional key exchange's number */
     char *selector, *name;
     uint8_t *value;
     size_t len;
@@ -34,6 +35,7 @@ typedef struct {
     uint8_t proto, spi[8];
     size_t spilen;
     uint16_t encr, keybits, prf, integ, dh;
+    unsigned n_addke;              /* RFC 9370 ADDKE transforms other than NONE */
 } sa_choice;
 
 /* One IKEv2 exchange that creates an SA (IKE_AUTH, CREATE_CHILD_SA). */
@@ -72,6 +74,26 @@ typedef struct {
     eap_mschapv2 mschap;           /* EAP-MSCHAPv2's challenges and response */
     char eap_id[256];              /* the EAP-Response/Identity */
     secret_t msk;                  /* the MSK, when derived (secure memory) */
+    /* RFC 9370 / RFC 9242: the key epoch (0: IKE_SA_INIT's keys; n after the
+     * n-th IKE_INTERMEDIATE key exchange), the last such exchange's message id,
+     * and an epoch's keys waiting for a message that verifies with them */
+    unsigned epoch;
+    uint32_t addke_msgid;
+    bool addke_stuck;              /* an additional key exchange's secret is missing */
+    bool pub_pending;
+    kdf_v2_keys pub_k;
+    GByteArray *addke;             /* rekeyed with IKE_FOLLOWUP_KE: SK(1) | ... | SK(n) */
+    /* RFC 9242 3.3.2: IntAuth_iN, IntAuth_rN over the IKE_INTERMEDIATE
+     * messages so far (len 0: none), the last message id each covers, and
+     * the IKE_AUTH request's message id (IKE_AUTH_MID) */
+    uint8_t intauth[2][KDF_MAX_PRF];
+    size_t intauth_len[2];
+    uint32_t intauth_msgid[2];
+    uint32_t auth_mid;
+    bool have_auth_mid;
+    /* a CREATE_CHILD_SA waiting for its IKE_FOLLOWUP_KE exchanges (RFC 9370 2.2.4) */
+    uint32_t fu_msgid, fu_last;
+    unsigned fu_need, fu_got;
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */
@@ -118,6 +140,10 @@ void bytes_set(GByteArray **slot, const uint8_t *p, size_t n);
  * message id (when `msgid` >= 0); NULL when there are no more. */
 secret_rec *find_secret(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8],
                               int64_t msgid, int idx);
+/* The first additional key exchange secret number n (RFC 9370) of `kind`
+ * for the SA and message id (when >= 0); NULL when none is loaded. */
+secret_rec *find_addke(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8], int64_t msgid,
+                       unsigned n);
 
 /* A message checked with keys from r (NULL allowed): counted for its source. */
 void secret_confirmed(isakmp_ctx *ctx, secret_rec *r);

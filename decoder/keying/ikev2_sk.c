@@ -23,6 +23,7 @@
 
 typedef struct {
     const key_v2 *key;
+    size_t epoch, n_keys;          /* the key's index among the SPI pair's key sets, their number */
     const secret_t *ek, *ak;
     size_t iv_off, iv_len, ct_off, ct_len, icv_off, icv_len;
 } sk_layout;
@@ -144,6 +145,18 @@ static uint32_t sk_plain_items(dec_t *d, const payload_info *pi, uint32_t src, c
     return cont;
 }
 
+/* The message's inner payloads (for IntAuth, derive.c). */
+static void inner_keep(dec_t *d, const payload_info *pi, uint32_t src, size_t len, uint8_t first,
+                       bool frag)
+{
+    d->have_inner = true;
+    d->inner_frag = frag;
+    d->inner_src = src;
+    d->inner_len = len;
+    d->inner_first = first;
+    d->sk_off = pi->off;
+}
+
 /* Makes room for a new set of fragments in the SA: at most SKF_MAX_SETS
  * incomplete messages (IKEv1's sets in the same table have keys of another
  * length and are left alone); one is dropped, with a note. */
@@ -205,6 +218,7 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         g_bytes_unref(k);
     }
     uint32_t src = msg_add_source(d->m, "Reassembled IKE", r->plain.p, r->plain.len, true);
+    inner_keep(d, pi, src, r->plain.len, r->first_payload, true);
     ct_fragment_items(d, pi->item, src, r->parts, r->plain.len);
     ct_decode_inner(d, pi->item, src, 0, r->plain.len, r->first_payload);
     if (tmp)
@@ -240,6 +254,13 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
     uint8_t *plain = sk_decrypt(d, b, l, &tag_ok);
     if (l->key->enc->icv_len)
         ok = plain ? tag_ok : -1;
+    if (ok == 1)
+        d->sk_epoch = (int)l->epoch;
+    if (l->n_keys > 1 || l->key->epochs) {   /* RFC 9370: which key epoch this message belongs to */
+        uint32_t ep = tree_add_uint(d->m, pi->item, F_ENC_EPOCH, b->src, l->iv_off, 0,
+                                    (uint32_t)l->epoch);
+        tree_set_generated(d->m, ep);
+    }
     if (!plain) {
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_DECRYPT,
                   "Decryption failed (%zu bytes do not fit %s)", l->ct_len, l->key->enc->ws_name);
@@ -251,6 +272,8 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
             skf_fragment(d, pi, num, total, plain, clen);
         else if (cont)
             ct_decode_inner(d, cont, src, 0, clen, pi->next);
+        if (pi->type != V2_PAYLOAD_SKF && ok == 1)
+            inner_keep(d, pi, src, clen, pi->next, false);
         crypto_secure_free(plain, l->ct_len);
     }
     sk_icd(d, pi, b, l, ok, ok == 0 && !l->key->enc->icv_len ? expected : NULL);
@@ -275,16 +298,18 @@ static bool sk_verifies(dec_t *d, const cur_t *b, sk_layout *l)
  * (save-keys writes one line per key epoch, RFC 9370): the first whose ICV
  * verifies, else the first (whose failure is then shown).  One key, the
  * common case, costs nothing more. */
-static const key_v2 *sk_key(dec_t *d, const cur_t *b)
+static const key_v2 *sk_key(dec_t *d, const cur_t *b, size_t *epoch, size_t *n)
 {
-    size_t n;
-    const key_v2 *const *all = keys_v2_find_all(d->ctx->keys, d->ispi, d->rspi, &n);
-    for (size_t i = 0; n > 1 && i < n; i++) {
+    const key_v2 *const *all = keys_v2_find_all(d->ctx->keys, d->ispi, d->rspi, n);
+    *epoch = 0;
+    for (size_t i = 0; *n > 1 && i < *n; i++) {
         sk_layout l = { .key = all[i] };
-        if (sk_verifies(d, b, &l))
+        if (sk_verifies(d, b, &l)) {
+            *epoch = i;
             return all[i];
+        }
     }
-    return n ? all[0] : NULL;
+    return *n ? all[0] : NULL;
 }
 
 bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi)
@@ -294,7 +319,8 @@ bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi)
         return false;
     if (body->src != 0 || d->depth > 0)
         return false;
-    sk_layout l = { .key = sk_key(d, body) };
+    sk_layout l = { 0 };
+    l.key = sk_key(d, body, &l.epoch, &l.n_keys);
     if (!l.key)
         return false;
     if (!sk_layout_of(d, body, pi, &l))

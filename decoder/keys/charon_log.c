@@ -35,7 +35,7 @@
 #include "core/hex.h"
 #include "keys/charon_log.h"
 
-typedef enum { P_DH = 1, P_SEED, P_SKEYID, P_KEY, P_CHILD_DH } pend_kind;
+typedef enum { P_DH = 1, P_SEED, P_SKEYID, P_KEY, P_CHILD_DH, P_ADDKE, P_CHILD_ADDKE } pend_kind;
 
 /* What one IKE SA (a unique id, or one job of a thread) is known to be. */
 typedef struct sa_ref_s {
@@ -47,6 +47,11 @@ typedef struct sa_ref_s {
     int version;               /* 1, 2, 0 unknown */
     struct sa_ref_s *parent;   /* made by a rekey: the old SA ... */
     uint32_t parent_msgid;     /* ... and the CREATE_CHILD_SA's message id */
+    uint32_t ccsa_msgid;       /* its last CREATE_CHILD_SA (RFC 9370: IKE_FOLLOWUP_KEs follow it) */
+    unsigned n_addke;          /* IKE_INTERMEDIATE key exchanges dumped for it */
+    bool by_uid;               /* the SA of a <name|N> marker (not one job of a thread) */
+    bool in_inter;             /* its last message line was an IKE_INTERMEDIATE (the
+                                * responder derives on another thread, after it) */
 } sa_ref;
 
 typedef struct {
@@ -55,6 +60,7 @@ typedef struct {
     GByteArray *bytes;
     uint32_t msgid;
     bool have_msgid;
+    unsigned ke_n;             /* P_ADDKE / P_CHILD_ADDKE: which additional key exchange */
     int version;
     size_t line;
     sa_ref *sa;
@@ -72,6 +78,9 @@ typedef struct {
     int version;               /* of that message's exchange */
     bool we_initiated;         /* that message's exchange was ours */
     bool in_ccsa;              /* that message is a CREATE_CHILD_SA */
+    bool in_inter;             /* ... an IKE_INTERMEDIATE (RFC 9242) */
+    bool in_followup;          /* ... an IKE_FOLLOWUP_KE (RFC 9370) */
+    bool msg_in_job;           /* that message line came in the thread's current job */
     bool ike_proposal;         /* ... and it chose an IKE proposal (a rekey of the IKE SA) */
     sa_ref *rekey;             /* the IKE SA this job's rekey makes */
     sa_ref *msg_sa;            /* the SA of the last message line */
@@ -137,6 +146,7 @@ static sa_ref *ref_of_uid(charon_ctx *cc, long uid)
     sa_ref *r = g_hash_table_lookup(cc->uids, GINT_TO_POINTER((int)uid));
     if (!r) {
         r = ref_new(cc);
+        r->by_uid = true;
         g_hash_table_insert(cc->uids, GINT_TO_POINTER((int)uid), r);
     }
     return r;
@@ -328,6 +338,13 @@ static sa_ref *key_sa(charon_ctx *cc, thread_t *t, int label)
     return sa;
 }
 
+/* The dump comes after an IKE_INTERMEDIATE exchange of its SA: this thread's
+ * last message, or, for a thread that logged none, the SA's. */
+static bool in_inter(const thread_t *t)
+{
+    return t->msg_in_job ? t->in_inter : t->dump_sa && t->dump_sa->in_inter;
+}
+
 static void add_key(charon_ctx *cc, thread_t *t, pend_kind k, const char *name, int version,
                     int label, GByteArray *b)
 {
@@ -341,6 +358,15 @@ static void add_key(charon_ctx *cc, thread_t *t, pend_kind k, const char *name, 
     r->bytes = b;
     r->msgid = t->msgid;
     r->have_msgid = t->have_msgid;
+    if (t->in_followup && t->msg_sa && (k == P_CHILD_DH || k == P_CHILD_ADDKE))
+        r->msgid = t->msg_sa->ccsa_msgid;   /* the CREATE_CHILD_SA the follow-ups complete */
+    /* the n-th IKE_INTERMEDIATE key exchange of the SA; a log without
+     * markers has a job per message: its message id (charon numbers them
+     * from 1, one key exchange each) */
+    if (k == P_ADDKE && in_inter(t))
+        r->ke_n = t->dump_sa->by_uid || !t->msg_in_job ? ++t->dump_sa->n_addke : t->msgid;
+    else if (k == P_ADDKE || k == P_CHILD_ADDKE)
+        r->ke_n = 1;   /* a rekey's: strongSwan dumps them as one "additional" secret */
     r->version = version ? version : t->version;
     r->line = t->dump_line;
     r->sa = key_sa(cc, t, label);
@@ -359,7 +385,8 @@ static void count_kind(charon_log_summary *s, pend_kind k)
     case P_SEED: s->skeyseed++; break;
     case P_SKEYID: s->skeyid++; break;
     case P_KEY: s->ike_keys++; break;
-    case P_CHILD_DH: s->child_dh++; break;
+    case P_CHILD_DH: case P_CHILD_ADDKE: s->child_dh++; break;
+    case P_ADDKE: s->dh++; break;
     }
 }
 
@@ -402,6 +429,25 @@ static void dump_done(charon_ctx *cc, thread_t *t)
      * is the one of a CREATE_CHILD_SA that chose no IKE proposal */
     if (!t->grp[0] && t->in_ccsa && !t->ike_proposal && !strcmp(t->label, "key exchange secret"))
         ike = false;
+    /* RFC 9370: after an IKE_INTERMEDIATE, "key exchange secret" is additional
+     * key exchange n of the same SA (its later SKEYSEED and SK_* are derived
+     * from it: not kept); after a rekey's IKE_FOLLOWUP_KEs, the "additional"
+     * one holds the additional secrets */
+    if (ike && in_inter(t) && !strcmp(t->label, "key exchange secret")) {
+        add_key(cc, t, P_ADDKE, "ADDKE", 2, -1, b);
+        return;
+    }
+    if (ike && in_inter(t) && (!strcmp(t->label, "SKEYSEED") || g_str_has_prefix(t->label, "Sk_"))) {
+        bytes_wipe(b);
+        return;
+    }
+    if (!strcmp(t->label, "additional key exchange secret")) {
+        if (b->len && (t->grp[0] || t->in_followup))
+            add_key(cc, t, chd && t->grp[0] ? P_CHILD_ADDKE : P_ADDKE, "ADDKE", 2, -1, b);
+        else
+            bytes_wipe(b);
+        return;
+    }
     for (size_t i = 0; ike && i < G_N_ELEMENTS(ike_labels); i++)
         if (!strcmp(t->label, ike_labels[i].label)) {
             add_key(cc, t, ike_labels[i].kind, ike_labels[i].name, ike_labels[i].version, (int)i, b);
@@ -471,6 +517,12 @@ static bool message_line(thread_t *t, sa_ref *sa, const char *text)
     t->have_msgid = true;
     t->version = exchange_version(exch);
     t->in_ccsa = !strcmp(exch, "CREATE_CHILD_SA");
+    t->in_inter = !strcmp(exch, "IKE_INTERMEDIATE");
+    t->in_followup = !strcmp(exch, "IKE_FOLLOWUP_KE");
+    t->msg_in_job = true;
+    if (t->in_ccsa)
+        sa->ccsa_msgid = (uint32_t)id;
+    sa->in_inter = t->in_inter;
     t->msg_sa = sa;
     t->ike_proposal = false;
     t->rekey = NULL;
@@ -620,6 +672,7 @@ static void charon_line(char *line, size_t no, void *user)
     }
     if (job_start(&s) || !t->job) {
         t->job = ref_new(cc);
+        t->msg_in_job = false;
         t->rekey = NULL;
         t->in_ccsa = false;
     }
@@ -647,10 +700,13 @@ static void charon_line(char *line, size_t no, void *user)
 
 static const secret_kind v1_kinds[] = { [P_DH] = SEC_V1_DH_SHARED, [P_SEED] = 0,
                                         [P_SKEYID] = SEC_V1_SKEYID, [P_KEY] = SEC_V1_KEY,
-                                        [P_CHILD_DH] = SEC_V1_QM_DH_SHARED };
+                                        [P_CHILD_DH] = SEC_V1_QM_DH_SHARED, [P_ADDKE] = 0,
+                                        [P_CHILD_ADDKE] = 0 };
 static const secret_kind v2_kinds[] = { [P_DH] = SEC_V2_DH_SHARED, [P_SEED] = SEC_V2_SKEYSEED,
                                         [P_SKEYID] = 0, [P_KEY] = SEC_V2_KEY,
-                                        [P_CHILD_DH] = SEC_V2_CHILD_DH_SHARED };
+                                        [P_CHILD_DH] = SEC_V2_CHILD_DH_SHARED,
+                                        [P_ADDKE] = SEC_V2_ADDKE_SHARED,
+                                        [P_CHILD_ADDKE] = SEC_V2_CHILD_ADDKE_SHARED };
 
 /* One kept key as a secret: tied to the SPIs the log gave for it, else a
  * candidate for any SA; of either IKE version when the log did not say. */
@@ -659,10 +715,10 @@ static void key_out(charon_ctx *cc, const key_rec *k)
     const sa_ref *sa = k->sa;
     bool tied = k->tied || (sa->have_i && !sa->mixed);
     int version = k->version ? k->version : sa->version;
-    bool child = k->kind == P_CHILD_DH;   /* only these go by message id */
+    bool child = k->kind == P_CHILD_DH || k->kind == P_CHILD_ADDKE;   /* only these go by message id */
     secret_entry e = { .have_spir = k->tied || sa->have_r, .any_sa = !tied,
                        .msgid = child ? k->msgid : 0, .any_msgid = child && !k->have_msgid,
-                       .name = k->name,
+                       .ke_n = k->ke_n, .name = k->name,
                        .value = k->bytes->data, .len = k->bytes->len };
     memcpy(e.spi, k->tied ? k->spi : sa->spii, 8);
     memcpy(e.spir, k->tied ? k->spir : sa->spir, 8);

@@ -30,7 +30,10 @@ typedef enum {
     SEC_V1_KEY,              /* name: "SKEYID_d", "SKEYID_a", "SKEYID_e", "Ka" */
     SEC_V2_KEY,              /* name: "SK_d", "SK_ai", ... ; spir too when known */
     SEC_ESP_KEY,             /* an ESP SA: spi, addresses, algorithms, keys */
-    SEC_EAP                  /* an EAP password: selector (identity or '*'), value */
+    SEC_EAP,                 /* an EAP password: selector (identity or '*'), value */
+    SEC_V2_ADDKE_SHARED,     /* RFC 9370 additional key exchange ke_n of the IKE SA spi */
+    SEC_V2_CHILD_ADDKE_SHARED, /* ... of the CREATE_CHILD_SA msgid (its IKE_FOLLOWUP_KEs) */
+    SEC_V2_KE_PRIVATE        /* a KEM's private (decapsulation) key of key exchange ke_n */
 } secret_kind;
 
 typedef struct {
@@ -41,6 +44,8 @@ typedef struct {
     bool have_spir;
     bool any_msgid;
     uint32_t msgid;
+    unsigned ke_n;           /* SEC_V2_*ADDKE_SHARED: which additional key exchange, 1..7;
+                              * SEC_V2_KE_PRIVATE: 0 IKE_SA_INIT's, 1..7 an additional one */
     const char *selector;    /* SEC_PSK: "*", an IP address or an identity; SEC_EAP: "*" or an identity */
     const char *name;        /* SEC_V1_KEY / SEC_V2_KEY */
     const uint8_t *value;    /* the secret */

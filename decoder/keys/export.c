@@ -64,7 +64,7 @@ void export_add_v2(struct export_store *s, const export_v2 *e)
 {
     for (guint i = 0; i < s->v2->len; i++) {
         export_v2 *o = &g_array_index(s->v2, export_v2, i);
-        if (!memcmp(o->spii, e->spii, 8) && !memcmp(o->spir, e->spir, 8)) {
+        if (!memcmp(o->spii, e->spii, 8) && !memcmp(o->spir, e->spir, 8) && o->epoch == e->epoch) {
             *o = *e;
             return;
         }
@@ -268,14 +268,32 @@ static void lines_free(gchar **lines)
     g_strfreev(lines);
 }
 
+/* An IKEv2 row's SA with the row's place among the text's rows for the
+ * same SPI pair ("#0", "#1", ...): one line per key epoch (RFC 9370, as
+ * save-keys writes them) replaces the old text's lines of that pair in
+ * order.  Other kinds: the SA as it is. */
+static char *row_key(const char *line, export_kind kind, GHashTable *seen)
+{
+    char *id = row_id(line, kind);
+    if (!id || kind != EXPORT_V2)
+        return id;
+    guint k = GPOINTER_TO_UINT(g_hash_table_lookup(seen, id));
+    g_hash_table_insert(seen, g_strdup(id), GUINT_TO_POINTER(k + 1));
+    char *key = g_strdup_printf("%s#%u", id, k);
+    g_free(id);
+    return key;
+}
+
 GString *export_merge(const char *old, size_t old_len, const char *ours, size_t ours_len,
                       export_kind kind)
 {
+    GHashTable *seen_o = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+               *seen_n = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gchar **o = text_lines(old, old_len), **n = text_lines(ours, ours_len);
     GHashTable *mine = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GPtrArray *order = g_ptr_array_new();   /* our rows, first occurrence order */
     for (size_t i = 0; n[i]; i++) {
-        char *id = row_id(n[i], kind);
+        char *id = row_key(n[i], kind, seen_n);
         if (!id)
             continue;
         if (!g_hash_table_contains(mine, id))
@@ -286,7 +304,7 @@ GString *export_merge(const char *old, size_t old_len, const char *ours, size_t 
     for (size_t i = 0; o[i]; i++) {
         if (!o[i + 1] && !*o[i])
             break;   /* the empty tail after the last newline */
-        char *id = row_id(o[i], kind);
+        char *id = row_key(o[i], kind, seen_o);
         const char *ours_row = id ? g_hash_table_lookup(mine, id) : NULL;
         if (ours_row == (const char *)1)
             ours_row = "";   /* already written in place of an earlier row */
@@ -306,6 +324,8 @@ GString *export_merge(const char *old, size_t old_len, const char *ours, size_t 
     }
     g_ptr_array_free(order, TRUE);
     g_hash_table_destroy(mine);
+    g_hash_table_destroy(seen_o);
+    g_hash_table_destroy(seen_n);
     lines_free(o);
     lines_free(n);
     return out;

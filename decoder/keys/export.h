@@ -29,6 +29,7 @@ typedef struct {
     uint8_t ei[EXPORT_MAX_KEY], er[EXPORT_MAX_KEY], ai[EXPORT_MAX_KEY], ar[EXPORT_MAX_KEY];
     size_t enc_len, integ_len;
     const char *encr_name, *integ_name;   /* Wireshark ikev2_decryption_table names */
+    unsigned epoch;                       /* RFC 9370: 0, or after the n-th additional key exchange */
 } export_v2;
 
 typedef struct {

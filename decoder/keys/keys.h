@@ -28,6 +28,8 @@ typedef struct {
     const cipher_alg *enc;
     const integ_alg *integ;
     secret_t ei, er, ai, ar;
+    bool epochs;                  /* derived for an IKE SA with additional key
+                                   * exchanges (RFC 9370): its messages name their epoch */
 } key_v2;
 
 /* One ESP SA (one direction) in the terms of Wireshark 4.0's esp_sa table:

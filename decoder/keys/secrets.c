@@ -14,6 +14,7 @@
 #include "core/secure.h"
 #include "crypto/dh.h"
 #include "crypto/kdf.h"
+#include "crypto/kem.h"
 #include "keys/secrets.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -138,17 +139,21 @@ static const struct {
     const char *word;
     secret_kind kind;
     bool msgid;              /* has a message id field */
+    int ke_n;                /* has a key exchange number field: 1 (1..7), 2 (0..7) */
 } keywords[] = {
-    { "PSK", SEC_PSK, false },
-    { "IKEV1_DH_SHARED", SEC_V1_DH_SHARED, false },
-    { "IKEV1_DH_PRIVATE", SEC_V1_DH_PRIVATE, false },
-    { "IKEV1_SKEYID", SEC_V1_SKEYID, false },
-    { "IKEV1_QM_DH_SHARED", SEC_V1_QM_DH_SHARED, true },
-    { "IKEV2_DH_SHARED", SEC_V2_DH_SHARED, false },
-    { "IKEV2_DH_PRIVATE", SEC_V2_DH_PRIVATE, false },
-    { "IKEV2_SKEYSEED", SEC_V2_SKEYSEED, false },
-    { "IKEV2_CHILD_DH_SHARED", SEC_V2_CHILD_DH_SHARED, true },
-    { "EAP", SEC_EAP, false },
+    { "PSK", SEC_PSK, false, 0 },
+    { "IKEV1_DH_SHARED", SEC_V1_DH_SHARED, false, 0 },
+    { "IKEV1_DH_PRIVATE", SEC_V1_DH_PRIVATE, false, 0 },
+    { "IKEV1_SKEYID", SEC_V1_SKEYID, false, 0 },
+    { "IKEV1_QM_DH_SHARED", SEC_V1_QM_DH_SHARED, true, 0 },
+    { "IKEV2_DH_SHARED", SEC_V2_DH_SHARED, false, 0 },
+    { "IKEV2_DH_PRIVATE", SEC_V2_DH_PRIVATE, false, 0 },
+    { "IKEV2_SKEYSEED", SEC_V2_SKEYSEED, false, 0 },
+    { "IKEV2_CHILD_DH_SHARED", SEC_V2_CHILD_DH_SHARED, true, 0 },
+    { "IKEV2_ADDKE_SHARED", SEC_V2_ADDKE_SHARED, false, 1 },          /* RFC 9370 */
+    { "IKEV2_CHILD_ADDKE_SHARED", SEC_V2_CHILD_ADDKE_SHARED, true, 1 },
+    { "IKEV2_KE_PRIVATE", SEC_V2_KE_PRIVATE, false, 2 },   /* ML-KEM decapsulation key */
+    { "EAP", SEC_EAP, false, 0 },
 };
 
 typedef struct {
@@ -186,6 +191,15 @@ static bool parse_msgid(const char *s, secret_entry *e)
     return true;
 }
 
+/* An additional key exchange number (RFC 9370 ADDKE1..7): 1 to 7. */
+static bool parse_ke_n(const char *s, bool zero, secret_entry *e)
+{
+    if (s[0] < (zero ? '0' : '1') || s[0] > '7' || s[1])
+        return false;
+    e->ke_n = (unsigned)(s[0] - '0');
+    return true;
+}
+
 /* The secret field: hex, or a quoted string for PSK. */
 static uint8_t *parse_value(const fields_t *fl, size_t i, bool psk, size_t *len)
 {
@@ -206,7 +220,13 @@ static const char *value_size_check(secret_kind kind, size_t len)
     switch (kind) {
     case SEC_V1_DH_SHARED: case SEC_V1_DH_PRIVATE: case SEC_V1_QM_DH_SHARED:
     case SEC_V2_DH_SHARED: case SEC_V2_DH_PRIVATE: case SEC_V2_CHILD_DH_SHARED:
+    case SEC_V2_ADDKE_SHARED: case SEC_V2_CHILD_ADDKE_SHARED:
         return len > DH_MAX_LEN ? "DH value longer than the largest group's (1024 bytes)" : NULL;
+    case SEC_V2_KE_PRIVATE:
+        return len > KEM_MAX_PRIVATE ? "longer than the largest ML-KEM decapsulation key (3168 bytes)"
+               : len > DH_MAX_LEN && len != 1632 && len != 2400 && len != 3168
+                   ? "neither a DH private value nor an ML-KEM decapsulation key (1632, 2400 or 3168 bytes)"
+                   : NULL;
     case SEC_V1_SKEYID: case SEC_V2_SKEYSEED:
         return len > KDF_MAX_PRF ? "longer than the longest PRF output (64 bytes)" : NULL;
     default:
@@ -222,10 +242,12 @@ static const char *file_entry(file_ctx *fc, const fields_t *fl, size_t no)
         k++;
     if (k == G_N_ELEMENTS(keywords))
         return "unknown keyword";
-    size_t want = keywords[k].msgid ? 4 : 3;
+    size_t want = 3 + keywords[k].msgid + (keywords[k].ke_n != 0);
     if (fl->n != want)
-        return keywords[k].msgid ? "expected: KEYWORD <spi|*> <msgid|*> <hex>"
-                                 : "expected: KEYWORD <selector> <secret>";
+        return keywords[k].ke_n ? (keywords[k].msgid ? "expected: KEYWORD <spi|*> <msgid|*> <n> <hex>"
+                                                     : "expected: KEYWORD <spi|*> <n> <hex>")
+               : keywords[k].msgid ? "expected: KEYWORD <spi|*> <msgid|*> <hex>"
+                                   : "expected: KEYWORD <selector> <secret>";
     secret_entry e = { .kind = keywords[k].kind };
     char where[512];
     snprintf(where, sizeof where, "%s:%zu", fc->name, no);
@@ -237,6 +259,9 @@ static const char *file_entry(file_ctx *fc, const fields_t *fl, size_t no)
         return "bad cookie / SPI: want 16 hex digits or *";
     if (keywords[k].msgid && !parse_msgid(fl->f[2], &e))
         return "bad message id: want up to 8 hex digits or *";
+    if (keywords[k].ke_n && !parse_ke_n(fl->f[want - 2], keywords[k].ke_n == 2, &e))
+        return keywords[k].ke_n == 2 ? "bad key exchange number: want 0 to 7"
+                                     : "bad additional key exchange number: want 1 to 7";
     size_t len = 0;
     uint8_t *v = parse_value(fl, want - 1, text, &len);
     if (!v)

@@ -15,7 +15,7 @@ run() {
   out=$("$fd" "$@" 2>&1) || { echo "FAIL: field_direction $*"; echo "$out" | head -40; rc=1; return; }
   echo "ok: $(basename "${@: -1}") ${out##*$'\n'}"
 }
-for d in "$src"/samples/*/; do
+for d in "$src"/samples/*/ "$src"/samples/pq/*/; do
   [ -f "$d/capture.pcap" ] || continue
   run "$d/capture.pcap"
   keys=()

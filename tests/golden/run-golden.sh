@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests: isakmpdump's four outputs (summary, -V, -T json, -T fields)
-# for every sample capture (samples/*/capture.pcap, with the key files next
-# to it) and every peer-suite capture (../shared/peer-suite, read in place),
+# for every sample capture (samples/*/capture.pcap and samples/pq/*/, with
+# the key files next to it) and every peer-suite capture (../shared/peer-suite, read in place),
 # compared with tests/golden/expected/.
 #
 #   run-golden.sh BUILD_DIR SOURCE_DIR            compare
@@ -34,6 +34,17 @@ cases() {
       [ -f "$f" ] && k+=$'\t'"$f"
     done
     printf 'samples-%s\t%s%s\n' "$(basename "$d")" "$d/capture.pcap" "$k"
+  done
+  # strongSwan 6 samples with RFC 9370 key epochs (samples/pq/): the table
+  # with one line per epoch and the secrets
+  for d in "$src"/samples/pq/*/; do
+    d=${d%/}
+    [ -f "$d/capture.pcap" ] || continue
+    k=""
+    for f in "$d"/ikev2_decryption_table "$d"/esp_sa "$d"/secrets.txt; do
+      [ -f "$f" ] && k+=$'\t'"$f"
+    done
+    printf 'samples-pq-%s\t%s%s\n' "$(basename "$d")" "$d/capture.pcap" "$k"
   done
   if [ -d "$peer/wireshark" ]; then
     for f in "$peer"/wireshark/*.pcap "$peer"/wireshark/*.pcapng "$peer"/wireshark/*.pcapng.gz; do

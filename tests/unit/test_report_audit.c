@@ -197,6 +197,46 @@ static void test_dh(void)
     g_assert_false(has(r, "dh-weak"));
 }
 
+/* Post-quantum (RFC 9370 ADDKE, ML-KEM 35-37): off by default; turned on,
+ * an IKEv2 IKE SA without ML-KEM is a finding, and so is ML-KEM offered but
+ * not chosen. */
+static bool has_with(const audit_rules *ar, rpt_row *r, const char *rule)
+{
+    audit_row(ar, r);
+    for (guint i = 0; i < r->findings->len; i++)
+        if (strcmp(g_array_index(r->findings, rpt_finding, i).rule, rule) == 0)
+            return true;
+    return false;
+}
+
+static void test_pq(void)
+{
+    char err[256];
+    audit_rules *on = audit_rules_new();
+    g_assert_cmpint(audit_rules_load_mem(on, "t", "pq-none low\npq-not-chosen medium\n", err, sizeof err), ==, 0);
+    rpt_row *r = good_v2();
+    g_assert_false(has(r, "pq-none"));                /* off by default */
+    g_assert_true(has_with(on, r, "pq-none"));
+    r->chosen.addke[0] = 20;                          /* ADDKE1 ECP-384: still no ML-KEM */
+    g_assert_true(has_with(on, r, "pq-none"));
+    r->chosen.addke[1] = 36;                          /* ADDKE2 ML-KEM-768 */
+    g_assert_false(has_with(on, r, "pq-none"));
+    r = good_v2();
+    alg(&r->chosen.dh, 37, "ml-kem-1024");            /* ML-KEM as the KE method */
+    g_assert_false(has_with(on, r, "pq-none"));
+    r = good_v2();
+    rpt_suite offer = r->chosen;
+    offer.addke[0] = 36;
+    g_array_append_val(r->offers, offer);
+    g_assert_true(has_with(on, r, "pq-not-chosen"));
+    g_assert_false(has(r, "pq-not-chosen"));          /* off by default */
+    r->chosen.addke[0] = 36;
+    g_assert_false(has_with(on, r, "pq-not-chosen"));
+    rpt_row *c = good_v1_child();                     /* IKEv1 / children: not judged */
+    g_assert_false(has_with(on, c, "pq-none"));
+    audit_rules_free(on);
+}
+
 static void test_pfs(void)
 {
     rpt_row *r = good_v1_child();
@@ -289,7 +329,7 @@ static void test_table_covered(void)
         "encr-null", "encr-des", "encr-legacy", "encr-3des", "hash-md5", "integ-weak",
         "integ-none", "integ-sha1", "prf-sha1", "dh-weak", "dh-small-subgroup", "no-pfs",
         "ikev1", "aggressive-psk", "xauth-psk", "lifetime-long", "sig-sha1", "sig-hash-sha1",
-        "eap-md5", "verify-failed", "failed", "not-decrypted",
+        "eap-md5", "verify-failed", "failed", "not-decrypted", "pq-none", "pq-not-chosen",
     };
     size_t n;
     const audit_rule *t = audit_rule_table(&n);
@@ -404,6 +444,7 @@ int main(int argc, char **argv)
     g_test_add_func("/report/audit/hash", test_hash);
     g_test_add_func("/report/audit/integ-none", test_integ_none);
     g_test_add_func("/report/audit/dh", test_dh);
+    g_test_add_func("/report/audit/pq", test_pq);
     g_test_add_func("/report/audit/pfs", test_pfs);
     g_test_add_func("/report/audit/v1-modes", test_v1_modes);
     g_test_add_func("/report/audit/lifetime", test_lifetime);

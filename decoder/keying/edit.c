@@ -140,6 +140,8 @@ static bool parse_inner(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_
         first = 2;
     } else if (ep->version == 2 && nd->type == 46) {
         return edit_sk_parse(ep, nd, p, n, src, off);
+    } else if (ep->version == 2 && nd->type == 53) {
+        return edit_skf_parse(ep, nd, p, n, src, off);
     } else {
         return false;   /* a leaf: raw body */
     }
@@ -200,7 +202,7 @@ static bool parse_chain(edit_parse *ep, isakmp_node *parent, const uint8_t *p, s
         nd->src = src;
         nd->src_off = off + at + 4;
         g_ptr_array_add(parent->kids, nd);
-        bool leaf = nd->kind == ISAKMP_NODE_PAYLOAD && !(ep->version == 2 && (type == 33 || type == 46)) &&
+        bool leaf = nd->kind == ISAKMP_NODE_PAYLOAD && !(ep->version == 2 && (type == 33 || type == 46 || type == 53)) &&
                     !(ep->version == 1 && type == 1);
         ep->first_inner = next;
         if (!parse_inner(ep, nd, b, len - 4u, src, off + at + 4))
@@ -333,7 +335,7 @@ void edit_put_node(edit_out *o, const isakmp_node *n, uint8_t next)
         return;
     }
     size_t start = o->b->len;
-    if (n->crypt && !n->raw)
+    if (n->crypt && !n->raw && !n->crypt->skf)
         next = first_of(n);
     else if (n->kind == ISAKMP_NODE_PAYLOAD && (n->type == 46 || n->type == 53) && n->next_orig)
         next = n->next_orig;   /* SK without keys, SKF: their plaintext's first type */
@@ -342,7 +344,8 @@ void edit_put_node(edit_out *o, const isakmp_node *n, uint8_t next)
     uint8_t h[4] = { next, n->flags, 0, 0 };
     g_byte_array_append(o->b, h, 4);
     size_t body_at = o->b->len;
-    g_byte_array_append(o->b, n->body->data, n->body->len);
+    bool skf = n->crypt && !n->raw && n->crypt->skf;
+    g_byte_array_append(o->b, n->body->data, skf ? 4 : n->body->len);   /* SKF: its numbering */
     if (n->kind == ISAKMP_NODE_PROPOSAL && !n->raw && n->body->len >= 4)
         o->b->data[body_at + 3] = (uint8_t)n->kids->len;
     if (n->crypt && !n->raw)

@@ -73,33 +73,43 @@ static bool sk_open(const key_v2 *k, bool initiator, const uint8_t *msg, size_t 
            memcmp(want, icv, s->icv_len) == 0;
 }
 
-bool edit_sk_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
-                   size_t off)
+/* SK (skf false: the plaintext is a payload chain, nd's children) or SKF
+ * (the plaintext is a fragment of one, after the 4 bytes of numbering in
+ * nd's body) at `off` of the message, n bytes, p its body. */
+static bool sk_parse_any(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n,
+                         size_t off, bool skf)
 {
-    size_t mlen = 0;
+    size_t mlen = 0, head = skf ? 4 : 0;
     const uint8_t *msg = isakmp_msg_source_data(ep->e->msg, 0, &mlen);
     uint8_t first = ep->first_inner;
-    if (src != 0 || !ep->e->ctx || mlen < 28 || off + n > mlen)
+    if (!ep->e->ctx || mlen < 28 || off + n > mlen || n < head)
         return false;
     bool initiator = msg[19] & 0x08;
     size_t nk = 0;
     const key_v2 *const *all = keys_v2_find_all(ep->e->ctx->keys, msg, msg + 8, &nk);
     for (size_t i = 0; i < nk; i++) {
         sk_sizes s;
-        if (!sk_sizes_of(all[i], n, &s))
+        if (!sk_sizes_of(all[i], n - head, &s))
             continue;
         uint8_t *plain = crypto_secure_alloc(s.ct_len);
-        bool ok = sk_open(all[i], initiator, msg, off, &s, plain);
+        bool ok = sk_open(all[i], initiator, msg, off + head, &s, plain);
         size_t pad = plain[s.ct_len - 1], used = 0;
         ok = ok && pad + 1 <= s.ct_len;
         size_t clen = ok ? s.ct_len - pad - 1 : 0;
         uint32_t psrc = ok ? plain_source(ep->e->msg, plain, s.ct_len) : EDIT_NO_SRC;
-        ok = ok && edit_parse_chain(ep, nd, plain, clen, psrc, first, &used) && used == clen;
+        if (skf && ok) {
+            g_byte_array_append(nd->body, p, 4);
+            g_byte_array_append(nd->body, plain, (guint)clen);
+            nd->src = EDIT_NO_SRC;   /* the body is two sources: no item maps into it */
+        } else {
+            ok = ok && edit_parse_chain(ep, nd, plain, clen, psrc, first, &used) && used == clen;
+        }
         if (ok) {
             nd->crypt = g_new0(edit_crypt, 1);
+            nd->crypt->skf = skf;
             nd->crypt->key = all[i];
             nd->crypt->initiator = initiator;
-            nd->crypt->iv = bytes_of(p, s.iv_len);
+            nd->crypt->iv = bytes_of(p + head, s.iv_len);
             nd->crypt->pad = bytes_of(plain + clen, pad);
             nd->crypt->icv = bytes_of(p + n - s.icv_len, s.icv_len);
         }
@@ -111,6 +121,18 @@ bool edit_sk_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, 
         g_ptr_array_set_size(nd->kids, 0);
     }
     return false;
+}
+
+bool edit_sk_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
+                   size_t off)
+{
+    return src == 0 && sk_parse_any(ep, nd, p, n, off, false);
+}
+
+bool edit_skf_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
+                    size_t off)
+{
+    return src == 0 && sk_parse_any(ep, nd, p, n, off, true);
 }
 
 static void queue(edit_out *o, const edit_crypt *c, size_t iv_off, size_t ct_off, size_t ct_len,
@@ -144,7 +166,10 @@ void edit_sk_put(edit_out *o, const isakmp_node *n)
     size_t iv_off = o->b->len;
     g_byte_array_append(o->b, c->iv->data, c->iv->len);
     size_t ct_off = o->b->len;
-    edit_put_kids(o, n);
+    if (c->skf)
+        g_byte_array_append(o->b, n->body->data + 4, n->body->len - 4);
+    else
+        edit_put_kids(o, n);
     size_t blk = c->key->enc->block_len ? c->key->enc->block_len : 1;
     put_pad(o, c->pad, o->b->len - ct_off, 1, blk);
     size_t ct_len = o->b->len - ct_off;

@@ -14,6 +14,8 @@
 /* How an encrypted node's children are encrypted again. */
 typedef struct {
     bool v1;                 /* IKEv1 E flag (the message node), else an SK payload */
+    bool skf;                /* an SKF payload (RFC 7383): its body is Fragment Number,
+                              * Total Fragments, then the fragment's plaintext */
     const key_v2 *key;       /* SK: the SA's keys */
     bool initiator;          /* SK: the I flag picks SK_ei / SK_ai */
     ikev1_cipher c1;         /* IKEv1 */
@@ -82,6 +84,8 @@ size_t edit_encode(isakmp_edit *e, uint8_t *buf, size_t size);
 bool edit_sk_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
                    size_t off);
 bool edit_v1_parse(edit_parse *ep, isakmp_node *root, const uint8_t *p, size_t n);
+bool edit_skf_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
+                    size_t off);
 /* ... and their parts: edit_parse_chain (edit.c) reads a plaintext chain. */
 bool edit_parse_chain(edit_parse *ep, isakmp_node *parent, const uint8_t *p, size_t n,
                       uint32_t src, uint8_t first, size_t *used);

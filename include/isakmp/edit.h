@@ -141,6 +141,8 @@ ISAKMP_API int isakmp_edit_set_item_uint(isakmp_edit *e, const isakmp_item *it, 
 /* Flags of isakmp_edit_mutate. */
 #define ISAKMP_MUTATE_BREAK 0x1u   /* may break one length or chain (isakmp_node_break) */
 #define ISAKMP_MUTATE_CLEAR 0x2u   /* only clear nodes, never inside encrypted ones */
+#define ISAKMP_MUTATE_INNER 0x4u   /* a message with an encrypted node: only inside it
+                                    * (the plaintext changes, the clear part stays) */
 
 /* Applies one field-aware mutation, chosen with the random state *rng (any
  * seed; it moves on): a boundary value for an integer field's type, a value

@@ -120,42 +120,42 @@ typedef struct {
     GHashTable *kinds;   /* strategy name -> count */
 } mstats;
 
-/* Decodes the messages before k, then `bytes` as message k, in a fresh context. */
-static isakmp_msg *decode_after(GPtrArray *pkts, guint k, const uint8_t *bytes, size_t len)
+/* Decodes the messages before k, then `bytes` as message k, in a fresh
+ * context (returned in *ctx: the SA state the message was decoded with). */
+static isakmp_msg *decode_after(GPtrArray *pkts, guint k, const uint8_t *bytes, size_t len,
+                                isakmp_ctx **ctx)
 {
-    isakmp_ctx *ctx = new_ctx();
+    *ctx = new_ctx();
     for (guint i = 0; i < k; i++)
-        isakmp_msg_free(isakmp_decode(ctx, g_ptr_array_index(pkts, i)));
+        isakmp_msg_free(isakmp_decode(*ctx, g_ptr_array_index(pkts, i)));
     isakmp_packet p = *(const isakmp_packet *)g_ptr_array_index(pkts, k);
     p.data = bytes;
     p.len = len;
-    isakmp_msg *m = isakmp_decode(ctx, &p);
-    /* the message owns copies of everything it shows; the context may go */
-    isakmp_ctx_free(ctx);
-    return m;
+    return isakmp_decode(*ctx, &p);
 }
 
 static int check_mutant(GPtrArray *pkts, guint k, const isakmp_msg *orig, const uint8_t *b,
                         size_t len, bool broken, const char *what)
 {
     const isakmp_packet *op = g_ptr_array_index(pkts, k);
-    isakmp_msg *m = decode_after(pkts, k, b, len);
+    isakmp_ctx *ctx;
+    isakmp_msg *m = decode_after(pkts, k, b, len, &ctx);
     verdicts vo = verdicts_of(orig), vm = verdicts_of(m);
     int bad = 0;
     const char *why = NULL;
     if (vo.icv_ok && (vm.icv_ok == 0 || vm.icv_bad))
-        why = "ICV does not verify";
-    else if (vo.decrypted && !vm.decrypted)
-        why = "not decrypted";
+        why = vm.icv_bad ? "ICV does not verify" : "ICV not checked";
+    else if (vo.decrypted && !vm.decrypted && !(broken && isakmp_msg_version(orig) == 1))
+        why = "not decrypted";   /* IKEv1 knows its IV right by a well-formed chain only */
     GByteArray *po = plaintext(orig), *pm = plaintext(m);
     if (!why && po->len == pm->len && memcmp(po->data, pm->data, po->len) == 0)
         why = "plaintext unchanged";
     if (!why && !broken) {
-        isakmp_ctx *ctx = new_ctx();
+        /* parsed back whole: every length and chain consistent (and, for
+         * IKEv1, decrypted with the SA state it was decoded with) */
         isakmp_edit *e = isakmp_edit_new(ctx, m);
         bool whole = e && !isakmp_node_raw(isakmp_edit_root(e));
         isakmp_edit_free(e);
-        isakmp_ctx_free(ctx);
         if (!whole)
             why = "lengths or chains inconsistent";
     }
@@ -163,10 +163,15 @@ static int check_mutant(GPtrArray *pkts, guint k, const isakmp_msg *orig, const 
         fprintf(stderr, "frame %u (%s): mutant %s: %s\n", op->frame, isakmp_msg_summary(orig),
                 what, why);
         bad = 1;
+        size_t nn = 0;
+        const isakmp_note *notes = isakmp_msg_notes(m, &nn);
+        for (size_t i = 0; getenv("EDIT_CHECK_VERBOSE") && i < nn; i++)
+            fprintf(stderr, "  note: %s\n", notes[i].text);
     }
     g_byte_array_free(po, TRUE);
     g_byte_array_free(pm, TRUE);
     isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
     return bad;
 }
 
@@ -176,8 +181,8 @@ static int mutate_one(GPtrArray *pkts, guint k, isakmp_edit *base, const isakmp_
     const isakmp_packet *op = g_ptr_array_index(pkts, k);
     for (int tries = 0; tries < 16; tries++) {
         isakmp_edit *e = isakmp_edit_copy(base);
-        const char *what = isakmp_edit_mutate(e, rng, allow_break ? ISAKMP_MUTATE_BREAK : 0,
-                                              donor);
+        const char *what = isakmp_edit_mutate(
+            e, rng, ISAKMP_MUTATE_INNER | (allow_break ? ISAKMP_MUTATE_BREAK : 0), donor);
         bool broken = what && strncmp(what, "break-", 6) == 0;
         size_t len = what ? isakmp_edit_encode(e, NULL, 0) : 0;
         uint8_t *b = g_malloc(len ? len : 1);

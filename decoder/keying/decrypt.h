@@ -40,6 +40,7 @@ typedef struct {
     int algo;               /* GCRY_CIPHER_* (CBC) */
     size_t blk, key_len;
     const uint8_t *key;     /* borrowed from the key store */
+    int md;                 /* GCRY_MD_* of the SA's hash (first IVs), 0 when unknown */
 } ikev1_cipher;
 bool ikev1_cipher_of(const isakmp_ctx *ctx, const uint8_t ispi[8], ikev1_cipher *out);
 

@@ -254,3 +254,40 @@ bool edit_crypt_run(edit_out *o)
     }
     return true;
 }
+
+/* ---------------------------------------------------------------- IKEv1 IVs */
+
+static const edit_crypt *v1_crypt(const isakmp_edit *e)
+{
+    const edit_crypt *c = e->root->crypt;
+    return c && c->v1 && !e->root->raw ? c : NULL;
+}
+
+const uint8_t *isakmp_edit_iv(const isakmp_edit *e, size_t *len)
+{
+    const edit_crypt *c = v1_crypt(e);
+    *len = c ? c->iv->len : 0;
+    return c ? c->iv->data : NULL;
+}
+
+int isakmp_edit_set_iv(isakmp_edit *e, const uint8_t *iv, size_t len)
+{
+    const edit_crypt *c = v1_crypt(e);
+    if (!c || len != c->iv->len)
+        return -1;
+    memcpy(c->iv->data, iv, len);
+    return 0;
+}
+
+size_t isakmp_edit_v1_exchange_iv(const isakmp_edit *e, const uint8_t *p1_last, size_t len,
+                                  uint32_t msgid, uint8_t *out, size_t size)
+{
+    const edit_crypt *c = v1_crypt(e);
+    uint8_t h[64], mid[4] = { msgid >> 24, msgid >> 16, msgid >> 8, msgid };
+    size_t hl = 0;
+    if (!c || !c->c1.md || size < c->c1.blk ||
+        !crypto_hash2(c->c1.md, p1_last, len, mid, 4, h, sizeof h, &hl) || hl < c->c1.blk)
+        return 0;
+    memcpy(out, h, c->c1.blk);
+    return c->c1.blk;
+}

@@ -230,6 +230,7 @@ bool ikev1_cipher_of(const isakmp_ctx *ctx, const uint8_t ispi[8], ikev1_cipher 
     out->key_len = v1_key_len(sa, key);
     out->algo = v1_cipher(sa_encr(sa), out->key_len);
     out->blk = out->algo ? gcry_cipher_get_algo_blklen(out->algo) : 0;
+    out->md = v1_md(sa_hash(sa));
     return out->algo && out->blk && out->blk <= 16 && out->key_len <= key->enc.len;
 }
 

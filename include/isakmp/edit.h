@@ -66,6 +66,24 @@ ISAKMP_API int isakmp_edit_version(const isakmp_edit *e);
  * it), or 0 when it cannot be encoded (a cipher failed). */
 ISAKMP_API size_t isakmp_edit_encode(isakmp_edit *e, uint8_t *buf, size_t size);
 
+/* IKEv1 IVs (RFC 2409 Appendix B).  A receiver decrypts each message of an
+ * exchange with the last ciphertext block of the one before it: a stream
+ * that adds messages (mutants) re-encrypts what follows them with the IV
+ * its position gives (isakmpdump --mutate does).  The IV an IKEv1 message
+ * with the E flag is encrypted with (the one it was decrypted with, until
+ * set); NULL for other messages. */
+ISAKMP_API const uint8_t *isakmp_edit_iv(const isakmp_edit *e, size_t *len);
+/* Sets it; -1 when the message has none or len is not its block size. */
+ISAKMP_API int isakmp_edit_set_iv(isakmp_edit *e, const uint8_t *iv, size_t len);
+/* The first IV of an IKEv1 exchange other than Phase 1, message ID msgid,
+ * after a Phase 1 whose last ciphertext block is p1_last (len bytes):
+ * hash(p1_last | M-ID) with the SA's hash, cut to the cipher's block, into
+ * out.  Returns the block size, or 0 when the message is not encrypted
+ * IKEv1 or the SA's hash is unknown. */
+ISAKMP_API size_t isakmp_edit_v1_exchange_iv(const isakmp_edit *e, const uint8_t *p1_last,
+                                             size_t len, uint32_t msgid, uint8_t *out,
+                                             size_t size);
+
 /* ---------------------------------------------------------------- nodes */
 
 ISAKMP_API isakmp_node_kind isakmp_node_kind_of(const isakmp_node *n);

@@ -17,6 +17,9 @@ the written file frame by frame:
   isakmpdump shows (the first two: a wrong IV garbles the first block; a
   mutant's content may be malformed on purpose, so Wireshark's malformed
   marks are not counted);
+- every mutant frame has right IPv4 header and UDP checksums (tshark's
+  checks: no more bad ones than in the input, a good UDP checksum more
+  for every mutant);
 - the mutant count is what was asked for (N for each message mutated,
   none dropped).
 With --break (--mutate-break), an IKEv1 mutant whose chain was broken on
@@ -102,6 +105,24 @@ def main():
                         "-e", "isakmp.flags", "-e", "isakmp.typepayload", "-e", "isakmp.enc.decrypted",
                         "-e", "_ws.expert.message"], env=dict(os.environ, HOME=home))
         theirs = rows(theirs, 6)
+        # checksums: every frame written anew has right IP and UDP checksums
+        # (the samples' own frames were captured before checksum offload
+        # filled theirs in: those stay as they were)
+        def sums(path):
+            text, _ = run(["tshark", "-r", path, "-o", "udp.check_checksum:TRUE", "-o",
+                           "ip.check_checksum:TRUE", "-Y", "isakmp", "-T", "fields", "-e",
+                           "ip.checksum.status", "-e", "udp.checksum.status"])
+            c = {"bad": 0, "good_udp": 0}
+            for line in text.splitlines():
+                f = (line.split("\t") + ["", ""])[:2]
+                c["bad"] += f[0] == "0"
+                c["good_udp"] += f[1] == "1"
+                c["bad_udp"] = c.get("bad_udp", 0) + (f[1] == "0")
+            return c
+        cin, cout = sums(a.capture), sums(out)
+        if m and (cout["bad"] > cin["bad"] or cout.get("bad_udp", 0) > cin.get("bad_udp", 0)
+                  or cout["good_udp"] < cin["good_udp"] + int(m.group(1))):
+            bad.append("checksums: input %s, output %s" % (cin, cout))
         counts = {"v1": 0, "v2": 0, "v1 broken": 0}
         for num, (ver, flags, types, icv) in sorted(ours.items()):
             v = ver.split(",")[0]

@@ -424,6 +424,9 @@ const char *isakmp_edit_mutate(isakmp_edit *e, uint64_t *rng, unsigned flags,
     targets t;
     targets_init(&t, e, flags);
     const char *done = NULL;
+    /* only SKF fragments to change (their plaintext is bytes, not payloads) */
+    if (!t.none && !t.nodes->len && !t.holders->len && t.frags->len)
+        done = body_bytes(&t, rng);
     for (int tries = 0; tries < 16 && !done && !t.none; tries++) {
         size_t pick = below(rng, G_N_ELEMENTS(plain) + 2);
         if (pick == G_N_ELEMENTS(plain))

@@ -37,12 +37,7 @@ void edit_node_free(isakmp_node *n)
     g_ptr_array_free(n->kids, TRUE);
     secure_wipe(n->body->data, n->body->len);
     g_byte_array_free(n->body, TRUE);
-    if (n->crypt) {
-        g_byte_array_free(n->crypt->iv, TRUE);
-        g_byte_array_free(n->crypt->pad, TRUE);
-        g_byte_array_free(n->crypt->icv, TRUE);
-        g_free(n->crypt);
-    }
+    edit_crypt_free(n->crypt);
     g_free(n);
 }
 
@@ -58,15 +53,8 @@ static isakmp_node *node_clone(const isakmp_node *from, isakmp_node *parent)
     n->next_orig = from->next_orig;
     n->parent = parent;
     g_byte_array_append(n->body, from->body->data, from->body->len);
-    if (from->crypt) {
-        n->crypt = g_memdup2(from->crypt, sizeof *from->crypt);
-        n->crypt->iv = g_byte_array_new();
-        g_byte_array_append(n->crypt->iv, from->crypt->iv->data, from->crypt->iv->len);
-        n->crypt->pad = g_byte_array_new();
-        g_byte_array_append(n->crypt->pad, from->crypt->pad->data, from->crypt->pad->len);
-        n->crypt->icv = g_byte_array_new();
-        g_byte_array_append(n->crypt->icv, from->crypt->icv->data, from->crypt->icv->len);
-    }
+    if (from->crypt)
+        n->crypt = edit_crypt_copy(from->crypt);
     for (guint i = 0; i < from->kids->len; i++)
         g_ptr_array_add(n->kids, node_clone(g_ptr_array_index(from->kids, i), n));
     return n;
@@ -113,6 +101,49 @@ static bool parse_attrs(isakmp_node *parent, const uint8_t *p, size_t n, uint32_
 static bool parse_chain(edit_parse *ep, isakmp_node *parent, const uint8_t *p, size_t n,
                         uint32_t src, size_t off, unsigned first, size_t *used);
 
+static void drop_kids(isakmp_node *nd)
+{
+    for (guint i = 0; i < nd->kids->len; i++)
+        edit_node_free(g_ptr_array_index(nd->kids, i));
+    g_ptr_array_set_size(nd->kids, 0);
+}
+
+/* Plaintext handed back by edit_crypt.c (one key's): an SK's or an IKEv1
+ * message's payload chain from `first`, or an SKF fragment's bytes. */
+typedef struct {
+    edit_parse *ep;
+    isakmp_node *nd;
+    uint8_t first;
+    const uint8_t *numbering;   /* SKF: Fragment Number and Total Fragments */
+} plain_ctx;
+
+static bool take_plain(void *user, const uint8_t *plain, size_t len, uint32_t src, size_t *used)
+{
+    plain_ctx *pc = user;
+    drop_kids(pc->nd);   /* what an earlier key's plaintext made */
+    if (pc->numbering) {
+        g_byte_array_set_size(pc->nd->body, 0);
+        g_byte_array_append(pc->nd->body, pc->numbering, 4);
+        g_byte_array_append(pc->nd->body, plain, (guint)len);
+        pc->nd->src = EDIT_NO_SRC;   /* the body is two sources: no item maps into it */
+        *used = len;
+        return true;
+    }
+    return parse_chain(pc->ep, pc->nd, plain, len, src, 0, pc->first, used);
+}
+
+/* An SK / SKF payload's body, opened with the context's keys. */
+static bool parse_encrypted(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n,
+                            uint32_t src, size_t off)
+{
+    bool skf = nd->type == 53;
+    plain_ctx pc = { ep, nd, ep->first_inner, skf ? p : NULL };
+    if (src != 0)
+        return false;   /* nested: the decoder does not open those either */
+    nd->crypt = edit_sk_open(ep->e, p, n, off, skf, take_plain, &pc);
+    return nd->crypt != NULL;
+}
+
 /* What follows the generic header of node nd (type known): its body and
  * children.  False when the structure is not as its lengths say. */
 static bool parse_inner(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n,
@@ -138,10 +169,8 @@ static bool parse_inner(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_
             return false;
         fixed = 8;
         first = 2;
-    } else if (ep->version == 2 && nd->type == 46) {
-        return edit_sk_parse(ep, nd, p, n, src, off);
-    } else if (ep->version == 2 && nd->type == 53) {
-        return edit_skf_parse(ep, nd, p, n, src, off);
+    } else if (ep->version == 2 && (nd->type == 46 || nd->type == 53)) {
+        return parse_encrypted(ep, nd, p, n, src, off);
     } else {
         return false;   /* a leaf: raw body */
     }
@@ -158,9 +187,9 @@ static bool parse_inner(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_
 static void make_raw(isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src, size_t off,
                      bool leaf)
 {
-    for (guint i = 0; i < nd->kids->len; i++)
-        edit_node_free(g_ptr_array_index(nd->kids, i));
-    g_ptr_array_set_size(nd->kids, 0);
+    drop_kids(nd);
+    edit_crypt_free(nd->crypt);
+    nd->crypt = NULL;
     g_byte_array_set_size(nd->body, 0);
     g_byte_array_append(nd->body, p, n);
     nd->src = src;
@@ -230,8 +259,11 @@ static void parse_message(edit_parse *ep, isakmp_node *root, const uint8_t *p, s
     g_byte_array_append(root->body, p, n < 28 ? n : 28);
     bool ok = n >= 28 && ((uint32_t)p[24] << 24 | (uint32_t)p[25] << 16 | p[26] << 8 | p[27]) == n;
     size_t used = 0;
-    if (ok && ep->version == 1 && (p[19] & 0x01))
-        ok = edit_v1_parse(ep, root, p, n);
+    if (ok && ep->version == 1 && (p[19] & 0x01)) {
+        plain_ctx pc = { ep, root, p[16], NULL };
+        root->crypt = edit_v1_open(ep->e, p, n, take_plain, &pc);
+        ok = root->crypt != NULL;
+    }
     else if (ok)
         ok = parse_chain(ep, root, p + 28, n - 28, 0, 28, p[16], &used) && used == n - 28;
     if (!ok) {
@@ -348,10 +380,16 @@ void edit_put_node(edit_out *o, const isakmp_node *n, uint8_t next)
     g_byte_array_append(o->b, n->body->data, skf ? 4 : n->body->len);   /* SKF: its numbering */
     if (n->kind == ISAKMP_NODE_PROPOSAL && !n->raw && n->body->len >= 4)
         o->b->data[body_at + 3] = (uint8_t)n->kids->len;
-    if (n->crypt && !n->raw)
-        edit_sk_put(o, n);
-    else
+    if (n->crypt && !n->raw) {
+        size_t ct = edit_crypt_begin(o, n->crypt);
+        if (skf)
+            g_byte_array_append(o->b, n->body->data + 4, n->body->len - 4);
+        else
+            edit_put_kids(o, n);
+        edit_crypt_end(o, n->crypt, ct);
+    } else {
         edit_put_kids(o, n);
+    }
     uint32_t len = (uint32_t)(o->b->len - start);
     if (n->brk == ISAKMP_BREAK_LENGTH)
         len += (uint32_t)n->brk_value;
@@ -372,10 +410,10 @@ size_t edit_encode(isakmp_edit *e, uint8_t *buf, size_t size)
     edit_out o = { .b = g_byte_array_new(), .e = e };
     g_byte_array_append(o.b, r->body->data, r->body->len);
     if (!r->raw && r->body->len == 28) {
+        size_t ct = r->crypt ? edit_crypt_begin(&o, r->crypt) : 0;
+        edit_put_kids(&o, r);
         if (r->crypt)
-            edit_v1_put(&o, r);
-        else
-            edit_put_kids(&o, r);
+            edit_crypt_end(&o, r->crypt, ct);
         o.b->data[16] = first_of(r);
         if (r->brk == ISAKMP_BREAK_NEXT)
             o.b->data[16] = (uint8_t)r->brk_value;
@@ -592,8 +630,3 @@ int isakmp_edit_set_item_uint(isakmp_edit *e, const isakmp_item *it, uint64_t v)
     return 0;
 }
 
-bool edit_parse_chain(edit_parse *ep, isakmp_node *parent, const uint8_t *p, size_t n,
-                      uint32_t src, uint8_t first, size_t *used)
-{
-    return parse_chain(ep, parent, p, n, src, 0, first, used);
-}

@@ -73,20 +73,16 @@ static bool sk_open(const key_v2 *k, bool initiator, const uint8_t *msg, size_t 
            memcmp(want, icv, s->icv_len) == 0;
 }
 
-/* SK (skf false: the plaintext is a payload chain, nd's children) or SKF
- * (the plaintext is a fragment of one, after the 4 bytes of numbering in
- * nd's body) at `off` of the message, n bytes, p its body. */
-static bool sk_parse_any(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n,
-                         size_t off, bool skf)
+edit_crypt *edit_sk_open(const isakmp_edit *e, const uint8_t *p, size_t n, size_t off,
+                         bool skf, edit_accept_fn accept, void *user)
 {
     size_t mlen = 0, head = skf ? 4 : 0;
-    const uint8_t *msg = isakmp_msg_source_data(ep->e->msg, 0, &mlen);
-    uint8_t first = ep->first_inner;
-    if (!ep->e->ctx || mlen < 28 || off + n > mlen || n < head)
-        return false;
+    const uint8_t *msg = isakmp_msg_source_data(e->msg, 0, &mlen);
+    if (!e->ctx || mlen < 28 || off + n > mlen || n < head)
+        return NULL;
     bool initiator = msg[19] & 0x08;
     size_t nk = 0;
-    const key_v2 *const *all = keys_v2_find_all(ep->e->ctx->keys, msg, msg + 8, &nk);
+    const key_v2 *const *all = keys_v2_find_all(e->ctx->keys, msg, msg + 8, &nk);
     for (size_t i = 0; i < nk; i++) {
         sk_sizes s;
         if (!sk_sizes_of(all[i], n - head, &s))
@@ -96,43 +92,23 @@ static bool sk_parse_any(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size
         size_t pad = plain[s.ct_len - 1], used = 0;
         ok = ok && pad + 1 <= s.ct_len;
         size_t clen = ok ? s.ct_len - pad - 1 : 0;
-        uint32_t psrc = ok ? plain_source(ep->e->msg, plain, s.ct_len) : EDIT_NO_SRC;
-        if (skf && ok) {
-            g_byte_array_append(nd->body, p, 4);
-            g_byte_array_append(nd->body, plain, (guint)clen);
-            nd->src = EDIT_NO_SRC;   /* the body is two sources: no item maps into it */
-        } else {
-            ok = ok && edit_parse_chain(ep, nd, plain, clen, psrc, first, &used) && used == clen;
-        }
+        uint32_t psrc = ok ? plain_source(e->msg, plain, s.ct_len) : EDIT_NO_SRC;
+        ok = ok && accept(user, plain, clen, psrc, &used) && used == clen;
+        edit_crypt *c = NULL;
         if (ok) {
-            nd->crypt = g_new0(edit_crypt, 1);
-            nd->crypt->skf = skf;
-            nd->crypt->key = all[i];
-            nd->crypt->initiator = initiator;
-            nd->crypt->iv = bytes_of(p + head, s.iv_len);
-            nd->crypt->pad = bytes_of(plain + clen, pad);
-            nd->crypt->icv = bytes_of(p + n - s.icv_len, s.icv_len);
+            c = g_new0(edit_crypt, 1);
+            c->skf = skf;
+            c->key = all[i];
+            c->initiator = initiator;
+            c->iv = bytes_of(p + head, s.iv_len);
+            c->pad = bytes_of(plain + clen, pad);
+            c->icv = bytes_of(p + n - s.icv_len, s.icv_len);
         }
         crypto_secure_free(plain, s.ct_len);
-        if (ok)
-            return true;
-        for (guint j = 0; j < nd->kids->len; j++)
-            edit_node_free(g_ptr_array_index(nd->kids, j));
-        g_ptr_array_set_size(nd->kids, 0);
+        if (c)
+            return c;
     }
-    return false;
-}
-
-bool edit_sk_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
-                   size_t off)
-{
-    return src == 0 && sk_parse_any(ep, nd, p, n, off, false);
-}
-
-bool edit_skf_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
-                    size_t off)
-{
-    return src == 0 && sk_parse_any(ep, nd, p, n, off, true);
+    return NULL;
 }
 
 static void queue(edit_out *o, const edit_crypt *c, size_t iv_off, size_t ct_off, size_t ct_len,
@@ -160,21 +136,26 @@ static void put_pad(edit_out *o, const GByteArray *orig, size_t inner, size_t ex
         g_byte_array_append(o->b, &(uint8_t){ (uint8_t)pad }, 1);
 }
 
-void edit_sk_put(edit_out *o, const isakmp_node *n)
+size_t edit_crypt_begin(edit_out *o, const edit_crypt *c)
 {
-    const edit_crypt *c = n->crypt;
-    size_t iv_off = o->b->len;
-    g_byte_array_append(o->b, c->iv->data, c->iv->len);
-    size_t ct_off = o->b->len;
-    if (c->skf)
-        g_byte_array_append(o->b, n->body->data + 4, n->body->len - 4);
-    else
-        edit_put_kids(o, n);
+    if (!c->v1)
+        g_byte_array_append(o->b, c->iv->data, c->iv->len);
+    return o->b->len;
+}
+
+void edit_crypt_end(edit_out *o, const edit_crypt *c, size_t ct_off)
+{
+    size_t inner = o->b->len - ct_off;
+    if (c->v1) {
+        put_pad(o, c->pad, inner, 0, c->c1.blk);
+        queue(o, c, 0, ct_off, o->b->len - ct_off, 0);
+        return;
+    }
     size_t blk = c->key->enc->block_len ? c->key->enc->block_len : 1;
-    put_pad(o, c->pad, o->b->len - ct_off, 1, blk);
+    put_pad(o, c->pad, inner, 1, blk);
     size_t ct_len = o->b->len - ct_off;
     g_byte_array_append(o->b, c->icv->data, c->icv->len);
-    queue(o, c, iv_off, ct_off, ct_len, c->icv->len);
+    queue(o, c, ct_off - c->iv->len, ct_off, ct_len, c->icv->len);
 }
 
 static bool sk_seal(edit_out *o, const edit_job *j)
@@ -193,18 +174,19 @@ static bool sk_seal(edit_out *o, const edit_job *j)
 
 /* ---------------------------------------------------------------- IKEv1 */
 
-bool edit_v1_parse(edit_parse *ep, isakmp_node *root, const uint8_t *p, size_t n)
+edit_crypt *edit_v1_open(const isakmp_edit *e, const uint8_t *p, size_t n,
+                         edit_accept_fn accept, void *user)
 {
     ikev1_cipher c1;
-    if (!ep->e->ctx || n <= 28 || !ikev1_cipher_of(ep->e->ctx, p, &c1) || (n - 28) % c1.blk)
-        return false;
+    if (!e->ctx || n <= 28 || !ikev1_cipher_of(e->ctx, p, &c1) || (n - 28) % c1.blk)
+        return NULL;
     size_t len = n - 28;
     const uint8_t *ct = p + 28;
     /* the decoded plaintext: a source of the ciphertext's length, whose first
      * block decrypts (ECB) to the IV xor itself */
-    for (size_t i = 1; i < isakmp_msg_source_count(ep->e->msg); i++) {
+    for (size_t i = 1; i < isakmp_msg_source_count(e->msg); i++) {
         size_t pl = 0;
-        const uint8_t *plain = isakmp_msg_source_data(ep->e->msg, i, &pl);
+        const uint8_t *plain = isakmp_msg_source_data(e->msg, i, &pl);
         uint8_t iv[16], *check;
         if (pl != len || !plain ||
             !crypto_block_decrypt(c1.algo, GCRY_CIPHER_MODE_ECB, c1.key, c1.key_len, NULL, ct,
@@ -218,26 +200,36 @@ bool edit_v1_parse(edit_parse *ep, isakmp_node *root, const uint8_t *p, size_t n
                     memcmp(check, plain, len) == 0;
         crypto_secure_free(check, len);
         size_t used = 0;
-        if (!same || !edit_parse_chain(ep, root, plain, len, (uint32_t)i, p[16], &used))
+        if (!same || !accept(user, plain, len, (uint32_t)i, &used) || used > len)
             continue;
-        root->crypt = g_new0(edit_crypt, 1);
-        root->crypt->v1 = true;
-        root->crypt->c1 = c1;
-        root->crypt->iv = bytes_of(iv, c1.blk);
-        root->crypt->pad = bytes_of(plain + used, len - used);
-        root->crypt->icv = g_byte_array_new();
-        return true;
+        edit_crypt *c = g_new0(edit_crypt, 1);
+        c->v1 = true;
+        c->c1 = c1;
+        c->iv = bytes_of(iv, c1.blk);
+        c->pad = bytes_of(plain + used, len - used);
+        c->icv = g_byte_array_new();
+        return c;
     }
-    return false;
+    return NULL;
 }
 
-void edit_v1_put(edit_out *o, const isakmp_node *root)
+void edit_crypt_free(edit_crypt *c)
 {
-    const edit_crypt *c = root->crypt;
-    size_t ct_off = o->b->len;
-    edit_put_kids(o, root);
-    put_pad(o, c->pad, o->b->len - ct_off, 0, c->c1.blk);
-    queue(o, c, 0, ct_off, o->b->len - ct_off, 0);
+    if (!c)
+        return;
+    g_byte_array_free(c->iv, TRUE);
+    g_byte_array_free(c->pad, TRUE);
+    g_byte_array_free(c->icv, TRUE);
+    g_free(c);
+}
+
+edit_crypt *edit_crypt_copy(const edit_crypt *from)
+{
+    edit_crypt *c = g_memdup2(from, sizeof *from);
+    c->iv = bytes_of(from->iv->data, from->iv->len);
+    c->pad = bytes_of(from->pad->data, from->pad->len);
+    c->icv = bytes_of(from->icv->data, from->icv->len);
+    return c;
 }
 
 bool edit_crypt_run(edit_out *o)

@@ -78,21 +78,28 @@ void edit_put_kids(edit_out *o, const isakmp_node *n);
 /* The whole edit; 0 when a cipher failed (see isakmp_edit_encode). */
 size_t edit_encode(isakmp_edit *e, uint8_t *buf, size_t size);
 
-/* edit_crypt.c: an SK payload's body p..n (decrypted with the context's
- * keys into children); an IKEv1 message with the E flag (p..n the whole
- * message).  False when they cannot be decrypted or do not parse. */
-bool edit_sk_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
-                   size_t off);
-bool edit_v1_parse(edit_parse *ep, isakmp_node *root, const uint8_t *p, size_t n);
-bool edit_skf_parse(edit_parse *ep, isakmp_node *nd, const uint8_t *p, size_t n, uint32_t src,
-                    size_t off);
-/* ... and their parts: edit_parse_chain (edit.c) reads a plaintext chain. */
-bool edit_parse_chain(edit_parse *ep, isakmp_node *parent, const uint8_t *p, size_t n,
-                      uint32_t src, uint8_t first, size_t *used);
-/* Writes the SK body (IV, children, padding, room for the ICV) / the IKEv1
- * plaintext (children, padding) and queues the encryption. */
-void edit_sk_put(edit_out *o, const isakmp_node *n);
-void edit_v1_put(edit_out *o, const isakmp_node *root);
+/* edit_crypt.c, which knows no node: the tree side (edit.c) hands it a
+ * callback that parses plaintext.  accept(user, plain, len, src, &used)
+ * parses len bytes of plaintext (from data source src of the message, or
+ * EDIT_NO_SRC), says how many it used, false when they do not parse. */
+typedef bool (*edit_accept_fn)(void *user, const uint8_t *plain, size_t len, uint32_t src,
+                               size_t *used);
+/* An SK (skf false) or SKF body p..n at `off` of the message: opened with
+ * each key of the SA until accept takes the whole plaintext (SK: a payload
+ * chain; SKF: the fragment after its numbering); NULL when none does. */
+edit_crypt *edit_sk_open(const isakmp_edit *e, const uint8_t *p, size_t n, size_t off,
+                         bool skf, edit_accept_fn accept, void *user);
+/* An IKEv1 message with the E flag (p..n, header included): its decoded
+ * plaintext handed to accept, the rest after what it used is padding. */
+edit_crypt *edit_v1_open(const isakmp_edit *e, const uint8_t *p, size_t n,
+                         edit_accept_fn accept, void *user);
+void edit_crypt_free(edit_crypt *c);
+edit_crypt *edit_crypt_copy(const edit_crypt *c);
+/* Encoding: begin writes what comes before the plaintext (the SK IV) and
+ * returns where the plaintext starts; the caller writes it; end pads it,
+ * makes room for the ICV and queues the encryption. */
+size_t edit_crypt_begin(edit_out *o, const edit_crypt *c);
+void edit_crypt_end(edit_out *o, const edit_crypt *c, size_t ct_off);
 /* Runs the queued encryptions over the finished message; false on failure. */
 bool edit_crypt_run(edit_out *o);
 

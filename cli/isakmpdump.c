@@ -43,6 +43,7 @@ typedef struct {
     unsigned mutate;       /* --mutate N: N mutants of every IKE message into -w */
     uint64_t seed;         /* --seed */
     bool mutate_break;     /* --mutate-break */
+    bool seed_set;         /* --seed given */
 } options;
 
 typedef struct {
@@ -340,6 +341,7 @@ static void parse_args(options *o, int argc, char **argv)
             o->seed = strtoull(optarg, &end, 0);
             if (*end || errno || !*optarg)
                 die_usage("bad seed '%s' for --seed", optarg);
+            o->seed_set = true;
             break;
         }
         case OPT_MUTATE_BREAK: o->mutate_break = true; break;
@@ -896,8 +898,8 @@ int main(int argc, char **argv)
     }
     if (o.mutate && (!o.cc.write_path || o.flt || o.yexpr))
         die_usage("--mutate needs -w and no -Y");
-    if (o.mutate_break && !o.mutate)
-        die_usage("--mutate-break goes with --mutate");
+    if ((o.mutate_break || o.seed_set) && !o.mutate)
+        die_usage("--seed and --mutate-break go with --mutate");
     rc = check_keys(&o);
     if (o.jobs > 1 && o.files->len > 1) {
         if (!o.threads)

@@ -20,10 +20,15 @@
  * (IKEv2: the IV on the wire; IKEv1: the IV the message was decrypted with,
  * RFC 2409 Appendix B) and recomputes the ICV or AEAD tag, so that a
  * receiver accepts the integrity check and parses the edited plaintext.
- * Without keys, and for what does not parse cleanly (an SKF fragment, an
- * IKEv1 fragment, a payload whose structure its lengths do not describe),
- * the node is raw: its bytes are kept as they were and can be edited as
- * bytes only.
+ * An SKF payload (RFC 7383) has no children: its body is its Fragment
+ * Number and Total Fragments, then the fragment's plaintext, encrypted
+ * again the same way.  Without keys, and for what does not parse cleanly
+ * (an IKEv1 fragment, payload 132; a payload whose structure its lengths
+ * do not describe), the node is raw: its bytes are kept as they were and
+ * can be edited as bytes only.
+ *
+ * The donor of isakmp_edit_mutate may outlive its message: splicing reads
+ * only its nodes.
  *
  * Ownership.  The edit borrows the message (its items map to nodes) and the
  * context (its keys encrypt): keep both until the edit is freed.  Nodes

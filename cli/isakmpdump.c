@@ -11,10 +11,12 @@
 
 #include <glib/gstdio.h>
 
+
 #include "capture/capture.h"
 #include "capture/capture_cli.h"
 #include "filter/filter.h"
 #include "output/output.h"
+#include "mutate.h"
 #include "shard.h"
 #include "report/report.h"
 
@@ -38,6 +40,10 @@ typedef struct {
     rpt_cli rep;           /* --report (cli/report_cli.c) */
     const char *yexpr;     /* -Y */
     filter *flt;           /* -Y compiled once, shared by every file and thread */
+    unsigned mutate;       /* --mutate N: N mutants of every IKE message into -w */
+    uint64_t seed;         /* --seed */
+    bool mutate_break;     /* --mutate-break */
+    bool seed_set;         /* --seed given */
 } options;
 
 typedef struct {
@@ -48,6 +54,7 @@ typedef struct {
     out_ctx out;
     filter_scratch *fs;    /* -Y */
     uint64_t passed;       /* messages that passed -Y (--stats) */
+    mutate_run *mut;       /* --mutate */
 } run_state;
 
 static void usage(FILE *out)
@@ -68,6 +75,12 @@ static void usage(FILE *out)
           "                     instead of printing them\n"
           "  -F pcap|nsecpcap|pcapng  the format of the -w file (default pcap)\n"
           "  -P                 with -w: print the decoded frames too\n"
+          "  --mutate N         with -w and -k: write N mutants of every IKE message,\n"
+          "                     each a frame before the original: field-aware changes\n"
+          "                     inside the encrypted payloads, encrypted again with\n"
+          "                     the SA's keys, ICVs right (docs/mutate.md)\n"
+          "  --seed S           the mutations' random seed (default 1)\n"
+          "  --mutate-break     mutants may also break one length or chain\n"
           "  -p PORT[/natt]     also decode UDP/TCP PORT as IKE (repeatable); /natt: with\n"
           "                     the RFC 3948 non-ESP marker, like 4500\n"
           "  -k FILE            load keys or secrets (repeatable), by content: Wireshark's\n"
@@ -223,7 +236,7 @@ static void parse_args(options *o, int argc, char **argv)
 {
     /* OPT_REPORT stays last: it and the next RPT_OPT_COUNT - 1 values are the report's */
     enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_EXPORT_KEYS, OPT_EXPORT_PSK,
-           OPT_THREADS, OPT_REPORT };
+           OPT_THREADS, OPT_MUTATE, OPT_SEED, OPT_MUTATE_BREAK, OPT_REPORT };
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -233,6 +246,9 @@ static void parse_args(options *o, int argc, char **argv)
         { "export-psk-crack", required_argument, NULL, OPT_EXPORT_PSK },
         { "threads", required_argument, NULL, OPT_THREADS },
         { "display-filter", required_argument, NULL, 'Y' },
+        { "mutate", required_argument, NULL, OPT_MUTATE },
+        { "seed", required_argument, NULL, OPT_SEED },
+        { "mutate-break", no_argument, NULL, OPT_MUTATE_BREAK },
         { "report", no_argument, NULL, OPT_REPORT + RPT_OPT_REPORT },
         { "audit-rules", required_argument, NULL, OPT_REPORT + RPT_OPT_AUDIT_RULES },
         { "fail-on", required_argument, NULL, OPT_REPORT + RPT_OPT_FAIL_ON },
@@ -311,6 +327,24 @@ static void parse_args(options *o, int argc, char **argv)
             o->threads = (int)t;
             break;
         }
+        case OPT_MUTATE: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 100000)
+                die_usage("bad mutant count '%s' for --mutate (1-100000)", optarg);
+            o->mutate = (unsigned)n;
+            break;
+        }
+        case OPT_SEED: {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(optarg, &end, 0);
+            if (*end || errno || !*optarg)
+                die_usage("bad seed '%s' for --seed", optarg);
+            o->seed_set = true;
+            break;
+        }
+        case OPT_MUTATE_BREAK: o->mutate_break = true; break;
         case OPT_REPORT + RPT_OPT_REPORT: case OPT_REPORT + RPT_OPT_AUDIT_RULES:
         case OPT_REPORT + RPT_OPT_FAIL_ON: case OPT_REPORT + RPT_OPT_MAX_SA: {
             char why[256];
@@ -529,6 +563,8 @@ static void on_frame(void *user, const capture_frame *f)
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);
+    for (size_t i = 0; rs->opt->mutate && i < f->nmsgs; i++)
+        mutate_run_msg(rs->mut, rs->ctx, msgs[i], &f->msgs[i]);
     size_t n = f->nmsgs;
     const capture_frame *read = f;   /* -w: the frame with all its messages' parts */
     capture_frame shown;   /* -Y: the frame as the writers see it */
@@ -685,6 +721,8 @@ static int run_file(const options *o, const char *path, FILE *out)
     if (threads > 1)
         return run_file_sharded(o, path, out, threads);
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live };
+    if (o->mutate)
+        rs.mut = mutate_run_new(o->mutate, o->seed, o->mutate_break, o->cc.w);
     /* value-only outputs need no labels: formatting them is costly */
     isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->rep.on));
     isakmp_ctx_set_frame_records(rs.ctx, false);   /* each frame is decoded once: stream */
@@ -722,6 +760,7 @@ static int run_file(const options *o, const char *path, FILE *out)
         isakmp_ctx_frag_stats(rs.ctx, &fs);
         print_stats(path, &st, &fs, o->flt ? &rs.passed : NULL);
     }
+    mutate_run_free(rs.mut, path, stderr);
     key_sources(o, rs.ctx, path);
     filter_scratch_free(rs.fs);
     out_fields_free(rs.fields);
@@ -815,7 +854,7 @@ static void options_free(options *o)
 
 int main(int argc, char **argv)
 {
-    options o = { .mode = MODE_SUMMARY, .jobs = 1,
+    options o = { .mode = MODE_SUMMARY, .jobs = 1, .seed = 1,
                   .fo = { .sep = '\t', .agg = ',', .occurrence = 'a' } };
     o.files = g_ptr_array_new();
     o.fields = g_ptr_array_new();
@@ -860,6 +899,10 @@ int main(int argc, char **argv)
         options_free(&o);
         return EXIT_INPUT;
     }
+    if (o.mutate && (!o.cc.write_path || o.flt || o.yexpr))
+        die_usage("--mutate needs -w and no -Y");
+    if ((o.mutate_break || o.seed_set) && !o.mutate)
+        die_usage("--seed and --mutate-break go with --mutate");
     rc = check_keys(&o);
     if (o.jobs > 1 && o.files->len > 1) {
         if (!o.threads)
@@ -874,6 +917,12 @@ int main(int argc, char **argv)
                 rc = r;
         }
     }
+    uint64_t written = 0, dropped = 0;
+    writer_variant_counts(o.cc.w, &written, &dropped);
+    if (o.mutate)
+        fprintf(stderr, "isakmpdump: --mutate: %llu mutants written, %llu not (their message is "
+                "not alone in one complete UDP datagram: IP fragments, TCP, IPv6 extension "
+                "headers)\n", (unsigned long long)written, (unsigned long long)dropped);
     if (capture_cli_finish(&o.cc, err, sizeof err) < 0) {
         fprintf(stderr, "isakmpdump: %s\n", err);
         rc = EXIT_INPUT;

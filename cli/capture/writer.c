@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reframe.h"
 #include "writer.h"
 
 #define HELD_MAX_BYTES (64u << 20)
@@ -38,8 +39,17 @@ struct writer {
     GQueue held;              /* held_frame *, oldest first */
     GHashTable *held_by_frame;
     size_t held_bytes;
+    GPtrArray *variants;      /* variant *, for the frame being read (--mutate) */
+    uint64_t variants_written, variants_dropped;
     char err[256];
 };
+
+typedef struct {
+    const uint8_t *at;        /* the message in the frame being read */
+    size_t len;
+    GByteArray *repl;
+    bool replace;             /* the frame itself, with these bytes (writer_replace) */
+} variant;
 
 int writer_format_of(const char *name)
 {
@@ -208,10 +218,78 @@ void writer_keep_frame(writer *w, const capture_frame *f)
         }
 }
 
+static void variant_free(gpointer p)
+{
+    variant *v = p;
+    g_byte_array_free(v->repl, TRUE);
+    g_free(v);
+}
+
+static void add_variant(writer *w, const uint8_t *at, size_t len, const uint8_t *repl,
+                        size_t repl_len, bool replace)
+{
+    variant *v = g_new0(variant, 1);
+    v->replace = replace;
+    v->at = at;
+    v->len = len;
+    v->repl = g_byte_array_new();
+    g_byte_array_append(v->repl, repl, (guint)repl_len);
+    g_ptr_array_add(w->variants, v);
+}
+
+void writer_add_variant(writer *w, const uint8_t *at, size_t len, const uint8_t *repl,
+                        size_t repl_len)
+{
+    add_variant(w, at, len, repl, repl_len, false);
+}
+
+void writer_replace(writer *w, const uint8_t *at, size_t len, const uint8_t *repl,
+                    size_t repl_len)
+{
+    add_variant(w, at, len, repl, repl_len, true);
+}
+
+void writer_variant_counts(const writer *w, uint64_t *written, uint64_t *dropped)
+{
+    *written = w ? w->variants_written : 0;
+    *dropped = w ? w->variants_dropped : 0;
+}
+
+/* The variants of the frame being read, each a frame before it; true when
+ * the frame itself went out replaced. */
+static bool write_variants(writer *w, const capture_raw *r)
+{
+    GByteArray *b = g_byte_array_new();
+    bool replaced = false;
+    for (guint i = 0; i < w->variants->len; i++) {
+        const variant *v = g_ptr_array_index(w->variants, i);
+        bool inside = v->at >= r->data && v->at + v->len <= r->data + r->caplen;
+        if (!inside || r->orig_len > r->caplen ||
+            !reframe_udp(r->data, r->caplen, (size_t)(v->at - r->data), v->len, v->repl->data,
+                         v->repl->len, b)) {
+            if (!v->replace)
+                w->variants_dropped++;
+            continue;
+        }
+        capture_raw out = *r;
+        out.data = b->data;
+        out.caplen = out.orig_len = b->len;
+        write_frame(w, &out);
+        if (v->replace)
+            replaced = true;
+        else
+            w->variants_written++;
+    }
+    g_byte_array_free(b, TRUE);
+    g_ptr_array_set_size(w->variants, 0);
+    return replaced;
+}
+
 void writer_raw(void *user, const capture_raw *r, const capture_frame *f)
 {
     writer *w = user;
-    bool write = !w->selected || w->keep_current;
+    bool replaced = w->variants->len && write_variants(w, r);
+    bool write = (!w->selected || w->keep_current) && !replaced;
     w->keep_current = false;
     if (write)
         write_frame(w, r);
@@ -244,6 +322,7 @@ writer *writer_open(const char *path, writer_format fmt, bool selected, char *er
     w->pcap_linktype = -1;
     g_queue_init(&w->held);
     w->held_by_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w->variants = g_ptr_array_new_with_free_func(variant_free);
     if (fmt == WRITER_PCAPNG)
         pcapng_section(w);
     return w;
@@ -276,6 +355,7 @@ int writer_close(writer *w, char *err, size_t errlen)
     while (w->held.length)
         held_drop_oldest(w);
     g_hash_table_destroy(w->held_by_frame);
+    g_ptr_array_free(w->variants, TRUE);
     g_free(w);
     return rc;
 }

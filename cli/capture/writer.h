@@ -37,6 +37,21 @@ void writer_keep_frame(writer *w, const capture_frame *f);
 /* The capture_raw_fn. */
 void writer_raw(void *w, const capture_raw *r, const capture_frame *f);
 
+/* --mutate: other bytes for the IKE message at `at` (len bytes) of the
+ * frame being read, to be written as a frame of their own just before it
+ * (reframe.c: the same headers, UDP / IP lengths and checksums fixed);
+ * repl is copied.  Frames that do not carry the message alone in one UDP
+ * datagram get no variant (counted: writer_variant_counts). */
+void writer_add_variant(writer *w, const uint8_t *at, size_t len, const uint8_t *repl,
+                        size_t repl_len);
+/* --mutate: the frame being read written with these bytes in place of its
+ * message (an IKEv1 message encrypted again with the IV its place in the
+ * written stream gives); as it is when that cannot be done. */
+void writer_replace(writer *w, const uint8_t *at, size_t len, const uint8_t *repl,
+                    size_t repl_len);
+/* Variants written, and dropped because their frame was not of that form. */
+void writer_variant_counts(const writer *w, uint64_t *written, uint64_t *dropped);
+
 /* A new input begins: its frame numbers start again (the held frames go). */
 void writer_new_input(writer *w);
 

@@ -138,6 +138,71 @@ bool crypto_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
     }
 }
 
+/* The reverse of crypto_decrypt, for the edit API (keying/edit_crypt.c):
+ * encrypts `len` bytes (in may equal out); AEAD kinds authenticate aad and
+ * write the icv_len-byte tag into tag.  False when the inputs do not fit. */
+static bool ctr_encrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
+                        const uint8_t *in, size_t len, uint8_t *out)
+{
+    return ctr_decrypt(a, key, iv, in, len, out);   /* CTR is its own inverse */
+}
+
+static bool aead_encrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
+                         const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                         uint8_t *out, uint8_t *tag)
+{
+    uint8_t nonce[16];
+    size_t nlen = a->salt_len + a->iv_len;
+    memcpy(nonce, key + a->key_len, a->salt_len);
+    memcpy(nonce + a->salt_len, iv, a->iv_len);
+    gcry_cipher_hd_t h = open_cipher(a->gcry_algo, aead_mode(a->kind), key, a->key_len);
+    if (!h)
+        return false;
+    bool ok = !gcry_cipher_setiv(h, nonce, nlen);
+    if (ok && a->kind == CK_CCM) {
+        uint64_t params[3] = { len, aad_len, a->icv_len };
+        ok = !gcry_cipher_ctl(h, GCRYCTL_SET_CCM_LENGTHS, params, sizeof params);
+    }
+    ok = ok && !gcry_cipher_authenticate(h, aad, aad_len);
+    ok = ok && !gcry_cipher_encrypt(h, out, len, in, len);
+    ok = ok && !gcry_cipher_gettag(h, tag, a->icv_len);
+    gcry_cipher_close(h);
+    return ok;
+}
+
+bool crypto_block_encrypt(int gcry_algo, int mode, const uint8_t *key, size_t key_len,
+                          const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t blk = gcry_cipher_get_algo_blklen(gcry_algo);
+    if (!blk || len % blk)
+        return false;
+    gcry_cipher_hd_t h = open_cipher(gcry_algo, mode, key, key_len);
+    if (!h)
+        return false;
+    bool ok = (!iv || !gcry_cipher_setiv(h, iv, blk)) &&
+              !gcry_cipher_encrypt(h, out, len, in, len);
+    gcry_cipher_close(h);
+    return ok;
+}
+
+bool crypto_encrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
+                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                    uint8_t *out, uint8_t *tag)
+{
+    switch (a->kind) {
+    case CK_NULL:
+        memmove(out, in, len);
+        return true;
+    case CK_CBC:
+        return crypto_block_encrypt(a->gcry_algo, GCRY_CIPHER_MODE_CBC, key, a->key_len, iv, in,
+                                    len, out);
+    case CK_CTR:
+        return ctr_encrypt(a, key, iv, in, len, out);
+    default:
+        return aead_encrypt(a, key, iv, aad, aad_len, in, len, out, tag);
+    }
+}
+
 /* ---------------------------------------------------------------- integrity */
 
 bool crypto_hmac(int gcry_md, const uint8_t *key, size_t key_len, const uint8_t *data,

@@ -92,6 +92,15 @@ bool crypto_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
 bool crypto_block_decrypt(int gcry_algo, int mode, const uint8_t *key, size_t key_len,
                           const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out);
 
+/* The reverse of the two above, for re-encrypting edited messages: AEAD
+ * kinds write their icv_len-byte tag into tag.  False when the inputs do not
+ * fit the algorithm or libgcrypt fails. */
+bool crypto_encrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
+                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                    uint8_t *out, uint8_t *tag);
+bool crypto_block_encrypt(int gcry_algo, int mode, const uint8_t *key, size_t key_len,
+                          const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out);
+
 /* The integrity checksum of `data` with `key` (icv_len bytes into out).
  * Returns false for IK_NONE / IK_ANY or on failure. */
 bool crypto_integ(const integ_alg *a, const uint8_t *key, size_t key_len, const uint8_t *data,

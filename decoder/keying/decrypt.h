@@ -32,6 +32,18 @@ bool ikev2_sk_decrypt(dec_t *d, cur_t *body, const payload_info *pi);
 /* An IKEv1 message with the E flag; c covers the encrypted body. */
 bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first);
 
+/* The cipher an IKEv1 SA's messages are encrypted with, as decryption
+ * found it (the key from the table, the algorithm the SA negotiated): for
+ * re-encrypting edited messages (edit_crypt.c).  False when the context has
+ * no key or no negotiated cipher for the SA. */
+typedef struct {
+    int algo;               /* GCRY_CIPHER_* (CBC) */
+    size_t blk, key_len;
+    const uint8_t *key;     /* borrowed from the key store */
+    int md;                 /* GCRY_MD_* of the SA's hash (first IVs), 0 when unknown */
+} ikev1_cipher;
+bool ikev1_cipher_of(const isakmp_ctx *ctx, const uint8_t ispi[8], ikev1_cipher *out);
+
 /* An IKEv1 fragment (payload 132); see ikev1_frag.c. */
 void ikev1_fragment(dec_t *d, cur_t *data, const payload_info *pi, uint16_t id, uint8_t seq,
                     bool last);

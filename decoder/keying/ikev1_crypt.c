@@ -220,6 +220,20 @@ static bool cipher_ctx(dec_t *d, v1_cipher_ctx *cc)
     return cc->algo && cc->blk && cc->blk <= 16 && cc->key_len <= cc->key->enc.len;
 }
 
+bool ikev1_cipher_of(const isakmp_ctx *ctx, const uint8_t ispi[8], ikev1_cipher *out)
+{
+    const key_v1 *key = keys_v1_find(ctx->keys, ispi);
+    struct isakmp_state *sa = key ? state_sa_find(ctx, ispi) : NULL;
+    if (!sa)
+        return false;
+    out->key = key->enc.p;
+    out->key_len = v1_key_len(sa, key);
+    out->algo = v1_cipher(sa_encr(sa), out->key_len);
+    out->blk = out->algo ? gcry_cipher_get_algo_blklen(out->algo) : 0;
+    out->md = v1_md(sa_hash(sa));
+    return out->algo && out->blk && out->blk <= 16 && out->key_len <= key->enc.len;
+}
+
 bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
 {
     v1_cipher_ctx cc = { 0 };

@@ -541,6 +541,12 @@ def check_usage_errors(d):
         (["--stats=yes", cap], "option '--stats' takes no value" + usage),
         (["--bogus=1", cap], "unknown option '--bogus'" + usage),
         (["-j"], "option '-j' needs a value" + usage),
+        (["--mutate", "3", cap], "--mutate needs -w and no -Y" + usage),
+        (["--mutate", "0", "-w", "/dev/null", cap],
+         "bad mutant count '0' for --mutate (1-100000)" + usage),
+        (["--seed", "x1", "--mutate", "1", "-w", "/dev/null", cap], "bad seed 'x1' for --seed" + usage),
+        (["--seed", "7", "-w", "/dev/null", cap], "--seed and --mutate-break go with --mutate" + usage),
+        (["--mutate-break", "-w", "/dev/null", cap], "--seed and --mutate-break go with --mutate" + usage),
     ]
     for args, msg in cases_:
         rc, out, err = run(args)

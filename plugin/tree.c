@@ -169,6 +169,9 @@ static proto_item *add_value(const draw_ctx *d, proto_tree *t, const isakmp_item
 static proto_item *add_item(draw_ctx *d, proto_tree *t, const isakmp_item *it)
 {
     proto_item *pi = add_value(d, t, it);
+    gint off, len;
+    tvbuff_t *tvb = item_range(d, it, &off, &len);
+    ike_coexist_twin(t, tvb, off, len, it, d->pinfo->pool);   /* isakmp.X filters */
     const char *label = isakmp_item_label(it);
     if (label)
         proto_item_set_text(pi, "%s", label);

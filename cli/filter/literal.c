@@ -315,6 +315,10 @@ static bool abs_time(const char *s, int64_t *ns)
     time_t t = utc ? timegm(&tm) : mktime(&tm);
     if (t == (time_t)-1 && !(utc && y == 1969))
         return false;
+    /* nanoseconds in 64 bits: up to the year 2262 (past it: an error, not
+     * an overflow; found by fuzz_filter) */
+    if ((int64_t)t >= INT64_MAX / 1000000000 || (int64_t)t <= INT64_MIN / 1000000000)
+        return false;
     *ns = (int64_t)t * 1000000000 + frac;
     return true;
 }

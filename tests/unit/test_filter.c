@@ -297,6 +297,8 @@ static void test_capture_table(void)
     fails_at("eth.src == \"x\"", 11, "not a valid Ethernet address");
     fails_at("frame.time > \"Jan 1 1970\"", 13, "not a valid absolute time");
     fails_at("frame.time > \"1970-01-01 25:00:00\"", 13, "not a valid absolute time");
+    /* regression (fuzz_filter): a year past 2262 overflowed the nanoseconds */
+    fails_at("frame.time >= \"4052-11-28 06:26:40\"", 14, "not a valid absolute time");
     fails_at("vlan.id == 65536", 11, "too large");
     fails_at("frame.time matches \"x\"", 0, "cannot take part");
 }

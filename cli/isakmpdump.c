@@ -55,6 +55,10 @@ typedef struct {
     filter_scratch *fs;    /* -Y */
     uint64_t passed;       /* messages that passed -Y (--stats) */
     mutate_run *mut;       /* --mutate */
+    const char *path;      /* the input (the field `file`) */
+    bool displayed;        /* a frame passed -Y: disp_* is the last one's time */
+    int64_t disp_sec;      /* (frame.time_delta_displayed in -Y) */
+    int32_t disp_nsec;
 } run_state;
 
 static void usage(FILE *out)
@@ -400,15 +404,27 @@ static void parse_args(options *o, int argc, char **argv)
     }
 }
 
+/* The capture fields -Y reads for a message (or a bare packet) pkt of f:
+ * frame.time_delta_displayed from the last frame that passed. */
+static filter_frame filter_frame_of(const run_state *rs, const capture_frame *f,
+                                    const isakmp_packet *pkt)
+{
+    filter_frame fr = ff_frame_of(f, pkt);
+    fr.file = rs->path;
+    if (rs->displayed) {
+        fr.disp_sec = rs->disp_sec;
+        fr.disp_nsec = rs->disp_nsec;
+    }
+    return fr;
+}
+
 /* -Y: keeps in msgs (and frees the others) the messages that pass; their
  * number.  Each message is decided on its own, with its own addresses. */
 static size_t filter_msgs(run_state *rs, const capture_frame *f, isakmp_msg **msgs, size_t n)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        filter_frame fr = { .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
-                            .ref_sec = f->meta.first_sec, .ref_nsec = f->meta.first_nsec,
-                            .len = f->meta.wire_len, .caplen = f->meta.cap_len, .pkt = &f->msgs[i] };
+        filter_frame fr = filter_frame_of(rs, f, &f->msgs[i]);
         if (filter_match(rs->opt->flt, rs->fs, msgs[i], &fr))
             msgs[k++] = msgs[i];
         else
@@ -418,14 +434,11 @@ static size_t filter_msgs(run_state *rs, const capture_frame *f, isakmp_msg **ms
     return k;
 }
 
-/* -Y on a NAT keepalive: it has no IKE message, only frame, ip and udp fields. */
 /* -Y on a frame line without an IKE message (a NAT keepalive, an ESP packet):
  * only the frame, IP and UDP fields can match; pkt has its addresses. */
 static bool bare_passes(run_state *rs, const capture_frame *f, const isakmp_packet *pkt)
 {
-    filter_frame fr = { .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
-                        .ref_sec = f->meta.first_sec, .ref_nsec = f->meta.first_nsec,
-                        .len = f->meta.wire_len, .caplen = f->meta.cap_len, .pkt = pkt };
+    filter_frame fr = filter_frame_of(rs, f, pkt);
     return filter_match(rs->opt->flt, rs->fs, NULL, &fr);
 }
 
@@ -574,6 +587,11 @@ static void on_frame(void *user, const capture_frame *f)
         bool esp = f->esp_udp && bare_passes(rs, f, &f->esp_pkt);
         if (n == 0 && !ka && !esp)
             return;
+        if (n || rs->opt->mode != MODE_FIELDS) {   /* a line shown (-T fields: IKE only) */
+            rs->displayed = true;   /* (tshark: the previous frame that passed -Y) */
+            rs->disp_sec = f->ts_sec;
+            rs->disp_nsec = f->ts_nsec;
+        }
         if (ka != f->keepalive || esp != f->esp_udp) {
             shown = *f;   /* (a keepalive or ESP packet is alone in its datagram: rare) */
             shown.keepalive = ka;
@@ -666,7 +684,8 @@ static int file_threads(const options *o, bool live)
 {
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
         live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames ||
-        out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len))
+        out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len) ||
+        (o->flt && filter_ordered(o->flt)))
         return 1;
     /* by default one per CPU, at most SHARD_DEFAULT_MAX: each thread has its
      * own SA table, and past a few threads reading the file is the limit */
@@ -720,7 +739,7 @@ static int run_file(const options *o, const char *path, FILE *out)
     file_marker(o, path, out);
     if (threads > 1)
         return run_file_sharded(o, path, out, threads);
-    run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live };
+    run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live, .path = path };
     if (o->mutate)
         rs.mut = mutate_run_new(o->mutate, o->seed, o->mutate_break, o->cc.w);
     /* value-only outputs need no labels: formatting them is costly */

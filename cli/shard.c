@@ -90,9 +90,6 @@ struct shard_run {
     batch b[2];                /* published in turn: the older is b[!filling] */
     int filling;               /* the batch being read into */
     FILE *out;
-    int64_t first_sec;         /* frame 1's time (-Y frame.time_relative), set */
-    int32_t first_nsec;        /* once before the first batch is published */
-    bool have_first;
 };
 
 static void batch_init(batch *b)
@@ -160,9 +157,10 @@ static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
 {
     uint32_t k = 0;
     for (uint32_t i = 0; i < bf->n; i++) {
+        /* (frame.time_delta_displayed is read in order: not sharded) */
         filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
-                            .ref_sec = r->first_sec, .ref_nsec = r->first_nsec,
-                            .len = bf->meta.wire_len, .caplen = bf->meta.cap_len, .pkt = &pk[i] };
+                            .meta = &bf->meta, .p = &pk[i], .file = r->so->fo->file,
+                            .disp_sec = bf->ts_sec, .disp_nsec = bf->ts_nsec };
         if (filter_match(dc->flt, dc->fs, msgs[i], &fr))
             msgs[k++] = msgs[i];
         else
@@ -381,11 +379,6 @@ static void on_frame(void *user, const capture_frame *f)
     if (b->nmsgs + f->nmsgs > b->msgs_cap) {
         b->msgs_cap *= 2;
         b->msgs = g_renew(isakmp_packet, b->msgs, b->msgs_cap);
-    }
-    if (!r->have_first) {
-        r->first_sec = f->meta.first_sec;
-        r->first_nsec = f->meta.first_nsec;
-        r->have_first = true;
     }
     b->frames[b->nframes++] = (bframe){ .frame = f->frame, .ts_sec = f->ts_sec,
                                         .ts_nsec = f->ts_nsec, .meta = f->meta,

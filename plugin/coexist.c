@@ -2,13 +2,16 @@
  * Living next to Wireshark's built-in ISAKMP dissector when the plugin takes
  * UDP 500 / 4500 over (ike.takeover):
  *
- * - "isakmp" display filters keep working: each message also gets hidden
- *   items of the built-in protocol and of its header fields (isakmp,
- *   isakmp.ispi, isakmp.rspi, isakmp.nextpayload, isakmp.version,
- *   isakmp.exchangetype, isakmp.flags, isakmp.messageid, isakmp.length), so
- *   `-Y isakmp` and `-Y 'isakmp.exchangetype == 34'` select the same frames as
- *   without the plugin.  Fields of any registered protocol may be added by
- *   any dissector; the built-in's other fields are not filled.
+ * - "isakmp" display filters keep working: each message also gets a hidden
+ *   item of the built-in protocol, and every item of a field ike.X whose
+ *   name the built-in registered as isakmp.X (ike.ispi and isakmp.ispi,
+ *   ike.nonce and isakmp.nonce, ... the naming rule of the field table) gets
+ *   a hidden twin of the built-in's field with the same value and bytes, so
+ *   `-Y isakmp`, `-Y 'isakmp.exchangetype == 34'`, `-Y 'isakmp.notify.msgtype
+ *   == 14'` and `-e isakmp.nonce` select and print what they do without the
+ *   plugin (Wireshark has no field aliases in 4.0 / 4.4, but any dissector
+ *   may add the fields of any registered protocol).  Only when a tree is
+ *   built (a filter, a column or -V asks).
  * - the keys of the built-in's own tables (the files ikev1_decryption_table
  *   and ikev2_decryption_table in the profile folder) are loaded too
  *   (keys.c), and a decrypted message says where its keys came from;
@@ -21,23 +24,16 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/proto.h>
+#include <wsutil/bits_ctz.h>
 
 #include "ike.h"
 #include "isakmp/facts.h"
 
-/* The built-in's header fields, in header order (RFC 2408 3.1, RFC 7296 3.1). */
-static const struct {
-    const char *name;
-    int off, len;
-} header_fields[] = {
-    { "isakmp.ispi", 0, 8 },         { "isakmp.rspi", 8, 8 },
-    { "isakmp.nextpayload", 16, 1 }, { "isakmp.version", 17, 1 },
-    { "isakmp.exchangetype", 18, 1 }, { "isakmp.flags", 19, 1 },
-    { "isakmp.messageid", 20, 4 },   { "isakmp.length", 24, 4 },
-};
+#include <epan/charsets.h>   /* needs glib and wmem first */
 
 static int proto_builtin = -1;
-static int hf_builtin[G_N_ELEMENTS(header_fields)];
+static int *twin;          /* per field id: the built-in's isakmp.X for ike.X, or -1 */
+static size_t ntwin;
 static expert_field ei_keys_from = EI_INIT;
 static char *keys_origin;   /* "Wireshark's ikev2_decryption_table (...)", or NULL */
 
@@ -55,8 +51,16 @@ void ike_coexist_register(int proto)
 void ike_coexist_handoff(void)
 {
     proto_builtin = proto_get_id_by_filter_name("isakmp");
-    for (size_t i = 0; i < G_N_ELEMENTS(header_fields); i++) {
-        hf_builtin[i] = proto_registrar_get_id_byname(header_fields[i].name);
+    const isakmp_field *t = isakmp_fields(&ntwin);
+    g_free(twin);
+    twin = g_new(int, ntwin ? ntwin : 1);
+    for (size_t i = 0; i < ntwin; i++) {
+        twin[i] = -1;
+        if (proto_builtin < 0 || strncmp(t[i].abbrev, "ike.", 4) != 0)
+            continue;
+        char *name = g_strconcat("isakmp.", t[i].abbrev + 4, NULL);
+        twin[i] = proto_registrar_get_id_byname(name);
+        g_free(name);
     }
 }
 
@@ -66,26 +70,78 @@ void ike_coexist_set_keys_origin(const char *text)
     keys_origin = text && *text ? g_strdup(text) : NULL;
 }
 
-/* The hidden "isakmp" items; only when a tree is built (a filter or a
- * column asks for fields). */
+/* The hidden "isakmp" protocol item; only when a tree is built. */
 static void add_builtin_items(proto_tree *tree, tvbuff_t *tvb)
 {
     if (!tree || proto_builtin < 0)
         return;
-    gint len = (gint)tvb_captured_length(tvb);
-    proto_item *pi = proto_tree_add_item(tree, proto_builtin, tvb, 0, len, ENC_NA);
+    proto_item *pi = proto_tree_add_item(tree, proto_builtin, tvb, 0,
+                                         (gint)tvb_captured_length(tvb), ENC_NA);
     proto_item_set_hidden(pi);
-    if (len < 28)
-        return;
-    for (size_t i = 0; i < G_N_ELEMENTS(header_fields); i++) {
-        if (hf_builtin[i] < 0)
-            continue;
-        header_field_info *hfi = proto_registrar_get_nth((guint)hf_builtin[i]);
-        guint enc = hfi && hfi->type == FT_BYTES ? ENC_NA : ENC_BIG_ENDIAN;
-        proto_item *fi = proto_tree_add_item(tree, hf_builtin[i], tvb, header_fields[i].off,
-                                             header_fields[i].len, enc);
-        proto_item_set_hidden(fi);
+}
+
+/* An integer for the built-in's hf: shifted into its bitmask, as
+ * Wireshark wants the raw value of a bitmask field. */
+static guint64 raw_for(const header_field_info *hfi, guint64 v)
+{
+    return hfi->bitmask ? v << ws_ctz(hfi->bitmask) : v;
+}
+
+/* The built-in's field of hfi's type with the item's value. */
+static proto_item *add_twin(proto_tree *t, const header_field_info *hfi, tvbuff_t *tvb,
+                            gint off, gint len, const isakmp_item *it, wmem_allocator_t *pool)
+{
+    int hf = hfi->id;
+    size_t n;
+    const uint8_t *b;
+    switch (hfi->type) {
+    case FT_NONE: case FT_PROTOCOL:
+        return proto_tree_add_item(t, hf, tvb, off, len, ENC_NA);
+    case FT_BOOLEAN:
+        return proto_tree_add_boolean(t, hf, tvb, off, len, raw_for(hfi, isakmp_item_uint(it)));
+    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_FRAMENUM:
+        return proto_tree_add_uint(t, hf, tvb, off, len,
+                                   (guint32)raw_for(hfi, isakmp_item_uint(it)));
+    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
+        return proto_tree_add_uint64(t, hf, tvb, off, len, raw_for(hfi, isakmp_item_uint(it)));
+    case FT_BYTES:
+        b = isakmp_item_bytes(it, &n);
+        return proto_tree_add_bytes_with_length(t, hf, tvb, off, len, b, (gint)n);
+    case FT_STRING: case FT_STRINGZ:
+        b = isakmp_item_bytes(it, &n);
+        return proto_tree_add_string(t, hf, tvb, off, len, (const char *)get_utf_8_string(
+                                         pool, b, b ? (gint)strnlen((const char *)b, n) : 0));
+    case FT_IPv4:
+        b = isakmp_item_bytes(it, &n);
+        if (n < 4)
+            return NULL;
+        ws_in4_addr a4;
+        memcpy(&a4, b, 4);
+        return proto_tree_add_ipv4(t, hf, tvb, off, len, a4);
+    case FT_IPv6:
+        b = isakmp_item_bytes(it, &n);
+        if (n < 16)
+            return NULL;
+        ws_in6_addr a6;
+        memcpy(&a6, b, 16);
+        return proto_tree_add_ipv6(t, hf, tvb, off, len, &a6);
+    default:
+        return NULL;   /* a type the library has no value for: left out */
     }
+}
+
+void ike_coexist_twin(proto_tree *t, tvbuff_t *tvb, gint off, gint len, const isakmp_item *it,
+                      wmem_allocator_t *pool)
+{
+    const isakmp_field *f = isakmp_item_field(it);
+    if (!t || !twin || f->id < 0 || (size_t)f->id >= ntwin || twin[f->id] < 0)
+        return;
+    header_field_info *hfi = proto_registrar_get_nth((guint)twin[f->id]);
+    if (!hfi)
+        return;
+    proto_item *pi = add_twin(t, hfi, tvb, off, len, it, pool);
+    if (pi)
+        proto_item_set_hidden(pi);
 }
 
 /* What the built-in appends to the Info column for a fragment. */

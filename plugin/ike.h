@@ -75,6 +75,10 @@ void ike_coexist_handoff(void);
 /* Where the keys came from, for the note on decrypted messages (NULL: none). */
 void ike_coexist_set_keys_origin(const char *text);
 /* After a message was drawn: the hidden isakmp items, the Info column, the note. */
+/* A hidden item of the built-in's isakmp.X beside the item of ike.X (at
+ * the same bytes, off / len in tvb), when the built-in has that field. */
+void ike_coexist_twin(proto_tree *t, tvbuff_t *tvb, gint off, gint len, const isakmp_item *it,
+                      wmem_allocator_t *pool);
 void ike_coexist_message(packet_info *pinfo, proto_tree *tree, proto_item *root,
                          tvbuff_t *tvb, const isakmp_msg *msg);
 

@@ -168,6 +168,12 @@ static proto_item *add_value(const draw_ctx *d, proto_tree *t, const isakmp_item
 
 static proto_item *add_item(draw_ctx *d, proto_tree *t, const isakmp_item *it)
 {
+    /* the isakmp.X twin first: tshark 4.0's -T fields walks the tree in
+     * pre-order, so a twin after the item would come after its children's
+     * (isakmp.typepayload 3,2,1 for SA, Proposal, Transform) */
+    gint off, len;
+    tvbuff_t *tvb = item_range(d, it, &off, &len);
+    ike_coexist_twin(t, tvb, off, len, it, d->pinfo->pool);
     proto_item *pi = add_value(d, t, it);
     const char *label = isakmp_item_label(it);
     if (label)

@@ -17,7 +17,17 @@
 
 #include "filter_int.h"
 
+/* One value of an operand, with the item it came from (NULL: a capture
+ * field's or a function's). */
+typedef struct {
+    fval v;
+    const isakmp_item *it;
+} oval;
+
 struct filter_scratch {
+    GArray *lhs, *rhs;    /* N_GEN: the operands' values (oval) */
+    fval lstore[FILTER_MAX_FRAME_VALUES], rstore[FILTER_MAX_FRAME_VALUES];   /* capture fields' */
+    GPtrArray *bufs;      /* N_GEN: upper() / lower() copies */
     const isakmp_msg *msg;
     const filter_frame *fr;
     GArray **items;       /* per slot: the message's items of that field, tree order */
@@ -35,6 +45,9 @@ filter_scratch *filter_scratch_new(const filter *f)
         s->items[i] = g_array_new(FALSE, FALSE, sizeof(const isakmp_item *));
     s->slot_of = f->slot_of;
     s->nids = f->nfield_ids;
+    s->lhs = g_array_new(FALSE, FALSE, sizeof(oval));
+    s->rhs = g_array_new(FALSE, FALSE, sizeof(oval));
+    s->bufs = g_ptr_array_new_with_free_func(g_free);
     return s;
 }
 
@@ -45,6 +58,9 @@ void filter_scratch_free(filter_scratch *s)
     for (size_t i = 0; i < s->nslots; i++)
         g_array_free(s->items[i], TRUE);
     g_free(s->items);
+    g_array_free(s->lhs, TRUE);
+    g_array_free(s->rhs, TRUE);
+    g_ptr_array_free(s->bufs, TRUE);
     g_free(s);
 }
 
@@ -58,7 +74,7 @@ static void gather(const isakmp_item *it, void *user)
 
 /* ---------------------------------------------------------------- values */
 
-static fval item_value(const field_ref *r, const isakmp_item *it)
+static fval item_value(const flt_field *r, const isakmp_item *it)
 {
     fval v = { 0 };
     switch (r->type) {
@@ -84,7 +100,7 @@ static int ord(fv_type t, const fval *a, const fval *b)
     switch (t) {
     case FV_UINT: return a->u < b->u ? -1 : a->u > b->u;
     case FV_BOOL: return (a->u != 0) - (b->u != 0);
-    case FV_TIME: return a->ns < b->ns ? -1 : a->ns > b->ns;
+    case FV_TIME: case FV_ABSTIME: return a->ns < b->ns ? -1 : a->ns > b->ns;
     default: {
         size_t n = a->len < b->len ? a->len : b->len;
         int c = n ? memcmp(a->p, b->p, n) : 0;
@@ -110,7 +126,7 @@ static bool prefix_eq(const fval *v, const literal *l)
     return (v->p[whole] & mask) == (l->lo.p[whole] & mask);
 }
 
-static bool eq(const field_ref *r, const isakmp_item *it, const fval *v, const literal *l)
+static bool eq(const flt_field *r, const isakmp_item *it, const fval *v, const literal *l)
 {
     if (l->name) {
         const char *n = it ? isakmp_item_value_name(it) : NULL;
@@ -130,9 +146,9 @@ static bool contains(const fval *v, const literal *l)
     return v->len >= l->lo.len && memmem(v->p, v->len, l->lo.p, l->lo.len) != NULL;
 }
 
-static bool test_one(const field_ref *r, const node *n, const isakmp_item *it, const fval *v)
+static bool test_one(const flt_field *r, const node *n, const isakmp_item *it, const fval *v)
 {
-    if (n->kind == N_IN) {
+    if (n->kind == N_IN || (n->kind == N_GEN && n->in)) {
         for (size_t k = 0; k < n->nlits; k++)
             if (eq(r, it, v, &n->lits[k]))
                 return true;
@@ -154,18 +170,23 @@ static bool test_one(const field_ref *r, const node *n, const isakmp_item *it, c
     return false;
 }
 
-/* every: all occurrences must pass (and there must be one); else any. */
+/* every: all occurrences must pass (and there must be one); else any.
+ * `all` / `any` before the relation say it; else the operator. */
 static bool every_occurrence(const node *n)
 {
-    return n->kind == N_CMP && (n->op == OP_ALL_NE || n->op == OP_ALL_EQ);
+    if (n->quant != Q_NONE)
+        return n->quant == Q_ALL;
+    return (n->kind == N_CMP || n->kind == N_GEN) && (n->op == OP_ALL_NE || n->op == OP_ALL_EQ);
 }
 
 static bool proto_present(int kind, const isakmp_msg *m, const filter_frame *fr)
 {
-    const isakmp_packet *p = fr ? fr->pkt : NULL;
+    const isakmp_packet *p = fr ? fr->p : NULL;
     switch (kind) {
     case PROTO_IKE: return m != NULL;
     case PROTO_FRAME: return true;
+    case PROTO_ETH: return fr && fr->meta && fr->meta->eth;
+    case PROTO_VLAN: return fr && fr->meta && fr->meta->nvlan > 0;
     case PROTO_IP: return p && p->af == 4;
     case PROTO_IPV6: return p && p->af == 6;
     case PROTO_UDP: return p && p->af && !p->tcp;
@@ -176,7 +197,7 @@ static bool proto_present(int kind, const isakmp_msg *m, const filter_frame *fr)
 
 static bool test_field(const filter *f, filter_scratch *s, const node *n)
 {
-    const field_ref *r = &g_array_index(f->fields, field_ref, n->field);
+    const flt_field *r = &g_array_index(f->fields, flt_field, n->field);
     bool every = every_occurrence(n);
     if (r->src == SRC_PROTO)
         return n->kind == N_EXISTS && proto_present(r->id, s->msg, s->fr);
@@ -202,12 +223,142 @@ static bool test_field(const filter *f, filter_scratch *s, const node *n)
     return every;
 }
 
+/* ---------------------------------------------------------------- operands */
+
+/* The slice of (p, len) into v; false when it is out of range (then the
+ * occurrence has no value, as in Wireshark). */
+static bool slice(const operand *o, const uint8_t *p, size_t len, fval *v)
+{
+    long l = (long)len, start = o->start < 0 ? l + o->start : o->start, end;
+    switch (o->slice) {
+    case SL_LEN: end = start + o->n; break;
+    case SL_END: end = (o->n < 0 ? l + o->n : o->n) + 1; break;
+    case SL_REST: end = l; break;
+    default: end = l; start = 0; break;
+    }
+    if (start < 0 || end > l || end <= start || !p)
+        return false;
+    *v = (fval){ .p = p + start, .len = (size_t)(end - start) };
+    return true;
+}
+
+static void push(GArray *out, const fval *v, const isakmp_item *it)
+{
+    oval o = { .v = *v, .it = it };
+    g_array_append_val(out, o);
+}
+
+/* One base value of the operand's field through its slice and function. */
+static void apply(filter_scratch *s, const operand *o, const fval *base, const isakmp_item *it,
+                  GArray *out)
+{
+    fval v = *base;
+    if (o->slice != SL_NONE && !slice(o, base->p, base->len, &v))
+        return;
+    if (o->slice != SL_NONE || o->kind != X_FIELD)
+        it = NULL;   /* value names belong to the plain field */
+    switch (o->kind) {
+    case X_LEN:
+        v = (fval){ .u = v.len };
+        break;
+    case X_UPPER: case X_LOWER: {
+        char *c = o->kind == X_UPPER ? g_ascii_strup((const char *)v.p, (gssize)v.len)
+                                     : g_ascii_strdown((const char *)v.p, (gssize)v.len);
+        g_ptr_array_add(s->bufs, c);
+        v.p = (const uint8_t *)c;
+        break;
+    }
+    default: break;
+    }
+    push(out, &v, it);
+}
+
+/* The operand's values for the current message into out (a capture
+ * field's bytes stay in store). */
+static void operand_values(const filter *f, filter_scratch *s, const operand *o, GArray *out,
+                           fval *store)
+{
+    const flt_field *r = &g_array_index(f->fields, flt_field, o->field);
+    g_array_set_size(out, 0);
+    size_t count = 0;
+    if (r->src == SRC_PROTO) {
+        count = proto_present(r->id, s->msg, s->fr);
+    } else if (r->src == SRC_FRAME) {
+        size_t nv = s->fr ? f->ff->values(r->id, s->fr, store) : 0;
+        for (size_t i = 0; i < nv && o->kind != X_COUNT; i++)
+            apply(s, o, &store[i], NULL, out);
+        count = nv;
+    } else {
+        const GArray *items = s->items[r->slot];
+        for (guint i = 0; i < items->len && o->kind != X_COUNT; i++) {
+            const isakmp_item *it = g_array_index(items, const isakmp_item *, i);
+            fval v = item_value(r, it);
+            apply(s, o, &v, it, out);
+        }
+        count = items->len;
+    }
+    if (o->kind == X_COUNT) {
+        fval v = { .u = count };
+        push(out, &v, NULL);
+    }
+}
+
+/* lhs op rhs for one pair of values. */
+static bool pair(fv_type t, cmp_op op, const fval *a, const fval *b)
+{
+    int c = ord(t, a, b);
+    switch (op) {
+    case OP_EQ: case OP_ALL_EQ: return c == 0;
+    case OP_ALL_NE: case OP_ANY_NE: return c != 0;
+    case OP_LT: return c < 0;
+    case OP_GT: return c > 0;
+    case OP_LE: return c <= 0;
+    case OP_GE: return c >= 0;
+    case OP_CONTAINS:
+        return b->len == 0 || (a->len >= b->len && memmem(a->p, a->len, b->p, b->len) != NULL);
+    case OP_MATCHES: break;
+    }
+    return false;
+}
+
+static bool test_general(const filter *f, filter_scratch *s, const node *n)
+{
+    g_ptr_array_set_size(s->bufs, 0);
+    operand_values(f, s, &n->lhs, s->lhs, s->lstore);
+    const GArray *l = s->lhs;
+    if (!n->has_op && !n->in)
+        return l->len > 0;
+    if (l->len == 0)
+        return false;
+    bool every = every_occurrence(n);
+    fv_type t = n->lhs.type == FV_BYTES || n->rhs.type == FV_BYTES ? FV_BYTES : n->lhs.type;
+    if (!n->has_rhs) {
+        for (guint i = 0; i < l->len; i++) {
+            const oval *a = &g_array_index(l, oval, i);
+            if (test_one(&n->lref, n, a->it, &a->v) != every)
+                return !every;
+        }
+        return every;
+    }
+    operand_values(f, s, &n->rhs, s->rhs, s->rstore);
+    const GArray *r = s->rhs;
+    if (r->len == 0)
+        return false;
+    /* != is "no pair equal" (Wireshark's all_ne): every pair differs */
+    for (guint i = 0; i < l->len; i++)
+        for (guint j = 0; j < r->len; j++)
+            if (pair(t, n->op, &g_array_index(l, oval, i).v, &g_array_index(r, oval, j).v) != every)
+                return !every;
+    return every;
+}
+
 bool filter_eval(const filter *f, filter_scratch *s, const node *n)
 {
     switch (n->kind) {
     case N_AND: return filter_eval(f, s, n->a) && filter_eval(f, s, n->b);
     case N_OR: return filter_eval(f, s, n->a) || filter_eval(f, s, n->b);
     case N_NOT: return !filter_eval(f, s, n->a);
+    case N_GEN: return test_general(f, s, n);
     default: return test_field(f, s, n);
     }
 }

@@ -15,7 +15,7 @@ filter *filter_compile(const char *expr, const filter_frame_fields *frame_fields
     }
     filter *f = g_new0(filter, 1);
     f->expr = g_strdup(expr);
-    f->fields = g_array_new(FALSE, TRUE, sizeof(field_ref));
+    f->fields = g_array_new(FALSE, TRUE, sizeof(flt_field));
     f->ff = frame_fields ? frame_fields : &filter_frame_fields_default;
     isakmp_fields(&f->nfield_ids);
     f->slot_of = g_new(int, f->nfield_ids ? f->nfield_ids : 1);
@@ -36,7 +36,7 @@ void filter_free(filter *f)
         return;
     filter_node_free(f->root);
     for (guint i = 0; i < f->fields->len; i++)
-        g_free(g_array_index(f->fields, field_ref, i).name);
+        g_free(g_array_index(f->fields, flt_field, i).name);
     g_array_free(f->fields, TRUE);
     g_free(f->slot_of);
     g_free(f->expr);
@@ -53,6 +53,16 @@ size_t filter_ike_fields(const filter *f, int *ids, size_t max)
             n++;
         }
     return n;
+}
+
+bool filter_ordered(const filter *f)
+{
+    for (guint i = 0; i < f->fields->len; i++) {
+        const flt_field *r = &g_array_index(f->fields, flt_field, i);
+        if (r->src == SRC_FRAME && f->ff->ordered && f->ff->ordered(r->id))
+            return true;
+    }
+    return false;
 }
 
 void filter_error_print(FILE *out, const char *what, const char *expr, const filter_error *e)

@@ -18,18 +18,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../output/frame_fields.h"   /* the capture fields: one table for -e, -G and -Y */
 #include "isakmp/isakmp.h"
 
-/* What the non-ike fields of one message are read from. */
-typedef struct {
-    uint32_t number;              /* frame number, from 1 */
-    int64_t ts_sec;               /* capture time */
-    int32_t ts_nsec;
-    int64_t ref_sec;              /* the first frame's time (frame.time_relative) */
-    int32_t ref_nsec;
-    uint32_t len, caplen;         /* frame length on the wire and captured; 0: unknown */
-    const isakmp_packet *pkt;     /* the message's addresses and ports; NULL: none */
-} filter_frame;
+/* What the non-ike fields of one message are read from: the capture
+ * fields' frame (cli/output/frame_fields.h), with p the message's
+ * addresses and ports and disp_* the previous frame that passed. */
+typedef ff_frame filter_frame;
 
 /* Value kinds of filter fields and literals (Wireshark's FT_* families). */
 typedef enum {
@@ -40,31 +35,38 @@ typedef enum {
     FV_STRING,
     FV_IPV4,
     FV_IPV6,
-    FV_TIME       /* relative time, nanoseconds */
+    FV_TIME,      /* relative time, nanoseconds */
+    FV_ABSTIME,   /* absolute time, nanoseconds since 1970 (UTC) */
+    FV_ETHER      /* 6 bytes */
 } fv_type;
 
-/* One value: u for UINT / BOOL, ns for TIME, p / len for the others
- * (addresses: 4 or 16 bytes in network order). */
+/* One value: u for UINT / BOOL, ns for TIME / ABSTIME, p / len for the
+ * others (addresses: 4, 6 or 16 bytes in network order; a provider may
+ * point p at buf). */
 typedef struct {
     uint64_t u;
     int64_t ns;
     const uint8_t *p;
     size_t len;
+    uint8_t buf[16];
 } fval;
 
-#define FILTER_MAX_FRAME_VALUES 2   /* ip.addr: source and destination */
+#define FILTER_MAX_FRAME_VALUES FF_MAX_VALUES   /* vlan.id: a tag each; ip.addr: two */
 
 /* The provider of the non-ike fields: a table one can swap for another.
  * lookup: the field called `name` (its type, bit width for integers, and a
  * key for values), or false when it is not one of them.  values: the
  * field's values for one message into out (at most
- * FILTER_MAX_FRAME_VALUES); their number, 0 when absent. */
+ * FILTER_MAX_FRAME_VALUES); their number, 0 when absent.  ordered: the
+ * field's value depends on which frames passed before (NULL: never). */
 typedef struct {
     bool (*lookup)(const char *name, fv_type *type, unsigned *bits, int *key);
     size_t (*values)(int key, const filter_frame *fr, fval *out);
+    bool (*ordered)(int key);   /* needs fr->disp_* (NULL: none does) */
 } filter_frame_fields;
 
-/* The frame / ip / ipv6 / udp / tcp fields of cli/filter/frame_fields.c. */
+/* The capture fields of cli/output/frame_fields.c (frame.*, eth.*, vlan.id,
+ * ip.*, ipv6.*, udp.*, tcp.*, file), read through cli/filter/frame_fields.c. */
 extern const filter_frame_fields filter_frame_fields_default;
 
 /* Where and why a filter does not compile: col and len (bytes, from 0) mark
@@ -93,6 +95,11 @@ size_t filter_ike_fields(const filter *f, int *ids, size_t max);
 /* Per-thread working memory for filter_match. */
 filter_scratch *filter_scratch_new(const filter *f);
 void filter_scratch_free(filter_scratch *s);
+
+/* True when the filter reads a field that needs the frames in order
+ * (frame.time_delta_displayed: fr->disp_* must be the previous frame that
+ * passed). */
+bool filter_ordered(const filter *f);
 
 /* True when message m (with its frame fr) passes. */
 bool filter_match(const filter *f, filter_scratch *s, const isakmp_msg *m, const filter_frame *fr);

@@ -17,7 +17,8 @@ typedef enum {
     T_AND, T_OR, T_NOT,
     T_EQ, T_ALL_NE, T_ANY_NE, T_ALL_EQ, T_LT, T_GT, T_LE, T_GE,
     T_CONTAINS, T_MATCHES, T_IN,
-    T_UNSUPPORTED   /* [ ] and the rest of Wireshark's syntax not supported here */
+    T_LBRACKET, T_RBRACKET,   /* slices: ike.ispi[0:2] */
+    T_UNSUPPORTED   /* the rest of Wireshark's syntax, not supported here */
 } tok_kind;
 
 typedef struct {
@@ -49,9 +50,10 @@ typedef struct {
     unsigned bits;     /* FV_UINT: the width, for literal range checks */
     const isakmp_field *field;   /* SRC_IKE */
     char *name;        /* as the user wrote it (isakmp.X stays so); owned */
-} field_ref;
+} flt_field;
 
-enum proto_kind { PROTO_IKE, PROTO_FRAME, PROTO_IP, PROTO_IPV6, PROTO_UDP, PROTO_TCP };
+enum proto_kind { PROTO_IKE, PROTO_FRAME, PROTO_ETH, PROTO_VLAN, PROTO_IP, PROTO_IPV6, PROTO_UDP,
+                  PROTO_TCP };
 
 /* A literal once converted to its field's type.  lo..hi: a range
  * (`in {1..5}`), lo == hi for one value.  prefix: CIDR bits of an
@@ -66,22 +68,45 @@ typedef struct {
     GRegex *re;
 } literal;
 
-typedef enum { N_AND, N_OR, N_NOT, N_EXISTS, N_CMP, N_IN } node_kind;
+/* What a relation reads besides a plain field (Wireshark 4.x): a slice of
+ * a field's bytes, a function of a field, or a second field. */
+typedef enum { X_FIELD, X_LEN, X_COUNT, X_UPPER, X_LOWER } operand_kind;
+typedef enum { SL_NONE, SL_LEN, SL_END, SL_REST } slice_kind;   /* [i:n], [i-j], [i:] */
+
+typedef struct {
+    operand_kind kind;
+    int field;          /* index into filter.fields */
+    slice_kind slice;   /* of the field's bytes, before the function */
+    long start, n;      /* SL_LEN: from start (negative: from the end), n bytes;
+                         * SL_END: start to n inclusive; SL_REST: start to the end */
+    fv_type type;       /* of the operand's values */
+} operand;
+
+/* Quantifiers: `any` / `all` before a relation (Wireshark 4.x). */
+typedef enum { Q_NONE, Q_ANY, Q_ALL } quantifier;
+
+typedef enum { N_AND, N_OR, N_NOT, N_EXISTS, N_CMP, N_IN, N_GEN } node_kind;
 
 typedef struct node node;
 struct node {
     node_kind kind;
     node *a, *b;           /* N_AND, N_OR: both; N_NOT: a */
     int field;             /* N_EXISTS, N_CMP, N_IN: index into filter.fields */
-    cmp_op op;             /* N_CMP */
-    literal *lits;         /* N_CMP: one; N_IN: nlits */
+    cmp_op op;             /* N_CMP, N_GEN */
+    literal *lits;         /* N_CMP: one; N_IN: nlits; N_GEN: one, nlits (in), or none */
     size_t nlits;
+    quantifier quant;      /* N_CMP, N_GEN */
+    /* N_GEN: a relation over operands: lhs alone (presence), lhs op rhs
+     * (a second operand) or lhs op / in literals (converted for lref) */
+    operand lhs, rhs;
+    bool has_op, has_rhs, in;
+    flt_field lref;        /* the literals' field: lhs's type (name borrowed) */
 };
 
 struct filter {
     char *expr;            /* the text, for error messages */
     node *root;
-    GArray *fields;        /* field_ref */
+    GArray *fields;        /* flt_field */
     size_t nslots;         /* ike.* fields read */
     int *slot_of;          /* per isakmp field id: its slot or -1 */
     size_t nfield_ids;
@@ -94,13 +119,13 @@ void filter_node_free(node *n);
 
 /* literal.c: converts the text of a literal for a field; false with *e set
  * (col / len are the token's). */
-bool filter_literal(const field_ref *fr, const token *t, cmp_op op, literal *out,
+bool filter_literal(const flt_field *fr, const token *t, cmp_op op, literal *out,
                     filter_error *e);
 /* The upper end of a range `lo..hi` into an existing literal. */
-bool filter_literal_hi(const field_ref *fr, const token *t, literal *out, filter_error *e);
+bool filter_literal_hi(const flt_field *fr, const token *t, literal *out, filter_error *e);
 void filter_literal_clear(literal *l);
 /* contains / matches only on strings and bytes: false with *e at the field t. */
-bool filter_op_fits(const field_ref *r, const token *t, cmp_op op, filter_error *e);
+bool filter_op_fits(const flt_field *r, const token *t, cmp_op op, filter_error *e);
 
 /* eval.c */
 bool filter_eval(const filter *f, filter_scratch *s, const node *n);

@@ -66,6 +66,7 @@ static const struct {
     { "&&", T_AND }, { "||", T_OR }, { "..", T_DOTDOT },
     { "<", T_LT }, { ">", T_GT }, { "!", T_NOT }, { "~", T_MATCHES },
     { "(", T_LPAREN }, { ")", T_RPAREN }, { "{", T_LBRACE }, { "}", T_RBRACE }, { ",", T_COMMA },
+    { "[", T_LBRACKET }, { "]", T_RBRACKET },
 };
 
 /* One escape after a backslash at s[*i]; false when it is not one. */

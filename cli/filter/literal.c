@@ -5,11 +5,15 @@
  *   integers   decimal, 0x hex, 0 octal (strtoull base 0, as Wireshark);
  *              a value name ("IKE_SA_INIT", quoted or not, any case)
  *   booleans   1 / 0, true / false in any case
- *   bytes      1d:7c:87, 1d-7c-87, 1d.7c.87 or plain hex 1d7c87; a quoted
- *              string stands for its own bytes
+ *   bytes      1d:7c:87, 1d-7c-87, 1d.7c.87 or plain hex 1d7c87; 0xff for
+ *              one byte; a quoted string stands for its own bytes
  *   strings    "quoted" (escapes \n \" \xhh \ooo ...) or a bare word
  *   addresses  192.0.2.1, 2001:db8::1, with /N for a network (CIDR)
  *   times      seconds with a fraction, 1.25 (frame.time_relative)
+ *   absolute   "2026-11-28 06:26:47.5", "2026-11-28T06:26:47", "Nov 28, 2026
+ *   times      06:26:47.5", a date alone: local time, UTC with a Z or " UTC"
+ *              after it; or seconds since 1970 (frame.time, frame.time_epoch)
+ *   Ethernet   00:11:22:33:44:55 (or - . separators, or plain hex): 6 bytes
  *
  * Value names: a field whose names are in the field table (vals) takes
  * only those, as Wireshark does; one whose names depend on the message (the
@@ -21,6 +25,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "filter_int.h"
 
@@ -37,7 +42,8 @@ static const char *type_name(fv_type t)
 {
     static const char *const names[] = { "no value", "an unsigned integer", "a boolean",
                                          "a byte sequence", "a character string",
-                                         "an IPv4 address", "an IPv6 address", "a time" };
+                                         "an IPv4 address", "an IPv6 address", "a time",
+                                         "an absolute time", "an Ethernet address" };
     return names[t];
 }
 
@@ -63,7 +69,7 @@ static bool name_value(const isakmp_value_name *vals, const char *s, uint64_t *l
     return false;
 }
 
-static bool uint_literal(const field_ref *r, const token *t, cmp_op op, literal *l,
+static bool uint_literal(const flt_field *r, const token *t, cmp_op op, literal *l,
                          fval *v, filter_error *e)
 {
     uint64_t max = r->bits >= 64 ? UINT64_MAX : (UINT64_C(1) << r->bits) - 1;
@@ -97,7 +103,7 @@ static bool uint_literal(const field_ref *r, const token *t, cmp_op op, literal 
     return false;
 }
 
-static bool bool_literal(const field_ref *r, const token *t, fval *v, filter_error *e)
+static bool bool_literal(const flt_field *r, const token *t, fval *v, filter_error *e)
 {
     if (g_ascii_strcasecmp(t->text, "true") == 0)
         v->u = 1;
@@ -174,11 +180,18 @@ static void own_bytes(literal *l, fval *v, const void *p, size_t n)
     v->len = n;
 }
 
-static bool bytes_literal(const field_ref *r, const token *t, literal *l, fval *v,
+static bool bytes_literal(const flt_field *r, const token *t, literal *l, fval *v,
                           filter_error *e)
 {
     if (t->kind == T_STRING) {
         own_bytes(l, v, t->text, t->text_len);
+        return true;
+    }
+    uint64_t byte;
+    if ((t->text[0] == '0' && (t->text[1] == 'x' || t->text[1] == 'X')) &&
+        parse_uint(t->text, &byte) && byte <= 0xff) {   /* 0xff: one byte, as Wireshark */
+        uint8_t one = (uint8_t)byte;
+        own_bytes(l, v, &one, 1);
         return true;
     }
     GByteArray *b = hex_bytes(t->text);
@@ -192,7 +205,7 @@ static bool bytes_literal(const field_ref *r, const token *t, literal *l, fval *
     return true;
 }
 
-static bool addr_literal(const field_ref *r, const token *t, literal *l, fval *v,
+static bool addr_literal(const flt_field *r, const token *t, literal *l, fval *v,
                          filter_error *e)
 {
     bool v6 = r->type == FV_IPV6;
@@ -220,7 +233,7 @@ static bool addr_literal(const field_ref *r, const token *t, literal *l, fval *v
     return true;
 }
 
-static bool time_literal(const field_ref *r, const token *t, fval *v, filter_error *e)
+static bool time_literal(const flt_field *r, const token *t, fval *v, filter_error *e)
 {
     const char *s = t->text;
     bool neg = s[0] == '-';
@@ -246,8 +259,122 @@ static bool time_literal(const field_ref *r, const token *t, fval *v, filter_err
     return true;
 }
 
+/* "hh:mm:ss[.frac]" at *p into tm and *frac (nanoseconds). */
+static bool clock_part(const char **p, struct tm *tm, int64_t *frac)
+{
+    int n = 0;
+    if (sscanf(*p, "%2d:%2d:%2d%n", &tm->tm_hour, &tm->tm_min, &tm->tm_sec, &n) != 3 || n < 5)
+        return false;
+    *p += n;
+    int64_t scale = 1000000000;
+    if (**p == '.')
+        for ((*p)++; g_ascii_isdigit(**p); (*p)++)
+            if (scale > 1) {
+                scale /= 10;
+                *frac += (**p - '0') * scale;
+            }
+    return tm->tm_hour < 24 && tm->tm_min < 60 && tm->tm_sec <= 60;
+}
+
+/* Wireshark's absolute time literals: ISO 8601 "2026-11-28 06:26:47.5"
+ * (or with a T), "Nov 28, 2026 06:26:47.5", a date alone; in local time,
+ * or UTC when followed by "Z" or " UTC".  Nanoseconds since 1970. */
+static bool abs_time(const char *s, int64_t *ns)
+{
+    static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    struct tm tm = { 0 };
+    int y, mo = 0, d, n = 0;
+    char mon[4] = "";
+    const char *p;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
+        p = s + n;
+    } else if (sscanf(s, "%3[A-Za-z] %2d, %4d%n", mon, &d, &y, &n) == 3) {
+        for (int i = 0; i < 12 && !mo; i++)
+            if (g_ascii_strcasecmp(mon, months[i]) == 0)
+                mo = i + 1;
+        p = s + n;
+    } else {
+        return false;
+    }
+    int64_t frac = 0;
+    if ((*p == ' ' || *p == 'T') && g_ascii_isdigit(p[1])) {
+        p++;
+        if (!clock_part(&p, &tm, &frac))
+            return false;
+    }
+    bool utc = strcmp(p, "Z") == 0 || strcmp(p, " UTC") == 0 || strcmp(p, "UTC") == 0;
+    if (*p && !utc)
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1900)
+        return false;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_isdst = -1;
+    time_t t = utc ? timegm(&tm) : mktime(&tm);
+    if (t == (time_t)-1 && !(utc && y == 1969))
+        return false;
+    /* nanoseconds in 64 bits: up to the year 2262 (past it: an error, not
+     * an overflow; found by fuzz_filter) */
+    if ((int64_t)t >= INT64_MAX / 1000000000 || (int64_t)t <= INT64_MIN / 1000000000)
+        return false;
+    *ns = (int64_t)t * 1000000000 + frac;
+    return true;
+}
+
+static bool abs_time_literal(const flt_field *r, const token *t, fval *v, filter_error *e)
+{
+    if (t->kind == T_WORD && g_ascii_isdigit(t->text[0])) {   /* seconds since 1970 */
+        if (time_literal(r, t, v, e))
+            return true;
+    } else if (abs_time(t->text, &v->ns)) {
+        return true;
+    }
+    filter_fail(e, t->col, t->len,
+                "\"%s\" is not a valid absolute time for %s. Example: \"Nov 12, 1999 "
+                "08:55:44.123\" or \"2011-07-04 12:34:56\"", t->text, r->name);
+    return false;
+}
+
+/* Three groups of four hex digits separated by dots. */
+static bool dotted_ether(const char *s, uint8_t a[6])
+{
+    if (strlen(s) != 14 || s[4] != '.' || s[9] != '.')
+        return false;
+    for (size_t i = 0, k = 0; i < 14; i += 5)
+        for (size_t j = 0; j < 4; j += 2, k++) {
+            if (!g_ascii_isxdigit(s[i + j]) || !g_ascii_isxdigit(s[i + j + 1]))
+                return false;
+            a[k] = (uint8_t)(g_ascii_xdigit_value(s[i + j]) * 16 +
+                             g_ascii_xdigit_value(s[i + j + 1]));
+        }
+    return true;
+}
+
+static bool ether_literal(const flt_field *r, const token *t, literal *l, fval *v,
+                          filter_error *e)
+{
+    uint8_t a[6];
+    if (t->kind == T_WORD && dotted_ether(t->text, a)) {   /* 0011.2233.4455 (Cisco) */
+        own_bytes(l, v, a, 6);
+        return true;
+    }
+    if (t->kind == T_WORD && bytes_literal(r, t, l, v, e)) {
+        if (v->len == 6)
+            return true;
+        filter_fail(e, t->col, t->len, "\"%s\" contains too %s bytes to be a valid Ethernet "
+                    "address", t->text, v->len < 6 ? "few" : "many");
+        return false;
+    }
+    if (t->kind == T_STRING)
+        filter_fail(e, t->col, t->len, "\"%s\" is not a valid Ethernet address for %s", t->text,
+                    r->name);
+    return false;
+}
+
 /* One end of a literal (lo or hi). */
-static bool convert(const field_ref *r, const token *t, cmp_op op, literal *l, fval *v,
+static bool convert(const flt_field *r, const token *t, cmp_op op, literal *l, fval *v,
                     filter_error *e)
 {
     switch (r->type) {
@@ -257,6 +384,9 @@ static bool convert(const field_ref *r, const token *t, cmp_op op, literal *l, f
     case FV_STRING: own_bytes(l, v, t->text, t->text_len); return true;
     case FV_IPV4: case FV_IPV6: return addr_literal(r, t, l, v, e);
     case FV_TIME: return time_literal(r, t, v, e);
+    case FV_ABSTIME: return abs_time_literal(r, t, v, e);
+    case FV_ETHER:   /* contains: any bytes */
+        return op == OP_CONTAINS ? bytes_literal(r, t, l, v, e) : ether_literal(r, t, l, v, e);
     case FV_NONE: break;
     }
     filter_fail(e, t->col, t->len, "%s has no value to compare", r->name);
@@ -264,9 +394,10 @@ static bool convert(const field_ref *r, const token *t, cmp_op op, literal *l, f
 }
 
 /* contains / matches apply to strings and bytes, as in Wireshark. */
-bool filter_op_fits(const field_ref *r, const token *t, cmp_op op, filter_error *e)
+bool filter_op_fits(const flt_field *r, const token *t, cmp_op op, filter_error *e)
 {
-    if ((op == OP_CONTAINS || op == OP_MATCHES) && r->type != FV_STRING && r->type != FV_BYTES) {
+    bool bytes = r->type == FV_STRING || r->type == FV_BYTES || (r->type == FV_ETHER && op == OP_CONTAINS);
+    if ((op == OP_CONTAINS || op == OP_MATCHES) && !bytes) {
         filter_fail(e, t->col, t->len, "%s (%s) cannot take part in a \"%s\" comparison", r->name,
                     type_name(r->type), op == OP_CONTAINS ? "contains" : "matches");
         return false;
@@ -274,7 +405,7 @@ bool filter_op_fits(const field_ref *r, const token *t, cmp_op op, filter_error 
     return true;
 }
 
-bool filter_literal(const field_ref *r, const token *t, cmp_op op, literal *l, filter_error *e)
+bool filter_literal(const flt_field *r, const token *t, cmp_op op, literal *l, filter_error *e)
 {
     memset(l, 0, sizeof *l);
     if (op == OP_MATCHES) {
@@ -295,7 +426,7 @@ bool filter_literal(const field_ref *r, const token *t, cmp_op op, literal *l, f
     return true;
 }
 
-bool filter_literal_hi(const field_ref *r, const token *t, literal *l, filter_error *e)
+bool filter_literal_hi(const flt_field *r, const token *t, literal *l, filter_error *e)
 {
     if (l->name || l->range || r->type == FV_BOOL) {
         filter_fail(e, t->col, t->len, "a range needs two values that can be ordered");

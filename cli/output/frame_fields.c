@@ -43,45 +43,43 @@ static size_t one_addr(ff_value *out, ff_type t, const uint8_t *a, size_t len)
     return 1;
 }
 
-static size_t g_number(const ff_frame *fr, ff_value *out) { return one_uint(out, fr->f->frame); }
+static size_t g_number(const ff_frame *fr, ff_value *out) { return one_uint(out, fr->number); }
 static size_t g_time(const ff_frame *fr, ff_value *out)
 {
-    return one_time(out, FF_ABS_TIME, fr->f->ts_sec, fr->f->ts_nsec);
+    return one_time(out, FF_ABS_TIME, fr->ts_sec, fr->ts_nsec);
 }
 static size_t g_epoch(const ff_frame *fr, ff_value *out)
 {
-    return one_time(out, FF_EPOCH, fr->f->ts_sec, fr->f->ts_nsec);
+    return one_time(out, FF_EPOCH, fr->ts_sec, fr->ts_nsec);
 }
 static size_t g_relative(const ff_frame *fr, ff_value *out)
 {
-    const capture_frame *f = fr->f;
-    return one_delta(out, f->ts_sec, f->ts_nsec, f->meta.first_sec, f->meta.first_nsec);
+    return one_delta(out, fr->ts_sec, fr->ts_nsec, fr->meta->first_sec, fr->meta->first_nsec);
 }
 static size_t g_delta(const ff_frame *fr, ff_value *out)
 {
-    const capture_frame *f = fr->f;
-    return one_delta(out, f->ts_sec, f->ts_nsec, f->meta.prev_sec, f->meta.prev_nsec);
+    return one_delta(out, fr->ts_sec, fr->ts_nsec, fr->meta->prev_sec, fr->meta->prev_nsec);
 }
 static size_t g_delta_disp(const ff_frame *fr, ff_value *out)
 {
-    return one_delta(out, fr->f->ts_sec, fr->f->ts_nsec, fr->disp_sec, fr->disp_nsec);
+    return one_delta(out, fr->ts_sec, fr->ts_nsec, fr->disp_sec, fr->disp_nsec);
 }
-static size_t g_len(const ff_frame *fr, ff_value *out) { return one_uint(out, fr->f->meta.wire_len); }
+static size_t g_len(const ff_frame *fr, ff_value *out) { return one_uint(out, fr->meta->wire_len); }
 static size_t g_cap_len(const ff_frame *fr, ff_value *out)
 {
-    return one_uint(out, fr->f->meta.cap_len);
+    return one_uint(out, fr->meta->cap_len);
 }
 static size_t g_eth_src(const ff_frame *fr, ff_value *out)
 {
-    return fr->f->meta.eth ? one_addr(out, FF_ETHER, fr->f->meta.eth_src, 6) : 0;
+    return fr->meta->eth ? one_addr(out, FF_ETHER, fr->meta->eth_src, 6) : 0;
 }
 static size_t g_eth_dst(const ff_frame *fr, ff_value *out)
 {
-    return fr->f->meta.eth ? one_addr(out, FF_ETHER, fr->f->meta.eth_dst, 6) : 0;
+    return fr->meta->eth ? one_addr(out, FF_ETHER, fr->meta->eth_dst, 6) : 0;
 }
 static size_t g_vlan(const ff_frame *fr, ff_value *out)
 {
-    const capture_meta *m = &fr->f->meta;
+    const capture_meta *m = fr->meta;
     for (size_t i = 0; i < m->nvlan; i++)
         one_uint(&out[i], m->vlan[i]);
     return m->nvlan;

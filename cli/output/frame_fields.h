@@ -38,14 +38,26 @@ typedef struct {
 
 #define FF_MAX_VALUES CAPTURE_MAX_VLAN   /* the most occurrences of one field in a frame */
 
-/* What the fields read of one frame. */
+/* What the fields read of one frame: a capture_frame's parts, so that the
+ * sharded reader (its frames are not capture_frames) and the display
+ * filter (one message of a frame at a time) give them too. */
 typedef struct {
-    const capture_frame *f;
-    const isakmp_packet *p;   /* addresses and ports: the frame's first message or keepalive */
-    const char *file;         /* the input's name */
-    int64_t disp_sec;         /* the previous displayed frame (this one for the first) */
+    uint32_t number;
+    int64_t ts_sec;
+    int32_t ts_nsec;
+    const capture_meta *meta;  /* lengths, link addresses, the times before */
+    const isakmp_packet *p;    /* addresses and ports: a message, a keepalive or NULL */
+    const char *file;          /* the input's name; NULL: none */
+    int64_t disp_sec;          /* the previous displayed frame (this one for the first) */
     int32_t disp_nsec;
 } ff_frame;
+
+/* The fields of f with addresses and ports from p (disp: f itself). */
+static inline ff_frame ff_frame_of(const capture_frame *f, const isakmp_packet *p)
+{
+    return (ff_frame){ .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
+                       .meta = &f->meta, .p = p, .disp_sec = f->ts_sec, .disp_nsec = f->ts_nsec };
+}
 
 typedef struct frame_field {
     const char *abbrev;       /* tshark's name: "frame.time_delta" */

@@ -80,20 +80,6 @@ const isakmp_note *note_index_get(const note_index *ni, size_t k)
     return &ni->notes[g_array_index(ni->order, size_t, k)];
 }
 
-/* ---------------------------------------------------------------- facts */
-
-void msg_facts_get(const isakmp_msg *m, msg_facts *mf)
-{
-    const isakmp_fact_header *h = &isakmp_msg_facts(m)->header;
-    memset(mf, 0, sizeof *mf);
-    mf->exch = h->exchange;
-    mf->exchange = isakmp_fact_value_name(m, ISAKMP_FACT_EXCHANGE, 0);
-    /* a Message ID cut short by the capture reads as none */
-    mf->msgid = h->complete || isakmp_msg_packet(m)->len >= 24 ? h->msgid : 0;
-    mf->initiator = h->initiator;
-    mf->response = h->response;
-}
-
 /* ---------------------------------------------------------------- payloads */
 
 /* Closes the braces of the payloads that hold payload `last` up to (not
@@ -202,14 +188,5 @@ void out_msg_errors(GString *s, const isakmp_msg *m)
 
 void out_msg_headline(GString *s, const isakmp_msg *m)
 {
-    msg_facts mf;
-    msg_facts_get(m, &mf);
-    if (mf.exchange)
-        g_string_append(s, mf.exchange);
-    else
-        g_string_append_printf(s, "Unknown(%u)", (unsigned)mf.exch);
-    g_string_append_printf(s, " MID=0x%08x", (unsigned)mf.msgid);
-    if (isakmp_msg_version(m) == 2)
-        g_string_append_printf(s, " %s %s", mf.initiator ? "Initiator" : "Responder",
-                               mf.response ? "Response" : "Request");
+    g_string_append(s, isakmp_msg_summary(m));   /* the library's, as the plugin's Info column */
 }

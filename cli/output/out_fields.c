@@ -223,11 +223,11 @@ static void frame_value(out_fields *o, const frame_field *ff, const capture_fram
         append_uint(s, f->frame);
         return;
     }
-    ff_frame fr = { .f = f, .p = f->nmsgs ? &f->msgs[0] : f->keepalive ? &f->ka : NULL,
-                    .file = o->fo.file, .disp_sec = o->disp_sec, .disp_nsec = o->disp_nsec };
-    if (!o->displayed) {
-        fr.disp_sec = f->ts_sec;
-        fr.disp_nsec = f->ts_nsec;
+    ff_frame fr = ff_frame_of(f, f->nmsgs ? &f->msgs[0] : f->keepalive ? &f->ka : NULL);
+    fr.file = o->fo.file;
+    if (o->displayed) {
+        fr.disp_sec = o->disp_sec;
+        fr.disp_nsec = o->disp_nsec;
     }
     ff_value v[FF_MAX_VALUES];
     size_t n = frame_field_values(ff, &fr, v);

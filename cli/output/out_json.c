@@ -287,7 +287,7 @@ static void message(out_ctx *c, jw *w, const capture_frame *f, const isakmp_msg 
     g_string_append_printf(s, "%d", isakmp_msg_version(m));
     jkey(s, &first, "summary", "");
     GString *pl = g_string_new(NULL);
-    out_msg_headline(pl, m);   /* the text summary's, not the Info column's (MID=00) */
+    out_msg_headline(pl, m);   /* the text summary's head, the plugin's Info column */
     jstr(s, pl->str);
     jkey(s, &first, "payloads", "");
     g_string_truncate(pl, 0);

@@ -27,17 +27,10 @@ size_t note_index_find(const note_index *ni, const isakmp_item *it, size_t *coun
 const isakmp_note *note_index_get(const note_index *ni, size_t k);
 void note_index_clear(note_index *ni);
 
-/* The header facts of a message (isakmp_msg_facts) and its exchange's name. */
-typedef struct {
-    const char *exchange;      /* value name or NULL */
-    uint64_t exch, msgid;
-    bool initiator, response;  /* IKEv2 flags I and R */
-} msg_facts;
-void msg_facts_get(const isakmp_msg *m, msg_facts *mf);
-
-/* Appends "IKE_SA_INIT MID=0x00000000 Initiator Request": the exchange,
- * the message ID as 0x%08x (IKEv1 and IKEv2, text and JSON alike) and the
- * IKEv2 flags I and R. */
+/* Appends "IKE_SA_INIT MID=0x00000000 Initiator Request": the library's
+ * summary (isakmp_msg_summary, the plugin's Info column): the exchange, the
+ * message ID as 0x%08x (IKEv1 and IKEv2, text and JSON alike) and the IKEv2
+ * flags I and R. */
 void out_msg_headline(GString *s, const isakmp_msg *m);
 
 /* Appends " ERROR(NO_PROPOSAL_CHOSEN)": the error notify types of the

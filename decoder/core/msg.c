@@ -370,21 +370,25 @@ void isakmp_msg_walk(const isakmp_msg *m, isakmp_walk_fn fn, void *user)
     }
 }
 
+/* "IKE_SA_INIT MID=0x00000000 Initiator Request": the exchange's name (as
+ * the field shows it), the message ID as 0x%08x for IKEv1 and IKEv2 (a
+ * Message ID cut short by the capture reads as none), and IKEv2's flags I
+ * and R.  isakmpdump's summary line starts with this very text. */
 char *msg_make_summary(const isakmp_msg *m)
 {
-    const isakmp_value_name *names = m->version == 2 ? names_v2_exchange : names_v1_exchange;
     const isakmp_fact_header *h = &m->facts.pub.header;
-    const char *x = isakmp_value_lookup(names, h->exchange);
-    char unk[32];
-    if (!x) {
-        g_snprintf(unk, sizeof unk, "Unknown (%u)", h->exchange);
-        x = unk;
-    }
+    const char *x = isakmp_fact_value_name(m, ISAKMP_FACT_EXCHANGE, 0);
+    uint32_t mid = h->complete || m->pkt.len >= 24 ? h->msgid : 0;
+    GString *s = g_string_new(NULL);
+    if (x)
+        g_string_append(s, x);
+    else
+        g_string_append_printf(s, "Unknown(%u)", (unsigned)h->exchange);
+    g_string_append_printf(s, " MID=0x%08x", (unsigned)mid);
     if (m->version == 2)
-        return g_strdup_printf("%s MID=%02u %s %s", x, h->msgid,
-                               h->initiator ? "Initiator" : "Responder",
+        g_string_append_printf(s, " %s %s", h->initiator ? "Initiator" : "Responder",
                                h->response ? "Response" : "Request");
-    return g_strdup(x);
+    return g_string_free(s, FALSE);
 }
 
 const isakmp_item *isakmp_msg_root(const isakmp_msg *m)

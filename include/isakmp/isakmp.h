@@ -283,7 +283,10 @@ ISAKMP_API bool isakmp_msg_needs_state(const isakmp_msg *msg);
 ISAKMP_API const isakmp_packet *isakmp_msg_packet(const isakmp_msg *msg);
 
 /* A one-line summary like tshark's Info column, e.g.
- * "IKE_SA_INIT MID=00 Initiator Request".  Owned by the message. */
+ * "IKE_SA_INIT MID=0x00000000 Initiator Request" (IKEv2),
+ * "Identity Protection (Main Mode) MID=0x00000000" (IKEv1): the message ID
+ * as 0x%08x for both versions, as isakmpdump's summary line starts.  Owned
+ * by the message. */
 ISAKMP_API const char *isakmp_msg_summary(const isakmp_msg *msg);
 
 /* Data sources: 0 is the message as captured; decrypted and reassembled

@@ -18,9 +18,11 @@
 
 static bool run(const filter *f, isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
-    filter_frame fr = { .number = pkt->frame, .ts_sec = 1700000000, .ts_nsec = 5,
-                        .ref_sec = 1699999999, .len = (uint32_t)pkt->len + 42,
-                        .caplen = (uint32_t)pkt->len + 42, .pkt = pkt };
+    capture_meta meta = { .wire_len = (uint32_t)pkt->len + 42, .cap_len = (uint32_t)pkt->len + 42,
+                          .first_sec = 1699999999, .prev_sec = 1699999999, .eth = true,
+                          .eth_src = { 2, 0, 0, 0, 0, 1 }, .nvlan = 1, .vlan = { 10 } };
+    filter_frame fr = { .number = pkt->frame, .ts_sec = 1700000000, .ts_nsec = 5, .meta = &meta,
+                        .p = pkt, .file = "fuzz.pcap", .disp_sec = 1699999999 };
     filter_scratch *s = filter_scratch_new(f);
     isakmp_msg *m = isakmp_decode(ctx, pkt);
     bool pass = s && m && filter_match(f, s, m, &fr);

@@ -24,7 +24,7 @@ grep -q "^ZSTD_FOUND:INTERNAL=1" "$build/CMakeCache.txt" && packs+=(-lzstd)
   "$build/libisakmp.a" $(pkg-config --libs glib-2.0) -lgcrypt -lksba "${packs[@]}"
 "$tmp/example" >"$tmp/out.txt"
 cat "$tmp/out.txt"
-grep -q "IKE_SA_INIT MID=00 Initiator Request" "$tmp/out.txt"
+grep -q "IKE_SA_INIT MID=0x00000000 Initiator Request" "$tmp/out.txt"
 grep -q "Nonce DATA (ike.nonce): a1a2a3a4a5a6a7a8" "$tmp/out.txt"
 # installed into a prefix of its own (its libisakmp.pc names the configured
 # prefix: pointed at this one)

@@ -57,10 +57,28 @@ static void test_header_fields(void)
     tu_assert_values(m, "ike.typepayload", "40");
     tu_assert_values(m, "ike.payloadlength", "4");
     g_assert_cmpint(isakmp_msg_version(m), ==, 2);
-    g_assert_cmpstr(isakmp_msg_summary(m), ==, "IKE_SA_INIT MID=00 Initiator Request");
+    g_assert_cmpstr(isakmp_msg_summary(m), ==, "IKE_SA_INIT MID=0x00000000 Initiator Request");
     size_t n;
     isakmp_msg_notes(m, &n);
     g_assert_cmpuint(n, ==, 0);
+    isakmp_msg_free(m);
+}
+
+/* Regression (#19): the summary (the plugin's Info column) printed MID=00
+ * where isakmpdump's summary prints MID=0x%08x; now both are this text. */
+static void test_summary_mid_format(void)
+{
+    /* IKE_AUTH response from the responder, message ID 0x0000012c */
+    isakmp_msg *m = dec("1111111111111111 2222222222222222 00 20 23 20 0000012c 0000001c");
+    g_assert_cmpstr(isakmp_msg_summary(m), ==, "IKE_AUTH MID=0x0000012c Responder Response");
+    isakmp_msg_free(m);
+    /* an exchange type without a name */
+    m = dec("1111111111111111 2222222222222222 00 20 f0 08 00000001 0000001c");
+    g_assert_cmpstr(isakmp_msg_summary(m), ==, "Unknown(240) MID=0x00000001 Initiator Request");
+    isakmp_msg_free(m);
+    /* IKEv1 Quick Mode */
+    m = dec("1111111111111111 2222222222222222 00 10 20 00 a1b2c3d4 0000001c");
+    g_assert_cmpstr(isakmp_msg_summary(m), ==, "Quick Mode MID=0xa1b2c3d4");
     isakmp_msg_free(m);
 }
 
@@ -71,7 +89,7 @@ static void test_v1_header(void)
     g_assert_cmpint(isakmp_msg_version(m), ==, 1);
     tu_assert_values(m, "ike.version", "0x10");
     tu_assert_values(m, "ike.exchangetype", "2");
-    g_assert_cmpstr(isakmp_msg_summary(m), ==, "Identity Protection (Main Mode)");
+    g_assert_cmpstr(isakmp_msg_summary(m), ==, "Identity Protection (Main Mode) MID=0x00000000");
     isakmp_msg_free(m);
 }
 
@@ -387,6 +405,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/decode/header_fields", test_header_fields);
     g_test_add_func("/decode/v1_header", test_v1_header);
+    g_test_add_func("/decode/summary_mid_format", test_summary_mid_format);
     g_test_add_func("/decode/empty_and_short", test_empty_and_short);
     g_test_add_func("/decode/length_longer_than_captured", test_length_longer_than_captured);
     g_test_add_func("/decode/length_shorter_than_header", test_length_shorter_than_header);

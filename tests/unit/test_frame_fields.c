@@ -64,7 +64,10 @@ static void test_values(void)
     capture_frame f;
     isakmp_packet p;
     frame_init(&f, &p);
-    ff_frame fr = { .f = &f, .p = &p, .file = "x.pcap", .disp_sec = 1795847200, .disp_nsec = 0 };
+    ff_frame fr = ff_frame_of(&f, &p);
+    fr.file = "x.pcap";
+    fr.disp_sec = 1795847200;
+    fr.disp_nsec = 0;
     check("frame.number", &fr, "7");
     check("frame.time", &fr, "Nov 28, 2026 06:26:46.947718000 UTC");
     check("frame.time_epoch", &fr, "1795847206.947718000");
@@ -86,9 +89,9 @@ static void test_values(void)
     /* local time: the zone's abbreviation, the day padded with a space */
     setenv("TZ", "Europe/Paris", 1);
     tzset();
-    f.ts_sec = 1780000000;   /* 2026-05-28 20:26:40 UTC: summer time */
+    fr.ts_sec = 1780000000;   /* 2026-05-28 20:26:40 UTC: summer time */
     check("frame.time", &fr, "May 28, 2026 22:26:40.947718000 CEST");
-    f.ts_sec = 1767657600;   /* 2026-01-06 00:00:00 UTC */
+    fr.ts_sec = 1767657600;   /* 2026-01-06 00:00:00 UTC */
     check("frame.time", &fr, "Jan  6, 2026 01:00:00.947718000 CET");
     /* IPv6 over TCP */
     p.af = 6;

@@ -685,8 +685,9 @@ static int run_file(const options *o, const char *path, FILE *out)
     if (threads > 1)
         return run_file_sharded(o, path, out, threads);
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live };
-    /* value-only outputs need no labels: formatting them is costly */
-    isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->rep.on));
+    /* value-only outputs (the summary too) need no labels: formatting them is costly */
+    isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->mode == MODE_SUMMARY ||
+                                    o->rep.on));
     isakmp_ctx_set_frame_records(rs.ctx, false);   /* each frame is decoded once: stream */
     /* on_frame frees every message before the capture layer moves on: the
      * messages can read the frame's bytes in place (not the report, which

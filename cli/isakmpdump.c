@@ -29,6 +29,7 @@ typedef struct {
     int jobs;
     int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
+    bool keys_tables;       /* every -k file is one of Wireshark's tables (or an ESP SA list) */
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
     GString **exported_keys, **exported_psk;   /* what the inputs gave, written at the end */
     out_fields_opts fo;
@@ -84,8 +85,8 @@ static void usage(FILE *out)
           "                     (Wireshark's syntax, e.g. 'ike.exchangetype == 34';\n"
           "                     docs/filters.md); also --display-filter\n"
           "  -j N               decode N files at once (output stays in file order)\n"
-          "  --threads N        -T fields without keys: decode each file with N threads\n"
-          "                     (default: one per CPU, at most 4; output stays the same)\n"
+          "  --threads N        decode each file with N threads (default: one per CPU,\n"
+          "                     at most 4; output stays the same; one with secrets files)\n"
           "\n"
           "Output:\n"
           "  (default)          one line per message\n"
@@ -426,6 +427,7 @@ static const char *unreadable(const char *path)
 static int check_keys(options *o)
 {
     int rc = EXIT_OK;
+    o->keys_tables = true;
     for (guint i = 0; i < o->keys->len;) {
         const char *path = o->keys->pdata[i], *why = unreadable(path);
         if (why) {
@@ -440,9 +442,13 @@ static int check_keys(options *o)
         if (n < 0 || errors)
             rc = EXIT_INPUT;
         isakmp_key_source src;   /* read, but nothing usable in it: say why */
-        for (size_t j = 0; isakmp_ctx_key_source(ctx, j, &src); j++)
+        for (size_t j = 0; isakmp_ctx_key_source(ctx, j, &src); j++) {
             if (src.entries == 0 && src.note && !errors)
                 fprintf(stderr, "isakmpdump: %s: %s\n", src.name, src.note);
+            /* tables give each SA its keys alone: the SAs can be decoded apart */
+            o->keys_tables &= src.format && (strstr(src.format, "decryption_table") ||
+                                             strcmp(src.format, "esp_sa") == 0);
+        }
         isakmp_ctx_free(ctx);
         i++;
     }
@@ -565,10 +571,10 @@ static void on_frame(void *user, const capture_frame *f)
         fflush(rs->out.out);
 }
 
-/* With ctx (one decoding thread), also what the library's fragment budget
+/* With ctx (one decoding thread) or frag (several), also what the fragment budget
  * did; passed: the messages that passed -Y, or NULL without one. */
 static void print_stats(const char *path, const capture_stats *st, const isakmp_ctx *ctx,
-                        const uint64_t *passed)
+                        const isakmp_frag_stats *frag, const uint64_t *passed)
 {
     char yline[64] = "";
     if (passed)
@@ -587,10 +593,13 @@ static void print_stats(const char *path, const capture_stats *st, const isakmp_
             (unsigned long long)st->frag_dropped, (unsigned long long)st->tcp_dropped,
             (unsigned long long)st->skipped_linktype, (unsigned long long)st->jumbograms,
             (unsigned long long)st->too_big, CAPTURE_MAX_MSG >> 20, yline);
-    if (!ctx)
-        return;
     isakmp_frag_stats fs;
-    isakmp_ctx_frag_stats(ctx, &fs);
+    if (ctx)
+        isakmp_ctx_frag_stats(ctx, &fs);
+    else if (frag)
+        fs = *frag;
+    else
+        return;
     fprintf(stderr,
             "%s: IKE fragments: %llu incomplete messages dropped (%llu bytes) to stay within "
             "the budget, at most %llu bytes pending\n",
@@ -624,14 +633,20 @@ static void key_sources(const options *o, const isakmp_ctx *ctx, const char *pat
     }
 }
 
-/* The threads for one file: several only for -T fields without keys (then
- * almost every message decodes without state: shard.c) on a regular file
- * (a pipe is printed frame by frame). */
+/* The threads for one file: several without keys (then almost every
+ * message decodes without state) or with key tables only (then the frames
+ * are partitioned by SA; not with --stats, which counts the keys each
+ * message confirmed in one context) (shard.c), on a regular file (a pipe
+ * is printed frame by frame), for every output but --report, unless an
+ * output needs every frame in order (-t dd, frame.time_delta_displayed). */
 static int file_threads(const options *o, bool live)
 {
-    if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
+    if (o->rep.on || (o->keys->len && (!o->keys_tables || o->stats)) || o->export_keys ||
+        o->export_psk ||
         live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames ||
-        out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len))
+        !capture_cli_prints(&o->cc) || (o->mode != MODE_FIELDS && o->time == TF_DELTA_DISP) ||
+        (o->mode == MODE_FIELDS &&
+         out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len)))
         return 1;
     /* by default one per CPU, at most SHARD_DEFAULT_MAX: each thread has its
      * own SA table, and past a few threads reading the file is the limit */
@@ -641,22 +656,29 @@ static int file_threads(const options *o, bool live)
 
 static int run_file_sharded(const options *o, const char *path, FILE *out, int threads)
 {
+    static const shard_mode modes[] = { [MODE_SUMMARY] = SHARD_SUMMARY, [MODE_TREE] = SHARD_TREE,
+                                        [MODE_JSON] = SHARD_JSON, [MODE_FIELDS] = SHARD_FIELDS };
     uint64_t passed = 0;
     out_fields_opts fo = o->fo;
     fo.file = path;
-    shard_opts so = { .threads = threads, .names = (const char *const *)o->fields->pdata,
+    out_ctx oc = { .time = o->time, .hex = o->hex, .verbose = o->verbose,
+                   .file = o->files->len > 1 ? path : NULL };
+    isakmp_frag_stats frag;
+    shard_opts so = { .threads = threads, .mode = modes[o->mode], .oc = &oc, .frag = &frag,
+                      .keys = (const char *const *)o->keys->pdata, .nkeys = o->keys->len,
+                      .names = (const char *const *)o->fields->pdata,
                       .nnames = o->fields->len, .fo = &fo, .cap = &o->cap, .flt = o->flt,
                       .passed = &passed };
     capture_stats st = { 0 };
     char err[512];
     int rc = EXIT_OK;
-    if (shard_fields_file(path, &so, out, &st, err, sizeof err) < 0) {
+    if (shard_file(path, &so, out, &st, err, sizeof err) < 0) {
         fflush(out);
         fprintf(stderr, "isakmpdump: %s\n", err);
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, NULL, o->flt ? &passed : NULL);
+        print_stats(path, &st, NULL, &frag, o->flt ? &passed : NULL);
     fflush(out);
     return rc;
 }
@@ -719,7 +741,7 @@ static int run_file(const options *o, const char *path, FILE *out)
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, rs.ctx, o->flt ? &rs.passed : NULL);
+        print_stats(path, &st, rs.ctx, NULL, o->flt ? &rs.passed : NULL);
     key_sources(o, rs.ctx, path);
     filter_scratch_free(rs.fs);
     out_fields_free(rs.fields);

@@ -119,15 +119,29 @@ static void value(jw *w, const isakmp_item *it)
     case ISAKMP_FT_FRAMENUM:
         ob_u64(s, isakmp_item_uint(it));
         return;
+    case ISAKMP_FT_BYTES:
+    case ISAKMP_FT_IPV4:
+    case ISAKMP_FT_IPV6: {
+        /* hex digits (or <MISSING>) and addresses need no escape: formatted
+         * straight into the line, between quotes */
+        enum { GUESS = 512 };
+        ob_c(s, '"');
+        size_t n = isakmp_item_format_value(it, ob_room(s, GUESS), GUESS + 1);
+        if (n > GUESS)   /* long values (certificates): room for all of it */
+            isakmp_item_format_value(it, ob_room(s, n), n + 1);
+        ob_commit(s, n);
+        ob_c(s, '"');
+        return;
+    }
     default: {
-        /* bytes as hex, strings and addresses as text: the -T fields form */
+        /* strings as text (the -T fields form), escaped */
         char tmp[512];
         size_t n = isakmp_item_format_value(it, tmp, sizeof tmp);
         if (n < sizeof tmp) {
             jstr_len(s, tmp, n);
             return;
         }
-        GString *x = w->c->scratch;   /* long values (certificates) */
+        GString *x = w->c->scratch;   /* long strings */
         g_string_set_size(x, n);
         isakmp_item_format_value(it, x->str, n + 1);
         jstr_len(s, x->str, n);
@@ -234,13 +248,39 @@ static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool
         g_free(ia);
 }
 
-static int cmp_field_then_order(const void *a, const void *b)
+/* A child and its sort key: its field's id, then its place (items of a
+ * message live in one array in creation order, tree order among siblings). */
+typedef struct {
+    int field;
+    const isakmp_item *it;
+} kid_key;
+
+static bool kid_before(const kid_key *x, const kid_key *y)
 {
-    const isakmp_item *x = *(const isakmp_item *const *)a, *y = *(const isakmp_item *const *)b;
-    int fx = isakmp_item_field(x)->id, fy = isakmp_item_field(y)->id;
-    if (fx != fy)
-        return fx < fy ? -1 : 1;
-    return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
+    return x->field != y->field ? x->field < y->field : (uintptr_t)x->it < (uintptr_t)y->it;
+}
+
+static int cmp_kid(const void *a, const void *b)
+{
+    const kid_key *x = a, *y = b;
+    return kid_before(x, y) ? -1 : kid_before(y, x);
+}
+
+/* Sorts the keys (a total order, so any sort gives the same order):
+ * insertion for the few children most items have, qsort for many. */
+static void sort_kids(kid_key *k, size_t n)
+{
+    if (n > 24) {
+        qsort(k, n, sizeof *k, cmp_kid);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        kid_key t = k[i];
+        size_t j = i;
+        for (; j > 0 && kid_before(&t, &k[j - 1]); j--)
+            k[j] = k[j - 1];
+        k[j] = t;
+    }
 }
 
 typedef struct {
@@ -254,55 +294,56 @@ static int cmp_first(const void *a, const void *b)
     return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* Sorts n elements by cmp, which orders them totally (so any sort gives
- * the same order): insertion for the few children most items have,
- * qsort for many. */
-static void sort_small(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+/* Sorts the groups by their first item (insertion for few). */
+static void sort_groups(kid_group *g, size_t n)
 {
-    if (n > 24) {
-        qsort(base, n, size, cmp);
-        return;
-    }
-    char *b = base, tmp[sizeof(kid_group)];
     for (size_t i = 1; i < n; i++) {
+        kid_group t = g[i];
         size_t j = i;
-        memcpy(tmp, b + i * size, size);
-        while (j > 0 && cmp(b + (j - 1) * size, tmp) > 0) {
-            memcpy(b + j * size, b + (j - 1) * size, size);
-            j--;
-        }
-        memcpy(b + j * size, tmp, size);
+        for (; j > 0 && g[j - 1].first > t.first; j--)
+            g[j] = g[j - 1];
+        g[j] = t;
     }
 }
 
 /* The children of `parent` as one object, grouped by field in order of
- * first appearance.  Items of a message live in one array in creation
- * order, which is tree order among siblings. */
+ * first appearance. */
 static void object(jw *w, const isakmp_item *parent)
 {
     GString *s = w->c->buf;
-    size_t base = w->kids->len;
+    size_t base = w->kids->len, n = 0;
     for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c))
-        g_array_append_val(w->kids, c);
-    size_t n = w->kids->len - base;
+        n++;
     ob_c(s, '{');
     if (n) {
-        const isakmp_item **k = &g_array_index(w->kids, const isakmp_item *, base);
-        sort_small(k, n, sizeof *k, cmp_field_then_order);
+        kid_key few[32], *k = n <= G_N_ELEMENTS(few) ? few : g_new(kid_key, n);
+        size_t i = 0;
+        for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c))
+            k[i++] = (kid_key){ isakmp_item_field(c)->id, c };
+        sort_kids(k, n);
+        g_array_set_size(w->kids, base + n);
+        const isakmp_item **kids = &g_array_index(w->kids, const isakmp_item *, base);
+        for (i = 0; i < n; i++)
+            kids[i] = k[i].it;
         size_t ngroups = 0;
-        kid_group few[32], *groups = n <= G_N_ELEMENTS(few) ? few : g_new(kid_group, n);
-        for (size_t i = 0; i < n;) {
+        kid_group fewg[32], *groups = n <= G_N_ELEMENTS(fewg) ? fewg : g_new(kid_group, n);
+        for (i = 0; i < n;) {
             size_t j = i + 1;
-            while (j < n && isakmp_item_field(k[j]) == isakmp_item_field(k[i]))
+            while (j < n && k[j].field == k[i].field)
                 j++;
-            groups[ngroups++] = (kid_group){ base + i, base + j, (uintptr_t)k[i] };
+            groups[ngroups++] = (kid_group){ base + i, base + j, (uintptr_t)k[i].it };
             i = j;
         }
-        sort_small(groups, ngroups, sizeof *groups, cmp_first);
+        if (k != few)
+            g_free(k);
+        if (ngroups > 24)
+            qsort(groups, ngroups, sizeof *groups, cmp_first);
+        else
+            sort_groups(groups, ngroups);
         bool first = true;
         for (size_t g = 0; g < ngroups; g++)
             group(w, parent, groups[g].from, groups[g].to, &first);
-        if (groups != few)
+        if (groups != fewg)
             g_free(groups);
     }
     ob_c(s, '}');

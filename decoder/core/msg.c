@@ -193,6 +193,8 @@ static int label_format(char *buf, size_t size, const char *fmt, va_list ap)
         p++;
         if (*p == 's') {
             piece = va_arg(ap, const char *);
+            if (!piece)
+                piece = "(null)";   /* as glibc's printf */
             len = strlen(piece);
         } else if (*p == '%') {
             piece = "%";

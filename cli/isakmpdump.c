@@ -31,6 +31,7 @@ typedef struct {
     int jobs;
     int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
+    bool keys_tables;       /* every -k file is one of Wireshark's tables (or an ESP SA list) */
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
     GString **exported_keys, **exported_psk;   /* what the inputs gave, written at the end */
     out_fields_opts fo;
@@ -101,8 +102,8 @@ static void usage(FILE *out)
           "                     (Wireshark's syntax, e.g. 'ike.exchangetype == 34';\n"
           "                     docs/filters.md); also --display-filter\n"
           "  -j N               decode N files at once (output stays in file order)\n"
-          "  --threads N        -T fields without keys: decode each file with N threads\n"
-          "                     (default: one per CPU, at most 4; output stays the same)\n"
+          "  --threads N        decode each file with N threads (default: one per CPU,\n"
+          "                     at most 4; output stays the same; one with secrets files)\n"
           "\n"
           "Output:\n"
           "  (default)          one line per message\n"
@@ -473,6 +474,7 @@ static const char *unreadable(const char *path)
 static int check_keys(options *o)
 {
     int rc = EXIT_OK;
+    o->keys_tables = true;
     for (guint i = 0; i < o->keys->len;) {
         const char *path = o->keys->pdata[i], *why = unreadable(path);
         if (why) {
@@ -487,9 +489,13 @@ static int check_keys(options *o)
         if (n < 0 || errors)
             rc = EXIT_INPUT;
         isakmp_key_source src;   /* read, but nothing usable in it: say why */
-        for (size_t j = 0; isakmp_ctx_key_source(ctx, j, &src); j++)
+        for (size_t j = 0; isakmp_ctx_key_source(ctx, j, &src); j++) {
             if (src.entries == 0 && src.note && !errors)
                 fprintf(stderr, "isakmpdump: %s: %s\n", src.name, src.note);
+            /* tables give each SA its keys alone: the SAs can be decoded apart */
+            o->keys_tables &= src.format && (strstr(src.format, "decryption_table") ||
+                                             strcmp(src.format, "esp_sa") == 0);
+        }
         isakmp_ctx_free(ctx);
         i++;
     }
@@ -677,14 +683,20 @@ static void key_sources(const options *o, const isakmp_ctx *ctx, const char *pat
     }
 }
 
-/* The threads for one file: several only for -T fields without keys (then
- * almost every message decodes without state: shard.c) on a regular file
- * (a pipe is printed frame by frame). */
+/* The threads for one file: several without keys (then almost every
+ * message decodes without state) or with key tables only (then the frames
+ * are partitioned by SA; not with --stats, which counts the keys each
+ * message confirmed in one context) (shard.c), on a regular file (a pipe
+ * is printed frame by frame), for every output but --report, unless an
+ * output needs every frame in order (-t dd, frame.time_delta_displayed). */
 static int file_threads(const options *o, bool live)
 {
-    if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
+    if (o->rep.on || (o->keys->len && (!o->keys_tables || o->stats)) || o->export_keys ||
+        o->export_psk ||
         live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames ||
-        out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len) ||
+        !capture_cli_prints(&o->cc) || (o->mode != MODE_FIELDS && o->time == TF_DELTA_DISP) ||
+        (o->mode == MODE_FIELDS &&
+         out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len)) ||
         (o->flt && filter_ordered(o->flt)))
         return 1;
     /* by default one per CPU, at most SHARD_DEFAULT_MAX: each thread has its
@@ -695,23 +707,29 @@ static int file_threads(const options *o, bool live)
 
 static int run_file_sharded(const options *o, const char *path, FILE *out, int threads)
 {
+    static const shard_mode modes[] = { [MODE_SUMMARY] = SHARD_SUMMARY, [MODE_TREE] = SHARD_TREE,
+                                        [MODE_JSON] = SHARD_JSON, [MODE_FIELDS] = SHARD_FIELDS };
     uint64_t passed = 0;
-    isakmp_frag_stats fs = { 0 };
     out_fields_opts fo = o->fo;
     fo.file = path;
-    shard_opts so = { .threads = threads, .names = (const char *const *)o->fields->pdata,
+    out_ctx oc = { .time = o->time, .hex = o->hex, .verbose = o->verbose,
+                   .file = o->files->len > 1 ? path : NULL };
+    isakmp_frag_stats frag = { 0 };
+    shard_opts so = { .threads = threads, .mode = modes[o->mode], .oc = &oc, .frag = &frag,
+                      .keys = (const char *const *)o->keys->pdata, .nkeys = o->keys->len,
+                      .names = (const char *const *)o->fields->pdata,
                       .nnames = o->fields->len, .fo = &fo, .cap = &o->cap, .flt = o->flt,
-                      .passed = &passed, .frag = &fs };
+                      .passed = &passed };
     capture_stats st = { 0 };
     char err[512];
     int rc = EXIT_OK;
-    if (shard_fields_file(path, &so, out, &st, err, sizeof err) < 0) {
+    if (shard_file(path, &so, out, &st, err, sizeof err) < 0) {
         fflush(out);
         fprintf(stderr, "isakmpdump: %s\n", err);
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, &fs, o->flt ? &passed : NULL);
+        print_stats(path, &st, &frag, o->flt ? &passed : NULL);
     fflush(out);
     return rc;
 }
@@ -742,8 +760,9 @@ static int run_file(const options *o, const char *path, FILE *out)
     run_state rs = { .opt = o, .ctx = isakmp_ctx_new(), .live = live, .path = path };
     if (o->mutate)
         rs.mut = mutate_run_new(o->mutate, o->seed, o->mutate_break, o->cc.w);
-    /* value-only outputs need no labels: formatting them is costly */
-    isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->rep.on));
+    /* value-only outputs (the summary too) need no labels: formatting them is costly */
+    isakmp_ctx_set_labels(rs.ctx, !(o->mode == MODE_FIELDS || o->mode == MODE_SUMMARY ||
+                                    o->rep.on));
     isakmp_ctx_set_frame_records(rs.ctx, false);   /* each frame is decoded once: stream */
     /* on_frame frees every message before the capture layer moves on: the
      * messages can read the frame's bytes in place (not the report, which

@@ -1,5 +1,5 @@
 /*
- * -T fields over one capture with several decoding threads (shard.h).
+ * Every output over one capture with several decoding threads (shard.h).
  *
  * Without keys, almost every message decodes the same in any context.  The
  * threads decode in stateless contexts (isakmp_ctx_set_stateless), which
@@ -28,6 +28,7 @@
 #define ARENA_START ((size_t)BATCH_FRAMES * 512)
 #define CHUNK_FRAMES 128
 #define MAX_CHUNKS (BATCH_FRAMES / CHUNK_FRAMES)
+#define OUT_BUFS (MAX_CHUNKS > SHARD_MAX_THREADS ? MAX_CHUNKS : SHARD_MAX_THREADS)
 
 typedef struct {
     uint32_t frame;
@@ -36,7 +37,11 @@ typedef struct {
     capture_meta meta;         /* lengths, link addresses, the times before */
     uint32_t first, n;         /* its messages: msgs[first .. first + n) */
     bool stateful;             /* a message needed state: decoded again when written */
-    uint32_t out_len;          /* its line in its chunk's buffer (0: none, or stateful) */
+    uint8_t part;              /* by SA: the partition (decoding context) of its SA */
+    bool keepalive, esp_udp;   /* not -T fields: a NAT keepalive, ESP in UDP (capture_frame's) */
+    uint32_t out_len;          /* its text in its chunk's buffer (0: none, or stateful) */
+    uint32_t esp_spi, esp_seq;
+    isakmp_packet ka, esp_pkt; /* their addresses and ports */
 } bframe;
 
 /* The batches' storage: plain arrays grown by doubling, written with
@@ -49,7 +54,8 @@ typedef struct {
     guint nmsgs, msgs_cap;
     uint8_t *arena;            /* the messages' bytes */
     size_t arena_len, arena_cap;
-    GString *out[MAX_CHUNKS];  /* lines of each chunk's stateless frames */
+    GString *out[OUT_BUFS];    /* lines of each chunk's stateless frames (by SA: of each
+                                  partition's frames) */
     GString *sout;             /* lines of the frames that needed state, in order */
     /* under the run's lock: */
     uint64_t seq;              /* publication order */
@@ -61,8 +67,10 @@ typedef struct {
 
 typedef struct {
     isakmp_ctx *ctx;
-    out_fields *of;
-    capture_frame cf;          /* what out_fields reads of a frame */
+    shard_mode mode;
+    out_fields *of;            /* -T fields */
+    out_ctx oc;                /* the other outputs (its buf is the chunk's while writing) */
+    capture_frame cf;          /* what the writers read of a frame */
     const filter *flt;         /* -Y */
     filter_scratch *fs;
     uint64_t passed;
@@ -73,6 +81,8 @@ typedef struct shard_run shard_run;
 typedef struct {
     shard_run *run;
     decoder dec;
+    unsigned part;             /* by SA: its partition (the main thread has 0) */
+    uint64_t next_seq;         /* by SA: the batch it decodes next */
     pthread_t thread;
     bool started;
 } worker;
@@ -80,6 +90,8 @@ typedef struct {
 struct shard_run {
     const shard_opts *so;
     int n;                     /* decoding threads, the main one included */
+    bool by_sa;                /* with keys: frames partitioned by SA, one context with state
+                                  and the keys per partition (the main one's: 0) */
     decoder main;              /* the main thread's, with state: frames that need it */
     decoder help;              /* the main thread's, stateless: chunks it helps with */
     worker *w;                 /* n - 1 threads */
@@ -99,8 +111,8 @@ static void batch_init(batch *b)
     b->msgs = g_new(isakmp_packet, b->msgs_cap);
     b->arena_cap = ARENA_START;
     b->arena = g_malloc(b->arena_cap);
-    for (unsigned c = 0; c < MAX_CHUNKS; c++)
-        b->out[c] = g_string_sized_new(1 << 14);
+    for (unsigned c = 0; c < OUT_BUFS; c++)
+        b->out[c] = g_string_sized_new(1 << 12);
     b->sout = g_string_sized_new(1 << 14);
 }
 
@@ -122,7 +134,7 @@ static void batch_free(batch *b)
     g_free(b->frames);
     g_free(b->msgs);
     g_free(b->arena);
-    for (unsigned c = 0; c < MAX_CHUNKS; c++)
+    for (unsigned c = 0; c < OUT_BUFS; c++)
         g_string_free(b->out[c], TRUE);
     g_string_free(b->sout, TRUE);
 }
@@ -130,15 +142,28 @@ static void batch_free(batch *b)
 static bool decoder_init(decoder *dc, const shard_opts *so, bool stateless, char *err,
                          size_t errlen)
 {
-    dc->of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
-    if (!dc->of)
-        return false;
+    dc->mode = so->mode;
+    if (so->mode == SHARD_FIELDS) {
+        dc->of = out_fields_new(so->names, so->nnames, so->fo, err, errlen);
+        if (!dc->of)
+            return false;
+    } else {
+        out_ctx_init(&dc->oc, NULL);
+        dc->oc.time = so->oc->time;
+        dc->oc.hex = so->oc->hex;
+        dc->oc.verbose = so->oc->verbose;
+        dc->oc.file = so->oc->file;
+    }
     dc->ctx = isakmp_ctx_new();
-    isakmp_ctx_set_labels(dc->ctx, false);
+    /* the tree and JSON show the labels; the other outputs need none */
+    isakmp_ctx_set_labels(dc->ctx, so->mode == SHARD_TREE || so->mode == SHARD_JSON);
     isakmp_ctx_set_frame_records(dc->ctx, false);
     isakmp_ctx_set_borrow(dc->ctx, true);   /* the batch outlives its messages */
     isakmp_ctx_set_stateless(dc->ctx, stateless);
-    out_fields_want(dc->of, dc->ctx, so->flt);
+    if (dc->of)
+        out_fields_want(dc->of, dc->ctx, so->flt);
+    for (size_t i = 0; !stateless && i < so->nkeys; i++)   /* (errors were reported in main) */
+        isakmp_ctx_load_keys(dc->ctx, so->keys[i], NULL, NULL);
     dc->flt = so->flt;
     dc->fs = so->flt ? filter_scratch_new(so->flt) : NULL;
     return true;
@@ -148,7 +173,10 @@ static void decoder_free(decoder *dc)
 {
     filter_scratch_free(dc->fs);
     isakmp_ctx_free(dc->ctx);
-    out_fields_free(dc->of);
+    if (dc->of)
+        out_fields_free(dc->of);
+    else
+        out_ctx_clear(&dc->oc);
 }
 
 /* -Y: keeps in msgs (freeing the others) the messages that pass; their number. */
@@ -170,7 +198,47 @@ static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
     return k;
 }
 
-/* Decodes a frame's messages and appends its line to out; returns its
+/* -Y on a frame without an IKE message (a NAT keepalive, an ESP packet):
+ * only the frame, IP and UDP fields can match; pkt has its addresses. */
+static bool bare_passes(decoder *dc, const shard_run *r, const bframe *bf,
+                        const isakmp_packet *pkt)
+{
+    filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
+                        .ref_sec = r->first_sec, .ref_nsec = r->first_nsec,
+                        .len = bf->meta.wire_len, .caplen = bf->meta.cap_len, .pkt = pkt };
+    return filter_match(dc->flt, dc->fs, NULL, &fr);
+}
+
+/* The text of the frame's messages (and keepalive, ESP packet) that passed
+ * -Y, in the output's form, appended to out; returns its length. */
+static size_t frame_text(decoder *dc, const shard_run *r, const bframe *bf, isakmp_msg **msgs,
+                         uint32_t n, GString *out)
+{
+    capture_frame *cf = &dc->cf;
+    if (dc->mode == SHARD_FIELDS)
+        return out_fields_line(dc->of, cf, msgs, n, out);
+    cf->keepalive = bf->keepalive && (!dc->flt || bare_passes(dc, r, bf, &bf->ka));
+    cf->esp_udp = bf->esp_udp && (!dc->flt || bare_passes(dc, r, bf, &bf->esp_pkt));
+    if (n == 0 && !cf->keepalive && !cf->esp_udp)
+        return 0;
+    cf->ka = bf->ka;
+    cf->esp_pkt = bf->esp_pkt;
+    cf->esp_spi = bf->esp_spi;
+    cf->esp_seq = bf->esp_seq;
+    size_t at = out->len;
+    GString *own = dc->oc.buf;
+    dc->oc.buf = out;
+    switch (dc->mode) {
+    case SHARD_SUMMARY: out_summary_frame(&dc->oc, cf, msgs, n); break;
+    case SHARD_TREE: out_tree_frame(&dc->oc, cf, msgs, n); break;
+    case SHARD_JSON: out_json_frame(&dc->oc, cf, msgs, n); break;
+    case SHARD_FIELDS: break;
+    }
+    dc->oc.buf = own;
+    return out->len - at;
+}
+
+/* Decodes a frame's messages and appends its text to out; returns its
  * length, or -1 (and appends nothing) when a message needed state. */
 static int64_t frame_line(decoder *dc, const shard_run *r, const batch *b, const bframe *bf,
                           GString *out)
@@ -188,9 +256,10 @@ static int64_t frame_line(decoder *dc, const shard_run *r, const batch *b, const
     cf->ts_nsec = bf->ts_nsec;
     cf->meta = bf->meta;
     cf->nmsgs = bf->n;
-    cf->msgs[0] = pk[0];
+    if (bf->n)
+        cf->msgs[0] = pk[0];
     uint32_t n = needs || !dc->flt ? bf->n : filter_msgs(dc, r, bf, pk, msgs);
-    size_t len = needs ? 0 : out_fields_line(dc->of, cf, msgs, n, out);
+    size_t len = needs ? 0 : frame_text(dc, r, bf, msgs, n, out);
     for (uint32_t k = 0; k < n; k++)
         isakmp_msg_free(msgs[k]);
     return needs ? -1 : (int64_t)len;
@@ -253,6 +322,110 @@ static void run_chunk(shard_run *r, decoder *dc, batch *b)
         pthread_cond_broadcast(&r->cv);
 }
 
+/* ---------------------------------------------------------------- by SA */
+
+/* The partition of a frame: its first message's initiator SPI (IKEv1
+ * cookie), which every message of an IKE SA and of the exchanges under it
+ * carries, hashed; frames without a message go to 0. */
+static unsigned sa_part(const capture_frame *f, unsigned n)
+{
+    if (f->nmsgs == 0 || f->msgs[0].len < 8)
+        return 0;
+    uint64_t v;
+    memcpy(&v, f->msgs[0].data, 8);
+    v ^= v >> 29;
+    v *= 0x9e3779b97f4a7c15ull;
+    return (unsigned)((v >> 32) % n);
+}
+
+/* Decodes partition p of a batch, in frame order, in that partition's
+ * context (with state and keys), into b->out[p]. */
+static void decode_part(decoder *dc, const shard_run *r, batch *b, unsigned p)
+{
+    GString *out = b->out[p];
+    g_string_truncate(out, 0);
+    for (guint i = 0; i < b->nframes; i++) {
+        bframe *bf = &b->frames[i];
+        if (bf->part != p)
+            continue;
+        int64_t len = frame_line(dc, r, b, bf, out);
+        bf->out_len = len < 0 ? 0 : (uint32_t)len;   /* (never -1: the context has state) */
+    }
+}
+
+/* The published batch numbered seq, or NULL.  Under the lock. */
+static batch *batch_seq(shard_run *r, uint64_t seq)
+{
+    for (int i = 0; i < 2; i++)
+        if (r->b[i].published && r->b[i].seq == seq)
+            return &r->b[i];
+    return NULL;
+}
+
+/* A worker by SA: its partition of every batch, batch after batch. */
+static void *worker_by_sa(void *p)
+{
+    worker *w = p;
+    shard_run *r = w->run;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        batch *b = batch_seq(r, w->next_seq);
+        if (b) {
+            pthread_mutex_unlock(&r->mu);
+            decode_part(&w->dec, r, b, w->part);
+            pthread_mutex_lock(&r->mu);
+            w->next_seq++;
+            if (++b->done_chunks == b->nchunks)
+                pthread_cond_broadcast(&r->cv);
+        } else if (r->stop) {
+            break;
+        } else {
+            pthread_cond_wait(&r->cv, &r->mu);
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* Writes a batch decoded by SA in frame order: runs of frames of one
+ * partition straight from its buffer. */
+static void write_by_sa(shard_run *r, const batch *b)
+{
+    const char *at[SHARD_MAX_THREADS];
+    for (int p = 0; p < r->n; p++)
+        at[p] = b->out[p]->str;
+    guint i = 0;
+    while (i < b->nframes) {
+        unsigned p = b->frames[i].part;
+        size_t run = 0;
+        for (; i < b->nframes && b->frames[i].part == p; i++)
+            run += b->frames[i].out_len;
+        fwrite(at[p], 1, run, r->out);
+        at[p] += run;
+    }
+}
+
+/* Finishes a published batch by SA: the main thread's partition, then the
+ * others' when they are done; writes it and empties it for reading. */
+static void finish_by_sa(shard_run *r, batch *b)
+{
+    if (!b->published)
+        return;
+    decode_part(&r->main, r, b, 0);
+    pthread_mutex_lock(&r->mu);
+    if (++b->done_chunks == b->nchunks)
+        pthread_cond_broadcast(&r->cv);
+    while (b->done_chunks < b->nchunks)
+        pthread_cond_wait(&r->cv, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    write_by_sa(r, b);
+    pthread_mutex_lock(&r->mu);
+    batch_clear(b);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* ---------------------------------------------------------------- threads */
+
 static void *worker_main(void *p)
 {
     worker *w = p;
@@ -278,7 +451,7 @@ static void publish(shard_run *r, batch *b)
     for (guint k = 0; k < b->nmsgs; k++)
         b->msgs[k].data = b->arena + (uintptr_t)b->msgs[k].data;
     pthread_mutex_lock(&r->mu);
-    b->nchunks = (b->nframes + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
+    b->nchunks = r->by_sa ? (unsigned)r->n : (b->nframes + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
     b->seq = r->seq++;
     b->published = true;
     pthread_cond_broadcast(&r->cv);
@@ -316,6 +489,10 @@ static void write_batch(shard_run *r, const batch *b)
  * one waiting for them).  Writes it and empties it for reading. */
 static void finish(shard_run *r, batch *b)
 {
+    if (r->by_sa) {
+        finish_by_sa(r, b);
+        return;
+    }
     if (!b->published)
         return;
     pthread_mutex_lock(&r->mu);
@@ -361,7 +538,7 @@ static size_t frame_bytes(const capture_frame *f)
 static void on_frame(void *user, const capture_frame *f)
 {
     shard_run *r = user;
-    if (f->nmsgs == 0)
+    if (f->nmsgs == 0 && (r->so->mode == SHARD_FIELDS || (!f->keepalive && !f->esp_udp)))
         return;   /* -T fields prints only frames with ISAKMP */
     /* A message may be larger than a batch (up to CAPTURE_MAX_MSG, an IPv6
      * jumbogram): the batch before it goes first, so such a frame is a
@@ -383,7 +560,14 @@ static void on_frame(void *user, const capture_frame *f)
     b->frames[b->nframes++] = (bframe){ .frame = f->frame, .ts_sec = f->ts_sec,
                                         .ts_nsec = f->ts_nsec, .meta = f->meta,
                                         .first = b->nmsgs,
-                                        .n = (uint32_t)f->nmsgs };
+                                        .n = (uint32_t)f->nmsgs,
+                                        .keepalive = f->keepalive, .esp_udp = f->esp_udp,
+                                        .esp_spi = f->esp_spi, .esp_seq = f->esp_seq,
+                                        .ka = f->ka, .esp_pkt = f->esp_pkt,
+                                        .part = (uint8_t)(r->by_sa ? sa_part(f, (unsigned)r->n)
+                                                                   : 0) };
+    b->frames[b->nframes - 1].ka.data = NULL;   /* (only their addresses are read) */
+    b->frames[b->nframes - 1].esp_pkt.data = NULL;
     for (size_t k = 0; k < f->nmsgs; k++) {
         const isakmp_packet *p = &f->msgs[k];
         memcpy(b->arena + b->arena_len, p->data, p->len);
@@ -401,9 +585,10 @@ static bool start_workers(shard_run *r, char *err, size_t errlen)
     for (int i = 0; i < r->n - 1; i++) {
         worker *w = &r->w[i];
         w->run = r;
-        if (!decoder_init(&w->dec, r->so, true, err, errlen))
+        w->part = (unsigned)i + 1;
+        if (!decoder_init(&w->dec, r->so, !r->by_sa, err, errlen))
             return false;
-        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+        if (pthread_create(&w->thread, NULL, r->by_sa ? worker_by_sa : worker_main, w) != 0) {
             snprintf(err, errlen, "cannot start a decoding thread");
             return false;
         }
@@ -430,27 +615,27 @@ static void stop_workers(shard_run *r)
     g_free(r->w);
 }
 
-int shard_fields_file(const char *path, const shard_opts *so, FILE *out, capture_stats *st,
+int shard_file(const char *path, const shard_opts *so, FILE *out, capture_stats *st,
                       char *err, size_t errlen)
 {
-    shard_run r = { .so = so, .n = so->threads, .out = out };
+    shard_run r = { .so = so, .n = so->threads, .out = out, .by_sa = so->nkeys > 0 };
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
     batch_init(&r.b[0]);
     batch_init(&r.b[1]);
     int rc = -1;
     if (decoder_init(&r.main, so, false, err, errlen) &&
-        decoder_init(&r.help, so, true, err, errlen) && start_workers(&r, err, errlen)) {
+        (r.by_sa || decoder_init(&r.help, so, true, err, errlen)) &&
+        start_workers(&r, err, errlen)) {
         rc = capture_file(path, so->cap, st, on_frame, &r, err, errlen);
         send_batch(&r);                  /* the last one read */
         finish(&r, &r.b[!r.filling]);    /* (send_batch finished the one before) */
     }
     stop_workers(&r);
+    if (so->frag && r.main.ctx)   /* fragments need state: the main context saw them all */
+        isakmp_ctx_frag_stats(r.main.ctx, so->frag);
     if (so->passed)
         *so->passed += r.main.passed + r.help.passed;
-    /* fragments need state: only the main thread's context ever holds them */
-    if (so->frag && r.main.ctx)
-        isakmp_ctx_frag_stats(r.main.ctx, so->frag);
     if (r.main.ctx)
         decoder_free(&r.main);
     if (r.help.ctx)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/ike_types.h"
+#include "crypto/crypto.h"
 #include "core/internal.h"
 #include "keying/derive.h"
 #include "keys/keys.h"
@@ -33,6 +34,7 @@ void isakmp_ctx_free(isakmp_ctx *ctx)
     state_ctx_free(ctx);
     keys_free(ctx->keys);
     kdf_ctx_free(ctx->kdf);
+    crypto_cache_flush();   /* the handles this thread kept for ctx's keys */
     g_free(ctx->dir);
     g_free(ctx);
 }

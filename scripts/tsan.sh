@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer over isakmpdump --threads (cli/shard.c): a TSan build
 # decodes a many-SA capture (tests/bench/gen.py) and every hand-made CLI
-# capture with 2, 3 and 5 threads; any report fails, and the lines must equal
+# capture with 2, 3 and 5 threads (-T fields; -T json, -V and the summary on
+# the many-SA one); any report fails, and the lines must equal
 # those of one thread.  GLib's slice allocator and its futex-based locks are
 # not instrumented, so G_SLICE=always-malloc (shard.c's own hand-over uses
 # POSIX locks, and the decoder's one-time tables pthread_once, which TSan
@@ -36,6 +37,21 @@ for cap in "$tmp/gen/bench.pcap" "$tmp"/cli/*.pcap "$tmp"/cli/*.pcapng; do
       fi
     fi
     cmp -s "$tmp/one" "$tmp/many" || { echo "FAIL: $(basename "$cap") --threads $t differs"; rc=1; }
+    n=$((n + 1))
+  done
+done
+# the other outputs (issue 22): -T json, -V, the summary, on the many-SA
+# capture; with its key tables the frames are partitioned by SA
+keys="-k $tmp/gen/keys/ikev1_decryption_table -k $tmp/gen/keys/ikev2_decryption_table"
+for out in "-T json" "-V" "-vv" "-T json $keys" "-V $keys" "-T fields -e ike.typepayload $keys"; do
+  # shellcheck disable=SC2086
+  "$build/isakmpdump" --threads 1 $out "$tmp/gen/bench.pcap" >"$tmp/one"
+  for t in 2 3 5; do
+    # shellcheck disable=SC2086
+    if ! "$build/isakmpdump" --threads $t $out "$tmp/gen/bench.pcap" >"$tmp/many" 2>"$tmp/err"; then
+      echo "FAIL: $out --threads $t"; head -40 "$tmp/err"; rc=1
+    fi
+    cmp -s "$tmp/one" "$tmp/many" || { echo "FAIL: $out --threads $t differs"; rc=1; }
     n=$((n + 1))
   done
 done

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "obuf.h"
 #include "output.h"
 
 void out_addr(char *buf, size_t size, int af, const uint8_t *addr)
@@ -14,62 +15,74 @@ void out_ctx_init(out_ctx *c, FILE *out)
 {
     memset(c, 0, sizeof *c);
     c->out = out;
-    c->buf = g_string_sized_new(4096);
+    c->buf = g_string_sized_new(1 << 16);
+    c->scratch = g_string_sized_new(4096);
+    c->kids = g_array_sized_new(FALSE, FALSE, sizeof(const isakmp_item *), 256);
+    c->f_version = isakmp_field_by_abbrev("ike.version");
+    c->f_flags = isakmp_field_by_abbrev("ike.flags");
     note_index_init(&c->notes);
 }
 
 void out_ctx_clear(out_ctx *c)
 {
     g_string_free(c->buf, TRUE);
+    g_string_free(c->scratch, TRUE);
+    g_array_free(c->kids, TRUE);
     note_index_clear(&c->notes);
 }
 
 /* ---------------------------------------------------------------- notes */
 
+/* A note and its place in the message's list (the order among one item's notes). */
+typedef struct {
+    uintptr_t item;
+    size_t index;
+} note_ref;
+
 void note_index_init(note_index *ni)
 {
     memset(ni, 0, sizeof *ni);
-    ni->order = g_array_new(FALSE, FALSE, sizeof(size_t));
+    ni->order = g_array_new(FALSE, FALSE, sizeof(note_ref));
 }
 
 void note_index_clear(note_index *ni) { g_array_free(ni->order, TRUE); }
 
-static const isakmp_note *sort_notes;
-
 static int cmp_note(const void *a, const void *b)
 {
-    const isakmp_item *x = sort_notes[*(const size_t *)a].item;
-    const isakmp_item *y = sort_notes[*(const size_t *)b].item;
-    if (x != y)
-        return (uintptr_t)x < (uintptr_t)y ? -1 : 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;   /* keep tree order */
+    const note_ref *x = a, *y = b;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;   /* keep tree order */
 }
 
 void note_index_set(note_index *ni, const isakmp_msg *m)
 {
     ni->notes = isakmp_msg_notes(m, &ni->n);
     g_array_set_size(ni->order, ni->n);
+    note_ref *ord = (note_ref *)(void *)ni->order->data;
     for (size_t i = 0; i < ni->n; i++)
-        g_array_index(ni->order, size_t, i) = i;
-    if (ni->n > 1) {
-        sort_notes = ni->notes;   /* the writers run on one thread */
-        qsort(ni->order->data, ni->n, sizeof(size_t), cmp_note);
-    }
+        ord[i] = (note_ref){ (uintptr_t)ni->notes[i].item, i };
+    if (ni->n > 1)
+        qsort(ord, ni->n, sizeof *ord, cmp_note);
 }
 
 size_t note_index_find(const note_index *ni, const isakmp_item *it, size_t *count)
 {
-    const size_t *ord = (const size_t *)(const void *)ni->order->data;
+    const note_ref *ord = (const note_ref *)(const void *)ni->order->data;
     size_t lo = 0, hi = ni->n;
+    if (hi == 0) {
+        *count = 0;
+        return 0;
+    }
     while (lo < hi) {   /* the first entry whose item is >= it */
         size_t mid = (lo + hi) / 2;
-        if ((uintptr_t)ni->notes[ord[mid]].item < (uintptr_t)it)
+        if (ord[mid].item < (uintptr_t)it)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t k = lo;
-    while (k < ni->n && ni->notes[ord[k]].item == it)
+    while (k < ni->n && ord[k].item == (uintptr_t)it)
         k++;
     *count = k - lo;
     return lo;
@@ -77,7 +90,7 @@ size_t note_index_find(const note_index *ni, const isakmp_item *it, size_t *coun
 
 const isakmp_note *note_index_get(const note_index *ni, size_t k)
 {
-    return &ni->notes[g_array_index(ni->order, size_t, k)];
+    return &ni->notes[g_array_index(ni->order, note_ref, k).index];
 }
 
 /* ---------------------------------------------------------------- payloads */
@@ -88,7 +101,7 @@ const isakmp_note *note_index_get(const note_index *ni, size_t k)
 static void close_braces(GString *s, const isakmp_facts *f, size_t last, uint32_t upto)
 {
     for (uint32_t a = f->payloads[last].parent; a != upto && a < last; a = f->payloads[a].parent) {
-        g_string_append_c(s, '}');
+        ob_c(s, '}');
         last = a;
     }
 }
@@ -100,10 +113,12 @@ static void notify_type(GString *s, const isakmp_msg *m, const isakmp_facts *f, 
         if (f->notifies[k].payload != payload)
             continue;
         const char *name = isakmp_fact_value_name(m, ISAKMP_FACT_NOTIFY, k);
+        ob_c(s, '(');
         if (name)
-            g_string_append_printf(s, "(%s)", name);
+            ob_puts(s, name);
         else
-            g_string_append_printf(s, "(%u)", f->notifies[k].type);
+            ob_u64(s, f->notifies[k].type);
+        ob_c(s, ')');
         return;
     }
 }
@@ -144,21 +159,24 @@ void out_payload_list(GString *s, const isakmp_msg *m)
     for (size_t i = 0; i < f->n_payloads; i++) {
         const isakmp_fact_payload *p = &f->payloads[i];
         if (i > 0 && p->parent == i - 1) {
-            g_string_append(s, " {");
+            OB_LIT(s, " {");
         } else if (i > 0) {
             close_braces(s, f, i - 1, p->parent);
-            g_string_append(s, ", ");
+            OB_LIT(s, ", ");
         }
         const char *name = isakmp_item_value_name(p->item);
-        if (name)
-            g_string_append(s, name);
-        else
-            g_string_append_printf(s, "Unknown (%u)", p->type);
+        if (name) {
+            ob_puts(s, name);
+        } else {
+            OB_LIT(s, "Unknown (");
+            ob_u64(s, p->type);
+            ob_c(s, ')');
+        }
         bool inner = i + 1 < f->n_payloads && f->payloads[i + 1].parent == i;
         notify_type(s, m, f, i);
         fragment(s, f, i, inner);
         if (!inner && sk_payload(version, p->type) && !f->decrypted)
-            g_string_append(s, " {encrypted, no key}");
+            OB_LIT(s, " {encrypted, no key}");
     }
     if (f->n_payloads)
         close_braces(s, f, f->n_payloads - 1, ISAKMP_FACT_NONE);

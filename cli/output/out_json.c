@@ -10,48 +10,82 @@
 #include <string.h>
 #include <time.h>
 
+#include "obuf.h"
 #include "output.h"
 
 #define SCHEMA_ID "isakmpdump-json/2"
 
 /* ---------------------------------------------------------------- scalars */
 
+/* What each byte needs in a JSON string: 0 itself, 1 an escape, 2 not
+ * ASCII (itself in valid UTF-8, else \u00XX). */
+static const uint8_t jclass[256] = {
+    [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0x80 ... 0xff] = 2,
+};
+
 static void jstr_len(GString *s, const char *p, size_t n)
 {
     /* invalid UTF-8 is written byte by byte as \u00XX (Latin-1) so the
-     * output stays valid JSON whatever the packet holds */
-    bool utf8 = g_utf8_validate(p, (gssize)n, NULL);
-    g_string_append_c(s, '"');
+     * output stays valid JSON whatever the packet holds; the check runs
+     * only for a string with a byte that is not ASCII */
+    static const char hx[] = "0123456789abcdef";
+    int utf8 = -1;   /* not checked yet */
+    char *o = ob_room(s, 6 * n + 2), *start = o;
+    *o++ = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)p[i];
+        uint8_t k = jclass[ch];
+        if (G_LIKELY(k == 0)) {
+            *o++ = (char)ch;
+            continue;
+        }
+        if (k == 2) {
+            if (utf8 < 0)
+                utf8 = g_utf8_validate(p, (gssize)n, NULL);
+            if (utf8) {
+                *o++ = (char)ch;
+                continue;
+            }
+        }
+        *o++ = '\\';
         switch (ch) {
-        case '"': g_string_append(s, "\\\""); break;
-        case '\\': g_string_append(s, "\\\\"); break;
-        case '\n': g_string_append(s, "\\n"); break;
-        case '\r': g_string_append(s, "\\r"); break;
-        case '\t': g_string_append(s, "\\t"); break;
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
         default:
-            if (ch < 0x20 || (ch >= 0x80 && !utf8) || ch == 0x7f)
-                g_string_append_printf(s, "\\u%04x", ch);
-            else
-                g_string_append_c(s, (char)ch);
+            memcpy(o, "u00", 3);
+            o[3] = hx[ch >> 4];
+            o[4] = hx[ch & 15];
+            o += 5;
         }
     }
-    g_string_append_c(s, '"');
+    *o++ = '"';
+    ob_commit(s, (size_t)(o - start));
 }
 
 static void jstr(GString *s, const char *p) { jstr_len(s, p, strlen(p)); }
 
-static void jkey(GString *s, bool *first, const char *key, const char *suffix)
+static void jkey_len(GString *s, bool *first, const char *key, size_t klen, const char *suffix,
+                     size_t slen)
 {
+    char *o = ob_room(s, klen + slen + 4), *start = o;
     if (!*first)
-        g_string_append_c(s, ',');
+        *o++ = ',';
     *first = false;
-    g_string_append_c(s, '"');
-    g_string_append(s, key);   /* filter names are plain ASCII */
-    g_string_append(s, suffix);
-    g_string_append(s, "\":");
+    *o++ = '"';
+    memcpy(o, key, klen);   /* filter names are plain ASCII */
+    o += klen;
+    memcpy(o, suffix, slen);
+    o += slen;
+    *o++ = '"';
+    *o++ = ':';
+    ob_commit(s, (size_t)(o - start));
 }
+
+/* A key of the record's head (a literal). */
+#define JKEY(s, first, lit) jkey_len((s), (first), "" lit, sizeof(lit) - 1, "", 0)
 
 /* ---------------------------------------------------------------- tree */
 
@@ -72,7 +106,10 @@ static void value(jw *w, const isakmp_item *it)
         object(w, it);   /* a subtree head: its value is its children */
         return;
     case ISAKMP_FT_BOOLEAN:
-        g_string_append(s, isakmp_item_uint(it) ? "true" : "false");
+        if (isakmp_item_uint(it))
+            OB_LIT(s, "true");
+        else
+            OB_LIT(s, "false");
         return;
     case ISAKMP_FT_UINT8:
     case ISAKMP_FT_UINT16:
@@ -80,18 +117,34 @@ static void value(jw *w, const isakmp_item *it)
     case ISAKMP_FT_UINT32:
     case ISAKMP_FT_UINT64:
     case ISAKMP_FT_FRAMENUM:
-        g_string_append_printf(s, "%" PRIu64, isakmp_item_uint(it));
+        ob_u64(s, isakmp_item_uint(it));
         return;
+    case ISAKMP_FT_BYTES:
+    case ISAKMP_FT_IPV4:
+    case ISAKMP_FT_IPV6: {
+        /* hex digits (or <MISSING>) and addresses need no escape: formatted
+         * straight into the line, between quotes */
+        enum { GUESS = 512 };
+        ob_c(s, '"');
+        size_t n = isakmp_item_format_value(it, ob_room(s, GUESS), GUESS + 1);
+        if (n > GUESS)   /* long values (certificates): room for all of it */
+            isakmp_item_format_value(it, ob_room(s, n), n + 1);
+        ob_commit(s, n);
+        ob_c(s, '"');
+        return;
+    }
     default: {
-        /* bytes as hex, strings and addresses as text: the -T fields form */
-        size_t n = isakmp_item_format_value(it, NULL, 0);
-        size_t at = s->len;
-        g_string_set_size(s, at + n + 1);
-        isakmp_item_format_value(it, s->str + at, n + 1);
-        char *copy = g_strndup(s->str + at, n);
-        g_string_truncate(s, at);
-        jstr_len(s, copy, n);
-        g_free(copy);
+        /* strings as text (the -T fields form), escaped */
+        char tmp[512];
+        size_t n = isakmp_item_format_value(it, tmp, sizeof tmp);
+        if (n < sizeof tmp) {
+            jstr_len(s, tmp, n);
+            return;
+        }
+        GString *x = w->c->scratch;   /* long strings */
+        g_string_set_size(x, n);
+        isakmp_item_format_value(it, x->str, n + 1);
+        jstr_len(s, x->str, n);
         return;
     }
     }
@@ -101,51 +154,61 @@ static void notes(jw *w, const isakmp_item *it)
 {
     GString *s = w->c->buf;
     size_t count, k = note_index_find(&w->c->notes, it, &count);
-    g_string_append_c(s, '[');
+    ob_c(s, '[');
     for (size_t i = 0; i < count; i++) {
         const isakmp_note *n = note_index_get(&w->c->notes, k + i);
         if (i)
-            g_string_append_c(s, ',');
-        g_string_append(s, "{\"severity\":");
+            ob_c(s, ',');
+        OB_LIT(s, "{\"severity\":");
         jstr(s, isakmp_severity_name(n->severity));
-        g_string_append(s, ",\"code\":");
+        OB_LIT(s, ",\"code\":");
         jstr(s, isakmp_note_code_name(n->code));
-        g_string_append(s, ",\"text\":");
+        OB_LIT(s, ",\"text\":");
         jstr(s, n->text);
-        g_string_append_c(s, '}');
+        ob_c(s, '}');
     }
-    g_string_append_c(s, ']');
+    ob_c(s, ']');
 }
 
-typedef enum { A_VALUE, A_NAME, A_TREE, A_NOTES, A_LABEL, A_SOURCE } aspect;
+typedef enum { A_VALUE, A_NAME, A_TREE, A_NOTES, A_LABEL, A_SOURCE, A_COUNT } aspect;
 
-/* Whether `it` has the aspect (for arrays: null where one occurrence lacks it). */
-static bool has(jw *w, const isakmp_item *it, const isakmp_item *parent, aspect a)
+/* What one item has to say: a bit per aspect (arrays: null where one
+ * occurrence lacks it), and its value's name, looked up once. */
+typedef struct {
+    unsigned has;
+    const char *name;
+} item_aspects;
+
+static item_aspects aspects(jw *w, const isakmp_item *it, const isakmp_item *parent)
 {
+    const isakmp_field *f = isakmp_item_field(it);
+    item_aspects ia = { 1u << A_VALUE, NULL };
     size_t count;
-    switch (a) {
-    case A_VALUE: return true;
-    case A_NAME: return isakmp_item_field(it)->type != ISAKMP_FT_BOOLEAN &&
-                        isakmp_item_value_name(it) != NULL;
-    case A_TREE: return isakmp_item_field(it)->type != ISAKMP_FT_NONE &&
-                        isakmp_item_first_child(it) != NULL;
-    case A_NOTES: note_index_find(&w->c->notes, it, &count); return count > 0;
-    case A_LABEL: return isakmp_item_label(it) != NULL;
-    case A_SOURCE: return parent && isakmp_item_source(it) != isakmp_item_source(parent);
-    }
-    return false;
+    if (f->type != ISAKMP_FT_BOOLEAN && (ia.name = isakmp_item_value_name(it)) != NULL)
+        ia.has |= 1u << A_NAME;
+    if (f->type != ISAKMP_FT_NONE && isakmp_item_first_child(it) != NULL)
+        ia.has |= 1u << A_TREE;
+    note_index_find(&w->c->notes, it, &count);
+    if (count > 0)
+        ia.has |= 1u << A_NOTES;
+    if (isakmp_item_label(it) != NULL)
+        ia.has |= 1u << A_LABEL;
+    if (parent && isakmp_item_source(it) != isakmp_item_source(parent))
+        ia.has |= 1u << A_SOURCE;
+    return ia;
 }
 
-static void emit(jw *w, const isakmp_item *it, aspect a)
+static void emit(jw *w, const isakmp_item *it, const item_aspects *ia, aspect a)
 {
     GString *s = w->c->buf;
     switch (a) {
     case A_VALUE: value(w, it); break;
-    case A_NAME: jstr(s, isakmp_item_value_name(it)); break;
+    case A_NAME: jstr(s, ia->name); break;
     case A_TREE: object(w, it); break;
     case A_NOTES: notes(w, it); break;
     case A_LABEL: jstr(s, isakmp_item_label(it)); break;
     case A_SOURCE: jstr(s, isakmp_msg_source_name(w->m, isakmp_item_source(it))); break;
+    case A_COUNT: break;
     }
 }
 
@@ -153,197 +216,285 @@ static void emit(jw *w, const isakmp_item *it, aspect a)
 static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool *first)
 {
     static const char *const suffix[] = { "", "/name", "/tree", "/notes", "/label", "/source" };
+    static const uint8_t suffix_len[] = { 0, 5, 5, 6, 6, 7 };
     const isakmp_field *f = isakmp_item_field(g_array_index(w->kids, const isakmp_item *, from));
     GString *s = w->c->buf;
-    for (int a = A_VALUE; a <= A_SOURCE; a++) {
-        bool any = false;
-        for (size_t i = from; i < to && !any; i++)
-            any = has(w, g_array_index(w->kids, const isakmp_item *, i), parent, (aspect)a);
-        if (!any)
+    size_t n = to - from, klen = strlen(f->abbrev);
+    item_aspects one[16], *ia = n <= G_N_ELEMENTS(one) ? one : g_new(item_aspects, n);
+    unsigned any = 0;
+    for (size_t i = 0; i < n; i++) {
+        ia[i] = aspects(w, g_array_index(w->kids, const isakmp_item *, from + i), parent);
+        any |= ia[i].has;
+    }
+    for (int a = A_VALUE; a < A_COUNT; a++) {
+        if (!(any & (1u << a)))
             continue;
-        jkey(s, first, f->abbrev, suffix[a]);
-        if (to - from > 1)
-            g_string_append_c(s, '[');
-        for (size_t i = from; i < to; i++) {
-            const isakmp_item *it = g_array_index(w->kids, const isakmp_item *, i);
-            if (i > from)
-                g_string_append_c(s, ',');
-            if (has(w, it, parent, (aspect)a))
-                emit(w, it, (aspect)a);
+        jkey_len(s, first, f->abbrev, klen, suffix[a], suffix_len[a]);
+        if (n > 1)
+            ob_c(s, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                ob_c(s, ',');
+            /* (kids is read again: object() below may have grown it) */
+            if (ia[i].has & (1u << a))
+                emit(w, g_array_index(w->kids, const isakmp_item *, from + i), &ia[i], (aspect)a);
             else
-                g_string_append(s, "null");
+                OB_LIT(s, "null");
         }
-        if (to - from > 1)
-            g_string_append_c(s, ']');
+        if (n > 1)
+            ob_c(s, ']');
+    }
+    if (ia != one)
+        g_free(ia);
+}
+
+/* A child and its sort key: its field's id, then its place (items of a
+ * message live in one array in creation order, tree order among siblings). */
+typedef struct {
+    int field;
+    const isakmp_item *it;
+} kid_key;
+
+static bool kid_before(const kid_key *x, const kid_key *y)
+{
+    return x->field != y->field ? x->field < y->field : (uintptr_t)x->it < (uintptr_t)y->it;
+}
+
+static int cmp_kid(const void *a, const void *b)
+{
+    const kid_key *x = a, *y = b;
+    return kid_before(x, y) ? -1 : kid_before(y, x);
+}
+
+/* Sorts the keys (a total order, so any sort gives the same order):
+ * insertion for the few children most items have, qsort for many. */
+static void sort_kids(kid_key *k, size_t n)
+{
+    if (n > 24) {
+        qsort(k, n, sizeof *k, cmp_kid);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        kid_key t = k[i];
+        size_t j = i;
+        for (; j > 0 && kid_before(&t, &k[j - 1]); j--)
+            k[j] = k[j - 1];
+        k[j] = t;
     }
 }
 
-static int cmp_field_then_order(const void *a, const void *b)
-{
-    const isakmp_item *x = *(const isakmp_item *const *)a, *y = *(const isakmp_item *const *)b;
-    int fx = isakmp_item_field(x)->id, fy = isakmp_item_field(y)->id;
-    if (fx != fy)
-        return fx < fy ? -1 : 1;
-    return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
-}
+typedef struct {
+    size_t from, to;
+    uintptr_t first;   /* the first item's address: its place in tree order */
+} kid_group;
 
 static int cmp_first(const void *a, const void *b)
 {
-    const size_t *x = a, *y = b;   /* (start, end, first item address) triples */
-    return x[2] < y[2] ? -1 : x[2] > y[2];
+    const kid_group *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Sorts the groups by their first item (insertion for few). */
+static void sort_groups(kid_group *g, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        kid_group t = g[i];
+        size_t j = i;
+        for (; j > 0 && g[j - 1].first > t.first; j--)
+            g[j] = g[j - 1];
+        g[j] = t;
+    }
 }
 
 /* The children of `parent` as one object, grouped by field in order of
- * first appearance.  Items of a message live in one array in creation
- * order, which is tree order among siblings. */
+ * first appearance. */
 static void object(jw *w, const isakmp_item *parent)
 {
     GString *s = w->c->buf;
-    size_t base = w->kids->len;
+    size_t base = w->kids->len, n = 0;
     for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c))
-        g_array_append_val(w->kids, c);
-    size_t n = w->kids->len - base;
-    g_string_append_c(s, '{');
+        n++;
+    ob_c(s, '{');
     if (n) {
-        const isakmp_item **k = &g_array_index(w->kids, const isakmp_item *, base);
-        qsort(k, n, sizeof *k, cmp_field_then_order);
+        kid_key few[32], *k = n <= G_N_ELEMENTS(few) ? few : g_new(kid_key, n);
+        size_t i = 0;
+        for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c))
+            k[i++] = (kid_key){ isakmp_item_field(c)->id, c };
+        sort_kids(k, n);
+        g_array_set_size(w->kids, base + n);
+        const isakmp_item **kids = &g_array_index(w->kids, const isakmp_item *, base);
+        for (i = 0; i < n; i++)
+            kids[i] = k[i].it;
         size_t ngroups = 0;
-        size_t *groups = g_new(size_t, 3 * n);
-        for (size_t i = 0; i < n;) {
+        kid_group fewg[32], *groups = n <= G_N_ELEMENTS(fewg) ? fewg : g_new(kid_group, n);
+        for (i = 0; i < n;) {
             size_t j = i + 1;
-            while (j < n && isakmp_item_field(k[j]) == isakmp_item_field(k[i]))
+            while (j < n && k[j].field == k[i].field)
                 j++;
-            groups[3 * ngroups] = base + i;
-            groups[3 * ngroups + 1] = base + j;
-            groups[3 * ngroups + 2] = (size_t)(uintptr_t)k[i];
-            ngroups++;
+            groups[ngroups++] = (kid_group){ base + i, base + j, (uintptr_t)k[i].it };
             i = j;
         }
-        qsort(groups, ngroups, 3 * sizeof(size_t), cmp_first);
+        if (k != few)
+            g_free(k);
+        if (ngroups > 24)
+            qsort(groups, ngroups, sizeof *groups, cmp_first);
+        else
+            sort_groups(groups, ngroups);
         bool first = true;
         for (size_t g = 0; g < ngroups; g++)
-            group(w, parent, groups[3 * g], groups[3 * g + 1], &first);
-        g_free(groups);
+            group(w, parent, groups[g].from, groups[g].to, &first);
+        if (groups != fewg)
+            g_free(groups);
     }
-    g_string_append_c(s, '}');
+    ob_c(s, '}');
     g_array_set_size(w->kids, base);
 }
 
 /* ---------------------------------------------------------------- records */
 
+/* "2026-11-28T06:26:46": the second's text, kept for the frames that
+ * follow in the same second; false when gmtime cannot say. */
+static bool utc_second(out_ctx *c, int64_t sec)
+{
+    if (!c->jt_valid || c->jt_sec != sec) {
+        time_t t = (time_t)sec;
+        struct tm tm;
+        c->jt_ok = gmtime_r(&t, &tm) != NULL;
+        c->jt_len = c->jt_ok ? strftime(c->jt_text, sizeof c->jt_text, "%Y-%m-%dT%H:%M:%S", &tm)
+                             : 0;
+        c->jt_sec = sec;
+        c->jt_valid = true;
+    }
+    return c->jt_ok;
+}
+
+static void jaddr(GString *s, int af, const uint8_t *addr)
+{
+    char a[64];
+    out_addr(a, sizeof a, af, addr);
+    jstr(s, a);
+}
+
 static void head(out_ctx *c, bool *first, const capture_frame *f, const isakmp_packet *p,
                  const char *type)
 {
     GString *s = c->buf;
-    char a[64];
-    jkey(s, first, "schema", "");
+    JKEY(s, first, "schema");
     jstr(s, SCHEMA_ID);
-    jkey(s, first, "type", "");
+    JKEY(s, first, "type");
     jstr(s, type);
     if (c->file) {
-        jkey(s, first, "file", "");
+        JKEY(s, first, "file");
         jstr(s, c->file);
     }
-    jkey(s, first, "frame", "");
-    g_string_append_printf(s, "%u", f->frame);
-    jkey(s, first, "ts_sec", "");
-    g_string_append_printf(s, "%lld", (long long)f->ts_sec);
-    jkey(s, first, "ts_nsec", "");
-    g_string_append_printf(s, "%d", f->ts_nsec);
-    time_t t = (time_t)f->ts_sec;
-    struct tm tm;
-    if (gmtime_r(&t, &tm)) {
-        char when[64];
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-        jkey(s, first, "time", "");
-        g_string_append_printf(s, "\"%s.%09dZ\"", when, f->ts_nsec);
+    JKEY(s, first, "frame");
+    ob_u64(s, f->frame);
+    JKEY(s, first, "ts_sec");
+    ob_i64(s, f->ts_sec);
+    JKEY(s, first, "ts_nsec");
+    ob_i64(s, f->ts_nsec);
+    if (utc_second(c, f->ts_sec)) {
+        JKEY(s, first, "time");
+        ob_c(s, '"');
+        ob_put(s, c->jt_text, c->jt_len);
+        ob_c(s, '.');
+        if (f->ts_nsec >= 0)
+            ob_u64_0(s, (uint64_t)f->ts_nsec, 9);
+        else
+            g_string_append_printf(s, "%09d", f->ts_nsec);
+        OB_LIT(s, "Z\"");
     }
-    jkey(s, first, "ip_version", "");
-    g_string_append_printf(s, "%d", p->af);
-    out_addr(a, sizeof a, p->af, p->src);
-    jkey(s, first, "src", "");
-    jstr(s, a);
-    out_addr(a, sizeof a, p->af, p->dst);
-    jkey(s, first, "dst", "");
-    jstr(s, a);
-    jkey(s, first, "transport", "");
-    jstr(s, p->tcp ? "tcp" : "udp");
-    jkey(s, first, "srcport", "");
-    g_string_append_printf(s, "%u", p->sport);
-    jkey(s, first, "dstport", "");
-    g_string_append_printf(s, "%u", p->dport);
+    JKEY(s, first, "ip_version");
+    ob_i64(s, p->af);
+    JKEY(s, first, "src");
+    jaddr(s, p->af, p->src);
+    JKEY(s, first, "dst");
+    jaddr(s, p->af, p->dst);
+    JKEY(s, first, "transport");
+    if (p->tcp)
+        OB_LIT(s, "\"tcp\"");
+    else
+        OB_LIT(s, "\"udp\"");
+    JKEY(s, first, "srcport");
+    ob_u64(s, p->sport);
+    JKEY(s, first, "dstport");
+    ob_u64(s, p->dport);
 }
 
 static void message(out_ctx *c, jw *w, const capture_frame *f, const isakmp_msg *m)
 {
-    GString *s = c->buf;
+    GString *s = c->buf, *pl = c->scratch;
     const isakmp_packet *p = isakmp_msg_packet(m);
     bool first = true;
-    g_string_append_c(s, '{');
+    ob_c(s, '{');
     head(c, &first, f, p, "ike");
-    jkey(s, &first, "length", "");
-    g_string_append_printf(s, "%zu", p->len);
-    jkey(s, &first, "ike_version", "");
-    g_string_append_printf(s, "%d", isakmp_msg_version(m));
-    jkey(s, &first, "summary", "");
-    GString *pl = g_string_new(NULL);
+    JKEY(s, &first, "length");
+    ob_u64(s, p->len);
+    JKEY(s, &first, "ike_version");
+    ob_i64(s, isakmp_msg_version(m));
+    JKEY(s, &first, "summary");
+    g_string_truncate(pl, 0);
     out_msg_headline(pl, m);   /* the text summary's head, the plugin's Info column */
-    jstr(s, pl->str);
-    jkey(s, &first, "payloads", "");
+    jstr_len(s, pl->str, pl->len);
+    JKEY(s, &first, "payloads");
     g_string_truncate(pl, 0);
     out_payload_list(pl, m);
-    jstr(s, pl->str);
-    g_string_free(pl, TRUE);
-    jkey(s, &first, "sources", "");
-    g_string_append_c(s, '[');
+    jstr_len(s, pl->str, pl->len);
+    JKEY(s, &first, "sources");
+    ob_c(s, '[');
     for (size_t i = 0; i < isakmp_msg_source_count(m); i++) {
         size_t len;
         isakmp_msg_source_data(m, i, &len);
-        g_string_append(s, i ? ",{\"name\":" : "{\"name\":");
+        if (i)
+            OB_LIT(s, ",{\"name\":");
+        else
+            OB_LIT(s, "{\"name\":");
         jstr(s, isakmp_msg_source_name(m, i));
-        g_string_append_printf(s, ",\"length\":%zu}", len);
+        OB_LIT(s, ",\"length\":");
+        ob_u64(s, len);
+        ob_c(s, '}');
     }
-    g_string_append_c(s, ']');
+    ob_c(s, ']');
     /* the root item, by the same rules as every other item */
     const isakmp_item *root = isakmp_msg_root(m);
     g_array_set_size(w->kids, 0);
     g_array_append_val(w->kids, root);
     group(w, NULL, 0, 1, &first);
     g_array_set_size(w->kids, 0);
-    g_string_append(s, "}\n");
+    OB_LIT(s, "}\n");
+}
+
+void out_json_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+{
+    GString *s = c->buf;
+    if (f->keepalive) {
+        bool first = true;
+        ob_c(s, '{');
+        head(c, &first, f, &f->ka, "nat-keepalive");
+        OB_LIT(s, "}\n");
+    }
+    if (f->esp_udp) {
+        bool first = true;
+        ob_c(s, '{');
+        head(c, &first, f, &f->esp_pkt, "esp");
+        JKEY(s, &first, "spi");
+        ob_c(s, '"');
+        ob_hex(s, f->esp_spi, 8);
+        ob_c(s, '"');
+        JKEY(s, &first, "seq");
+        ob_u64(s, f->esp_seq);
+        OB_LIT(s, "}\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        jw w = { c, msgs[i], c->kids };
+        note_index_set(&c->notes, msgs[i]);
+        message(c, &w, f, msgs[i]);
+    }
 }
 
 void out_json(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
 {
-    static GArray *kids;   /* reused; the writers run on one thread */
-    if (!kids)
-        kids = g_array_sized_new(FALSE, FALSE, sizeof(const isakmp_item *), 256);
-    GString *s = c->buf;
-    if (f->keepalive) {
-        bool first = true;
-        g_string_truncate(s, 0);
-        g_string_append_c(s, '{');
-        head(c, &first, f, &f->ka, "nat-keepalive");
-        g_string_append(s, "}\n");
-        fwrite(s->str, 1, s->len, c->out);
-    }
-    if (f->esp_udp) {
-        bool first = true;
-        g_string_truncate(s, 0);
-        g_string_append_c(s, '{');
-        head(c, &first, f, &f->esp_pkt, "esp");
-        jkey(s, &first, "spi", "");
-        g_string_append_printf(s, "\"%08x\"", f->esp_spi);
-        jkey(s, &first, "seq", "");
-        g_string_append_printf(s, "%u", f->esp_seq);
-        g_string_append(s, "}\n");
-        fwrite(s->str, 1, s->len, c->out);
-    }
-    for (size_t i = 0; i < n; i++) {
-        jw w = { c, msgs[i], kids };
-        note_index_set(&c->notes, msgs[i]);
-        g_string_truncate(s, 0);
-        message(c, &w, f, msgs[i]);
-        fwrite(s->str, 1, s->len, c->out);
-    }
+    g_string_truncate(c->buf, 0);
+    out_json_frame(c, f, msgs, n);
+    fwrite(c->buf->str, 1, c->buf->len, c->out);
 }

@@ -1,17 +1,30 @@
 /* Text outputs: the one-line summary (default) and the indented tree (-V). */
 #include <string.h>
 
+#include "obuf.h"
 #include "output.h"
 
 static void endpoints(GString *s, const isakmp_packet *p)
 {
     char a[64], b[64];
+    bool v6 = p->af == 6;
     out_addr(a, sizeof a, p->af, p->src);
     out_addr(b, sizeof b, p->af, p->dst);
-    if (p->af == 6)
-        g_string_append_printf(s, "[%s]:%u -> [%s]:%u", a, p->sport, b, p->dport);
-    else
-        g_string_append_printf(s, "%s:%u -> %s:%u", a, p->sport, b, p->dport);
+    if (v6)
+        ob_c(s, '[');
+    ob_puts(s, a);
+    if (v6)
+        ob_c(s, ']');
+    ob_c(s, ':');
+    ob_u64(s, p->sport);
+    OB_LIT(s, " -> ");
+    if (v6)
+        ob_c(s, '[');
+    ob_puts(s, b);
+    if (v6)
+        ob_c(s, ']');
+    ob_c(s, ':');
+    ob_u64(s, p->dport);
 }
 
 int out_time_format(const char *name)
@@ -33,7 +46,11 @@ static void fraction(GString *s, int32_t nsec, int digits)
     int div = 1;
     for (int i = digits; i < 9; i++)
         div *= 10;
-    g_string_append_printf(s, ".%0*d", digits, nsec / div);
+    ob_c(s, '.');
+    if (nsec >= 0)
+        ob_u64_0(s, (uint64_t)(nsec / div), digits);
+    else
+        g_string_append_printf(s, "%0*d", digits, nsec / div);
 }
 
 /* A duration from (s0, n0) to (s1, n1), as tshark's -t r. */
@@ -44,7 +61,7 @@ static void delta_time(GString *s, int64_t s1, int32_t n1, int64_t s0, int32_t n
         g_string_append_c(s, '-');
         ns = -ns;
     }
-    g_string_append_printf(s, "%lld", (long long)(ns / 1000000000));
+    ob_i64(s, ns / 1000000000);
     fraction(s, (int32_t)(ns % 1000000000), digits);
 }
 
@@ -55,7 +72,7 @@ static void frame_time(out_ctx *c, GString *s, const capture_frame *f)
     time_format tf = c->time;
     int digits = f->meta.ts_digits;
     if (tf == TF_EPOCH) {
-        g_string_append_printf(s, "%lld", (long long)f->ts_sec);
+        ob_i64(s, f->ts_sec);
         fraction(s, f->ts_nsec, digits);
         return;
     }
@@ -80,7 +97,11 @@ static void frame_time(out_ctx *c, GString *s, const capture_frame *f)
         g_string_append_printf(s, "%04d-%02d-%02d ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     else if (tf == TF_ABS_DOY || tf == TF_UTC_DOY)
         g_string_append_printf(s, "%04d/%03d ", tm.tm_year + 1900, tm.tm_yday + 1);
-    g_string_append_printf(s, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+    ob_u64_0(s, (unsigned)tm.tm_hour, 2);
+    ob_c(s, ':');
+    ob_u64_0(s, (unsigned)tm.tm_min, 2);
+    ob_c(s, ':');
+    ob_u64_0(s, (unsigned)tm.tm_sec, 2);
     fraction(s, f->ts_nsec, digits);
 }
 
@@ -95,13 +116,12 @@ static void shown(out_ctx *c, const capture_frame *f)
 static void keepalive_line(out_ctx *c, const capture_frame *f)
 {
     GString *s = c->buf;
-    g_string_truncate(s, 0);
-    g_string_append_printf(s, "%u ", f->frame);
+    ob_u64(s, f->frame);
+    ob_c(s, ' ');
     frame_time(c, s, f);
-    g_string_append_c(s, ' ');
+    ob_c(s, ' ');
     endpoints(s, &f->ka);
-    g_string_append(s, " UDP NAT-keepalive\n");
-    fwrite(s->str, 1, s->len, c->out);
+    OB_LIT(s, " UDP NAT-keepalive\n");
 }
 
 /* " (2 notes)"; with -v " (2 notes: the first's text)", with -vv all of
@@ -112,101 +132,146 @@ static void summary_notes(const out_ctx *c, GString *s, const isakmp_msg *m)
     const isakmp_note *notes = isakmp_msg_notes(m, &nn);
     if (!nn)
         return;
-    g_string_append_printf(s, " (%zu note%s", nn, nn == 1 ? "" : "s");
+    OB_LIT(s, " (");
+    ob_u64(s, nn);
+    if (nn == 1)
+        OB_LIT(s, " note");
+    else
+        OB_LIT(s, " notes");
     size_t show = c->verbose >= 2 ? nn : c->verbose ? 1 : 0;
-    for (size_t i = 0; i < show; i++)
-        g_string_append_printf(s, "%s%s", i ? "; " : ": ", notes[i].text);
-    g_string_append_c(s, ')');
+    for (size_t i = 0; i < show; i++) {
+        if (i)
+            OB_LIT(s, "; ");
+        else
+            OB_LIT(s, ": ");
+        ob_puts(s, notes[i].text);
+    }
+    ob_c(s, ')');
 }
 
 /* ESP in UDP: "... UDP ESP SPI=0xc1a2b3c4 seq=7" (tcpdump's ESP(spi=...,seq=...)). */
-static void esp_line(out_ctx *c, const capture_frame *f, const char *prefix, const char *end)
+static void esp_line(out_ctx *c, const capture_frame *f, bool tree)
 {
     GString *s = c->buf;
-    g_string_truncate(s, 0);
-    g_string_append_printf(s, "%s%u%s ", prefix, f->frame, *prefix ? ":" : "");
+    if (tree)
+        OB_LIT(s, "Frame ");
+    ob_u64(s, f->frame);
+    if (tree)
+        ob_c(s, ':');
+    ob_c(s, ' ');
     frame_time(c, s, f);
-    g_string_append_c(s, ' ');
+    ob_c(s, ' ');
     endpoints(s, &f->esp_pkt);
-    g_string_append_printf(s, " UDP ESP SPI=0x%08x seq=%u\n%s", f->esp_spi, f->esp_seq, end);
-    fwrite(s->str, 1, s->len, c->out);
+    OB_LIT(s, " UDP ESP SPI=0x");
+    ob_hex(s, f->esp_spi, 8);
+    OB_LIT(s, " seq=");
+    ob_u64(s, f->esp_seq);
+    ob_c(s, '\n');
+    if (tree)
+        ob_c(s, '\n');
 }
 
-void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+void out_summary_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
 {
     if (f->keepalive)
         keepalive_line(c, f);
     if (f->esp_udp)
-        esp_line(c, f, "", "");
+        esp_line(c, f, false);
     GString *s = c->buf;
     for (size_t i = 0; i < n; i++) {
         const isakmp_packet *p = isakmp_msg_packet(msgs[i]);
         int ver = isakmp_msg_version(msgs[i]);
-        g_string_truncate(s, 0);
-        g_string_append_printf(s, "%u ", f->frame);
+        ob_u64(s, f->frame);
+        ob_c(s, ' ');
         frame_time(c, s, f);
-        g_string_append_c(s, ' ');
+        ob_c(s, ' ');
         endpoints(s, p);
-        g_string_append(s, p->tcp ? " TCP" : " UDP");
-        if (ver)
-            g_string_append_printf(s, " IKEv%d ", ver);
+        if (p->tcp)
+            OB_LIT(s, " TCP");
         else
-            g_string_append(s, " IKEv? ");
+            OB_LIT(s, " UDP");
+        if (ver) {
+            OB_LIT(s, " IKEv");
+            ob_i64(s, ver);
+            ob_c(s, ' ');
+        } else {
+            OB_LIT(s, " IKEv? ");
+        }
         out_msg_headline(s, msgs[i]);
         out_msg_errors(s, msgs[i]);
-        g_string_append(s, " [");
+        OB_LIT(s, " [");
         out_payload_list(s, msgs[i]);
-        g_string_append(s, "]");
+        ob_c(s, ']');
         summary_notes(c, s, msgs[i]);
-        g_string_append_c(s, '\n');
-        fwrite(s->str, 1, s->len, c->out);
+        ob_c(s, '\n');
     }
     shown(c, f);
 }
 
+void out_summary(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+{
+    g_string_truncate(c->buf, 0);
+    out_summary_frame(c, f, msgs, n);
+    fwrite(c->buf->str, 1, c->buf->len, c->out);
+}
+
 /* ---------------------------------------------------------------- tree */
 
-static void indent(FILE *out, int depth) { fprintf(out, "%*s", depth * 4, ""); }
+static void indent(GString *s, int depth) { ob_fill(s, ' ', (size_t)depth * 4); }
 
 /* "2.0" for the version octet 0x20. */
-static void version_text(char *buf, size_t size, uint64_t v)
+static void version_text(GString *s, uint64_t v)
 {
-    snprintf(buf, size, "%u.%u", (unsigned)(v >> 4) & 15, (unsigned)v & 15);
+    ob_u64(s, (v >> 4) & 15);
+    ob_c(s, '.');
+    ob_u64(s, v & 15);
 }
 
 /* "0x08 (Initiator, No higher version, Request)" (IKEv2, as tshark) or
  * "0x01 (Encryption)" (IKEv1: the flags set). */
-static void flags_text(char *buf, size_t size, uint64_t v, int version)
+static void flags_text(GString *s, uint64_t v, int version)
 {
-    int n = snprintf(buf, size, "0x%02x", (unsigned)v);
+    OB_LIT(s, "0x");
+    ob_hex(s, v, 2);
     if (version == 2) {
-        snprintf(buf + n, size - (size_t)n, " (%s, %s, %s)", v & 0x08 ? "Initiator" : "Responder",
-                 v & 0x10 ? "Higher version" : "No higher version",
-                 v & 0x20 ? "Response" : "Request");
+        ob_puts(s, v & 0x08 ? " (Initiator, " : " (Responder, ");
+        ob_puts(s, v & 0x10 ? "Higher version, " : "No higher version, ");
+        ob_puts(s, v & 0x20 ? "Response)" : "Request)");
         return;
     }
     static const char *const names[] = { "Encryption", "Commit", "Authentication" };
     const char *sep = " (";
     for (unsigned b = 0; b < 3; b++)
         if (v & (1u << b)) {
-            n += snprintf(buf + n, size - (size_t)n, "%s%s", sep, names[b]);
+            ob_puts(s, sep);
+            ob_puts(s, names[b]);
             sep = ", ";
         }
     if (*sep == ',')
-        snprintf(buf + n, size - (size_t)n, ")");
+        ob_c(s, ')');
 }
 
 /* The header's version and flags read as tshark shows them. */
-static bool header_value(const isakmp_item *it, int version, char *buf, size_t size)
+static bool header_value(const out_ctx *c, GString *s, const isakmp_item *it, int version)
 {
-    const char *abbrev = isakmp_item_field(it)->abbrev;
-    if (strcmp(abbrev, "ike.version") == 0)
-        version_text(buf, size, isakmp_item_uint(it));
-    else if (strcmp(abbrev, "ike.flags") == 0 && (version == 1 || version == 2))
-        flags_text(buf, size, isakmp_item_uint(it), version);
+    const isakmp_field *f = isakmp_item_field(it);
+    if (f == c->f_version)
+        version_text(s, isakmp_item_uint(it));
+    else if (f == c->f_flags && (version == 1 || version == 2))
+        flags_text(s, isakmp_item_uint(it), version);
     else
         return false;
     return true;
+}
+
+/* The item's display value, formatted in place at the end of s. */
+static void display_value(GString *s, const isakmp_item *it)
+{
+    enum { GUESS = 512 };
+    size_t n = isakmp_item_format_display(it, ob_room(s, GUESS), GUESS + 1);
+    if (n > GUESS)   /* long values (certificates): room for all of it */
+        isakmp_item_format_display(it, ob_room(s, n), n + 1);
+    ob_commit(s, n);
 }
 
 static void print_item(out_ctx *c, const isakmp_item *it, int depth, int version)
@@ -214,41 +279,40 @@ static void print_item(out_ctx *c, const isakmp_item *it, int depth, int version
     const isakmp_field *f = isakmp_item_field(it);
     const char *label = isakmp_item_label(it);
     bool gen = isakmp_item_generated(it);
-    FILE *out = c->out;
-    indent(out, depth);
+    GString *s = c->buf;
+    indent(s, depth);
     if (gen)
-        fputc('[', out);
+        ob_c(s, '[');
     if (label) {
-        fputs(label, out);
+        ob_puts(s, label);
     } else if (f->type == ISAKMP_FT_NONE) {
-        fputs(f->name, out);
+        ob_puts(s, f->name);
     } else {
-        char val[512];
-        if (header_value(it, version, val, sizeof val)) {
-            fprintf(out, "%s: %s", f->name, val);
-            fputs(gen ? "]\n" : "\n", out);
-            return;
-        }
-        size_t n = isakmp_item_format_display(it, val, sizeof val);
-        if (n >= sizeof val) {   /* long values (certificates): format into the line buffer */
-            g_string_set_size(c->buf, n + 1);
-            isakmp_item_format_display(it, c->buf->str, n + 1);
-            fprintf(out, "%s: %s", f->name, c->buf->str);
-        } else {
-            fprintf(out, "%s: %s", f->name, val);
-        }
+        ob_puts(s, f->name);
+        OB_LIT(s, ": ");
+        if (!header_value(c, s, it, version))
+            display_value(s, it);
     }
-    fputs(gen ? "]\n" : "\n", out);
+    if (gen)
+        OB_LIT(s, "]\n");
+    else
+        ob_c(s, '\n');
 }
 
 static void print_notes(out_ctx *c, const isakmp_item *it, int depth)
 {
+    GString *s = c->buf;
     size_t count, k = note_index_find(&c->notes, it, &count);
     for (size_t i = 0; i < count; i++) {
         const isakmp_note *n = note_index_get(&c->notes, k + i);
-        indent(c->out, depth);
-        fprintf(c->out, "[Note (%s/%s): %s]\n", isakmp_severity_name(n->severity),
-                isakmp_note_code_name(n->code), n->text);
+        indent(s, depth);
+        OB_LIT(s, "[Note (");
+        ob_puts(s, isakmp_severity_name(n->severity));
+        ob_c(s, '/');
+        ob_puts(s, isakmp_note_code_name(n->code));
+        OB_LIT(s, "): ");
+        ob_puts(s, n->text);
+        OB_LIT(s, "]\n");
     }
 }
 
@@ -270,63 +334,78 @@ static void walk(out_ctx *c, const isakmp_msg *m, const isakmp_item *it, int dep
             size_t len;
             isakmp_msg_source_data(m, cs, &len);
             const char *name = isakmp_msg_source_name(m, cs);
-            indent(c->out, depth + 1);
-            fprintf(c->out, "%s (%zu bytes):\n", name ? name : "Data", len);
+            indent(c->buf, depth + 1);
+            ob_puts(c->buf, name ? name : "Data");
+            OB_LIT(c->buf, " (");
+            ob_u64(c->buf, len);
+            OB_LIT(c->buf, " bytes):\n");
             shown = cs;
         }
         walk(c, m, ch, depth + 2);
     }
 }
 
-static void hexdump(FILE *out, const isakmp_msg *m)
+static void hexdump(GString *s, const isakmp_msg *m)
 {
-    for (size_t s = 0; s < isakmp_msg_source_count(m); s++) {
+    for (size_t k = 0; k < isakmp_msg_source_count(m); k++) {
         size_t len;
-        const uint8_t *d = isakmp_msg_source_data(m, s, &len);
-        fprintf(out, "%s (%zu bytes):\n", isakmp_msg_source_name(m, s), len);
+        const uint8_t *d = isakmp_msg_source_data(m, k, &len);
+        g_string_append_printf(s, "%s (%zu bytes):\n", isakmp_msg_source_name(m, k), len);
         for (size_t off = 0; off < len; off += 16) {
-            fprintf(out, "%04zx ", off);
+            g_string_append_printf(s, "%04zx ", off);
             for (size_t i = 0; i < 16; i++)
                 if (off + i < len)
-                    fprintf(out, " %02x", d[off + i]);
+                    g_string_append_printf(s, " %02x", d[off + i]);
                 else
-                    fputs("   ", out);
-            fputs("  ", out);
+                    OB_LIT(s, "   ");
+            OB_LIT(s, "  ");
             for (size_t i = 0; i < 16 && off + i < len; i++)
-                fputc(d[off + i] >= 0x20 && d[off + i] < 0x7f ? d[off + i] : '.', out);
-            fputc('\n', out);
+                ob_c(s, d[off + i] >= 0x20 && d[off + i] < 0x7f ? (char)d[off + i] : '.');
+            ob_c(s, '\n');
         }
     }
 }
 
-void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+void out_tree_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
 {
     GString *s = c->buf;
     if (f->keepalive) {
-        g_string_truncate(s, 0);
-        g_string_append_printf(s, "Frame %u: ", f->frame);
+        OB_LIT(s, "Frame ");
+        ob_u64(s, f->frame);
+        OB_LIT(s, ": ");
         frame_time(c, s, f);
-        g_string_append_c(s, ' ');
+        ob_c(s, ' ');
         endpoints(s, &f->ka);
-        g_string_append(s, " UDP\nUDP NAT-keepalive (RFC 3948 2.3)\n\n");
-        fwrite(s->str, 1, s->len, c->out);
+        OB_LIT(s, " UDP\nUDP NAT-keepalive (RFC 3948 2.3)\n\n");
     }
     if (f->esp_udp)
-        esp_line(c, f, "Frame ", "\n");
+        esp_line(c, f, true);
     for (size_t i = 0; i < n; i++) {
         const isakmp_packet *p = isakmp_msg_packet(msgs[i]);
-        g_string_truncate(s, 0);
-        g_string_append_printf(s, "Frame %u: ", f->frame);
+        OB_LIT(s, "Frame ");
+        ob_u64(s, f->frame);
+        OB_LIT(s, ": ");
         frame_time(c, s, f);
-        g_string_append_c(s, ' ');
+        ob_c(s, ' ');
         endpoints(s, p);
-        g_string_append_printf(s, " %s, %u bytes\n", p->tcp ? "TCP" : "UDP", f->meta.wire_len);
-        fwrite(s->str, 1, s->len, c->out);
+        if (p->tcp)
+            OB_LIT(s, " TCP, ");
+        else
+            OB_LIT(s, " UDP, ");
+        ob_u64(s, f->meta.wire_len);
+        OB_LIT(s, " bytes\n");
         note_index_set(&c->notes, msgs[i]);
         walk(c, msgs[i], isakmp_msg_root(msgs[i]), 0);
         if (c->hex)
-            hexdump(c->out, msgs[i]);
-        fputc('\n', c->out);
+            hexdump(s, msgs[i]);
+        ob_c(s, '\n');
     }
     shown(c, f);
+}
+
+void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)
+{
+    g_string_truncate(c->buf, 0);
+    out_tree_frame(c, f, msgs, n);
+    fwrite(c->buf->str, 1, c->buf->len, c->out);
 }

@@ -18,7 +18,7 @@ void out_addr(char *buf, size_t size, int af, const uint8_t *addr);
 typedef struct {
     const isakmp_note *notes;
     size_t n;
-    GArray *order;   /* size_t note indices sorted by item; reused */
+    GArray *order;   /* note_ref: the notes sorted by item; reused */
 } note_index;
 void note_index_init(note_index *ni);
 void note_index_set(note_index *ni, const isakmp_msg *m);
@@ -72,7 +72,14 @@ typedef struct {
     const char *file;        /* NULL for a single input */
     bool hex;                /* -x: hex dump of every data source (text tree) */
     int verbose;             /* -v: the first note's text in the summary; -vv: all */
-    GString *buf;            /* reused line buffer */
+    GString *buf;            /* what the out_*_frame writers append to */
+    GString *scratch;        /* a writer's own, reused */
+    GArray *kids;            /* -T json: the items of the levels being written */
+    bool jt_valid, jt_ok;    /* -T json: the last second's UTC text (jt_ok: gmtime knew it) */
+    int64_t jt_sec;
+    size_t jt_len;
+    char jt_text[64];
+    const isakmp_field *f_version, *f_flags;   /* -V: the header fields shown as tshark */
     note_index notes;
 } out_ctx;
 
@@ -87,6 +94,12 @@ void out_tree(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_
 
 /* -T json: one JSON object per message per line (cli/isakmpdump-json.md). */
 void out_json(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
+
+/* The same three, appending a frame's text to c->buf instead of writing
+ * it (the threads of shard.c write into their chunks' buffers). */
+void out_summary_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
+void out_tree_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
+void out_json_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n);
 
 /* -T fields (DESIGN.md contract 2). */
 typedef struct out_fields out_fields;

@@ -53,10 +53,37 @@ bool hex_decode(const char *s, size_t n, uint8_t *out)
     return true;
 }
 
+/* "192.0.2.1" without inet_ntop and snprintf (every record of every
+ * output has two); returns its length (at most 15). */
+static size_t format_ipv4(const uint8_t *a, char *s)
+{
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (i)
+            s[n++] = '.';
+        if (v >= 100)
+            s[n++] = (char)('0' + v / 100);
+        if (v >= 10)
+            s[n++] = (char)('0' + v / 10 % 10);
+        s[n++] = (char)('0' + v % 10);
+    }
+    s[n] = 0;
+    return n;
+}
+
 size_t isakmp_format_addr(int af, const uint8_t *addr, char *buf, size_t size)
 {
     char s[INET6_ADDRSTRLEN] = "";
-    if (af == 4 || af == 6)
-        inet_ntop(af == 4 ? AF_INET : AF_INET6, addr, s, sizeof s);
-    return (size_t)snprintf(buf, size, "%s", s);
+    size_t n = 0;
+    if (af == 4)
+        n = format_ipv4(addr, s);
+    else if (af == 6 && inet_ntop(AF_INET6, addr, s, sizeof s))
+        n = strlen(s);
+    if (size) {
+        size_t c = n < size ? n : size - 1;
+        memcpy(buf, s, c);
+        buf[c] = 0;
+    }
+    return n;
 }

@@ -39,6 +39,110 @@ void *crypto_secure_alloc(size_t n)
 void crypto_secure_free(void *p, size_t n) { secure_free(p, n); }
 bool crypto_secure_available(void) { return secure_available(); }
 
+/* ---------------------------------------------------------------- handle cache */
+
+/* libgcrypt's open + setkey (the key schedule; for HMAC the padded inner
+ * and outer keys) cost more than decrypting or MACing a short IKE message,
+ * and an SA's messages come together (an exchange, its retransmissions, the
+ * SA's partition of a batch with --threads).  So each thread keeps its last
+ * few handles with their keys set and reuses one when the algorithm, the
+ * mode and the key bytes are the same: no key schedule per message.  The
+ * copies of the keys are in secure memory and wiped; crypto_cache_flush
+ * closes the handles (isakmp_ctx_free), and a thread's are closed when it
+ * ends. */
+#define HC_SLOTS 8
+#define HC_KEY_MAX 64
+
+typedef struct {
+    bool used, md;             /* md: a gcry_md_hd_t (HMAC), else a gcry_cipher_hd_t */
+    int algo, mode;
+    size_t klen;
+    uint8_t *key;              /* HC_KEY_MAX bytes of secure memory */
+    void *h;
+} hc_slot;
+
+typedef struct {
+    hc_slot s[HC_SLOTS];
+    unsigned next;             /* the slot a miss replaces (round robin) */
+} hcache;
+
+static pthread_key_t hc_key;
+static pthread_once_t hc_once = PTHREAD_ONCE_INIT;
+
+static void hc_close(hc_slot *e)
+{
+    if (!e->used)
+        return;
+    if (e->md)
+        gcry_md_close(e->h);
+    else
+        gcry_cipher_close(e->h);
+    secure_free(e->key, HC_KEY_MAX);
+    *e = (hc_slot){ 0 };
+}
+
+static void hc_destroy(void *p)
+{
+    hcache *c = p;
+    for (unsigned i = 0; i < HC_SLOTS; i++)
+        hc_close(&c->s[i]);
+    g_free(c);
+}
+
+static void hc_setup(void) { pthread_key_create(&hc_key, hc_destroy); }
+
+static hcache *hc_get(void)
+{
+    pthread_once(&hc_once, hc_setup);
+    hcache *c = pthread_getspecific(hc_key);
+    if (!c) {
+        c = g_new0(hcache, 1);
+        pthread_setspecific(hc_key, c);
+    }
+    return c;
+}
+
+void crypto_cache_flush(void)
+{
+    pthread_once(&hc_once, hc_setup);
+    hcache *c = pthread_getspecific(hc_key);
+    if (c) {
+        pthread_setspecific(hc_key, NULL);
+        hc_destroy(c);
+    }
+}
+
+/* The cached handle for (md, algo, mode, key), or NULL. */
+static void *hc_find(hcache *c, bool md, int algo, int mode, const uint8_t *key, size_t klen)
+{
+    for (unsigned i = 0; i < HC_SLOTS; i++) {
+        hc_slot *e = &c->s[i];
+        if (e->used && e->md == md && e->algo == algo && e->mode == mode && e->klen == klen &&
+            memcmp(e->key, key, klen) == 0)
+            return e->h;
+    }
+    return NULL;
+}
+
+/* Keeps h (its key set) for reuse; a key too long to keep: h is closed later
+ * by the caller (returns false). */
+static bool hc_keep(hcache *c, bool md, int algo, int mode, const uint8_t *key, size_t klen,
+                    void *h)
+{
+    if (klen > HC_KEY_MAX)
+        return false;
+    uint8_t *copy = secure_alloc(HC_KEY_MAX);
+    if (!copy)
+        return false;
+    hc_slot *e = &c->s[c->next];
+    c->next = (c->next + 1) % HC_SLOTS;
+    hc_close(e);
+    memcpy(copy, key, klen);
+    *e = (hc_slot){ .used = true, .md = md, .algo = algo, .mode = mode, .klen = klen,
+                    .key = copy, .h = h };
+    return true;
+}
+
 /* ---------------------------------------------------------------- ciphers */
 
 static gcry_cipher_hd_t open_cipher(int algo, int mode, const uint8_t *key, size_t key_len)
@@ -54,18 +158,43 @@ static gcry_cipher_hd_t open_cipher(int algo, int mode, const uint8_t *key, size
     return h;
 }
 
+/* A handle for (algo, mode, key) from the thread's cache, reset (its key
+ * kept), or opened and kept; *own: the caller closes it (not kept). */
+static gcry_cipher_hd_t cached_cipher(int algo, int mode, const uint8_t *key, size_t key_len,
+                                      bool *own)
+{
+    hcache *c = hc_get();
+    gcry_cipher_hd_t h = hc_find(c, false, algo, mode, key, key_len);
+    *own = false;
+    if (h) {
+        gcry_cipher_reset(h);
+        return h;
+    }
+    h = open_cipher(algo, mode, key, key_len);
+    if (h && !hc_keep(c, false, algo, mode, key, key_len, h))
+        *own = true;
+    return h;
+}
+
+static void done_cipher(gcry_cipher_hd_t h, bool own)
+{
+    if (own)
+        gcry_cipher_close(h);
+}
+
 bool crypto_block_decrypt(int gcry_algo, int mode, const uint8_t *key, size_t key_len,
                           const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
 {
     size_t blk = gcry_cipher_get_algo_blklen(gcry_algo);
     if (!blk || len % blk)
         return false;
-    gcry_cipher_hd_t h = open_cipher(gcry_algo, mode, key, key_len);
+    bool own;
+    gcry_cipher_hd_t h = cached_cipher(gcry_algo, mode, key, key_len, &own);
     if (!h)
         return false;
     bool ok = (!iv || !gcry_cipher_setiv(h, iv, blk)) &&
               !gcry_cipher_decrypt(h, out, len, in, len);
-    gcry_cipher_close(h);
+    done_cipher(h, own);
     return ok;
 }
 
@@ -77,11 +206,12 @@ static bool ctr_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *
     memcpy(ctr, key + a->key_len, 4);
     memcpy(ctr + 4, iv, 8);
     ctr[15] = 1;
-    gcry_cipher_hd_t h = open_cipher(a->gcry_algo, GCRY_CIPHER_MODE_CTR, key, a->key_len);
+    bool own;
+    gcry_cipher_hd_t h = cached_cipher(a->gcry_algo, GCRY_CIPHER_MODE_CTR, key, a->key_len, &own);
     if (!h)
         return false;
     bool ok = !gcry_cipher_setctr(h, ctr, 16) && !gcry_cipher_decrypt(h, out, len, in, len);
-    gcry_cipher_close(h);
+    done_cipher(h, own);
     return ok;
 }
 
@@ -103,7 +233,8 @@ static bool aead_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t 
     size_t nlen = a->salt_len + a->iv_len;
     memcpy(nonce, key + a->key_len, a->salt_len);
     memcpy(nonce + a->salt_len, iv, a->iv_len);
-    gcry_cipher_hd_t h = open_cipher(a->gcry_algo, aead_mode(a->kind), key, a->key_len);
+    bool own;
+    gcry_cipher_hd_t h = cached_cipher(a->gcry_algo, aead_mode(a->kind), key, a->key_len, &own);
     if (!h)
         return false;
     bool ok = !gcry_cipher_setiv(h, nonce, nlen);
@@ -115,7 +246,7 @@ static bool aead_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t 
     ok = ok && !gcry_cipher_decrypt(h, out, len, in, len);
     if (ok)
         *tag_ok = gcry_cipher_checktag(h, tag, a->icv_len) == 0;
-    gcry_cipher_close(h);
+    done_cipher(h, own);
     return ok;
 }
 
@@ -211,15 +342,26 @@ bool crypto_hmac(int gcry_md, const uint8_t *key, size_t key_len, const uint8_t 
     gcry_md_hd_t h;
     crypto_init();
     size_t dlen = gcry_md_get_algo_dlen(gcry_md);
-    if (!dlen || out_len > dlen || gcry_md_open(&h, gcry_md, GCRY_MD_FLAG_HMAC /* transient: wiped on close */))
+    if (!dlen || out_len > dlen)
         return false;
-    bool ok = !gcry_md_setkey(h, key, key_len);
-    if (ok) {
-        gcry_md_write(h, data, len);
-        memcpy(out, gcry_md_read(h, gcry_md), out_len);
+    hcache *c = hc_get();
+    bool own = false;
+    if ((h = hc_find(c, true, gcry_md, 0, key, key_len)) != NULL) {
+        gcry_md_reset(h);   /* back to the keyed state */
+    } else {
+        if (gcry_md_open(&h, gcry_md, GCRY_MD_FLAG_HMAC /* transient: wiped on close */))
+            return false;
+        if (gcry_md_setkey(h, key, key_len)) {
+            gcry_md_close(h);
+            return false;
+        }
+        own = !hc_keep(c, true, gcry_md, 0, key, key_len, h);
     }
-    gcry_md_close(h);
-    return ok;
+    gcry_md_write(h, data, len);
+    memcpy(out, gcry_md_read(h, gcry_md), out_len);
+    if (own)
+        gcry_md_close(h);
+    return true;
 }
 
 static void xor16(uint8_t *a, const uint8_t *b)

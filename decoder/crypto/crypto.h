@@ -63,6 +63,11 @@ typedef struct {
 /* Initialises libgcrypt once (thread-safe), with secure memory. */
 void crypto_init(void);
 
+/* Closes the cipher and HMAC handles this thread keeps for reuse (their
+ * keys set, per algorithm, mode and key: no key schedule per message) and
+ * wipes their keys; a thread's are closed when it ends as well. */
+void crypto_cache_flush(void);
+
 /* False once the secure pool has run out (then contexts use plain memory). */
 bool crypto_secure_available(void);
 

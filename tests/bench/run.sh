@@ -34,6 +34,7 @@ dump="$build/isakmpdump" loop="$build/tests/bench_pcap_loop"
 data="$out/data"
 python3 "$top/tests/bench/gen.py" --out "$data" --size "$size" >"$out/gen.txt"
 python3 "$top/tests/bench/gen.py" --out "$data/multi" --size "$size" --files 4 >/dev/null
+python3 "$top/tests/bench/gen.py" --out "$data/dense" --size "$size" --ike-only >"$out/gen-dense.txt"
 cap="$data/bench.pcap"
 keys=(-k "$data/keys/ikev1_decryption_table" -k "$data/keys/ikev2_decryption_table")
 # tshark reads its decryption tables from the profile of $HOME.
@@ -56,7 +57,7 @@ results="$out/results.tsv"
 measure() {
   local name=$1; shift
   local t=() m=0 n=$runs
-  case $name in "bare libpcap loop"|"isakmpdump -T fields"*) n=$fast_runs ;; esac
+  case $name in *"bare libpcap loop"|*"isakmpdump -T fields"*|write*) n=$fast_runs ;; esac
   case $name in *"(keys)") n=$runs ;; esac
   for _ in $(seq "$n"); do
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" ||
@@ -81,16 +82,46 @@ measure "bare libpcap loop" "$loop" "$cap"
 measure "isakmpdump -T fields" "$dump" -T fields "${ours_e[@]}" "$cap"
 measure "isakmpdump -T fields --threads 1" "$dump" --threads 1 -T fields "${ours_e[@]}" "$cap"
 measure "isakmpdump -T fields (keys)" "$dump" -T fields "${ours_e[@]}" "${keys[@]}" "$cap"
-measure "isakmpdump -V" "$dump" -V "${keys[@]}" "$cap"
-if "$dump" --help 2>&1 | grep -q -- "-T json"; then
-  measure "isakmpdump -T json" "$dump" -T json "${keys[@]}" "$cap"
-fi
-if "$dump" --help 2>&1 | grep -q -- "--report"; then
-  measure "isakmpdump --report" "$dump" --report "${keys[@]}" "$cap"
-fi
+measure "isakmpdump -V (keys)" "$dump" -V "${keys[@]}" "$cap"
+measure "isakmpdump -T json (keys)" "$dump" -T json "${keys[@]}" "$cap"
+measure "isakmpdump -T json" "$dump" -T json "$cap"
+measure "isakmpdump -T json --threads 1 (keys)" "$dump" --threads 1 -T json "${keys[@]}" "$cap"
+measure "isakmpdump --report (keys)" "$dump" --report "${keys[@]}" "$cap"
+measure "isakmpdump summary (keys)" "$dump" "${keys[@]}" "$cap"
 measure "tshark -T fields" env HOME="$tnok" tshark -n -r "$cap" -Y isakmp -T fields "${ws_e[@]}"
 measure "tshark -T fields (keys)" env HOME="$twk" tshark -n -r "$cap" -Y isakmp -T fields "${ws_e[@]}"
-[ "$smoke" = 1 ] || measure "tshark -V" env HOME="$twk" tshark -n -r "$cap" -V
+if [ "$smoke" = 0 ]; then
+  measure "tshark -V (keys)" env HOME="$twk" tshark -n -r "$cap" -Y isakmp -V
+  measure "tshark -T json (keys)" env HOME="$twk" tshark -n -r "$cap" -Y isakmp -T json
+  measure "tshark -T ek (keys)" env HOME="$twk" tshark -n -r "$cap" -Y isakmp -T ek
+  measure "tshark -T json" env HOME="$tnok" tshark -n -r "$cap" -Y isakmp -T json
+fi
+# The limit of each output: the bare loop plus writing its bytes to /dev/null
+# (from the page cache: what remains once decoding and formatting cost nothing).
+for o in json V; do
+  "$dump" $([ $o = json ] && echo -T json || echo -V) "${keys[@]}" "$cap" >"$out/bytes.$o"
+  measure "write the $([ $o = json ] && echo "-T json" || echo "-V") (keys) bytes to /dev/null ($(( $(stat -c %s "$out/bytes.$o") / 1000000 )) MB)" \
+    cat "$out/bytes.$o"
+  rm -f "$out/bytes.$o"
+done
+
+# The dense capture: every frame carries IKE (gen.py --ike-only), so the
+# decoder, not the reading loop, is most of the work.
+dense="$data/dense/bench.pcap"
+dkeys=(-k "$data/dense/keys/ikev1_decryption_table" -k "$data/dense/keys/ikev2_decryption_table")
+twd="$out/tshark-dense-keys"
+mkdir -p "$twd/.config/wireshark"
+cp "$data/dense/keys/"* "$twd/.config/wireshark/"
+measure "dense: bare libpcap loop" "$loop" "$dense"
+measure "dense: isakmpdump -T fields" "$dump" -T fields "${ours_e[@]}" "$dense"
+measure "dense: isakmpdump -T fields (keys)" "$dump" -T fields "${ours_e[@]}" "${dkeys[@]}" "$dense"
+measure "dense: isakmpdump -T json (keys)" "$dump" -T json "${dkeys[@]}" "$dense"
+measure "dense: isakmpdump -V (keys)" "$dump" -V "${dkeys[@]}" "$dense"
+measure "dense: tshark -T fields (keys)" env HOME="$twd" tshark -n -r "$dense" -Y isakmp -T fields "${ws_e[@]}"
+if [ "$smoke" = 0 ]; then
+  measure "dense: tshark -T json (keys)" env HOME="$twd" tshark -n -r "$dense" -Y isakmp -T json
+  measure "dense: tshark -V (keys)" env HOME="$twd" tshark -n -r "$dense" -Y isakmp -V
+fi
 multi=("$data"/multi/bench-*.pcap)
 if "$dump" --help 2>&1 | grep -q -- "-j N"; then
   measure "isakmpdump -j $(nproc) -T fields, 4 files" "$dump" -j "$(nproc)" -T fields "${ours_e[@]}" "${multi[@]}"
@@ -101,14 +132,16 @@ measure "tshark per file, $(nproc) at a time, 4 files" sh -c \
 
 # Paired runs: the bare loop and isakmpdump -T fields alternate, so a slow
 # minute of the machine slows both; the median of the per-pair ratios is
-# the 2x-the-loop figure least moved by drift.
+# the 2x-the-loop figure least moved by drift (on both captures).
 pairs=$([ "$smoke" = 1 ] && echo 1 || echo 21)
-for _ in $(seq "$pairs"); do
-  /usr/bin/time -f "%e" -o "$out/t_loop.txt" "$loop" "$cap" >/dev/null
-  /usr/bin/time -f "%e" -o "$out/t_dump.txt" "$dump" -T fields "${ours_e[@]}" "$cap" >/dev/null
-  echo "$(cat "$out/t_loop.txt") $(cat "$out/t_dump.txt")"
-done >"$out/pairs.txt"
+for c in "$cap" "$dense"; do
+  for _ in $(seq "$pairs"); do
+    /usr/bin/time -f "%e" -o "$out/t_loop.txt" "$loop" "$c" >/dev/null
+    /usr/bin/time -f "%e" -o "$out/t_dump.txt" "$dump" -T fields "${ours_e[@]}" "$c" >/dev/null
+    echo "$(cat "$out/t_loop.txt") $(cat "$out/t_dump.txt")"
+  done >"$out/pairs$([ "$c" = "$dense" ] && echo -dense).txt"
+done
 
 python3 "$top/tests/bench/table.py" "$results" "$cap" "$out/gen.txt" "$out/pairs.txt" \
-  >"$out/results.md"
+  "$out/pairs-dense.txt" "$out/gen-dense.txt" >"$out/results.md"
 cat "$out/results.md"

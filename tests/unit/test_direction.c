@@ -241,6 +241,27 @@ static void test_format_hex(void)
     isakmp_msg_free(m);
 }
 
+/* Labels: the formatter of the common conversions gives what printf gives
+ * (issue 22), and printf still does the others. */
+static void test_label_format(void)
+{
+    isakmp_packet pkt = { .data = (const uint8_t *)"xx", .len = 2 };
+    isakmp_msg *m = msg_new(&pkt);
+    uint32_t i = tree_add_uint(m, 0, F_TYPEPAYLOAD, 0, 0, 1, 1);
+    const char *nul = NULL;
+    tree_set_label(m, i, "%s (%u) %d %zu%% %s", "Notify", 41u, -2147483647 - 1, (size_t)7, nul);
+    g_assert_cmpstr(isakmp_item_label(tree_item(m, i)), ==,
+                    "Notify (41) -2147483648 7% (null)");
+    tree_set_label(m, i, "%02x:%s", 5u, "y");   /* a width: printf's */
+    g_assert_cmpstr(isakmp_item_label(tree_item(m, i)), ==, "05:y");
+    char longer[400];
+    memset(longer, 'a', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    tree_set_label(m, i, "%s!", longer);   /* past the stack buffer */
+    g_assert_cmpuint(strlen(isakmp_item_label(tree_item(m, i))), ==, sizeof longer);
+    isakmp_msg_free(m);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -253,5 +274,6 @@ int main(int argc, char **argv)
     g_test_add_func("/direction/stateless", test_stateless);
     g_test_add_func("/direction/walk_order", test_walk_order);
     g_test_add_func("/direction/format_hex", test_format_hex);
+    g_test_add_func("/direction/label_format", test_label_format);
     return g_test_run();
 }

@@ -65,6 +65,12 @@ static void test_format_addr(void)
     /* cut like snprintf, the full length returned */
     g_assert_cmpuint(isakmp_format_addr(4, v4, buf, 4), ==, 9);
     g_assert_cmpstr(buf, ==, "192");
+    /* IPv4 without inet_ntop (issue 22): every digit count */
+    static const uint8_t v4b[16] = { 0, 10, 255, 100 }, v4c[16] = { 255, 255, 255, 255 };
+    g_assert_cmpuint(isakmp_format_addr(4, v4b, buf, sizeof buf), ==, 12);
+    g_assert_cmpstr(buf, ==, "0.10.255.100");
+    g_assert_cmpuint(isakmp_format_addr(4, v4c, buf, sizeof buf), ==, 15);
+    g_assert_cmpstr(buf, ==, "255.255.255.255");
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,103 @@
+/*
+ * Appending to a writer's line buffer (a GString) without a call per
+ * piece: room is made once, bytes are stored, the length moves.  The JSON,
+ * tree and summary writers format every value through these; GLib's
+ * g_string_append / _printf cost a function call, a strlen and (printf) a
+ * format parse per value, which was most of -T json's time.
+ */
+#ifndef ISAKMPDUMP_OBUF_H
+#define ISAKMPDUMP_OBUF_H
+
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Makes room for n more bytes (and the NUL); returns where they go. */
+static inline char *ob_room(GString *s, size_t n)
+{
+    if (G_UNLIKELY(s->len + n >= s->allocated_len)) {
+        size_t at = s->len;
+        g_string_set_size(s, at + n);
+        s->len = at;
+    }
+    return s->str + s->len;
+}
+
+/* n bytes were stored at ob_room's pointer. */
+static inline void ob_commit(GString *s, size_t n)
+{
+    s->len += n;
+    s->str[s->len] = 0;
+}
+
+static inline void ob_put(GString *s, const char *p, size_t n)
+{
+    memcpy(ob_room(s, n), p, n);
+    ob_commit(s, n);
+}
+
+static inline void ob_puts(GString *s, const char *p) { ob_put(s, p, strlen(p)); }
+
+/* A string literal, its length known at compile time. */
+#define OB_LIT(s, lit) ob_put((s), "" lit, sizeof(lit) - 1)
+
+static inline void ob_c(GString *s, char ch)
+{
+    *ob_room(s, 1) = ch;
+    ob_commit(s, 1);
+}
+
+/* n copies of ch (indentation). */
+static inline void ob_fill(GString *s, char ch, size_t n)
+{
+    memset(ob_room(s, n), ch, n);
+    ob_commit(s, n);
+}
+
+/* Decimal, as %llu. */
+static inline void ob_u64(GString *s, uint64_t v)
+{
+    char tmp[20];
+    size_t n = sizeof tmp;
+    do
+        tmp[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    ob_put(s, tmp + n, sizeof tmp - n);
+}
+
+/* Decimal, as %lld. */
+static inline void ob_i64(GString *s, int64_t v)
+{
+    if (v < 0) {
+        ob_c(s, '-');
+        ob_u64(s, (uint64_t)0 - (uint64_t)v);
+        return;
+    }
+    ob_u64(s, (uint64_t)v);
+}
+
+/* Decimal with at least `width` digits, zeros before (as %0*u; width <= 20). */
+static inline void ob_u64_0(GString *s, uint64_t v, int width)
+{
+    char tmp[20];
+    int n = (int)sizeof tmp;
+    do
+        tmp[--n] = (char)('0' + v % 10);
+    while ((v /= 10) || (int)sizeof tmp - n < width);
+    ob_put(s, tmp + n, sizeof tmp - (size_t)n);
+}
+
+/* Hex with `width` digits, lower case (as %0*x, width <= 16). */
+static inline void ob_hex(GString *s, uint64_t v, int width)
+{
+    static const char hx[] = "0123456789abcdef";
+    int digits = width;
+    while (digits < 16 && (v >> (4 * digits)))
+        digits++;
+    char *p = ob_room(s, (size_t)digits);
+    for (int i = digits - 1; i >= 0; i--)
+        *p++ = hx[(v >> (4 * i)) & 15];
+    ob_commit(s, (size_t)digits);
+}
+
+#endif

@@ -204,8 +204,8 @@ static bool bare_passes(decoder *dc, const shard_run *r, const bframe *bf,
                         const isakmp_packet *pkt)
 {
     filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
-                        .ref_sec = r->first_sec, .ref_nsec = r->first_nsec,
-                        .len = bf->meta.wire_len, .caplen = bf->meta.cap_len, .pkt = pkt };
+                        .meta = &bf->meta, .p = pkt, .file = r->so->fo->file,
+                        .disp_sec = bf->ts_sec, .disp_nsec = bf->ts_nsec };
     return filter_match(dc->flt, dc->fs, NULL, &fr);
 }
 

@@ -3,7 +3,7 @@
 #   make-corpus.sh OUTDIR [SOURCE_DIR]
 # OUTDIR/<harness>/ gets:
 #   decode    every ISAKMP message (UDP payload, non-ESP marker removed) of
-#             samples/*/capture.pcap* and the peer suite's captures
+#             samples/*/ and samples/pq/*/capture.pcap* and the peer suite's captures
 #   decrypt   the same, each behind a key-set selector byte
 #   sequence  one file per capture: its messages as [selector][len u16][bytes]
 #   keys      the key tables / secrets / logs beside the captures
@@ -19,10 +19,10 @@ for h in decode decrypt sequence keys capture filter; do mkdir -p "$out/$h"; don
 command -v tshark >/dev/null || { echo "make-corpus: tshark not found; seeds from key files only" >&2; }
 
 shopt -s nullglob
-caps=("$top"/samples/*/capture.pcap* "$peer"/wireshark/*.pcap* "$peer"/wireshark-wiki/*.pcap*
-      "$peer"/wireshark-wiki/*/*.pcap*)
+caps=("$top"/samples/*/capture.pcap* "$top"/samples/pq/*/capture.pcap* "$peer"/wireshark/*.pcap*
+      "$peer"/wireshark-wiki/*.pcap* "$peer"/wireshark-wiki/*/*.pcap*)
 keyfiles=()
-for d in "$top"/samples/*/ "$peer"/wireshark/ "$peer"/wireshark-wiki/*/; do
+for d in "$top"/samples/*/ "$top"/samples/pq/*/ "$peer"/wireshark/ "$peer"/wireshark-wiki/*/; do
   for f in "$d"*; do
     case "$f" in *.pcap|*.pcapng|*.gz|*.md|*readme|*.sh|*.py|*.tsv|*.pem|*.conf|*.json) continue;; esac
     [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 65536 ] && keyfiles+=("$f")

@@ -13,12 +13,17 @@ initiator started: inbound SAs carry the responder's keys)
 import re, sys
 
 ENC = {'AES_CBC_128': 'AES-CBC-128 [RFC3602]', 'AES_CBC_192': 'AES-CBC-192 [RFC3602]',
-       'AES_CBC_256': 'AES-CBC-256 [RFC3602]'}
+       'AES_CBC_256': 'AES-CBC-256 [RFC3602]',
+       # AEAD (the ML-KEM samples): SK_e* include the 4-octet salt, no SK_a*
+       'AES_GCM_16_128': 'AES-GCM-128 with 16 octet ICV [RFC5282]',
+       'AES_GCM_16_192': 'AES-GCM-192 with 16 octet ICV [RFC5282]',
+       'AES_GCM_16_256': 'AES-GCM-256 with 16 octet ICV [RFC5282]'}
+AEAD = 'NONE [RFC4306]'
 INTEG = {'HMAC_SHA2_256_128': 'HMAC_SHA2_256_128 [RFC4868]',
          'HMAC_SHA2_384_192': 'HMAC_SHA2_384_192 [RFC4868]',
          'HMAC_SHA2_512_256': 'HMAC_SHA2_512_256 [RFC4868]', 'HMAC_SHA1_96': 'HMAC_SHA1_96 [RFC2404]'}
-ESP_ENC = {'AES_CBC': 'AES-CBC [RFC3602]'}
-ESP_INTEG = {'HMAC_SHA2_256_128': 'HMAC-SHA-256-128 [RFC4868]', 'HMAC_SHA1_96': 'HMAC-SHA-1-96 [RFC2404]'}
+ESP_ENC = {'AES_CBC': 'AES-CBC [RFC3602]', 'AES_GCM_16': 'AES-GCM with 16 octet ICV [RFC4106]'}
+ESP_INTEG = {'UNDEFINED': 'NULL', 'HMAC_SHA2_256_128': 'HMAC-SHA-256-128 [RFC4868]', 'HMAC_SHA1_96': 'HMAC-SHA-1-96 [RFC2404]'}
 esp_mode = sys.argv[1] == '--esp'
 if esp_mode:
     del sys.argv[1]
@@ -61,6 +66,8 @@ for line in open(sys.argv[1], errors='replace'):
     m = head.search(line)
     if m:
         label, uid, want, cur = m.group(3), m.group(2), int(m.group(4)), b''
+        if want == 0 and label.startswith('integrity '):
+            child[label] = ''       # AEAD: no integrity key
         continue
     m = checkin.search(line)
     if m and m.group(3) != '0' * 16:
@@ -70,12 +77,17 @@ for line in open(sys.argv[1], errors='replace'):
         algs[m.group(1)] = (m.group(2), m.group(3))
 if esp_mode:
     for spi, src, dst, ek, ak, *algs in esp_out:
-        print('"IPv4","%s","%s","0x%s","%s","0x%s","%s","0x%s"' % (src, dst, spi, ESP_ENC[algs[0]], ek,
-              ESP_INTEG[algs[1]], ak))
+        print('"IPv4","%s","%s","0x%s","%s","0x%s","%s","%s"' % (src, dst, spi, ESP_ENC[algs[0]], ek,
+              ESP_INTEG[algs[1]], '0x' + ak if ak else ''))
     sys.exit(0)
 for uid, k in sets:
-    if uid not in spis or uid not in algs or not all(n in k for n in ('k_ei', 'k_er', 'k_ai', 'k_ar')):
+    enc, integ = algs.get(uid, (None, None))
+    aead = enc in ENC and 'GCM' in enc
+    need = ('k_ei', 'k_er') if aead else ('k_ei', 'k_er', 'k_ai', 'k_ar')
+    if uid not in spis or uid not in algs or not all(n in k for n in need):
         continue
-    enc, integ = algs[uid]
+    if aead:
+        print('%s,%s,%s,%s,"%s",,,"%s"' % (spis[uid][0], spis[uid][1], k['k_ei'], k['k_er'], ENC[enc], AEAD))
+        continue
     print('%s,%s,%s,%s,"%s",%s,%s,"%s"' % (spis[uid][0], spis[uid][1], k['k_ei'], k['k_er'],
           ENC[enc], k['k_ai'], k['k_ar'], INTEG[integ]))

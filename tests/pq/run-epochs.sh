@@ -55,8 +55,11 @@ for d in "$src"/samples/pq/*/; do
             echo "ok   $name ($(basename "$t"), $lines epochs): $e encrypted messages, $ok ICVs verified"
         fi
     done
-    read -r e ok no < <(counts "$tmp/first.tab" "$d/capture.pcap")
-    [ "$no" -gt 0 ] || bad "$name: the first epoch alone verified everything ($e / $ok)"
+    # (only where the IKE SA has several epochs: ML-KEM in IKE_SA_INIT alone has one)
+    if [ "$(cut -d, -f1,2 "$d/ikev2_decryption_table" | sort | uniq -d | grep -c .)" -gt 0 ]; then
+        read -r e ok no < <(counts "$tmp/first.tab" "$d/capture.pcap")
+        [ "$no" -gt 0 ] || bad "$name: the first epoch alone verified everything ($e / $ok)"
+    fi
     python3 "$src/samples/pq/charon-epochs.py" --esp "$d/charon-initiator.log" >"$tmp/log.esp"
     cmp -s "$tmp/log.esp" "$d/esp_sa" || bad "$name: esp_sa is not the log's"
     # from the secrets: the key schedule of every epoch

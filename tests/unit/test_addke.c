@@ -18,6 +18,7 @@ typedef struct {
     GHashTable *v;            /* "WORD spii [epoch|n]" -> hex */
     char first[17];           /* the first IKE SA's SPIi */
     GPtrArray *spis;          /* every SPIi, in file order */
+    int prf;                  /* the IKE SA's PRF */
 } sample;
 
 static void sample_load(sample *s, const char *name)
@@ -79,14 +80,17 @@ static void check_expand(const sample *s, const char *spii, int e, const uint8_t
     uint8_t *spi = tu_hex(spii, &n);
     g_assert_nonnull(seed);
     g_assert_nonnull(ei);
-    g_assert_nonnull(ai);
     kdf_v2_keys k = { 0 };
     memcpy(k.skeyseed, seed, sl);
+    if (!ai)
+        il = 0;               /* AEAD (AES-GCM): no SK_a* */
     kdf_v2_lens lens = { il, el };
     kdf_chunk cni = { ni, nl }, cnr = { nr, nl };
-    g_assert_true(kdf_v2_sa_keys(PRF_HMAC_SHA2_256, &cni, &cnr, spi, spir, &lens, &k));
+    g_assert_true(kdf_v2_sa_keys(s->prf, &cni, &cnr, spi, spir, &lens, &k));
     const uint8_t *got[7] = { k.d, k.ai, k.ar, k.ei, k.er, k.pi, k.pr };
     for (int i = 0; i < 7; i++) {
+        if (!il && (i == 1 || i == 2))
+            continue;
         uint8_t *want = val(s, &n, "%s %s %d", names[i], spii, e);
         g_assert_nonnull(want);
         g_assert_cmpmem(got[i], n, want, n);
@@ -95,10 +99,11 @@ static void check_expand(const sample *s, const char *spii, int e, const uint8_t
     g_free(seed); g_free(ei); g_free(ai); g_free(spir); g_free(spi);
 }
 
-static void check_sample(const char *name, int want_sas, int want_epochs)
+static void check_sample(const char *name, int prf, int want_sas, int want_epochs)
 {
     sample s;
     sample_load(&s, name);
+    s.prf = prf;
     g_assert_cmpuint(s.spis->len, ==, (guint)want_sas);
     int epochs = 0;
     uint8_t last_skd[KDF_MAX_KEY];
@@ -119,7 +124,7 @@ static void check_sample(const char *name, int want_sas, int want_epochs)
             if (e == 0 && first) {   /* IKE_SA_INIT: prf(Ni | Nr, SK(0)) */
                 uint8_t *g = val(&s, &gl, "DH %s", spii);
                 kdf_chunk cg = { g, gl };
-                g_assert_true(kdf_v2_skeyseed(PRF_HMAC_SHA2_256, &cni, &cnr, &cg, out));
+                g_assert_true(kdf_v2_skeyseed(s.prf, &cni, &cnr, &cg, out));
                 g_free(g);
             } else if (e == 0) {     /* a rekey with IKE_FOLLOWUP_KE, of the first SA's last epoch */
                 uint8_t *g = val(&s, &gl, "DH %s", spii), *k;
@@ -128,9 +133,9 @@ static void check_sample(const char *name, int want_sas, int want_epochs)
                     g_byte_array_append(cat, k, (guint)kl);
                     g_free(k);
                 }
-                g_assert_cmpuint(cat->len, >, 0);
+                /* (none when the sample has no additional KE: ML-KEM alone) */
                 kdf_chunk parts[4] = { { g, gl }, cni, cnr, { cat->data, cat->len } };
-                g_assert_true(kdf_prf(PRF_HMAC_SHA2_256, last_skd, last_skd_len, parts, 4, out));
+                g_assert_true(kdf_prf(s.prf, last_skd, last_skd_len, parts, cat->len ? 4 : 3, out));
                 g_free(g);
                 g_byte_array_free(cat, TRUE);
             } else {                 /* IKE_INTERMEDIATE n: prf(SK_d(n-1), SK(n) | Ni | Nr) */
@@ -138,7 +143,7 @@ static void check_sample(const char *name, int want_sas, int want_epochs)
                 uint8_t *k = val(&s, &kl, "IKEV2_ADDKE_SHARED %s %d", spii, e);
                 g_assert_nonnull(k);
                 kdf_chunk cd = { skd, dl }, ck = { k, kl };
-                g_assert_true(kdf_v2_rekey_skeyseed(PRF_HMAC_SHA2_256, &cd, &ck, &cni, &cnr, out));
+                g_assert_true(kdf_v2_rekey_skeyseed(s.prf, &cd, &ck, &cni, &cnr, out));
                 g_free(skd); g_free(k);
             }
             g_assert_cmpmem(out, n, want, n);
@@ -157,11 +162,19 @@ static void check_sample(const char *name, int want_sas, int want_epochs)
 }
 
 /* x25519 + ADDKE1 ecp384: 2 epochs, then the IKE SA rekeyed with ADDKE1 */
-static void test_addke1(void) { check_sample("ikev2-pq-addke1-x25519-ecp384", 2, 3); }
+static void test_addke1(void) { check_sample("ikev2-pq-addke1-x25519-ecp384", PRF_HMAC_SHA2_256, 2, 3); }
 /* ecp256 + x25519, ecp384: 3 epochs, the IKE SA rekeyed with both */
-static void test_addke2(void) { check_sample("ikev2-pq-addke2-rekeys", 2, 4); }
+static void test_addke2(void) { check_sample("ikev2-pq-addke2-rekeys", PRF_HMAC_SHA2_256, 2, 4); }
 /* ecp256 + modp4096, x25519, ecp384: 4 epochs */
-static void test_addke3(void) { check_sample("ikev2-pq-addke3-certs-frag", 1, 4); }
+static void test_addke3(void) { check_sample("ikev2-pq-addke3-certs-frag", PRF_HMAC_SHA2_256, 1, 4); }
+/* strongSwan 6.1 (OpenSSL 3.6): x25519 + ADDKE1 ML-KEM-768, AES-GCM,
+ * PRF-HMAC-SHA2-384: 2 epochs, then the IKE SA rekeyed with ADDKE1 ML-KEM-768 */
+static void test_mlkem_addke1(void)
+{
+    check_sample("ikev2-pq-mlkem768-addke1", PRF_HMAC_SHA2_384, 2, 3);
+}
+/* ML-KEM-768 as the IKE_SA_INIT key exchange: 1 epoch, the rekey with ML-KEM-768 */
+static void test_mlkem_init(void) { check_sample("ikev2-pq-mlkem768-init", PRF_HMAC_SHA2_384, 2, 2); }
 
 /* The charon 6 log reader: what each sample's logs give as RFC 9370
  * secrets, "KIND spii msgid n len" (KIND: A additional KE of an IKE SA, CA
@@ -218,6 +231,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/addke/strongswan6-addke1-rekey", test_addke1);
     g_test_add_func("/addke/strongswan6-addke2-rekeys", test_addke2);
+    g_test_add_func("/addke/strongswan61-mlkem768-addke1", test_mlkem_addke1);
+    g_test_add_func("/addke/strongswan61-mlkem768-init", test_mlkem_init);
     g_test_add_func("/addke/strongswan6-addke3", test_addke3);
     g_test_add_func("/addke/charon6-log-reader", test_log_reader);
     return g_test_run();

@@ -14,7 +14,7 @@ src=${2:?SOURCE_DIR}
 command -v objdump >/dev/null || { echo "objdump not installed"; exit 77; }
 cc=${CC:-cc}
 declare -A funcs=(
-  [decoder/keying/derive.c]="bytes_free v2_sa_free v2_publish v2_skeyseed_candidate esp_out v2_child_keys v2_create_child"
+  [decoder/keying/derive.c]="bytes_free v2_sa_free v2_publish v2_skeyseed_candidate esp_out v2_child_keys v2_create_done"
   [decoder/keying/derive_v1.c]="v1_sa_free v1_candidate v1_publish v1_keymat_out v1_qm_keys"
   [decoder/keying/verify.c]="verify_v2_psk_auth"
   [decoder/crypto/kdf.c]="xcbc_mac kdf_prf kdf_prf_plus kdf_v2_skeyseed kdf_v2_sa_keys kdf_v1_skeyid_sig kdf_v1_skeyid_pke v1_expand_ka kdf_v1_keymat"

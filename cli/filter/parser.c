@@ -30,8 +30,12 @@ static const token *peek(const parser *p) { return &p->t[p->i]; }
 static bool unexpected(parser *p)
 {
     const token *t = peek(p);
+    const char *at = p->f->expr + t->col;
     if (t->kind == T_END)
         filter_fail(p->e, t->col, 1, "unexpected end of filter expression");
+    else if (t->len == 1 && strchr("+-*/%&", *at))   /* Wireshark 4.0's arithmetic */
+        filter_fail(p->e, t->col, 1, "arithmetic and bitwise operators (\"%c\") are not "
+                    "supported", *at);
     else
         filter_fail(p->e, t->col, t->len, "\"%.*s\" was unexpected in this context",
                     (int)t->len, p->f->expr + t->col);

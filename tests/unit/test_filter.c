@@ -230,6 +230,8 @@ static void test_functions(void)
     fails_at("upper(ike.nonce) == \"A\"", 6, "only character strings");
     fails_at("count(ike.ispi[0:2]) == 1", 6, "not a slice");
     fails_at("max(ike.length) == 1", 0, "does not exist");
+    fails_at("ike.length + 1 > 300", 11, "arithmetic");   /* (Wireshark 4.0 has it) */
+    fails_at("ike.length > 3 * 100", 15, "arithmetic");
     fails_at("len(ike.ispi, ike.rspi) == 1", 12, "takes one argument");
     fails_at("len(ike.foo) == 1", 4, "not a valid protocol");
 }

@@ -13,6 +13,7 @@
 
 #include "capture/capture.h"
 #include "capture/capture_cli.h"
+#include "esp/esp_cli.h"
 #include "filter/filter.h"
 #include "output/output.h"
 #include "shard.h"
@@ -36,6 +37,8 @@ typedef struct {
     capture_opts cap;
     capture_cli cc;        /* -c -f -i -s -w -F -P -D (capture/capture_cli.c) */
     rpt_cli rep;           /* --report (cli/report_cli.c) */
+    bool esp_show;         /* --esp: ESP verdicts and inner packets on the ESP lines */
+    bool esp_decrypt;      /* --decrypt-esp: -w gets the decrypted inner packets */
     const char *yexpr;     /* -Y */
     filter *flt;           /* -Y compiled once, shared by every file and thread */
 } options;
@@ -48,6 +51,8 @@ typedef struct {
     out_ctx out;
     filter_scratch *fs;    /* -Y */
     uint64_t passed;       /* messages that passed -Y (--stats) */
+    bool esp_on;           /* ESP packets are decrypted (esp_wanted) */
+    esp_run esp;
 } run_state;
 
 static void usage(FILE *out)
@@ -68,6 +73,9 @@ static void usage(FILE *out)
           "                     instead of printing them\n"
           "  -F pcap|nsecpcap|pcapng  the format of the -w file (default pcap)\n"
           "  -P                 with -w: print the decoded frames too\n"
+          "  --decrypt-esp      with -w: write the decrypted inner packets of the ESP\n"
+          "                     traffic (raw IP; pcapng: a comment per packet naming\n"
+          "                     the SA) instead of the frames read\n"
           "  -p PORT[/natt]     also decode UDP/TCP PORT as IKE (repeatable); /natt: with\n"
           "                     the RFC 3948 non-ESP marker, like 4500\n"
           "  -k FILE            load keys or secrets (repeatable), by content: Wireshark's\n"
@@ -103,6 +111,9 @@ static void usage(FILE *out)
           "  -E compat=4.0      values as tshark 4.0 prints them (default: as 4.2-4.6)\n"
           "  -E quote=d|s|n     quote non-empty values with \" or ' or not (default n)\n"
           "  -G fields          print the field table and exit\n"
+          "  --esp              decrypt ESP and add to each ESP line its verdict (ok,\n"
+          "                     ICV failed, no key, ...) and inner packet (protocol,\n"
+          "                     addresses, ports, length)\n"
           "  --stats            counts per file on standard error at the end\n"
           "  --no-progress      no progress bar (shown on a terminal for large files)\n"
           "  --report           per-SA policy report and audit instead (docs/report.md);\n"
@@ -223,7 +234,7 @@ static void parse_args(options *o, int argc, char **argv)
 {
     /* OPT_REPORT stays last: it and the next RPT_OPT_COUNT - 1 values are the report's */
     enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_EXPORT_KEYS, OPT_EXPORT_PSK,
-           OPT_THREADS, OPT_REPORT };
+           OPT_THREADS, OPT_ESP, OPT_DECRYPT_ESP, OPT_REPORT };
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -232,6 +243,8 @@ static void parse_args(options *o, int argc, char **argv)
         { "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
         { "export-psk-crack", required_argument, NULL, OPT_EXPORT_PSK },
         { "threads", required_argument, NULL, OPT_THREADS },
+        { "esp", no_argument, NULL, OPT_ESP },
+        { "decrypt-esp", no_argument, NULL, OPT_DECRYPT_ESP },
         { "display-filter", required_argument, NULL, 'Y' },
         { "report", no_argument, NULL, OPT_REPORT + RPT_OPT_REPORT },
         { "audit-rules", required_argument, NULL, OPT_REPORT + RPT_OPT_AUDIT_RULES },
@@ -303,6 +316,8 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_NO_PROGRESS: o->cap.progress = false; break;
         case OPT_EXPORT_KEYS: o->export_keys = optarg; break;
         case OPT_EXPORT_PSK: o->export_psk = optarg; break;
+        case OPT_ESP: o->esp_show = true; break;
+        case OPT_DECRYPT_ESP: o->esp_decrypt = true; break;
         case OPT_THREADS: {
             char *end;
             long t = strtol(optarg, &end, 10);
@@ -350,6 +365,9 @@ static void parse_args(options *o, int argc, char **argv)
     char why[512];
     if (capture_cli_check(&o->cc, &o->cap, o->files->len, why, sizeof why) < 0)
         die_usage("%s", why);
+    if (o->esp_decrypt && !o->cc.write_path)
+        die_usage("--decrypt-esp needs -w FILE");
+    o->cc.inner = o->esp_decrypt;
     if (o->mode == MODE_FIELDS && o->fields->len == 0)
         die_usage("-T fields needs at least one -e FIELD");
     if (o->mode != MODE_FIELDS && o->fields->len > 0)
@@ -526,6 +544,8 @@ static void on_frame(void *user, const capture_frame *f)
     run_state *rs = user;
     if (f->nmsgs == 0 && !f->keepalive && !f->esp_udp)
         return;
+    if (rs->esp_on)
+        esp_run_frame(&rs->esp, f);
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);
@@ -568,7 +588,7 @@ static void on_frame(void *user, const capture_frame *f)
 /* With ctx (one decoding thread), also what the library's fragment budget
  * did; passed: the messages that passed -Y, or NULL without one. */
 static void print_stats(const char *path, const capture_stats *st, const isakmp_ctx *ctx,
-                        const uint64_t *passed)
+                        const uint64_t *passed, const esp_counts *esp)
 {
     char yline[64] = "";
     if (passed)
@@ -589,6 +609,11 @@ static void print_stats(const char *path, const capture_stats *st, const isakmp_
             (unsigned long long)st->too_big, CAPTURE_MAX_MSG >> 20, yline);
     if (!ctx)
         return;
+    if (esp)
+        fprintf(stderr, "%s: ESP: %llu decrypted, %llu ICV failed, %llu no key, %llu other "
+                "(malformed, bad trailer, unsupported algorithm)\n",
+                path, (unsigned long long)esp->decrypted, (unsigned long long)esp->icv_failed,
+                (unsigned long long)esp->no_key, (unsigned long long)esp->other);
     isakmp_frag_stats fs;
     isakmp_ctx_frag_stats(ctx, &fs);
     fprintf(stderr,
@@ -630,6 +655,7 @@ static void key_sources(const options *o, const isakmp_ctx *ctx, const char *pat
 static int file_threads(const options *o, bool live)
 {
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
+        o->esp_show || o->esp_decrypt ||
         live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames ||
         out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len))
         return 1;
@@ -656,7 +682,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, NULL, o->flt ? &passed : NULL);
+        print_stats(path, &st, NULL, o->flt ? &passed : NULL, NULL);
     fflush(out);
     return rc;
 }
@@ -672,6 +698,13 @@ static void file_marker(const options *o, const char *path, FILE *out)
         if (strcmp(o->fields->pdata[i], "file") == 0)
             return;
     fprintf(out, "# %s\n", path);
+}
+
+/* ESP is decrypted for --esp, --decrypt-esp, the report, and --stats when
+ * keys or secrets were given (without them every packet would be "no key"). */
+static bool esp_wanted(const options *o)
+{
+    return o->esp_show || o->esp_decrypt || o->rep.on || (o->stats && o->keys->len);
 }
 
 /* Decodes one file to `out` with its own context: every file is independent. */
@@ -710,6 +743,10 @@ static int run_file(const options *o, const char *path, FILE *out)
         rs.fs = filter_scratch_new(o->flt);
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
+    rs.esp_on = esp_wanted(o);
+    esp_run_init(&rs.esp, rs.ctx, o->esp_decrypt ? o->cc.w : NULL);
+    if (o->esp_show)
+        rs.out.esp = &rs.esp;
     capture_stats st = { 0 };
     if (capture_cli_run(&o->cc, path, &o->cap, &st, on_frame, &rs, err,
                         sizeof err) < 0) {
@@ -718,9 +755,10 @@ static int run_file(const options *o, const char *path, FILE *out)
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, rs.ctx, o->flt ? &rs.passed : NULL);
+        print_stats(path, &st, rs.ctx, o->flt ? &rs.passed : NULL, rs.esp_on ? &rs.esp.n : NULL);
     key_sources(o, rs.ctx, path);
     filter_scratch_free(rs.fs);
+    esp_run_clear(&rs.esp);
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);
     fflush(out);

@@ -37,6 +37,15 @@ void writer_keep_frame(writer *w, const capture_frame *f);
 /* The capture_raw_fn. */
 void writer_raw(void *w, const capture_raw *r, const capture_frame *f);
 
+/* Writes one packet that was not read but made (--decrypt-esp: a decrypted
+ * inner packet, link type 101 raw IP): in pcapng with `comment` (NULL or
+ * "": none) as its opt_comment. */
+void writer_packet(writer *w, const capture_raw *r, const char *comment);
+
+/* The link type of the pcap header written when no packet was (default 1,
+ * Ethernet, as tcpdump). */
+void writer_set_empty_linktype(writer *w, int linktype);
+
 /* A new input begins: its frame numbers start again (the held frames go). */
 void writer_new_input(writer *w);
 

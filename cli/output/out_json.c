@@ -231,8 +231,9 @@ static void object(jw *w, const isakmp_item *parent)
 
 /* ---------------------------------------------------------------- records */
 
+/* transport: "udp", "tcp", or "ip" (ESP as IP protocol 50: no ports). */
 static void head(out_ctx *c, bool *first, const capture_frame *f, const isakmp_packet *p,
-                 const char *type)
+                 const char *type, const char *transport)
 {
     GString *s = c->buf;
     char a[64];
@@ -267,7 +268,9 @@ static void head(out_ctx *c, bool *first, const capture_frame *f, const isakmp_p
     jkey(s, first, "dst", "");
     jstr(s, a);
     jkey(s, first, "transport", "");
-    jstr(s, p->tcp ? "tcp" : "udp");
+    jstr(s, transport);
+    if (strcmp(transport, "ip") == 0)
+        return;
     jkey(s, first, "srcport", "");
     g_string_append_printf(s, "%u", p->sport);
     jkey(s, first, "dstport", "");
@@ -280,7 +283,7 @@ static void message(out_ctx *c, jw *w, const capture_frame *f, const isakmp_msg 
     const isakmp_packet *p = isakmp_msg_packet(m);
     bool first = true;
     g_string_append_c(s, '{');
-    head(c, &first, f, p, "ike");
+    head(c, &first, f, p, "ike", p->tcp ? "tcp" : "udp");
     jkey(s, &first, "length", "");
     g_string_append_printf(s, "%zu", p->len);
     jkey(s, &first, "ike_version", "");
@@ -323,7 +326,7 @@ void out_json(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_
         bool first = true;
         g_string_truncate(s, 0);
         g_string_append_c(s, '{');
-        head(c, &first, f, &f->ka, "nat-keepalive");
+        head(c, &first, f, &f->ka, "nat-keepalive", "udp");
         g_string_append(s, "}\n");
         fwrite(s->str, 1, s->len, c->out);
     }
@@ -331,11 +334,14 @@ void out_json(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_
         bool first = true;
         g_string_truncate(s, 0);
         g_string_append_c(s, '{');
-        head(c, &first, f, &f->esp_pkt, "esp");
+        head(c, &first, f, &f->esp_pkt, "esp",
+             f->esp_proto == 50 ? "ip" : f->esp_proto == 6 ? "tcp" : "udp");
         jkey(s, &first, "spi", "");
         g_string_append_printf(s, "\"%08x\"", f->esp_spi);
         jkey(s, &first, "seq", "");
         g_string_append_printf(s, "%u", f->esp_seq);
+        if (c->esp)
+            esp_describe_json(s, c->esp);
         g_string_append(s, "}\n");
         fwrite(s->str, 1, s->len, c->out);
     }

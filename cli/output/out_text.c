@@ -119,7 +119,9 @@ static void summary_notes(const out_ctx *c, GString *s, const isakmp_msg *m)
     g_string_append_c(s, ')');
 }
 
-/* ESP in UDP: "... UDP ESP SPI=0xc1a2b3c4 seq=7" (tcpdump's ESP(spi=...,seq=...)). */
+/* ESP: "... UDP ESP SPI=0xc1a2b3c4 seq=7" (tcpdump's ESP(spi=...,seq=...)),
+ * "TCP ESP" in RFC 9329 TCP, "a -> b ESP" without ports for IP protocol 50;
+ * with --esp the verdict and the inner packet after it. */
 static void esp_line(out_ctx *c, const capture_frame *f, const char *prefix, const char *end)
 {
     GString *s = c->buf;
@@ -127,8 +129,19 @@ static void esp_line(out_ctx *c, const capture_frame *f, const char *prefix, con
     g_string_append_printf(s, "%s%u%s ", prefix, f->frame, *prefix ? ":" : "");
     frame_time(c, s, f);
     g_string_append_c(s, ' ');
-    endpoints(s, &f->esp_pkt);
-    g_string_append_printf(s, " UDP ESP SPI=0x%08x seq=%u\n%s", f->esp_spi, f->esp_seq, end);
+    if (f->esp_proto == 50) {
+        char a[64], b[64];
+        out_addr(a, sizeof a, f->esp_pkt.af, f->esp_pkt.src);
+        out_addr(b, sizeof b, f->esp_pkt.af, f->esp_pkt.dst);
+        g_string_append_printf(s, "%s -> %s ESP", a, b);
+    } else {
+        endpoints(s, &f->esp_pkt);
+        g_string_append(s, f->esp_proto == 6 ? " TCP ESP" : " UDP ESP");
+    }
+    g_string_append_printf(s, " SPI=0x%08x seq=%u", f->esp_spi, f->esp_seq);
+    if (c->esp)
+        esp_describe(s, c->esp);
+    g_string_append_printf(s, "\n%s", end);
     fwrite(s->str, 1, s->len, c->out);
 }
 

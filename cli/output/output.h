@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "capture/capture.h"
+#include "esp/esp_cli.h"
 #include "isakmp/isakmp.h"
 
 /* ---------------------------------------------------------------- common */
@@ -81,6 +82,7 @@ typedef struct {
     int verbose;             /* -v: the first note's text in the summary; -vv: all */
     GString *buf;            /* reused line buffer */
     note_index notes;
+    const esp_run *esp;      /* --esp: the frame's ESP verdict on its line; NULL: none */
 } out_ctx;
 
 void out_ctx_init(out_ctx *c, FILE *out);

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# ESP decryption on every sample with ESP traffic (#21), from the PSK and DH
+# secrets alone (the SKEYSEED / SKEYID lines of secrets.txt are removed):
+#   1. --stats --esp: every ESP packet decrypted, its ICV verified (none
+#      failed, none without a key);
+#   2. --decrypt-esp -w inner.pcap: tshark reads the inner packets as the same
+#      IP traffic (addresses, protocol, lengths, ICMP type / sequence, payload
+#      bytes) that tshark shows when it decrypts the capture itself with the
+#      sample's exported esp_sa;
+#   3. the pings' payload is iputils ping's pattern (bytes 0x10, 0x11, ...
+#      after the time stamp): what was sent;
+#   4. -F pcapng: each inner packet's comment names the SA.
+# Usage: run-esp.sh BUILD_DIR SOURCE_DIR.  Exit 77 when tshark is missing.
+set -uo pipefail
+build=$1 src=$2
+dump=$build/isakmpdump
+command -v tshark >/dev/null || { echo "tshark not found: skipped"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+checked=0
+
+# the inner layer's fields: the last occurrence (the outer IP comes first)
+fields=(-e ip.src -e ip.dst -e ip.proto -e ip.len -e ipv6.src -e ipv6.dst -e ipv6.plen
+        -e icmp.type -e icmp.seq -e icmpv6.type -e icmpv6.echo.sequence_number -e data.data)
+
+for d in "$src"/samples/*/; do
+    [ -f "$d/esp_sa" ] && [ -f "$d/secrets.txt" ] || continue
+    name=$(basename "$d")
+    before=$fail
+    grep -v -E '^(IKEV1_SKEYID|IKEV2_SKEYSEED)' "$d/secrets.txt" >"$tmp/$name.sec"
+    err=$("$dump" --stats --esp -k "$tmp/$name.sec" "$d/capture.pcap" 2>&1 >/dev/null)
+    total=$(sed -n 's/.* \([0-9]*\) ESP, .*/\1/p' <<<"$err" | head -1)
+    line=$(grep ' ESP: ' <<<"$err")
+    ok=$(sed -n 's/.*ESP: \([0-9]*\) decrypted, 0 ICV failed, 0 no key, 0 other.*/\1/p' <<<"$line")
+    if [ -z "$ok" ] || [ "$ok" != "$total" ] || [ "$total" = 0 ]; then
+        echo "FAIL $name: $total ESP packets; $line"
+        fail=1
+        continue
+    fi
+    "$dump" --decrypt-esp -w "$tmp/$name.inner.pcap" -k "$tmp/$name.sec" "$d/capture.pcap" ||
+        { echo "FAIL $name: --decrypt-esp"; fail=1; continue; }
+    tshark -r "$tmp/$name.inner.pcap" -T fields -E occurrence=l "${fields[@]}" \
+        >"$tmp/$name.ours" 2>/dev/null
+    home=$tmp/home-$name
+    mkdir -p "$home/.config/wireshark"
+    cp "$d/esp_sa" "$home/.config/wireshark/esp_sa"
+    HOME=$home tshark -r "$d/capture.pcap" -o esp.enable_encryption_decode:TRUE \
+        -Y esp -T fields -E occurrence=l "${fields[@]}" >"$tmp/$name.tshark" 2>/dev/null
+    n=$(wc -l <"$tmp/$name.ours")
+    if [ "$n" != "$total" ]; then
+        echo "FAIL $name: $n inner packets written for $total ESP packets"
+        fail=1
+    elif ! diff -u "$tmp/$name.tshark" "$tmp/$name.ours" >"$tmp/$name.diff"; then
+        echo "FAIL $name: the inner packets differ from tshark's decryption:"
+        head -20 "$tmp/$name.diff"
+        fail=1
+    fi
+    # iputils ping: a 16-byte time stamp (for ICMP tshark shows its first 8
+    # bytes as icmp.data_time, the next 8 as data), then bytes counting up
+    # from 0x10
+    if ! python3 - "$tmp/$name.ours" <<'EOF'; then
+import sys
+for n, line in enumerate(open(sys.argv[1]), 1):
+    b = bytes.fromhex(line.rstrip('\n').split('\t')[-1])
+    if not any(len(b) > k and b[k:] == bytes(range(0x10, 0x10 + len(b) - k)) for k in (8, 16)):
+        sys.exit('packet %d: payload is not the ping pattern: %s' % (n, b.hex()))
+EOF
+        echo "FAIL $name: ICMP payload"
+        fail=1
+    fi
+    "$dump" --decrypt-esp -F pcapng -w "$tmp/$name.inner.pcapng" -k "$tmp/$name.sec" \
+        "$d/capture.pcap"
+    c=$(tshark -r "$tmp/$name.inner.pcapng" -T fields -e frame.comment 2>/dev/null |
+        grep -c '^frame [0-9]*: ESP SPI 0x[0-9a-f]\{8\} seq [0-9]* .* -> .*, .* / ')
+    if [ "$c" != "$total" ]; then
+        echo "FAIL $name: $c of $total pcapng comments name the SA"
+        fail=1
+    fi
+    [ "$fail" = "$before" ] &&
+        echo "ok $name: $total ESP packets, ICV verified, inner packets as tshark's"
+    checked=$((checked + 1))
+done
+[ "$checked" -gt 0 ] || { echo "FAIL: no sample with ESP checked"; fail=1; }
+exit $fail

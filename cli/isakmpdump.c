@@ -539,13 +539,23 @@ static int export_write(const options *o)
     return rc;
 }
 
+/* --report: every ESP packet of the frame to its child SA's traffic. */
+static void rpt_esp_frame(run_state *rs, const capture_frame *f)
+{
+    for (size_t i = 0; i < rs->esp.nresults; i++)
+        rpt_add_esp(rs->opt->rep.report, rs->out.file, rs->esp.pkts[i], &rs->esp.results[i]);
+}
+
 static void on_frame(void *user, const capture_frame *f)
 {
     run_state *rs = user;
     if (f->nmsgs == 0 && !f->keepalive && !f->esp_udp)
         return;
-    if (rs->esp_on)
+    if (rs->esp_on) {
         esp_run_frame(&rs->esp, f);
+        if (rs->opt->rep.report)
+            rpt_esp_frame(rs, f);
+    }
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);

@@ -183,6 +183,8 @@ static void one(esp_run *e, const capture_frame *f, const isakmp_packet *p, bool
     isakmp_ctx_esp_decrypt(e->ctx, p, buf->data, buf->len, &r);
     count(e, r.verdict);
     write_inner(e, f, p, &r);
+    e->pkts[e->nresults] = p;
+    e->results[e->nresults++] = r;
     if (first) {
         e->first = r;
         e->have = true;
@@ -193,6 +195,7 @@ static void one(esp_run *e, const capture_frame *f, const isakmp_packet *p, bool
 void esp_run_frame(esp_run *e, const capture_frame *f)
 {
     e->have = e->have_inner = false;
+    e->nresults = 0;
     if (!f->esp_udp)
         return;
     one(e, f, &f->esp_pkt, true);

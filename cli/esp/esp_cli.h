@@ -42,6 +42,11 @@ typedef struct {
     isakmp_esp_result first;
     bool have_inner;
     esp_inner inner;
+    /* every ESP packet of the frame and its result (inner of all but the
+     * first not kept: the report reads the verdicts) */
+    size_t nresults;
+    const isakmp_packet *pkts[1 + CAPTURE_MAX_ESP];
+    isakmp_esp_result results[1 + CAPTURE_MAX_ESP];
 } esp_run;
 
 void esp_run_init(esp_run *e, isakmp_ctx *ctx, writer *w);

@@ -9,7 +9,8 @@
 #      sample's exported esp_sa;
 #   3. the pings' payload is iputils ping's pattern (bytes 0x10, 0x11, ...
 #      after the time stamp): what was sent;
-#   4. -F pcapng: each inner packet's comment names the SA.
+#   4. -F pcapng: each inner packet's comment names the SA;
+#   5. --report: each established child SA's traffic each way, all decrypted.
 # Usage: run-esp.sh BUILD_DIR SOURCE_DIR.  Exit 77 when tshark is missing.
 set -uo pipefail
 build=$1 src=$2
@@ -75,6 +76,30 @@ EOF
         grep -c '^frame [0-9]*: ESP SPI 0x[0-9a-f]\{8\} seq [0-9]* .* -> .*, .* / ')
     if [ "$c" != "$total" ]; then
         echo "FAIL $name: $c of $total pcapng comments name the SA"
+        fail=1
+    fi
+    # --report: every child SA with traffic each way, all of it decrypted,
+    # and the packets of the children add up to the capture's ESP packets
+    "$dump" --report -T json -k "$tmp/$name.sec" "$d/capture.pcap" >"$tmp/$name.report"
+    if ! python3 - "$tmp/$name.report" "$total" <<'EOF'; then
+import json, sys
+seen = 0
+for line in open(sys.argv[1]):
+    row = json.loads(line)
+    if row.get('type') != 'child_sa' or row.get('outcome') != 'established':
+        continue
+    t = row['traffic']
+    for d in ('initiator_to_responder', 'responder_to_initiator'):
+        x = t[d]
+        if not x['packets'] or x['decrypted'] != x['packets'] or x['icv_failed'] or x['no_key']:
+            sys.exit('child #%d %s: %r' % (row['id'], d, x))
+        seen += x['packets']
+    if not t['flowed']:
+        sys.exit('child #%d: flowed false' % row['id'])
+if seen != int(sys.argv[2]):
+    sys.exit('%d ESP packets in the children, %s in the capture' % (seen, sys.argv[2]))
+EOF
+        echo "FAIL $name: --report traffic"
         fail=1
     fi
     [ "$fail" = "$before" ] &&

@@ -402,15 +402,24 @@ static size_t filter_msgs(run_state *rs, const capture_frame *f, isakmp_msg **ms
     return k;
 }
 
-/* -Y on a NAT keepalive: it has no IKE message, only frame, ip and udp fields. */
 /* -Y on a frame line without an IKE message (a NAT keepalive, an ESP packet):
- * only the frame, IP and UDP fields can match; pkt has its addresses. */
-static bool bare_passes(run_state *rs, const capture_frame *f, const isakmp_packet *pkt)
+ * only the frame, IP, UDP / TCP fields (and for ESP the esp.* ones) can
+ * match; pkt has its addresses. */
+static bool bare_passes(run_state *rs, const capture_frame *f, const isakmp_packet *pkt,
+                        const filter_esp *esp)
 {
     filter_frame fr = { .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
                         .ref_sec = f->meta.first_sec, .ref_nsec = f->meta.first_nsec,
-                        .len = f->meta.wire_len, .caplen = f->meta.cap_len, .pkt = pkt };
+                        .len = f->meta.wire_len, .caplen = f->meta.cap_len, .pkt = pkt,
+                        .esp = esp };
     return filter_match(rs->opt->flt, rs->fs, NULL, &fr);
+}
+
+/* The esp.* fields of the frame's ESP line. */
+static filter_esp esp_of(const run_state *rs, const capture_frame *f)
+{
+    return (filter_esp){ .spi = f->esp_spi, .seq = f->esp_seq, .ip = f->esp_proto == 50,
+                         .dec = rs->esp_on && rs->esp.have ? &rs->esp.first : NULL };
 }
 
 /* Prints "file:line: reason" ("file: reason" for the whole file) and counts;
@@ -564,8 +573,9 @@ static void on_frame(void *user, const capture_frame *f)
     capture_frame shown;   /* -Y: the frame as the writers see it */
     if (rs->opt->flt) {
         n = filter_msgs(rs, f, msgs, n);
-        bool ka = f->keepalive && bare_passes(rs, f, &f->ka);
-        bool esp = f->esp_udp && bare_passes(rs, f, &f->esp_pkt);
+        filter_esp fe = esp_of(rs, f);
+        bool ka = f->keepalive && bare_passes(rs, f, &f->ka, NULL);
+        bool esp = f->esp_udp && bare_passes(rs, f, &f->esp_pkt, &fe);
         if (n == 0 && !ka && !esp)
             return;
         if (ka != f->keepalive || esp != f->esp_udp) {
@@ -586,7 +596,10 @@ static void on_frame(void *user, const capture_frame *f)
     case MODE_SUMMARY: out_summary(&rs->out, f, msgs, n); break;
     case MODE_TREE: out_tree(&rs->out, f, msgs, n); break;
     case MODE_JSON: out_json(&rs->out, f, msgs, n); break;
-    case MODE_FIELDS: out_fields_frame(rs->fields, rs->out.out, f, msgs, n); break;
+    case MODE_FIELDS:
+        out_fields_esp(rs->fields, rs->esp_on && rs->esp.have ? &rs->esp.first : NULL);
+        out_fields_frame(rs->fields, rs->out.out, f, msgs, n);
+        break;
     default: break;   /* --report writes at the end */
     }
     for (size_t i = 0; i < n; i++)
@@ -659,13 +672,22 @@ static void key_sources(const options *o, const isakmp_ctx *ctx, const char *pat
     }
 }
 
+/* An -e field of ESP (esp.*): ESP frames get -T fields lines. */
+static bool esp_fields(const options *o)
+{
+    for (guint i = 0; i < o->fields->len; i++)
+        if (strncmp(o->fields->pdata[i], "esp.", 4) == 0)
+            return true;
+    return false;
+}
+
 /* The threads for one file: several only for -T fields without keys (then
  * almost every message decodes without state: shard.c) on a regular file
  * (a pipe is printed frame by frame). */
 static int file_threads(const options *o, bool live)
 {
     if (o->mode != MODE_FIELDS || o->rep.on || o->keys->len || o->export_keys || o->export_psk ||
-        o->esp_show || o->esp_decrypt ||
+        o->esp_show || o->esp_decrypt || esp_fields(o) ||
         live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames ||
         out_fields_ordered((const char *const *)o->fields->pdata, o->fields->len))
         return 1;
@@ -714,7 +736,10 @@ static void file_marker(const options *o, const char *path, FILE *out)
  * keys or secrets were given (without them every packet would be "no key"). */
 static bool esp_wanted(const options *o)
 {
-    return o->esp_show || o->esp_decrypt || o->rep.on || (o->stats && o->keys->len);
+    bool fields = o->mode == MODE_FIELDS && esp_fields(o);
+    bool in_filter = o->yexpr && strstr(o->yexpr, "esp.");
+    return o->esp_show || o->esp_decrypt || o->rep.on ||
+           (o->keys->len && (o->stats || fields || in_filter));
 }
 
 /* Decodes one file to `out` with its own context: every file is independent. */

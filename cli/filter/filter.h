@@ -20,6 +20,13 @@
 
 #include "isakmp/isakmp.h"
 
+/* An ESP packet on its own line (the esp.* fields, cli/filter/esp_fields.c). */
+typedef struct {
+    uint32_t spi, seq;
+    bool ip;                      /* IP protocol 50: no UDP / TCP */
+    const isakmp_esp_result *dec; /* its decryption, or NULL when ESP was not decrypted */
+} filter_esp;
+
 /* What the non-ike fields of one message are read from. */
 typedef struct {
     uint32_t number;              /* frame number, from 1 */
@@ -29,6 +36,7 @@ typedef struct {
     int32_t ref_nsec;
     uint32_t len, caplen;         /* frame length on the wire and captured; 0: unknown */
     const isakmp_packet *pkt;     /* the message's addresses and ports; NULL: none */
+    const filter_esp *esp;        /* an ESP line: its header and decryption; NULL otherwise */
 } filter_frame;
 
 /* Value kinds of filter fields and literals (Wireshark's FT_* families). */

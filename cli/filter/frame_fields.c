@@ -49,7 +49,7 @@ static bool lookup(const char *name, fv_type *type, unsigned *bits, int *key)
             *key = (int)table[i].key;
             return true;
         }
-    return false;
+    return esp_field_lookup(name, type, bits, key);
 }
 
 static size_t uint_value(uint64_t u, fval *out)
@@ -87,7 +87,9 @@ static int64_t ns_of(int64_t sec, int32_t nsec) { return sec * 1000000000 + nsec
 
 static size_t values(int key, const filter_frame *fr, fval *out)
 {
-    const isakmp_packet *p = fr->pkt;
+    if (key >= ESP_KEY_BASE)
+        return esp_field_values(key, fr, out);
+    const isakmp_packet *p = fr->esp && fr->esp->ip && key >= K_UDP_SRC ? NULL : fr->pkt;
     switch ((frame_key)key) {
     case K_NUMBER: return uint_value(fr->number, out);
     case K_LEN: return fr->len ? uint_value(fr->len, out) : 0;

@@ -24,6 +24,8 @@ typedef enum {
     FF_IPV6,       /* addr[0..15] */
     FF_ETHER,      /* addr[0..5] */
     FF_STRING,     /* str */
+    FF_HEX32,      /* u as 0x%08x (BASE_HEX of a 32-bit field) */
+    FF_HEX8,       /* u as 0x%02x */
 } ff_type;
 
 /* One value (occurrence) of a field. */
@@ -45,6 +47,8 @@ typedef struct {
     const char *file;         /* the input's name */
     int64_t disp_sec;         /* the previous displayed frame (this one for the first) */
     int32_t disp_nsec;
+    const isakmp_esp_result *esp_dec;   /* the frame's ESP packet decrypted, or NULL */
+    bool esp_ip;              /* p is an ESP packet of IP protocol 50: no ports */
 } ff_frame;
 
 typedef struct frame_field {
@@ -62,6 +66,9 @@ typedef struct frame_field {
 } frame_field;
 
 const frame_field *frame_fields(size_t *n);
+/* esp_fields.c: the esp.* fields (frame_field_by_name finds them too). */
+const frame_field *esp_frame_fields(size_t *n);
+const frame_field *esp_frame_field_by_name(const char *name);
 /* The field of that exact name, or NULL. */
 const frame_field *frame_field_by_name(const char *name);
 /* The values of ff in the frame (at most FF_MAX_VALUES). */

@@ -123,6 +123,10 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
 struct filter;
 void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *flt);
 void out_fields_free(out_fields *o);
+/* The ESP decryption of the next frame's ESP packet (esp.pad_len,
+ * esp.protocol), or NULL; true from wants_esp when an -e field is esp.*. */
+void out_fields_esp(out_fields *o, const isakmp_esp_result *r);
+bool out_fields_wants_esp(const out_fields *o);
 
 /* True when a field of names needs every frame in order (it reads the
  * previous displayed frame: frame.time_delta_displayed). */

@@ -10,7 +10,8 @@
 #   3. the pings' payload is iputils ping's pattern (bytes 0x10, 0x11, ...
 #      after the time stamp): what was sent;
 #   4. -F pcapng: each inner packet's comment names the SA;
-#   5. --report: each established child SA's traffic each way, all decrypted.
+#   5. --report: each established child SA's traffic each way, all decrypted;
+#   6. -T fields -e esp.spi ... esp.protocol equal tshark's, and -Y on esp.*.
 # Usage: run-esp.sh BUILD_DIR SOURCE_DIR.  Exit 77 when tshark is missing.
 set -uo pipefail
 build=$1 src=$2
@@ -55,6 +56,24 @@ for d in "$src"/samples/*/; do
     elif ! diff -u "$tmp/$name.tshark" "$tmp/$name.ours" >"$tmp/$name.diff"; then
         echo "FAIL $name: the inner packets differ from tshark's decryption:"
         head -20 "$tmp/$name.diff"
+        fail=1
+    fi
+    # -T fields: esp.* as tshark's ESP dissector gives them (decrypting)
+    efields=(-e esp.spi -e esp.sequence -e esp.pad_len -e esp.protocol)
+    "$dump" -T fields "${efields[@]}" -k "$tmp/$name.sec" "$d/capture.pcap" |
+        grep -v '^[[:space:]]*$' >"$tmp/$name.efields"
+    HOME=$home tshark -r "$d/capture.pcap" -o esp.enable_encryption_decode:TRUE -Y esp \
+        -T fields "${efields[@]}" >"$tmp/$name.tefields" 2>/dev/null
+    if ! diff -u "$tmp/$name.tefields" "$tmp/$name.efields" >"$tmp/$name.ediff"; then
+        echo "FAIL $name: esp.* fields differ from tshark's:"
+        head -10 "$tmp/$name.ediff"
+        fail=1
+    fi
+    # -Y on esp.* fields: every ESP line is tunnel mode with a verified ICV
+    y=$("$dump" -k "$tmp/$name.sec" -Y 'esp && esp.spi != 0 && esp.protocol in {4 41} && esp.icv_good == 1' \
+        "$d/capture.pcap" | grep -c ' ESP SPI=')
+    if [ "$y" != "$total" ]; then
+        echo "FAIL $name: -Y on esp.* fields passed $y of $total ESP lines"
         fail=1
     fi
     # iputils ping: a 16-byte time stamp (for ICMP tshark shows its first 8

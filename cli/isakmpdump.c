@@ -82,7 +82,7 @@ static void usage(FILE *out)
           "                     ikev1_decryption_table, ikev2_decryption_table, esp_sa,\n"
           "                     a secrets file (PSK, DH secrets; docs/secrets.md),\n"
           "                     strongSwan charon logs, libreswan pluto logs,\n"
-          "                     ip xfrm state output\n"
+          "                     ip xfrm state output, tcpdump -E lines\n"
           "  --export-keys DIR  write the derived keys as Wireshark tables into DIR,\n"
           "                     merged with the tables there (\"-\": print them);\n"
           "                     all input files go into one set\n"

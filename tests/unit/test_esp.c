@@ -284,6 +284,46 @@ static void test_esp_sa_line_transport(void)
     g_free(ak);
 }
 
+/* tcpdump -E lines: hex and ASCII secrets, -hmac96 (an ICV of 12 bytes
+ * taken unchecked, as tcpdump does), an SA for any SPI. */
+static void test_tcpdump_lines(void)
+{
+    sealer s = { S_CBC, GCRY_CIPHER_AES128, 16, 0, 16, 16, 0, GCRY_MAC_HMAC_SHA1, 12, K32, A32, 20 };
+    char *ek = hex0x(K32, 16);
+    char *text = g_strdup_printf("# tcpdump -E file\n"
+                                 "0x0000beef@192.0.2.2 aes128-cbc-hmac96:%s\n"
+                                 "3des-cbc:abcdefghijklmnopqrstuvwx\n", ek);
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    g_assert_cmpint(isakmp_ctx_load_keys_mem(ctx, "esp.txt", text, strlen(text), NULL, NULL), ==, 2);
+    isakmp_key_source src;
+    g_assert_true(isakmp_ctx_key_source(ctx, 0, &src));
+    g_assert_cmpstr(src.format, ==, "tcpdump -E");
+    GByteArray *inner = inner_ping(), *p = seal(&s, 0xbeef, 1, false, inner, 4);
+    uint8_t out[2048];
+    isakmp_esp_result r;
+    g_assert_cmpint(open_one(ctx, p, 1, &r, out), ==, ISAKMP_ESP_OK);
+    g_assert_false(r.integrity);
+    g_assert_cmpuint(r.icv_len, ==, 12);
+    g_assert_cmpmem(r.inner, r.inner_len, inner->data, inner->len);
+    g_byte_array_free(p, TRUE);
+    /* the 3DES SA has no SPI and address: any packet the first does not take */
+    static const uint8_t ascii[24] = "abcdefghijklmnopqrstuvwx";
+    sealer d = { S_CBC, GCRY_CIPHER_3DES, 24, 0, 8, 8, 0, 0, 0, ascii, NULL, 0 };
+    p = seal(&d, 0x4242, 9, false, inner, 4);
+    g_assert_cmpint(open_one(ctx, p, 2, &r, out), ==, ISAKMP_ESP_OK);
+    g_assert_cmpmem(r.inner, r.inner_len, inner->data, inner->len);
+    /* not tcpdump lines */
+    isakmp_ctx *other = isakmp_ctx_new();
+    static const char bad[] = "0x1@192.0.2.2 rot13-cbc:0x00\n";
+    g_assert_cmpint(isakmp_ctx_load_keys_mem(other, "x", bad, strlen(bad), NULL, NULL), <=, 0);
+    isakmp_ctx_free(other);
+    g_byte_array_free(p, TRUE);
+    g_byte_array_free(inner, TRUE);
+    isakmp_ctx_free(ctx);
+    g_free(text);
+    g_free(ek);
+}
+
 /* Replays, the window, a frame decrypted twice, the statistics. */
 static void test_replay_window(void)
 {
@@ -430,6 +470,7 @@ int main(int argc, char **argv)
     g_test_add_func("/esp/aes-ctr-cmac", test_aes_ctr_cmac);
     g_test_add_func("/esp/null-sha1", test_null_sha1);
     g_test_add_func("/esp/esp-sa-line-transport", test_esp_sa_line_transport);
+    g_test_add_func("/esp/tcpdump-lines", test_tcpdump_lines);
     g_test_add_func("/esp/replay-window", test_replay_window);
     g_test_add_func("/esp/esn", test_esn);
     g_test_add_func("/esp/infer-high", test_infer_high);

@@ -26,6 +26,7 @@
 #include "keys/export.h"
 
 #define ESP_WINDOW 64u
+#define ESP_SPI_CACHE 65536u   /* SPIs remembered for the SA look-up */
 
 /* One SA's state.  The strings are copies of the list's, to tell when the
  * SA was replaced (new keys loaded for the same SPI and destination). */
@@ -47,6 +48,11 @@ typedef struct {
 
 struct esp_table {
     GPtrArray *sas;
+    /* SPI -> the index of its SA in the ESP SA list (checked against the
+     * list on use), and SPI -> the list's length when no SA had it (looked
+     * for again once the list grew): a look-up per packet instead of a
+     * walk of the list. */
+    GHashTable *by_spi, *missing;
 };
 
 static void state_keys_free(esp_sa_state *s)
@@ -79,6 +85,8 @@ void esp_table_free(struct esp_table *t)
     if (!t)
         return;
     g_ptr_array_free(t->sas, TRUE);
+    g_hash_table_destroy(t->by_spi);
+    g_hash_table_destroy(t->missing);
     g_free(t);
 }
 
@@ -131,13 +139,20 @@ static void state_keys(esp_sa_state *s, const isakmp_esp_sa *sa)
 }
 
 /* The state of the SA for this SPI and destination, made on first use. */
-static esp_sa_state *state_get(isakmp_ctx *ctx, const isakmp_esp_sa *sa)
+static struct esp_table *table_of(isakmp_ctx *ctx)
 {
     if (!ctx->esp) {
         ctx->esp = g_new0(struct esp_table, 1);
         ctx->esp->sas = g_ptr_array_new_with_free_func(state_free);
+        ctx->esp->by_spi = g_hash_table_new(g_direct_hash, g_direct_equal);
+        ctx->esp->missing = g_hash_table_new(g_direct_hash, g_direct_equal);
     }
-    GPtrArray *a = ctx->esp->sas;
+    return ctx->esp;
+}
+
+static esp_sa_state *state_get(isakmp_ctx *ctx, const isakmp_esp_sa *sa)
+{
+    GPtrArray *a = table_of(ctx)->sas;
     for (guint i = 0; i < a->len; i++) {
         esp_sa_state *s = a->pdata[i];
         if (s->spi == sa->spi && same(s->dst, sa->dst))
@@ -153,12 +168,10 @@ static esp_sa_state *state_get(isakmp_ctx *ctx, const isakmp_esp_sa *sa)
 
 /* The SA for this SPI and destination: an exact address first, then a
  * wildcard ("*", or an SA loaded for any protocol). */
-static bool find_sa(isakmp_ctx *ctx, const isakmp_packet *pkt, uint32_t spi, size_t *idx,
+static bool scan_sa(isakmp_ctx *ctx, const char *dst, uint32_t spi, size_t n, size_t *idx,
                     isakmp_esp_sa *out)
 {
-    char dst[64];
-    isakmp_format_addr(pkt->af, pkt->dst, dst, sizeof dst);
-    size_t n = isakmp_ctx_esp_sa_count(ctx), wild = SIZE_MAX;
+    size_t wild = SIZE_MAX;
     isakmp_esp_sa sa;
     for (size_t i = 0; i < n; i++) {
         if (!isakmp_ctx_esp_sa_get(ctx, i, &sa) || (sa.spi != spi && sa.spi != 0))
@@ -176,6 +189,33 @@ static bool find_sa(isakmp_ctx *ctx, const isakmp_packet *pkt, uint32_t spi, siz
         return false;
     *idx = wild;
     return true;
+}
+
+/* scan_sa through the SPI cache. */
+static bool find_sa(isakmp_ctx *ctx, const isakmp_packet *pkt, uint32_t spi, size_t *idx,
+                    isakmp_esp_sa *out)
+{
+    struct esp_table *t = table_of(ctx);
+    char dst[64];
+    isakmp_format_addr(pkt->af, pkt->dst, dst, sizeof dst);
+    gpointer key = GUINT_TO_POINTER(spi), v;
+    if (g_hash_table_lookup_extended(t->by_spi, key, NULL, &v)) {
+        guint hint = GPOINTER_TO_UINT(v);
+        if (isakmp_ctx_esp_sa_get(ctx, hint, out) && out->spi == spi && out->dst &&
+            strcmp(out->dst, dst) == 0) {
+            *idx = hint;
+            return true;
+        }
+    }
+    size_t n = isakmp_ctx_esp_sa_count(ctx);
+    if (g_hash_table_lookup_extended(t->missing, key, NULL, &v) && GPOINTER_TO_SIZE(v) == n)
+        return false;   /* no SA had it, and none came since */
+    bool found = scan_sa(ctx, dst, spi, n, idx, out);
+    GHashTable *h = found ? t->by_spi : t->missing;
+    g_hash_table_remove(found ? t->missing : t->by_spi, key);
+    if (g_hash_table_size(h) < ESP_SPI_CACHE)
+        g_hash_table_insert(h, key, found ? GUINT_TO_POINTER((guint)*idx) : GSIZE_TO_POINTER(n));
+    return found;
 }
 
 /* ---------------------------------------------------------------- sequence numbers */

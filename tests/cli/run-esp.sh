@@ -86,9 +86,9 @@ for d in "$src"/samples/*/; do
         echo "FAIL $name: -Y on esp.* fields passed $y of $total ESP lines"
         fail=1
     fi
-    # iputils ping: a 16-byte time stamp (for ICMP tshark shows its first 8
-    # bytes as icmp.data_time, the next 8 as data), then bytes counting up
-    # from 0x10
+    # iputils ping: a 16-byte time stamp (tshark 4.0 shows the first 8 bytes
+    # of it as icmp.data_time and the next 8 as data, 4.4 all 16 as the time,
+    # and for ICMPv6 all 16 as data), then bytes counting up from 0x10
     if ! python3 - "$tmp/$name.ours" <<'EOF'; then
 import sys
 for n, line in enumerate(open(sys.argv[1]), 1):
@@ -96,7 +96,7 @@ for n, line in enumerate(open(sys.argv[1]), 1):
     if not (f[7] or f[9]):
         continue   # not ICMP / ICMPv6
     b = bytes.fromhex(f[-1])
-    if not any(len(b) > k and b[k:] == bytes(range(0x10, 0x10 + len(b) - k)) for k in (8, 16)):
+    if not any(len(b) > k and b[k:] == bytes(range(0x10, 0x10 + len(b) - k)) for k in (0, 8, 16)):
         sys.exit('packet %d: payload is not the ping pattern: %s' % (n, b.hex()))
 EOF
         echo "FAIL $name: ICMP payload"

@@ -14,6 +14,7 @@
 
 #include "capture/capture.h"
 #include "capture/capture_cli.h"
+#include "esp/esp_cli.h"
 #include "filter/filter.h"
 #include "output/output.h"
 #include "mutate.h"
@@ -39,6 +40,8 @@ typedef struct {
     capture_opts cap;
     capture_cli cc;        /* -c -f -i -s -w -F -P -D (capture/capture_cli.c) */
     rpt_cli rep;           /* --report (cli/report_cli.c) */
+    bool esp_show;         /* --esp: ESP verdicts and inner packets on the ESP lines */
+    bool esp_decrypt;      /* --decrypt-esp: -w gets the decrypted inner packets */
     const char *yexpr;     /* -Y */
     filter *flt;           /* -Y compiled once, shared by every file and thread */
     unsigned mutate;       /* --mutate N: N mutants of every IKE message into -w */
@@ -60,6 +63,8 @@ typedef struct {
     bool displayed;        /* a frame passed -Y: disp_* is the last one's time */
     int64_t disp_sec;      /* (frame.time_delta_displayed in -Y) */
     int32_t disp_nsec;
+    bool esp_on;           /* ESP packets are decrypted (esp_wanted) */
+    esp_run esp;
 } run_state;
 
 static void usage(FILE *out)
@@ -86,13 +91,16 @@ static void usage(FILE *out)
           "                     the SA's keys, ICVs right (docs/mutate.md)\n"
           "  --seed S           the mutations' random seed (default 1)\n"
           "  --mutate-break     mutants may also break one length or chain\n"
+          "  --decrypt-esp      with -w: write the decrypted inner packets of the ESP\n"
+          "                     traffic (raw IP; pcapng: a comment per packet naming\n"
+          "                     the SA) instead of the frames read\n"
           "  -p PORT[/natt]     also decode UDP/TCP PORT as IKE (repeatable); /natt: with\n"
           "                     the RFC 3948 non-ESP marker, like 4500\n"
           "  -k FILE            load keys or secrets (repeatable), by content: Wireshark's\n"
           "                     ikev1_decryption_table, ikev2_decryption_table, esp_sa,\n"
           "                     a secrets file (PSK, DH secrets; docs/secrets.md),\n"
           "                     strongSwan charon logs, libreswan pluto logs,\n"
-          "                     ip xfrm state output\n"
+          "                     ip xfrm state output, tcpdump -E lines\n"
           "  --export-keys DIR  write the derived keys as Wireshark tables into DIR,\n"
           "                     merged with the tables there (\"-\": print them);\n"
           "                     all input files go into one set\n"
@@ -121,6 +129,9 @@ static void usage(FILE *out)
           "  -E compat=4.0      values as tshark 4.0 prints them (default: as 4.2-4.6)\n"
           "  -E quote=d|s|n     quote non-empty values with \" or ' or not (default n)\n"
           "  -G fields          print the field table and exit\n"
+          "  --esp              decrypt ESP and add to each ESP line its verdict (ok,\n"
+          "                     ICV failed, no key, ...) and inner packet (protocol,\n"
+          "                     addresses, ports, length)\n"
           "  --stats            counts per file on standard error at the end\n"
           "  --no-progress      no progress bar (shown on a terminal for large files)\n"
           "  --report           per-SA policy report and audit instead (docs/report.md);\n"
@@ -241,7 +252,8 @@ static void parse_args(options *o, int argc, char **argv)
 {
     /* OPT_REPORT stays last: it and the next RPT_OPT_COUNT - 1 values are the report's */
     enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_EXPORT_KEYS, OPT_EXPORT_PSK,
-           OPT_THREADS, OPT_MUTATE, OPT_SEED, OPT_MUTATE_BREAK, OPT_REPORT };
+           OPT_THREADS, OPT_MUTATE, OPT_SEED, OPT_MUTATE_BREAK, OPT_ESP, OPT_DECRYPT_ESP,
+           OPT_REPORT };
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -250,6 +262,8 @@ static void parse_args(options *o, int argc, char **argv)
         { "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
         { "export-psk-crack", required_argument, NULL, OPT_EXPORT_PSK },
         { "threads", required_argument, NULL, OPT_THREADS },
+        { "esp", no_argument, NULL, OPT_ESP },
+        { "decrypt-esp", no_argument, NULL, OPT_DECRYPT_ESP },
         { "display-filter", required_argument, NULL, 'Y' },
         { "mutate", required_argument, NULL, OPT_MUTATE },
         { "seed", required_argument, NULL, OPT_SEED },
@@ -324,6 +338,8 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_NO_PROGRESS: o->cap.progress = false; break;
         case OPT_EXPORT_KEYS: o->export_keys = optarg; break;
         case OPT_EXPORT_PSK: o->export_psk = optarg; break;
+        case OPT_ESP: o->esp_show = true; break;
+        case OPT_DECRYPT_ESP: o->esp_decrypt = true; break;
         case OPT_THREADS: {
             char *end;
             long t = strtol(optarg, &end, 10);
@@ -389,6 +405,9 @@ static void parse_args(options *o, int argc, char **argv)
     char why[512];
     if (capture_cli_check(&o->cc, &o->cap, o->files->len, why, sizeof why) < 0)
         die_usage("%s", why);
+    if (o->esp_decrypt && !o->cc.write_path)
+        die_usage("--decrypt-esp needs -w FILE");
+    o->cc.inner = o->esp_decrypt;
     if (o->mode == MODE_FIELDS && o->fields->len == 0)
         die_usage("-T fields needs at least one -e FIELD");
     if (o->mode != MODE_FIELDS && o->fields->len > 0)
@@ -436,11 +455,21 @@ static size_t filter_msgs(run_state *rs, const capture_frame *f, isakmp_msg **ms
 }
 
 /* -Y on a frame line without an IKE message (a NAT keepalive, an ESP packet):
- * only the frame, IP and UDP fields can match; pkt has its addresses. */
-static bool bare_passes(run_state *rs, const capture_frame *f, const isakmp_packet *pkt)
+ * only the frame, IP, UDP / TCP fields (and for ESP the esp.* ones) can
+ * match; pkt has its addresses. */
+static bool bare_passes(run_state *rs, const capture_frame *f, const isakmp_packet *pkt,
+                        const filter_esp *esp)
 {
     filter_frame fr = filter_frame_of(rs, f, pkt);
+    fr.esp = esp;
     return filter_match(rs->opt->flt, rs->fs, NULL, &fr);
+}
+
+/* The esp.* fields of the frame's ESP line. */
+static filter_esp esp_of(const run_state *rs, const capture_frame *f)
+{
+    return (filter_esp){ .spi = f->esp_spi, .seq = f->esp_seq, .ip = f->esp_proto == 50,
+                         .dec = rs->esp_on && rs->esp.have ? &rs->esp.first : NULL };
 }
 
 /* Prints "file:line: reason" ("file: reason" for the whole file) and counts;
@@ -574,11 +603,23 @@ static int export_write(const options *o)
     return rc;
 }
 
+/* --report: every ESP packet of the frame to its child SA's traffic. */
+static void rpt_esp_frame(run_state *rs, const capture_frame *f)
+{
+    for (size_t i = 0; i < rs->esp.nresults; i++)
+        rpt_add_esp(rs->opt->rep.report, rs->out.file, rs->esp.pkts[i], &rs->esp.results[i]);
+}
+
 static void on_frame(void *user, const capture_frame *f)
 {
     run_state *rs = user;
     if (f->nmsgs == 0 && !f->keepalive && !f->esp_udp)
         return;
+    if (rs->esp_on) {
+        esp_run_frame(&rs->esp, f);
+        if (rs->opt->rep.report)
+            rpt_esp_frame(rs, f);
+    }
     isakmp_msg *msgs[CAPTURE_MAX_MSGS];
     for (size_t i = 0; i < f->nmsgs; i++)
         msgs[i] = isakmp_decode(rs->ctx, &f->msgs[i]);
@@ -589,8 +630,9 @@ static void on_frame(void *user, const capture_frame *f)
     capture_frame shown;   /* -Y: the frame as the writers see it */
     if (rs->opt->flt) {
         n = filter_msgs(rs, f, msgs, n);
-        bool ka = f->keepalive && bare_passes(rs, f, &f->ka);
-        bool esp = f->esp_udp && bare_passes(rs, f, &f->esp_pkt);
+        filter_esp fe = esp_of(rs, f);
+        bool ka = f->keepalive && bare_passes(rs, f, &f->ka, NULL);
+        bool esp = f->esp_udp && bare_passes(rs, f, &f->esp_pkt, &fe);
         if (n == 0 && !ka && !esp)
             return;
         if (n || rs->opt->mode != MODE_FIELDS) {   /* a line shown (-T fields: IKE only) */
@@ -616,7 +658,10 @@ static void on_frame(void *user, const capture_frame *f)
     case MODE_SUMMARY: out_summary(&rs->out, f, msgs, n); break;
     case MODE_TREE: out_tree(&rs->out, f, msgs, n); break;
     case MODE_JSON: out_json(&rs->out, f, msgs, n); break;
-    case MODE_FIELDS: out_fields_frame(rs->fields, rs->out.out, f, msgs, n); break;
+    case MODE_FIELDS:
+        out_fields_esp(rs->fields, rs->esp_on && rs->esp.have ? &rs->esp.first : NULL);
+        out_fields_frame(rs->fields, rs->out.out, f, msgs, n);
+        break;
     default: break;   /* --report writes at the end */
     }
     for (size_t i = 0; i < n; i++)
@@ -627,9 +672,10 @@ static void on_frame(void *user, const capture_frame *f)
 
 /* With fs, also what the library's fragment budget did (in the context that
  * holds fragments: the only one, or the stateful one of the sharded path);
- * passed: the messages that passed -Y, or NULL without one. */
+ * passed: the messages that passed -Y, or NULL without one; esp: what ESP
+ * decryption did, or NULL when it did not run. */
 static void print_stats(const char *path, const capture_stats *st, const isakmp_frag_stats *fs,
-                        const uint64_t *passed)
+                        const uint64_t *passed, const esp_counts *esp)
 {
     char yline[64] = "";
     if (passed)
@@ -650,6 +696,11 @@ static void print_stats(const char *path, const capture_stats *st, const isakmp_
             (unsigned long long)st->too_big, CAPTURE_MAX_MSG >> 20, yline);
     if (!fs)
         return;
+    if (esp)
+        fprintf(stderr, "%s: ESP: %llu decrypted, %llu ICV failed, %llu no key, %llu other "
+                "(malformed, bad trailer, unsupported algorithm)\n",
+                path, (unsigned long long)esp->decrypted, (unsigned long long)esp->icv_failed,
+                (unsigned long long)esp->no_key, (unsigned long long)esp->other);
     fprintf(stderr,
             "%s: IKE fragments: %llu incomplete messages dropped (%llu bytes) to stay within "
             "the budget, at most %llu bytes pending\n",
@@ -683,6 +734,15 @@ static void key_sources(const options *o, const isakmp_ctx *ctx, const char *pat
     }
 }
 
+/* An -e field of ESP (esp.*): ESP frames get -T fields lines. */
+static bool esp_fields(const options *o)
+{
+    for (guint i = 0; i < o->fields->len; i++)
+        if (strncmp(o->fields->pdata[i], "esp.", 4) == 0)
+            return true;
+    return false;
+}
+
 /* The threads for one file: several without keys (then almost every
  * message decodes without state) or with key tables only (then the frames
  * are partitioned by SA; not with --stats, which counts the keys each
@@ -693,6 +753,7 @@ static int file_threads(const options *o, bool live)
 {
     if (o->rep.on || (o->keys->len && (!o->keys_tables || o->stats)) || o->export_keys ||
         o->export_psk ||
+        o->esp_show || o->esp_decrypt || esp_fields(o) || (o->yexpr && strstr(o->yexpr, "esp")) ||
         live || o->cc.iface || o->cc.write_path || o->cap.bpf || o->cap.max_frames ||
         !capture_cli_prints(&o->cc) || (o->mode != MODE_FIELDS && o->time == TF_DELTA_DISP) ||
         (o->mode == MODE_FIELDS &&
@@ -729,7 +790,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
         rc = EXIT_INPUT;
     }
     if (o->stats)
-        print_stats(path, &st, &frag, o->flt ? &passed : NULL);
+        print_stats(path, &st, &frag, o->flt ? &passed : NULL, NULL);
     fflush(out);
     return rc;
 }
@@ -745,6 +806,16 @@ static void file_marker(const options *o, const char *path, FILE *out)
         if (strcmp(o->fields->pdata[i], "file") == 0)
             return;
     fprintf(out, "# %s\n", path);
+}
+
+/* ESP is decrypted for --esp, --decrypt-esp, the report, and --stats when
+ * keys or secrets were given (without them every packet would be "no key"). */
+static bool esp_wanted(const options *o)
+{
+    bool fields = o->mode == MODE_FIELDS && esp_fields(o);
+    bool in_filter = o->yexpr && strstr(o->yexpr, "esp.");
+    return o->esp_show || o->esp_decrypt || o->rep.on ||
+           (o->keys->len && (o->stats || fields || in_filter));
 }
 
 /* Decodes one file to `out` with its own context: every file is independent. */
@@ -786,6 +857,10 @@ static int run_file(const options *o, const char *path, FILE *out)
         rs.fs = filter_scratch_new(o->flt);
     for (guint i = 0; i < o->keys->len; i++)
         isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
+    rs.esp_on = esp_wanted(o);
+    esp_run_init(&rs.esp, rs.ctx, o->esp_decrypt ? o->cc.w : NULL);
+    if (o->esp_show)
+        rs.out.esp = &rs.esp;
     capture_stats st = { 0 };
     if (capture_cli_run(&o->cc, path, &o->cap, &st, on_frame, &rs, err,
                         sizeof err) < 0) {
@@ -796,11 +871,12 @@ static int run_file(const options *o, const char *path, FILE *out)
     if (o->stats) {
         isakmp_frag_stats fs;
         isakmp_ctx_frag_stats(rs.ctx, &fs);
-        print_stats(path, &st, &fs, o->flt ? &rs.passed : NULL);
+        print_stats(path, &st, &fs, o->flt ? &rs.passed : NULL, rs.esp_on ? &rs.esp.n : NULL);
     }
     mutate_run_free(rs.mut, path, stderr);
     key_sources(o, rs.ctx, path);
     filter_scratch_free(rs.fs);
+    esp_run_clear(&rs.esp);
     out_fields_free(rs.fields);
     out_ctx_clear(&rs.out);
     fflush(out);

@@ -41,6 +41,7 @@ typedef struct {
     bool keepalive, esp_udp;   /* not -T fields: a NAT keepalive, ESP in UDP (capture_frame's) */
     uint32_t out_len;          /* its text in its chunk's buffer (0: none, or stateful) */
     uint32_t esp_spi, esp_seq;
+    uint8_t esp_proto;         /* the ESP packet's transport (capture_frame's) */
     isakmp_packet ka, esp_pkt; /* their addresses and ports */
 } bframe;
 
@@ -201,11 +202,11 @@ static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
 /* -Y on a frame without an IKE message (a NAT keepalive, an ESP packet):
  * only the frame, IP and UDP fields can match; pkt has its addresses. */
 static bool bare_passes(decoder *dc, const shard_run *r, const bframe *bf,
-                        const isakmp_packet *pkt)
+                        const isakmp_packet *pkt, const filter_esp *esp)
 {
     filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
                         .meta = &bf->meta, .p = pkt, .file = r->so->fo->file,
-                        .disp_sec = bf->ts_sec, .disp_nsec = bf->ts_nsec };
+                        .disp_sec = bf->ts_sec, .disp_nsec = bf->ts_nsec, .esp = esp };
     return filter_match(dc->flt, dc->fs, NULL, &fr);
 }
 
@@ -217,14 +218,17 @@ static size_t frame_text(decoder *dc, const shard_run *r, const bframe *bf, isak
     capture_frame *cf = &dc->cf;
     if (dc->mode == SHARD_FIELDS)
         return out_fields_line(dc->of, cf, msgs, n, out);
-    cf->keepalive = bf->keepalive && (!dc->flt || bare_passes(dc, r, bf, &bf->ka));
-    cf->esp_udp = bf->esp_udp && (!dc->flt || bare_passes(dc, r, bf, &bf->esp_pkt));
+    cf->keepalive = bf->keepalive && (!dc->flt || bare_passes(dc, r, bf, &bf->ka, NULL));
+    /* (a filter naming esp.* fields runs on one thread: only these here) */
+    filter_esp esp = { .spi = bf->esp_spi, .seq = bf->esp_seq, .ip = bf->esp_proto == 50 };
+    cf->esp_udp = bf->esp_udp && (!dc->flt || bare_passes(dc, r, bf, &bf->esp_pkt, &esp));
     if (n == 0 && !cf->keepalive && !cf->esp_udp)
         return 0;
     cf->ka = bf->ka;
     cf->esp_pkt = bf->esp_pkt;
     cf->esp_spi = bf->esp_spi;
     cf->esp_seq = bf->esp_seq;
+    cf->esp_proto = bf->esp_proto;
     size_t at = out->len;
     GString *own = dc->oc.buf;
     dc->oc.buf = out;
@@ -563,6 +567,7 @@ static void on_frame(void *user, const capture_frame *f)
                                         .n = (uint32_t)f->nmsgs,
                                         .keepalive = f->keepalive, .esp_udp = f->esp_udp,
                                         .esp_spi = f->esp_spi, .esp_seq = f->esp_seq,
+                                        .esp_proto = f->esp_proto,
                                         .ka = f->ka, .esp_pkt = f->esp_pkt,
                                         .part = (uint8_t)(r->by_sa ? sa_part(f, (unsigned)r->n)
                                                                    : 0) };

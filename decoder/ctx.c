@@ -7,6 +7,7 @@
 #include "keying/derive.h"
 #include "keys/keys.h"
 #include "core/payload_fields.h"
+#include "esp/esp.h"
 #include "state/state.h"
 
 /* Derivation's entries for the parts under it (see struct ctx_keying). */
@@ -34,6 +35,7 @@ void isakmp_ctx_free(isakmp_ctx *ctx)
     state_ctx_free(ctx);
     keys_free(ctx->keys);
     kdf_ctx_free(ctx->kdf);
+    esp_table_free(ctx->esp);
     crypto_cache_flush();   /* the handles this thread kept for ctx's keys */
     g_free(ctx->dir);
     g_free(ctx);

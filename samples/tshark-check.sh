@@ -13,7 +13,7 @@
 #                                      malformed;
 #   IKEv2 with an SK / SKF payload  -> isakmp.enc.decrypted present, no expert
 #                                      note about a bad checksum or a failure;
-#   ESP                             -> decrypted: the inner ICMP / ICMPv6 is
+#   ESP                             -> decrypted: the inner ICMP / ICMPv6 / TCP is
 #                                      dissected, and the ICV verifies when the SA
 #                                      has an integrity algorithm.
 # Samples whose config.json says "expect_undecryptable": N allow exactly N
@@ -31,6 +31,11 @@ fi
 fail=0
 for d in "${dirs[@]}"; do
 	name=$(basename "$d")
+	# ciphers Wireshark 4.0 / 4.4 cannot decrypt (ChaCha20-Poly1305): not checked here
+	if grep -q '"tshark_cannot_decrypt": true' "$d/config.json" 2>/dev/null; then
+		printf '%-44s skip  tshark cannot decrypt its ciphers (tests/cli/run-esp.sh checks it)\n' "$name"
+		continue
+	fi
 	home=$(mktemp -d /tmp/tshark-check.XXXXXX)
 	mkdir -p "$home/.config/wireshark"
 	for t in ikev1_decryption_table ikev2_decryption_table esp_sa; do
@@ -41,7 +46,7 @@ for d in "${dirs[@]}"; do
 		-T fields -E separator='|' -E occurrence=a -E aggregator=, \
 		-e frame.number -e isakmp.version -e isakmp.flags -e isakmp.typepayload \
 		-e isakmp.enc.decrypted -e esp.spi -e esp.icv_good -e icmp.type -e icmpv6.type \
-		-e _ws.malformed -e _ws.expert.message \
+		-e _ws.malformed -e _ws.expert.message -e tcp.srcport \
 		>"$home/out" 2>"$home/err"
 	rc=$?
 	esp_auth=0
@@ -58,9 +63,9 @@ counts = {'ikev1': 0, 'ikev2': 0, 'esp': 0}
 bad = []
 for line in open(path):
     f = line.rstrip('\n').split('|')
-    if len(f) < 11:
+    if len(f) < 12:
         continue
-    num, ver, flags, types, dec, spi, icv, icmp, icmp6, malformed, expert = f[:11]
+    num, ver, flags, types, dec, spi, icv, icmp, icmp6, malformed, expert, tcp = f[:12]
     ver = ver.split(',')[0]
     enc = [x for x in flags.split(',') if x and int(x, 16) & 1]
     if ver.startswith('0x1') or ver == '16':      # IKEv1 (version 0x10)
@@ -81,7 +86,7 @@ for line in open(path):
         bad.append('%s: neither ISAKMP nor ESP' % num)
     else:
         counts['esp'] += 1
-        if not (icmp or icmp6) or (esp_auth and icv.split(',')[0] not in ('1', 'True')):  # 4.0: 1, 4.2+: True
+        if not (icmp or icmp6 or tcp) or (esp_auth and icv.split(',')[0] not in ('1', 'True')):  # 4.0: 1, 4.2+: True
             bad.append('%s: ESP SPI %s not decrypted/authenticated' % (num, spi))
 ok = len(bad) <= allowed and (len(bad) == 0 or allowed)
 print('%-44s %s  encrypted: IKEv1 %d, IKEv2 %d, ESP %d; undecrypted %d' % (

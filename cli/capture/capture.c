@@ -350,6 +350,7 @@ static G_GNUC_NO_INLINE bool loop_frame_extra(capture_loop *l, int lt, int64_t s
     f->ts_nsec = nsec;
     f->nmsgs = 0;
     f->keepalive = f->esp = f->esp_udp = f->held = false;
+    f->nesp_more = 0;
     uint64_t frags = l->w.st->ip_fragments;
     if (l->w.parts)
         ipfrag_frame_begin(l->w.frags, f->frame);
@@ -385,6 +386,7 @@ static bool loop_frame(capture_loop *l, int lt, int64_t sec, int32_t nsec, uint3
     f->ts_nsec = nsec;
     f->nmsgs = 0;
     f->keepalive = f->esp = f->esp_udp = false;
+    f->nesp_more = 0;
     link_input(&l->w, lt, data);
     if (f->nmsgs)
         l->w.st->ike_frames++;

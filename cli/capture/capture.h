@@ -23,6 +23,7 @@
 #define CAPTURE_MAX_MSG (16u << 20)
 
 #define CAPTURE_MAX_PARTS 64  /* earlier frames remembered for one message (-w) */
+#define CAPTURE_MAX_ESP 16    /* ESP packets after the first one of a frame (TCP records) */
 
 typedef struct capture_frame capture_frame;
 typedef struct capture_raw capture_raw;
@@ -101,17 +102,22 @@ struct capture_frame {
     size_t nmsgs;
     bool keepalive;       /* a NAT-T keepalive (RFC 3948 2.3), from ka below */
     bool esp;             /* ESP in UDP or TCP (RFC 3948, RFC 9329) passed by as well */
-    bool esp_udp;         /* ESP in UDP with SPI and sequence number: esp_pkt, esp_* */
+    bool esp_udp;         /* an ESP packet with SPI and sequence number, in UDP, TCP or
+                             IP protocol 50: esp_pkt, esp_* (the name is historical) */
     isakmp_packet ka;     /* addresses and ports of the keepalive (len 0) */
     bool held;            /* bytes of it wait in a reassembly (fragment, TCP data) */
-    isakmp_packet esp_pkt;   /* addresses and ports of the ESP packet (len 0) */
+    isakmp_packet esp_pkt;   /* the first ESP packet: addresses, ports (0 for protocol 50),
+                                tcp, data from the SPI on (valid until the callback returns) */
     uint32_t esp_spi, esp_seq;
+    uint8_t esp_proto;       /* its transport: 17 UDP (RFC 3948), 6 TCP (RFC 9329), 50 IP */
+    size_t nesp_more;        /* further ESP packets of the frame (several TCP records) */
+    isakmp_packet esp_more[CAPTURE_MAX_ESP];
     isakmp_packet msgs[CAPTURE_MAX_MSGS];
     capture_parts parts[CAPTURE_MAX_MSGS];   /* with capture_opts.parts only */
 };
 
 /* Called for each frame that carries IKE messages (nmsgs > 0), a NAT-T
- * keepalive or ESP in UDP (esp_udp); other frames are only counted (the callbacks had nothing to do
+ * keepalive or ESP (esp_udp); other frames are only counted (the callbacks had nothing to do
  * for them, and most frames of a busy capture are such). */
 typedef void (*capture_fn)(void *user, const capture_frame *f);
 

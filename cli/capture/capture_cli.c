@@ -93,7 +93,10 @@ int capture_cli_start(capture_cli *c, capture_opts *o, bool selected, char *err,
     c->w = writer_open(c->write_path, (writer_format)c->write_fmt, selected, err, errlen);
     if (!c->w)
         return -1;
-    writer_attach(c->w, o);
+    if (c->inner)
+        writer_set_empty_linktype(c->w, 101);   /* raw IP */
+    else
+        writer_attach(c->w, o);
     return 0;
 }
 

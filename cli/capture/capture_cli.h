@@ -21,6 +21,8 @@ typedef struct {
     int write_fmt;            /* -F */
     bool print;               /* -P: print decoded frames while writing */
     bool list;                /* -D */
+    bool inner;               /* --decrypt-esp: -w gets the decrypted ESP packets only
+                                 (writer_packet), not the frames read */
     writer *w;                /* opened by capture_cli_start */
 } capture_cli;
 

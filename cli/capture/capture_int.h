@@ -77,6 +77,11 @@ void capture_port_table(const capture_opts *o, uint8_t *kind);
 /* Hands one message over in the frame (dropped when the frame is full). */
 void capture_add_msg(capture_walk *w, const ip_info *ip, span data, uint16_t sp, uint16_t dp,
                      bool tcp);
+/* Hands one ESP packet over (data from the SPI; proto 17, 6 or 50) and
+ * counts it; the first of the frame gets its line, the others go to
+ * esp_more (dropped when that is full). */
+void capture_add_esp(capture_walk *w, const ip_info *ip, span data, uint16_t sp, uint16_t dp,
+                     uint8_t proto);
 
 /* gzin.c: a stream inflating the gzip stream `in` (which it closes), or
  * NULL with errno set (ENOTSUP when built without zlib). */

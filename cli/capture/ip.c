@@ -8,6 +8,7 @@
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 #define PROTO_ROUTING 43
+#define PROTO_ESP 50
 #define PROTO_FRAGMENT 44
 #define PROTO_DSTOPTS 60
 #define PROTO_MOBILITY 135
@@ -18,6 +19,8 @@ void ip_transport(capture_walk *w, const ip_info *ip, uint8_t proto, span s)
         udp_input(w, ip, s);
     else if (proto == PROTO_TCP)
         tcp_input(w, ip, s);
+    else if (proto == PROTO_ESP)
+        capture_add_esp(w, ip, s, 0, 0, PROTO_ESP);
 }
 
 /* A fragment: into the reassembly table, and on when it completes a datagram. */

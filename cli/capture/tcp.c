@@ -290,8 +290,7 @@ static void frames(capture_walk *w, const ip_info *ip, tcp_dir *d, uint16_t sp, 
             if (w->parts)
                 tcp_msg_parts(w, d, len);
         } else {
-            w->f->esp = true;
-            w->st->esp++;
+            capture_add_esp(w, ip, body, sp, dp, 6);
         }
         d->used += len;
     }

@@ -2,7 +2,7 @@
  * UDP (RFC 768) on the IKE ports.  On NAT-T ports (4500 by default) the
  * payload is demultiplexed as RFC 3948 2.2-2.3 says: a single 0xff byte is a
  * NAT keepalive, four zero bytes (the non-ESP marker) precede an IKE
- * message, anything else is ESP (counted, not decoded).
+ * message, anything else is ESP (handed over for its line and decryption).
  */
 #include "capture_int.h"
 
@@ -68,22 +68,33 @@ static void keepalive(capture_walk *w, const ip_info *ip, uint16_t sp, uint16_t 
     w->st->keepalives++;
 }
 
-/* ESP in UDP (RFC 3948 2.1): its SPI and sequence number for a line of
- * its own in the outputs. */
-static void esp_in_udp(capture_walk *w, const ip_info *ip, uint16_t sp, uint16_t dp, span payload)
+/* ESP in UDP (RFC 3948 2.1), in TCP (RFC 9329 3) or as IP protocol 50:
+ * the first of the frame has its SPI and sequence number for a line of its
+ * own in the outputs; all go to ESP decryption. */
+void capture_add_esp(capture_walk *w, const ip_info *ip, span data, uint16_t sp, uint16_t dp,
+                     uint8_t proto)
 {
     capture_frame *f = w->f;
     f->esp = true;
     w->st->esp++;
-    if (payload.len < 8)
+    if (data.len < 8)
         return;
-    f->esp_udp = true;
-    packet_head(&f->esp_pkt, f, ip, sp, dp);
-    f->esp_pkt.data = NULL;
-    f->esp_pkt.len = 0;
-    f->esp_pkt.tcp = false;
-    f->esp_spi = be32(payload.p);
-    f->esp_seq = be32(payload.p + 4);
+    isakmp_packet *m;
+    if (!f->esp_udp) {
+        f->esp_udp = true;
+        f->esp_proto = proto;
+        f->esp_spi = be32(data.p);
+        f->esp_seq = be32(data.p + 4);
+        m = &f->esp_pkt;
+    } else if (f->nesp_more < CAPTURE_MAX_ESP) {
+        m = &f->esp_more[f->nesp_more++];
+    } else {
+        return;
+    }
+    packet_head(m, f, ip, sp, dp);
+    m->data = data.p;
+    m->len = data.len;
+    m->tcp = proto == 6;
 }
 
 void udp_input(capture_walk *w, const ip_info *ip, span s)
@@ -104,7 +115,7 @@ void udp_input(capture_walk *w, const ip_info *ip, span s)
             return;
         }
         if (payload.len < 4 || be32(payload.p) != 0) {
-            esp_in_udp(w, ip, sp, dp, payload);   /* a non-zero SPI */
+            capture_add_esp(w, ip, payload, sp, dp, 17);   /* a non-zero SPI */
             return;
         }
         payload.p += 4;

@@ -41,6 +41,7 @@ struct writer {
     size_t held_bytes;
     GPtrArray *variants;      /* variant *, for the frame being read (--mutate) */
     uint64_t variants_written, variants_dropped;
+    int empty_linktype;       /* the pcap header's link type when nothing was written; 0: 1 */
     char err[256];
 };
 
@@ -166,6 +167,54 @@ static void pcapng_record(writer *w, const capture_raw *r)
     put(w, r->data, r->caplen);
     put(w, zero, pad);
     put32(w, len);
+}
+
+/* A comment option (opt_comment, 1), padded to 32 bits. */
+static void pcapng_comment(writer *w, const char *text, size_t n)
+{
+    static const uint8_t zero[4];
+    put16(w, 1);
+    put16(w, (uint16_t)n);
+    put(w, text, n);
+    put(w, zero, (4 - n % 4) % 4);
+}
+
+/* An enhanced packet block with a comment and the end of options. */
+static void pcapng_record_comment(writer *w, const capture_raw *r, const char *comment)
+{
+    uint32_t id = pcapng_iface(w, r->linktype);
+    size_t cn = strlen(comment);
+    if (cn > 0xfff0)
+        cn = 0xfff0;
+    uint32_t pad = (4 - r->caplen % 4) % 4;
+    uint32_t opts = cn ? (uint32_t)(4 + cn + (4 - cn % 4) % 4 + 4) : 0;
+    uint32_t len = 32 + r->caplen + pad + opts;
+    uint64_t ts = (uint64_t)r->ts_sec * 1000000000u + (uint64_t)r->ts_nsec;
+    static const uint8_t zero[4];
+    put32(w, 6);
+    put32(w, len);
+    put32(w, id);
+    put32(w, (uint32_t)(ts >> 32));
+    put32(w, (uint32_t)ts);
+    put32(w, r->caplen);
+    put32(w, r->orig_len > r->caplen ? r->orig_len : r->caplen);
+    put(w, r->data, r->caplen);
+    put(w, zero, pad);
+    if (cn) {
+        pcapng_comment(w, comment, cn);
+        put32(w, 0);   /* opt_endofopt */
+    }
+    put32(w, len);
+}
+
+void writer_packet(writer *w, const capture_raw *r, const char *comment)
+{
+    if (!w)
+        return;
+    if (w->fmt == WRITER_PCAPNG)
+        pcapng_record_comment(w, r, comment ? comment : "");
+    else
+        pcap_record(w, r);
 }
 
 static void write_frame(writer *w, const capture_raw *r)
@@ -328,6 +377,12 @@ writer *writer_open(const char *path, writer_format fmt, bool selected, char *er
     return w;
 }
 
+void writer_set_empty_linktype(writer *w, int linktype)
+{
+    if (w)
+        w->empty_linktype = linktype;
+}
+
 void writer_attach(writer *w, capture_opts *o)
 {
     o->raw = writer_raw;
@@ -340,7 +395,7 @@ int writer_close(writer *w, char *err, size_t errlen)
     if (!w)
         return 0;
     if (w->fmt != WRITER_PCAPNG && w->pcap_linktype < 0)
-        pcap_header(w, 1);   /* no frame: an empty Ethernet capture, as tcpdump writes */
+        pcap_header(w, w->empty_linktype ? w->empty_linktype : 1);   /* no frame: an empty Ethernet capture, as tcpdump writes */
     if (fflush(w->out) != 0 && !w->failed) {
         w->failed = true;
         w->errnum = errno;

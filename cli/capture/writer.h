@@ -52,6 +52,15 @@ void writer_replace(writer *w, const uint8_t *at, size_t len, const uint8_t *rep
 /* Variants written, and dropped because their frame was not of that form. */
 void writer_variant_counts(const writer *w, uint64_t *written, uint64_t *dropped);
 
+/* Writes one packet that was not read but made (--decrypt-esp: a decrypted
+ * inner packet, link type 101 raw IP): in pcapng with `comment` (NULL or
+ * "": none) as its opt_comment. */
+void writer_packet(writer *w, const capture_raw *r, const char *comment);
+
+/* The link type of the pcap header written when no packet was (default 1,
+ * Ethernet, as tcpdump). */
+void writer_set_empty_linktype(writer *w, int linktype);
+
 /* A new input begins: its frame numbers start again (the held frames go). */
 void writer_new_input(writer *w);
 

@@ -182,6 +182,7 @@ static bool every_occurrence(const node *n)
 static bool proto_present(int kind, const isakmp_msg *m, const filter_frame *fr)
 {
     const isakmp_packet *p = fr ? fr->p : NULL;
+    bool esp_ip = fr && fr->esp && fr->esp->ip;   /* ESP as IP protocol 50: no UDP, TCP */
     switch (kind) {
     case PROTO_IKE: return m != NULL;
     case PROTO_FRAME: return true;
@@ -189,8 +190,9 @@ static bool proto_present(int kind, const isakmp_msg *m, const filter_frame *fr)
     case PROTO_VLAN: return fr && fr->meta && fr->meta->nvlan > 0;
     case PROTO_IP: return p && p->af == 4;
     case PROTO_IPV6: return p && p->af == 6;
-    case PROTO_UDP: return p && p->af && !p->tcp;
-    case PROTO_TCP: return p && p->af && p->tcp;
+    case PROTO_UDP: return p && p->af && !p->tcp && !esp_ip;
+    case PROTO_TCP: return p && p->af && p->tcp && !esp_ip;
+    case PROTO_ESP: return fr && fr->esp;
     default: return false;
     }
 }

@@ -25,6 +25,8 @@
  * fields' frame (cli/output/frame_fields.h), with p the message's
  * addresses and ports and disp_* the previous frame that passed. */
 typedef ff_frame filter_frame;
+/* An ESP packet on its own line (the esp.* fields, cli/filter/esp_fields.c). */
+typedef ff_esp filter_esp;
 
 /* Value kinds of filter fields and literals (Wireshark's FT_* families). */
 typedef enum {

@@ -53,7 +53,7 @@ typedef struct {
 } flt_field;
 
 enum proto_kind { PROTO_IKE, PROTO_FRAME, PROTO_ETH, PROTO_VLAN, PROTO_IP, PROTO_IPV6, PROTO_UDP,
-                  PROTO_TCP };
+                  PROTO_TCP, PROTO_ESP };
 
 /* A literal once converted to its field's type.  lo..hi: a range
  * (`in {1..5}`), lo == hi for one value.  prefix: CIDR bits of an
@@ -133,5 +133,11 @@ bool filter_eval(const filter *f, filter_scratch *s, const node *n);
 /* Formats an error into e. */
 void filter_fail(filter_error *e, size_t col, size_t len, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
+
+/* esp_fields.c: the esp.* fields, keys from ESP_KEY_BASE (frame_fields.c
+ * hands them on). */
+#define ESP_KEY_BASE 1000
+bool esp_field_lookup(const char *name, fv_type *type, unsigned *bits, int *key);
+size_t esp_field_values(int key, const filter_frame *fr, fval *out);
 
 #endif

@@ -20,6 +20,7 @@ static fv_type fv_of(ff_type t)
     case FF_IPV6: return FV_IPV6;
     case FF_ETHER: return FV_ETHER;
     case FF_STRING: return FV_STRING;
+    case FF_HEX32: case FF_HEX8: return FV_UINT;
     }
     return FV_NONE;
 }
@@ -40,11 +41,18 @@ static unsigned bits_of(const frame_field *ff)
 
 static bool lookup(const char *name, fv_type *type, unsigned *bits, int *key)
 {
+    if (esp_field_lookup(name, type, bits, key))   /* esp.icv_good / _bad are only here */
+        return true;
+    /* the output's esp.* fields (found by frame_field_by_name too) are
+     * a subset of the ones above, in a table of their own */
+    if (strncmp(name, "esp.", 4) == 0)
+        return false;
+    size_t n;
+    const frame_field *t = frame_fields(&n);
     const frame_field *ff = frame_field_by_name(name);
     if (!ff)
         return false;
-    size_t n;
-    *key = (int)(ff - frame_fields(&n));
+    *key = (int)(ff - t);
     *type = fv_of(ff->type);
     *bits = bits_of(ff);
     return true;
@@ -54,6 +62,8 @@ static int64_t ns_of(int64_t sec, int32_t nsec) { return sec * 1000000000 + nsec
 
 static size_t values(int key, const filter_frame *fr, fval *out)
 {
+    if (key >= ESP_KEY_BASE)
+        return esp_field_values(key, fr, out);
     size_t n;
     const frame_field *t = frame_fields(&n);
     if (key < 0 || (size_t)key >= n || !fr->meta)
@@ -64,7 +74,7 @@ static size_t values(int key, const filter_frame *fr, fval *out)
         fval *o = &out[i];
         memset(o, 0, sizeof *o);
         switch (v[i].type) {
-        case FF_UINT: o->u = v[i].u; break;
+        case FF_UINT: case FF_HEX32: case FF_HEX8: o->u = v[i].u; break;
         case FF_ABS_TIME: case FF_EPOCH: case FF_REL_TIME: o->ns = ns_of(v[i].sec, v[i].nsec); break;
         case FF_IPV4: case FF_IPV6: case FF_ETHER:
             o->len = v[i].type == FF_IPV4 ? 4 : v[i].type == FF_ETHER ? 6 : 16;

@@ -106,6 +106,7 @@ static bool proto_field(const char *name, int *kind)
     static const struct { const char *name; int kind; } protos[] = {
         { "ike", PROTO_IKE }, { "isakmp", PROTO_IKE }, { "frame", PROTO_FRAME },
         { "eth", PROTO_ETH }, { "vlan", PROTO_VLAN }, { "ip", PROTO_IP }, { "ipv6", PROTO_IPV6 }, { "udp", PROTO_UDP }, { "tcp", PROTO_TCP },
+        { "esp", PROTO_ESP },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(protos); i++)
         if (strcmp(protos[i].name, name) == 0) {

@@ -109,7 +109,7 @@ static size_t g_ip6_addr(const ff_frame *fr, ff_value *out) { return ip_get(fr, 
 static size_t port_get(const ff_frame *fr, ff_value *out, bool tcp, bool src, bool dst)
 {
     const isakmp_packet *p = fr->p;
-    if (!p || p->tcp != tcp)
+    if (!p || p->tcp != tcp || (fr->esp && fr->esp->ip))
         return 0;
     size_t n = 0;
     if (src)
@@ -194,7 +194,7 @@ const frame_field *frame_field_by_name(const char *name)
     for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
         if (strcmp(table[i].abbrev, name) == 0)
             return &table[i];
-    return NULL;
+    return esp_frame_field_by_name(name);
 }
 
 /* ---------------------------------------------------------------- formats */
@@ -240,6 +240,8 @@ size_t ff_value_format(const ff_value *v, char *buf, size_t size)
         return (size_t)snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", v->addr[0],
                                 v->addr[1], v->addr[2], v->addr[3], v->addr[4], v->addr[5]);
     case FF_STRING: return (size_t)snprintf(buf, size, "%s", v->str);
+    case FF_HEX32: return (size_t)snprintf(buf, size, "0x%08llx", (unsigned long long)v->u);
+    case FF_HEX8: return (size_t)snprintf(buf, size, "0x%02llx", (unsigned long long)v->u);
     }
     return 0;
 }

@@ -24,6 +24,8 @@ typedef enum {
     FF_IPV6,       /* addr[0..15] */
     FF_ETHER,      /* addr[0..5] */
     FF_STRING,     /* str */
+    FF_HEX32,      /* u as 0x%08x (BASE_HEX of a 32-bit field) */
+    FF_HEX8,       /* u as 0x%02x */
 } ff_type;
 
 /* One value (occurrence) of a field. */
@@ -38,6 +40,14 @@ typedef struct {
 
 #define FF_MAX_VALUES CAPTURE_MAX_VLAN   /* the most occurrences of one field in a frame */
 
+/* An ESP packet on its own line (the esp.* fields: esp_fields.c, and the
+ * display filter's cli/filter/esp_fields.c). */
+typedef struct ff_esp {
+    uint32_t spi, seq;
+    bool ip;                      /* IP protocol 50: no UDP / TCP (so no ports) */
+    const isakmp_esp_result *dec; /* its decryption, or NULL when ESP was not decrypted */
+} ff_esp;
+
 /* What the fields read of one frame: a capture_frame's parts, so that the
  * sharded reader (its frames are not capture_frames) and the display
  * filter (one message of a frame at a time) give them too. */
@@ -50,6 +60,7 @@ typedef struct {
     const char *file;          /* the input's name; NULL: none */
     int64_t disp_sec;          /* the previous displayed frame (this one for the first) */
     int32_t disp_nsec;
+    const struct ff_esp *esp; /* an ESP line: its header and decryption; NULL otherwise */
 } ff_frame;
 
 /* The fields of f with addresses and ports from p (disp: f itself). */
@@ -74,6 +85,9 @@ typedef struct frame_field {
 } frame_field;
 
 const frame_field *frame_fields(size_t *n);
+/* esp_fields.c: the esp.* fields (frame_field_by_name finds them too). */
+const frame_field *esp_frame_fields(size_t *n);
+const frame_field *esp_frame_field_by_name(const char *name);
 /* The field of that exact name, or NULL. */
 const frame_field *frame_field_by_name(const char *name);
 /* The values of ff in the frame (at most FF_MAX_VALUES). */

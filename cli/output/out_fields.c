@@ -30,6 +30,8 @@ struct out_fields {
     struct hit *hits;              /* the items of one line, in tree order */
     size_t nhits, hits_cap;
     int *col_head, *col_tail;      /* per column: its first and last hit, or -1 */
+    bool esp_cols;                 /* an esp.* column: ESP frames get lines too */
+    const isakmp_esp_result *esp_dec;   /* the current frame's ESP decryption (out_fields_esp) */
 };
 
 /* An item a column shows, and the column's next one. */
@@ -72,6 +74,8 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
         bool known = field_resolve(names[i], &ref);
         o->frame[i] = ref.frame;
         o->fields[i] = ref.ike;
+        if (ref.frame && strcmp(ref.frame->proto, "esp") == 0)
+            o->esp_cols = true;
         if (o->frame[i])
             continue;
         if (!known) {
@@ -223,7 +227,15 @@ static void frame_value(out_fields *o, const frame_field *ff, const capture_fram
         append_uint(s, f->frame);
         return;
     }
-    ff_frame fr = ff_frame_of(f, f->nmsgs ? &f->msgs[0] : f->keepalive ? &f->ka : NULL);
+    const isakmp_packet *p = f->nmsgs       ? &f->msgs[0]
+                             : f->keepalive ? &f->ka
+                             : f->esp_udp   ? &f->esp_pkt
+                                            : NULL;
+    ff_frame fr = ff_frame_of(f, p);
+    ff_esp esp = { .spi = f->esp_spi, .seq = f->esp_seq, .dec = o->esp_dec,
+                   .ip = !f->nmsgs && !f->keepalive && f->esp_proto == 50 };
+    if (f->esp_udp)
+        fr.esp = &esp;
     fr.file = o->fo.file;
     if (o->displayed) {
         fr.disp_sec = o->disp_sec;
@@ -271,6 +283,16 @@ void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *
     g_free(ids);
 }
 
+void out_fields_esp(out_fields *o, const isakmp_esp_result *r)
+{
+    o->esp_dec = r;
+}
+
+bool out_fields_wants_esp(const out_fields *o)
+{
+    return o->esp_cols;
+}
+
 void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_msg *const *msgs,
                       size_t n)
 {
@@ -282,8 +304,9 @@ void out_fields_frame(out_fields *o, FILE *out, const capture_frame *f, isakmp_m
 size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const *msgs, size_t n,
                        GString *dst)
 {
-    if (n == 0)
-        return 0;   /* only frames that carry ISAKMP (tshark -Y isakmp) */
+    if (n == 0 && !(f->esp_udp && o->esp_cols))
+        return 0;   /* only frames that carry ISAKMP (tshark -Y isakmp), and with esp.*
+                       fields, ESP */
     o->nhits = 0;
     for (size_t i = 0; i < o->n; i++)
         o->col_head[i] = o->col_tail[i] = -1;
@@ -342,7 +365,7 @@ static const char *proto_name(const char *abbrev)
         { "frame", "Frame" }, { "eth", "Ethernet" }, { "vlan", "802.1Q Virtual LAN" },
         { "ip", "Internet Protocol Version 4" }, { "ipv6", "Internet Protocol Version 6" },
         { "udp", "User Datagram Protocol" }, { "tcp", "Transmission Control Protocol" },
-        { "file", "Input file (isakmpdump)" },
+        { "file", "Input file (isakmpdump)" }, { "esp", "Encapsulating Security Payload" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
         if (strcmp(names[i][0], abbrev) == 0)
@@ -353,12 +376,14 @@ static const char *proto_name(const char *abbrev)
 void out_field_table(FILE *out)
 {
     size_t n;
-    const frame_field *ff = frame_fields(&n);
-    for (size_t i = 0; i < n; i++) {
-        if (i == 0 || strcmp(ff[i].proto, ff[i - 1].proto) != 0)
-            fprintf(out, "P\t%s\t%s\n", proto_name(ff[i].proto), ff[i].proto);
-        fprintf(out, "F\t%s\t%s\t%s\t%s\t%s\t0x%x\t%s\n", ff[i].name, ff[i].abbrev, ff[i].ftype,
-                ff[i].proto, ff[i].base, (unsigned)ff[i].bitmask, ff[i].desc);
+    for (int t = 0; t < 2; t++) {   /* the capture fields, then the esp.* ones */
+        const frame_field *ff = t ? esp_frame_fields(&n) : frame_fields(&n);
+        for (size_t i = 0; i < n; i++) {
+            if (i == 0 || strcmp(ff[i].proto, ff[i - 1].proto) != 0)
+                fprintf(out, "P\t%s\t%s\n", proto_name(ff[i].proto), ff[i].proto);
+            fprintf(out, "F\t%s\t%s\t%s\t%s\t%s\t0x%x\t%s\n", ff[i].name, ff[i].abbrev,
+                    ff[i].ftype, ff[i].proto, ff[i].base, (unsigned)ff[i].bitmask, ff[i].desc);
+        }
     }
     const isakmp_field *t = isakmp_fields(&n);
     fprintf(out, "P\tInternet Security Association and Key Management Protocol\tike\n");

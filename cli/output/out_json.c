@@ -375,8 +375,9 @@ static void jaddr(GString *s, int af, const uint8_t *addr)
     jstr(s, a);
 }
 
+/* transport: "udp", "tcp", or "ip" (ESP as IP protocol 50: no ports). */
 static void head(out_ctx *c, bool *first, const capture_frame *f, const isakmp_packet *p,
-                 const char *type)
+                 const char *type, const char *transport)
 {
     GString *s = c->buf;
     JKEY(s, first, "schema");
@@ -411,10 +412,9 @@ static void head(out_ctx *c, bool *first, const capture_frame *f, const isakmp_p
     JKEY(s, first, "dst");
     jaddr(s, p->af, p->dst);
     JKEY(s, first, "transport");
-    if (p->tcp)
-        OB_LIT(s, "\"tcp\"");
-    else
-        OB_LIT(s, "\"udp\"");
+    jstr(s, transport);
+    if (strcmp(transport, "ip") == 0)
+        return;
     JKEY(s, first, "srcport");
     ob_u64(s, p->sport);
     JKEY(s, first, "dstport");
@@ -427,7 +427,7 @@ static void message(out_ctx *c, jw *w, const capture_frame *f, const isakmp_msg 
     const isakmp_packet *p = isakmp_msg_packet(m);
     bool first = true;
     ob_c(s, '{');
-    head(c, &first, f, p, "ike");
+    head(c, &first, f, p, "ike", p->tcp ? "tcp" : "udp");
     JKEY(s, &first, "length");
     ob_u64(s, p->len);
     JKEY(s, &first, "ike_version");
@@ -470,19 +470,22 @@ void out_json_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs,
     if (f->keepalive) {
         bool first = true;
         ob_c(s, '{');
-        head(c, &first, f, &f->ka, "nat-keepalive");
+        head(c, &first, f, &f->ka, "nat-keepalive", "udp");
         OB_LIT(s, "}\n");
     }
     if (f->esp_udp) {
         bool first = true;
         ob_c(s, '{');
-        head(c, &first, f, &f->esp_pkt, "esp");
+        head(c, &first, f, &f->esp_pkt, "esp",
+             f->esp_proto == 50 ? "ip" : f->esp_proto == 6 ? "tcp" : "udp");
         JKEY(s, &first, "spi");
         ob_c(s, '"');
         ob_hex(s, f->esp_spi, 8);
         ob_c(s, '"');
         JKEY(s, &first, "seq");
         ob_u64(s, f->esp_seq);
+        if (c->esp)
+            esp_describe_json(s, c->esp);
         OB_LIT(s, "}\n");
     }
     for (size_t i = 0; i < n; i++) {

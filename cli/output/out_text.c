@@ -149,7 +149,9 @@ static void summary_notes(const out_ctx *c, GString *s, const isakmp_msg *m)
     ob_c(s, ')');
 }
 
-/* ESP in UDP: "... UDP ESP SPI=0xc1a2b3c4 seq=7" (tcpdump's ESP(spi=...,seq=...)). */
+/* ESP: "... UDP ESP SPI=0xc1a2b3c4 seq=7" (tcpdump's ESP(spi=...,seq=...)),
+ * "TCP ESP" in RFC 9329 TCP, "a -> b ESP" without ports for IP protocol 50;
+ * with --esp the verdict and the inner packet after it. */
 static void esp_line(out_ctx *c, const capture_frame *f, bool tree)
 {
     GString *s = c->buf;
@@ -161,11 +163,27 @@ static void esp_line(out_ctx *c, const capture_frame *f, bool tree)
     ob_c(s, ' ');
     frame_time(c, s, f);
     ob_c(s, ' ');
-    endpoints(s, &f->esp_pkt);
-    OB_LIT(s, " UDP ESP SPI=0x");
+    if (f->esp_proto == 50) {
+        char a[64];
+        out_addr(a, sizeof a, f->esp_pkt.af, f->esp_pkt.src);
+        ob_puts(s, a);
+        OB_LIT(s, " -> ");
+        out_addr(a, sizeof a, f->esp_pkt.af, f->esp_pkt.dst);
+        ob_puts(s, a);
+        OB_LIT(s, " ESP");
+    } else {
+        endpoints(s, &f->esp_pkt);
+        if (f->esp_proto == 6)
+            OB_LIT(s, " TCP ESP");
+        else
+            OB_LIT(s, " UDP ESP");
+    }
+    OB_LIT(s, " SPI=0x");
     ob_hex(s, f->esp_spi, 8);
     OB_LIT(s, " seq=");
     ob_u64(s, f->esp_seq);
+    if (c->esp)
+        esp_describe(s, c->esp);
     ob_c(s, '\n');
     if (tree)
         ob_c(s, '\n');

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "capture/capture.h"
+#include "esp/esp_cli.h"
 #include "isakmp/isakmp.h"
 
 /* ---------------------------------------------------------------- common */
@@ -81,6 +82,7 @@ typedef struct {
     char jt_text[64];
     const isakmp_field *f_version, *f_flags;   /* -V: the header fields shown as tshark */
     note_index notes;
+    const esp_run *esp;      /* --esp: the frame's ESP verdict on its line; NULL: none */
 } out_ctx;
 
 void out_ctx_init(out_ctx *c, FILE *out);
@@ -127,6 +129,10 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
 struct filter;
 void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *flt);
 void out_fields_free(out_fields *o);
+/* The ESP decryption of the next frame's ESP packet (esp.pad_len,
+ * esp.protocol), or NULL; true from wants_esp when an -e field is esp.*. */
+void out_fields_esp(out_fields *o, const isakmp_esp_result *r);
+bool out_fields_wants_esp(const out_fields *o);
 
 /* True when a field of names needs every frame in order (it reads the
  * previous displayed frame: frame.time_delta_displayed). */

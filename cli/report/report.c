@@ -32,6 +32,10 @@ struct rpt_report {
     bool msg_unlisted;     /* the message being added touched an unlisted row */
     const char *file;
     const isakmp_packet *pkt;
+    /* ESP SPI -> child row, one table per direction (rpt_add_esp); rebuilt
+     * on a miss after a message came (children learn their SPIs from them) */
+    GHashTable *esp_spi[2];
+    bool esp_stale;
 };
 
 static void row_free(gpointer p)
@@ -58,6 +62,8 @@ rpt_report *rpt_new(const rpt_opts *o)
     r->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->ukeys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->unlisted = g_ptr_array_new_with_free_func(row_free);
+    for (int d = 0; d < 2; d++)
+        r->esp_spi[d] = g_hash_table_new(g_direct_hash, g_direct_equal);
     return r;
 }
 
@@ -71,6 +77,8 @@ void rpt_free(rpt_report *r)
     g_hash_table_destroy(r->files);
     g_hash_table_destroy(r->ukeys);
     g_ptr_array_free(r->unlisted, TRUE);
+    for (int d = 0; d < 2; d++)
+        g_hash_table_destroy(r->esp_spi[d]);
     g_free(r);
 }
 
@@ -619,12 +627,9 @@ static void retire_unlisted(rpt_report *r, guint n)
 
 /* ---------------------------------------------------------------- entry points */
 
-void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
+/* r->file: the report's copy of the name (NULL for a single input). */
+static void intern_file(rpt_report *r, const char *file)
 {
-    walk_msg(m, &r->mi);
-    const msg_info *mi = &r->mi;
-    if ((mi->version != 1 && mi->version != 2) || is_zero(mi->ispi, 8))
-        return;
     if (file && !(r->file = g_hash_table_lookup(r->files, file))) {
         char *copy = g_strdup(file);
         g_hash_table_insert(r->files, copy, copy);
@@ -632,6 +637,16 @@ void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
     } else if (!file) {
         r->file = NULL;
     }
+}
+
+void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
+{
+    walk_msg(m, &r->mi);
+    const msg_info *mi = &r->mi;
+    if ((mi->version != 1 && mi->version != 2) || is_zero(mi->ispi, 8))
+        return;
+    intern_file(r, file);
+    r->esp_stale = true;
     r->pkt = isakmp_msg_packet(m);
     if (r->unlisted->len >= RPT_UNLISTED_HELD)
         retire_unlisted(r, r->unlisted->len / 2);   /* before any row of this message is held */
@@ -643,6 +658,74 @@ void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m)
     else
         apply_v1(r, ike, mi);
     r->dropped += r->msg_unlisted;
+}
+
+/* ---------------------------------------------------------------- ESP traffic */
+
+static uint32_t spi32(const rpt_suite *s)
+{
+    return (uint32_t)s->spi[0] << 24 | (uint32_t)s->spi[1] << 16 | (uint32_t)s->spi[2] << 8 |
+           s->spi[3];
+}
+
+/* Every listed ESP / AH child with both SPIs known: the responder's (in the
+ * chosen proposal) receives from the initiator, the initiator's (in its
+ * first offer) from the responder. */
+static void esp_index(rpt_report *r)
+{
+    for (int d = 0; d < 2; d++)
+        g_hash_table_remove_all(r->esp_spi[d]);
+    for (guint i = 0; i < r->order->len; i++) {
+        rpt_row *row = r->order->pdata[i];
+        if (row->kind != RPT_CHILD_SA || !row->have_chosen || row->chosen.spi_len != 4)
+            continue;
+        g_hash_table_insert(r->esp_spi[0], GUINT_TO_POINTER(spi32(&row->chosen)), row);
+        const rpt_suite *offer = row->offers->len ? &g_array_index(row->offers, rpt_suite, 0) : NULL;
+        if (offer && offer->spi_len == 4)
+            g_hash_table_insert(r->esp_spi[1], GUINT_TO_POINTER(spi32(offer)), row);
+    }
+    r->esp_stale = false;
+}
+
+static rpt_traffic *esp_traffic(rpt_report *r, uint32_t spi)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int d = 0; d < 2; d++) {
+            rpt_row *row = g_hash_table_lookup(r->esp_spi[d], GUINT_TO_POINTER(spi));
+            if (row)
+                return &row->traffic[d];
+        }
+        if (!r->esp_stale)
+            return NULL;
+        esp_index(r);
+    }
+    return NULL;
+}
+
+void rpt_add_esp(rpt_report *r, const char *file, const isakmp_packet *outer,
+                 const isakmp_esp_result *res)
+{
+    rpt_traffic *t = esp_traffic(r, res->spi);
+    if (!t)
+        return;
+    intern_file(r, file);
+    rpt_where here = { r->file, outer->frame };
+    if (!t->packets) {
+        t->first = here;
+        t->first_sec = outer->ts_sec;
+        t->first_usec = outer->ts_usec;
+    }
+    t->last = here;
+    t->last_sec = outer->ts_sec;
+    t->last_usec = outer->ts_usec;
+    t->packets++;
+    if (res->verdict == ISAKMP_ESP_OK) {
+        t->decrypted++;
+        t->bytes += res->inner_len;
+    }
+    t->icv_failed += res->verdict == ISAKMP_ESP_ICV_FAILED;
+    t->no_key += res->verdict == ISAKMP_ESP_NO_KEY;
+    t->replays += res->replay;
 }
 
 int rpt_finish(rpt_report *r, FILE *out)

@@ -66,6 +66,16 @@ typedef struct {
     uint32_t frame;
 } rpt_where;
 
+/* The ESP traffic of a child SA in one direction (rpt_add_esp). */
+typedef struct {
+    uint64_t packets;         /* ESP packets seen with the direction's SPI */
+    uint64_t decrypted, bytes;   /* decrypted with a sound ICV, their inner bytes */
+    uint64_t icv_failed, no_key, replays;
+    rpt_where first, last;
+    int64_t first_sec, last_sec;
+    int32_t first_usec, last_usec;
+} rpt_traffic;
+
 typedef struct rpt_row rpt_row;
 struct rpt_row {
     unsigned id;              /* 1, 2, ... in order of first sight */
@@ -107,6 +117,8 @@ struct rpt_row {
     rpt_where first, last;
     uint32_t msgs, encrypted, decrypted;
     uint32_t icv_ok, icv_bad, hash_ok, hash_bad, auth_ok, auth_bad;
+    rpt_traffic traffic[2];   /* children: ESP from the initiator (to the responder's SPI),
+                                 [1] from the responder (to the initiator's SPI) */
     GArray *findings;         /* rpt_finding */
     GPtrArray *children;      /* rpt_row *, IKE SAs only; not owned */
     bool unlisted;            /* beyond max_rows: audited, counted, not listed (id 0) */
@@ -126,6 +138,12 @@ rpt_report *rpt_new(const rpt_opts *o);
 
 /* Adds one decoded message read from `file` (NULL for a single input). */
 void rpt_add_msg(rpt_report *r, const char *file, const isakmp_msg *m);
+
+/* Adds one ESP packet (outer: its addresses, frame and time; res: what
+ * decrypting it gave) to the traffic of the child SA whose SPI it carries;
+ * packets of SAs not in the report are left out. */
+void rpt_add_esp(rpt_report *r, const char *file, const isakmp_packet *outer,
+                 const isakmp_esp_result *res);
 
 /* Runs the audit and writes the report.  Returns the highest finding's
  * severity, of listed and unlisted SAs, or -1 when there is none. */

@@ -184,6 +184,8 @@ static void js_negotiation(GString *g, const rpt_row *row)
     g_string_append_c(g, '}');
 }
 
+static void js_traffic(GString *g, const rpt_row *row);
+
 static void js_child(GString *g, const rpt_row *row)
 {
     js_key(g, "pfs");
@@ -197,6 +199,39 @@ static void js_child(GString *g, const rpt_row *row)
     g_string_append_c(g, '}');
     js_kstr(g, "mode", mode_name(row));
     js_kuint(g, "msgid", row->msgid);
+    js_traffic(g, row);
+}
+
+/* One direction of a child's ESP traffic. */
+static void js_traffic_dir(GString *g, const char *k, const rpt_traffic *t)
+{
+    js_key(g, k);
+    g_string_append_c(g, '{');
+    js_kuint(g, "packets", t->packets);
+    js_kuint(g, "decrypted", t->decrypted);
+    js_kuint(g, "bytes", t->bytes);
+    js_kuint(g, "icv_failed", t->icv_failed);
+    js_kuint(g, "no_key", t->no_key);
+    js_kuint(g, "replays", t->replays);
+    if (t->packets) {
+        js_where(g, "first", &t->first);
+        js_where(g, "last", &t->last);
+        js_key(g, "first_time");
+        g_string_append_printf(g, "\"%lld.%06d\"", (long long)t->first_sec, t->first_usec);
+        js_key(g, "last_time");
+        g_string_append_printf(g, "\"%lld.%06d\"", (long long)t->last_sec, t->last_usec);
+    }
+    g_string_append_c(g, '}');
+}
+
+static void js_traffic(GString *g, const rpt_row *row)
+{
+    js_key(g, "traffic");
+    bool flowed = row->traffic[0].packets || row->traffic[1].packets;
+    g_string_append_printf(g, "{\"flowed\":%s", flowed ? "true" : "false");
+    js_traffic_dir(g, "initiator_to_responder", &row->traffic[0]);
+    js_traffic_dir(g, "responder_to_initiator", &row->traffic[1]);
+    g_string_append_c(g, '}');
 }
 
 static void js_seen(GString *g, const rpt_row *row)
@@ -388,6 +423,45 @@ static void detail_state(FILE *out, const rpt_row *row)
     fputc('\n', out);
 }
 
+static void traffic_dir(FILE *out, const char *name, const rpt_traffic *t)
+{
+    fprintf(out, "%s %llu packets", name, (unsigned long long)t->packets);
+    if (!t->packets)
+        return;
+    fprintf(out, " (%llu decrypted, %llu bytes inside", (unsigned long long)t->decrypted,
+            (unsigned long long)t->bytes);
+    if (t->icv_failed)
+        fprintf(out, ", %llu ICV failed", (unsigned long long)t->icv_failed);
+    if (t->no_key)
+        fprintf(out, ", %llu without key", (unsigned long long)t->no_key);
+    if (t->replays)
+        fprintf(out, ", %llu replayed", (unsigned long long)t->replays);
+    fprintf(out, "; frames ");
+    if (t->first.file)
+        fprintf(out, "%s:", t->first.file);
+    fprintf(out, "%u .. ", t->first.frame);
+    if (t->last.file)
+        fprintf(out, "%s:", t->last.file);
+    fprintf(out, "%u, %lld.%06d .. %lld.%06d)", t->last.frame, (long long)t->first_sec,
+            t->first_usec, (long long)t->last_sec, t->last_usec);
+}
+
+/* Children: the ESP traffic each way (rpt_add_esp). */
+static void detail_traffic(FILE *out, const rpt_row *row)
+{
+    if (row->kind != RPT_CHILD_SA)
+        return;
+    const rpt_traffic *t = row->traffic;
+    fprintf(out, "      traffic:    ");
+    if (!t[0].packets && !t[1].packets) {
+        fprintf(out, "none seen\n");
+        return;
+    }
+    traffic_dir(out, "initiator->responder", &t[0]);
+    traffic_dir(out, ", responder->initiator", &t[1]);
+    fputc('\n', out);
+}
+
 static void detail(FILE *out, const rpt_row *row)
 {
     char s[17], r[17];
@@ -421,6 +495,7 @@ static void detail(FILE *out, const rpt_row *row)
                 row->auth_i[0] ? row->auth_i : "?", row->auth_r[0] ? row->auth_r : "?");
     detail_flags(out, row);
     detail_state(out, row);
+    detail_traffic(out, row);
     for (guint i = 0; i < row->findings->len; i++) {
         const rpt_finding *f = &g_array_index(row->findings, rpt_finding, i);
         fprintf(out, "      %-11s [%s] %s: %s\n", i ? "" : "findings:",

@@ -181,6 +181,7 @@ struct isakmp_ctx {
     GQueue frag_age;          /* struct frag_age: the sets, oldest first (some gone) */
     guint frag_live;          /* sets alive */
     uint64_t frag_evicted, frag_evicted_bytes;
+    struct esp_table *esp;    /* ESP SAs' state (esp/esp.c); NULL until a packet came */
 };
 
 /* In a stateless context: marks the message as needing state and returns

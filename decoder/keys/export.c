@@ -146,6 +146,8 @@ void export_format_esp(GString *out, const export_esp *e)
     g_string_append(out, "\"\n");
 }
 
+static bool esp_wireshark(const export_esp *e);
+
 /* The text of one of the three files. */
 static GString *file_text(const struct export_store *s, int which)
 {
@@ -156,7 +158,7 @@ static GString *file_text(const struct export_store *s, int which)
             export_format_v1(t, &g_array_index(a, export_v1, i));
         else if (which == 1)
             export_format_v2(t, &g_array_index(a, export_v2, i));
-        else
+        else if (esp_wireshark(&g_array_index(a, export_esp, i)))
             export_format_esp(t, &g_array_index(a, export_esp, i));
     }
     return t;
@@ -495,6 +497,12 @@ static const struct {
     { 18, "AES-GCM with 8 octet ICV [RFC4106]" },
     { 19, "AES-GCM with 12 octet ICV [RFC4106]" },
     { 20, "AES-GCM with 16 octet ICV [RFC4106]" },
+    /* beyond Wireshark's esp_sa (IANA names, which the crypto tables and
+     * the ESP decryption read; not written to the esp_sa table) */
+    { 14, "ENCR_AES_CCM_8" },
+    { 15, "ENCR_AES_CCM_12" },
+    { 16, "ENCR_AES_CCM_16" },
+    { 28, "ENCR_CHACHA20_POLY1305" },
 };
 
 /* ... and integrity names by Transform Type 3 id (RFC 2403, 2404, 4868). */
@@ -508,7 +516,16 @@ static const struct {
     { 12, "HMAC-SHA-256-128 [RFC4868]" },
     { 13, "HMAC-SHA-384-192 [RFC4868]" },
     { 14, "HMAC-SHA-512-256 [RFC4868]" },
+    { 5, "AUTH_AES_XCBC_96" },   /* beyond Wireshark's esp_sa, as above */
+    { 8, "AUTH_AES_CMAC_96" },
 };
+
+/* True when both names are Wireshark's (an IANA name is not): the esp_sa
+ * table gets only those rows. */
+static bool esp_wireshark(const export_esp *e)
+{
+    return strncmp(e->encr_name, "ENCR_", 5) != 0 && strncmp(e->integ_name, "AUTH_", 5) != 0;
+}
 
 const char *export_esp_encr_name(uint16_t encr_id, size_t key_bits)
 {

@@ -430,6 +430,15 @@ static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
     return why;
 }
 
+const char *keys_esp_add_fields(struct isakmp_keys *k, const char *const f[8])
+{
+    const char *why = NULL;
+    key_esp *e = esp_new(f, &why);
+    if (e)
+        esp_store(k, e);
+    return why;
+}
+
 bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa)
 {
     if (!sa->src || !sa->dst || !sa->encr_alg || !sa->integ_alg || (sa->af != 4 && sa->af != 6))

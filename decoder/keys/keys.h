@@ -71,6 +71,11 @@ const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i);
  * key is not hex. */
 bool keys_esp_add(struct isakmp_keys *k, const isakmp_esp_sa *sa);
 
+/* The same from the eight fields of an esp_sa line (protocol "IPv4",
+ * "IPv6" or "Any", addresses or "*", SPI "0x..." or "*", ...): NULL, or
+ * why the line was not taken. */
+const char *keys_esp_add_fields(struct isakmp_keys *k, const char *const f[8]);
+
 /* Adds entries (the store takes the secrets; later entries replace earlier
  * ones for the same SA).  For derived keys too. */
 void keys_v1_add(struct isakmp_keys *k, key_v1 *e);

@@ -14,6 +14,7 @@
 #include "keys/keys.h"
 #include "keys/pluto.h"
 #include "keys/unpack.h"
+#include "keys/tcpdump_esp.h"
 #include "keys/xfrm.h"
 
 /* A Wireshark table: its source is named by the table the lines are of. */
@@ -37,6 +38,13 @@ static int load_pluto(isakmp_ctx *ctx, const char *name, char **lines,
     return pluto_load(ctx, name, lines, on_error, user);
 }
 
+static int load_tcpdump(isakmp_ctx *ctx, const char *name, char **lines,
+                        isakmp_key_error_fn on_error, void *user, const char **format)
+{
+    *format = "tcpdump -E";
+    return tcpdump_esp_load(ctx, name, lines, on_error, user);
+}
+
 static const struct {
     bool (*detect)(char **lines);
     int (*load)(isakmp_ctx *ctx, const char *name, char **lines, isakmp_key_error_fn on_error,
@@ -45,6 +53,7 @@ static const struct {
     { keys_detect_uat, load_uat },
     { xfrm_detect, load_xfrm },
     { pluto_detect, load_pluto },
+    { tcpdump_esp_detect, load_tcpdump },
 };
 
 /* One of the whole-file formats, or -2 when none takes the text; the

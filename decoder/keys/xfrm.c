@@ -49,6 +49,13 @@ static const struct {
     { "rfc4106(gcm(aes))", 64, "AES-GCM with 8 octet ICV [RFC4106]" },
     { "rfc4106(gcm(aes))", 96, "AES-GCM with 12 octet ICV [RFC4106]" },
     { "rfc4106(gcm(aes))", 128, "AES-GCM with 16 octet ICV [RFC4106]" },
+    /* beyond Wireshark's esp_sa: IANA names, which ESP decryption reads
+     * (not written to the esp_sa table) */
+    { "rfc7539esp(chacha20,poly1305)", 128, "ENCR_CHACHA20_POLY1305" },
+    { "rfc4309(ccm(aes))", 64, "ENCR_AES_CCM_8" },
+    { "rfc4309(ccm(aes))", 96, "ENCR_AES_CCM_12" },
+    { "rfc4309(ccm(aes))", 128, "ENCR_AES_CCM_16" },
+    { "cbc(camellia)", 0, "ENCR_CAMELLIA_CBC" },
 };
 
 /* ... and integrity; the ICV size the kernel uses when `auth` gives none
@@ -67,6 +74,8 @@ static const struct {
     { "hmac(sha384)", 192, true, "HMAC-SHA-384-192 [RFC4868]" },
     { "hmac(sha512)", 256, true, "HMAC-SHA-512-256 [RFC4868]" },
     { "hmac(rmd160)", 96, true, "MAC-RIPEMD-160-96 [RFC2857]" },
+    { "xcbc(aes)", 96, true, "AUTH_AES_XCBC_96" },   /* beyond esp_sa, as above */
+    { "cmac(aes)", 96, true, "AUTH_AES_CMAC_96" },
 };
 
 const char *xfrm_encr_name(const char *alg, unsigned icv_bits)

@@ -17,10 +17,12 @@
  * spi 0x..."). */
 bool xfrm_detect(char **lines);
 
-/* Loads every state; returns the number of SAs loaded.  A state whose
- * algorithm Wireshark's esp_sa cannot name (ChaCha20-Poly1305, AES-CCM,
- * Camellia...) is skipped with a note through on_error (ISAKMP_KEY_NOTE);
- * `name` is used in locations. */
+/* Loads every state; returns the number of SAs loaded.  ChaCha20-Poly1305,
+ * AES-CCM, Camellia, AES-XCBC and AES-CMAC, which Wireshark's esp_sa cannot
+ * name, are loaded under their IANA names (for ESP decryption; not written
+ * to the esp_sa table); a state with another algorithm without a name is
+ * skipped with a note through on_error (ISAKMP_KEY_NOTE); `name` is used in
+ * locations. */
 int xfrm_load(isakmp_ctx *ctx, const char *name, char **lines, isakmp_key_error_fn on_error,
               void *user);
 

@@ -476,5 +476,7 @@ ISAKMP_API size_t isakmp_format_addr(int af, const uint8_t *addr, char *buf, siz
 
 /* The typed record of what each message says (isakmp_msg_facts). */
 #include "isakmp/facts.h"
+/* ESP decryption with the SAs the context knows (isakmp_ctx_esp_decrypt). */
+#include "isakmp/esp.h"
 
 #endif

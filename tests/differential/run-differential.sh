@@ -14,7 +14,10 @@ done
 rc=0
 $compare "${caps[@]}" || rc=1
 # With keys: each sample with its own tables, the peer suite with its tables.
+# (not a sample whose ciphers tshark cannot decrypt: ChaCha20-Poly1305, which
+# tests/cli/run-esp.sh checks; without keys it is compared above)
 for d in "$src"/samples/*/; do
+  grep -q '"tshark_cannot_decrypt": true' "$d/config.json" 2>/dev/null && continue
   [ -f "$d/capture.pcap" ] && { $compare --keys "$d" "$d/capture.pcap" || rc=1; }
 done
 $compare --keys "$shared/wireshark" "$shared"/wireshark/ikev*.pcap* || rc=1

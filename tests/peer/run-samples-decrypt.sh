@@ -29,6 +29,9 @@ tshark_fields="version flags typepayload"   # tshark has no isakmp.verify.icv
 fail=0
 for d in "${dirs[@]}"; do
     name=$(basename "$d")
+    # a sample whose ciphers tshark cannot decrypt (ChaCha20-Poly1305) has
+    # nothing to compare with (tests/cli/run-esp.sh checks it)
+    grep -q '"tshark_cannot_decrypt": true' "$d/config.json" 2>/dev/null && continue
     home=$tmp/home-$name
     mkdir -p "$home/.config/wireshark"
     keys=()

@@ -36,8 +36,8 @@ import tempfile
 ENCR = {
     (1, 'ike'): {'3DES-CBC': 5, 'AES-CBC': 7},
     (1, 'esp'): {'3DES-CBC': 3, 'AES-CBC': 12, 'AES-GCM-16': 20},
-    (2, 'ike'): {'3DES-CBC': 3, 'AES-CBC': 12, 'AES-GCM-16': 20},
-    (2, 'esp'): {'3DES-CBC': 3, 'AES-CBC': 12, 'AES-GCM-16': 20},
+    (2, 'ike'): {'3DES-CBC': 3, 'AES-CBC': 12, 'AES-GCM-16': 20, 'CHACHA20-POLY1305': 28},
+    (2, 'esp'): {'3DES-CBC': 3, 'AES-CBC': 12, 'AES-GCM-16': 20, 'CHACHA20-POLY1305': 28},
 }
 V1_HASH = {'HMAC_MD5': 1, 'HMAC_SHA1': 2, 'HMAC_SHA2_256': 4, 'HMAC_SHA2_384': 5}
 V1_ESP_AUTH = {'HMAC_MD5_96': 1, 'HMAC_SHA1_96': 2, 'HMAC_SHA2_256_128': 5}

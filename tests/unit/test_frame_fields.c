@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "../../cli/output/frame_fields.c"
+#include "../../cli/output/esp_fields.c"
 
 /* A frame at 2026-11-28 06:26:46.9477 UTC, the file's first at 06:26:45.5. */
 static void frame_init(capture_frame *f, isakmp_packet *p)

@@ -26,6 +26,8 @@ declare -A funcs=(
   [decoder/keys/load.c]="isakmp_ctx_load_keys load_plain"
   [decoder/keys/xfrm.c]="key_free state_add"
   [decoder/keys/pluto.c]="bytes_wipe str_wipe"
+  [decoder/keys/tcpdump_esp.c]="add_sa"
+  [decoder/esp/esp.c]="state_keys_free"
   [decoder/keying/eap_msk.c]="challenge_response eap_mschapv2_msk nt_hash start_key"
   [decoder/core/secure.c]="secure_free"
 )

@@ -1173,8 +1173,8 @@ static void v2_followup(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     if (ike && x->req.spilen != 8)
         return;
     GByteArray *cat = g_byte_array_new();
-    unsigned i;
-    for (i = 1; i <= need; i++) {
+    bool all = true;
+    for (unsigned i = 1; i <= need; i++) {
         const secret_rec *r = ike ? find_addke(kdf_ctx_of(d->ctx), SEC_V2_ADDKE_SHARED, x->req.spi, -1, i)
                                   : find_addke(kdf_ctx_of(d->ctx), SEC_V2_CHILD_ADDKE_SHARED, sa->ispi,
                                                sa->fu_msgid, i);
@@ -1192,11 +1192,12 @@ static void v2_followup(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
                       ike ? "IKEV2_ADDKE_SHARED" : "IKEV2_CHILD_ADDKE_SHARED",
                       i <= 7 && kem_is_mlkem(sa->fu_group[i - 1]) ? " nor ML-KEM decapsulation" : "",
                       ike ? "IKE SA" : "CHILD_SA");
+            all = false;
             break;
         }
         g_byte_array_append(cat, r->value, (guint)r->len);
     }
-    if (i > need)
+    if (all)
         v2_create_done(d, sa, x, sa->fu_msgid, cat);
     secure_wipe(cat->data, cat->len);
     secure_wipe(sa->fu_kem, sizeof sa->fu_kem);

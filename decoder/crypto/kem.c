@@ -1,5 +1,6 @@
 /* ML-KEM decapsulation through libgcrypt's gcry_kem (kem.h). */
 #include <gcrypt.h>
+#include <string.h>
 
 #include "crypto/kem.h"
 
@@ -30,6 +31,18 @@ bool kem_available(void)
 #else
     return false;
 #endif
+}
+
+bool kem_dk_has_ek(uint16_t group, const uint8_t *dk, size_t dk_len, const uint8_t *ek, size_t ek_len)
+{
+    for (size_t i = 0; i < sizeof mlkem / sizeof mlkem[0]; i++) {
+        if (mlkem[i].group != group)
+            continue;
+        size_t pke = (mlkem[i].dk_len - 96) / 2;   /* 384k */
+        return dk_len == mlkem[i].dk_len && ek && ek_len == pke + 32 &&
+               !memcmp(dk + pke, ek, ek_len);
+    }
+    return false;
 }
 
 bool kem_decap(uint16_t group, const uint8_t *dk, size_t dk_len, const uint8_t *ct, size_t ct_len,

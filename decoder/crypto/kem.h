@@ -23,6 +23,10 @@ bool kem_is_mlkem(uint16_t group);
 bool kem_available(void);
 /* The shared secret into out (KEM_SHARED_LEN octets): true when the group
  * is ML-KEM, the key and ciphertext have its sizes and libgcrypt agrees. */
+/* True when dk is a decapsulation key of the group whose encapsulation key
+ * is ek: FIPS 203 7.1 makes dk = dkPKE | ek | H(ek) | z, dkPKE 384k octets
+ * and ek 384k + 32 (k 2, 3, 4).  Needs no libgcrypt. */
+bool kem_dk_has_ek(uint16_t group, const uint8_t *dk, size_t dk_len, const uint8_t *ek, size_t ek_len);
 bool kem_decap(uint16_t group, const uint8_t *dk, size_t dk_len, const uint8_t *ct, size_t ct_len,
                uint8_t out[KEM_SHARED_LEN]);
 

@@ -82,6 +82,7 @@ static void v2_sa_free(gpointer p)
     secure_wipe(&sa->k, sizeof sa->k);
     secure_wipe(&sa->pub_k, sizeof sa->pub_k);
     secure_wipe(sa->old_skd, sizeof sa->old_skd);
+    secure_wipe(sa->fu_kem, sizeof sa->fu_kem);
     g_free(sa);
 }
 
@@ -175,6 +176,7 @@ static void keep_secret(void *user, const secret_entry *e)
     memcpy(r->spi, e->spi, 8);
     r->msgid = e->msgid;
     r->ke_n = e->ke_n;
+    r->any_ke = e->any_ke;
     r->selector = g_strdup(e->selector);
     r->name = g_strdup(e->name);
     r->value = g_memdup2(e->value, e->len);
@@ -316,6 +318,57 @@ secret_rec *find_addke(struct kdf_ctx *kc, secret_kind kind, const uint8_t spi[8
         if (r->ke_n == n && r->len <= DH_MAX_LEN)
             return r;
     return NULL;
+}
+
+kem_pick kem_pick_secret(struct kdf_ctx *kc, const uint8_t spi[8], const uint8_t *spi2, unsigned n,
+                         uint16_t group, const GByteArray *ek, const uint8_t *ct, size_t ct_len,
+                         uint8_t out[KEM_SHARED_LEN])
+{
+    const uint8_t *spis[2] = { spi, spi2 };
+    bool any = false;
+    secret_rec *r;
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; spis[s] && (r = find_secret(kc, SEC_V2_KE_PRIVATE, spis[s], -1, i)); i++) {
+            if (!r->any_ke && r->ke_n != n)
+                continue;
+            any = true;
+            if (!ek || !kem_dk_has_ek(group, r->value, r->len, ek->data, ek->len))
+                continue;
+            if (!kem_available())
+                return KEM_PICK_UNAVAILABLE;
+            return kem_decap(group, r->value, r->len, ct, ct_len, out) ? KEM_PICK_OK : KEM_PICK_FAILED;
+        }
+    return !any ? KEM_PICK_NO_KEY : !ek ? KEM_PICK_NO_EK : KEM_PICK_NO_MATCH;
+}
+
+const char *kem_pick_why(kem_pick p)
+{
+    static const char *const why[] = {
+        [KEM_PICK_OK] = "decapsulated",
+        [KEM_PICK_NO_KEY] = "no IKEV2_KE_PRIVATE key for it",
+        [KEM_PICK_NO_EK] = "the request's KE payload (the encapsulation key) was not seen",
+        [KEM_PICK_NO_MATCH] = "no IKEV2_KE_PRIVATE key holds the request's encapsulation key",
+        [KEM_PICK_UNAVAILABLE] = "this build's libgcrypt cannot decapsulate (gcry_kem needs libgcrypt 1.11)",
+        [KEM_PICK_FAILED] = "decapsulation failed (a ciphertext of the wrong size)",
+    };
+    return why[p];
+}
+
+/* A note on the message saying why an ML-KEM shared secret is absent; none
+ * when no key was given for it (the missing secret's own note says so). */
+static void kem_note(dec_t *d, kem_pick p, const char *what)
+{
+    if (p != KEM_PICK_OK && p != KEM_PICK_NO_KEY)
+        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO, "ML-KEM %s: %s, its shared secret is not derived",
+                  what, kem_pick_why(p));
+}
+
+/* ML-KEM as the IKE SA's own KE (IKE_SA_INIT, or the CREATE_CHILD_SA that
+ * rekeyed it): key exchange 0, the initiator's ek and the responder's ct. */
+static kem_pick v2_kem_init(struct kdf_ctx *kc, const v2_sa *sa, uint8_t out[KEM_SHARED_LEN])
+{
+    return kem_pick_secret(kc, sa->ispi, sa->rekeyed ? sa->parent_spi : NULL, 0, sa->group, sa->kei,
+                           sa->ker ? sa->ker->data : NULL, sa->ker ? sa->ker->len : 0, out);
 }
 
 /* g^xy for the exchange: a shared secret as loaded, or one computed from a
@@ -597,11 +650,8 @@ static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
                        sa->ker, g);
     /* ML-KEM as the KE method: the initiator's decapsulation key (key
      * exchange 0) and the responder's ciphertext */
-    for (int i = 0; !gl && idx == 0 && kem_is_mlkem(sa->group) && sa->ker &&
-                    (r = find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, i));
-         i++)
-        if (r->ke_n == 0 && kem_decap(sa->group, r->value, r->len, sa->ker->data, sa->ker->len, g))
-            gl = KEM_SHARED_LEN;
+    if (!gl && idx == 0 && kem_is_mlkem(sa->group) && v2_kem_init(kc, sa, g) == KEM_PICK_OK)
+        gl = KEM_SHARED_LEN;
     kdf_chunk ni = { sa->ni->data, sa->ni->len }, nr = { sa->nr->data, sa->nr->len }, gir = { g, gl };
     kdf_chunk skd = { sa->old_skd, sa->old_skd_len };
     /* RFC 9370 2.2.4: a rekey with additional key exchanges takes
@@ -613,6 +663,15 @@ static bool v2_skeyseed_candidate(struct kdf_ctx *kc, v2_sa *sa, int idx)
                                  : kdf_v2_skeyseed(prf, &ni, &nr, &gir, sa->k.skeyseed));
     secure_wipe(g, sizeof g);
     return ok;
+}
+
+/* No keys and an ML-KEM KE: a note saying why its secret is absent. */
+static void v2_kem_init_note(dec_t *d, const v2_sa *sa, const char *what)
+{
+    uint8_t g[KEM_SHARED_LEN];
+    if (!sa->have_keys && kem_is_mlkem(sa->group))
+        kem_note(d, v2_kem_init(kdf_ctx_of(d->ctx), sa, g), what);
+    secure_wipe(g, sizeof g);
 }
 
 /* IKE_SA_INIT done: keys from the current candidate secret. */
@@ -649,6 +708,7 @@ static void v2_sa_init(dec_t *d, const v2_msg *m, bool response)
     sa->chosen = m->sa;
     sa->group = m->group ? m->group : m->sa.dh;
     v2_derive_initial(d->ctx, sa);
+    v2_kem_init_note(d, sa, "key exchange of IKE_SA_INIT");
 }
 
 /* Adds ike.verify.auth / .hash (1/0) under `item`, with the computed value in
@@ -995,6 +1055,7 @@ static void v2_rekey_ike(dec_t *d, const v2_sa *old, const v2_xchg *x, const GBy
     memcpy(n->iaddr, x->isrc, 16);
     memcpy(n->raddr, x->idst, 16);
     v2_derive_initial(ctx, n);
+    v2_kem_init_note(d, n, "key exchange of the IKE SA rekey");
 }
 
 static void v2_create_done(dec_t *d, v2_sa *sa, const v2_xchg *x, uint32_t msgid,
@@ -1020,6 +1081,8 @@ static void v2_create_child(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
         sa->fu_last = d->msgid;
         sa->fu_need = x->resp.n_addke;
         sa->fu_got = 0;
+        sa->fu_kem_ok = 0;
+        secure_wipe(sa->fu_kem, sizeof sa->fu_kem);
         return;
     }
     v2_create_done(d, sa, x, d->msgid, NULL);
@@ -1039,10 +1102,45 @@ static void v2_create_done(dec_t *d, v2_sa *sa, const v2_xchg *x, uint32_t msgid
     if (x->kei && x->ker)
         gl = dh_secret(kdf_ctx_of(d->ctx), SEC_V2_CHILD_DH_SHARED, SEC_V2_DH_PRIVATE, sa->ispi,
                        msgid, x->resp.dh, x->kei, x->ker, g);
+    if (x->kei && x->ker && !gl && kem_is_mlkem(x->resp.dh)) {   /* key exchange 0 of the exchange */
+        kem_pick p = kem_pick_secret(kdf_ctx_of(d->ctx), sa->ispi, NULL, 0, x->resp.dh, x->kei,
+                                     x->ker->data, x->ker->len, g);
+        gl = p == KEM_PICK_OK ? KEM_SHARED_LEN : 0;
+        kem_note(d, p, "key exchange of the CREATE_CHILD_SA");
+    }
     kdf_chunk gc = { g, gl }, ak = { addke ? addke->data : NULL, addke ? addke->len : 0 };
     if (!x->kei || gl)
         v2_child_keys(d->ctx, sa, x, x->ni, x->nr, gl ? &gc : NULL, addke ? &ak : NULL);
     secure_wipe(g, sizeof g);
+}
+
+/* The length of one key exchange's shared secret: 0 when not known. */
+static size_t sk_len(uint16_t group)
+{
+    return kem_is_mlkem(group) ? KEM_SHARED_LEN : dh_shared_len(group);
+}
+
+/* IKE_FOLLOWUP_KE n's response (fx: its request's KE data) with ML-KEM and
+ * no shared secret given for it: decapsulated with the IKEV2_KE_PRIVATE key
+ * n (or '*') that holds the request's ek, of the IKE SA the exchange runs in
+ * or, for an IKE SA rekey, of the new one. */
+static void v2_followup_kem(dec_t *d, v2_sa *sa, const v2_xchg *fx, const v2_msg *m, unsigned n)
+{
+    struct kdf_ctx *kc = kdf_ctx_of(d->ctx);
+    const v2_xchg *x = v2_xchg_get(sa, sa->fu_msgid, false);
+    if (!kem_is_mlkem(m->group) || !x || !x->req.have)
+        return;
+    bool ike = x->req.proto == 1 && x->req.spilen == 8;
+    if (ike ? find_addke(kc, SEC_V2_ADDKE_SHARED, x->req.spi, -1, n)
+            : find_addke(kc, SEC_V2_CHILD_ADDKE_SHARED, sa->ispi, sa->fu_msgid, n))
+        return;   /* the shared secret is given */
+    kem_pick p = kem_pick_secret(kc, sa->ispi, ike ? x->req.spi : NULL, n, m->group,
+                                 fx ? fx->kei : NULL, m->ke, m->ke_len, sa->fu_kem[n - 1]);
+    if (p == KEM_PICK_OK)
+        sa->fu_kem_ok |= 1u << (n - 1);
+    char what[96];
+    snprintf(what, sizeof what, "additional key exchange %u of CREATE_CHILD_SA %u", n, sa->fu_msgid);
+    kem_note(d, p, what);
 }
 
 /* IKE_FOLLOWUP_KE (RFC 9370 2.2.4): the n-th response with a KE payload
@@ -1051,10 +1149,20 @@ static void v2_create_done(dec_t *d, v2_sa *sa, const v2_xchg *x, uint32_t msgid
  * (a rekey) or the IKEV2_CHILD_ADDKE_SHARED ones of the exchange. */
 static void v2_followup(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
 {
-    if (!response || !m->ke || !sa->fu_need || d->msgid <= sa->fu_last)
+    if (!m->ke || !sa->fu_need || d->msgid <= sa->fu_last)
         return;
+    v2_xchg *fx = v2_xchg_get(sa, d->msgid, !response);
+    if (!response) {   /* the ek an ML-KEM response's ciphertext is for */
+        bytes_set(&fx->kei, m->ke, m->ke_len);
+        return;
+    }
     sa->fu_last = d->msgid;
-    if (++sa->fu_got < sa->fu_need)
+    unsigned n = ++sa->fu_got;
+    if (n <= G_N_ELEMENTS(sa->fu_group)) {
+        sa->fu_group[n - 1] = m->group;
+        v2_followup_kem(d, sa, fx, m, n);
+    }
+    if (n < sa->fu_need)
         return;
     unsigned need = sa->fu_need;
     sa->fu_need = 0;
@@ -1065,23 +1173,35 @@ static void v2_followup(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
     if (ike && x->req.spilen != 8)
         return;
     GByteArray *cat = g_byte_array_new();
+    bool all = true;
     for (unsigned i = 1; i <= need; i++) {
         const secret_rec *r = ike ? find_addke(kdf_ctx_of(d->ctx), SEC_V2_ADDKE_SHARED, x->req.spi, -1, i)
                                   : find_addke(kdf_ctx_of(d->ctx), SEC_V2_CHILD_ADDKE_SHARED, sa->ispi,
                                                sa->fu_msgid, i);
-        if (!r && i == 2 && cat->len)
+        bool kem = i <= 7 && (sa->fu_kem_ok >> (i - 1) & 1);
+        if (!r && i == 2 && cat->len && !(kem && cat->len == sk_len(sa->fu_group[0])))
             break;   /* one secret for all: strongSwan's log dumps SK(1) | ... | SK(n) as one */
+        if (!r && kem) {
+            g_byte_array_append(cat, sa->fu_kem[i - 1], KEM_SHARED_LEN);
+            continue;
+        }
         if (!r) {
             tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
-                      "Additional key exchange %u of CREATE_CHILD_SA %u (RFC 9370): no %s secret, "
+                      "Additional key exchange %u of CREATE_CHILD_SA %u (RFC 9370): no %s secret%s, "
                       "the new %s keys are not derived", i, sa->fu_msgid,
-                      ike ? "IKEV2_ADDKE_SHARED" : "IKEV2_CHILD_ADDKE_SHARED", ike ? "IKE SA" : "CHILD_SA");
-            bytes_free(cat);
-            return;
+                      ike ? "IKEV2_ADDKE_SHARED" : "IKEV2_CHILD_ADDKE_SHARED",
+                      i <= 7 && kem_is_mlkem(sa->fu_group[i - 1]) ? " nor ML-KEM decapsulation" : "",
+                      ike ? "IKE SA" : "CHILD_SA");
+            all = false;
+            break;
         }
         g_byte_array_append(cat, r->value, (guint)r->len);
     }
-    v2_create_done(d, sa, x, sa->fu_msgid, cat);
+    if (all)
+        v2_create_done(d, sa, x, sa->fu_msgid, cat);
+    secure_wipe(cat->data, cat->len);
+    secure_wipe(sa->fu_kem, sizeof sa->fu_kem);
+    sa->fu_kem_ok = 0;
     bytes_free(cat);
 }
 
@@ -1128,24 +1248,21 @@ static void v2_intauth(dec_t *d, v2_sa *sa, bool from_i)
     secure_wipe(out, sizeof out);
 }
 
-/* ML-KEM (draft-ietf-ipsecme-ikev2-mlkem): the shared secret of key exchange
- * n from the initiator's decapsulation key (IKEV2_KE_PRIVATE n) and the
- * responder's ciphertext, its KE payload in this response.  False when the
- * group is no ML-KEM, no key is loaded or this build has no gcry_kem. */
-static bool v2_kem_decap(dec_t *d, struct kdf_ctx *kc, const v2_sa *sa, const v2_msg *m, unsigned n,
+/* ML-KEM (draft-ietf-ipsecme-ikev2-mlkem): the shared secret of additional
+ * key exchange n from the initiator's decapsulation key (IKEV2_KE_PRIVATE
+ * n or '*', the one holding the request's ek) and the responder's
+ * ciphertext, its KE payload in this response. */
+static bool v2_kem_decap(dec_t *d, struct kdf_ctx *kc, v2_sa *sa, const v2_msg *m, unsigned n,
                          uint8_t out[KEM_SHARED_LEN])
 {
-    secret_rec *r;
     if (!kem_is_mlkem(m->group))
         return false;
-    for (int i = 0; (r = find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, i)); i++)
-        if (r->ke_n == n && kem_decap(m->group, r->value, r->len, m->ke, m->ke_len, out))
-            return true;
-    if (!kem_available() && find_secret(kc, SEC_V2_KE_PRIVATE, sa->ispi, -1, 0))
-        tree_note(d->m, 0, ISAKMP_SEV_NOTE, ISAKMP_NOTE_INFO,
-                  "ML-KEM key exchange %u: this build's libgcrypt cannot decapsulate (gcry_kem "
-                  "needs libgcrypt 1.11)", n);
-    return false;
+    const v2_xchg *x = v2_xchg_get(sa, d->msgid, false);
+    kem_pick p = kem_pick_secret(kc, sa->ispi, NULL, n, m->group, x ? x->kei : NULL, m->ke, m->ke_len, out);
+    char what[64];
+    snprintf(what, sizeof what, "additional key exchange %u", n);
+    kem_note(d, p, what);
+    return p == KEM_PICK_OK;
 }
 
 /* RFC 9370 2.2.2: after the n-th IKE_INTERMEDIATE key exchange the IKE SA
@@ -1156,8 +1273,12 @@ static bool v2_kem_decap(dec_t *d, struct kdf_ctx *kc, const v2_sa *sa, const v2
  * them (v2_epoch_confirm). */
 static void v2_intermediate(dec_t *d, v2_sa *sa, const v2_msg *m, bool response)
 {
-    if (!response || !m->ke || d->msgid <= sa->addke_msgid || sa->addke_stuck)
+    if (!m->ke || d->msgid <= sa->addke_msgid || sa->addke_stuck)
         return;
+    if (!response) {   /* the ek an ML-KEM response's ciphertext is for */
+        bytes_set(&v2_xchg_get(sa, d->msgid, true)->kei, m->ke, m->ke_len);
+        return;
+    }
     sa->addke_msgid = d->msgid;
     unsigned n = sa->epoch + 1;
     struct kdf_ctx *kc = kdf_ctx_of(d->ctx);

@@ -8,6 +8,7 @@
 #include "keying/derive.h"
 #include "keying/eap_msk.h"
 #include "crypto/kdf.h"
+#include "crypto/kem.h"
 #include "keys/keys.h"
 #include "state/state.h"
 
@@ -17,6 +18,7 @@ typedef struct {
     uint8_t spi[8];
     uint32_t msgid;
     unsigned ke_n;               /* SEC_V2_*ADDKE_SHARED: the additional key exchange's number */
+    bool any_ke;                 /* SEC_V2_KE_PRIVATE: '*', any key exchange number */
     char *selector, *name;
     uint8_t *value;
     size_t len;
@@ -94,6 +96,11 @@ typedef struct {
     /* a CREATE_CHILD_SA waiting for its IKE_FOLLOWUP_KE exchanges (RFC 9370 2.2.4) */
     uint32_t fu_msgid, fu_last;
     unsigned fu_need, fu_got;
+    /* ... the shared secrets of its ML-KEM ones decapsulated so far (bit
+     * i-1 of fu_kem_ok: exchange i), each response's KE method */
+    uint8_t fu_kem[7][KEM_SHARED_LEN];
+    unsigned fu_kem_ok;
+    uint16_t fu_group[7];
 } v2_sa;
 
 /* One IKEv1 Quick Mode (RFC 2409 5.5). */
@@ -186,5 +193,26 @@ void v1_sa_free(gpointer p);
 void v1_done(dec_t *d);
 /* What an IKEv2 message said, after it (derive.c). */
 void v2_done(dec_t *d);
+
+/* The ML-KEM key choice (kem_pick_secret): done, or why not. */
+typedef enum {
+    KEM_PICK_OK,            /* decapsulated with the key that holds the request's ek */
+    KEM_PICK_NO_KEY,        /* no IKEV2_KE_PRIVATE line for this key exchange */
+    KEM_PICK_NO_EK,         /* the request's KE payload (the ek) was not seen */
+    KEM_PICK_NO_MATCH,      /* keys given, none holds the request's ek */
+    KEM_PICK_UNAVAILABLE,   /* the key is there, this build has no gcry_kem */
+    KEM_PICK_FAILED         /* the right key, a ciphertext of the wrong size */
+} kem_pick;
+
+/* ML-KEM: the shared secret of key exchange n (0 the exchange's own KE,
+ * 1..7 an additional one) from the IKEV2_KE_PRIVATE key, for the SA spi or
+ * spi2 (NULL: none) or '*', whose encapsulation key is ek, the request's KE
+ * data, and ct, the response's.  Only a key holding ek is used: with
+ * another ML-KEM decapsulation still gives a (wrong) secret. */
+kem_pick kem_pick_secret(struct kdf_ctx *kc, const uint8_t spi[8], const uint8_t *spi2, unsigned n,
+                         uint16_t group, const GByteArray *ek, const uint8_t *ct, size_t ct_len,
+                         uint8_t out[KEM_SHARED_LEN]);
+/* Why kem_pick_secret gave no secret, for a note. */
+const char *kem_pick_why(kem_pick p);
 
 #endif

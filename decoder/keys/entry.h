@@ -45,7 +45,9 @@ typedef struct {
     bool any_msgid;
     uint32_t msgid;
     unsigned ke_n;           /* SEC_V2_*ADDKE_SHARED: which additional key exchange, 1..7;
-                              * SEC_V2_KE_PRIVATE: 0 IKE_SA_INIT's, 1..7 an additional one */
+                              * SEC_V2_KE_PRIVATE: 0 the exchange's own KE (IKE_SA_INIT or
+                              * CREATE_CHILD_SA), 1..7 an additional one */
+    bool any_ke;             /* SEC_V2_KE_PRIVATE given with '*': any key exchange */
     const char *selector;    /* SEC_PSK: "*", an IP address or an identity; SEC_EAP: "*" or an identity */
     const char *name;        /* SEC_V1_KEY / SEC_V2_KEY */
     const uint8_t *value;    /* the secret */

@@ -191,9 +191,15 @@ static bool parse_msgid(const char *s, secret_entry *e)
     return true;
 }
 
-/* An additional key exchange number (RFC 9370 ADDKE1..7): 1 to 7. */
+/* An additional key exchange number (RFC 9370 ADDKE1..7): 1 to 7; with
+ * zero (IKEV2_KE_PRIVATE) also 0, the exchange's own KE, and '*', any: an
+ * ML-KEM key is matched by the encapsulation key it holds. */
 static bool parse_ke_n(const char *s, bool zero, secret_entry *e)
 {
+    if (zero && !strcmp(s, "*")) {
+        e->any_ke = true;
+        return true;
+    }
     if (s[0] < (zero ? '0' : '1') || s[0] > '7' || s[1])
         return false;
     e->ke_n = (unsigned)(s[0] - '0');
@@ -260,7 +266,7 @@ static const char *file_entry(file_ctx *fc, const fields_t *fl, size_t no)
     if (keywords[k].msgid && !parse_msgid(fl->f[2], &e))
         return "bad message id: want up to 8 hex digits or *";
     if (keywords[k].ke_n && !parse_ke_n(fl->f[want - 2], keywords[k].ke_n == 2, &e))
-        return keywords[k].ke_n == 2 ? "bad key exchange number: want 0 to 7"
+        return keywords[k].ke_n == 2 ? "bad key exchange number: want 0 to 7 or *"
                                      : "bad additional key exchange number: want 1 to 7";
     size_t len = 0;
     uint8_t *v = parse_value(fl, want - 1, text, &len);

@@ -7,8 +7,10 @@ shared="$src/../shared/peer-suite"
 command -v tshark >/dev/null || { echo "tshark missing"; exit 77; }
 compare="python3 $src/tests/differential/compare.py --isakmpdump $build/isakmpdump"
 caps=()
-for f in "$src"/samples/*/capture.pcap "$shared"/wireshark/*.pcap* "$shared"/wireshark-wiki/*.pcap \
-         "$shared"/wireshark-wiki/ikev2-esp-natt/*.pcap*; do
+# (samples/pq too, without keys only: tshark keys its IKEv2 table by SPI
+# pair, one key set per IKE SA, so it cannot decrypt their later key epochs)
+for f in "$src"/samples/*/capture.pcap "$src"/samples/pq/*/capture.pcap "$shared"/wireshark/*.pcap* \
+         "$shared"/wireshark-wiki/*.pcap "$shared"/wireshark-wiki/ikev2-esp-natt/*.pcap*; do
   [ -f "$f" ] && caps+=("$f")
 done
 rc=0

@@ -6,7 +6,8 @@
 #
 # Wireshark ignores the personal plugin folder when run as root, so tshark
 # runs as `nobody` with HOME set to a temporary folder holding the plugin in
-# .local/lib/wireshark/plugins/X.Y/epan/ and copies of the captures and keys.
+# .local/lib/wireshark/plugins/X.Y/epan/ and copies of the captures and keys
+# (tests/plugin/plugin-env.sh, shared with tests/pq/run-plugin-esp.sh).
 #
 # ESP: with only the libisakmp secrets of a sample, the SAs the library
 # derives reach Wireshark's ESP dissector and the ESP packets decrypt; a
@@ -25,53 +26,15 @@ shared="$src/../shared/peer-suite"
 plugin="$build/plugin/ike.so"
 dump="$build/isakmpdump"
 
-command -v tshark >/dev/null || { echo "SKIP: tshark missing"; exit 77; }
-[ -f "$plugin" ] || { echo "SKIP: $plugin not built (Wireshark not found?)"; exit 77; }
-[ -x "$dump" ] || { echo "SKIP: $dump not built"; exit 77; }
-abi=$(python3 "$src/tests/tshark_version.py" version)
-[ -n "$abi" ] || { echo "SKIP: cannot tell the tshark version"; exit 77; }
-# tshark before 4.2 prints booleans (1, not True) and strings in -T fields
-# its own way; isakmpdump prints that form with -E compat=4.0 (4.2+'s by
-# default).
-compat=() true_value=True
-if [ "$(python3 "$src/tests/tshark_version.py" compat)" = 4.0 ]; then
-  compat=(-E compat=4.0) true_value=1
-fi
-echo "tshark $abi${compat:+, isakmpdump ${compat[*]}}"
-
 tmp=$(mktemp -d /tmp/ike-plugin-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-
-# A sanitized (or coverage) build's plugin cannot run inside tshark: build a
-# plain one with the same compiler and build type.
-cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt" 2>/dev/null; }
-if [ "$(cache_value ISAKMP_SANITIZE)" = ON ] || [ "$(cache_value ISAKMP_COVERAGE)" = ON ]; then
-  nosan="$build/plugin-nosan"
-  cc=$(cache_value CMAKE_C_COMPILER)
-  btype=$(cache_value CMAKE_BUILD_TYPE)
-  start=$SECONDS
-  if ! { cmake -S "$src" -B "$nosan" -DISAKMP_SANITIZE=OFF -DISAKMP_COVERAGE=OFF -DISAKMP_FUZZ=OFF \
-           -DCMAKE_BUILD_TYPE="${btype:-Debug}" ${cc:+-DCMAKE_C_COMPILER="$cc"} &&
-         cmake --build "$nosan" --target ike -j2; } >"$tmp/nosan.log" 2>&1; then
-    echo "FAIL: building the plugin without sanitizers in $nosan:"
-    tail -20 "$tmp/nosan.log"
-    exit 1
-  fi
-  plugin="$nosan/plugin/ike.so"
-  echo "built $plugin without sanitizers ($((SECONDS - start)) s)"
-fi
-mkdir -p "$tmp/.local/lib/wireshark/plugins/$abi/epan" "$tmp/caps" "$tmp/keys" "$tmp/out"
-cp "$plugin" "$tmp/.local/lib/wireshark/plugins/$abi/epan/"
-chmod -R a+rX "$tmp"    # mktemp made it private; tshark runs as nobody
-
-# tshark as an unprivileged user (root ignores personal plugins).
-as_user() {
-  if [ "$(id -u)" = 0 ]; then
-    runuser -u nobody -- env HOME="$tmp" LC_ALL=C "$@"
-  else
-    env HOME="$tmp" LC_ALL=C "$@"
-  fi
-}
+# skips, the plugin installed in $tmp (rebuilt without sanitizers if need
+# be), $abi, $compat, $true_value, as_user (tshark as nobody, HOME=$tmp)
+. "$src/tests/plugin/plugin-env.sh"
+plugin_env "$build" "$src" "$tmp"
+echo "tshark $abi${compat:+, isakmpdump ${compat[*]}}"
+mkdir -p "$tmp/caps" "$tmp/keys" "$tmp/out"
+chmod -R a+rX "$tmp"
 
 fail=0
 problem() { echo "FAIL: $*"; fail=1; }

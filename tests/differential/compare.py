@@ -155,6 +155,8 @@ def compare(args, capture, fields, tmp, tally):
                 tally.setdefault(va, []).append(n)
             if va == vb == "bad":
                 compared = HEADER
+        elif args.verdicts and (a or b):   # (not the empty line after the last)
+            diffs.append((str(n), "columns", str(len(ca) - 1), str(len(cb))))
         if a == b or (name, bool(args.keys), n) in skip:
             continue
         for i, f in enumerate(fields):

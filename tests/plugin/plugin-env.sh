@@ -38,9 +38,10 @@ plugin_env() {
     local nosan="$build/plugin-nosan" cc btype start=$SECONDS
     cc=$(cache_value CMAKE_C_COMPILER)
     btype=$(cache_value CMAKE_BUILD_TYPE)
-    if ! { cmake -S "$src" -B "$nosan" -DISAKMP_SANITIZE=OFF -DISAKMP_COVERAGE=OFF -DISAKMP_FUZZ=OFF \
-             -DCMAKE_BUILD_TYPE="${btype:-Debug}" ${cc:+-DCMAKE_C_COMPILER="$cc"} &&
-           cmake --build "$nosan" --target ike -j2; } >"$tmp/nosan.log" 2>&1; then
+    # (one build at a time: ctest -j runs plugin.plugin and pq.plugin-esp together)
+    if ! { flock 9 && cmake -S "$src" -B "$nosan" -DISAKMP_SANITIZE=OFF -DISAKMP_COVERAGE=OFF \
+             -DISAKMP_FUZZ=OFF -DCMAKE_BUILD_TYPE="${btype:-Debug}" ${cc:+-DCMAKE_C_COMPILER="$cc"} &&
+           cmake --build "$nosan" --target ike -j2; } 9>"$build/plugin-nosan.lock" >"$tmp/nosan.log" 2>&1; then
       echo "FAIL: building the plugin without sanitizers in $nosan:"
       tail -20 "$tmp/nosan.log"
       exit 1

@@ -180,6 +180,14 @@ static void decoder_free(decoder *dc)
         out_ctx_clear(&dc->oc);
 }
 
+/* The capture fields -Y reads for a message (or a bare packet) pkt of bf. */
+static filter_frame bframe_fields(const shard_run *r, const bframe *bf, const isakmp_packet *pkt)
+{
+    filter_frame fr = ff_frame_at(bf->frame, bf->ts_sec, bf->ts_nsec, &bf->meta, pkt);
+    fr.file = r->so->fo->file;
+    return fr;
+}
+
 /* -Y: keeps in msgs (freeing the others) the messages that pass; their number. */
 static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
                             const isakmp_packet *pk, isakmp_msg **msgs)
@@ -187,9 +195,7 @@ static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
     uint32_t k = 0;
     for (uint32_t i = 0; i < bf->n; i++) {
         /* (frame.time_delta_displayed is read in order: not sharded) */
-        filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
-                            .meta = &bf->meta, .p = &pk[i], .file = r->so->fo->file,
-                            .disp_sec = bf->ts_sec, .disp_nsec = bf->ts_nsec };
+        filter_frame fr = bframe_fields(r, bf, &pk[i]);
         if (filter_match(dc->flt, dc->fs, msgs[i], &fr))
             msgs[k++] = msgs[i];
         else
@@ -204,9 +210,8 @@ static uint32_t filter_msgs(decoder *dc, const shard_run *r, const bframe *bf,
 static bool bare_passes(decoder *dc, const shard_run *r, const bframe *bf,
                         const isakmp_packet *pkt, const filter_esp *esp)
 {
-    filter_frame fr = { .number = bf->frame, .ts_sec = bf->ts_sec, .ts_nsec = bf->ts_nsec,
-                        .meta = &bf->meta, .p = pkt, .file = r->so->fo->file,
-                        .disp_sec = bf->ts_sec, .disp_nsec = bf->ts_nsec, .esp = esp };
+    filter_frame fr = bframe_fields(r, bf, pkt);
+    fr.esp = esp;
     return filter_match(dc->flt, dc->fs, NULL, &fr);
 }
 

@@ -21,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 build="$top/build-fuzz"
 per=20
-only="decode,decrypt,sequence,keys,capture,filter"
+only="decode,decrypt,sequence,keys,capture,filter,esp"
 dobuild=1
 mode=short
 while [ $# -gt 0 ]; do
@@ -85,6 +85,7 @@ for h in "${harnesses[@]}"; do
     keys) dict=keys.dict; maxlen=8192;;
     capture) dict=pcap.dict; maxlen=65536;;
     filter) dict=filter.dict; maxlen=16384;;
+    esp) dict=esp.dict; maxlen=8192;;
     sequence) dict=ike.dict; maxlen=65536;;
     *) dict=ike.dict; maxlen=16384;;
   esac

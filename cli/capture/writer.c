@@ -151,24 +151,6 @@ static uint32_t pcapng_iface(writer *w, int linktype)
     return (uint32_t)w->nlinktypes++;
 }
 
-static void pcapng_record(writer *w, const capture_raw *r)
-{
-    uint32_t id = pcapng_iface(w, r->linktype);
-    uint32_t pad = (4 - r->caplen % 4) % 4, len = 32 + r->caplen + pad;
-    uint64_t ts = (uint64_t)r->ts_sec * 1000000000u + (uint64_t)r->ts_nsec;
-    static const uint8_t zero[4];
-    put32(w, 6);
-    put32(w, len);
-    put32(w, id);
-    put32(w, (uint32_t)(ts >> 32));
-    put32(w, (uint32_t)ts);
-    put32(w, r->caplen);
-    put32(w, r->orig_len > r->caplen ? r->orig_len : r->caplen);
-    put(w, r->data, r->caplen);
-    put(w, zero, pad);
-    put32(w, len);
-}
-
 /* A comment option (opt_comment, 1), padded to 32 bits. */
 static void pcapng_comment(writer *w, const char *text, size_t n)
 {
@@ -179,8 +161,9 @@ static void pcapng_comment(writer *w, const char *text, size_t n)
     put(w, zero, (4 - n % 4) % 4);
 }
 
-/* An enhanced packet block with a comment and the end of options. */
-static void pcapng_record_comment(writer *w, const capture_raw *r, const char *comment)
+/* An enhanced packet block; with a non-empty comment, the comment option and
+ * the end of options. */
+static void pcapng_record(writer *w, const capture_raw *r, const char *comment)
 {
     uint32_t id = pcapng_iface(w, r->linktype);
     size_t cn = strlen(comment);
@@ -212,7 +195,7 @@ void writer_packet(writer *w, const capture_raw *r, const char *comment)
     if (!w)
         return;
     if (w->fmt == WRITER_PCAPNG)
-        pcapng_record_comment(w, r, comment ? comment : "");
+        pcapng_record(w, r, comment ? comment : "");
     else
         pcap_record(w, r);
 }
@@ -220,7 +203,7 @@ void writer_packet(writer *w, const capture_raw *r, const char *comment)
 static void write_frame(writer *w, const capture_raw *r)
 {
     if (w->fmt == WRITER_PCAPNG)
-        pcapng_record(w, r);
+        pcapng_record(w, r, "");
     else
         pcap_record(w, r);
 }

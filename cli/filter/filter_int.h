@@ -134,10 +134,5 @@ bool filter_eval(const filter *f, filter_scratch *s, const node *n);
 void filter_fail(filter_error *e, size_t col, size_t len, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
 
-/* esp_fields.c: the esp.* fields, keys from ESP_KEY_BASE (frame_fields.c
- * hands them on). */
-#define ESP_KEY_BASE 1000
-bool esp_field_lookup(const char *name, fv_type *type, unsigned *bits, int *key);
-size_t esp_field_values(int key, const filter_frame *fr, fval *out);
 
 #endif

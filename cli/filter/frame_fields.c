@@ -2,9 +2,9 @@
  * The non-ike fields a display filter can read: the capture fields' one
  * table (cli/output/frame_fields.c, the same that -e and -G fields use),
  * each field's type turned into the filter's and each value into an fval.
- * A key is the field's index in that table.  ip.addr, ipv6.addr, udp.port
- * and tcp.port have two values each, source and destination, and vlan.id
- * one per tag, as in Wireshark.
+ * The esp.* fields come from the same place (cli/output/esp_fields.c).
+ * ip.addr, ipv6.addr, udp.port and tcp.port have two values each, source
+ * and destination, and vlan.id one per tag, as in Wireshark.
  */
 #include <string.h>
 
@@ -21,6 +21,7 @@ static fv_type fv_of(ff_type t)
     case FF_ETHER: return FV_ETHER;
     case FF_STRING: return FV_STRING;
     case FF_HEX32: case FF_HEX8: return FV_UINT;
+    case FF_BOOL: return FV_BOOL;
     }
     return FV_NONE;
 }
@@ -28,6 +29,8 @@ static fv_type fv_of(ff_type t)
 /* The width of an integer field, from its tshark type name (FT_UINT16). */
 static unsigned bits_of(const frame_field *ff)
 {
+    if (ff->type == FF_BOOL)
+        return 1;
     if (ff->type != FF_UINT)
         return 64;
     if (strcmp(ff->ftype, "FT_UINT8") == 0)
@@ -39,20 +42,26 @@ static unsigned bits_of(const frame_field *ff)
     return 64;
 }
 
+/* The field of a key: the index in frame_fields' table, or ESP_KEY_BASE
+ * plus the index in the esp.* table. */
+#define ESP_KEY_BASE 1000
+
+static const frame_field *field_of(int key)
+{
+    size_t n;
+    const frame_field *t = key >= ESP_KEY_BASE ? esp_frame_fields(&n) : frame_fields(&n);
+    size_t i = (size_t)(key >= ESP_KEY_BASE ? key - ESP_KEY_BASE : key);
+    return key >= 0 && i < n ? &t[i] : NULL;
+}
+
 static bool lookup(const char *name, fv_type *type, unsigned *bits, int *key)
 {
-    if (esp_field_lookup(name, type, bits, key))   /* esp.icv_good / _bad are only here */
-        return true;
-    /* the output's esp.* fields (found by frame_field_by_name too) are
-     * a subset of the ones above, in a table of their own */
-    if (strncmp(name, "esp.", 4) == 0)
-        return false;
-    size_t n;
-    const frame_field *t = frame_fields(&n);
     const frame_field *ff = frame_field_by_name(name);
     if (!ff)
         return false;
-    *key = (int)(ff - t);
+    size_t n, ne;
+    const frame_field *t = frame_fields(&n), *te = esp_frame_fields(&ne);
+    *key = ff >= te && ff < te + ne ? ESP_KEY_BASE + (int)(ff - te) : (int)(ff - t);
     *type = fv_of(ff->type);
     *bits = bits_of(ff);
     return true;
@@ -62,19 +71,16 @@ static int64_t ns_of(int64_t sec, int32_t nsec) { return sec * 1000000000 + nsec
 
 static size_t values(int key, const filter_frame *fr, fval *out)
 {
-    if (key >= ESP_KEY_BASE)
-        return esp_field_values(key, fr, out);
-    size_t n;
-    const frame_field *t = frame_fields(&n);
-    if (key < 0 || (size_t)key >= n || !fr->meta)
+    const frame_field *ff = field_of(key);
+    if (!ff || !fr->meta)
         return 0;
     ff_value v[FF_MAX_VALUES];
-    size_t nv = frame_field_values(&t[key], fr, v);
+    size_t nv = frame_field_values(ff, fr, v);
     for (size_t i = 0; i < nv; i++) {
         fval *o = &out[i];
         memset(o, 0, sizeof *o);
         switch (v[i].type) {
-        case FF_UINT: case FF_HEX32: case FF_HEX8: o->u = v[i].u; break;
+        case FF_UINT: case FF_HEX32: case FF_HEX8: case FF_BOOL: o->u = v[i].u; break;
         case FF_ABS_TIME: case FF_EPOCH: case FF_REL_TIME: o->ns = ns_of(v[i].sec, v[i].nsec); break;
         case FF_IPV4: case FF_IPV6: case FF_ETHER:
             o->len = v[i].type == FF_IPV4 ? 4 : v[i].type == FF_ETHER ? 6 : 16;
@@ -93,9 +99,8 @@ static size_t values(int key, const filter_frame *fr, fval *out)
 /* Fields whose value needs the frames in order (the previous displayed one). */
 static bool ordered(int key)
 {
-    size_t n;
-    const frame_field *t = frame_fields(&n);
-    return key >= 0 && (size_t)key < n && t[key].ordered;
+    const frame_field *ff = field_of(key);
+    return ff && ff->ordered;
 }
 
 const filter_frame_fields filter_frame_fields_default = { lookup, values, ordered };

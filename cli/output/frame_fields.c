@@ -242,6 +242,7 @@ size_t ff_value_format(const ff_value *v, char *buf, size_t size)
     case FF_STRING: return (size_t)snprintf(buf, size, "%s", v->str);
     case FF_HEX32: return (size_t)snprintf(buf, size, "0x%08llx", (unsigned long long)v->u);
     case FF_HEX8: return (size_t)snprintf(buf, size, "0x%02llx", (unsigned long long)v->u);
+    case FF_BOOL: return (size_t)snprintf(buf, size, "%s", v->u ? "True" : "False");
     }
     return 0;
 }

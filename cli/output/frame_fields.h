@@ -26,6 +26,7 @@ typedef enum {
     FF_STRING,     /* str */
     FF_HEX32,      /* u as 0x%08x (BASE_HEX of a 32-bit field) */
     FF_HEX8,       /* u as 0x%02x */
+    FF_BOOL,       /* u as True / False, as the ike.* booleans */
 } ff_type;
 
 /* One value (occurrence) of a field. */
@@ -63,11 +64,19 @@ typedef struct {
     const struct ff_esp *esp; /* an ESP line: its header and decryption; NULL otherwise */
 } ff_frame;
 
-/* The fields of f with addresses and ports from p (disp: f itself). */
+/* The fields of frame number at ts with addresses and ports from p (disp:
+ * the frame itself; no file, no ESP line). */
+static inline ff_frame ff_frame_at(uint32_t number, int64_t ts_sec, int32_t ts_nsec,
+                                   const capture_meta *meta, const isakmp_packet *p)
+{
+    return (ff_frame){ .number = number, .ts_sec = ts_sec, .ts_nsec = ts_nsec, .meta = meta,
+                       .p = p, .disp_sec = ts_sec, .disp_nsec = ts_nsec };
+}
+
+/* The fields of f with addresses and ports from p. */
 static inline ff_frame ff_frame_of(const capture_frame *f, const isakmp_packet *p)
 {
-    return (ff_frame){ .number = f->frame, .ts_sec = f->ts_sec, .ts_nsec = f->ts_nsec,
-                       .meta = &f->meta, .p = p, .disp_sec = f->ts_sec, .disp_nsec = f->ts_nsec };
+    return ff_frame_at(f->frame, f->ts_sec, f->ts_nsec, &f->meta, p);
 }
 
 typedef struct frame_field {
@@ -85,7 +94,8 @@ typedef struct frame_field {
 } frame_field;
 
 const frame_field *frame_fields(size_t *n);
-/* esp_fields.c: the esp.* fields (frame_field_by_name finds them too). */
+/* esp_fields.c: the esp.* fields (frame_field_by_name finds them too; the
+ * display filter reads the same table). */
 const frame_field *esp_frame_fields(size_t *n);
 const frame_field *esp_frame_field_by_name(const char *name);
 /* The field of that exact name, or NULL. */

@@ -10,12 +10,15 @@
 #   capture   the captures themselves (decompressed, at most 256 KiB)
 #   filter    each display filter of tests/cli/check_filter.py, a NUL, then
 #             one of the decode seeds (in turn)
+#   esp       records of fuzz_esp.c (made here): an IPv4 ping, an IPv6 UDP
+#             datagram and a transport-mode TCP segment, sealed for each SA, in
+#             sequence (ESN, a replay, a far jump), and raw bytes
 # Messages are extracted with tshark (-T fields -e udp.payload).
 set -euo pipefail
 out=${1:?usage: make-corpus.sh OUTDIR [SOURCE_DIR]}
 top=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
 peer="$top/../shared/peer-suite"
-for h in decode decrypt sequence keys capture filter; do mkdir -p "$out/$h"; done
+for h in decode decrypt sequence keys capture filter esp; do mkdir -p "$out/$h"; done
 command -v tshark >/dev/null || { echo "make-corpus: tshark not found; seeds from key files only" >&2; }
 
 shopt -s nullglob
@@ -96,10 +99,32 @@ for src in sys.argv[2:]:
         with open(os.path.join(out, os.path.basename(src) + "-" + hashlib.sha1(data).hexdigest()[:8]), "wb") as f:
             f.write(data)
 PY
+python3 - "$out/esp" <<'PY'
+import hashlib, os, struct, sys
+out = sys.argv[1]
+ping = bytes([0x45, 0, 0, 84, 0, 1, 0x40, 0, 64, 1, 0, 0, 10, 1, 0, 1, 10, 2, 0, 1, 8, 0, 0, 0]) + bytes(range(60))
+udp6 = bytes([0x60, 0, 0, 0, 0, 16, 17, 64]) + bytes(15) + b"\1" + bytes(15) + b"\2" + struct.pack(">HHHH", 500, 500, 16, 0) + b"8 payload"[:8]
+tcp = struct.pack(">HHIIBBHHH", 40000, 22, 1, 0, 0x50, 0x18, 512, 0, 0) + b"SSH-2.0-x\r\n"
+def rec(sel, body):
+    return bytes([sel]) + struct.pack(">H", len(body)) + body
+def sealed(sel, seq, nh, inner, hi=0):
+    return rec(sel, struct.pack(">IBB", seq, hi, nh) + inner)
+for sa in range(8):
+    for udp in (0, 32):
+        seeds = [
+            sealed(sa | udp, 1, 4, ping) + sealed(sa | udp, 2, 41, udp6) + sealed(sa | udp, 2, 6, tcp),
+            sealed(sa | 16 | udp, 0xfffffffe, 4, ping) + sealed(sa | 16 | udp, 3, 4, ping, 1),
+            sealed(sa | udp, 5, 59, b"") + sealed(sa | udp, 500, 4, ping) + sealed(sa | udp, 9, 4, ping),
+            rec(sa | 8 | udp, struct.pack(">I", 1) + bytes(range(48))),
+        ]
+        for d in seeds:
+            with open(os.path.join(out, hashlib.sha1(d).hexdigest()[:16]), "wb") as f:
+                f.write(d)
+PY
 for f in "${keyfiles[@]}"; do
   cp "$f" "$out/keys/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
-for h in decode decrypt sequence keys capture filter; do
+for h in decode decrypt sequence keys capture filter esp; do
   printf '%s=%s ' "$h" "$(ls "$out/$h" | wc -l)"
 done
 echo

@@ -9,21 +9,9 @@
 
 #include "core/internal.h"
 #include "esp/esp.h"
+#include "esp_seal.h"
 #include "keys/keys.h"
 #include "testutil.h"
-
-typedef enum { S_CBC, S_CTR, S_NULL, S_GCM, S_CCM, S_CHACHA } seal_kind;
-
-typedef struct {
-    seal_kind kind;
-    int algo;              /* GCRY_CIPHER_* */
-    size_t klen, salt;     /* key, then salt, in ekey */
-    size_t iv, blk, tag;   /* IV on the wire, CBC block, AEAD tag */
-    int mac;               /* GCRY_MAC_* for non-AEAD, 0: none */
-    size_t icv;            /* truncated ICV */
-    const uint8_t *ekey, *akey;
-    size_t alen;
-} sealer;
 
 static const uint8_t K32[36] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19,
                                  0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23,
@@ -45,100 +33,6 @@ static GByteArray *inner_ping(void)
         g_byte_array_append(b, &c, 1);
     }
     return b;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-/* RFC 4303 2: header, IV, payload | padding 1,2,.. | pad length | next
- * header, ICV (over the rest, with the high bits after it when esn). */
-static GByteArray *seal(const sealer *s, uint32_t spi, uint64_t seq64, bool esn,
-                        const GByteArray *inner, uint8_t nh)
-{
-    size_t align = s->kind == S_CBC ? s->blk : 4;
-    size_t pad = (align - (inner->len + 2) % align) % align;
-    size_t ctlen = inner->len + pad + 2;
-    GByteArray *p = g_byte_array_sized_new((guint)(8 + s->iv + ctlen + 32));
-    g_byte_array_set_size(p, (guint)(8 + s->iv + ctlen));
-    uint8_t *b = p->data;
-    put32(b, spi);
-    put32(b + 4, (uint32_t)seq64);
-    for (size_t i = 0; i < s->iv; i++)
-        b[8 + i] = (uint8_t)(0x5a ^ i ^ seq64);
-    uint8_t *ct = b + 8 + s->iv;
-    memcpy(ct, inner->data, inner->len);
-    for (size_t i = 0; i < pad; i++)
-        ct[inner->len + i] = (uint8_t)(i + 1);
-    ct[ctlen - 2] = (uint8_t)pad;
-    ct[ctlen - 1] = nh;
-    gcry_cipher_hd_t h = NULL;
-    if (s->kind == S_CBC) {
-        g_assert_cmpint(gcry_cipher_open(&h, s->algo, GCRY_CIPHER_MODE_CBC, 0), ==, 0);
-        gcry_cipher_setkey(h, s->ekey, s->klen);
-        gcry_cipher_setiv(h, b + 8, s->iv);
-    } else if (s->kind == S_CTR) {
-        uint8_t ctr[16] = { 0 };
-        memcpy(ctr, s->ekey + s->klen, 4);
-        memcpy(ctr + 4, b + 8, 8);
-        ctr[15] = 1;
-        g_assert_cmpint(gcry_cipher_open(&h, s->algo, GCRY_CIPHER_MODE_CTR, 0), ==, 0);
-        gcry_cipher_setkey(h, s->ekey, s->klen);
-        gcry_cipher_setctr(h, ctr, 16);
-    } else if (s->kind != S_NULL) {
-        int mode = s->kind == S_GCM ? GCRY_CIPHER_MODE_GCM
-                   : s->kind == S_CCM ? GCRY_CIPHER_MODE_CCM
-                                      : GCRY_CIPHER_MODE_POLY1305;
-        uint8_t nonce[16], aad[12];
-        memcpy(nonce, s->ekey + s->klen, s->salt);
-        memcpy(nonce + s->salt, b + 8, 8);
-        size_t alen = 8;
-        memcpy(aad, b, 4);
-        if (esn) {
-            put32(aad + 4, (uint32_t)(seq64 >> 32));
-            memcpy(aad + 8, b + 4, 4);
-            alen = 12;
-        } else {
-            memcpy(aad + 4, b + 4, 4);
-        }
-        g_assert_cmpint(gcry_cipher_open(&h, s->algo, mode, 0), ==, 0);
-        gcry_cipher_setkey(h, s->ekey, s->klen);
-        gcry_cipher_setiv(h, nonce, s->salt + 8);
-        if (s->kind == S_CCM) {
-            uint64_t params[3] = { ctlen, alen, s->tag };
-            gcry_cipher_ctl(h, GCRYCTL_SET_CCM_LENGTHS, params, sizeof params);
-        }
-        gcry_cipher_authenticate(h, aad, alen);
-    }
-    if (h)
-        g_assert_cmpint(gcry_cipher_encrypt(h, ct, ctlen, NULL, 0), ==, 0);
-    if (s->tag) {
-        uint8_t tag[16];
-        gcry_cipher_gettag(h, tag, s->tag);
-        g_byte_array_append(p, tag, (guint)s->tag);
-    } else if (s->mac) {
-        gcry_mac_hd_t m;
-        g_assert_cmpint(gcry_mac_open(&m, s->mac, 0, NULL), ==, 0);
-        gcry_mac_setkey(m, s->akey, s->alen);
-        gcry_mac_write(m, p->data, p->len);
-        if (esn) {
-            uint8_t hi[4];
-            put32(hi, (uint32_t)(seq64 >> 32));
-            gcry_mac_write(m, hi, 4);
-        }
-        uint8_t full[64];
-        size_t fl = sizeof full;
-        gcry_mac_read(m, full, &fl);
-        gcry_mac_close(m);
-        g_byte_array_append(p, full, (guint)s->icv);
-    }
-    if (h)
-        gcry_cipher_close(h);
-    return p;
 }
 
 static char *hex0x(const uint8_t *b, size_t n)
@@ -180,7 +74,7 @@ static isakmp_esp_verdict open_one(isakmp_ctx *ctx, const GByteArray *b, uint32_
 static void round_trip(const sealer *s, const char *encr, const char *integ)
 {
     isakmp_ctx *ctx = ctx_with(s, 0xc0de0001, encr, integ);
-    GByteArray *inner = inner_ping(), *p = seal(s, 0xc0de0001, 1, false, inner, 4);
+    GByteArray *inner = inner_ping(), *p = esp_seal(s, 0xc0de0001, 1, false, inner, 4);
     uint8_t out[2048];
     isakmp_esp_result r;
     g_assert_cmpint(open_one(ctx, p, 1, &r, out), ==, ISAKMP_ESP_OK);
@@ -264,7 +158,7 @@ static void test_esp_sa_line_transport(void)
     static const uint8_t seg[24] = { 0x30, 0x39, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0,
                                      0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0, 'G', 'E', 'T', ' ' };
     g_byte_array_append(tcp, seg, sizeof seg);
-    GByteArray *p = seal(&s, 0xabcd, 7, false, tcp, 6);
+    GByteArray *p = esp_seal(&s, 0xabcd, 7, false, tcp, 6);
     uint8_t out[2048];
     isakmp_esp_result r;
     g_assert_cmpint(open_one(ctx, p, 1, &r, out), ==, ISAKMP_ESP_OK);
@@ -298,7 +192,7 @@ static void test_tcpdump_lines(void)
     isakmp_key_source src;
     g_assert_true(isakmp_ctx_key_source(ctx, 0, &src));
     g_assert_cmpstr(src.format, ==, "tcpdump -E");
-    GByteArray *inner = inner_ping(), *p = seal(&s, 0xbeef, 1, false, inner, 4);
+    GByteArray *inner = inner_ping(), *p = esp_seal(&s, 0xbeef, 1, false, inner, 4);
     uint8_t out[2048];
     isakmp_esp_result r;
     g_assert_cmpint(open_one(ctx, p, 1, &r, out), ==, ISAKMP_ESP_OK);
@@ -309,7 +203,7 @@ static void test_tcpdump_lines(void)
     /* the 3DES SA has no SPI and address: any packet the first does not take */
     static const uint8_t ascii[24] = "abcdefghijklmnopqrstuvwx";
     sealer d = { S_CBC, GCRY_CIPHER_3DES, 24, 0, 8, 8, 0, 0, 0, ascii, NULL, 0 };
-    p = seal(&d, 0x4242, 9, false, inner, 4);
+    p = esp_seal(&d, 0x4242, 9, false, inner, 4);
     g_assert_cmpint(open_one(ctx, p, 2, &r, out), ==, ISAKMP_ESP_OK);
     g_assert_cmpmem(r.inner, r.inner_len, inner->data, inner->len);
     /* not tcpdump lines */
@@ -336,7 +230,7 @@ static void test_replay_window(void)
     static const uint64_t seqs[] = { 1, 2, 60, 50, 2, 101, 30 };
     static const bool replay[] = { 0, 0, 0, 0, 1, 0, 0 }, old[] = { 0, 0, 0, 0, 0, 0, 1 };
     for (size_t i = 0; i < G_N_ELEMENTS(seqs); i++) {
-        GByteArray *p = seal(&s, 0x100, seqs[i], false, inner, 4);
+        GByteArray *p = esp_seal(&s, 0x100, seqs[i], false, inner, 4);
         g_assert_cmpint(open_one(ctx, p, frame++, &r, out), ==, ISAKMP_ESP_OK);
         g_assert_cmpint(r.replay, ==, replay[i]);
         g_assert_cmpint(r.old, ==, old[i]);
@@ -378,7 +272,7 @@ static void test_esn(void)
         static const uint64_t seqs[] = { 0xfffffff0u, 0xfffffffeu, 0x100000003ull, 0xfffffffdu,
                                          0x100000010ull };
         for (size_t i = 0; i < G_N_ELEMENTS(seqs); i++) {
-            GByteArray *p = seal(ss[k], 0x200, seqs[i], true, inner, 4);
+            GByteArray *p = esp_seal(ss[k], 0x200, seqs[i], true, inner, 4);
             g_assert_cmpint(open_one(ctx, p, (uint32_t)i + 1, &r, out), ==, ISAKMP_ESP_OK);
             g_assert_true(r.esn);
             g_assert_cmpuint(r.seq64, ==, seqs[i]);
@@ -412,7 +306,7 @@ static void test_bad_trailer(void)
     sealer w = s;
     w.ekey = wrong;
     isakmp_ctx *ctx = ctx_with(&w, 0x300, "AES-CBC [RFC3602]", "NULL");
-    GByteArray *inner = inner_ping(), *p = seal(&s, 0x300, 1, false, inner, 4);
+    GByteArray *inner = inner_ping(), *p = esp_seal(&s, 0x300, 1, false, inner, 4);
     uint8_t out[2048];
     isakmp_esp_result r;
     g_assert_cmpint(open_one(ctx, p, 1, &r, out), ==, ISAKMP_ESP_BAD_TRAILER);
@@ -438,7 +332,7 @@ static void test_malformed(void)
 {
     sealer s = { S_CBC, GCRY_CIPHER_AES128, 16, 0, 16, 16, 0, GCRY_MAC_HMAC_SHA256, 16, K32, A32, 32 };
     isakmp_ctx *ctx = ctx_with(&s, 0x400, "AES-CBC [RFC3602]", "HMAC-SHA-256-128 [RFC4868]");
-    GByteArray *inner = inner_ping(), *p = seal(&s, 0x400, 1, false, inner, 4);
+    GByteArray *inner = inner_ping(), *p = esp_seal(&s, 0x400, 1, false, inner, 4);
     uint8_t out[2048];
     isakmp_esp_result r;
     for (size_t n = 0; n < p->len; n++) {

@@ -121,4 +121,29 @@ bool crypto_aes_cmac(const uint8_t *key, size_t key_len, const uint8_t *data, si
 bool crypto_hash2(int gcry_md, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
                   uint8_t *out, size_t out_max, size_t *out_len);
 
+/* ---- Keyed handles: one SA's algorithms with their keys set once (keyed.c).
+ * ESP decrypts thousands of packets per SA; a crypto_keyed holds the SA's
+ * libgcrypt handles with their keys scheduled (HMAC pads, XCBC subkeys,
+ * the salt), each packet only resets them and sets its IV.  Secrets live in
+ * secure memory or in libgcrypt's handles and are wiped by crypto_keyed_free.
+ * Not shared between threads. */
+typedef struct crypto_keyed crypto_keyed;
+
+/* ekey holds ca's key then its salt (elen = key_len + salt_len); akey the
+ * integrity key (ia NONE / ANY: unused).  NULL when a key does not fit or
+ * libgcrypt refuses it. */
+crypto_keyed *crypto_keyed_new(const cipher_alg *ca, const uint8_t *ekey, size_t elen,
+                               const integ_alg *ia, const uint8_t *akey, size_t alen);
+void crypto_keyed_free(crypto_keyed *k);
+
+/* crypto_decrypt with the SA's handle (iv: the IV on the wire). */
+bool crypto_keyed_decrypt(crypto_keyed *k, const uint8_t *iv, const uint8_t *aad,
+                          size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                          const uint8_t *tag, bool *tag_ok);
+
+/* The ICV (ia->icv_len bytes into out) of a followed by b (blen 0: none;
+ * blen at most 16); false for NONE / ANY or on failure. */
+bool crypto_keyed_icv(crypto_keyed *k, const uint8_t *a, size_t alen, const uint8_t *b,
+                      size_t blen, uint8_t *out);
+
 #endif

@@ -26,7 +26,9 @@ typedef enum {
     CK_CTR,     /* RFC 5930 / 3686: counter block = nonce(4) | IV(8) | 1 */
     CK_GCM,     /* RFC 5282 / 4106: nonce = salt(4) | IV(8), AAD, tag */
     CK_CCM,     /* RFC 5282 / 4309: nonce = salt(3) | IV(8), AAD, tag */
-    CK_CHACHA   /* RFC 7634: nonce = salt(4) | IV(8), Poly1305 tag */
+    CK_CHACHA,  /* RFC 7634: nonce = salt(4) | IV(8), Poly1305 tag */
+    CK_GMAC     /* RFC 4543 (ESP only): no encryption, nonce = salt(4) | IV(8); the
+                   GCM tag over AAD = SPI | seq | IV | payload (crypto_keyed_gmac) */
 } cipher_kind;
 
 typedef struct {
@@ -140,6 +142,12 @@ void crypto_keyed_free(crypto_keyed *k);
 bool crypto_keyed_decrypt(crypto_keyed *k, const uint8_t *iv, const uint8_t *aad,
                           size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
                           const uint8_t *tag, bool *tag_ok);
+
+/* RFC 4543 3: GMAC of the SA (CK_GMAC) with nonce salt | iv over the AAD
+ * a | b (b may be empty), checked against the tag (*tag_ok).  False when
+ * the SA is no GMAC one or libgcrypt fails. */
+bool crypto_keyed_gmac(crypto_keyed *k, const uint8_t *iv, const uint8_t *a, size_t alen,
+                       const uint8_t *b, size_t blen, const uint8_t *tag, bool *tag_ok);
 
 /* The ICV (ia->icv_len bytes into out) of a followed by b (blen 0: none;
  * blen at most 16); false for NONE / ANY or on failure. */

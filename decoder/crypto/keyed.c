@@ -34,7 +34,7 @@ static int cipher_mode(cipher_kind k)
     switch (k) {
     case CK_CBC: return GCRY_CIPHER_MODE_CBC;
     case CK_CTR: return GCRY_CIPHER_MODE_CTR;
-    case CK_GCM: return GCRY_CIPHER_MODE_GCM;
+    case CK_GCM: case CK_GMAC: return GCRY_CIPHER_MODE_GCM;
     case CK_CCM: return GCRY_CIPHER_MODE_CCM;
     case CK_CHACHA: return GCRY_CIPHER_MODE_POLY1305;
     default: return 0;
@@ -131,7 +131,7 @@ void crypto_keyed_free(crypto_keyed *k)
     g_free(k);
 }
 
-/* nonce = salt | IV (RFC 4106 4, 4309 4, 7634 2). */
+/* nonce = salt | IV (RFC 4106 4, 4309 4, 4543 3.1, 7634 2). */
 static size_t nonce_of(const crypto_keyed *k, const uint8_t *iv, uint8_t nonce[16])
 {
     memcpy(nonce, k->salt, k->ca->salt_len);
@@ -158,6 +158,8 @@ bool crypto_keyed_decrypt(crypto_keyed *k, const uint8_t *iv, const uint8_t *aad
         nonce_of(k, iv, nonce);
         nonce[15] = 1;
         return !gcry_cipher_setctr(h, nonce, 16) && !gcry_cipher_decrypt(h, out, len, in, len);
+    case CK_GMAC:
+        return false;   /* nothing to decrypt: crypto_keyed_gmac */
     default:
         break;
     }
@@ -171,6 +173,23 @@ bool crypto_keyed_decrypt(crypto_keyed *k, const uint8_t *iv, const uint8_t *aad
     ok = ok && !gcry_cipher_decrypt(h, out, len, in, len);
     if (ok)
         *tag_ok = gcry_cipher_checktag(h, tag, a->icv_len) == 0;
+    return ok;
+}
+
+bool crypto_keyed_gmac(crypto_keyed *k, const uint8_t *iv, const uint8_t *a, size_t alen,
+                       const uint8_t *b, size_t blen, const uint8_t *tag, bool *tag_ok)
+{
+    uint8_t nonce[16];
+    *tag_ok = false;
+    if (k->ca->kind != CK_GMAC)
+        return false;
+    gcry_cipher_hd_t h = k->cipher;
+    gcry_cipher_reset(h);
+    bool ok = !gcry_cipher_setiv(h, nonce, nonce_of(k, iv, nonce)) &&
+              !gcry_cipher_authenticate(h, a, alen) &&
+              (!blen || !gcry_cipher_authenticate(h, b, blen));
+    if (ok)
+        *tag_ok = gcry_cipher_checktag(h, tag, k->ca->icv_len) == 0;
     return ok;
 }
 

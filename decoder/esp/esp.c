@@ -16,6 +16,8 @@
  * the ciphertext, followed by the high 32 bits of the sequence number when
  * ESN is on.  AEAD (RFC 4106 5, RFC 4309 5, RFC 7634 3): AAD is SPI | seq,
  * or SPI | high | low with ESN; the IV is the 8 bytes after the header.
+ * AES-GMAC (RFC 4543 3.3) encrypts nothing: its AAD is the whole packet up
+ * to the ICV, with the ESN high bits after the SPI.
  */
 #include <string.h>
 
@@ -317,6 +319,16 @@ static bool aead_try(esp_sa_state *s, const uint8_t *p, size_t ctlen, bool esn,
     }
     bool tag_ok = false;
     const uint8_t *iv = p + 8;
+    if (s->ca->kind == CK_GMAC) {
+        /* RFC 4543 3.3: AAD = SPI | seq (| high | low) | IV | payload, which
+         * is left as it is */
+        size_t rest = s->ca->iv_len + ctlen;
+        bool ok = esn ? crypto_keyed_gmac(s->kh, iv, aad, alen, p + 8, rest, tag, &tag_ok)
+                      : crypto_keyed_gmac(s->kh, iv, p, 8 + rest, NULL, 0, tag, &tag_ok);
+        if (ok && tag_ok)
+            memcpy(out, p + 8 + s->ca->iv_len, ctlen);
+        return ok && tag_ok;
+    }
     return crypto_keyed_decrypt(s->kh, iv, aad, alen, p + 8 + s->ca->iv_len, ctlen, out, tag,
                                 &tag_ok) &&
            tag_ok;
@@ -324,7 +336,7 @@ static bool aead_try(esp_sa_state *s, const uint8_t *p, size_t ctlen, bool esn,
 
 static bool is_aead(const cipher_alg *a)
 {
-    return a->kind == CK_GCM || a->kind == CK_CCM || a->kind == CK_CHACHA;
+    return a->kind == CK_GCM || a->kind == CK_CCM || a->kind == CK_CHACHA || a->kind == CK_GMAC;
 }
 
 /* Verifies (ICV or tag) with ESN off, then on, as far as the SA allows;

@@ -150,15 +150,17 @@ static void write_inner(esp_run *e, const capture_frame *f, const isakmp_packet 
     const uint8_t *data = r->inner;
     if (!r->tunnel && !(data = transport_packet(e, r, outer, &len)))
         return;
-    char comment[256], a[64], b[64];
-    isakmp_esp_sa sa = { 0 };
-    isakmp_ctx_esp_sa_get(e->ctx, r->sa, &sa);
-    isakmp_format_addr(outer->af, outer->src, a, sizeof a);
-    isakmp_format_addr(outer->af, outer->dst, b, sizeof b);
-    snprintf(comment, sizeof comment, "frame %u: ESP SPI 0x%08x seq %llu %s -> %s, %s / %s%s",
-             f->frame, r->spi, (unsigned long long)r->seq64, a, b,
-             sa.encr_alg ? sa.encr_alg : "?", sa.integ_alg ? sa.integ_alg : "?",
-             r->tunnel ? "" : " (transport mode: IP header made)");
+    char comment[256] = "", a[64], b[64];
+    if (writer_has_comments(e->w)) {   /* pcap has none: no formatting per packet */
+        isakmp_esp_sa sa = { 0 };
+        isakmp_ctx_esp_sa_get(e->ctx, r->sa, &sa);
+        isakmp_format_addr(outer->af, outer->src, a, sizeof a);
+        isakmp_format_addr(outer->af, outer->dst, b, sizeof b);
+        snprintf(comment, sizeof comment, "frame %u: ESP SPI 0x%08x seq %llu %s -> %s, %s / %s%s",
+                 f->frame, r->spi, (unsigned long long)r->seq64, a, b,
+                 sa.encr_alg ? sa.encr_alg : "?", sa.integ_alg ? sa.integ_alg : "?",
+                 r->tunnel ? "" : " (transport mode: IP header made)");
+    }
     capture_raw raw = { .frame = f->frame, .linktype = LINKTYPE_RAW, .ts_sec = f->ts_sec,
                         .ts_nsec = f->ts_nsec, .orig_len = (uint32_t)len, .data = data,
                         .caplen = (uint32_t)len };

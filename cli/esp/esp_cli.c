@@ -185,12 +185,15 @@ static void one(esp_run *e, const capture_frame *f, const isakmp_packet *p, bool
     isakmp_ctx_esp_decrypt(e->ctx, p, buf->data, buf->len, &r);
     count(e, r.verdict);
     write_inner(e, f, p, &r);
-    e->pkts[e->nresults] = p;
-    e->results[e->nresults++] = r;
+    size_t i = e->nresults++;
+    e->pkts[i] = p;
+    e->results[i] = r;
+    e->inner_ok[i] = esp_inner_parse(&r, p, &e->inners[i]);
     if (first) {
         e->first = r;
         e->have = true;
-        e->have_inner = esp_inner_parse(&r, p, &e->inner);
+        e->have_inner = e->inner_ok[i];
+        e->inner = e->inners[i];
     }
 }
 
@@ -210,11 +213,11 @@ static void addr(char *buf, size_t n, int af, const uint8_t *a)
     isakmp_format_addr(af, a, buf, n);
 }
 
-void esp_describe(GString *s, const esp_run *e)
+void esp_describe(GString *s, const esp_run *e, size_t i)
 {
-    if (!e->have)
+    if (!e->have || i >= e->nresults)
         return;
-    const isakmp_esp_result *r = &e->first;
+    const isakmp_esp_result *r = &e->results[i];
     if (r->verdict == ISAKMP_ESP_ICV_FAILED) {
         g_string_append(s, " ICV=failed");
         return;
@@ -236,11 +239,11 @@ void esp_describe(GString *s, const esp_run *e)
         g_string_append(s, " dummy");
         return;
     }
-    if (!e->have_inner) {
+    if (!e->inner_ok[i]) {
         g_string_append_printf(s, " next header %u, %zu bytes", r->next_header, r->inner_len);
         return;
     }
-    const esp_inner *in = &e->inner;
+    const esp_inner *in = &e->inners[i];
     char a[64], b[64];
     addr(a, sizeof a, in->af, in->src);
     addr(b, sizeof b, in->af, in->dst);
@@ -259,11 +262,11 @@ void esp_describe(GString *s, const esp_run *e)
     g_string_append_printf(s, " len=%zu%s", in->len, r->tunnel ? "" : " (transport)");
 }
 
-void esp_describe_json(GString *s, const esp_run *e)
+void esp_describe_json(GString *s, const esp_run *e, size_t i)
 {
-    if (!e->have)
+    if (!e->have || i >= e->nresults)
         return;
-    const isakmp_esp_result *r = &e->first;
+    const isakmp_esp_result *r = &e->results[i];
     g_string_append_printf(s, ",\"verdict\":\"%s\"", isakmp_esp_verdict_name(r->verdict));
     if (r->verdict == ISAKMP_ESP_NO_KEY || r->verdict == ISAKMP_ESP_MALFORMED)
         return;
@@ -274,9 +277,9 @@ void esp_describe_json(GString *s, const esp_run *e)
         return;
     g_string_append_printf(s, ",\"pad_len\":%u,\"next_header\":%u,\"mode\":\"%s\"", r->pad_len,
                            r->next_header, r->tunnel ? "tunnel" : "transport");
-    if (!e->have_inner)
+    if (!e->inner_ok[i])
         return;
-    const esp_inner *in = &e->inner;
+    const esp_inner *in = &e->inners[i];
     char a[64], b[64];
     addr(a, sizeof a, in->af, in->src);
     addr(b, sizeof b, in->af, in->dst);

@@ -63,6 +63,13 @@ static void suite_open(suite *s, const char *name)
         die("hmac");
 }
 
+static void suite_close(suite *s)
+{
+    gcry_cipher_close(s->c);
+    if (s->m)
+        gcry_md_close(s->m);
+}
+
 static void put32(uint8_t *b, uint32_t v)
 {
     b[0] = (uint8_t)(v >> 24);
@@ -268,14 +275,17 @@ int main(int argc, char **argv)
     gcry_check_version(NULL);
     gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
     suite s = { 0 };
+    int rc;
     if (argc == 7 && strcmp(argv[1], "gen") == 0) {
         suite_open(&s, argv[6]);
-        return gen(argv[2], argv[3], strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10), &s);
-    }
-    if (argc == 5 && strcmp(argv[1], "raw") == 0) {
+        rc = gen(argv[2], argv[3], strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10), &s);
+    } else if (argc == 5 && strcmp(argv[1], "raw") == 0) {
         suite_open(&s, argv[4]);
-        return raw(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10), &s);
+        rc = raw(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10), &s);
+    } else {
+        fprintf(stderr, "usage: esp_bench gen OUT.pcap ESP_SA N SIZE SUITE | raw N SIZE SUITE\n");
+        return 2;
     }
-    fprintf(stderr, "usage: esp_bench gen OUT.pcap ESP_SA N SIZE SUITE | raw N SIZE SUITE\n");
-    return 2;
+    suite_close(&s);
+    return rc;
 }

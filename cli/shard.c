@@ -43,6 +43,8 @@ typedef struct {
     uint32_t esp_spi, esp_seq;
     uint8_t esp_proto;         /* the ESP packet's transport (capture_frame's) */
     isakmp_packet ka, esp_pkt; /* their addresses and ports */
+    uint8_t nesp_more;         /* further ESP records of the frame (one TCP segment) */
+    size_t esp_more_at;        /* their SPI and sequence numbers: arena offset */
 } bframe;
 
 /* The batches' storage: plain arrays grown by doubling, written with
@@ -217,8 +219,8 @@ static bool bare_passes(decoder *dc, const shard_run *r, const bframe *bf,
 
 /* The text of the frame's messages (and keepalive, ESP packet) that passed
  * -Y, in the output's form, appended to out; returns its length. */
-static size_t frame_text(decoder *dc, const shard_run *r, const bframe *bf, isakmp_msg **msgs,
-                         uint32_t n, GString *out)
+static size_t frame_text(decoder *dc, const shard_run *r, const batch *b, const bframe *bf,
+                         isakmp_msg **msgs, uint32_t n, GString *out)
 {
     capture_frame *cf = &dc->cf;
     if (dc->mode == SHARD_FIELDS)
@@ -234,6 +236,11 @@ static size_t frame_text(decoder *dc, const shard_run *r, const bframe *bf, isak
     cf->esp_spi = bf->esp_spi;
     cf->esp_seq = bf->esp_seq;
     cf->esp_proto = bf->esp_proto;
+    cf->nesp_more = bf->nesp_more;
+    for (size_t k = 0; k < bf->nesp_more; k++) {
+        memcpy(&cf->esp_more_spi[k], b->arena + bf->esp_more_at + 8 * k, 4);
+        memcpy(&cf->esp_more_seq[k], b->arena + bf->esp_more_at + 8 * k + 4, 4);
+    }
     size_t at = out->len;
     GString *own = dc->oc.buf;
     dc->oc.buf = out;
@@ -268,7 +275,7 @@ static int64_t frame_line(decoder *dc, const shard_run *r, const batch *b, const
     if (bf->n)
         cf->msgs[0] = pk[0];
     uint32_t n = needs || !dc->flt ? bf->n : filter_msgs(dc, r, bf, pk, msgs);
-    size_t len = needs ? 0 : frame_text(dc, r, bf, msgs, n, out);
+    size_t len = needs ? 0 : frame_text(dc, r, b, bf, msgs, n, out);
     for (uint32_t k = 0; k < n; k++)
         isakmp_msg_free(msgs[k]);
     return needs ? -1 : (int64_t)len;
@@ -535,10 +542,11 @@ static void send_batch(shard_run *r)
     finish(r, &r->b[r->filling]);
 }
 
-/* The bytes of a frame's messages. */
+/* The bytes of a frame's messages (and of its further ESP records' SPI and
+ * sequence numbers). */
 static size_t frame_bytes(const capture_frame *f)
 {
-    size_t n = 0;
+    size_t n = 8 * f->nesp_more;
     for (size_t k = 0; k < f->nmsgs; k++)
         n += f->msgs[k].len;
     return n;
@@ -584,6 +592,14 @@ static void on_frame(void *user, const capture_frame *f)
         b->msgs[b->nmsgs] = *p;
         b->msgs[b->nmsgs++].data = (const uint8_t *)(uintptr_t)b->arena_len;   /* an offset for now */
         b->arena_len += p->len;
+    }
+    bframe *nf = &b->frames[b->nframes - 1];
+    nf->nesp_more = (uint8_t)f->nesp_more;
+    nf->esp_more_at = b->arena_len;
+    for (size_t k = 0; k < f->nesp_more; k++) {
+        memcpy(b->arena + b->arena_len, &f->esp_more_spi[k], 4);
+        memcpy(b->arena + b->arena_len + 4, &f->esp_more_seq[k], 4);
+        b->arena_len += 8;
     }
     if (b->nframes >= BATCH_FRAMES || b->arena_len >= BATCH_BYTES)
         send_batch(r);

@@ -112,6 +112,7 @@ struct capture_frame {
     uint8_t esp_proto;       /* its transport: 17 UDP (RFC 3948), 6 TCP (RFC 9329), 50 IP */
     size_t nesp_more;        /* further ESP packets of the frame (several TCP records) */
     isakmp_packet esp_more[CAPTURE_MAX_ESP];
+    uint32_t esp_more_spi[CAPTURE_MAX_ESP], esp_more_seq[CAPTURE_MAX_ESP];
     isakmp_packet msgs[CAPTURE_MAX_MSGS];
     capture_parts parts[CAPTURE_MAX_MSGS];   /* with capture_opts.parts only */
 };

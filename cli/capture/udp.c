@@ -87,6 +87,8 @@ void capture_add_esp(capture_walk *w, const ip_info *ip, span data, uint16_t sp,
         f->esp_seq = be32(data.p + 4);
         m = &f->esp_pkt;
     } else if (f->nesp_more < CAPTURE_MAX_ESP) {
+        f->esp_more_spi[f->nesp_more] = be32(data.p);
+        f->esp_more_seq[f->nesp_more] = be32(data.p + 4);
         m = &f->esp_more[f->nesp_more++];
     } else {
         return;

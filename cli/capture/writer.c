@@ -190,6 +190,8 @@ static void pcapng_record(writer *w, const capture_raw *r, const char *comment)
     put32(w, len);
 }
 
+bool writer_has_comments(const writer *w) { return w->fmt == WRITER_PCAPNG; }
+
 void writer_packet(writer *w, const capture_raw *r, const char *comment)
 {
     if (!w)

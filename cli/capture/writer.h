@@ -57,6 +57,9 @@ void writer_variant_counts(const writer *w, uint64_t *written, uint64_t *dropped
  * "": none) as its opt_comment. */
 void writer_packet(writer *w, const capture_raw *r, const char *comment);
 
+/* True when the format keeps a comment per packet (pcapng). */
+bool writer_has_comments(const writer *w);
+
 /* The link type of the pcap header written when no packet was (default 1,
  * Ethernet, as tcpdump). */
 void writer_set_empty_linktype(writer *w, int linktype);

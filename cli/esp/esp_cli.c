@@ -150,15 +150,17 @@ static void write_inner(esp_run *e, const capture_frame *f, const isakmp_packet 
     const uint8_t *data = r->inner;
     if (!r->tunnel && !(data = transport_packet(e, r, outer, &len)))
         return;
-    char comment[256], a[64], b[64];
-    isakmp_esp_sa sa = { 0 };
-    isakmp_ctx_esp_sa_get(e->ctx, r->sa, &sa);
-    isakmp_format_addr(outer->af, outer->src, a, sizeof a);
-    isakmp_format_addr(outer->af, outer->dst, b, sizeof b);
-    snprintf(comment, sizeof comment, "frame %u: ESP SPI 0x%08x seq %llu %s -> %s, %s / %s%s",
-             f->frame, r->spi, (unsigned long long)r->seq64, a, b,
-             sa.encr_alg ? sa.encr_alg : "?", sa.integ_alg ? sa.integ_alg : "?",
-             r->tunnel ? "" : " (transport mode: IP header made)");
+    char comment[256] = "", a[64], b[64];
+    if (writer_has_comments(e->w)) {   /* pcap has none: no formatting per packet */
+        isakmp_esp_sa sa = { 0 };
+        isakmp_ctx_esp_sa_get(e->ctx, r->sa, &sa);
+        isakmp_format_addr(outer->af, outer->src, a, sizeof a);
+        isakmp_format_addr(outer->af, outer->dst, b, sizeof b);
+        snprintf(comment, sizeof comment, "frame %u: ESP SPI 0x%08x seq %llu %s -> %s, %s / %s%s",
+                 f->frame, r->spi, (unsigned long long)r->seq64, a, b,
+                 sa.encr_alg ? sa.encr_alg : "?", sa.integ_alg ? sa.integ_alg : "?",
+                 r->tunnel ? "" : " (transport mode: IP header made)");
+    }
     capture_raw raw = { .frame = f->frame, .linktype = LINKTYPE_RAW, .ts_sec = f->ts_sec,
                         .ts_nsec = f->ts_nsec, .orig_len = (uint32_t)len, .data = data,
                         .caplen = (uint32_t)len };
@@ -183,12 +185,15 @@ static void one(esp_run *e, const capture_frame *f, const isakmp_packet *p, bool
     isakmp_ctx_esp_decrypt(e->ctx, p, buf->data, buf->len, &r);
     count(e, r.verdict);
     write_inner(e, f, p, &r);
-    e->pkts[e->nresults] = p;
-    e->results[e->nresults++] = r;
+    size_t i = e->nresults++;
+    e->pkts[i] = p;
+    e->results[i] = r;
+    e->inner_ok[i] = esp_inner_parse(&r, p, &e->inners[i]);
     if (first) {
         e->first = r;
         e->have = true;
-        e->have_inner = esp_inner_parse(&r, p, &e->inner);
+        e->have_inner = e->inner_ok[i];
+        e->inner = e->inners[i];
     }
 }
 
@@ -208,11 +213,11 @@ static void addr(char *buf, size_t n, int af, const uint8_t *a)
     isakmp_format_addr(af, a, buf, n);
 }
 
-void esp_describe(GString *s, const esp_run *e)
+void esp_describe(GString *s, const esp_run *e, size_t i)
 {
-    if (!e->have)
+    if (!e->have || i >= e->nresults)
         return;
-    const isakmp_esp_result *r = &e->first;
+    const isakmp_esp_result *r = &e->results[i];
     if (r->verdict == ISAKMP_ESP_ICV_FAILED) {
         g_string_append(s, " ICV=failed");
         return;
@@ -234,11 +239,11 @@ void esp_describe(GString *s, const esp_run *e)
         g_string_append(s, " dummy");
         return;
     }
-    if (!e->have_inner) {
+    if (!e->inner_ok[i]) {
         g_string_append_printf(s, " next header %u, %zu bytes", r->next_header, r->inner_len);
         return;
     }
-    const esp_inner *in = &e->inner;
+    const esp_inner *in = &e->inners[i];
     char a[64], b[64];
     addr(a, sizeof a, in->af, in->src);
     addr(b, sizeof b, in->af, in->dst);
@@ -257,11 +262,11 @@ void esp_describe(GString *s, const esp_run *e)
     g_string_append_printf(s, " len=%zu%s", in->len, r->tunnel ? "" : " (transport)");
 }
 
-void esp_describe_json(GString *s, const esp_run *e)
+void esp_describe_json(GString *s, const esp_run *e, size_t i)
 {
-    if (!e->have)
+    if (!e->have || i >= e->nresults)
         return;
-    const isakmp_esp_result *r = &e->first;
+    const isakmp_esp_result *r = &e->results[i];
     g_string_append_printf(s, ",\"verdict\":\"%s\"", isakmp_esp_verdict_name(r->verdict));
     if (r->verdict == ISAKMP_ESP_NO_KEY || r->verdict == ISAKMP_ESP_MALFORMED)
         return;
@@ -272,9 +277,9 @@ void esp_describe_json(GString *s, const esp_run *e)
         return;
     g_string_append_printf(s, ",\"pad_len\":%u,\"next_header\":%u,\"mode\":\"%s\"", r->pad_len,
                            r->next_header, r->tunnel ? "tunnel" : "transport");
-    if (!e->have_inner)
+    if (!e->inner_ok[i])
         return;
-    const esp_inner *in = &e->inner;
+    const esp_inner *in = &e->inners[i];
     char a[64], b[64];
     addr(a, sizeof a, in->af, in->src);
     addr(b, sizeof b, in->af, in->dst);

@@ -42,11 +42,14 @@ typedef struct {
     isakmp_esp_result first;
     bool have_inner;
     esp_inner inner;
-    /* every ESP packet of the frame and its result (inner of all but the
-     * first not kept: the report reads the verdicts) */
+    /* every ESP packet of the frame (several RFC 9329 records in one TCP
+     * segment), its result and what its inner packet says (the plaintext of
+     * all but the first is not kept: results[i].inner is not valid for i > 0) */
     size_t nresults;
     const isakmp_packet *pkts[1 + CAPTURE_MAX_ESP];
     isakmp_esp_result results[1 + CAPTURE_MAX_ESP];
+    bool inner_ok[1 + CAPTURE_MAX_ESP];
+    esp_inner inners[1 + CAPTURE_MAX_ESP];
 } esp_run;
 
 void esp_run_init(esp_run *e, isakmp_ctx *ctx, writer *w);
@@ -62,11 +65,13 @@ bool esp_inner_parse(const isakmp_esp_result *r, const isakmp_packet *outer, esp
 /* The name of an IP protocol number ("ICMP", "TCP", ...) or NULL. */
 const char *esp_proto_name(uint8_t proto);
 
-/* --esp words after "SPI=0x... seq=N": " ICV=ok ICMP 10.1.0.1 -> 10.2.0.1 len=84",
- * " ICV=failed", " [no key]", " ICV=none [bad trailer]" ... */
-void esp_describe(GString *s, const esp_run *e);
+/* --esp words after "SPI=0x... seq=N" of the frame's ESP packet i (0: the
+ * first, then f->esp_more's): " ICV=ok ICMP 10.1.0.1 -> 10.2.0.1 len=84",
+ * " ICV=failed", " [no key]", " ICV=none [bad trailer]" ...; nothing when
+ * packet i was not decrypted. */
+void esp_describe(GString *s, const esp_run *e, size_t i);
 
 /* The same as JSON members (",\"verdict\":\"ok\",\"inner\":{...}"). */
-void esp_describe_json(GString *s, const esp_run *e);
+void esp_describe_json(GString *s, const esp_run *e, size_t i);
 
 #endif

@@ -473,19 +473,20 @@ void out_json_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs,
         head(c, &first, f, &f->ka, "nat-keepalive", "udp");
         OB_LIT(s, "}\n");
     }
-    if (f->esp_udp) {
+    /* one record per ESP packet (a TCP segment may carry several) */
+    for (size_t i = 0; f->esp_udp && i <= f->nesp_more; i++) {
         bool first = true;
         ob_c(s, '{');
         head(c, &first, f, &f->esp_pkt, "esp",
              f->esp_proto == 50 ? "ip" : f->esp_proto == 6 ? "tcp" : "udp");
         JKEY(s, &first, "spi");
         ob_c(s, '"');
-        ob_hex(s, f->esp_spi, 8);
+        ob_hex(s, i ? f->esp_more_spi[i - 1] : f->esp_spi, 8);
         ob_c(s, '"');
         JKEY(s, &first, "seq");
-        ob_u64(s, f->esp_seq);
+        ob_u64(s, i ? f->esp_more_seq[i - 1] : f->esp_seq);
         if (c->esp)
-            esp_describe_json(s, c->esp);
+            esp_describe_json(s, c->esp, i);
         OB_LIT(s, "}\n");
     }
     for (size_t i = 0; i < n; i++) {

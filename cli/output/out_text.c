@@ -151,8 +151,10 @@ static void summary_notes(const out_ctx *c, GString *s, const isakmp_msg *m)
 
 /* ESP: "... UDP ESP SPI=0xc1a2b3c4 seq=7" (tcpdump's ESP(spi=...,seq=...)),
  * "TCP ESP" in RFC 9329 TCP, "a -> b ESP" without ports for IP protocol 50;
- * with --esp the verdict and the inner packet after it. */
-static void esp_line(out_ctx *c, const capture_frame *f, bool tree)
+ * with --esp the verdict and the inner packet after it.  One line per ESP
+ * packet of the frame: a TCP segment may carry several records (RFC 9329 3),
+ * i numbers them (0: f->esp_pkt, then f->esp_more). */
+static void esp_line_one(out_ctx *c, const capture_frame *f, size_t i, bool tree)
 {
     GString *s = c->buf;
     if (tree)
@@ -179,14 +181,20 @@ static void esp_line(out_ctx *c, const capture_frame *f, bool tree)
             OB_LIT(s, " UDP ESP");
     }
     OB_LIT(s, " SPI=0x");
-    ob_hex(s, f->esp_spi, 8);
+    ob_hex(s, i ? f->esp_more_spi[i - 1] : f->esp_spi, 8);
     OB_LIT(s, " seq=");
-    ob_u64(s, f->esp_seq);
+    ob_u64(s, i ? f->esp_more_seq[i - 1] : f->esp_seq);
     if (c->esp)
-        esp_describe(s, c->esp);
+        esp_describe(s, c->esp, i);
     ob_c(s, '\n');
     if (tree)
         ob_c(s, '\n');
+}
+
+static void esp_line(out_ctx *c, const capture_frame *f, bool tree)
+{
+    for (size_t i = 0; i <= f->nesp_more; i++)
+        esp_line_one(c, f, i, tree);
 }
 
 void out_summary_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs, size_t n)

@@ -264,6 +264,8 @@ bool crypto_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
                                     len, out);
     case CK_CTR:
         return ctr_decrypt(a, key, iv, in, len, out);
+    case CK_GMAC:
+        return false;   /* ESP only (RFC 4543): crypto_keyed_gmac */
     default:
         return aead_decrypt(a, key, iv, aad, aad_len, in, len, out, tag, tag_ok);
     }
@@ -329,6 +331,8 @@ bool crypto_encrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *iv,
                                     len, out);
     case CK_CTR:
         return ctr_encrypt(a, key, iv, in, len, out);
+    case CK_GMAC:
+        return false;   /* ESP only */
     default:
         return aead_encrypt(a, key, iv, aad, aad_len, in, len, out, tag);
     }

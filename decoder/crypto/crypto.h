@@ -26,7 +26,9 @@ typedef enum {
     CK_CTR,     /* RFC 5930 / 3686: counter block = nonce(4) | IV(8) | 1 */
     CK_GCM,     /* RFC 5282 / 4106: nonce = salt(4) | IV(8), AAD, tag */
     CK_CCM,     /* RFC 5282 / 4309: nonce = salt(3) | IV(8), AAD, tag */
-    CK_CHACHA   /* RFC 7634: nonce = salt(4) | IV(8), Poly1305 tag */
+    CK_CHACHA,  /* RFC 7634: nonce = salt(4) | IV(8), Poly1305 tag */
+    CK_GMAC     /* RFC 4543 (ESP only): no encryption, nonce = salt(4) | IV(8); the
+                   GCM tag over AAD = SPI | seq | IV | payload (crypto_keyed_gmac) */
 } cipher_kind;
 
 typedef struct {
@@ -120,5 +122,36 @@ bool crypto_aes_cmac(const uint8_t *key, size_t key_len, const uint8_t *data, si
 /* Hash of the concatenation of two buffers (b may be NULL). */
 bool crypto_hash2(int gcry_md, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
                   uint8_t *out, size_t out_max, size_t *out_len);
+
+/* ---- Keyed handles: one SA's algorithms with their keys set once (keyed.c).
+ * ESP decrypts thousands of packets per SA; a crypto_keyed holds the SA's
+ * libgcrypt handles with their keys scheduled (HMAC pads, XCBC subkeys,
+ * the salt), each packet only resets them and sets its IV.  Secrets live in
+ * secure memory or in libgcrypt's handles and are wiped by crypto_keyed_free.
+ * Not shared between threads. */
+typedef struct crypto_keyed crypto_keyed;
+
+/* ekey holds ca's key then its salt (elen = key_len + salt_len); akey the
+ * integrity key (ia NONE / ANY: unused).  NULL when a key does not fit or
+ * libgcrypt refuses it. */
+crypto_keyed *crypto_keyed_new(const cipher_alg *ca, const uint8_t *ekey, size_t elen,
+                               const integ_alg *ia, const uint8_t *akey, size_t alen);
+void crypto_keyed_free(crypto_keyed *k);
+
+/* crypto_decrypt with the SA's handle (iv: the IV on the wire). */
+bool crypto_keyed_decrypt(crypto_keyed *k, const uint8_t *iv, const uint8_t *aad,
+                          size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                          const uint8_t *tag, bool *tag_ok);
+
+/* RFC 4543 3: GMAC of the SA (CK_GMAC) with nonce salt | iv over the AAD
+ * a | b (b may be empty), checked against the tag (*tag_ok).  False when
+ * the SA is no GMAC one or libgcrypt fails. */
+bool crypto_keyed_gmac(crypto_keyed *k, const uint8_t *iv, const uint8_t *a, size_t alen,
+                       const uint8_t *b, size_t blen, const uint8_t *tag, bool *tag_ok);
+
+/* The ICV (ia->icv_len bytes into out) of a followed by b (blen 0: none;
+ * blen at most 16); false for NONE / ANY or on failure. */
+bool crypto_keyed_icv(crypto_keyed *k, const uint8_t *a, size_t alen, const uint8_t *b,
+                      size_t blen, uint8_t *out);
 
 #endif

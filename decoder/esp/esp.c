@@ -8,13 +8,16 @@
  * first, then the derived ones); its algorithms are the crypto tables' rows
  * (crypto_alg.c reads Wireshark's esp_sa names, IANA names and strongSwan
  * keywords).  What the list cannot hold is kept here per SA, keyed by SPI
- * and destination: the parsed keys, the replay window, whether the SA uses
+ * and destination: the parsed keys and the SA's libgcrypt handles keyed once
+ * (crypto_keyed: no key schedule per packet), the replay window, whether the SA uses
  * extended sequence numbers, and its traffic counters.
  *
  * ICV input (RFC 4303 2.8 / 3.3.2.1): the packet from the SPI to the end of
  * the ciphertext, followed by the high 32 bits of the sequence number when
  * ESN is on.  AEAD (RFC 4106 5, RFC 4309 5, RFC 7634 3): AAD is SPI | seq,
  * or SPI | high | low with ESN; the IV is the 8 bytes after the header.
+ * AES-GMAC (RFC 4543 3.3) encrypts nothing: its AAD is the whole packet up
+ * to the ICV, with the ESN high bits after the SPI.
  */
 #include <string.h>
 
@@ -37,6 +40,7 @@ typedef struct {
     const integ_alg *ia;
     uint8_t *ekey, *akey;    /* secure memory */
     size_t elen, alen;
+    crypto_keyed *kh;        /* ca and ia keyed once: every packet reuses them */
     int esn;                 /* -1 unknown, 0 no, 1 yes */
     bool seen;               /* top and window hold something */
     uint64_t top, window;    /* highest sequence number; bit i: top - i seen */
@@ -57,6 +61,8 @@ struct esp_table {
 
 static void state_keys_free(esp_sa_state *s)
 {
+    crypto_keyed_free(s->kh);
+    s->kh = NULL;
     secure_free(s->ekey, s->elen);
     secure_free(s->akey, s->alen);
     s->ekey = s->akey = NULL;
@@ -134,8 +140,11 @@ static void state_keys(esp_sa_state *s, const isakmp_esp_sa *sa)
     const cipher_alg *ca = cipher_by_name(s->encr, s->elen);
     if (ca && (size_t)ca->key_len + ca->salt_len != s->elen)
         ca = NULL;
-    s->ca = ca;
-    s->ia = integ_by_name(s->integ);
+    const integ_alg *ia = integ_by_name(s->integ);
+    if (ca && ia)
+        s->kh = crypto_keyed_new(ca, s->ekey, s->elen, ia, s->akey, s->alen);
+    s->ca = s->kh ? ca : NULL;   /* keys libgcrypt refuses: unsupported */
+    s->ia = s->kh ? ia : NULL;
 }
 
 /* The state of the SA for this SPI and destination, made on first use. */
@@ -277,26 +286,6 @@ bool esp_trailer_ok(const uint8_t *p, size_t n)
 
 /* The ICV of a non-AEAD SA over the header and ciphertext (and the ESN
  * high bits), compared with the packet's. */
-static bool icv_ok(const esp_sa_state *s, const uint8_t *p, size_t covered, bool esn,
-                   uint32_t high, const uint8_t *icv)
-{
-    uint8_t mac[64];
-    bool ok;
-    if (esn) {
-        uint8_t *buf = g_malloc(covered + 4);
-        memcpy(buf, p, covered);
-        buf[covered] = (uint8_t)(high >> 24);
-        buf[covered + 1] = (uint8_t)(high >> 16);
-        buf[covered + 2] = (uint8_t)(high >> 8);
-        buf[covered + 3] = (uint8_t)high;
-        ok = crypto_integ(s->ia, s->akey, s->alen, buf, covered + 4, mac);
-        g_free(buf);
-    } else {
-        ok = crypto_integ(s->ia, s->akey, s->alen, p, covered, mac);
-    }
-    return ok && memcmp(mac, icv, s->ia->icv_len) == 0;
-}
-
 static void put32(uint8_t *b, uint32_t v)
 {
     b[0] = (uint8_t)(v >> 24);
@@ -305,8 +294,17 @@ static void put32(uint8_t *b, uint32_t v)
     b[3] = (uint8_t)v;
 }
 
+static bool icv_ok(const esp_sa_state *s, const uint8_t *p, size_t covered, bool esn,
+                   uint32_t high, const uint8_t *icv)
+{
+    uint8_t mac[64], hi[4];
+    put32(hi, high);
+    return crypto_keyed_icv(s->kh, p, covered, hi, esn ? 4 : 0, mac) &&
+           memcmp(mac, icv, s->ia->icv_len) == 0;
+}
+
 /* AEAD: decrypts into out and checks the tag, with or without ESN. */
-static bool aead_try(const esp_sa_state *s, const uint8_t *p, size_t ctlen, bool esn,
+static bool aead_try(esp_sa_state *s, const uint8_t *p, size_t ctlen, bool esn,
                      uint32_t high, const uint8_t *tag, uint8_t *out)
 {
     uint8_t aad[12];
@@ -321,14 +319,24 @@ static bool aead_try(const esp_sa_state *s, const uint8_t *p, size_t ctlen, bool
     }
     bool tag_ok = false;
     const uint8_t *iv = p + 8;
-    return crypto_decrypt(s->ca, s->ekey, iv, aad, alen, p + 8 + s->ca->iv_len, ctlen, out, tag,
-                          &tag_ok) &&
+    if (s->ca->kind == CK_GMAC) {
+        /* RFC 4543 3.3: AAD = SPI | seq (| high | low) | IV | payload, which
+         * is left as it is */
+        size_t rest = s->ca->iv_len + ctlen;
+        bool ok = esn ? crypto_keyed_gmac(s->kh, iv, aad, alen, p + 8, rest, tag, &tag_ok)
+                      : crypto_keyed_gmac(s->kh, iv, p, 8 + rest, NULL, 0, tag, &tag_ok);
+        if (ok && tag_ok)
+            memcpy(out, p + 8 + s->ca->iv_len, ctlen);
+        return ok && tag_ok;
+    }
+    return crypto_keyed_decrypt(s->kh, iv, aad, alen, p + 8 + s->ca->iv_len, ctlen, out, tag,
+                                &tag_ok) &&
            tag_ok;
 }
 
 static bool is_aead(const cipher_alg *a)
 {
-    return a->kind == CK_GCM || a->kind == CK_CCM || a->kind == CK_CHACHA;
+    return a->kind == CK_GCM || a->kind == CK_CCM || a->kind == CK_CHACHA || a->kind == CK_GMAC;
 }
 
 /* Verifies (ICV or tag) with ESN off, then on, as far as the SA allows;
@@ -401,11 +409,11 @@ static bool sizes(const esp_sa_state *s, size_t len, isakmp_esp_result *r, size_
 }
 
 /* Decrypts a non-AEAD SA's ciphertext into out. */
-static bool plain_decrypt(const esp_sa_state *s, const uint8_t *p, size_t ctlen, uint8_t *out)
+static bool plain_decrypt(esp_sa_state *s, const uint8_t *p, size_t ctlen, uint8_t *out)
 {
     bool unused;
-    return crypto_decrypt(s->ca, s->ekey, p + 8, NULL, 0, p + 8 + s->ca->iv_len, ctlen, out, NULL,
-                          &unused);
+    return crypto_keyed_decrypt(s->kh, p + 8, NULL, 0, p + 8 + s->ca->iv_len, ctlen, out, NULL,
+                                &unused);
 }
 
 static isakmp_esp_verdict decrypt_with(esp_sa_state *s, const isakmp_packet *pkt, uint8_t *out,

@@ -503,6 +503,7 @@ static const struct {
     { 15, "ENCR_AES_CCM_12" },
     { 16, "ENCR_AES_CCM_16" },
     { 28, "ENCR_CHACHA20_POLY1305" },
+    { 21, "ENCR_NULL_AUTH_AES_GMAC" },   /* RFC 4543 */
 };
 
 /* ... and integrity names by Transform Type 3 id (RFC 2403, 2404, 4868). */

@@ -56,6 +56,7 @@ static const struct {
     { "rfc4309(ccm(aes))", 96, "ENCR_AES_CCM_12" },
     { "rfc4309(ccm(aes))", 128, "ENCR_AES_CCM_16" },
     { "cbc(camellia)", 0, "ENCR_CAMELLIA_CBC" },
+    { "rfc4543(gcm(aes))", 128, "ENCR_NULL_AUTH_AES_GMAC" },
 };
 
 /* ... and integrity; the ICV size the kernel uses when `auth` gives none

@@ -9,8 +9,8 @@
  * / 9329 TCP record without its length), starting with the SPI.  The SA is
  * found by SPI and destination address (an SA loaded with a wildcard
  * address matches any).  Ciphers: NULL, AES-CBC, AES-CTR, AES-GCM (8, 12,
- * 16 octet ICV), AES-CCM (8, 12, 16), ChaCha20-Poly1305, 3DES, DES and
- * Camellia-CBC; integrity: HMAC-MD5-96, HMAC-SHA-1-96, HMAC-SHA-256-128,
+ * 16 octet ICV), AES-CCM (8, 12, 16), ChaCha20-Poly1305, 3DES, DES,
+ * Camellia-CBC and AES-GMAC (RFC 4543, integrity only); integrity: HMAC-MD5-96, HMAC-SHA-1-96, HMAC-SHA-256-128,
  * -384-192, -512-256, AES-XCBC-96, AES-CMAC-96, and Wireshark's "ANY n bits
  * [No Checking]" (the length only).
  *

@@ -7,7 +7,8 @@
 # bytes from the samples (tests/bench/gen.py), then times each command --runs
 # times (median wall time, peak RSS from /usr/bin/time; the sub-second
 # commands at least 7 times), then 21 alternating pairs of the bare loop and
-# isakmpdump -T fields, and writes a markdown table to OUT/results.md.  --smoke: a tiny capture, one run, no tshark -V;
+# isakmpdump -T fields, and writes a markdown table to OUT/results.md; then
+# the ESP decryption rows (tests/bench/esp.sh, appended to it).  --smoke: a tiny capture, one run, no tshark -V;
 # it only proves the harness still works (CI runs it; nothing is judged on time).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,9 +26,10 @@ done
 build=${build:-$top/build-bench}
 [ "$runs" -le "$fast_runs" ] || fast_runs=$runs
 mkdir -p "$out"
-if [ ! -x "$build/isakmpdump" ] || [ ! -x "$build/tests/bench_pcap_loop" ]; then
+if [ ! -x "$build/isakmpdump" ] || [ ! -x "$build/tests/bench_pcap_loop" ] ||
+   [ ! -x "$build/tests/bench_esp" ]; then
   cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DISAKMP_PLUGIN=OFF >/dev/null
-  cmake --build "$build" -j"$(nproc)" --target isakmpdump bench_pcap_loop >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target isakmpdump bench_pcap_loop bench_esp >/dev/null
 fi
 dump="$build/isakmpdump" loop="$build/tests/bench_pcap_loop"
 
@@ -144,4 +146,9 @@ done
 
 python3 "$top/tests/bench/table.py" "$results" "$cap" "$out/gen.txt" "$out/pairs.txt" \
   "$out/pairs-dense.txt" "$out/gen-dense.txt" >"$out/results.md"
+# ESP decryption (#21): isakmpdump --decrypt-esp against libgcrypt alone and
+# tshark on a generated capture of one SA (tests/bench/esp.sh)
+bash "$top/tests/bench/esp.sh" $([ "$smoke" = 1 ] && echo --smoke) --runs "$runs" \
+  --build "$build" --out "$out" >/dev/null
+{ echo; echo "### ESP decryption"; echo; cat "$out/esp/esp-results.md"; } >>"$out/results.md"
 cat "$out/results.md"

@@ -45,7 +45,7 @@ GByteArray *esp_seal(const sealer *s, uint32_t spi, uint64_t seq64, bool esn,
         gcry_cipher_setkey(h, s->ekey, s->klen);
         gcry_cipher_setctr(h, ctr, 16);
     } else if (s->kind != S_NULL) {
-        int mode = s->kind == S_GCM ? GCRY_CIPHER_MODE_GCM
+        int mode = s->kind == S_GCM || s->kind == S_GMAC ? GCRY_CIPHER_MODE_GCM
                    : s->kind == S_CCM ? GCRY_CIPHER_MODE_CCM
                                       : GCRY_CIPHER_MODE_POLY1305;
         uint8_t nonce[16], aad[12];
@@ -68,8 +68,10 @@ GByteArray *esp_seal(const sealer *s, uint32_t spi, uint64_t seq64, bool esn,
             gcry_cipher_ctl(h, GCRYCTL_SET_CCM_LENGTHS, params, sizeof params);
         }
         gcry_cipher_authenticate(h, aad, alen);
+        if (s->kind == S_GMAC)   /* RFC 4543 3.3: IV and payload are AAD too */
+            gcry_cipher_authenticate(h, b + 8, s->iv + ctlen);
     }
-    if (h)
+    if (h && s->kind != S_GMAC)
         g_assert_cmpint(gcry_cipher_encrypt(h, ct, ctlen, NULL, 0), ==, 0);
     if (s->tag) {
         uint8_t tag[16];

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { S_CBC, S_CTR, S_NULL, S_GCM, S_CCM, S_CHACHA } seal_kind;
+typedef enum { S_CBC, S_CTR, S_NULL, S_GCM, S_CCM, S_CHACHA, S_GMAC } seal_kind;
 
 typedef struct {
     seal_kind kind;

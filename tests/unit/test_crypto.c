@@ -272,6 +272,80 @@ static void test_names(void)
         g_assert_true(t[i].ws_name && t[i].salt_len + t[i].iv_len <= 16);
 }
 
+/* An SA's keyed handles (keyed.c): the same ICVs as the one-shot functions,
+ * over any split of the message into a and b (the ESN high bits), again and
+ * again on the same handle (reset back to the keyed state); RFC 3566 #7
+ * (1000 zero bytes) through the chunked CBC-MAC. */
+static void test_keyed_icv(void)
+{
+    static const char *const names[] = { "AUTH_AES_XCBC_96", "AUTH_HMAC_SHA2_256_128",
+                                         "AUTH_HMAC_MD5_96", "AUTH_AES_CMAC_96" };
+    const cipher_alg *ca = cipher_by_name("ENCR_NULL", 0);
+    uint8_t key[16], msg[1100], want[64], got[64];
+    for (int i = 0; i < 16; i++)
+        key[i] = (uint8_t)i;
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(i * 7 + 1);
+    for (size_t n = 0; n < G_N_ELEMENTS(names); n++) {
+        const integ_alg *ia = integ_by_name(names[n]);
+        crypto_keyed *k = crypto_keyed_new(ca, NULL, 0, ia, key, 16);
+        g_assert_nonnull(k);
+        for (size_t len = 0; len < sizeof msg; len += len < 80 ? 1 : 37) {
+            g_assert_true(crypto_integ(ia, key, 16, msg, len, want));
+            for (size_t b = 0; b <= 16 && b <= len; b += b < 5 ? 1 : 11) {
+                memset(got, 0, sizeof got);
+                g_assert_true(crypto_keyed_icv(k, msg, len - b, msg + len - b, b, got));
+                g_assert_cmpmem(got, ia->icv_len, want, ia->icv_len);
+            }
+        }
+        crypto_keyed_free(k);
+    }
+    const integ_alg *x = integ_by_name("AUTH_AES_XCBC_96");
+    crypto_keyed *k = crypto_keyed_new(ca, NULL, 0, x, key, 16);
+    memset(msg, 0, 1000);
+    g_assert_true(crypto_keyed_icv(k, msg, 1000, NULL, 0, got));
+    assert_hex(got, 12, "f0dafee895db30253761103b");
+    crypto_keyed_free(k);
+    /* a key the algorithm cannot take: no handle */
+    g_assert_null(crypto_keyed_new(ca, NULL, 0, x, key, 15));
+}
+
+/* An SA's keyed cipher decrypts packet after packet as crypto_decrypt does
+ * (each packet its own IV: the handle's chaining state is reset). */
+static void test_keyed_decrypt(void)
+{
+    static const char *const names[] = { "AES-CBC-128 [RFC3602]", "AES-CTR-256 [RFC5930]",
+                                         "ENCR_AES_GCM_16", "ENCR_CHACHA20_POLY1305",
+                                         "AES-CCM-192 with 12 octet ICV [RFC5282]",
+                                         "3DES [RFC2451]" };
+    uint8_t key[36], iv[16], in[96], want[96], got[96], tag[16], aad[8] = { 1, 2, 3, 4, 0, 0, 0, 9 };
+    for (size_t i = 0; i < sizeof key; i++)
+        key[i] = (uint8_t)(0x40 + i);
+    for (size_t i = 0; i < sizeof in; i++)
+        in[i] = (uint8_t)(i * 13);
+    for (size_t n = 0; n < G_N_ELEMENTS(names); n++) {
+        const cipher_alg *ca = cipher_by_name(names[n], 36);
+        g_assert_nonnull(ca);
+        crypto_keyed *k = crypto_keyed_new(ca, key, ca->key_len + ca->salt_len,
+                                           integ_by_name("NONE"), NULL, 0);
+        g_assert_nonnull(k);
+        for (int pkt = 0; pkt < 3; pkt++) {
+            for (size_t i = 0; i < sizeof iv; i++)
+                iv[i] = (uint8_t)(pkt * 31 + i);
+            bool ok1 = false, ok2 = false;
+            memset(tag, pkt, sizeof tag);
+            g_assert_true(crypto_decrypt(ca, key, iv, aad, 8, in, 96, want, tag, &ok1));
+            g_assert_true(crypto_keyed_decrypt(k, iv, aad, 8, in, 96, got, tag, &ok2));
+            g_assert_cmpmem(got, 96, want, 96);
+            g_assert_true(ok1 == ok2);
+        }
+        crypto_keyed_free(k);
+    }
+    /* the wrong key size: no handle */
+    g_assert_null(crypto_keyed_new(cipher_by_name("AES-CBC-128 [RFC3602]", 16), key, 15,
+                                   integ_by_name("NONE"), NULL, 0));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -287,5 +361,7 @@ int main(int argc, char **argv)
     g_test_add_func("/crypto/cmac", test_cmac);
     g_test_add_func("/crypto/hmac", test_hmac);
     g_test_add_func("/crypto/names", test_names);
+    g_test_add_func("/crypto/keyed-icv", test_keyed_icv);
+    g_test_add_func("/crypto/keyed-decrypt", test_keyed_decrypt);
     return g_test_run();
 }

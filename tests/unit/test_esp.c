@@ -144,6 +144,58 @@ static void test_null_sha1(void)
     round_trip(&s, "NULL", "HMAC-SHA-1-96 [RFC2404]");
 }
 
+/* AES-GMAC (RFC 4543, ENCR_NULL_AUTH_AES_GMAC): integrity only, the
+ * payload in clear on the wire; by IANA name and strongSwan keyword. */
+static void test_aes_gmac(void)
+{
+    sealer s = { S_GMAC, GCRY_CIPHER_AES128, 16, 4, 8, 1, 16, 0, 0, K32, NULL, 0 };
+    round_trip(&s, "ENCR_NULL_AUTH_AES_GMAC", "NULL");
+    sealer s256 = { S_GMAC, GCRY_CIPHER_AES256, 32, 4, 8, 1, 16, 0, 0, K32, NULL, 0 };
+    round_trip(&s256, "aes256gmac", "NULL");
+    round_trip(&s256, "NULL-AUTH-AES-GMAC-256 [RFC4543]", "NULL");
+}
+
+/* The same with a tag computed by another implementation (Python's
+ * `cryptography` AESGCM, empty plaintext, AAD = SPI | [high |] seq | IV |
+ * payload): key 40..4f, salt cafebabe, IV 0001..07, a 28-byte IPv4 ICMP
+ * packet with padding 1 2, pad length 2, next header 4; sequence number 1
+ * without ESN, then 5 with ESN (high bits 0). */
+static void test_aes_gmac_vector(void)
+{
+    static const char *const pkts[] = {
+        "c0de00210000000100010203040506074500001c000100004001f6f10a0100010a0200010800f7ff"
+        "0000000001020204620370c60c5665c2ef7ad7c1348888ec",
+        "c0de00210000000500010203040506074500001c000100004001f6f10a0100010a0200010800f7ff"
+        "00000000010202049bccc397a30a1869baedd29cbccbb2c5",
+    };
+    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = "192.0.2.2", .spi = 0xc0de0021,
+                         .encr_alg = "ENCR_NULL_AUTH_AES_GMAC",
+                         .encr_key = "0x404142434445464748494a4b4c4d4e4fcafebabe",
+                         .integ_alg = "NULL", .integ_key = "" };
+    for (size_t i = 0; i < G_N_ELEMENTS(pkts); i++) {
+        isakmp_ctx *ctx = isakmp_ctx_new();   /* each its own SA: ESN is learnt per SA */
+        g_assert_true(keys_esp_add(ctx->keys, &sa));
+        size_t n;
+        uint8_t *b = tu_hex(pkts[i], &n), out[256];
+        GByteArray ga = { .data = b, .len = (guint)n };
+        isakmp_esp_result r;
+        g_assert_cmpint(open_one(ctx, &ga, (uint32_t)i + 1, &r, out), ==, ISAKMP_ESP_OK);
+        g_assert_true(r.integrity);
+        g_assert_true(r.esn == (i == 1));
+        g_assert_cmpuint(r.icv_len, ==, 16);
+        g_assert_cmpuint(r.iv_len, ==, 8);
+        g_assert_cmpuint(r.inner_len, ==, 28);
+        g_assert_cmpmem(r.inner, r.inner_len, b + 16, 28);
+        b[n - 1] ^= 1;   /* the tag */
+        g_assert_cmpint(open_one(ctx, &ga, 10 + (uint32_t)i, &r, out), ==, ISAKMP_ESP_ICV_FAILED);
+        b[n - 1] ^= 1;
+        b[20] ^= 0x80;   /* the clear payload is covered */
+        g_assert_cmpint(open_one(ctx, &ga, 20 + (uint32_t)i, &r, out), ==, ISAKMP_ESP_ICV_FAILED);
+        g_free(b);
+        isakmp_ctx_free(ctx);
+    }
+}
+
 /* Transport mode (next header TCP) from an esp_sa line, loaded as a file. */
 static void test_esp_sa_line_transport(void)
 {
@@ -261,10 +313,12 @@ static void test_esn(void)
 {
     sealer hm = { S_CBC, GCRY_CIPHER_AES128, 16, 0, 16, 16, 0, GCRY_MAC_HMAC_SHA256, 16, K32, A32, 32 };
     sealer gcm = { S_GCM, GCRY_CIPHER_AES128, 16, 4, 8, 1, 16, 0, 0, K32, NULL, 0 };
-    const sealer *ss[] = { &hm, &gcm };
+    sealer gmac = { S_GMAC, GCRY_CIPHER_AES128, 16, 4, 8, 1, 16, 0, 0, K32, NULL, 0 };
+    const sealer *ss[] = { &hm, &gcm, &gmac };
     const char *names[][2] = { { "AES-CBC [RFC3602]", "HMAC-SHA-256-128 [RFC4868]" },
-                               { "AES-GCM with 16 octet ICV [RFC4106]", "NULL" } };
-    for (size_t k = 0; k < 2; k++) {
+                               { "AES-GCM with 16 octet ICV [RFC4106]", "NULL" },
+                               { "ENCR_NULL_AUTH_AES_GMAC", "NULL" } };
+    for (size_t k = 0; k < G_N_ELEMENTS(ss); k++) {
         isakmp_ctx *ctx = ctx_with(ss[k], 0x200, names[k][0], names[k][1]);
         GByteArray *inner = inner_ping();
         uint8_t out[2048];
@@ -363,6 +417,8 @@ int main(int argc, char **argv)
     g_test_add_func("/esp/3des-md5", test_3des_md5);
     g_test_add_func("/esp/aes-ctr-cmac", test_aes_ctr_cmac);
     g_test_add_func("/esp/null-sha1", test_null_sha1);
+    g_test_add_func("/esp/aes-gmac", test_aes_gmac);
+    g_test_add_func("/esp/aes-gmac-vector", test_aes_gmac_vector);
     g_test_add_func("/esp/esp-sa-line-transport", test_esp_sa_line_transport);
     g_test_add_func("/esp/tcpdump-lines", test_tcpdump_lines);
     g_test_add_func("/esp/replay-window", test_replay_window);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# ESP in RFC 9329 TCP with several records in one segment and records split
+# over segments (#21): tests/cli/esp_tcp_capture.py turns the UDP-encapsulated
+# ESP of samples with ESP traffic into TCP streams cut at odd places; then
+#   1. --stats: every record decrypted, none failed;
+#   2. --esp: one line per record ("TCP ESP"), some frames with several,
+#      and the lines' SPI / sequence / verdict / inner packet are those of
+#      the original capture;
+#   3. -V and -T json: one ESP line / record per record too, and --threads 2
+#      (without keys: the threaded writer) as many lines as one thread;
+#   4. --decrypt-esp -w: the same inner packets, byte for byte, as from the
+#      original capture.
+# Usage: run-esp-tcp.sh BUILD_DIR SOURCE_DIR.
+set -uo pipefail
+build=$1 src=$2
+dump=$build/isakmpdump
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+# "SPI=... seq=N ICV=ok <inner>" of every ESP line, sorted
+esp_words() { grep -o ' ESP SPI=.*' | sort; }
+for name in ikev2-esp-aesgcm16-tcp ikev2-esp-aescbc-sha256-tcp ikev1-esp-3des-sha1-tcp; do
+    d=$src/samples/$name
+    [ -f "$d/capture.pcap" ] || { echo "FAIL $name: no sample"; fail=1; continue; }
+    cap=$tmp/$name.pcap sec=$d/secrets.txt
+    python3 "$src/tests/cli/esp_tcp_capture.py" "$d/capture.pcap" "$cap" ||
+        { echo "FAIL $name: generator"; fail=1; continue; }
+    total=$("$dump" --stats "$d/capture.pcap" 2>&1 >/dev/null | sed -n 's/.* \([0-9]*\) ESP, .*/\1/p' | head -1)
+    line=$("$dump" --stats --esp -k "$sec" "$cap" 2>&1 >/dev/null | grep ' ESP: ')
+    ok=$(sed -n 's/.*ESP: \([0-9]*\) decrypted, 0 ICV failed, 0 no key, 0 other.*/\1/p' <<<"$line")
+    [ -n "$ok" ] && [ "$ok" = "$total" ] && [ "$total" -gt 0 ] ||
+        { echo "FAIL $name: $total ESP packets in the sample; TCP: $line"; fail=1; continue; }
+    "$dump" --esp -k "$sec" "$cap" >"$tmp/$name.tcp.txt"
+    "$dump" --esp -k "$sec" "$d/capture.pcap" >"$tmp/$name.udp.txt"
+    n=$(grep -c ' TCP ESP SPI=' "$tmp/$name.tcp.txt")
+    [ "$n" = "$total" ] || { echo "FAIL $name: $n TCP ESP lines for $total records"; fail=1; }
+    multi=$(grep ' TCP ESP SPI=' "$tmp/$name.tcp.txt" | cut -d' ' -f1 | uniq -d | wc -l)
+    [ "$multi" -gt 0 ] || { echo "FAIL $name: no segment carried several records"; fail=1; }
+    if ! diff <(esp_words <"$tmp/$name.udp.txt") <(esp_words <"$tmp/$name.tcp.txt") >"$tmp/diff"; then
+        echo "FAIL $name: the TCP records' lines differ from the UDP packets':"
+        head -10 "$tmp/diff"
+        fail=1
+    fi
+    n=$("$dump" -V --esp -k "$sec" "$cap" | grep -c '^Frame .* TCP ESP SPI=')
+    [ "$n" = "$total" ] || { echo "FAIL $name: -V: $n ESP lines for $total records"; fail=1; }
+    n=$("$dump" -T json --esp -k "$sec" "$cap" | grep -c '"verdict":"ok"')
+    [ "$n" = "$total" ] || { echo "FAIL $name: -T json: $n ESP records decrypted of $total"; fail=1; }
+    for t in 1 2; do
+        n=$("$dump" --threads $t "$cap" | grep -c ' TCP ESP SPI=')
+        [ "$n" = "$total" ] || { echo "FAIL $name: --threads $t: $n ESP lines for $total"; fail=1; }
+    done
+    "$dump" --decrypt-esp -w "$tmp/$name.tcp.inner" -k "$sec" "$cap" &&
+        "$dump" --decrypt-esp -w "$tmp/$name.udp.inner" -k "$sec" "$d/capture.pcap" ||
+        { echo "FAIL $name: --decrypt-esp"; fail=1; continue; }
+    python3 - "$tmp/$name.udp.inner" "$tmp/$name.tcp.inner" "$total" <<'PY' || fail=1
+import struct, sys
+def packets(path):
+    d = open(path, "rb").read()
+    out, at = [], 24
+    while at + 16 <= len(d):
+        n = struct.unpack("<I", d[at + 8:at + 12])[0]
+        out.append(d[at + 16:at + 16 + n])
+        at += 16 + n
+    return sorted(out)
+a, b = packets(sys.argv[1]), packets(sys.argv[2])
+if len(b) != int(sys.argv[3]) or a != b:
+    sys.exit("FAIL: %d inner packets from TCP, %d from UDP, not the same bytes" % (len(b), len(a)))
+PY
+done
+[ $fail = 0 ] && echo "ESP in TCP records ok"
+exit $fail

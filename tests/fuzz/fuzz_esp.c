@@ -140,8 +140,10 @@ static void run_frame(esp_run *e, GString *words, bool *esn_seen, uint32_t frame
     if (sel & 16)
         esn_seen[sel & 7] = true;
     g_string_truncate(words, 0);
-    esp_describe(words, e);
-    esp_describe_json(words, e);
+    for (size_t i = 0; i < e->nresults; i++) {
+        esp_describe(words, e, i);
+        esp_describe_json(words, e, i);
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -132,6 +132,15 @@ def main():
     print('not taken by an IKE_SA: %d' % counts['unseen'])
     for (kind, why), n in sorted(reasons.items(), key=lambda kv: -kv[1]):
         print('  %4d %s: %s' % (n, kind, why))
+    answers = collections.Counter(row[8] for row in rows if row[6] == 'parsed')
+    print("charon's responses to the messages it parsed whole:")
+    for resp, n in sorted(answers.items(), key=lambda kv: (-kv[1], kv[0])):
+        print('  %4d [ %s ]%s' % (n, resp, '  (CHILD_SA created)' if resp.startswith('SA ') else ''))
+    by_kind = collections.defaultdict(collections.Counter)
+    for row in rows:
+        by_kind[row[3]][row[6]] += 1
+    print('by mutation: ' + ', '.join('%s %d/%d parsed' % (k, c['parsed'], sum(c.values()))
+                                      for k, c in sorted(by_kind.items())))
     print('round\tindex\tmid\tmutation\tbytes\tsent (inner)\tcharon\tcharon parsed / why\tresponse')
     for row in rows:
         print('\t'.join(str(x) for x in row))

@@ -3,11 +3,11 @@
 
     live_log.py WORKDIR
 
-WORKDIR holds, per round R, round-R.tsv (live_mutants' lines: index, message
-ID, mutation, bytes, inner payloads sent, inner payloads of the response),
-responder-R.log (the responder's log up to the template) and
-responder-mutants-R.log (its log from the first mutant on), and crash-R
-when the responder's daemon was gone after the round.
+WORKDIR holds, per IKE_SA (KIND-K: ccsa-1, ccsa-2, ... for CREATE_CHILD_SA
+mutants, auth-1, ... for IKE_AUTH ones), KIND-K.tsv (live_mutants' lines:
+index, message ID, mutation, bytes, inner payloads sent, inner payloads of
+the response), KIND-K.mutants.log (the responder's log from the first
+mutant on), and KIND-K.crash when the responder's daemon was gone after it.
 
 The responder's log is cut at each "received packet" line from the
 initiator's address: one piece per mutant, in the order sent.  A piece is
@@ -86,68 +86,86 @@ def crash_hash(lines):
     return hashlib.sha256('\n'.join(frames).encode()).hexdigest()[:16], frames
 
 
+def norm(payloads):
+    """A payload list with notify types left out (charon names them,
+    live_mutants gives numbers)."""
+    return re.sub(r'N\([^)]*\)', 'N', payloads).split()
+
+
 def main():
     work = sys.argv[1]
-    counts = collections.Counter()
-    reasons = collections.Counter()
-    rows = []
+    out = []
     bad = []
-    template_lists = set()
-    differing = 0
-    rounds = sorted(int(re.search(r'round-(\d+)\.tsv', p).group(1))
-                    for p in glob.glob(os.path.join(work, 'round-*.tsv')))
-    for r in rounds:
-        with open(os.path.join(work, 'round-%d.tsv' % r)) as f:
-            tsv = [ln.rstrip('\n').split('\t') for ln in f if ln.strip()]
-        mutants = [t for t in tsv if t[0] != 'template']
-        with open(os.path.join(work, 'responder-%d.log' % r), errors='replace') as f:
-            setup = f.read()
-        tpl = [m.group(3) for m in PARSED.finditer(setup) if m.group(1) == 'CREATE_CHILD_SA']
-        tpl_list = tpl[-1] if tpl else None
-        if tpl_list:
-            template_lists.add(tpl_list)
-        with open(os.path.join(work, 'responder-mutants-%d.log' % r), errors='replace') as f:
-            lines = f.read().splitlines()
-        ps = pieces(lines)
-        if len(ps) != len(mutants):
-            bad.append('round %d: %d mutants sent, %d received by charon' % (r, len(mutants), len(ps)))
-        for i, t in enumerate(mutants):
-            kind, detail, response = classify(ps[i]) if i < len(ps) else ('unseen', 'not in the log', '-')
-            counts[kind] += 1
-            if kind == 'parsed' and detail != tpl_list:
-                differing += 1
-            if kind in ('rejected', 'icv', 'unseen'):
-                reasons[(kind, re.sub(r'\d+', 'N', detail))] += 1
-            rows.append((r, t[0], t[1], t[2], t[3], t[4], kind, detail, response))
-        if os.path.exists(os.path.join(work, 'crash-%d' % r)):
-            h, frames = crash_hash(lines)
-            bad.append('round %d: charon died; stack hash %s (%d frames)' % (r, h, len(frames)))
-    sent = sum(counts.values())
-    print('mutants sent: %d in %d rounds (a new IKE_SA each round)' % (sent, len(rounds)))
-    print('template (charon): [ %s ]' % ' | '.join(sorted(template_lists)))
-    print('charon decrypted and parsed the whole message: %d (payload list other than the '
-          "template's: %d)" % (counts['parsed'], differing))
-    print('charon decrypted, then refused an inner payload or the structure: %d' % counts['rejected'])
-    print('integrity check or decryption failed: %d' % counts['icv'])
-    print('not taken by an IKE_SA: %d' % counts['unseen'])
-    for (kind, why), n in sorted(reasons.items(), key=lambda kv: -kv[1]):
-        print('  %4d %s: %s' % (n, kind, why))
-    answers = collections.Counter(row[8] for row in rows if row[6] == 'parsed')
-    print("charon's responses to the messages it parsed whole:")
-    for resp, n in sorted(answers.items(), key=lambda kv: (-kv[1], kv[0])):
-        print('  %4d [ %s ]%s' % (n, resp, '  (CHILD_SA created)' if resp.startswith('SA ') else ''))
-    by_kind = collections.defaultdict(collections.Counter)
-    for row in rows:
-        by_kind[row[3]][row[6]] += 1
-    print('by mutation: ' + ', '.join('%s %d/%d parsed' % (k, c['parsed'], sum(c.values()))
-                                      for k, c in sorted(by_kind.items())))
+    summary = {}
+    for kind, exchange in (('ccsa', 'CREATE_CHILD_SA'), ('auth', 'IKE_AUTH')):
+        tags = sorted(glob.glob(os.path.join(work, kind + '-*.tsv')),
+                      key=lambda p: int(re.search(r'-(\d+)\.tsv$', p).group(1)))
+        if not tags:
+            continue
+        counts = collections.Counter()
+        reasons = collections.Counter()
+        answers = collections.Counter()
+        by_kind = collections.defaultdict(collections.Counter)
+        rows = []
+        differing = 0
+        template = None
+        for path in tags:
+            tag = os.path.basename(path)[:-4]
+            with open(path) as f:
+                tsv = [ln.rstrip('\n').split('\t') for ln in f if ln.strip()]
+            tpl = [t for t in tsv if t[0] == 'template']
+            mutants = [t for t in tsv if t[0] != 'template']
+            if tpl:
+                template = tpl[0][4]
+            with open(os.path.join(work, tag + '.mutants.log'), errors='replace') as f:
+                lines = f.read().splitlines()
+            ps = pieces(lines)
+            if len(ps) != len(mutants):
+                bad.append('%s: %d mutants sent, %d received by charon' % (tag, len(mutants), len(ps)))
+            for i, t in enumerate(mutants):
+                got, detail, response = classify(ps[i]) if i < len(ps) else ('unseen', 'not in the log', '-')
+                counts[got] += 1
+                by_kind[t[2]][got] += 1
+                if got == 'parsed':
+                    answers[response] += 1
+                    if tpl and norm(detail) != norm(tpl[0][4]):
+                        differing += 1
+                else:
+                    reasons[(got, re.sub(r'\d+', 'N', detail))] += 1
+                rows.append((tag, t[0], t[1], t[2], t[3], t[4], got, detail, response))
+            if os.path.exists(os.path.join(work, tag + '.crash')):
+                h, frames = crash_hash(lines)
+                bad.append('%s: charon died; stack hash %s (%d frames)' % (tag, h, len(frames)))
+        sent = sum(counts.values())
+        out.append('== %s requests: %d mutants sent, %d IKE_SAs' % (exchange, sent, len(tags)))
+        out.append('template (inner payloads): [ %s ]' % template)
+        out.append('charon decrypted and parsed the whole message: %d (payload list other than the '
+                   "template's: %d)" % (counts['parsed'], differing))
+        out.append('charon decrypted, then refused an inner payload or the structure: %d'
+                   % counts['rejected'])
+        out.append('integrity check or decryption failed: %d' % counts['icv'])
+        out.append('not taken by an IKE_SA: %d' % counts['unseen'])
+        for (got, why), n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append('  %4d %s: %s' % (n, got, why))
+        out.append("charon's responses to the messages it parsed whole:")
+        for resp, n in sorted(answers.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append('  %4d [ %s ]' % (n, resp))
+        out.append('by mutation (parsed whole / sent): ' +
+                   ', '.join('%s %d/%d' % (k, c['parsed'], sum(c.values()))
+                             for k, c in sorted(by_kind.items())))
+        summary[kind] = (counts, differing, rows)
+        if counts['icv']:
+            bad.append('%s: %d mutants failed the integrity check' % (exchange, counts['icv']))
+    for line in out:
+        print(line)
     print('round\tindex\tmid\tmutation\tbytes\tsent (inner)\tcharon\tcharon parsed / why\tresponse')
-    for row in rows:
-        print('\t'.join(str(x) for x in row))
-    if counts['icv']:
-        bad.append('%d mutants failed the integrity check' % counts['icv'])
-    if differing == 0:
-        bad.append('no mutant was parsed whole with a payload list other than the template\'s')
+    for kind in summary:
+        for row in summary[kind][2]:
+            print('\t'.join(str(x) for x in row))
+    if not summary:
+        bad.append('no rounds')
+    elif not any(summary[k][1] for k in summary):
+        bad.append("no mutant was parsed whole with a payload list other than the template's")
     for b in bad:
         print('FAIL: ' + b)
     return 1 if bad else 0

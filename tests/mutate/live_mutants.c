@@ -2,21 +2,23 @@
  * Mutated, correctly encrypted IKEv2 requests sent to a live responder
  * (tests/mutate/live-charon.sh drives it against strongSwan's charon).
  *
- *   live_mutants -k KEYS... -x EXCHANGE -l ADDR -r ADDR [-n N] [-s SEED]
- *                [-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE
+ *   live_mutants -k KEYS... -x EXCHANGE -l ADDR -r ADDR [-p PORT] [-n N]
+ *                [-s SEED] [-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE
  *
  * The capture holds an established IKEv2 SA: every message is decoded in
  * order with the keys (a daemon log: -k charon.log).  The template is the
- * last initiator request of exchange EXCHANGE (36 CREATE_CHILD_SA, 37
- * INFORMATIONAL); the donor for splicing is the SA's IKE_AUTH request.
+ * last initiator request of exchange EXCHANGE (35 IKE_AUTH, 36
+ * CREATE_CHILD_SA, 37 INFORMATIONAL); the donor for splicing is the SA's
+ * IKE_AUTH request (for an IKE_AUTH template: its IKE_SA_INIT request).
  * Each mutant is a copy of the template's edit with the message ID set to
  * the one the responder expects next (-m; default: one more than the
  * highest initiator request of the template's SA in the capture), one
  * isakmp_edit_mutate inside the SK payload (ISAKMP_MUTATE_INNER; -b allows
  * breaking a length or chain), encoded: encrypted again with the SA's keys
  * and its ICV recomputed, since the message ID is in the header the ICV
- * covers.  It is sent over UDP from ADDR (-l; the template's source port,
- * with the non-ESP marker on 4500) to the responder (-r), one at a time:
+ * covers.  It is sent over UDP from ADDR (-l; the template's source port)
+ * to the responder (-r; the template's destination port, or -p; the
+ * non-ESP marker first unless it is 500), one at a time:
  * the tool waits for the response (-w seconds, default 2) and moves the
  * message ID on only when the responder answered it.  A response with
  * INVALID_SYNTAX (a receiver deletes the IKE SA then, RFC 7296 2.21.2), or
@@ -139,13 +141,16 @@ typedef struct {
     isakmp_packet meta;          /* the template's packet facts, for decoding replies */
 } link_t;
 
-static int link_open(link_t *l, const char *laddr, const char *raddr, const isakmp_packet *tp)
+static int link_open(link_t *l, const char *laddr, const char *raddr, unsigned rport,
+                     const isakmp_packet *tp)
 {
     memset(l, 0, sizeof *l);
     l->meta = *tp;
-    l->marker = tp->dport == 4500;
+    if (rport)
+        l->meta.dport = (uint16_t)rport;
+    l->marker = l->meta.dport != 500;   /* a NAT-T port */
     struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(tp->sport) };
-    l->peer = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(tp->dport) };
+    l->peer = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(l->meta.dport) };
     if (inet_pton(AF_INET, laddr, &me.sin_addr) != 1 ||
         inet_pton(AF_INET, raddr, &l->peer.sin_addr) != 1) {
         fprintf(stderr, "live_mutants: -l and -r take IPv4 addresses\n");
@@ -214,8 +219,8 @@ static bool link_wait(link_t *l, isakmp_ctx *ctx, uint32_t mid, int ms, uint32_t
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: live_mutants -k KEYS... -x EXCHANGE -l ADDR -r ADDR [-n N] [-s SEED] "
-                    "[-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE\n");
+    fprintf(stderr, "usage: live_mutants -k KEYS... -x EXCHANGE -l ADDR -r ADDR [-p PORT] [-n N] "
+                    "[-s SEED] [-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE\n");
     exit(2);
 }
 
@@ -227,6 +232,7 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     long long first_mid = -1;
     double wait_s = 2.0;
+    unsigned rport = 0;
     bool allow_break = false;
     const char *laddr = NULL, *raddr = NULL;
     int i = 1;
@@ -249,6 +255,8 @@ int main(int argc, char **argv)
             first_mid = strtoll(argv[++i], NULL, 0);
         else if (strcmp(a, "-w") == 0 && has)
             wait_s = atof(argv[++i]);
+        else if (strcmp(a, "-p") == 0 && has)
+            rport = (unsigned)atoi(argv[++i]);
         else if (strcmp(a, "-q") == 0 && has)
             quit_after = atoi(argv[++i]);
         else if (strcmp(a, "-b") == 0)
@@ -283,7 +291,7 @@ int main(int argc, char **argv)
             isakmp_msg_free(tmsg);
             tmsg = m;
             tp = p;
-        } else if (req && hdr_exchange(p->data) == 35 && !dmsg) {
+        } else if (req && hdr_exchange(p->data) == (exchange == 35 ? 34 : 35) && !dmsg) {
             dmsg = m;
         } else {
             isakmp_msg_free(m);
@@ -317,7 +325,7 @@ int main(int argc, char **argv)
     g_free(tpl);
 
     link_t l;
-    if (link_open(&l, laddr, raddr, tp) < 0)
+    if (link_open(&l, laddr, raddr, rport, tp) < 0)
         return 2;
     uint64_t rng = seed;
     int silent = 0, answered = 0, sent = 0;

@@ -1,42 +1,47 @@
 #!/usr/bin/env bash
 # The edit API against a live strongSwan charon (issue #23, item 4): mutated,
-# correctly encrypted CREATE_CHILD_SA requests that the responder decrypts
-# and parses.
+# correctly encrypted CREATE_CHILD_SA and IKE_AUTH requests that the
+# responder decrypts and parses.
 #
 # Two namespaces joined by a veth pair, one charon in each (own
 # strongswan.conf, private /run, log with `ike 4` for the keys and `enc 2`
-# for the parser's lines), as samples/generate runs them.  The initiator
-# establishes an IKEv2 SA (PSK, AES-CBC-256/HMAC-SHA2-256, ECP-256, ESP
-# through kernel-libipsec) and rekeys its CHILD_SA: the CREATE_CHILD_SA
-# request is the template, captured on the veth.  The initiator's daemon is
-# then killed (SIGKILL: no DELETE goes out, its port is free), and
-# tests/live_mutants, in its namespace and from its address and port, reads
-# the capture with the keys of the responder's log, and sends the mutants
-# with the message ID the responder expects, one at a time, waiting for
-# each response.  When the SA stops answering (a mutant made charon delete
-# it) a new round starts from a new SA.  Then the responder's log is read
-# per received packet (tests/mutate/live_log.py): each mutant was decrypted
-# (no integrity failure) and its inner payloads parsed, or rejected by the
-# parser, and how.
+# for the parser's lines), as samples/generate runs them.  Each round makes
+# a new IKEv2 SA (PSK, AES-CBC-256/HMAC-SHA2-256, ECP-256, ESP through
+# kernel-libipsec) and captures the template on the veth: a CREATE_CHILD_SA
+# request (a second CHILD_SA), or the IKE_AUTH request, which then never
+# reaches the responder's daemon (see one_round).  The initiator's daemon
+# is killed (SIGKILL: no DELETE goes out, its address and port are free),
+# and tests/live_mutants, in its namespace, reads the capture with the keys
+# of the daemons' logs and sends the mutants with the message ID the
+# responder expects, one at a time, waiting for each response.  When the
+# SA stops answering (a mutant made charon delete it) a new round starts.
+# Then the responder's log is read per received packet
+# (tests/mutate/live_log.py): each mutant was decrypted (no integrity
+# failure) and its inner payloads parsed, or refused by the parser, and how.
 #
 # Usage: run-live-charon.sh BUILD_DIR SOURCE_DIR   (exit 77: skipped)
-# Needs root, iproute2 with `ip netns exec` working (not inside a chroot
-# whose / is no mount point: run from the host with LIVE_CHROOT=TREE, the
-# Debian tree whose charon, swanctl, tcpdump and python3 are used; TREE must
-# bind /work at the same path), strongSwan's charon and swanctl, tcpdump.
-# LIVE_N mutants (default 30), LIVE_SEED (1), LIVE_BREAK=1 (broken lengths
-# and chains too), LIVE_KEEP=DIR (keep logs, captures, the per-mutant table).
+# Needs root, iproute2, strongSwan's charon and swanctl, tcpdump, python3.
+# Namespaces: named ones (`ip netns`), as samples/generate makes them; or,
+# inside a chroot whose / is no mount point (`ip netns exec` cannot work
+# there; ctest in the project's Debian chroots), unnamed ones held by a
+# `sleep` of ours (unshare --net) and entered with nsenter, each charon in a
+# mount namespace of its own (unshare -m) for its private /run: only when
+# the mount that holds /run does not propagate (not "shared"), so that the
+# bind mount cannot leak out.  From the host, LIVE_CHROOT=TREE uses the
+# Debian tree TREE's charon, swanctl, tcpdump and python3 (TREE must bind
+# /work at the same path; build the tools in it).
+# LIVE_N CREATE_CHILD_SA mutants (default 30), LIVE_AUTH_N IKE_AUTH mutants
+# (8, one IKE_SA each), LIVE_SEED (1), LIVE_BREAK=1 (broken lengths and
+# chains too), LIVE_KEEP=DIR (keep logs, captures, the per-mutant table).
 set -uo pipefail
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
 ROOT=${LIVE_CHROOT:-}
-N=${LIVE_N:-30} SEED=${LIVE_SEED:-1}
+N=${LIVE_N:-30} AUTH_N=${LIVE_AUTH_N:-8} SEED=${LIVE_SEED:-1}
 skip() { echo "skipped: $*"; exit 77; }
 log() { printf '[live-charon] %s\n' "$*" >&2; }
 rx() { if [ -n "$ROOT" ]; then chroot "$ROOT" "$@"; else "$@"; fi; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" ${ROOT:+chroot "$ROOT"} "$@"; }
 
 [ "$(id -u)" = 0 ] || skip "not root"
-command -v ip >/dev/null || skip "no ip (iproute2)"
 [ -x "$ROOT/usr/lib/ipsec/charon" ] || skip "no $ROOT/usr/lib/ipsec/charon (strongswan-charon)"
 [ -x "$ROOT/usr/sbin/swanctl" ] || skip "no swanctl (strongswan-swanctl)"
 [ -x "$ROOT/usr/bin/tcpdump" ] || [ -x "$ROOT/usr/sbin/tcpdump" ] || skip "no tcpdump"
@@ -67,9 +72,9 @@ stop_pid() {
 teardown_net() {
 	local ns pid
 	for ns in "$NS_I" "$NS_R"; do
-		ip netns list 2>/dev/null | grep -qw "$ns" || continue
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do stop_pid "$pid"; done
-		ip netns del "$ns" 2>/dev/null || true
+		ns_exists "$ns" || continue
+		for pid in $(ns_pids "$ns"); do stop_pid "$pid"; done
+		ns_del "$ns"
 	done
 }
 cleanup() {
@@ -83,27 +88,93 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# `ip netns exec` must work here (inside a chroot it does not)
-ip netns add "$NS_I" 2>/dev/null || skip "ip netns add failed"
-nsx "$NS_I" true 2>/dev/null || skip "ip netns exec does not work here (inside a chroot? run from the host with LIVE_CHROOT=TREE)"
-ip netns del "$NS_I"
+# ---------------------------------------------------------------- namespaces
+declare -A HOLD   # unshare mode: namespace handle -> the PID holding it
+# True when the mount that holds /run is not shared (a bind mount on /run
+# in a new mount namespace then stays there): its mount ID, from an open
+# descriptor, looked up in this view of the mounts and in PID 1's (a
+# chroot's own view lacks the mount its / lies in).
+run_mount_private() {
+	local id line
+	exec 8</run || return 1
+	id=$(awk '/^mnt_id:/ { print $2 }' /proc/self/fdinfo/8)
+	exec 8<&-
+	line=$(awk -v id="$id" '$1 == id' /proc/self/mountinfo /proc/1/mountinfo 2>/dev/null | head -1)
+	[ -n "$line" ] && ! grep -q 'shared:' <<<"$line"
+}
+if [ -n "$ROOT" ] || mountpoint -q /; then
+	MODE=netns
+	command -v ip >/dev/null || skip "no ip (iproute2)"
+else
+	MODE=unshare
+	command -v nsenter >/dev/null && command -v unshare >/dev/null || skip "no nsenter / unshare (util-linux)"
+	run_mount_private || skip "inside a chroot whose /run lies on a shared mount: a private /run could leak (run from the host with LIVE_CHROOT=TREE)"
+fi
+ns_net() { echo "/proc/${HOLD[$1]}/ns/net"; }
+# nsx NS CMD...: CMD in namespace NS
+nsx() {
+	local ns=$1; shift
+	if [ "$MODE" = netns ]; then ip netns exec "$ns" ${ROOT:+chroot "$ROOT"} "$@"
+	else nsenter --net="$(ns_net "$ns")" "$@"; fi
+}
+# nsx_private_run NS DIR CMD...: CMD in NS with DIR as its /run
+nsx_private_run() {
+	local ns=$1 dir=$2; shift 2
+	if [ "$MODE" = netns ]; then   # ip netns exec makes a mount namespace already
+		nsx "$ns" sh -c 'mount --bind "$1" /run && shift && exec "$@"' sh "$dir" "$@"
+	else
+		nsx "$ns" unshare -m --propagation unchanged \
+			sh -c 'mount --bind "$1" /run && shift && exec "$@"' sh "$dir" "$@"
+	fi
+}
+ipn() { local ns=$1; shift; if [ "$MODE" = netns ]; then ip -n "$ns" "$@"; else nsx "$ns" ip "$@"; fi; }
+ns_ref() { if [ "$MODE" = netns ]; then echo "$1"; else echo "${HOLD[$1]}"; fi; }   # for ip ... netns
+ns_exists() {
+	if [ "$MODE" = netns ]; then ip netns list 2>/dev/null | grep -qw "$1"
+	else [ -n "${HOLD[$1]:-}" ] && kill -0 "${HOLD[$1]}" 2>/dev/null; fi
+}
+ns_add() {
+	if [ "$MODE" = netns ]; then ip netns add "$1"; return; fi
+	unshare --net sleep 1000000 &
+	HOLD[$1]=$!
+	local i; for i in $(seq 50); do
+		[ "$(readlink "/proc/${HOLD[$1]}/ns/net")" != "$(readlink /proc/self/ns/net)" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+# every process in namespace NS (but its holder)
+ns_pids() {
+	local ns=$1 p want
+	if [ "$MODE" = netns ]; then ip netns pids "$ns" 2>/dev/null; return; fi
+	want=$(readlink "$(ns_net "$ns")") || return 0
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$p" = "${HOLD[$ns]}" ] && continue
+		[ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$want" ] && echo "$p"
+	done
+}
+ns_del() {
+	if [ "$MODE" = netns ]; then ip netns del "$1" 2>/dev/null || true
+	else stop_pid "${HOLD[$1]}"; unset "HOLD[$1]"; fi
+}
 
 setup_net() {
 	teardown_net
-	ip netns add "$NS_I" && ip netns add "$NS_R" &&
-	ip link add veth-i netns "$NS_I" type veth peer name veth-r netns "$NS_R" &&
-	ip -n "$NS_I" link set lo up && ip -n "$NS_R" link set lo up &&
-	ip -n "$NS_I" addr add 10.99.0.1/24 dev veth-i &&
-	ip -n "$NS_R" addr add 10.99.0.2/24 dev veth-r &&
-	ip -n "$NS_I" addr add 10.99.1.1/32 dev lo &&
-	ip -n "$NS_R" addr add 10.99.2.1/32 dev lo &&
-	ip -n "$NS_I" addr add 10.99.3.1/32 dev lo &&
-	ip -n "$NS_R" addr add 10.99.4.1/32 dev lo &&
-	ip -n "$NS_I" link set veth-i up && ip -n "$NS_R" link set veth-r up
+	ns_add "$NS_I" && ns_add "$NS_R" &&
+	ip link add veth-i netns "$(ns_ref "$NS_I")" type veth peer name veth-r netns "$(ns_ref "$NS_R")" &&
+	ipn "$NS_I" link set lo up && ipn "$NS_R" link set lo up &&
+	ipn "$NS_I" addr add 10.99.0.1/24 dev veth-i &&
+	ipn "$NS_R" addr add 10.99.0.2/24 dev veth-r &&
+	ipn "$NS_I" addr add 10.99.1.1/32 dev lo &&
+	ipn "$NS_R" addr add 10.99.2.1/32 dev lo &&
+	ipn "$NS_I" addr add 10.99.3.1/32 dev lo &&
+	ipn "$NS_R" addr add 10.99.4.1/32 dev lo &&
+	ipn "$NS_I" link set veth-i up && ipn "$NS_R" link set veth-r up
 }
 
-write_conf() {   # DIR SIDE
-	local dir=$1 side=$2 l r lts rts lts3 rts3
+write_conf() {   # DIR SIDE [charon settings]
+	local dir=$1 side=$2 extra=${3:-} l r lts rts lts3 rts3
 	if [ "$side" = ini ]; then l=10.99.0.1 r=10.99.0.2 lts=10.99.1.0/24 rts=10.99.2.0/24
 		lts3=10.99.3.0/24 rts3=10.99.4.0/24
 	else l=10.99.0.2 r=10.99.0.1 lts=10.99.2.0/24 rts=10.99.1.0/24
@@ -115,6 +186,7 @@ charon {
 	load = random nonce openssl pem pkcs1 x509 pubkey gmp aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici
 	retransmit_tries = 1
 	retransmit_timeout = 1.0
+	$extra
 	plugins {
 		vici { socket = unix://$dir/run/charon.vici }
 		kernel-libipsec { raw_esp = yes }
@@ -175,8 +247,8 @@ EOF
 start_charon() {   # NS DIR
 	local ns=$1 dir=$2 i
 	rm -rf "$dir/run"; mkdir -p "$dir/run"   # no socket or pid file of the last round
-	nsx "$ns" sh -c 'mount --bind "$1" /run && exec env STRONGSWAN_CONF="$2" /usr/lib/ipsec/charon' \
-		sh "$dir/run" "$dir/strongswan.conf" >"$dir/charon.stdout" 2>&1 &
+	nsx_private_run "$ns" "$dir/run" env STRONGSWAN_CONF="$dir/strongswan.conf" /usr/lib/ipsec/charon \
+		>"$dir/charon.stdout" 2>&1 &
 	PIDS+=($!)
 	CHARON_PID=$!
 	for i in $(seq 100); do [ -S "$dir/run/charon.vici" ] && return 0; sleep 0.05; done
@@ -195,56 +267,82 @@ start_capture() {   # FILE
 # The PIDs of what runs in a namespace, by name: $! is the shell that
 # started `ip netns exec`, not the daemon or tcpdump (all are ours: the
 # namespace is).
-pid_in() { local ns=$1 comm=$2 p; for p in $(ip netns pids "$ns"); do
+pid_in() { local ns=$1 comm=$2 p; for p in $(ns_pids "$ns"); do
 	[ "$(cat /proc/$p/comm 2>/dev/null)" = "$comm" ] && echo "$p"; done; }
 stop_capture() { local p; sleep 0.3; for p in $(pid_in "$NS_I" tcpdump); do stop_pid "$p"; done; }
 
-ini=$WORK/ini res=$WORK/res
-write_conf "$ini" ini
-write_conf "$res" res
-sent=0 round=0 fail=0
-: >"$WORK/mutants.tsv"
-while [ "$sent" -lt "$N" ] && [ "$round" -lt "$N" ]; do
-	round=$((round + 1))
-	log "round $round: new SA ($sent of $N mutants sent so far)"
-	setup_net || { log "network setup failed"; fail=1; break; }
-	start_charon "$NS_R" "$res" || { log "responder did not start"; fail=1; break; }
-	start_charon "$NS_I" "$ini" || { log "initiator did not start"; fail=1; break; }
-	sw "$res" --load-all --noprompt >"$WORK/swanctl.out" 2>&1 &&
-	sw "$ini" --load-all --noprompt >>"$WORK/swanctl.out" 2>&1 || { cat "$WORK/swanctl.out" >&2; fail=1; break; }
-	start_capture "$WORK/setup-$round.pcap" || { log "tcpdump did not start"; fail=1; break; }
-	sw "$ini" --initiate --child s --timeout 15 >>"$WORK/swanctl.out" 2>&1 ||
-		{ cat "$WORK/swanctl.out" >&2; log "IKE_SA not established"; fail=1; break; }
-	# the template: a second CHILD_SA in the same IKE_SA (CREATE_CHILD_SA
-	# with SA, Nonce, KE, TSi, TSr: proposal selection, DH, TS narrowing)
-	sw "$ini" --initiate --child t --timeout 15 >>"$WORK/swanctl.out" 2>&1 ||
-		{ cat "$WORK/swanctl.out" >&2; log "CREATE_CHILD_SA failed"; fail=1; break; }
-	sleep 0.5
+# one_round KIND K SEED COUNT: a new IKE_SA, its template captured, then up
+# to COUNT mutants (fewer when charon deletes the SA); files $WORK/KIND-K.*
+#   ccsa  the template is a CREATE_CHILD_SA request (a second CHILD_SA in
+#         the IKE_SA: SA, Nonce, KE, TSi, TSr: proposal selection, DH, TS
+#         narrowing); mutants with the message IDs the responder expects
+#   auth  the template is the IKE_AUTH request, which never reaches the
+#         responder's daemon: its NAT-T port is 4501 (port_nat_t), the
+#         initiator floats to 4500; the mutant goes to 4501 as message 1.
+#         AUTH covers IKE_SA_INIT, the nonce and IDi: a mutant that leaves
+#         IDi alone still authenticates.  One mutant per IKE_SA (message 1
+#         is the only IKE_AUTH request a responder takes).
+one_round() {
+	local kind=$1 k=$2 seed=$3 count=$4 tag=$1-$2 rdir=$res xargs=() n p rc mark swpid=
+	[ "$kind" = auth ] && rdir=$resa xargs=(-m 1 -p 4501)
+	setup_net || { log "network setup failed"; return 1; }
+	start_charon "$NS_R" "$rdir" || { log "responder did not start"; return 1; }
+	start_charon "$NS_I" "$ini" || { log "initiator did not start"; return 1; }
+	sw "$rdir" --load-all --noprompt >"$WORK/swanctl.out" 2>&1 &&
+	sw "$ini" --load-all --noprompt >>"$WORK/swanctl.out" 2>&1 || { cat "$WORK/swanctl.out" >&2; return 1; }
+	start_capture "$WORK/$tag.pcap" || { log "tcpdump did not start"; return 1; }
+	if [ "$kind" = ccsa ]; then
+		sw "$ini" --initiate --child s --timeout 15 >>"$WORK/swanctl.out" 2>&1 ||
+			{ cat "$WORK/swanctl.out" >&2; log "IKE_SA not established"; return 1; }
+		sw "$ini" --initiate --child t --timeout 15 >>"$WORK/swanctl.out" 2>&1 ||
+			{ cat "$WORK/swanctl.out" >&2; log "CREATE_CHILD_SA failed"; return 1; }
+		sleep 0.5
+	else
+		sw "$ini" --initiate --child s --timeout 5 >>"$WORK/swanctl.out" 2>&1 &
+		swpid=$!
+		for p in $(seq 40); do grep -q 'IKE_AUTH request 1' "$ini/charon.log" 2>/dev/null && break; sleep 0.05; done
+		sleep 0.2
+	fi
 	stop_capture
 	# the initiator goes without a word: no DELETE, its address and port free
 	for p in $(pid_in "$NS_I" charon); do stop_pid "$p" KILL; done
-	cp "$res/charon.log" "$WORK/responder-$round.log"   # the keys, before the mutants
-	mark=$(wc -l <"$res/charon.log")
-	start_capture "$WORK/mutants-$round.pcap" || { fail=1; break; }
-	nsx "$NS_I" "$build/tests/live_mutants" -k "$WORK/responder-$round.log" -x 36 \
-		-l 10.99.0.1 -r 10.99.0.2 -n $((N - sent)) -s $((SEED + round - 1)) -w 1.5 \
-		${LIVE_BREAK:+-b} "$WORK/setup-$round.pcap" >"$WORK/round-$round.tsv" 2>"$WORK/round-$round.err"
+	[ -n "$swpid" ] && wait "$swpid"
+	# the keys: the responder's log (strongSwan 5.9 derives a responder's
+	# IKE keys only when IKE_AUTH arrives: for those, the initiator's)
+	cp "$rdir/charon.log" "$WORK/$tag.setup.log"
+	cp "$ini/charon.log" "$WORK/$tag.initiator.log"
+	mark=$(wc -l <"$rdir/charon.log")
+	start_capture "$WORK/$tag.mutants.pcap" || return 1
+	nsx "$NS_I" "$build/tests/live_mutants" -k "$WORK/$tag.setup.log" -k "$WORK/$tag.initiator.log" -x "$( [ "$kind" = auth ] && echo 35 || echo 36)" \
+		-l 10.99.0.1 -r 10.99.0.2 -n "$count" -s "$seed" -w 1.5 "${xargs[@]}" \
+		${LIVE_BREAK:+-b} "$WORK/$tag.pcap" >"$WORK/$tag.tsv" 2>"$WORK/$tag.err"
 	rc=$?
 	sleep 0.5
 	stop_capture
-	cat "$WORK/round-$round.err" >&2
-	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then log "live_mutants failed ($rc)"; fail=1; break; fi
-	rpid=$(pid_in "$NS_R" charon)
-	[ -n "$rpid" ] || { log "round $round: the responder's charon is gone (crash?)"; : >"$WORK/crash-$round"; }
-	tail -n +$((mark + 1)) "$res/charon.log" >"$WORK/responder-mutants-$round.log"
-	n=$(grep -vc '^template' "$WORK/round-$round.tsv")
-	grep -v '^template' "$WORK/round-$round.tsv" | sed "s/^/$round\t/" >>"$WORK/mutants.tsv"
-	grep '^template' "$WORK/round-$round.tsv" | sed "s/^/$round\t/" >>"$WORK/templates.tsv"
-	sent=$((sent + n))
-	for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then cat "$WORK/$tag.err" >&2; log "live_mutants failed ($rc)"; return 1; fi
+	[ -n "$(pid_in "$NS_R" charon)" ] || { log "$tag: the responder's charon is gone (crash?)"; : >"$WORK/$tag.crash"; }
+	tail -n +$((mark + 1)) "$rdir/charon.log" >"$WORK/$tag.mutants.log"
+	n=$(grep -vc '^template' "$WORK/$tag.tsv")
+	for p in "${PIDS[@]}"; do stop_pid "$p"; done
 	PIDS=()
 	teardown_net
-	[ "$n" -gt 0 ] || { log "round $round sent nothing"; fail=1; break; }
+	[ "$n" -gt 0 ] || { log "$tag sent nothing"; return 1; }
+	ROUND_SENT=$n
+}
+
+ini=$WORK/ini res=$WORK/res resa=$WORK/res-auth
+write_conf "$ini" ini
+write_conf "$res" res
+write_conf "$resa" res "port_nat_t = 4501"
+sent=0 round=0
+while [ "$sent" -lt "$N" ] && [ "$round" -lt "$N" ]; do
+	round=$((round + 1))
+	log "CREATE_CHILD_SA round $round: a new IKE_SA ($sent of $N mutants sent)"
+	one_round ccsa "$round" $((SEED + round - 1)) $((N - sent)) || exit 1
+	sent=$((sent + ROUND_SENT))
 done
-[ "$fail" = 0 ] || exit 1
+for k in $(seq "$AUTH_N"); do
+	log "IKE_AUTH round $k of $AUTH_N"
+	one_round auth "$k" $((SEED + 1000 + k)) 1 || exit 1
+done
 rx python3 "$src/tests/mutate/live_log.py" "$WORK"

@@ -173,6 +173,21 @@ setup_net() {
 	ipn "$NS_I" link set veth-i up && ipn "$NS_R" link set veth-r up
 }
 
+# trap_natt on|off: in the initiator's namespace, UDP to port 4500 leaves
+# by trap0, a veth whose peer (trap1, same namespace) drops it (no local
+# address, no forwarding); a permanent neighbour entry saves the ARP
+# exchange that nobody would answer.  tcpdump -i any sees it on trap0.
+trap_natt() {
+	local mac
+	if [ "$1" = off ]; then ipn "$NS_I" rule del ipproto 17 dport 4500 table 100; return; fi
+	ipn "$NS_I" link add trap0 type veth peer name trap1 &&
+	ipn "$NS_I" link set trap0 up && ipn "$NS_I" link set trap1 up &&
+	mac=$(ipn "$NS_I" -br link show trap1 | awk '{ print $3 }') &&
+	ipn "$NS_I" route add default dev trap0 table 100 &&
+	ipn "$NS_I" neigh add 10.99.0.2 lladdr "$mac" dev trap0 nud permanent &&
+	ipn "$NS_I" rule add ipproto 17 dport 4500 table 100
+}
+
 write_conf() {   # DIR SIDE [charon settings]
 	local dir=$1 side=$2 extra=${3:-} l r lts rts lts3 rts3
 	if [ "$side" = ini ]; then l=10.99.0.1 r=10.99.0.2 lts=10.99.1.0/24 rts=10.99.2.0/24
@@ -219,6 +234,7 @@ connections {
 		proposals = aes256-sha256-ecp256
 		rekey_time = 3600s
 		mobike = no
+		encap = yes
 		local { auth = psk
 			id = $side.live.libisakmp.test }
 		remote { auth = psk }
@@ -256,9 +272,9 @@ start_charon() {   # NS DIR
 	return 1
 }
 sw() { local dir=$1; shift; SWANCTL_DIR="$dir/swanctl" rx swanctl "$@" --uri "unix://$dir/run/charon.vici"; }
-start_capture() {   # FILE
+start_capture() {   # FILE [INTERFACE]
 	local i
-	nsx "$NS_I" tcpdump -i veth-i -n -s 0 -U --immediate-mode -w "$1" udp >"$1.log" 2>&1 &
+	nsx "$NS_I" tcpdump -i "${2:-veth-i}" -n -s 0 -U --immediate-mode -w "$1" udp >"$1.log" 2>&1 &
 	PIDS+=($!)
 	for i in $(seq 100); do grep -q "listening on" "$1.log" 2>/dev/null && return 0; sleep 0.05; done
 	return 1
@@ -277,20 +293,26 @@ stop_capture() { local p; sleep 0.3; for p in $(pid_in "$NS_I" tcpdump); do stop
 #         the IKE_SA: SA, Nonce, KE, TSi, TSr: proposal selection, DH, TS
 #         narrowing); mutants with the message IDs the responder expects
 #   auth  the template is the IKE_AUTH request, which never reaches the
-#         responder's daemon: its NAT-T port is 4501 (port_nat_t), the
-#         initiator floats to 4500; the mutant goes to 4501 as message 1.
+#         responder's daemon: the initiator floats to port 4500 (encap =
+#         yes), and a routing rule in its namespace sends UDP to port 4500
+#         out of a trap veth pair of its own (captured there, dropped at
+#         the other end: no forwarding) until its daemon is killed; then
+#         the mutant goes to the responder as message 1.
 #         AUTH covers IKE_SA_INIT, the nonce and IDi: a mutant that leaves
 #         IDi alone still authenticates.  One mutant per IKE_SA (message 1
 #         is the only IKE_AUTH request a responder takes).
 one_round() {
-	local kind=$1 k=$2 seed=$3 count=$4 tag=$1-$2 rdir=$res xargs=() n p rc mark swpid=
-	[ "$kind" = auth ] && rdir=$resa xargs=(-m 1 -p 4501)
+	local kind=$1 k=$2 seed=$3 count=$4 tag=$1-$2 xargs=() n p rc mark swpid=
+	[ "$kind" = auth ] && xargs=(-m 1)
 	setup_net || { log "network setup failed"; return 1; }
-	start_charon "$NS_R" "$rdir" || { log "responder did not start"; return 1; }
+	if [ "$kind" = auth ]; then trap_natt on || { log "trap for port 4500 failed"; return 1; }; fi
+	start_charon "$NS_R" "$res" || { log "responder did not start"; return 1; }
 	start_charon "$NS_I" "$ini" || { log "initiator did not start"; return 1; }
-	sw "$rdir" --load-all --noprompt >"$WORK/swanctl.out" 2>&1 &&
+	sw "$res" --load-all --noprompt >"$WORK/swanctl.out" 2>&1 &&
 	sw "$ini" --load-all --noprompt >>"$WORK/swanctl.out" 2>&1 || { cat "$WORK/swanctl.out" >&2; return 1; }
-	start_capture "$WORK/$tag.pcap" || { log "tcpdump did not start"; return 1; }
+	# auth: -i any, for the IKE_AUTH request on trap0 (and on trap1: a copy)
+	start_capture "$WORK/$tag.pcap" "$( [ "$kind" = auth ] && echo any || echo veth-i)" ||
+		{ log "tcpdump did not start"; return 1; }
 	if [ "$kind" = ccsa ]; then
 		sw "$ini" --initiate --child s --timeout 15 >>"$WORK/swanctl.out" 2>&1 ||
 			{ cat "$WORK/swanctl.out" >&2; log "IKE_SA not established"; return 1; }
@@ -306,12 +328,13 @@ one_round() {
 	stop_capture
 	# the initiator goes without a word: no DELETE, its address and port free
 	for p in $(pid_in "$NS_I" charon); do stop_pid "$p" KILL; done
+	[ "$kind" = auth ] && trap_natt off
 	[ -n "$swpid" ] && wait "$swpid"
 	# the keys: the responder's log (strongSwan 5.9 derives a responder's
 	# IKE keys only when IKE_AUTH arrives: for those, the initiator's)
-	cp "$rdir/charon.log" "$WORK/$tag.setup.log"
+	cp "$res/charon.log" "$WORK/$tag.setup.log"
 	cp "$ini/charon.log" "$WORK/$tag.initiator.log"
-	mark=$(wc -l <"$rdir/charon.log")
+	mark=$(wc -l <"$res/charon.log")
 	start_capture "$WORK/$tag.mutants.pcap" || return 1
 	nsx "$NS_I" "$build/tests/live_mutants" -k "$WORK/$tag.setup.log" -k "$WORK/$tag.initiator.log" -x "$( [ "$kind" = auth ] && echo 35 || echo 36)" \
 		-l 10.99.0.1 -r 10.99.0.2 -n "$count" -s "$seed" -w 1.5 "${xargs[@]}" \
@@ -321,7 +344,7 @@ one_round() {
 	stop_capture
 	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then cat "$WORK/$tag.err" >&2; log "live_mutants failed ($rc)"; return 1; fi
 	[ -n "$(pid_in "$NS_R" charon)" ] || { log "$tag: the responder's charon is gone (crash?)"; : >"$WORK/$tag.crash"; }
-	tail -n +$((mark + 1)) "$rdir/charon.log" >"$WORK/$tag.mutants.log"
+	tail -n +$((mark + 1)) "$res/charon.log" >"$WORK/$tag.mutants.log"
 	n=$(grep -vc '^template' "$WORK/$tag.tsv")
 	for p in "${PIDS[@]}"; do stop_pid "$p"; done
 	PIDS=()
@@ -330,10 +353,9 @@ one_round() {
 	ROUND_SENT=$n
 }
 
-ini=$WORK/ini res=$WORK/res resa=$WORK/res-auth
+ini=$WORK/ini res=$WORK/res
 write_conf "$ini" ini
 write_conf "$res" res
-write_conf "$resa" res "port_nat_t = 4501"
 sent=0 round=0
 while [ "$sent" -lt "$N" ] && [ "$round" -lt "$N" ]; do
 	round=$((round + 1))

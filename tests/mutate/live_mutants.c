@@ -2,8 +2,8 @@
  * Mutated, correctly encrypted IKEv2 requests sent to a live responder
  * (tests/mutate/live-charon.sh drives it against strongSwan's charon).
  *
- *   live_mutants -k KEYS... -x EXCHANGE -l ADDR -r ADDR [-p PORT] [-n N]
- *                [-s SEED] [-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE
+ *   live_mutants -k KEYS... -x EXCHANGE (-l ADDR -r ADDR [-p PORT] | -d)
+ *                [-n N] [-s SEED] [-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE
  *
  * The capture holds an established IKEv2 SA: every message is decoded in
  * order with the keys (a daemon log: -k charon.log).  The template is the
@@ -25,8 +25,14 @@
  * QUIT_AFTER mutants in a row without an answer (-q, default 2: the SA is
  * most likely gone), stop it with exit status 3.
  *
+ * Each mutant is also decoded by our own decoder in the SA's context: its
+ * message ID must be the one set and every ICV must verify, or the line
+ * says OWN-CHECK-FAILED and the exit status is 1.  -d (dry run) sends
+ * nothing and moves the message ID on after every mutant: that check alone
+ * (tests/mutate/run-edit.sh runs it on a sample, without root).
+ *
  * One tab-separated line per mutant on standard output:
- *   index  mid  mutation  bytes  sent-payloads  response
+ *   index  mid  mutation  bytes  sent-payloads  response  own-check
  * where sent-payloads are the payload types inside SK as charon names them
  * (N(type) with the notify type's number) and response is "-" (none) or
  * the response's inner payloads.  The template's own line comes first,
@@ -118,6 +124,29 @@ static char *payloads_of(isakmp_edit *e)
     GString *s = g_string_new(NULL);
     payload_list(isakmp_edit_root(e), s);
     return g_string_free(s, FALSE);
+}
+
+static void count_icv(const isakmp_item *it, void *user)
+{
+    int *v = user;   /* [0] verified, [1] failed */
+    if (strcmp(isakmp_item_field(it)->abbrev, "ike.verify.icv") == 0)
+        v[isakmp_item_uint(it) ? 0 : 1]++;
+}
+
+/* Our own decoder on the mutant, in the SA's context: true when its
+ * message ID is mid and every ICV verifies (at least one). */
+static bool own_check(isakmp_ctx *ctx, const isakmp_packet *meta, uint32_t *frame,
+                      const uint8_t *b, size_t len, uint32_t mid)
+{
+    isakmp_packet p = *meta;
+    p.data = b;
+    p.len = len;
+    p.frame = ++*frame;
+    isakmp_msg *m = isakmp_decode(ctx, &p);
+    int v[2] = { 0, 0 };
+    isakmp_msg_walk(m, count_icv, v);
+    isakmp_msg_free(m);
+    return len >= 28 && hdr_mid(b) == mid && v[0] > 0 && v[1] == 0;
 }
 
 static char **keys;
@@ -219,8 +248,8 @@ static bool link_wait(link_t *l, isakmp_ctx *ctx, uint32_t mid, int ms, uint32_t
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: live_mutants -k KEYS... -x EXCHANGE -l ADDR -r ADDR [-p PORT] [-n N] "
-                    "[-s SEED] [-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE\n");
+    fprintf(stderr, "usage: live_mutants -k KEYS... -x EXCHANGE (-l ADDR -r ADDR [-p PORT] | -d) "
+                    "[-n N] [-s SEED] [-m MID] [-b] [-w SECONDS] [-q QUIT_AFTER] CAPTURE\n");
     exit(2);
 }
 
@@ -233,7 +262,7 @@ int main(int argc, char **argv)
     long long first_mid = -1;
     double wait_s = 2.0;
     unsigned rport = 0;
-    bool allow_break = false;
+    bool allow_break = false, dry = false;
     const char *laddr = NULL, *raddr = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -261,10 +290,12 @@ int main(int argc, char **argv)
             quit_after = atoi(argv[++i]);
         else if (strcmp(a, "-b") == 0)
             allow_break = true;
+        else if (strcmp(a, "-d") == 0)
+            dry = true;
         else
             usage();
     }
-    if (i + 1 != argc || !laddr || !raddr || nkeys == 0)
+    if (i + 1 != argc || (!dry && (!laddr || !raddr)) || nkeys == 0)
         usage();
 
     GPtrArray *pkts = g_ptr_array_new_with_free_func(free_pkt);
@@ -324,11 +355,11 @@ int main(int argc, char **argv)
     fflush(stdout);
     g_free(tpl);
 
-    link_t l;
-    if (link_open(&l, laddr, raddr, rport, tp) < 0)
+    link_t l = { .fd = -1 };
+    if (!dry && link_open(&l, laddr, raddr, rport, tp) < 0)
         return 2;
     uint64_t rng = seed;
-    int silent = 0, answered = 0, sent = 0;
+    int silent = 0, answered = 0, sent = 0, own_bad = 0;
     unsigned flags = ISAKMP_MUTATE_INNER | (allow_break ? ISAKMP_MUTATE_BREAK : 0);
     for (int j = 0; j < nmut; j++) {
         isakmp_edit *e = isakmp_edit_copy(base);
@@ -346,16 +377,22 @@ int main(int argc, char **argv)
             continue;
         }
         char *sent_pl = payloads_of(e);
-        link_send(&l, b, len);
-        sent++;
+        bool own = own_check(ctx, tp, &frame, b, len, mid);
+        own_bad += !own;
         char *reply = NULL;
-        bool got = link_wait(&l, ctx, mid, (int)(wait_s * 1000), &frame, &reply);
-        printf("%d\t%u\t%s\t%zu\t%s\t%s\n", j, mid, what, len, sent_pl, got ? reply : "-");
+        bool got = dry;   /* a dry run moves the message ID on as if answered */
+        if (!dry) {
+            link_send(&l, b, len);
+            got = link_wait(&l, ctx, mid, (int)(wait_s * 1000), &frame, &reply);
+        }
+        sent++;
+        printf("%d\t%u\t%s\t%zu\t%s\t%s\t%s\n", j, mid, what, len, sent_pl,
+               reply ? reply : "-", own ? "icv-ok" : "OWN-CHECK-FAILED");
         fflush(stdout);
         g_free(sent_pl);
         g_free(b);
         isakmp_edit_free(e);
-        bool fatal = got && strstr(reply, "N(7)") != NULL;   /* INVALID_SYNTAX */
+        bool fatal = reply && strstr(reply, "N(7)") != NULL;   /* INVALID_SYNTAX */
         g_free(reply);
         if (fatal) {
             answered++;
@@ -370,9 +407,10 @@ int main(int argc, char **argv)
             break;
         }
     }
-    fprintf(stderr, "live_mutants: %d sent, %d answered, next message ID %u\n", sent, answered,
-            mid);
-    close(l.fd);
+    fprintf(stderr, "live_mutants: %d %s, %d answered, next message ID %u; %d failed our own "
+                    "decoder's check\n", sent, dry ? "made" : "sent", answered, mid, own_bad);
+    if (l.fd >= 0)
+        close(l.fd);
     isakmp_edit_free(base);
     isakmp_edit_free(donor);
     isakmp_msg_free(tmsg);
@@ -380,5 +418,7 @@ int main(int argc, char **argv)
     isakmp_ctx_free(ctx);
     g_ptr_array_free(pkts, TRUE);
     g_free(keys);
+    if (own_bad)
+        return 1;
     return silent >= quit_after ? 3 : 0;
 }

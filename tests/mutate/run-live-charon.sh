@@ -53,7 +53,7 @@ rx python3 -c '' 2>/dev/null || skip "no python3"
 lock=${LIVE_LOCK:-/work/wt/netns.lock}
 if [ -d "$(dirname "$lock")" ]; then
 	exec 9>"$lock"
-	flock 9
+	flock -w 900 9 || skip "$lock held by another user of namespaces for 15 minutes"
 fi
 
 tag=lmut$$

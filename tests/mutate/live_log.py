@@ -7,7 +7,8 @@ WORKDIR holds, per IKE_SA (KIND-K: ccsa-1, ccsa-2, ... for CREATE_CHILD_SA
 mutants, auth-1, ... for IKE_AUTH ones), KIND-K.tsv (live_mutants' lines:
 index, message ID, mutation, bytes, inner payloads sent, inner payloads of
 the response), KIND-K.mutants.log (the responder's log from the first
-mutant on), and KIND-K.crash when the responder's daemon was gone after it.
+mutant on), and KIND-K.crash when the responder's daemon was gone after it
+(KIND-K.stdout: what it printed).
 
 The responder's log is cut at each "received packet" line from the
 initiator's address: one piece per mutant, in the order sent.  A piece is
@@ -72,17 +73,24 @@ def classify(piece):
     return 'unseen', '; '.join(why[:1]) or 'no IKE_SA took it', response
 
 
+FRAME = re.compile(r'^\s+(\S+) @ 0x([0-9a-f]+)(?: \((\S+?)\+0x[0-9a-f]+\))? \[0x([0-9a-f]+)\]')
+
+
 def crash_hash(lines):
-    """A stack hash from charon's backtrace after a fatal signal: the
-    function names of the frames (addresses dropped), hashed."""
-    start = next((i for i, ln in enumerate(lines) if re.search(r'received (\d+|SIG\w+)', ln)), None)
-    if start is None:
-        return None, []
+    """A stack hash from the backtrace charon prints on a fatal signal
+    ("dumping N stack frame addresses", then "  MODULE @ 0xBASE [(FUNC+0xOFF)]
+    [0xADDR]" lines, in its log or on its standard error): each frame as its
+    function, or its module and offset (no addresses: ASLR), hashed."""
     frames = []
-    for ln in lines[start + 1:start + 40]:
-        f = re.search(r'(\w+)\s*\+\s*0x[0-9a-f]+|\((\w+)\+0x', ln)
-        if f:
-            frames.append(f.group(1) or f.group(2))
+    for ln in lines:
+        if 'stack frame addresses' in ln:
+            frames = []
+        m = FRAME.match(ln)
+        if m:
+            module, base, func, addr = m.groups()
+            frames.append(func or '%s+0x%x' % (os.path.basename(module), int(addr, 16) - int(base, 16)))
+    if not frames:
+        return None, []
     return hashlib.sha256('\n'.join(frames).encode()).hexdigest()[:16], frames
 
 
@@ -134,8 +142,19 @@ def main():
                     reasons[(got, re.sub(r'\d+', 'N', detail))] += 1
                 rows.append((tag, t[0], t[1], t[2], t[3], t[4], got, detail, response))
             if os.path.exists(os.path.join(work, tag + '.crash')):
-                h, frames = crash_hash(lines)
-                bad.append('%s: charon died; stack hash %s (%d frames)' % (tag, h, len(frames)))
+                more = []
+                if os.path.exists(os.path.join(work, tag + '.stdout')):
+                    with open(os.path.join(work, tag + '.stdout'), errors='replace') as f:
+                        more = f.read().splitlines()
+                h, frames = crash_hash(lines + more)
+                version = '?'
+                setup = os.path.join(work, tag + '.setup.log')
+                if os.path.exists(setup):
+                    with open(setup, errors='replace') as f:
+                        v = re.search(r'\(strongSwan ([^,)]+)', f.read())
+                    version = v.group(1) if v else '?'
+                bad.append('%s: charon (strongSwan %s) died; stack hash %s (%d frames)'
+                           % (tag, version, h, len(frames)))
         sent = sum(counts.values())
         out.append('== %s requests: %d mutants sent, %d IKE_SAs' % (exchange, sent, len(tags)))
         out.append('template (inner payloads): [ %s ]' % template)

@@ -344,6 +344,7 @@ one_round() {
 	stop_capture
 	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then cat "$WORK/$tag.err" >&2; log "live_mutants failed ($rc)"; return 1; fi
 	[ -n "$(pid_in "$NS_R" charon)" ] || { log "$tag: the responder's charon is gone (crash?)"; : >"$WORK/$tag.crash"; }
+	cp "$res/charon.stdout" "$WORK/$tag.stdout" 2>/dev/null
 	tail -n +$((mark + 1)) "$res/charon.log" >"$WORK/$tag.mutants.log"
 	n=$(grep -vc '^template' "$WORK/$tag.tsv")
 	for p in "${PIDS[@]}"; do stop_pid "$p"; done

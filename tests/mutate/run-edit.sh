@@ -5,7 +5,8 @@
 # without; with keys, every message of the samples and of the peer suite's
 # decryption captures is structured (none kept raw); and mutants
 # (isakmp_edit_mutate) decode with their ICVs verified, plaintext changed
-# and (unless broken on purpose) lengths consistent.
+# and (unless broken on purpose) lengths consistent; and live_mutants' dry
+# run (message IDs set, then encrypted again) on the keyed IKEv2 samples.
 set -uo pipefail
 build=$1 src=$2
 ec="$build/tests/edit_check"
@@ -46,4 +47,26 @@ for f in "$peer"/wireshark/ikev*.pcap*; do
   whole -k "$peer/wireshark/ikev1_decryption_table" -k "$peer/wireshark/ikev2_decryption_table" "$f"
   run -k "$peer/wireshark/ikev1_decryption_table" -k "$peer/wireshark/ikev2_decryption_table" -m 2 -s 5 "$f"
 done
+# live_mutants' dry run (what tests/mutate/run-live-charon.sh sends to
+# charon, without sending): the last IKE_AUTH, CREATE_CHILD_SA and
+# INFORMATIONAL request of every keyed IKEv2 sample, its message ID set
+# anew for each of 10 mutants, decodes with that message ID and every ICV
+# verified
+lm="$build/tests/live_mutants"
+if [ -x "$lm" ]; then
+  n=0
+  for d in "$src"/samples/*/; do
+    [ -f "$d/ikev2_decryption_table" ] || continue
+    for x in 35 36 37; do
+      out=$("$lm" -k "$d/ikev2_decryption_table" -x $x -d -n 10 -s 9 -b "$d/capture.pcap" 2>&1)
+      case $? in
+      0) n=$((n + 1)) ;;
+      2) grep -q "no IKEv2 initiator request" <<<"$out" || { echo "FAIL: live_mutants -x $x $d"; echo "$out" | tail -5; rc=1; } ;;
+      *) echo "FAIL: live_mutants -x $x $d"; grep -v icv-ok <<<"$out" | head; rc=1 ;;
+      esac
+    done
+  done
+  [ "$n" -gt 0 ] || { echo "FAIL: live_mutants found no template"; rc=1; }
+  echo "ok: live_mutants dry run: $n templates, 10 mutants each, message IDs set, ICVs verified"
+fi
 exit $rc

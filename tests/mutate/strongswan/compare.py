@@ -2,9 +2,9 @@
 """Two libFuzzer binaries side by side for the same CPU time: edge coverage
 (libFuzzer's cov: and ft:) against each one's own CPU seconds.
 
-usage: compare.py [--title T] CPU_SECONDS WALL_CAP SEEDS OUTDIR NAME=BINARY NAME=BINARY
+usage: compare.py [--title T] [--seed N] CPU_SECONDS WALL_CAP SEEDS OUTDIR NAME=BINARY NAME=BINARY
 
-Both start together, each on its own copy of SEEDS, at nice 10, -seed=1,
+Both start together, each on its own copy of SEEDS, at nice 10, -seed=N (1),
 -print_final_stats=1, in the environment given (ISAKMP_MUTATOR_KEYS,
 SS_FUZZ_KEYS ...).  Each is stopped when its own CPU time (user + system,
 /proc/PID/stat) reaches CPU_SECONDS, or at WALL_CAP wall seconds (a busy
@@ -29,10 +29,10 @@ from coverage_compare import at, cpu_seconds, svg  # noqa: E402
 STEP = 10
 
 
-def run(name, exe, corpus, budget, wall_cap, outdir, out):
+def run(name, exe, corpus, budget, wall_cap, outdir, out, seed):
     log = open(os.path.join(outdir, name + ".log"), "w")
     t0 = time.time()
-    p = subprocess.Popen(["nice", "-n", "10", exe, "-seed=1", "-rss_limit_mb=3072",
+    p = subprocess.Popen(["nice", "-n", "10", exe, "-seed=%d" % seed, "-rss_limit_mb=3072",
                           "-print_final_stats=1", "-max_total_time=%d" % wall_cap, corpus],
                          stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     last = {"cov": 0, "ft": 0, "execs": 0, "cpu": 0.0}
@@ -75,8 +75,13 @@ def run(name, exe, corpus, budget, wall_cap, outdir, out):
 def main():
     args = sys.argv[1:]
     title = "Edge coverage (libFuzzer cov:) over CPU time"
-    if args and args[0] == "--title":
-        title, args = args[1], args[2:]
+    seed = 1
+    while args and args[0] in ("--title", "--seed"):
+        if args[0] == "--title":
+            title = args[1]
+        else:
+            seed = int(args[1])
+        args = args[2:]
     budget, wall_cap, seeds, outdir = int(args[0]), int(args[1]), args[2], args[3]
     runs = dict(a.split("=", 1) for a in args[4:])
     os.makedirs(outdir, exist_ok=True)
@@ -85,7 +90,7 @@ def main():
         corpus = os.path.join(outdir, "corpus-" + name.replace(" ", "_"))
         shutil.rmtree(corpus, ignore_errors=True)
         shutil.copytree(seeds, corpus)
-        th = threading.Thread(target=run, args=(name, exe, corpus, budget, wall_cap, outdir, out))
+        th = threading.Thread(target=run, args=(name, exe, corpus, budget, wall_cap, outdir, out, seed))
         th.start()
         threads.append(th)
     for th in threads:
@@ -101,7 +106,7 @@ def main():
     svg({n: out[n] for n in names}, names, os.path.join(outdir, "coverage.svg"), int(reached),
         title=title)
     with open(os.path.join(outdir, "summary.txt"), "w") as f:
-        f.write("seeds: %d inputs\n" % len(os.listdir(seeds)))
+        f.write("seeds: %d inputs; -seed=%d\n" % (len(os.listdir(seeds)), seed))
         for n in names:
             f.write("%s: CPU %.1f s (user+sys, wait4), wall %.0f s, last execs %d cov %d ft %d\n" % (
                 n, out[n + ":cpu"], out[n + ":wall"], *out[n][-1][1:]))

@@ -21,7 +21,7 @@
 #   seeds/ every IKE message of samples/*/capture.pcap
 # then tests/mutate/strongswan/compare.py runs both for CPU_SECONDS (600)
 # of CPU time each, side by side, stopping at WALL_CAP (2400) wall seconds,
-# into OUTDIR ($BUILD/runs/<date>).
+# into OUTDIR ($BUILD/runs/<date>); libFuzzer -seed=$SEED (1).
 set -euo pipefail
 ss=${1:?usage: run.sh STRONGSWAN [CPU_SECONDS [WALL_CAP [OUTDIR]]]}
 cpu=${2:-600}
@@ -115,7 +115,7 @@ SS_FUZZ_KEYS=$(ls "$top"/samples/*/ikev2_decryption_table | paste -sd:)
 ISAKMP_MUTATOR_KEYS=$(ls "$top"/samples/*/ike*_decryption_table | paste -sd:)
 export SS_FUZZ_KEYS ISAKMP_MUTATOR_KEYS
 export ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=16
-python3 "$top/tests/mutate/strongswan/compare.py" \
+python3 "$top/tests/mutate/strongswan/compare.py" --seed "${SEED:-1}" \
     --title "strongSwan $version, message_t parse: libFuzzer cov: over CPU seconds" \
     "$cpu" "$cap" "$B/seeds" "$out" \
     "libFuzzer default=$bin/fuzz_ike_default" "libisakmp mutator=$bin/fuzz_ike_ours"

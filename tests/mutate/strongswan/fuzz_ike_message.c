@@ -167,6 +167,26 @@ static void load_table(const char *path)
     fclose(f);
 }
 
+#ifdef SS_FUZZ_COUNT
+/* -DSS_FUZZ_COUNT: how many inputs reach which stage, printed at exit (a
+ * separate build: run.sh's count step, not the compared binaries) */
+static unsigned long n_inputs, n_header, n_keyed, n_keyed_ok, n_body_ok, keyed_status[16];
+
+static void print_counts(void)
+{
+    fprintf(stderr, "counts: inputs %lu header-ok %lu keyed-ikev2 %lu keyed-body-ok %lu "
+            "body-ok %lu\n", n_inputs, n_header, n_keyed, n_keyed_ok, n_body_ok);
+    fprintf(stderr, "keyed-ikev2 parse_body status:");
+    for (int i = 0; i < 16; i++)
+        if (keyed_status[i])
+            fprintf(stderr, " %s %lu", enum_to_name(status_names, i), keyed_status[i]);
+    fprintf(stderr, "\n");
+}
+#define COUNT(x) ((x)++)
+#else
+#define COUNT(x) ((void)0)
+#endif
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -183,6 +203,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     free(list);
     if (keys)
         fprintf(stderr, "fuzz_ike_message: keys of %d IKE SAs\n", n_sas);
+#ifdef SS_FUZZ_COUNT
+    atexit(print_counts);
+#endif
     return 0;
 }
 
@@ -204,9 +227,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     host_t *dst = host_create_from_string("192.0.2.2", 500);
     packet_t *pkt = packet_create_from_data(src, dst, chunk_clone(chunk_create((u_char *)data, size)));
     message_t *msg = message_create_from_packet(pkt);   /* owns pkt */
+    COUNT(n_inputs);
     if (msg->parse_header(msg) == SUCCESS) {
+        COUNT(n_header);
         current = aead_of(data, size);
-        msg->parse_body(msg, current ? &keymat : NULL);
+        status_t st = msg->parse_body(msg, current ? &keymat : NULL);
+        (void)st;
+#ifdef SS_FUZZ_COUNT
+        if (current && data[18] != 34) {   /* not IKE_SA_INIT: SK or SKF expected */
+            n_keyed++;
+            n_keyed_ok += st == SUCCESS;
+            keyed_status[st & 15]++;
+        }
+        n_body_ok += st == SUCCESS;
+#endif
     }
     msg->destroy(msg);
     return 0;

@@ -17,11 +17,13 @@
 #          fuzzer-no-link (coverage of strongSwan's code)
 #   isakmp/ libisakmp (clang, Release, not instrumented)
 #   bin/   fuzz_ike_default (libFuzzer's mutator) and fuzz_ike_ours (the
-#          same harness with mutator/libfuzzer.c and mutator/mutator.c)
+#          same harness with mutator/libfuzzer.c and mutator/mutator.c);
+#          count_ike_default, count_ike_ours: the same with -DSS_FUZZ_COUNT
 #   seeds/ every IKE message of samples/*/capture.pcap
 # then tests/mutate/strongswan/compare.py runs both for CPU_SECONDS (600)
 # of CPU time each, side by side, stopping at WALL_CAP (2400) wall seconds,
-# into OUTDIR ($BUILD/runs/<date>); libFuzzer -seed=$SEED (1).
+# into OUTDIR ($BUILD/runs/<date>); libFuzzer -seed=$SEED (1).  Then the
+# counting builds run COUNT_RUNS (200000) inputs each: OUTDIR/counts.txt.
 set -euo pipefail
 ss=${1:?usage: run.sh STRONGSWAN [CPU_SECONDS [WALL_CAP [OUTDIR]]]}
 cpu=${2:-600}
@@ -82,7 +84,11 @@ clang $cflags -I"$src/src/libstrongswan" -I"$src/src/libcharon" -include "$obj/c
 sslibs=(-Wl,--whole-archive "$obj/src/libstrongswan/.libs/libstrongswan.a" -Wl,--no-whole-archive
         "$obj/src/libcharon/.libs/libcharon.a" "$obj/src/libstrongswan/.libs/libstrongswan.a"
         -ldl -lpthread -lm)
+clang $cflags -DSS_FUZZ_COUNT -I"$src/src/libstrongswan" -I"$src/src/libcharon" -include "$obj/config.h" \
+      -Wall -Wextra -Wno-unused-parameter \
+      -c "$top/tests/mutate/strongswan/fuzz_ike_message.c" -o "$bin/fuzz_ike_count.o"
 clang -fsanitize=address,fuzzer "$bin/fuzz_ike_message.o" "${sslibs[@]}" -o "$bin/fuzz_ike_default"
+clang -fsanitize=address,fuzzer "$bin/fuzz_ike_count.o" "${sslibs[@]}" -o "$bin/count_ike_default"
 # ours: mutator/libfuzzer.c + mutator/mutator.c + libisakmp, as fuzz_mutator
 # links them (tests/fuzz/CMakeLists.txt), but not coverage-instrumented and
 # made one object whose only global symbols are the two libFuzzer hooks:
@@ -98,6 +104,9 @@ objcopy -G LLVMFuzzerCustomMutator -G LLVMFuzzerCustomCrossOver "$bin/mut_all.o"
 # shellcheck disable=SC2046
 clang -fsanitize=address,fuzzer "$bin/fuzz_ike_message.o" "$bin/mut_hidden.o" "${sslibs[@]}" \
       $(pkg-config --libs glib-2.0) -lgcrypt -lksba -lz -llzma -lzstd -o "$bin/fuzz_ike_ours"
+# shellcheck disable=SC2046
+clang -fsanitize=address,fuzzer "$bin/fuzz_ike_count.o" "$bin/mut_hidden.o" "${sslibs[@]}" \
+      $(pkg-config --libs glib-2.0) -lgcrypt -lksba -lz -llzma -lzstd -o "$bin/count_ike_ours"
 
 # seeds: one file per IKE message of the samples (as coverage_compare.py)
 rm -rf "$B/seeds" "$B/one"
@@ -119,4 +128,15 @@ python3 "$top/tests/mutate/strongswan/compare.py" --seed "${SEED:-1}" \
     --title "strongSwan $version, message_t parse: libFuzzer cov: over CPU seconds" \
     "$cpu" "$cap" "$B/seeds" "$out" \
     "libFuzzer default=$bin/fuzz_ike_default" "libisakmp mutator=$bin/fuzz_ike_ours"
+# how many of the inputs each mutator makes get through the parse: the
+# harness built with -DSS_FUZZ_COUNT, the same number of executions each
+# (COUNT_RUNS, 200000) from the seeds; the counts go to OUTDIR/counts.txt
+for arm in default ours; do
+  rm -rf "$B/count-corpus"
+  cp -r "$B/seeds" "$B/count-corpus"
+  printf '%s: ' "$arm"
+  "$bin/count_ike_$arm" -seed="${SEED:-1}" -runs="${COUNT_RUNS:-200000}" "$B/count-corpus" 2>&1 |
+    grep '^counts:'
+done | tee "$out/counts.txt"
+rm -rf "$B/count-corpus"
 echo "strongSwan $version; results in $out"

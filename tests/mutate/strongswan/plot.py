@@ -8,9 +8,10 @@ Each RUNDIR holds "libFuzzer default.log" and "libisakmp mutator.log", whose
 lines compare.py prefixed with wall and CPU seconds.  Prints a Markdown
 table (per run, per point: execs, cov, ft of each arm; the last row is the
 smaller CPU time both reached) and writes OUT.svg: cov (left) and ft
-(right) over CPU seconds, one line per arm and run (the first run solid,
-the others dashed).
+(right) over CPU seconds (log scale, from 1 s), one line per arm and run
+(the first run solid, the others dashed).
 """
+import math
 import os
 import re
 import sys
@@ -39,28 +40,49 @@ def at(rows, cpu):
     return best
 
 
+TICKS = (1, 3, 10, 30, 100, 300, 1000, 3000)
+
+
+def steps(rows, col, reached):
+    """The points where the value changes, as a step line up to reached."""
+    pts, last = [], None
+    for r in rows:
+        if r[0] > reached:
+            break
+        if r[col] != last:
+            if last is not None:
+                pts.append((max(r[0], 1.0), last))
+            pts.append((max(r[0], 1.0), r[col]))
+            last = r[col]
+    if last is not None:
+        pts.append((reached, last))
+    return pts
+
+
 def panel(parts, x0, w, h, runs, col, label, reached):
-    top = max(r[col] for rr in runs for a in ARMS for r in rr[a]) or 1
-    low = min(r[col] for rr in runs for a in ARMS for r in rr[a]) if top else 0
-    low = max(0, low - (top - low) // 10)
+    """One plot: col (2 cov, 3 ft) over CPU seconds, log scale from 1 s."""
+    vals = [r[col] for rr in runs for a in ARMS for r in rr[a] if r[0] >= 1]
+    top, low = max(vals), min(vals)
     mb, mt = 40, 40
 
     def xy(c, v):
-        return (x0 + w * min(c, reached) / reached,
-                h - mb - (h - mb - mt) * (v - low) / max(1, top - low))
+        x = x0 + w * math.log10(max(1.0, min(c, reached))) / math.log10(reached)
+        return x, h - mb - (h - mb - mt) * (v - low) / max(1, top - low)
     parts.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (x0, h - mb, x0 + w, h - mb))
     parts.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (x0, mt, x0, h - mb))
     parts.append('<text x="%d" y="%d">%s</text>' % (x0, mt - 8, label))
+    for t in [t for t in TICKS if t <= reached] + [int(reached)]:
+        x, _ = xy(t, low)
+        parts.append('<text x="%.0f" y="%d" text-anchor="middle">%d</text>' % (x, h - mb + 15, t))
     for i in range(6):
-        x, _ = xy(reached * i / 5, low)
-        parts.append('<text x="%.0f" y="%d" text-anchor="middle">%.0f</text>' % (x, h - mb + 15, reached * i / 5))
         v = low + (top - low) * i / 5
-        _, y = xy(0, v)
+        _, y = xy(1, v)
         parts.append('<text x="%d" y="%.0f" text-anchor="end">%.0f</text>' % (x0 - 4, y + 4, v))
-    parts.append('<text x="%d" y="%d" text-anchor="middle">CPU seconds</text>' % (x0 + w // 2, h - 8))
+    parts.append('<text x="%d" y="%d" text-anchor="middle">CPU seconds (log scale)</text>'
+                 % (x0 + w // 2, h - 8))
     for k, rr in enumerate(runs):
         for a in ARMS:
-            pts = " ".join("%.1f,%.1f" % xy(r[0], r[col]) for r in rr[a] if r[0] <= reached)
+            pts = " ".join("%.1f,%.1f" % xy(c, v) for c, v in steps(rr[a], col, reached))
             dash = '' if k == 0 else ' stroke-dasharray="5,3"'
             parts.append('<polyline fill="none" stroke="%s" stroke-width="1.6"%s points="%s"/>'
                          % (COLORS[a], dash, pts))

@@ -54,10 +54,11 @@ echo "strongSwan $version in $src"
 # libstrongswan.a, registered by constructors), no default plugins (no
 # sockets, kernel interfaces, GMP): only what decrypting SK payloads needs.
 # DEBUG_LEVEL=-1 compiles the log calls out, as strongSwan's own fuzzing does.
-cflags="-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link -DNO_CHECK_MEMWIPE -DDEBUG_LEVEL=-1"
+# shellcheck disable=SC2054
+cflags=(-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link -DNO_CHECK_MEMWIPE -DDEBUG_LEVEL=-1)
 if [ ! -f "$B/obj/src/libcharon/.libs/libcharon.a" ]; then
   mkdir -p "$B/obj"
-  (cd "$B/obj" && "$src/configure" CC=clang CFLAGS="$cflags" \
+  (cd "$B/obj" && "$src/configure" CC=clang CFLAGS="${cflags[*]}" \
       --enable-fuzzing --with-libfuzzer=-fsanitize=fuzzer \
       --enable-monolithic --disable-shared --enable-static --disable-defaults \
       --enable-charon --enable-aes --enable-sha1 --enable-sha2 --enable-hmac --enable-gcm \
@@ -78,13 +79,14 @@ fi
 bin=$B/bin
 mkdir -p "$bin"
 obj=$B/obj
-clang $cflags -I"$src/src/libstrongswan" -I"$src/src/libcharon" -include "$obj/config.h" \
+clang "${cflags[@]}" -I"$src/src/libstrongswan" -I"$src/src/libcharon" -include "$obj/config.h" \
       -Wall -Wextra -Wno-unused-parameter \
       -c "$top/tests/mutate/strongswan/fuzz_ike_message.c" -o "$bin/fuzz_ike_message.o"
+# shellcheck disable=SC2054
 sslibs=(-Wl,--whole-archive "$obj/src/libstrongswan/.libs/libstrongswan.a" -Wl,--no-whole-archive
         "$obj/src/libcharon/.libs/libcharon.a" "$obj/src/libstrongswan/.libs/libstrongswan.a"
         -ldl -lpthread -lm)
-clang $cflags -DSS_FUZZ_COUNT -I"$src/src/libstrongswan" -I"$src/src/libcharon" -include "$obj/config.h" \
+clang "${cflags[@]}" -DSS_FUZZ_COUNT -I"$src/src/libstrongswan" -I"$src/src/libcharon" -include "$obj/config.h" \
       -Wall -Wextra -Wno-unused-parameter \
       -c "$top/tests/mutate/strongswan/fuzz_ike_message.c" -o "$bin/fuzz_ike_count.o"
 clang -fsanitize=address,fuzzer "$bin/fuzz_ike_message.o" "${sslibs[@]}" -o "$bin/fuzz_ike_default"
@@ -120,8 +122,8 @@ for d in "$top"/samples/*/; do
 done
 # keys: the harness decrypts IKEv2 SK payloads with the IKEv2 tables; our
 # mutator reads IKEv1 and IKEv2 tables (ISAKMP_MUTATOR_KEYS, as fuzz_mutator)
-SS_FUZZ_KEYS=$(ls "$top"/samples/*/ikev2_decryption_table | paste -sd:)
-ISAKMP_MUTATOR_KEYS=$(ls "$top"/samples/*/ike*_decryption_table | paste -sd:)
+SS_FUZZ_KEYS=$(printf '%s\n' "$top"/samples/*/ikev2_decryption_table | paste -sd:)
+ISAKMP_MUTATOR_KEYS=$(printf '%s\n' "$top"/samples/*/ike*_decryption_table | paste -sd:)
 export SS_FUZZ_KEYS ISAKMP_MUTATOR_KEYS
 export ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=16
 python3 "$top/tests/mutate/strongswan/compare.py" --seed "${SEED:-1}" \
@@ -136,7 +138,7 @@ for arm in default ours; do
   cp -r "$B/seeds" "$B/count-corpus"
   printf '%s: ' "$arm"
   "$bin/count_ike_$arm" -seed="${SEED:-1}" -runs="${COUNT_RUNS:-200000}" "$B/count-corpus" 2>&1 |
-    grep '^counts:'
+    grep -E '^(counts|keyed)'
 done | tee "$out/counts.txt"
 rm -rf "$B/count-corpus"
 echo "strongSwan $version; results in $out"

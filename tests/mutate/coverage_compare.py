@@ -84,7 +84,8 @@ def at(samples, cpu):
     return best
 
 
-def svg(rows, names, path, budget):
+def svg(rows, names, path, budget,
+        title="Edge coverage (libFuzzer cov:) over CPU time, fuzz_mutator harness"):
     w, h, ml, mb = 640, 360, 60, 40
     top = max(r[2] for n in names for r in rows[n]) or 1
     bottom = min(r[2] for n in names for r in rows[n] if r[2]) if top else 0
@@ -92,7 +93,7 @@ def svg(rows, names, path, budget):
     colors = {"libFuzzer default": "#888888", "libisakmp mutator": "#c0392b"}
     parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">' % (w, h),
              '<rect width="100%" height="100%" fill="white"/>',
-             '<text x="%d" y="16">Edge coverage (libFuzzer cov:) over CPU time, fuzz_mutator harness</text>' % ml]
+             '<text x="%d" y="16">%s</text>' % (ml, title)]
     def xy(c, v):
         x = ml + (w - ml - 20) * c / budget
         y = h - mb - (h - mb - 30) * (v - bottom) / max(1, top - bottom)

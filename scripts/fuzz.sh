@@ -21,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}" PYTHONDONTWRITEBYTECODE=1
 build="$top/build-fuzz"
 per=20
-only="decode,decrypt,sequence,keys,capture,filter,esp"
+only="decode,decrypt,sequence,keys,capture,filter,esp,mutator"
 dobuild=1
 mode=short
 while [ $# -gt 0 ]; do
@@ -81,11 +81,20 @@ for h in "${harnesses[@]}"; do
   corpus="$build/fuzz-corpus/$h"
   art="$build/fuzz-artifacts/$h/"
   mkdir -p "$corpus" "$art" "$seeds/$h"
+  # the edit API's harness: the decode seeds, with every sample's IKE keys
+  # (so mutants of encrypted messages are encrypted again and reach the parsers)
+  if [ "$h" = mutator ]; then
+    cp -n "$seeds/decode/"* "$seeds/$h/" 2>/dev/null || true
+    ISAKMP_MUTATOR_KEYS=$(ls "$top"/samples/*/ike*_decryption_table "$top"/samples/pq/*/ike*_decryption_table \
+                          2>/dev/null | paste -sd: -)
+    export ISAKMP_MUTATOR_KEYS
+  fi
   case "$h" in
     keys) dict=keys.dict; maxlen=8192;;
     capture) dict=pcap.dict; maxlen=65536;;
     filter) dict=filter.dict; maxlen=16384;;
     esp) dict=esp.dict; maxlen=8192;;
+    mutator) dict=ike.dict; maxlen=16384;;
     sequence) dict=ike.dict; maxlen=65536;;
     *) dict=ike.dict; maxlen=16384;;
   esac

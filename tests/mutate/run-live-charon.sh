@@ -49,9 +49,10 @@ rx() { if [ -n "$ROOT" ]; then chroot "$ROOT" "$@"; else "$@"; fi; }
 [ -e "$ROOT/dev/net/tun" ] || skip "no /dev/net/tun (kernel-libipsec needs it)"
 rx python3 -c '' 2>/dev/null || skip "no python3"
 
-# one user of namespaces and daemons at a time on this machine
-lock=${LIVE_LOCK:-/work/wt/netns.lock}
-if [ -d "$(dirname "$lock")" ]; then
+# one user of namespaces and daemons at a time, when the machine's users
+# agree on a lock file (LIVE_LOCK)
+lock=${LIVE_LOCK:-}
+if [ -n "$lock" ] && [ -d "$(dirname "$lock")" ]; then
 	exec 9>"$lock"
 	flock -w 900 9 || skip "$lock held by another user of namespaces for 15 minutes"
 fi

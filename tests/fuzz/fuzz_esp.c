@@ -88,11 +88,14 @@ static uint32_t be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Whether a record is sealed: not raw, and long enough for the fields. */
+static bool is_sealed(uint8_t sel, size_t len) { return !(sel & 8) && len >= 6; }
+
 /* The ESP packet of one record: sealed, or the SPI followed by the bytes. */
 static GByteArray *packet_of(uint8_t sel, const uint8_t *msg, size_t len)
 {
     size_t k = sel & 7;
-    if (sel & 8 || len < 6) {
+    if (!is_sealed(sel, len)) {
         GByteArray *p = g_byte_array_sized_new((guint)(len + 4));
         uint8_t spi[4] = { 0xe5, 0xb0, 0, (uint8_t)k };
         g_byte_array_append(p, spi, 4);
@@ -109,7 +112,7 @@ static GByteArray *packet_of(uint8_t sel, const uint8_t *msg, size_t len)
 
 /* One frame carrying the packet, through esp_run as isakmpdump runs it. */
 static void run_frame(esp_run *e, GString *words, bool *esn_seen, uint32_t frame, uint8_t sel,
-                      const GByteArray *p)
+                      bool sealed_here, const GByteArray *p)
 {
     capture_frame f;
     memset(&f, 0, sizeof f);
@@ -131,7 +134,7 @@ static void run_frame(esp_run *e, GString *words, bool *esn_seen, uint32_t frame
     esp_run_frame(e, &f);
     /* oracle: what the harness sealed itself opens (the ESN case aside: the
      * receiver infers the high bits, which may rightly differ) */
-    bool sealed = !(sel & 8) && p->len >= 8 && !(sel & 16);
+    bool sealed = sealed_here && !(sel & 16);
     if (sealed && !esn_seen[sel & 7] && e->nresults == 1 &&
         (e->results[0].verdict == ISAKMP_ESP_ICV_FAILED ||
          e->results[0].verdict == ISAKMP_ESP_MALFORMED ||
@@ -174,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len;
     for (uint32_t frame = 1; frame <= 64 && fz_next_record(&r, &sel, &msg, &len); frame++) {
         GByteArray *p = packet_of(sel, msg, len);
-        run_frame(&e, words, esn_seen, frame, sel, p);
+        run_frame(&e, words, esn_seen, frame, sel, is_sealed(sel, len), p);
         g_byte_array_free(p, TRUE);
     }
     for (size_t i = 0; i < G_N_ELEMENTS(sas); i++) {

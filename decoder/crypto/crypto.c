@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "crypto/gcry_open.h"
 
 static void crypto_setup(void)
 {
@@ -145,7 +146,7 @@ static bool hc_keep(hcache *c, bool md, int algo, int mode, const uint8_t *key, 
 
 /* ---------------------------------------------------------------- ciphers */
 
-static gcry_cipher_hd_t open_cipher(int algo, int mode, const uint8_t *key, size_t key_len)
+gcry_cipher_hd_t crypto_open_cipher(int algo, int mode, const uint8_t *key, size_t key_len)
 {
     gcry_cipher_hd_t h;
     crypto_init();
@@ -170,7 +171,7 @@ static gcry_cipher_hd_t cached_cipher(int algo, int mode, const uint8_t *key, si
         gcry_cipher_reset(h);
         return h;
     }
-    h = open_cipher(algo, mode, key, key_len);
+    h = crypto_open_cipher(algo, mode, key, key_len);
     if (h && !hc_keep(c, false, algo, mode, key, key_len, h))
         *own = true;
     return h;
@@ -215,12 +216,15 @@ static bool ctr_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t *
     return ok;
 }
 
-static int aead_mode(cipher_kind k)
+int crypto_cipher_mode(cipher_kind k)
 {
     switch (k) {
-    case CK_GCM: return GCRY_CIPHER_MODE_GCM;
+    case CK_CBC: return GCRY_CIPHER_MODE_CBC;
+    case CK_CTR: return GCRY_CIPHER_MODE_CTR;
+    case CK_GCM: case CK_GMAC: return GCRY_CIPHER_MODE_GCM;
     case CK_CCM: return GCRY_CIPHER_MODE_CCM;
-    default: return GCRY_CIPHER_MODE_POLY1305;
+    case CK_CHACHA: return GCRY_CIPHER_MODE_POLY1305;
+    default: return 0;
     }
 }
 
@@ -234,7 +238,7 @@ static bool aead_decrypt(const cipher_alg *a, const uint8_t *key, const uint8_t 
     memcpy(nonce, key + a->key_len, a->salt_len);
     memcpy(nonce + a->salt_len, iv, a->iv_len);
     bool own;
-    gcry_cipher_hd_t h = cached_cipher(a->gcry_algo, aead_mode(a->kind), key, a->key_len, &own);
+    gcry_cipher_hd_t h = cached_cipher(a->gcry_algo, crypto_cipher_mode(a->kind), key, a->key_len, &own);
     if (!h)
         return false;
     bool ok = !gcry_cipher_setiv(h, nonce, nlen);
@@ -288,7 +292,7 @@ static bool aead_encrypt(const cipher_alg *a, const uint8_t *key, const uint8_t 
     size_t nlen = a->salt_len + a->iv_len;
     memcpy(nonce, key + a->key_len, a->salt_len);
     memcpy(nonce + a->salt_len, iv, a->iv_len);
-    gcry_cipher_hd_t h = open_cipher(a->gcry_algo, aead_mode(a->kind), key, a->key_len);
+    gcry_cipher_hd_t h = crypto_open_cipher(a->gcry_algo, crypto_cipher_mode(a->kind), key, a->key_len);
     if (!h)
         return false;
     bool ok = !gcry_cipher_setiv(h, nonce, nlen);
@@ -309,7 +313,7 @@ bool crypto_block_encrypt(int gcry_algo, int mode, const uint8_t *key, size_t ke
     size_t blk = gcry_cipher_get_algo_blklen(gcry_algo);
     if (!blk || len % blk)
         return false;
-    gcry_cipher_hd_t h = open_cipher(gcry_algo, mode, key, key_len);
+    gcry_cipher_hd_t h = crypto_open_cipher(gcry_algo, mode, key, key_len);
     if (!h)
         return false;
     bool ok = (!iv || !gcry_cipher_setiv(h, iv, blk)) &&
@@ -378,7 +382,7 @@ static void xor16(uint8_t *a, const uint8_t *b)
 bool crypto_aes_xcbc(const uint8_t key[16], const uint8_t *data, size_t len, uint8_t out[16])
 {
     uint8_t k[3][16], e[16] = { 0 }, last[16] = { 0 };
-    gcry_cipher_hd_t h = open_cipher(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_ECB, key, 16);
+    gcry_cipher_hd_t h = crypto_open_cipher(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_ECB, key, 16);
     if (!h)
         return false;
     for (int i = 0; i < 3; i++) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "crypto/gcry_open.h"
 
 #define XCBC_CHUNK 512
 
@@ -29,37 +30,13 @@ struct crypto_keyed {
     uint8_t *k23;              /* IK_XCBC: K2 | K3 (secure memory) */
 };
 
-static int cipher_mode(cipher_kind k)
-{
-    switch (k) {
-    case CK_CBC: return GCRY_CIPHER_MODE_CBC;
-    case CK_CTR: return GCRY_CIPHER_MODE_CTR;
-    case CK_GCM: case CK_GMAC: return GCRY_CIPHER_MODE_GCM;
-    case CK_CCM: return GCRY_CIPHER_MODE_CCM;
-    case CK_CHACHA: return GCRY_CIPHER_MODE_POLY1305;
-    default: return 0;
-    }
-}
-
-static gcry_cipher_hd_t keyed_cipher(int algo, int mode, const uint8_t *key, size_t len)
-{
-    gcry_cipher_hd_t h;
-    if (gcry_cipher_open(&h, algo, mode, 0 /* transient: libgcrypt wipes it on close */))
-        return NULL;
-    if (gcry_cipher_setkey(h, key, len)) {
-        gcry_cipher_close(h);
-        return NULL;
-    }
-    return h;
-}
-
 /* RFC 3566 4 (1)-(3): K1 = E(K, 0x01..), K2 = E(K, 0x02..), K3 = E(K, 0x03..). */
 static bool xcbc_setup(crypto_keyed *k, const uint8_t *key, size_t len)
 {
     if (len != 16)
         return false;
     uint8_t sub[3][16];
-    gcry_cipher_hd_t e = keyed_cipher(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_ECB, key, 16);
+    gcry_cipher_hd_t e = crypto_open_cipher(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_ECB, key, 16);
     if (!e)
         return false;
     for (int i = 0; i < 3; i++)
@@ -67,7 +44,7 @@ static bool xcbc_setup(crypto_keyed *k, const uint8_t *key, size_t len)
     bool ok = !gcry_cipher_encrypt(e, sub, sizeof sub, NULL, 0);
     gcry_cipher_close(e);
     if (ok) {
-        k->xcbc = keyed_cipher(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, sub[0], 16);
+        k->xcbc = crypto_open_cipher(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, sub[0], 16);
         k->k23 = secure_alloc(32);
         memcpy(k->k23, sub[1], 32);
     }
@@ -102,7 +79,7 @@ crypto_keyed *crypto_keyed_new(const cipher_alg *ca, const uint8_t *ekey, size_t
     k->ia = ia;
     bool ok = true;
     if (ca->kind != CK_NULL)
-        ok = (k->cipher = keyed_cipher(ca->gcry_algo, cipher_mode(ca->kind), ekey,
+        ok = (k->cipher = crypto_open_cipher(ca->gcry_algo, crypto_cipher_mode(ca->kind), ekey,
                                        ca->key_len)) != NULL;
     k->salt = secure_alloc(ca->salt_len);
     if (ca->salt_len)

@@ -21,6 +21,7 @@
 
 #include "capture/capture.h"
 #include "isakmp/edit.h"
+#include "tool_keys.h"
 
 typedef struct {
     GPtrArray *pkts;   /* isakmp_packet *, data owned */
@@ -46,16 +47,7 @@ static void free_pkt(gpointer p)
 static char **keys;
 static int nkeys;
 
-static isakmp_ctx *new_ctx(void)
-{
-    isakmp_ctx *ctx = isakmp_ctx_new();
-    for (int i = 0; i < nkeys; i++)
-        if (isakmp_ctx_load_keys(ctx, keys[i], NULL, NULL) < 0) {
-            fprintf(stderr, "edit_check: cannot load %s\n", keys[i]);
-            exit(2);
-        }
-    return ctx;
-}
+static isakmp_ctx *new_ctx(void) { return tool_ctx_with_keys(keys, nkeys, "edit_check"); }
 
 typedef struct {
     int icv_ok, icv_bad;

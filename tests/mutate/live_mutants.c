@@ -51,6 +51,7 @@
 
 #include "capture/capture.h"
 #include "isakmp/edit.h"
+#include "tool_keys.h"
 
 static void on_frame(void *user, const capture_frame *f)
 {
@@ -152,16 +153,7 @@ static bool own_check(isakmp_ctx *ctx, const isakmp_packet *meta, uint32_t *fram
 static char **keys;
 static int nkeys;
 
-static isakmp_ctx *new_ctx(void)
-{
-    isakmp_ctx *ctx = isakmp_ctx_new();
-    for (int i = 0; i < nkeys; i++)
-        if (isakmp_ctx_load_keys(ctx, keys[i], NULL, NULL) < 0) {
-            fprintf(stderr, "live_mutants: cannot load %s\n", keys[i]);
-            exit(2);
-        }
-    return ctx;
-}
+static isakmp_ctx *new_ctx(void) { return tool_ctx_with_keys(keys, nkeys, "live_mutants"); }
 
 typedef struct {
     int fd;

@@ -19,6 +19,7 @@
  * AES-GMAC (RFC 4543 3.3) encrypts nothing: its AAD is the whole packet up
  * to the ICV, with the ESN high bits after the SPI.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/hex.h"
@@ -154,7 +155,9 @@ static struct esp_table *table_of(isakmp_ctx *ctx)
         ctx->esp = g_new0(struct esp_table, 1);
         ctx->esp->sas = g_ptr_array_new_with_free_func(state_free);
         ctx->esp->by_spi = g_hash_table_new(g_direct_hash, g_direct_equal);
-        ctx->esp->missing = g_hash_table_new(g_direct_hash, g_direct_equal);
+        /* keyed by SPI and destination: an SPI may have an SA towards one
+         * address and none towards another */
+        ctx->esp->missing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     }
     return ctx->esp;
 }
@@ -217,13 +220,18 @@ static bool find_sa(isakmp_ctx *ctx, const isakmp_packet *pkt, uint32_t spi, siz
         }
     }
     size_t n = isakmp_ctx_esp_sa_count(ctx);
-    if (g_hash_table_lookup_extended(t->missing, key, NULL, &v) && GPOINTER_TO_SIZE(v) == n)
+    char mkey[80];
+    snprintf(mkey, sizeof mkey, "%08x/%s", spi, dst);
+    if (g_hash_table_lookup_extended(t->missing, mkey, NULL, &v) && GPOINTER_TO_SIZE(v) == n)
         return false;   /* no SA had it, and none came since */
     bool found = scan_sa(ctx, dst, spi, n, idx, out);
-    GHashTable *h = found ? t->by_spi : t->missing;
-    g_hash_table_remove(found ? t->missing : t->by_spi, key);
-    if (g_hash_table_size(h) < ESP_SPI_CACHE)
-        g_hash_table_insert(h, key, found ? GUINT_TO_POINTER((guint)*idx) : GSIZE_TO_POINTER(n));
+    if (found) {
+        g_hash_table_remove(t->missing, mkey);
+        if (g_hash_table_size(t->by_spi) < ESP_SPI_CACHE)
+            g_hash_table_insert(t->by_spi, key, GUINT_TO_POINTER((guint)*idx));
+    } else if (g_hash_table_size(t->missing) < ESP_SPI_CACHE) {
+        g_hash_table_insert(t->missing, g_strdup(mkey), GSIZE_TO_POINTER(n));
+    }
     return found;
 }
 

@@ -3,6 +3,7 @@
  * crypto.c), one per cipher family, then opened with isakmp_ctx_esp_decrypt
  * from an esp_sa line or a derived-style SA: inner bytes, ICV verdicts,
  * replays, the replay window, ESN high bits, trailers, statistics. */
+#include <arpa/inet.h>
 #include <gcrypt.h>
 #include <glib.h>
 #include <string.h>
@@ -381,6 +382,54 @@ static void test_bad_trailer(void)
     isakmp_ctx_free(ctx);
 }
 
+/* ESP over IPv6 (the SA found by an IPv6 destination, not by an IPv4 one
+ * with the same SPI, in either order: regression spi-miss-per-destination),
+ * Camellia-CBC with HMAC-SHA-256, an IPv6 packet
+ * inside (next header 41). */
+static void test_regress_spi_miss_per_destination(void)
+{
+    sealer s = { S_CBC, GCRY_CIPHER_CAMELLIA128, 16, 0, 16, 16, 0, GCRY_MAC_HMAC_SHA256, 16,
+                 K32, A32, 32 };
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    char *ek = hex0x(K32, 16), *ak = hex0x(A32, 32);
+    isakmp_esp_sa sa = { .af = 6, .src = "2001:db8::1", .dst = "2001:db8::2", .spi = 0x600,
+                         .encr_alg = "ENCR_CAMELLIA_CBC", .encr_key = ek,
+                         .integ_alg = "HMAC-SHA-256-128 [RFC4868]", .integ_key = ak };
+    g_assert_true(keys_esp_add(ctx->keys, &sa));
+    g_free(ek);
+    g_free(ak);
+    static const uint8_t v6[48] = { 0x60, 0, 0, 0, 0, 8, 17, 64, 0x20, 0x01, 0x0d, 0xb8, [23] = 1,
+                                    0x20, 0x01, 0x0d, 0xb8, [39] = 2, 0x01, 0xf4, 0x01, 0xf4, 0,
+                                    8, 0, 0 };
+    GByteArray *inner = g_byte_array_new();
+    g_byte_array_append(inner, v6, sizeof v6);
+    GByteArray *p = esp_seal(&s, 0x600, 1, false, inner, 41);
+    isakmp_packet pk = pkt_of(p, 1);
+    uint8_t out[2048];
+    isakmp_esp_result r;
+    /* over IPv4 the SA is not found: its destination is IPv6 */
+    g_assert_cmpint(isakmp_ctx_esp_decrypt(ctx, &pk, out, sizeof out, &r), ==, ISAKMP_ESP_NO_KEY);
+    pk.af = 6;
+    g_assert_cmpint(inet_pton(AF_INET6, "2001:db8::1", pk.src), ==, 1);
+    g_assert_cmpint(inet_pton(AF_INET6, "2001:db8::2", pk.dst), ==, 1);
+    pk.frame = 2;
+    g_assert_cmpint(isakmp_ctx_esp_decrypt(ctx, &pk, out, sizeof out, &r), ==, ISAKMP_ESP_OK);
+    g_assert_true(r.integrity);
+    g_assert_true(r.tunnel);
+    g_assert_cmpuint(r.next_header, ==, 41);
+    g_assert_cmpmem(r.inner, r.inner_len, v6, sizeof v6);
+    /* regression: the SA look-up remembered a miss by SPI alone, so once the
+     * SPI had been missed towards one address, an SA towards another was
+     * never found again (here: IPv4, IPv6, IPv4, IPv6) */
+    isakmp_packet p4 = pkt_of(p, 3);
+    g_assert_cmpint(isakmp_ctx_esp_decrypt(ctx, &p4, out, sizeof out, &r), ==, ISAKMP_ESP_NO_KEY);
+    pk.frame = 4;
+    g_assert_cmpint(isakmp_ctx_esp_decrypt(ctx, &pk, out, sizeof out, &r), ==, ISAKMP_ESP_OK);
+    g_byte_array_free(inner, TRUE);
+    g_byte_array_free(p, TRUE);
+    isakmp_ctx_free(ctx);
+}
+
 /* Short packets, an unknown algorithm, every prefix read within bounds. */
 static void test_malformed(void)
 {
@@ -426,5 +475,6 @@ int main(int argc, char **argv)
     g_test_add_func("/esp/infer-high", test_infer_high);
     g_test_add_func("/esp/bad-trailer", test_bad_trailer);
     g_test_add_func("/esp/malformed", test_malformed);
+    g_test_add_func("/esp/regress/spi-miss-per-destination", test_regress_spi_miss_per_destination);
     return g_test_run();
 }

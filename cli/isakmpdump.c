@@ -468,8 +468,7 @@ static bool bare_passes(run_state *rs, const capture_frame *f, const isakmp_pack
 /* The esp.* fields of the frame's ESP line. */
 static filter_esp esp_of(const run_state *rs, const capture_frame *f)
 {
-    return (filter_esp){ .spi = f->esp_spi, .seq = f->esp_seq, .ip = f->esp_proto == 50,
-                         .dec = rs->esp_on && rs->esp.have ? &rs->esp.first : NULL };
+    return ff_esp_of(f, rs->esp_on && rs->esp.have ? rs->esp.results : NULL);
 }
 
 /* Prints "file:line: reason" ("file: reason" for the whole file) and counts;
@@ -659,7 +658,7 @@ static void on_frame(void *user, const capture_frame *f)
     case MODE_TREE: out_tree(&rs->out, f, msgs, n); break;
     case MODE_JSON: out_json(&rs->out, f, msgs, n); break;
     case MODE_FIELDS:
-        out_fields_esp(rs->fields, rs->esp_on && rs->esp.have ? &rs->esp.first : NULL);
+        out_fields_esp(rs->fields, rs->esp_on && rs->esp.have ? rs->esp.results : NULL);
         out_fields_frame(rs->fields, rs->out.out, f, msgs, n);
         break;
     default: break;   /* --report writes at the end */

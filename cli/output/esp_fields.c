@@ -5,7 +5,7 @@
  * esp.protocol (the next header) when it was decrypted (--esp,
  * --decrypt-esp, or keys with --stats / --report), esp.icv_good /
  * esp.icv_bad when its ICV was checked (as Wireshark sets them with its
- * authentication check on).  A table of its own beside frame_fields.c's
+ * authentication check on); one value per ESP record of the frame.  A table of its own beside frame_fields.c's
  * (which looks names up here after its own), read from ff_frame's ESP
  * members.
  */
@@ -14,68 +14,77 @@
 
 #include "frame_fields.h"
 
-static bool decrypted(const ff_frame *fr)
-{
-    return fr->esp && fr->esp->dec && (fr->esp->dec->verdict == ISAKMP_ESP_OK ||
-                                       fr->esp->dec->verdict == ISAKMP_ESP_BAD_TRAILER);
-}
-
-static size_t g_spi(const ff_frame *fr, ff_value *out)
+/* ESP record i of the frame (0: the first): its header's SPI and sequence
+ * number, its decryption (NULL: not decrypted). */
+static size_t records(const ff_frame *fr)
 {
     if (!fr->esp)
         return 0;
-    out->type = FF_HEX32;
-    out->u = fr->esp->spi;
-    return 1;
+    size_t n = 1 + fr->esp->nmore;
+    return n < FF_MAX_VALUES ? n : FF_MAX_VALUES;
 }
 
-static size_t g_seq(const ff_frame *fr, ff_value *out)
+static uint32_t spi_at(const ff_esp *e, size_t i) { return i ? e->more_spi[i - 1] : e->spi; }
+static uint32_t seq_at(const ff_esp *e, size_t i) { return i ? e->more_seq[i - 1] : e->seq; }
+
+static const isakmp_esp_result *dec_at(const ff_esp *e, size_t i)
 {
-    if (!fr->esp)
-        return 0;
-    out->type = FF_UINT;
-    out->u = fr->esp->seq;
-    return 1;
+    return e->dec ? &e->dec[i] : NULL;
 }
 
-static size_t g_pad_len(const ff_frame *fr, ff_value *out)
+static bool decrypted(const isakmp_esp_result *r)
 {
-    if (!decrypted(fr))
-        return 0;
-    out->type = FF_UINT;
-    out->u = fr->esp->dec->pad_len;
-    return 1;
-}
-
-static size_t g_protocol(const ff_frame *fr, ff_value *out)
-{
-    if (!decrypted(fr))
-        return 0;
-    out->type = FF_HEX8;
-    out->u = fr->esp->dec->next_header;
-    return 1;
+    return r && (r->verdict == ISAKMP_ESP_OK || r->verdict == ISAKMP_ESP_BAD_TRAILER);
 }
 
 /* Whether the ICV (or AEAD tag) was computed: decrypted, or refused for it. */
-static bool icv_checked(const ff_frame *fr)
+static bool icv_checked(const isakmp_esp_result *r)
 {
-    const isakmp_esp_result *r = fr->esp ? fr->esp->dec : NULL;
     return r && r->integrity &&
            (r->verdict == ISAKMP_ESP_OK || r->verdict == ISAKMP_ESP_ICV_FAILED ||
             r->verdict == ISAKMP_ESP_BAD_TRAILER);
 }
 
-static size_t icv_is(const ff_frame *fr, ff_value *out, bool failed)
+typedef enum { V_SPI, V_SEQ, V_PAD_LEN, V_PROTOCOL, V_ICV_GOOD, V_ICV_BAD } esp_value;
+
+/* One value per record that has it (tshark lists each occurrence). */
+static size_t record_values(const ff_frame *fr, ff_value *out, esp_value what)
 {
-    if (!icv_checked(fr))
-        return 0;
-    out->type = FF_BOOL;
-    out->u = (fr->esp->dec->verdict == ISAKMP_ESP_ICV_FAILED) == failed;
-    return 1;
+    size_t k = 0;
+    for (size_t i = 0; i < records(fr); i++) {
+        const isakmp_esp_result *r = dec_at(fr->esp, i);
+        ff_value *v = &out[k];
+        switch (what) {
+        case V_SPI: *v = (ff_value){ .type = FF_HEX32, .u = spi_at(fr->esp, i) }; break;
+        case V_SEQ: *v = (ff_value){ .type = FF_UINT, .u = seq_at(fr->esp, i) }; break;
+        case V_PAD_LEN:
+            if (!decrypted(r))
+                continue;
+            *v = (ff_value){ .type = FF_UINT, .u = r->pad_len };
+            break;
+        case V_PROTOCOL:
+            if (!decrypted(r))
+                continue;
+            *v = (ff_value){ .type = FF_HEX8, .u = r->next_header };
+            break;
+        case V_ICV_GOOD: case V_ICV_BAD:
+            if (!icv_checked(r))
+                continue;
+            *v = (ff_value){ .type = FF_BOOL,
+                             .u = (r->verdict == ISAKMP_ESP_ICV_FAILED) == (what == V_ICV_BAD) };
+            break;
+        }
+        k++;
+    }
+    return k;
 }
 
-static size_t g_icv_good(const ff_frame *fr, ff_value *out) { return icv_is(fr, out, false); }
-static size_t g_icv_bad(const ff_frame *fr, ff_value *out) { return icv_is(fr, out, true); }
+static size_t g_spi(const ff_frame *fr, ff_value *out) { return record_values(fr, out, V_SPI); }
+static size_t g_seq(const ff_frame *fr, ff_value *out) { return record_values(fr, out, V_SEQ); }
+static size_t g_pad_len(const ff_frame *fr, ff_value *out) { return record_values(fr, out, V_PAD_LEN); }
+static size_t g_protocol(const ff_frame *fr, ff_value *out) { return record_values(fr, out, V_PROTOCOL); }
+static size_t g_icv_good(const ff_frame *fr, ff_value *out) { return record_values(fr, out, V_ICV_GOOD); }
+static size_t g_icv_bad(const ff_frame *fr, ff_value *out) { return record_values(fr, out, V_ICV_BAD); }
 
 /* Names, labels, types, bases and descriptions as tshark 4.0 -G fields lists them. */
 static const frame_field esp_table[] = {

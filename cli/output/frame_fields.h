@@ -39,14 +39,21 @@ typedef struct {
     const char *str;
 } ff_value;
 
-#define FF_MAX_VALUES CAPTURE_MAX_VLAN   /* the most occurrences of one field in a frame */
+/* the most occurrences of one field in a frame: a VLAN tag each, an ESP
+ * record each (RFC 9329: several in one TCP segment) */
+#define FF_MAX_VALUES (1 + CAPTURE_MAX_ESP > CAPTURE_MAX_VLAN ? 1 + CAPTURE_MAX_ESP : CAPTURE_MAX_VLAN)
 
-/* An ESP packet on its own line (the esp.* fields: esp_fields.c, and the
- * display filter's cli/filter/esp_fields.c). */
+/* The ESP packets of a frame on its own line (the esp.* fields:
+ * esp_fields.c, for -e, -G and -Y): the first, then nmore further records
+ * of the same TCP segment. */
 typedef struct ff_esp {
     uint32_t spi, seq;
     bool ip;                      /* IP protocol 50: no UDP / TCP (so no ports) */
-    const isakmp_esp_result *dec; /* its decryption, or NULL when ESP was not decrypted */
+    size_t nmore;
+    const uint32_t *more_spi, *more_seq;   /* nmore each */
+    /* decryptions of the first and then the further ones (1 + nmore), or
+     * NULL when ESP was not decrypted */
+    const isakmp_esp_result *dec;
 } ff_esp;
 
 /* What the fields read of one frame: a capture_frame's parts, so that the
@@ -71,6 +78,14 @@ static inline ff_frame ff_frame_at(uint32_t number, int64_t ts_sec, int32_t ts_n
 {
     return (ff_frame){ .number = number, .ts_sec = ts_sec, .ts_nsec = ts_nsec, .meta = meta,
                        .p = p, .disp_sec = ts_sec, .disp_nsec = ts_nsec };
+}
+
+/* The ESP records of f (dec: their decryptions, 1 + f->nesp_more, or NULL). */
+static inline ff_esp ff_esp_of(const capture_frame *f, const isakmp_esp_result *dec)
+{
+    return (ff_esp){ .spi = f->esp_spi, .seq = f->esp_seq, .ip = f->esp_proto == 50,
+                     .nmore = f->nesp_more, .more_spi = f->esp_more_spi,
+                     .more_seq = f->esp_more_seq, .dec = dec };
 }
 
 /* The fields of f with addresses and ports from p. */

@@ -31,7 +31,7 @@ struct out_fields {
     size_t nhits, hits_cap;
     int *col_head, *col_tail;      /* per column: its first and last hit, or -1 */
     bool esp_cols;                 /* an esp.* column: ESP frames get lines too */
-    const isakmp_esp_result *esp_dec;   /* the current frame's ESP decryption (out_fields_esp) */
+    const isakmp_esp_result *esp_dec;   /* the current frame's ESP decryptions (out_fields_esp) */
 };
 
 /* An item a column shows, and the column's next one. */
@@ -232,8 +232,8 @@ static void frame_value(out_fields *o, const frame_field *ff, const capture_fram
                              : f->esp_udp   ? &f->esp_pkt
                                             : NULL;
     ff_frame fr = ff_frame_of(f, p);
-    ff_esp esp = { .spi = f->esp_spi, .seq = f->esp_seq, .dec = o->esp_dec,
-                   .ip = !f->nmsgs && !f->keepalive && f->esp_proto == 50 };
+    ff_esp esp = ff_esp_of(f, o->esp_dec);
+    esp.ip = !f->nmsgs && !f->keepalive && f->esp_proto == 50;
     if (f->esp_udp)
         fr.esp = &esp;
     fr.file = o->fo.file;

@@ -129,8 +129,9 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
 struct filter;
 void out_fields_want(const out_fields *o, isakmp_ctx *ctx, const struct filter *flt);
 void out_fields_free(out_fields *o);
-/* The ESP decryption of the next frame's ESP packet (esp.pad_len,
- * esp.protocol), or NULL; true from wants_esp when an -e field is esp.*. */
+/* The ESP decryptions of the next frame's ESP packets, one per record
+ * (esp.pad_len, esp.protocol, esp.icv_*), or NULL; true from wants_esp
+ * when an -e field is esp.*. */
 void out_fields_esp(out_fields *o, const isakmp_esp_result *r);
 bool out_fields_wants_esp(const out_fields *o);
 

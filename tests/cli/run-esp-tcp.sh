@@ -9,7 +9,11 @@
 #   3. -V and -T json: one ESP line / record per record too, and --threads 2
 #      (without keys: the threaded writer) as many lines as one thread;
 #   4. --decrypt-esp -w: the same inner packets, byte for byte, as from the
-#      original capture.
+#      original capture;
+#   5. -T fields -e esp.*: one value per record (comma-separated, as tshark
+#      lists a field's occurrences), the same values as the UDP packets', and
+#      -Y on the sequence number of a record that is not its segment's first
+#      keeps that frame.
 # Usage: run-esp-tcp.sh BUILD_DIR SOURCE_DIR.
 set -uo pipefail
 build=$1 src=$2
@@ -66,6 +70,35 @@ a, b = packets(sys.argv[1]), packets(sys.argv[2])
 if len(b) != int(sys.argv[3]) or a != b:
     sys.exit("FAIL: %d inner packets from TCP, %d from UDP, not the same bytes" % (len(b), len(a)))
 PY
+    # 5. the esp.* fields of every record
+    efields=(-e esp.spi -e esp.sequence -e esp.pad_len -e esp.protocol -e esp.icv_good -e esp.icv_bad)
+    "$dump" -k "$sec" -T fields "${efields[@]}" "$cap" >"$tmp/$name.tcp.f"
+    "$dump" -k "$sec" -T fields "${efields[@]}" "$d/capture.pcap" >"$tmp/$name.udp.f"
+    python3 - "$tmp/$name.udp.f" "$tmp/$name.tcp.f" "$total" <<'PY' >"$tmp/$name.later" || fail=1
+import sys
+def records(path):
+    out, first, later = [], set(), []
+    for line in open(path):
+        cols = [c.split(",") if c else [] for c in line.rstrip("\n").split("\t")]
+        n = len(cols[0])
+        if any(len(c) != n for c in cols):
+            sys.exit("FAIL: %s: columns with different numbers of values: %r" % (path, line))
+        out += [tuple(c[i] for c in cols) for i in range(n)]
+        first.update(cols[1][:1])
+        later += cols[1][1:]
+    # a sequence number only ever seen after its segment's first record
+    return sorted(out), [s for s in later if s not in first]
+udp, _ = records(sys.argv[1])
+tcp, later = records(sys.argv[2])
+if len(tcp) != int(sys.argv[3]) or udp != tcp or not later:
+    sys.exit("FAIL: -T fields: %d records from TCP (%d only later in their segment), %d from "
+             "UDP, not the same values" % (len(tcp), len(later), len(udp)))
+print(later[0])
+PY
+    seq=$(cat "$tmp/$name.later")
+    n=$("$dump" -k "$sec" -Y "esp.sequence == ${seq:-0} && esp.icv_good" -T fields -e esp.sequence "$cap" |
+        tr ',' '\n' | grep -cx "${seq:-none}")
+    [ "$n" -ge 1 ] || { echo "FAIL $name: -Y esp.sequence == $seq (only ever a later record) kept no frame"; fail=1; }
 done
 [ $fail = 0 ] && echo "ESP in TCP records ok"
 exit $fail

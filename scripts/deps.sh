@@ -8,7 +8,7 @@ set -euo pipefail
 # 19 on Debian 13; libclang-rt-dev brings libFuzzer and the sanitizers).
 PKGS=(build-essential cmake pkg-config zlib1g-dev liblzma-dev libzstd-dev time libglib2.0-dev libgcrypt20-dev libpcap-dev libksba-dev
       tshark wireshark-dev libwireshark-dev clang libclang-rt-dev llvm valgrind gcovr
-      python3-cryptography tcpdump iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins
+      python3-cryptography tcpdump iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
       libstrongswan-extra-plugins python3 xvfb)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -290,6 +290,13 @@ int main(int argc, char **argv)
     if (i + 1 != argc || (!dry && (!laddr || !raddr)) || nkeys == 0)
         usage();
 
+    /* one way out, so that an early exit (no template, no keys) frees what
+     * the normal one does: LeakSanitizer runs on the tests' dry runs */
+    int rc = 2;
+    isakmp_ctx *ctx = NULL;
+    isakmp_msg *tmsg = NULL, *dmsg = NULL;
+    isakmp_edit *base = NULL, *donor = NULL;
+    link_t l = { .fd = -1 };
     GPtrArray *pkts = g_ptr_array_new_with_free_func(free_pkt);
     capture_opts o;
     capture_opts_default(&o);
@@ -297,12 +304,11 @@ int main(int argc, char **argv)
     char err[256];
     if (capture_file(argv[i], &o, &cs, on_frame, pkts, err, sizeof err) < 0) {
         fprintf(stderr, "live_mutants: %s: %s\n", argv[i], err);
-        return 2;
+        goto out;
     }
     /* the SA's state: every message decoded in order; the template is the
      * last initiator request of the exchange, the donor the IKE_AUTH request */
-    isakmp_ctx *ctx = new_ctx();
-    isakmp_msg *tmsg = NULL, *dmsg = NULL;
+    ctx = new_ctx();
     const isakmp_packet *tp = NULL;
     uint32_t frame = 0, top_mid = 0;
     for (guint k = 0; k < pkts->len; k++) {
@@ -329,17 +335,17 @@ int main(int argc, char **argv)
     if (!tmsg) {
         fprintf(stderr, "live_mutants: no IKEv2 initiator request of exchange %u in %s\n",
                 exchange, argv[i]);
-        return 2;
+        goto out;
     }
-    isakmp_edit *base = isakmp_edit_new(ctx, tmsg);
-    isakmp_edit *donor = dmsg ? isakmp_edit_new(ctx, dmsg) : NULL;
+    base = isakmp_edit_new(ctx, tmsg);
+    donor = dmsg ? isakmp_edit_new(ctx, dmsg) : NULL;
     bool encrypted = false;
     for (size_t c = 0; c < isakmp_node_child_count(isakmp_edit_root(base)); c++)
         encrypted |= isakmp_node_encrypted(isakmp_node_child(isakmp_edit_root(base), c));
     if (!encrypted) {
         fprintf(stderr, "live_mutants: the template (frame %u) was not decrypted: no keys for "
                         "its SA?\n", tp->frame);
-        return 2;
+        goto out;
     }
     char *tpl = payloads_of(base);
     uint32_t mid = first_mid >= 0 ? (uint32_t)first_mid : top_mid + 1;
@@ -347,9 +353,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     g_free(tpl);
 
-    link_t l = { .fd = -1 };
     if (!dry && link_open(&l, laddr, raddr, rport, tp) < 0)
-        return 2;
+        goto out;
     uint64_t rng = seed;
     int silent = 0, answered = 0, sent = 0, own_bad = 0;
     unsigned flags = ISAKMP_MUTATE_INNER | (allow_break ? ISAKMP_MUTATE_BREAK : 0);
@@ -401,6 +406,8 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "live_mutants: %d %s, %d answered, next message ID %u; %d failed our own "
                     "decoder's check\n", sent, dry ? "made" : "sent", answered, mid, own_bad);
+    rc = own_bad ? 1 : silent >= quit_after ? 3 : 0;
+out:
     if (l.fd >= 0)
         close(l.fd);
     isakmp_edit_free(base);
@@ -410,7 +417,5 @@ int main(int argc, char **argv)
     isakmp_ctx_free(ctx);
     g_ptr_array_free(pkts, TRUE);
     g_free(keys);
-    if (own_bad)
-        return 1;
-    return silent >= quit_after ? 3 : 0;
+    return rc;
 }

@@ -164,9 +164,12 @@ static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size
     const uint8_t *last = ct + n - cc->blk;
     bool repeat = ch->have_before && memcmp(last, ch->last_in, cc->blk) == 0;
     uint8_t fresh[16];
-    const uint8_t *cand[3] = { repeat ? ch->before : ch->iv, repeat ? ch->iv : ch->before,
-                               first_iv(cc, d->msgid, fresh) ? fresh : NULL };
+    const uint8_t *cand[3] = { repeat ? ch->before : ch->iv, repeat ? ch->iv : ch->before, NULL };
     for (int i = 0; i < 3; i++) {
+        /* the fresh IV (a hash) only when the chain's fail: most messages
+         * decrypt with the first candidate; a chain just made holds it */
+        if (i == 2 && !created && first_iv(cc, d->msgid, fresh))
+            cand[2] = fresh;
         if (!cand[i] || (i == 1 && !ch->have_before) || !try_iv(cc, cand[i], ct, n, out, first))
             continue;
         memcpy(used, cand[i], cc->blk);

@@ -119,6 +119,14 @@ static void test_iv_rules(void)
     b = encrypted(32, 0xdeadbeef, last, 0x77, last);     /* QM3 */
     assert_hash(&r, b, true, H20("77"));
     g_byte_array_unref(b);
+    /* the exchange started again under the same M-ID (new content, the
+     * M-ID's first IV): neither chained IV opens it, the fresh one does
+     * (computed only when the chained ones fail) */
+    uint8_t again[16];
+    sha1_iv(p1_last, 16, mid, 4, again);
+    b = encrypted(32, 0xdeadbeef, again, 0xaa, last);
+    assert_hash(&r, b, true, H20("aa"));
+    g_byte_array_unref(b);
 
     uint8_t mid2[4] = { 0, 0, 0, 5 };                    /* Informational: fresh M-ID */
     sha1_iv(p1_last, 16, mid2, 4, iv);

@@ -8,6 +8,7 @@
 #include "keys/keys.h"
 #include "core/payload_fields.h"
 #include "esp/esp.h"
+#include "payloads/cert.h"
 #include "state/state.h"
 
 /* Derivation's entries for the parts under it (see struct ctx_keying). */
@@ -36,6 +37,7 @@ void isakmp_ctx_free(isakmp_ctx *ctx)
     keys_free(ctx->keys);
     kdf_ctx_free(ctx->kdf);
     esp_table_free(ctx->esp);
+    cert_cache_free(ctx->certs);
     crypto_cache_flush();   /* the handles this thread kept for ctx's keys */
     g_free(ctx->dir);
     g_free(ctx);

@@ -182,6 +182,7 @@ struct isakmp_ctx {
     guint frag_live;          /* sets alive */
     uint64_t frag_evicted, frag_evicted_bytes;
     struct esp_table *esp;    /* ESP SAs' state (esp/esp.c); NULL until a packet came */
+    struct cert_cache *certs; /* what libksba said of recent certificates (payloads/cert.c) */
 };
 
 /* In a stateless context: marks the message as needing state and returns

@@ -279,19 +279,17 @@ bool cert_der_check(const uint8_t *p, size_t n, const char **why)
 #include <ksba.h>
 
 /* "20160816T004106" -> "2016-08-16 00:41:06 UTC". */
-static const char *iso_time(dec_t *d, const ksba_isotime_t t)
+static char *iso_time(const ksba_isotime_t t)
 {
     if (strlen(t) != 15)
         return NULL;
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s UTC", t, t + 4, t + 6, t + 9,
-             t + 11, t + 13);
-    return msg_strdup(d->m, buf);
+    return g_strdup_printf("%.4s-%.2s-%.2s %.2s:%.2s:%.2s UTC", t, t + 4, t + 6, t + 9, t + 11,
+                           t + 13);
 }
 
 /* The algorithm name in the key's canonical S-expression:
  * "(10:public-key(3:rsa(1:n..." -> "rsa". */
-static const char *sexp_alg(dec_t *d, const unsigned char *s)
+static char *sexp_alg(const unsigned char *s)
 {
     static const char head[] = "(10:public-key(";
     if (!s || strncmp((const char *)s, head, sizeof head - 1) != 0)
@@ -302,36 +300,109 @@ static const char *sexp_alg(dec_t *d, const unsigned char *s)
         n = n * 10 + (size_t)(*p++ - '0');
     if (*p != ':' || n == 0 || n >= 64)
         return NULL;
-    char buf[64];
-    memcpy(buf, p + 1, n);
-    buf[n] = 0;
-    return msg_strdup(d->m, buf);
+    return g_strndup(p + 1, n);
 }
 
-static void add_str(dec_t *d, uint32_t item, const cur_t *c, int field, const char *s)
+/* A string libksba allocated, as ours. */
+static char *ksba_text(char *s)
 {
-    if (!s)
+    char *copy = g_strdup(s);
+    ksba_free(s);
+    return copy;
+}
+
+/* What libksba says of one certificate: whether it took it, and the text
+ * of each field below (NULL: absent), in cert_field's order. */
+enum { CI_SUBJECT, CI_ISSUER, CI_NOT_BEFORE, CI_NOT_AFTER, CI_PUBKEY_ALG, CI_COUNT };
+static const int cert_field[CI_COUNT] = {
+    F_CERT_X509_SUBJECT, F_CERT_X509_ISSUER, F_CERT_X509_NOT_BEFORE, F_CERT_X509_NOT_AFTER,
+    F_CERT_X509_PUBKEY_ALG,
+};
+
+typedef struct {
+    uint8_t *der;             /* a copy, when cached */
+    size_t n;
+    bool parsed;
+    char *text[CI_COUNT];
+} cert_info;
+
+static void cert_parse(cert_info *ci, const uint8_t *der, size_t n)
+{
+    ksba_cert_t cert;
+    ci->parsed = false;
+    if (ksba_cert_new(&cert))
         return;
-    uint32_t x = tree_add_string(d->m, item, field, c->src, cur_off(c), cur_left(c), s);
-    tree_set_generated(d->m, x);
+    if (ksba_cert_init_from_mem(cert, der, n) == 0) {
+        ci->parsed = true;
+        ci->text[CI_SUBJECT] = ksba_text(ksba_cert_get_subject(cert, 0));
+        ci->text[CI_ISSUER] = ksba_text(ksba_cert_get_issuer(cert, 0));
+        ksba_isotime_t t;
+        if (!ksba_cert_get_validity(cert, 0, t))
+            ci->text[CI_NOT_BEFORE] = iso_time(t);
+        if (!ksba_cert_get_validity(cert, 1, t))
+            ci->text[CI_NOT_AFTER] = iso_time(t);
+        ksba_sexp_t key = ksba_cert_get_public_key(cert);
+        ci->text[CI_PUBKEY_ALG] = sexp_alg(key);
+        ksba_free(key);
+    }
+    ksba_cert_release(cert);
 }
 
-static void cert_fields(dec_t *d, uint32_t item, const cur_t *c, ksba_cert_t cert)
+static void cert_info_clear(cert_info *ci)
 {
-    char *subj = ksba_cert_get_subject(cert, 0);
-    char *iss = ksba_cert_get_issuer(cert, 0);
-    add_str(d, item, c, F_CERT_X509_SUBJECT, subj);
-    add_str(d, item, c, F_CERT_X509_ISSUER, iss);
-    ksba_free(subj);
-    ksba_free(iss);
-    ksba_isotime_t t;
-    if (!ksba_cert_get_validity(cert, 0, t))
-        add_str(d, item, c, F_CERT_X509_NOT_BEFORE, iso_time(d, t));
-    if (!ksba_cert_get_validity(cert, 1, t))
-        add_str(d, item, c, F_CERT_X509_NOT_AFTER, iso_time(d, t));
-    ksba_sexp_t key = ksba_cert_get_public_key(cert);
-    add_str(d, item, c, F_CERT_X509_PUBKEY_ALG, sexp_alg(d, key));
-    ksba_free(key);
+    g_free(ci->der);
+    for (int i = 0; i < CI_COUNT; i++)
+        g_free(ci->text[i]);
+    *ci = (cert_info){ 0 };
+}
+
+/*
+ * Certificates repeat: a gateway sends its own in every IKE_AUTH it
+ * answers, and retransmissions carry theirs again.  libksba's parse was a
+ * tenth of -T json's instructions with keys, so a context keeps what it
+ * said of the last CERT_CACHE_SLOTS distinct certificates (bytes compared
+ * whole), each at most CERT_CACHE_MAX_DER bytes: at most ~256 KiB per
+ * context (docs/limits.md).
+ */
+#define CERT_CACHE_SLOTS 8
+#define CERT_CACHE_MAX_DER 16384
+
+struct cert_cache {
+    cert_info e[CERT_CACHE_SLOTS];
+    unsigned next;            /* the slot a miss replaces (round robin) */
+};
+
+void cert_cache_free(struct cert_cache *cc)
+{
+    if (!cc)
+        return;
+    for (unsigned i = 0; i < CERT_CACHE_SLOTS; i++)
+        cert_info_clear(&cc->e[i]);
+    g_free(cc);
+}
+
+/* What libksba says of der[0..n): from ctx's cache, or parsed (into the
+ * cache, or into *own when it cannot be cached: the caller clears it). */
+static const cert_info *cert_info_of(isakmp_ctx *ctx, const uint8_t *der, size_t n,
+                                     cert_info *own)
+{
+    if (!ctx || n > CERT_CACHE_MAX_DER) {
+        cert_parse(own, der, n);
+        return own;
+    }
+    if (!ctx->certs)
+        ctx->certs = g_new0(struct cert_cache, 1);
+    struct cert_cache *cc = ctx->certs;
+    for (unsigned i = 0; i < CERT_CACHE_SLOTS; i++)
+        if (cc->e[i].der && cc->e[i].n == n && memcmp(cc->e[i].der, der, n) == 0)
+            return &cc->e[i];
+    cert_info *ci = &cc->e[cc->next];
+    cc->next = (cc->next + 1) % CERT_CACHE_SLOTS;
+    cert_info_clear(ci);
+    cert_parse(ci, der, n);
+    ci->der = g_memdup2(der, n);
+    ci->n = n;
+    return ci;
 }
 
 void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data)
@@ -346,15 +417,19 @@ void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data)
                   "Certificate data is not a DER X.509 certificate: %s", why);
         return;
     }
-    ksba_cert_t cert;
-    if (ksba_cert_new(&cert))
-        return;
-    if (ksba_cert_init_from_mem(cert, der, n) == 0)
-        cert_fields(d, item, cert_data, cert);
-    else
+    cert_info own = { 0 };
+    const cert_info *ci = cert_info_of(d->ctx, der, n, &own);
+    if (!ci->parsed)
         tree_note(d->m, item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_MALFORMED,
                   "Certificate data is not a DER X.509 certificate");
-    ksba_cert_release(cert);
+    for (int i = 0; ci->parsed && i < CI_COUNT; i++) {
+        if (!ci->text[i])
+            continue;
+        uint32_t x = tree_add_string(d->m, item, cert_field[i], cert_data->src, cur_off(cert_data),
+                                     cur_left(cert_data), ci->text[i]);
+        tree_set_generated(d->m, x);
+    }
+    cert_info_clear(&own);
 }
 
 #else
@@ -364,6 +439,11 @@ void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data)
     (void)cert_data;
     tree_note(d->m, item, ISAKMP_SEV_CHAT, ISAKMP_NOTE_INFO,
               "Built without libksba: certificate fields not decoded");
+}
+
+void cert_cache_free(struct cert_cache *cc)
+{
+    (void)cc;
 }
 
 #endif

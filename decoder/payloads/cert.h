@@ -13,7 +13,11 @@
  * without failing (see cert.c); when not, *why says what is wrong. */
 bool cert_der_check(const uint8_t *p, size_t n, const char **why);
 
-/* Decodes the DER certificate covered by cert_data (the cursor is not moved). */
+/* Decodes the DER certificate covered by cert_data (the cursor is not moved);
+ * what libksba says of it is kept in d->ctx's certificate cache. */
 void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data);
+
+/* Frees a context's certificate cache (isakmp_ctx_free). */
+void cert_cache_free(struct cert_cache *cc);
 
 #endif

@@ -149,6 +149,72 @@ static void test_valid_fields(void)
     g_free(der);
 }
 
+/* Every certificate field of m, one string. */
+static char *cert_fields_of(isakmp_msg *m)
+{
+    static const char *const names[] = { "ike.cert.x509.subject", "ike.cert.x509.issuer",
+                                         "ike.cert.x509.not_before", "ike.cert.x509.not_after",
+                                         "ike.cert.x509.pubkey_alg" };
+    GString *all = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *v = tu_values(m, names[i]);
+        g_string_append_printf(all, "%s=%s|", names[i], v);
+        g_free(v);
+    }
+    g_string_append_printf(all, "notes=%zu", tu_note_count(m, ISAKMP_NOTE_MALFORMED));
+    return g_string_free(all, FALSE);
+}
+
+/* The context's certificate cache (what libksba said of recent
+ * certificates): 40 certificates through one context, 20 distinct (more
+ * than the cache holds, so entries are replaced), each decoding to what a
+ * fresh context gives; and two certificates of the same length that differ
+ * in one byte of the subject are told apart (bytes compared whole). */
+static void test_cache(void)
+{
+    static const char *const names[] = { "ca", "initiator", "initiator-ecdsa", "responder",
+                                         "responder-ecdsa" };
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    for (int round = 0; round < 2; round++) {
+        for (int v = 0; v < 4; v++) {
+            for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+                size_t n;
+                uint8_t *der = pki_der(names[i], &n);
+                der[n - 1] ^= (uint8_t)v;   /* a signature bit: a distinct certificate */
+                isakmp_ctx *fresh = isakmp_ctx_new();
+                isakmp_msg *a = cert_msg(ctx, der, n), *b = cert_msg(fresh, der, n);
+                char *fa = cert_fields_of(a), *fb = cert_fields_of(b);
+                g_assert_cmpstr(fa, ==, fb);
+                g_free(fa);
+                g_free(fb);
+                isakmp_msg_free(a);
+                isakmp_msg_free(b);
+                isakmp_ctx_free(fresh);
+                g_free(der);
+            }
+        }
+    }
+    size_t n;
+    uint8_t *der = pki_der("responder", &n);
+    isakmp_msg *m = cert_msg(ctx, der, n);
+    char *before = tu_values(m, "ike.cert.x509.subject");
+    isakmp_msg_free(m);
+    uint8_t *at = memmem(der, n, "responder", 9);
+    g_assert_nonnull(at);
+    at[0] = 'R';
+    m = cert_msg(ctx, der, n);
+    char *after = tu_values(m, "ike.cert.x509.subject");
+    isakmp_msg_free(m);
+    if (*before) {   /* (empty without libksba) */
+        g_assert_cmpstr(before, !=, after);
+        g_assert_nonnull(strstr(after, "Responder"));
+    }
+    g_free(before);
+    g_free(after);
+    g_free(der);
+    isakmp_ctx_free(ctx);
+}
+
 /* Regression (issue 18): a CERT payload holding 30 82 00 01 30 cost ~5 KiB
  * of libksba's memory for good; 2,000 of them now cost nothing (the test
  * runs under LeakSanitizer / valgrind with no suppression) and each gets a
@@ -194,6 +260,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cert/deep", test_deep);
     g_test_add_func("/cert/truncated_trailing", test_truncated_trailing);
     g_test_add_func("/cert/valid_fields", test_valid_fields);
+    g_test_add_func("/cert/cache", test_cache);
     g_test_add_func("/cert/regress/libksba_bad_der_leak", test_regress_libksba_bad_der_leak);
     g_test_add_func("/cert/regress/verify_bad_der_leak", test_regress_verify_bad_der_leak);
     return g_test_run();

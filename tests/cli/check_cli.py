@@ -77,6 +77,7 @@ def main():
                        check=True)
         check_cases(tmp)
         check_formats(tmp)
+        check_json_strings(tmp)
         check_inputs(tmp)
         check_options(tmp)
         check_tcp_long(tmp)
@@ -164,6 +165,59 @@ def check_formats(d):
     if not out.startswith("1 1700000000.000000 [2001:db8::1]:500 -> [2001:db8::2]:500 UDP IKEv2 "
                           "IKE_SA_INIT MID=0x00000000 Initiator Request [Nonce]"):
         fail("summary line of eth-ipv6.pcap", out)
+
+
+def check_json_strings(d):
+    """-T json's string escaping (out_json.c: eight plain bytes at a time,
+    byte by byte from the first that needs care): ID_FQDN values with
+    quotes, backslashes, control bytes, DEL, UTF-8 and invalid UTF-8 at
+    every offset modulo 8, each read back by json.loads as the bytes up to
+    the first NUL (UTF-8 when valid, else Latin-1, the schema's rule)."""
+    sys.path.insert(0, os.path.join(SRC, "tests", "data"))
+    import pcapgen as pg
+    import struct
+    specials = [b'"', b"\\", b"\t", b"\n", b"\x01", b"\x1f", b"\x7f", b"\xc3\xa9", b"\xff"]
+    names = [b"plain ascii text, long enough for several words"]
+    for k, sp in enumerate(specials):
+        for off in range(9):
+            names.append(b"abcdefghijklmnop"[:off] + sp + b"-%d-tail after the special" % k)
+    names.append(b"12345678\x00after the nul")
+    frames = []
+    for i, n in enumerate(names):
+        idp = struct.pack("!BBH", 2, 17, 500) + n
+        m = pg.ike_message([(5, idp)], version=0x10, exch=4, flags=0,
+                           ispi=struct.pack("!Q", i + 1))
+        frames.append(pg.eth(0x0800, pg.ipv4("192.0.2.1", "198.51.100.2", 17,
+                                             pg.udp(500, 500, m))))
+    path = os.path.join(d, "json-strings.pcap")
+    pg.write_pcap(path, 1, frames)
+    rc, out, err = run(["-T", "json", path])
+    got = []
+    for line in out.splitlines():
+        def find(o):
+            if isinstance(o, dict):
+                for k, v in o.items():
+                    if k == "ike.id.data.fqdn":
+                        got.append(v)
+                    find(v)
+            elif isinstance(o, list):
+                for x in o:
+                    find(x)
+        try:
+            find(json.loads(line))
+        except ValueError as e:
+            fail("json-strings: a line is not JSON", str(e) + "\n" + line)
+    want = []
+    for n in names:
+        n = n.split(b"\0")[0]
+        try:
+            want.append(n.decode("utf-8"))
+        except UnicodeDecodeError:
+            want.append(n.decode("latin-1"))
+    if rc != 0 or got != want:
+        bad = [(w, g) for w, g in zip(want, got) if w != g][:3]
+        fail("json-strings: -T json's ID_FQDN values", "rc=%d, %d values for %d; first "
+             "differences: %r" % (rc, len(got), len(want), bad))
 
 
 def check_inputs(d):

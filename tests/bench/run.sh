@@ -125,7 +125,10 @@ if [ "$smoke" = 0 ]; then
   measure "dense: tshark -V (keys)" env HOME="$twd" tshark -n -r "$dense" -Y isakmp -V
 fi
 multi=("$data"/multi/bench-*.pcap)
-if "$dump" --help 2>&1 | grep -q -- "-j N"; then
+# (the help read whole first: with pipefail, grep -q leaving early made the
+# pipe fail on SIGPIPE and the row went missing)
+help=$("$dump" --help 2>&1 || true)
+if grep -q -- "-j N" <<<"$help"; then
   measure "isakmpdump -j $(nproc) -T fields, 4 files" "$dump" -j "$(nproc)" -T fields "${ours_e[@]}" "${multi[@]}"
 fi
 measure "tshark per file, $(nproc) at a time, 4 files" sh -c \

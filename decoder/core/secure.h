@@ -20,12 +20,13 @@ typedef struct {
 /* Allocations up to this size (keys) use libgcrypt's secure pool while it lasts. */
 #define CRYPTO_SECURE_MAX 64
 
-/* n zeroed bytes, from the secure pool while its budget lasts; libgcrypt
- * must be set up (crypto_secure_alloc does that first).  Never NULL. */
+/* n zeroed bytes, from the secure pool until its budget is first reached
+ * (then always ordinary memory, wiped all the same); libgcrypt must be set
+ * up (crypto_secure_alloc does that first).  Never NULL. */
 void *secure_alloc(size_t n);
 /* Wipes and frees what secure_alloc gave (NULL allowed). */
 void secure_free(void *p, size_t n);
-/* False once the secure pool's budget has run out. */
+/* False once the secure pool's budget has been reached (for good). */
 bool secure_available(void);
 
 /* Zeroes n bytes at p (a secret, or a line holding one) with

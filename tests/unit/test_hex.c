@@ -48,6 +48,24 @@ static void test_decode(void)
     char *odd = g_strdup("abc");
     g_assert_false(hex_decode(odd, 2, out));
     g_free(odd);
+    /* a NUL where a byte's first digit should be: the byte after it is not
+     * read (ASan) */
+    char *even = g_strdup("ab");
+    g_assert_false(hex_decode(even, 2, out));
+    g_free(even);
+    /* the decoding table agrees with hex_digit on every byte value, as a
+     * first and as a second digit */
+    for (int c = 0; c < 256; c++) {
+        char two[3] = { (char)c, '7', 0 }, lo[3] = { '7', (char)c, 0 };
+        uint8_t b = 0;
+        int d = hex_digit((char)c);
+        g_assert_cmpint(hex_decode(two, 1, &b), ==, d >= 0);
+        if (d >= 0)
+            g_assert_cmpuint(b, ==, (unsigned)(d << 4 | 7));
+        g_assert_cmpint(hex_decode(lo, 1, &b), ==, d >= 0 && c != 0);
+        if (d >= 0)
+            g_assert_cmpuint(b, ==, (unsigned)(7 << 4 | d));
+    }
     g_assert_true(hex_decode("", 0, out));
 }
 

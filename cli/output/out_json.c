@@ -23,9 +23,9 @@ static const uint8_t jclass[256] = {
     [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0x80 ... 0xff] = 2,
 };
 
-/* Non-zero when none of the eight bytes in v needs escaping or a UTF-8
- * check: each is 0x20-0x7e and neither '"' nor '\\' (the jclass 0 bytes). */
-static inline uint64_t json_plain8(uint64_t v)
+/* True when none of the eight bytes in v needs escaping or a UTF-8 check:
+ * each is 0x20-0x7e and neither '"' nor '\\' (the jclass 0 bytes). */
+static inline bool json_plain8(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
@@ -52,7 +52,7 @@ static void jstr_len(GString *s, const char *p, size_t n)
         while (n - i >= 8) {
             uint64_t v;
             memcpy(&v, p + i, 8);
-            if (json_plain8(v) == 0)
+            if (!json_plain8(v))
                 break;
             memcpy(o, &v, 8);
             o += 8;

@@ -422,7 +422,7 @@ void cert_decode(dec_t *d, uint32_t item, const cur_t *cert_data)
     if (!ci->parsed)
         tree_note(d->m, item, ISAKMP_SEV_NOTE, ISAKMP_NOTE_MALFORMED,
                   "Certificate data is not a DER X.509 certificate");
-    for (int i = 0; ci->parsed && i < CI_COUNT; i++) {
+    for (int i = 0; i < CI_COUNT; i++) {   /* (no text when libksba refused it) */
         if (!ci->text[i])
             continue;
         uint32_t x = tree_add_string(d->m, item, cert_field[i], cert_data->src, cur_off(cert_data),

@@ -53,12 +53,14 @@ static void test_decode(void)
     char *even = g_strdup("ab");
     g_assert_false(hex_decode(even, 2, out));
     g_free(even);
-    /* the decoding table agrees with hex_digit on every byte value, as a
-     * first and as a second digit */
+    /* hex_digit and hex_decode (one table) agree with GLib's
+     * g_ascii_xdigit_value on every byte value, as a first and as a second
+     * digit */
     for (int c = 0; c < 256; c++) {
         char two[3] = { (char)c, '7', 0 }, lo[3] = { '7', (char)c, 0 };
         uint8_t b = 0;
-        int d = hex_digit((char)c);
+        int d = g_ascii_xdigit_value((char)c);
+        g_assert_cmpint(hex_digit((char)c), ==, d);
         g_assert_cmpint(hex_decode(two, 1, &b), ==, d >= 0);
         if (d >= 0)
             g_assert_cmpuint(b, ==, (unsigned)(d << 4 | 7));

@@ -33,6 +33,8 @@ typedef struct {
     int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
     bool keys_tables;       /* every -k file is one of Wireshark's tables (or an ESP SA list) */
+    isakmp_ctx *keys_ctx;   /* with keys_tables, the -k files loaded once: each file's
+                             * contexts share them (isakmp_ctx_share_keys) */
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
     GString **exported_keys, **exported_psk;   /* what the inputs gave, written at the end */
     out_fields_opts fo;
@@ -497,11 +499,15 @@ static const char *unreadable(const char *path)
     return NULL;
 }
 
-/* Loads each -k file once to report its problems once (each file's context
- * loads them again quietly); drops the files that cannot be read. */
+/* Loads the -k files, each to report its problems once, into one context;
+ * drops the files that cannot be read.  When all are Wireshark's tables,
+ * that context is kept: the decoding contexts share its keys (one parsed
+ * copy, however many threads and files).  Otherwise each context loads the
+ * files again (secrets files and daemon logs give what each derives). */
 static int check_keys(options *o)
 {
     int rc = EXIT_OK;
+    isakmp_ctx *ctx = isakmp_ctx_new();
     o->keys_tables = true;
     for (guint i = 0; i < o->keys->len;) {
         const char *path = o->keys->pdata[i], *why = unreadable(path);
@@ -512,22 +518,36 @@ static int check_keys(options *o)
             continue;
         }
         unsigned errors = 0;
-        isakmp_ctx *ctx = isakmp_ctx_new();
+        size_t from = isakmp_ctx_key_source_count(ctx);
         int n = isakmp_ctx_load_keys(ctx, path, key_error, &errors);
         if (n < 0 || errors)
             rc = EXIT_INPUT;
         isakmp_key_source src;   /* read, but nothing usable in it: say why */
-        for (size_t j = 0; isakmp_ctx_key_source(ctx, j, &src); j++) {
+        for (size_t j = from; isakmp_ctx_key_source(ctx, j, &src); j++) {
             if (src.entries == 0 && src.note && !errors)
                 fprintf(stderr, "isakmpdump: %s: %s\n", src.name, src.note);
             /* tables give each SA its keys alone: the SAs can be decoded apart */
             o->keys_tables &= src.format && (strstr(src.format, "decryption_table") ||
                                              strcmp(src.format, "esp_sa") == 0);
         }
-        isakmp_ctx_free(ctx);
         i++;
     }
+    if (o->keys_tables && o->keys->len)
+        o->keys_ctx = ctx;
+    else
+        isakmp_ctx_free(ctx);
     return rc;
+}
+
+/* A decoding context's keys: the tables loaded once, or every file again. */
+static void give_keys(const options *o, isakmp_ctx *ctx)
+{
+    if (o->keys_ctx) {
+        isakmp_ctx_share_keys(ctx, o->keys_ctx);
+        return;
+    }
+    for (guint i = 0; i < o->keys->len; i++)
+        isakmp_ctx_load_keys(ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
 }
 
 /* A text the library formats (keys among them: wiped after use) to
@@ -776,7 +796,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
                    .file = o->files->len > 1 ? path : NULL };
     isakmp_frag_stats frag = { 0 };
     shard_opts so = { .threads = threads, .mode = modes[o->mode], .oc = &oc, .frag = &frag,
-                      .keys = (const char *const *)o->keys->pdata, .nkeys = o->keys->len,
+                      .keys = o->keys->len ? o->keys_ctx : NULL,
                       .names = (const char *const *)o->fields->pdata,
                       .nnames = o->fields->len, .fo = &fo, .cap = &o->cap, .flt = o->flt,
                       .passed = &passed };
@@ -854,8 +874,7 @@ static int run_file(const options *o, const char *path, FILE *out)
     }
     if (o->flt)
         rs.fs = filter_scratch_new(o->flt);
-    for (guint i = 0; i < o->keys->len; i++)
-        isakmp_ctx_load_keys(rs.ctx, o->keys->pdata[i], NULL, NULL);   /* reported in main */
+    give_keys(o, rs.ctx);
     rs.esp_on = esp_wanted(o);
     esp_run_init(&rs.esp, rs.ctx, o->esp_decrypt ? o->cc.w : NULL);
     if (o->esp_show)
@@ -963,6 +982,7 @@ static void options_free(options *o)
     g_ptr_array_free(o->files, TRUE);
     g_ptr_array_free(o->fields, TRUE);
     g_ptr_array_free(o->keys, TRUE);
+    isakmp_ctx_free(o->keys_ctx);
 }
 
 int main(int argc, char **argv)

@@ -165,8 +165,8 @@ static bool decoder_init(decoder *dc, const shard_opts *so, bool stateless, char
     isakmp_ctx_set_stateless(dc->ctx, stateless);
     if (dc->of)
         out_fields_want(dc->of, dc->ctx, so->flt);
-    for (size_t i = 0; !stateless && i < so->nkeys; i++)   /* (errors were reported in main) */
-        isakmp_ctx_load_keys(dc->ctx, so->keys[i], NULL, NULL);
+    if (!stateless && so->keys)
+        isakmp_ctx_share_keys(dc->ctx, so->keys);
     dc->flt = so->flt;
     dc->fs = so->flt ? filter_scratch_new(so->flt) : NULL;
     return true;
@@ -644,7 +644,7 @@ static void stop_workers(shard_run *r)
 int shard_file(const char *path, const shard_opts *so, FILE *out, capture_stats *st,
                       char *err, size_t errlen)
 {
-    shard_run r = { .so = so, .n = so->threads, .out = out, .by_sa = so->nkeys > 0 };
+    shard_run r = { .so = so, .n = so->threads, .out = out, .by_sa = so->keys != NULL };
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
     batch_init(&r.b[0]);

@@ -5,7 +5,8 @@
  * between messages by the main thread in capture order, so the output is
  * the same as with one (isakmp_ctx_stateless).  With key tables, the frames
  * are partitioned by SA instead: each thread decodes its SAs' frames in
- * order in its own context with the keys.  For a file, not a live pipe.
+ * order in its own context, all reading one copy of the keys.  For a
+ * file, not a live pipe.
  */
 #ifndef ISAKMPDUMP_SHARD_H
 #define ISAKMPDUMP_SHARD_H
@@ -24,9 +25,10 @@ typedef struct {
     const out_ctx *oc;           /* not -T fields: the writers' options (time, hex, verbose,
                                     file; never -t dd, which needs every frame in order) */
     isakmp_frag_stats *frag;     /* NULL, or what the fragment budget did (--stats) */
-    const char *const *keys;     /* -k files: only Wireshark's tables (each SA's keys alone);
-                                    with them the frames are partitioned by SA */
-    size_t nkeys;
+    const isakmp_ctx *keys;      /* NULL, or the -k files' keys, only Wireshark's tables (each
+                                    SA's keys alone), which every thread's context shares
+                                    (isakmp_ctx_share_keys); with them the frames are
+                                    partitioned by SA */
     const char *const *names;    /* the -e fields */
     size_t nnames;
     const out_fields_opts *fo;

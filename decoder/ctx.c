@@ -188,6 +188,14 @@ int isakmp_ctx_set_fields(isakmp_ctx *ctx, const int *ids, size_t n)
     return 0;
 }
 
+int isakmp_ctx_share_keys(isakmp_ctx *ctx, const isakmp_ctx *from)
+{
+    if (ctx == from || isakmp_ctx_key_source_count(ctx) || kdf_has_secrets(ctx->kdf))
+        return -1;   /* (only an empty store is replaced: nothing of ctx's is lost) */
+    keys_share(ctx->keys, from->keys);
+    return 0;
+}
+
 void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
 {
     if (!ctx || !ctx->dir) {

@@ -542,14 +542,6 @@ const integ_alg *integ_by_id(uint16_t id)
     return NULL;
 }
 
-void secret_copy(secret_t *s, const uint8_t *p, size_t n)
-{
-    s->p = crypto_secure_alloc(n ? n : 1);
-    if (n)
-        memcpy(s->p, p, n);
-    s->len = n;
-}
-
 /* Puts an IKE SA's keys into the key store, where decryption tries them. */
 static void v2_store(isakmp_ctx *ctx, const v2_sa *sa, const cipher_alg *enc,
                      const integ_alg *integ, bool keep)

@@ -184,7 +184,6 @@ void add_verdict(dec_t *d, uint32_t item, int field, bool ok, const uint8_t *com
 void no_verdict(dec_t *d, uint32_t item, const char *what, const char *why);
 
 void addr_text(int af, const uint8_t *a, char *out, size_t n);
-void secret_copy(secret_t *s, const uint8_t *p, size_t n);
 size_t integ_key_len(const integ_alg *a);
 const integ_alg *integ_by_id(uint16_t id);
 

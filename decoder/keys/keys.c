@@ -18,12 +18,21 @@ typedef struct {
     char *name, *note;
 } source_t;
 
-struct isakmp_keys {
+/* The keys themselves.  Contexts share them read-only
+ * (isakmp_ctx_share_keys: one parsed copy of a large table for every
+ * decoding thread); a context that adds a key while they are shared takes
+ * its own copy first (tables_own), so what is shared never changes. */
+typedef struct {
     GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
     GHashTable *v2;    /* GBytes(ispi|rspi) -> GPtrArray of key_v2: several when a
                         * table has one line per key epoch (RFC 9370) */
     GPtrArray *esp;    /* key_esp */
-    GPtrArray *sources;   /* source_t, in load order */
+    gint refs;         /* contexts using them (atomic: threads free their contexts) */
+} key_tables;
+
+struct isakmp_keys {
+    key_tables *t;
+    GPtrArray *sources;   /* source_t, in load order: each context its own */
 };
 
 /* ---------------------------------------------------------------- secrets */
@@ -45,6 +54,14 @@ bool secret_from_hex(secret_t *s, const char *hex)
     s->p = p;
     s->len = n / 2;
     return true;
+}
+
+void secret_copy(secret_t *s, const uint8_t *p, size_t n)
+{
+    s->p = crypto_secure_alloc(n ? n : 1);
+    if (n)
+        memcpy(s->p, p, n);
+    s->len = n;
 }
 
 static void v1_free(gpointer p)
@@ -90,36 +107,140 @@ static void source_free(gpointer p)
 
 /* ---------------------------------------------------------------- the store */
 
+static key_tables *tables_new(void)
+{
+    key_tables *t = g_new0(key_tables, 1);
+    t->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
+    t->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                  (GDestroyNotify)g_ptr_array_unref);
+    t->esp = g_ptr_array_new_with_free_func(esp_free);
+    t->refs = 1;
+    return t;
+}
+
+static void tables_unref(key_tables *t)
+{
+    if (!g_atomic_int_dec_and_test(&t->refs))
+        return;
+    g_hash_table_destroy(t->v1);
+    g_hash_table_destroy(t->v2);
+    g_ptr_array_free(t->esp, TRUE);
+    g_free(t);
+}
+
 struct isakmp_keys *keys_new(void)
 {
     struct isakmp_keys *k = g_new0(struct isakmp_keys, 1);
-    k->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
-    k->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
-                                  (GDestroyNotify)g_ptr_array_unref);
-    k->esp = g_ptr_array_new_with_free_func(esp_free);
+    k->t = tables_new();
     k->sources = g_ptr_array_new_with_free_func(source_free);
     return k;
 }
 
 bool keys_any_ike(const struct isakmp_keys *k)
 {
-    return g_hash_table_size(k->v1) + g_hash_table_size(k->v2) > 0;
+    return g_hash_table_size(k->t->v1) + g_hash_table_size(k->t->v2) > 0;
 }
 
 void keys_free(struct isakmp_keys *k)
 {
     if (!k)
         return;
-    g_hash_table_destroy(k->v1);
-    g_hash_table_destroy(k->v2);
-    g_ptr_array_free(k->esp, TRUE);
+    tables_unref(k->t);
     g_ptr_array_free(k->sources, TRUE);
     g_free(k);
 }
 
+/* ---------------------------------------------------------------- sharing */
+
+static void secret_dup(secret_t *to, const secret_t *from)
+{
+    if (from->p)
+        secret_copy(to, from->p, from->len);
+}
+
+static key_v1 *v1_dup(const key_v1 *e)
+{
+    key_v1 *c = g_memdup2(e, sizeof *e);
+    secret_dup(&c->enc, &e->enc);
+    return c;
+}
+
+static key_v2 *v2_dup(const key_v2 *e)
+{
+    key_v2 *c = g_memdup2(e, sizeof *e);
+    secret_dup(&c->ei, &e->ei);
+    secret_dup(&c->er, &e->er);
+    secret_dup(&c->ai, &e->ai);
+    secret_dup(&c->ar, &e->ar);
+    return c;
+}
+
+static key_esp *esp_dup(const key_esp *e)
+{
+    key_esp *c = g_memdup2(e, sizeof *e);
+    c->proto = g_strdup(e->proto);
+    c->src = g_strdup(e->src);
+    c->dst = g_strdup(e->dst);
+    c->spi = g_strdup(e->spi);
+    c->enc_alg = g_strdup(e->enc_alg);
+    c->auth_alg = g_strdup(e->auth_alg);
+    secret_dup(&c->enc_key, &e->enc_key);
+    secret_dup(&c->auth_key, &e->auth_key);
+    secret_dup(&c->enc_hex, &e->enc_hex);
+    secret_dup(&c->auth_hex, &e->auth_hex);
+    return c;
+}
+
+/* The tables, this context's alone: copied first while another context
+ * shares them (a key added to shared tables would change what a context
+ * on another thread is reading). */
+static key_tables *tables_own(struct isakmp_keys *k)
+{
+    key_tables *from = k->t;
+    if (g_atomic_int_get(&from->refs) == 1)
+        return from;
+    key_tables *t = tables_new();
+    GHashTableIter it;
+    gpointer id, v;
+    g_hash_table_iter_init(&it, from->v1);
+    while (g_hash_table_iter_next(&it, &id, &v))
+        g_hash_table_insert(t->v1, g_bytes_ref(id), v1_dup(v));
+    g_hash_table_iter_init(&it, from->v2);
+    while (g_hash_table_iter_next(&it, &id, &v)) {
+        const GPtrArray *a = v;
+        GPtrArray *c = g_ptr_array_new_full(a->len, v2_free);
+        for (guint i = 0; i < a->len; i++)
+            g_ptr_array_add(c, v2_dup(a->pdata[i]));
+        g_hash_table_insert(t->v2, g_bytes_ref(id), c);
+    }
+    for (guint i = 0; i < from->esp->len; i++)
+        g_ptr_array_add(t->esp, esp_dup(from->esp->pdata[i]));
+    k->t = t;
+    tables_unref(from);
+    return t;
+}
+
+void keys_share(struct isakmp_keys *k, const struct isakmp_keys *from)
+{
+    g_atomic_int_inc(&from->t->refs);
+    tables_unref(k->t);
+    k->t = from->t;
+    for (guint i = 0; i < from->sources->len; i++) {   /* counts and notes: each its own */
+        const source_t *s = from->sources->pdata[i];
+        size_t j = keys_source_add(k, s->name, s->pub.format);
+        source_t *c = k->sources->pdata[j];
+        c->pub = s->pub;
+        c->pub.name = c->name;
+        c->note = g_strdup(s->note);
+        c->pub.note = c->note;
+    }
+}
+
+/* ---------------------------------------------------------------- entries */
+
 void keys_v1_add(struct isakmp_keys *k, key_v1 *e)
 {
-    g_hash_table_replace(k->v1, g_bytes_new(e->icookie, 8), e);
+    g_hash_table_replace(tables_own(k)->v1, g_bytes_new(e->icookie, 8), e);
 }
 
 static GBytes *v2_id(const uint8_t ispi[8], const uint8_t rspi[8], uint8_t id[16])
@@ -134,7 +255,7 @@ void keys_v2_add(struct isakmp_keys *k, key_v2 *e)
     uint8_t id[16];
     GPtrArray *a = g_ptr_array_new_with_free_func(v2_free);
     g_ptr_array_add(a, e);
-    g_hash_table_replace(k->v2, v2_id(e->ispi, e->rspi, id), a);
+    g_hash_table_replace(tables_own(k)->v2, v2_id(e->ispi, e->rspi, id), a);
 }
 
 static bool secret_eq(const secret_t *a, const secret_t *b)
@@ -152,7 +273,7 @@ void keys_v2_keep(struct isakmp_keys *k, key_v2 *e)
 {
     uint8_t id[16];
     GBytes *b = v2_id(e->ispi, e->rspi, id);
-    GPtrArray *a = g_hash_table_lookup(k->v2, b);
+    GPtrArray *a = g_hash_table_lookup(tables_own(k)->v2, b);
     if (!a) {
         g_bytes_unref(b);
         keys_v2_add(k, e);
@@ -169,10 +290,10 @@ void keys_v2_keep(struct isakmp_keys *k, key_v2 *e)
 
 const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8])
 {
-    if (g_hash_table_size(k->v1) == 0)   /* the common case: no keys at all */
+    if (g_hash_table_size(k->t->v1) == 0)   /* the common case: no keys at all */
         return NULL;
     GBytes *b = g_bytes_new_static(icookie, 8);
-    const key_v1 *e = g_hash_table_lookup(k->v1, b);
+    const key_v1 *e = g_hash_table_lookup(k->t->v1, b);
     g_bytes_unref(b);
     return e;
 }
@@ -181,13 +302,13 @@ const key_v2 *const *keys_v2_find_all(const struct isakmp_keys *k, const uint8_t
                                       const uint8_t rspi[8], size_t *n)
 {
     *n = 0;
-    if (g_hash_table_size(k->v2) == 0)
+    if (g_hash_table_size(k->t->v2) == 0)
         return NULL;
     uint8_t id[16];
     memcpy(id, ispi, 8);
     memcpy(id + 8, rspi, 8);
     GBytes *b = g_bytes_new_static(id, 16);
-    const GPtrArray *a = g_hash_table_lookup(k->v2, b);
+    const GPtrArray *a = g_hash_table_lookup(k->t->v2, b);
     g_bytes_unref(b);
     if (!a)
         return NULL;
@@ -203,10 +324,10 @@ const key_v2 *keys_v2_find(const struct isakmp_keys *k, const uint8_t ispi[8],
     return n ? all[0] : NULL;
 }
 
-size_t keys_esp_count(const struct isakmp_keys *k) { return k->esp->len; }
+size_t keys_esp_count(const struct isakmp_keys *k) { return k->t->esp->len; }
 const key_esp *keys_esp_get(const struct isakmp_keys *k, size_t i)
 {
-    return i < k->esp->len ? k->esp->pdata[i] : NULL;
+    return i < k->t->esp->len ? k->t->esp->pdata[i] : NULL;
 }
 
 /* ---------------------------------------------------------------- UAT lines */
@@ -364,16 +485,17 @@ static uint32_t esp_spi_value(const char *spi)
 /* Adds e, replacing an entry for the same protocol, addresses and SPI. */
 static void esp_store(struct isakmp_keys *k, key_esp *e)
 {
-    for (guint i = 0; i < k->esp->len; i++) {
-        const key_esp *o = k->esp->pdata[i];
+    GPtrArray *esp = tables_own(k)->esp;
+    for (guint i = 0; i < esp->len; i++) {
+        const key_esp *o = esp->pdata[i];
         if (!strcmp(o->proto, e->proto) && !strcmp(o->src, e->src) && !strcmp(o->dst, e->dst) &&
             !g_ascii_strcasecmp(o->spi, e->spi)) {
-            esp_free(k->esp->pdata[i]);
-            k->esp->pdata[i] = e;
+            esp_free(esp->pdata[i]);
+            esp->pdata[i] = e;
             return;
         }
     }
-    g_ptr_array_add(k->esp, e);
+    g_ptr_array_add(esp, e);
 }
 
 /* The longest ESP key (HMAC-SHA2-512's 64 bytes; AES-256-GCM's is 36). */

@@ -48,6 +48,12 @@ typedef struct {
 
 struct isakmp_keys *keys_new(void);
 void keys_free(struct isakmp_keys *k);
+/* k (empty: no source yet) uses the keys of `from` without a copy, and
+ * copies its sources; the first key added to either while they share
+ * gives the adder its own copy (isakmp_ctx_share_keys). */
+void keys_share(struct isakmp_keys *k, const struct isakmp_keys *from);
+/* A secret in secure memory holding a copy of p[0..n). */
+void secret_copy(secret_t *s, const uint8_t *p, size_t n);
 /* True when IKE SA keys (v1 or v2 tables) are loaded. */
 bool keys_any_ike(const struct isakmp_keys *k);
 

@@ -247,6 +247,17 @@ ISAKMP_API size_t isakmp_ctx_key_source_count(const isakmp_ctx *ctx);
 /* Copies source i into *out; false when there is no such source. */
 ISAKMP_API bool isakmp_ctx_key_source(const isakmp_ctx *ctx, size_t i, isakmp_key_source *out);
 
+/* Gives ctx, which has loaded nothing yet, the keys `from` holds (its
+ * tables and ESP SAs, and a copy of its key sources) without copying them:
+ * one parsed copy of a large table serves every context, on any thread,
+ * each used by one thread at a time.  What is shared never changes: a
+ * context that adds a key later (one it derives, a file it loads) takes its
+ * own copy first.  Secrets for derivation (secrets files, daemon logs) are
+ * not shared: load those into each context.  Either context may be freed
+ * first.  Returns 0, or -1 (nothing done) when ctx already has keys,
+ * sources or secrets, or is `from`. */
+ISAKMP_API int isakmp_ctx_share_keys(isakmp_ctx *ctx, const isakmp_ctx *from);
+
 /* ---------------------------------------------------------------- messages */
 
 typedef struct isakmp_msg isakmp_msg;

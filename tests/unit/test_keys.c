@@ -283,6 +283,73 @@ static void test_esp_accessor_add(void)
     isakmp_ctx_free(ctx);
 }
 
+/* isakmp_ctx_share_keys: contexts read one copy of the tables (the same
+ * entries, not copies); a key added to one of them goes to its own copy,
+ * never into what the others read; either may be freed first. */
+static void test_share(void)
+{
+    isakmp_ctx *a = isakmp_ctx_new(), *b = isakmp_ctx_new(), *c = isakmp_ctx_new();
+    errs_t e = { g_ptr_array_new_with_free_func(g_free) };
+    const char *v2 =
+        "0000000000000001,0000000000000002,00112233445566778899aabbccddeeff,"
+        "00112233445566778899aabbccddeeff,aes128,0011,2233,sha1\n"
+        "0000000000000001,0000000000000002,ffeeddccbbaa99887766554433221100,"
+        "ffeeddccbbaa99887766554433221100,aes128,4455,6677,sha1\n";
+    const char *v1 = "fafaeb49382a763c,735be0cb62f82675c4f7bf8fbab9b56834ba76d6ab4fa240\n";
+    const char *esp = "\"IPv4\",\"192.168.0.1\",\"192.168.0.100\",\"0x070883c2\","
+                      "\"AES-CBC [RFC3602]\",\"0x5de1a4c2c72662c9fda7a7c78cd25623\","
+                      "\"HMAC-SHA-1-96 [RFC2404]\",\"0x51c9213c18232f8f26c70c4dee6e0e6d56e31e8a\"\n";
+    g_assert_cmpint(load(a, v2, &e) + load(a, v1, &e) + load(a, esp, &e), ==, 4);
+    g_assert_cmpint(isakmp_ctx_share_keys(a, a), ==, -1);
+    g_assert_cmpint(isakmp_ctx_share_keys(b, a), ==, 0);
+    g_assert_cmpint(isakmp_ctx_share_keys(b, a), ==, -1);   /* b has keys now */
+    g_assert_cmpint(isakmp_ctx_share_keys(c, a), ==, 0);
+    uint8_t i[8] = { 0, 0, 0, 0, 0, 0, 0, 1 }, r[8] = { 0, 0, 0, 0, 0, 0, 0, 2 };
+    uint8_t ck[8] = { 0xfa, 0xfa, 0xeb, 0x49, 0x38, 0x2a, 0x76, 0x3c };
+    size_t n;
+    const key_v2 *const *all = keys_v2_find_all(b->keys, i, r, &n);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_true(all[1] == keys_v2_find_all(a->keys, i, r, &n)[1]);   /* shared, not copied */
+    g_assert_true(keys_v1_find(b->keys, ck) == keys_v1_find(a->keys, ck));
+    g_assert_true(keys_esp_get(b->keys, 0) == keys_esp_get(a->keys, 0));
+    /* the sources are each context's own, with the same content */
+    g_assert_cmpuint(isakmp_ctx_key_source_count(b), ==, 3);
+    isakmp_key_source sa, sb;
+    g_assert_true(isakmp_ctx_key_source(a, 1, &sa) && isakmp_ctx_key_source(b, 1, &sb));
+    g_assert_cmpstr(sa.name, ==, sb.name);
+    g_assert_true(sa.name != sb.name);
+    g_assert_cmpstr(sb.format, ==, "ikev1_decryption_table");
+    g_assert_cmpuint(sb.entries, ==, 1);
+    /* c adds a third epoch and a v1 key: its own copy; a and b unchanged */
+    const char *more = "0000000000000001,0000000000000002,0102030405060708090a0b0c0d0e0f10,"
+                       "0102030405060708090a0b0c0d0e0f10,aes128,8899,aabb,sha1\n";
+    g_assert_cmpint(load(c, more, &e), ==, 1);
+    g_assert_cmpint(load(c, "0000000000000009,00112233\n", &e), ==, 1);
+    all = keys_v2_find_all(c->keys, i, r, &n);
+    g_assert_cmpuint(n, ==, 3);
+    g_assert_cmpuint(all[2]->ei.p[0], ==, 0x01);
+    g_assert_cmpuint(all[1]->ei.p[0], ==, 0xff);
+    g_assert_true(all[1] != keys_v2_find_all(a->keys, i, r, &n)[1]);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpuint(keys_v1_find(c->keys, ck)->enc.p[23], ==, 0x40);
+    uint8_t ck9[8] = { 0, 0, 0, 0, 0, 0, 0, 9 };
+    g_assert_nonnull(keys_v1_find(c->keys, ck9));
+    g_assert_null(keys_v1_find(a->keys, ck9));
+    g_assert_null(keys_v1_find(b->keys, ck9));
+    g_assert_cmpstr(keys_esp_get(c->keys, 0)->spi, ==, "0x070883c2");
+    g_assert_true(keys_esp_get(c->keys, 0) != keys_esp_get(a->keys, 0));
+    g_assert_cmpuint(e.errs->len, ==, 0);
+    /* a freed first: b still reads the tables (ASan: no use after free) */
+    isakmp_ctx_free(a);
+    all = keys_v2_find_all(b->keys, i, r, &n);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpuint(all[1]->ar.p[1], ==, 0x77);
+    g_assert_cmpuint(keys_esp_get(b->keys, 0)->enc_key.len, ==, 16);
+    g_ptr_array_free(e.errs, TRUE);
+    isakmp_ctx_free(b);
+    isakmp_ctx_free(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -295,5 +362,6 @@ int main(int argc, char **argv)
     g_test_add_func("/keys/v2-epochs", test_v2_epochs);
     g_test_add_func("/keys/esp-accessor-files", test_esp_accessor_files);
     g_test_add_func("/keys/esp-accessor-add", test_esp_accessor_add);
+    g_test_add_func("/keys/share", test_share);
     return g_test_run();
 }

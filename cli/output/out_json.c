@@ -94,7 +94,7 @@ static void jstr_len(GString *s, const char *p, size_t n)
 
 static void jstr(GString *s, const char *p) { jstr_len(s, p, strlen(p)); }
 
-static void jkey_len(GString *s, bool *first, const char *key, size_t klen, const char *suffix,
+static inline void jkey_len(GString *s, bool *first, const char *key, size_t klen, const char *suffix,
                      size_t slen)
 {
     char *o = ob_room(s, klen + slen + 4), *start = o;
@@ -253,9 +253,8 @@ static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool
         ia[i] = aspects(w, g_array_index(w->kids, const isakmp_item *, from + i), parent);
         any |= ia[i].has;
     }
-    for (int a = A_VALUE; a < A_COUNT; a++) {
-        if (!(any & (1u << a)))
-            continue;
+    for (unsigned todo = any; todo; todo &= todo - 1) {   /* each aspect any item has, in order */
+        int a = __builtin_ctz(todo);
         jkey_len(s, first, f->abbrev, klen, suffix[a], suffix_len[a]);
         if (n > 1)
             ob_c(s, '[');
@@ -263,8 +262,11 @@ static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool
             if (i)
                 ob_c(s, ',');
             /* (kids is read again: object() below may have grown it) */
-            if (ia[i].has & (1u << a))
-                emit(w, g_array_index(w->kids, const isakmp_item *, from + i), &ia[i], (aspect)a);
+            const isakmp_item *it = g_array_index(w->kids, const isakmp_item *, from + i);
+            if (a == A_VALUE)   /* every item has one */
+                value(w, it);
+            else if (ia[i].has & (1u << a))
+                emit(w, it, &ia[i], (aspect)a);
             else
                 OB_LIT(s, "null");
         }

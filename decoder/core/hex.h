@@ -34,9 +34,10 @@ static inline size_t hex_encode(const uint8_t *b, size_t n, char *buf, size_t si
         memcpy(buf + 2 * i + 4, hex_pairs + 2 * b[i + 2], 2);
         memcpy(buf + 2 * i + 6, hex_pairs + 2 * b[i + 3], 2);
     }
-    for (; i < fit; i++)
-        memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);
-    buf[2 * fit] = 0;
+    char *o = buf + 2 * i;   /* (a pointer: gcc's LTO warned that 2 * i could overflow) */
+    for (; i < fit; i++, o += 2)
+        memcpy(o, hex_pairs + 2 * b[i], 2);
+    *o = 0;
     return need;
 }
 

@@ -300,7 +300,9 @@ static void decode_chunk(decoder *dc, const shard_run *r, batch *b, unsigned c)
     }
 }
 
-/* Decodes, in the context with state, the frames of a batch that needed it. */
+/* Decodes, in the context with state, the frames of a batch that needed
+ * it; tells it of the others' messages, in order, so that its SA table is
+ * the one a single context would have (isakmp_ctx_seen). */
 static void decode_stateful(decoder *dc, const shard_run *r, batch *b)
 {
     g_string_truncate(b->sout, 0);
@@ -308,6 +310,9 @@ static void decode_stateful(decoder *dc, const shard_run *r, batch *b)
         bframe *bf = &b->frames[i];
         if (bf->stateful)
             bf->out_len = (uint32_t)frame_line(dc, r, b, bf, b->sout);
+        else
+            for (uint32_t k = 0; k < bf->n; k++)
+                isakmp_ctx_seen(dc->ctx, &b->msgs[bf->first + k]);
     }
 }
 

@@ -196,6 +196,11 @@ int isakmp_ctx_share_keys(isakmp_ctx *ctx, const isakmp_ctx *from)
     return 0;
 }
 
+bool ctx_keyed(const isakmp_ctx *ctx)
+{
+    return keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf);
+}
+
 void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
 {
     if (!ctx || !ctx->dir) {
@@ -206,7 +211,7 @@ void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m)
         m->facts.pub.partial = false;
         return;
     }
-    bool keyed = keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf);
+    bool keyed = ctx_keyed(ctx);
     struct field_direction *dir = ctx->dir;
     m->want = dir->kind[keyed].want;
     m->want_payload_header = dir->kind[keyed].want_header;

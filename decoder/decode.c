@@ -287,9 +287,12 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
         isakmp_msg *m = ctx && ctx->borrow ? msg_new_borrowed(pkt) : msg_new(pkt);
         m->no_labels = ctx && ctx->no_labels;
         ctx_direct(ctx, m);
-        /* only a lean context can do without state (isakmp_ctx_set_stateless) */
-        m->needs_state = ctx && ctx->stateless && !m->lean;
-        dec_t d = { .ctx = ctx, .m = m, .hooks = &hooks, .sk_epoch = -1 };
+        /* without keys or secrets a message needs state only where the
+         * decoder says so (dec_stateless: fragments, Aggressive Mode); with
+         * them, every one may (isakmp_ctx_set_stateless) */
+        bool keyed = ctx && ctx_keyed(ctx);
+        m->needs_state = ctx && ctx->stateless && keyed;
+        dec_t d = { .ctx = ctx, .m = m, .hooks = &hooks, .sk_epoch = -1, .keyed = keyed };
         cur_t c;
         cur_init(&c, m->pkt.data, m->pkt.len, m->pkt.len, 0);
         decode_message(&d, 0, &c);
@@ -300,7 +303,7 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
         crypto_msg_done(&d);
         /* without keys, an SA's state holds only its record: dropped quietly */
         if (facts_on(&d))
-            state_fold(&d, !(ctx && (keys_any_ike(ctx->keys) || kdf_has_secrets(ctx->kdf))));
+            state_fold(&d, !keyed);
         kdf_msg_done(&d);
         if (!d.redo || n == DEC_MAX_REDO) {
             msg_finish(m);
@@ -311,4 +314,19 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
          * AUTH, its nonces, the IKEv1 IV chain go on from it) */
         isakmp_msg_free(m);
     }
+}
+
+void isakmp_ctx_seen(isakmp_ctx *ctx, const isakmp_packet *pkt)
+{
+    /* what decoding it would have done to the SA table: state_fold's quiet
+     * touch of the SA (made, or made the most recent), for a message of a
+     * known version, in a context that folds (not a field-directed one
+     * without keys); with keys every message was decoded here anyway */
+    if (!ctx || ctx->stateless || ctx->dir || ctx_keyed(ctx) || pkt->len < 18)
+        return;
+    int version = pkt->data[17] >> 4;
+    if (version != 1 && version != 2)
+        return;
+    dec_t d = { .ctx = ctx };
+    state_sa_quiet(&d, pkt->data);
 }

@@ -44,6 +44,7 @@ typedef struct {
     size_t hdr_off;          /* offset of the ISAKMP header in source 0 */
     struct isakmp_state *sa; /* SA state, when the context keeps it */
     const struct dec_hooks *hooks;  /* the parts above, as the engine wires them */
+    bool keyed;              /* the context has IKE keys or secrets (ctx_keyed) */
     bool redo;               /* derivation took the next candidate key because this
                               * message did not decrypt: decode it again (decode.c) */
     int sk_epoch;            /* IKEv2: which of the SPI pair's key sets verified the
@@ -215,6 +216,10 @@ struct field_direction {
 
 /* The direction for the next message of ctx (NULL: full trees). */
 void ctx_direct(isakmp_ctx *ctx, isakmp_msg *m);
+/* True when ctx has IKE keys or secrets: then decoding a message can depend
+ * on every message before it (without, only fragments and Aggressive Mode
+ * do, and they say so in a stateless context: dec_stateless). */
+bool ctx_keyed(const isakmp_ctx *ctx);
 
 /* The same once the message's header h is read: without keys or secrets,
  * IKEv1 Aggressive Mode is followed for psk-crack lines even so

@@ -184,10 +184,13 @@ static int label_format(char *buf, size_t size, const char *fmt, va_list ap)
         char num[24];
         const char *piece = num;
         size_t len;
-        if (*p != '%') {
-            if (n + 1 >= size)
+        if (*p != '%') {   /* the text up to the next conversion, in one copy */
+            len = strcspn(p, "%");
+            if (n + len >= size)
                 return -1;
-            buf[n++] = *p;
+            memcpy(buf + n, p, len);
+            n += len;
+            p += len - 1;
             continue;
         }
         p++;

@@ -83,9 +83,14 @@ static size_t v1_key_len(const struct isakmp_state *sa, const key_v1 *k)
  * the initiator's).  What the messages negotiated is in the record. */
 void ikev1_msg_done(dec_t *d)
 {
-    if ((d->flags & 0x01) || d->msgid != 0 || d->depth || d->m->lean)
+    /* KE values serve decryption: a stateless context has no keys (with
+     * keys every message needed state already) */
+    if ((d->flags & 0x01) || d->msgid != 0 || d->depth || d->m->lean || d->ctx->stateless)
         return;
-    struct isakmp_state *sa = state_sa(d, d->ispi);
+    /* without keys the SA holds nothing decryption needs: it is dropped and
+     * made again quietly, as state_fold does, so that the notes do not
+     * depend on which messages a context with state saw (isakmp_ctx_seen) */
+    struct isakmp_state *sa = d->keyed ? state_sa(d, d->ispi) : state_sa_quiet(d, d->ispi);
     const isakmp_facts *f = &d->m->facts.pub;
     const uint8_t *ke = f->n_kes ? isakmp_msg_span(d->m, f->kes[0].data) : NULL;
     if (!ke || f->kes[0].data.len == 0)

@@ -195,14 +195,23 @@ ISAKMP_API void isakmp_ctx_set_borrow(isakmp_ctx *ctx, bool on);
 ISAKMP_API void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
 
 /* Stateless decoding, for batch tools that decode on several threads: the
- * context keeps nothing between messages and uses nothing kept.  A message
- * that would need to (an IKEv1 fragment to collect, Aggressive Mode followed
- * for key export) is decoded without that and says so
- * (isakmp_msg_needs_state); the tool then decodes it again, in order, in a
- * context with state.  Only a field-directed context without keys or
- * secrets can do without state: in any other, every message needs it (and
- * is decoded with it).  Off by default. */
+ * context keeps nothing between messages and uses nothing kept (no SA
+ * records either: isakmp_ctx_sa_facts).  A message that would need to (an
+ * IKEv1 fragment to collect, Aggressive Mode followed for key export) is
+ * decoded without that and says so (isakmp_msg_needs_state); the tool then
+ * decodes it again, in order, in a context with state, and tells that
+ * context of each message it did not decode (isakmp_ctx_seen), in order.
+ * Only a context without keys or secrets can do without state: in one with
+ * them, every message needs it (and is decoded with it).  Off by default. */
 ISAKMP_API void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on);
+
+/* Tells a context with state, in capture order, of a message that a
+ * stateless context decoded without needing state: the SA table changes as
+ * if ctx had decoded it (its SA made, or made the most recent; the least
+ * recent dropped when the table is full), so that the messages ctx decodes
+ * itself meet the same table, and get the same notes, as with one context.
+ * Nothing else is kept (no SA record). */
+ISAKMP_API void isakmp_ctx_seen(isakmp_ctx *ctx, const isakmp_packet *pkt);
 
 /* Callback for problems found while loading keys: `where` is "file:line",
  * `reason` a sentence.  Loading goes on after each call.  A reason that

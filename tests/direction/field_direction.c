@@ -190,45 +190,84 @@ static void message_values(const isakmp_msg *m, GString *out)
     g_free(v);
 }
 
+/* The whole tree as -V and -T json see it: every item's field, value and
+ * label in tree order, then the notes. */
+static void tree_text(const isakmp_item *it, GString *out)
+{
+    char buf[4096];
+    isakmp_item_format_value(it, buf, sizeof buf);
+    const char *label = isakmp_item_label(it);
+    g_string_append_printf(out, "%s=%s [%s]|", isakmp_item_field(it)->abbrev, buf,
+                           label ? label : "");
+    for (const isakmp_item *c = isakmp_item_first_child(it); c; c = isakmp_item_next(c))
+        tree_text(c, out);
+}
+
+static void message_text(const isakmp_msg *m, bool full, GString *out)
+{
+    if (!full) {
+        message_values(m, out);
+        return;
+    }
+    g_string_truncate(out, 0);
+    tree_text(isakmp_msg_root(m), out);
+    size_t n;
+    const isakmp_note *notes = isakmp_msg_notes(m, &n);
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(out, "{%s %s %s}", isakmp_severity_name(notes[i].severity),
+                               isakmp_note_code_name(notes[i].code), notes[i].text);
+}
+
+/* A context for check_stateless: every field wanted (-T fields), or the
+ * full tree with labels (-T json, -V). */
+static isakmp_ctx *stateless_ctx(const int *all, size_t nf, bool full)
+{
+    isakmp_ctx *ctx = new_ctx(NULL, 0);
+    if (!full)
+        isakmp_ctx_set_fields(ctx, all, nf);
+    return ctx;
+}
+
 /* isakmp_ctx_set_stateless: a message a stateless context decodes without
- * saying it needed state gives the values a context with state gives
- * (isakmpdump --threads decodes the others again, in order).  Each message
- * gets a new stateless context: one that saw nothing before it, as a
- * thread's may have.  Returns the differences. */
-static int check_stateless(const frames *fr)
+ * saying it needed state gives the values (for a full tree: the tree, labels
+ * and notes) a context with state gives (isakmpdump --threads decodes the
+ * others again, in order).  Each message gets a new stateless context: one
+ * that saw nothing before it, as a thread's may have.  Returns the
+ * differences. */
+static int check_stateless(const frames *fr, bool full)
 {
     size_t nf;
     isakmp_fields(&nf);
     int *all = g_new(int, nf);
     for (size_t i = 0; i < nf; i++)
         all[i] = (int)i;
-    isakmp_ctx *seq = new_ctx(NULL, 0);
-    isakmp_ctx_set_fields(seq, all, nf);
+    isakmp_ctx *seq = stateless_ctx(all, nf, full);
     GString *a = g_string_new(NULL), *b = g_string_new(NULL);
     int bad = 0, n = 0;
     for (guint i = 0; i < fr->pkts->len; i++) {
         const isakmp_packet *p = fr->pkts->pdata[i];
         isakmp_msg *m = isakmp_decode(seq, p);
-        message_values(m, a);
+        message_text(m, full, a);
         bad += isakmp_msg_needs_state(m);   /* never in a context with state */
         isakmp_msg_free(m);
-        isakmp_ctx *probe = new_ctx(NULL, 0);
-        isakmp_ctx_set_fields(probe, all, nf);
+        isakmp_ctx *probe = stateless_ctx(all, nf, full);
         isakmp_ctx_set_stateless(probe, true);
         m = isakmp_decode(probe, p);
-        message_values(m, b);
+        message_text(m, full, b);
         bool needs = isakmp_msg_needs_state(m);
         isakmp_msg_free(m);
         isakmp_ctx_free(probe);
         n += needs;
         if (!needs && !g_string_equal(a, b)) {
-            fprintf(stderr, "message %u (frame %u) decodes differently without state\n"
-                    "  with:    %.300s\n  without: %.300s\n", i, p->frame, a->str, b->str);
+            fprintf(stderr, "message %u (frame %u) decodes differently without state (%s)\n"
+                    "  with:    %.300s\n  without: %.300s\n", i, p->frame,
+                    full ? "full tree" : "fields", a->str, b->str);
             bad++;
         }
     }
     if (learn)
-        printf("%d of %u messages need state\n", n, fr->pkts->len);
+        printf("%d of %u messages need state (%s)\n", n, fr->pkts->len,
+               full ? "full tree" : "fields");
     g_string_free(a, TRUE);
     g_string_free(b, TRUE);
     isakmp_ctx_free(seq);
@@ -271,7 +310,7 @@ int main(int argc, char **argv)
     GString **full = decode_all(&fr, keys, nkeys, -1, &body_bad);
     bad += body_bad;
     if (nkeys == 0)
-        bad += check_stateless(&fr);
+        bad += check_stateless(&fr, false) + check_stateless(&fr, true);
     if (learn)
         return 0;
     for (size_t f = 0; f < nf; f++) {

@@ -180,12 +180,75 @@ static void test_stateless(void)
     tu_assert_values(b, "ike.typepayload", "33,2,3,41,43");
     isakmp_msg_free(a);
     isakmp_msg_free(b);
-    /* full trees learn from clear IKEv1 messages: every message needs state */
+    /* full trees without keys: the same (issue 22: before, every message of
+     * a full tree said it needed state, and -T json and -V on several
+     * threads decoded everything twice) */
     isakmp_ctx_set_fields(ctx, NULL, 0);
+    g_assert_false(needs_state(ctx, MSG));
+    g_assert_false(needs_state(ctx, V1_ENCRYPTED));
+    g_assert_true(needs_state(ctx, V1_FRAGMENT));
+    g_assert_true(needs_state(ctx, V1_AGGRESSIVE));
+    g_assert_null(isakmp_ctx_sa_facts(ctx, (const uint8_t *)"\x01\x02\x03\x04\x05\x06\x07\x08"));
+    /* with keys every message may depend on those before it */
+    const char *table = "0102030405060708,00112233445566778899aabbccddeeff\n";
+    g_assert_cmpint(isakmp_ctx_load_keys_mem(ctx, "t", table, strlen(table), NULL, NULL), ==, 1);
     g_assert_true(needs_state(ctx, MSG));
     g_assert_true(needs_state(ctx, V1_ENCRYPTED));
     isakmp_ctx_free(ctx);
     isakmp_ctx_free(with);
+}
+
+/* MSG's or V1_FRAGMENT's bytes with the initiator SPI made of byte x. */
+static isakmp_packet with_spi(const char *hex, uint8_t x, uint8_t **bytes)
+{
+    size_t len;
+    *bytes = tu_hex(hex, &len);
+    memset(*bytes, x, 8);
+    return (isakmp_packet){ .data = *bytes, .len = len, .frame = 1, .af = 4, .sport = 500,
+                            .dport = 500 };
+}
+
+/* SA-table notes taken by the message decoded last of a, b, f: in one
+ * context with state (limit 2 SAs), or with a and b decoded statelessly and
+ * the context with state told of them (isakmp_ctx_seen) or not. */
+static size_t full_table_notes(int how)
+{
+    isakmp_ctx *st = isakmp_ctx_new(), *ctx = isakmp_ctx_new();
+    isakmp_ctx_set_stateless(st, true);
+    isakmp_ctx_set_sa_limit(ctx, 2);
+    uint8_t *p[3];
+    isakmp_packet pk[3] = { with_spi(MSG, 0xa1, &p[0]), with_spi(MSG, 0xb2, &p[1]),
+                            with_spi(V1_FRAGMENT, 0xc3, &p[2]) };
+    isakmp_msg *m = NULL;
+    for (int i = 0; i < 3; i++) {
+        isakmp_msg_free(m);
+        m = isakmp_decode(how == 0 ? ctx : st, &pk[i]);
+        if (!isakmp_msg_needs_state(m)) {
+            if (how == 1)
+                isakmp_ctx_seen(ctx, &pk[i]);
+            continue;
+        }
+        isakmp_msg_free(m);
+        m = isakmp_decode(ctx, &pk[i]);
+    }
+    g_assert_false(isakmp_msg_needs_state(m));
+    size_t n = tu_note_count(m, ISAKMP_NOTE_LIMIT);
+    isakmp_msg_free(m);
+    for (int i = 0; i < 3; i++)
+        g_free(p[i]);
+    isakmp_ctx_free(st);
+    isakmp_ctx_free(ctx);
+    return n;
+}
+
+/* isakmp_ctx_seen: the context with state meets the same SA table as one
+ * context decoding everything (the fragment's SA takes the room of the
+ * oldest, with a note); not told, it would not (no note). */
+static void test_seen(void)
+{
+    g_assert_cmpuint(full_table_notes(0), ==, 1);
+    g_assert_cmpuint(full_table_notes(1), ==, 1);
+    g_assert_cmpuint(full_table_notes(2), ==, 0);
 }
 
 /* ---------------------------------------------------------------- walk */
@@ -252,6 +315,18 @@ static void test_label_format(void)
     tree_set_label(m, i, "%s (%u) %d %zu%% %s", "Notify", 41u, -2147483647 - 1, (size_t)7, nul);
     g_assert_cmpstr(isakmp_item_label(tree_item(m, i)), ==,
                     "Notify (41) -2147483648 7% (null)");
+    /* literal runs are copied whole: before, between and after conversions,
+     * and one longer than the stack buffer (then printf's) */
+    tree_set_label(m, i, "Key Length: %u bits, of %s", 256u, "AES");
+    g_assert_cmpstr(isakmp_item_label(tree_item(m, i)), ==, "Key Length: 256 bits, of AES");
+    tree_set_label(m, i, "%u%%", 5u);
+    g_assert_cmpstr(isakmp_item_label(tree_item(m, i)), ==, "5%");
+#define TEN "0123456789"
+#define HUNDRED TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN
+    tree_set_label(m, i, HUNDRED HUNDRED HUNDRED "%u", 3u);
+    g_assert_cmpstr(isakmp_item_label(tree_item(m, i)), ==, HUNDRED HUNDRED HUNDRED "3");
+#undef HUNDRED
+#undef TEN
     tree_set_label(m, i, "%02x:%s", 5u, "y");   /* a width: printf's */
     g_assert_cmpstr(isakmp_item_label(tree_item(m, i)), ==, "05:y");
     char longer[400];
@@ -272,6 +347,7 @@ int main(int argc, char **argv)
     g_test_add_func("/direction/notes", test_notes);
     g_test_add_func("/direction/regression/v1_sa_chain_config_mode", test_regression_v1_sa_chain);
     g_test_add_func("/direction/stateless", test_stateless);
+    g_test_add_func("/direction/seen", test_seen);
     g_test_add_func("/direction/walk_order", test_walk_order);
     g_test_add_func("/direction/format_hex", test_format_hex);
     g_test_add_func("/direction/label_format", test_label_format);

@@ -33,6 +33,8 @@ typedef struct {
     int threads;           /* --threads; 0: one per CPU */
     GPtrArray *files, *fields, *keys;
     bool keys_tables;       /* every -k file is one of Wireshark's tables (or an ESP SA list) */
+    size_t max_sas;         /* --max-sas (max_sas_set): each decoding context's SA bound */
+    bool max_sas_set;
     isakmp_ctx *keys_ctx;   /* with keys_tables, the -k files loaded once: each file's
                              * contexts share them (isakmp_ctx_share_keys) */
     const char *export_keys, *export_psk;   /* --export-keys DIR, --export-psk-crack FILE */
@@ -114,6 +116,9 @@ static void usage(FILE *out)
           "  -j N               decode N files at once (output stays in file order)\n"
           "  --threads N        decode each file with N threads (default: one per CPU,\n"
           "                     at most 4; output stays the same; one with secrets files)\n"
+          "  --max-sas N        keep decoding state for at most N IKE SAs at once (default\n"
+          "                     4096; 0: no limit): the least recently seen is dropped,\n"
+          "                     with a note when it held keys (docs/limits.md)\n"
           "\n"
           "Output:\n"
           "  (default)          one line per message\n"
@@ -255,7 +260,7 @@ static void parse_args(options *o, int argc, char **argv)
     /* OPT_REPORT stays last: it and the next RPT_OPT_COUNT - 1 values are the report's */
     enum { OPT_VERSION = 256, OPT_STATS, OPT_NO_PROGRESS, OPT_EXPORT_KEYS, OPT_EXPORT_PSK,
            OPT_THREADS, OPT_MUTATE, OPT_SEED, OPT_MUTATE_BREAK, OPT_ESP, OPT_DECRYPT_ESP,
-           OPT_REPORT };
+           OPT_MAX_SAS, OPT_REPORT };
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -264,6 +269,7 @@ static void parse_args(options *o, int argc, char **argv)
         { "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
         { "export-psk-crack", required_argument, NULL, OPT_EXPORT_PSK },
         { "threads", required_argument, NULL, OPT_THREADS },
+        { "max-sas", required_argument, NULL, OPT_MAX_SAS },
         { "esp", no_argument, NULL, OPT_ESP },
         { "decrypt-esp", no_argument, NULL, OPT_DECRYPT_ESP },
         { "display-filter", required_argument, NULL, 'Y' },
@@ -348,6 +354,15 @@ static void parse_args(options *o, int argc, char **argv)
             if (*end || t < 1 || t > SHARD_MAX_THREADS)
                 die_usage("bad thread count '%s' for --threads (1-%d)", optarg, SHARD_MAX_THREADS);
             o->threads = (int)t;
+            break;
+        }
+        case OPT_MAX_SAS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || !*optarg || n < 0 || n > 100000000)
+                die_usage("bad SA count '%s' for --max-sas (0-100000000)", optarg);
+            o->max_sas = (size_t)n;
+            o->max_sas_set = true;
             break;
         }
         case OPT_MUTATE: {
@@ -797,6 +812,7 @@ static int run_file_sharded(const options *o, const char *path, FILE *out, int t
     isakmp_frag_stats frag = { 0 };
     shard_opts so = { .threads = threads, .mode = modes[o->mode], .oc = &oc, .frag = &frag,
                       .keys = o->keys->len ? o->keys_ctx : NULL,
+                      .max_sas = o->max_sas, .max_sas_set = o->max_sas_set,
                       .names = (const char *const *)o->fields->pdata,
                       .nnames = o->fields->len, .fo = &fo, .cap = &o->cap, .flt = o->flt,
                       .passed = &passed };
@@ -875,6 +891,8 @@ static int run_file(const options *o, const char *path, FILE *out)
     if (o->flt)
         rs.fs = filter_scratch_new(o->flt);
     give_keys(o, rs.ctx);
+    if (o->max_sas_set)
+        isakmp_ctx_set_sa_limit(rs.ctx, o->max_sas);
     rs.esp_on = esp_wanted(o);
     esp_run_init(&rs.esp, rs.ctx, o->esp_decrypt ? o->cc.w : NULL);
     if (o->esp_show)

@@ -167,6 +167,8 @@ static bool decoder_init(decoder *dc, const shard_opts *so, bool stateless, char
         out_fields_want(dc->of, dc->ctx, so->flt);
     if (!stateless && so->keys)
         isakmp_ctx_share_keys(dc->ctx, so->keys);
+    if (so->max_sas_set)
+        isakmp_ctx_set_sa_limit(dc->ctx, so->max_sas);
     dc->flt = so->flt;
     dc->fs = so->flt ? filter_scratch_new(so->flt) : NULL;
     return true;
@@ -347,11 +349,13 @@ static void run_chunk(shard_run *r, decoder *dc, batch *b)
 
 /* The partition of a frame: its first message's initiator SPI (IKEv1
  * cookie), which every message of an IKE SA and of the exchanges under it
- * carries, hashed; frames without a message go to 0. */
+ * carries, hashed; frames without a message (ESP, keepalives: their lines
+ * need no SA state) by their number, spread over all (all to one made
+ * that thread the others' wait when a capture is mostly ESP). */
 static unsigned sa_part(const capture_frame *f, unsigned n)
 {
     if (f->nmsgs == 0 || f->msgs[0].len < 8)
-        return 0;
+        return (unsigned)(f->frame % n);
     uint64_t v;
     memcpy(&v, f->msgs[0].data, 8);
     v ^= v >> 29;
@@ -360,15 +364,20 @@ static unsigned sa_part(const capture_frame *f, unsigned n)
 }
 
 /* Decodes partition p of a batch, in frame order, in that partition's
- * context (with state and keys), into b->out[p]. */
+ * context (with state and keys), into b->out[p]; tells it of the other
+ * partitions' messages, so that its SA table fills and empties as one
+ * context's would (isakmp_ctx_seen: the same SAs dropped, the same notes). */
 static void decode_part(decoder *dc, const shard_run *r, batch *b, unsigned p)
 {
     GString *out = b->out[p];
     g_string_truncate(out, 0);
     for (guint i = 0; i < b->nframes; i++) {
         bframe *bf = &b->frames[i];
-        if (bf->part != p)
+        if (bf->part != p) {
+            for (uint32_t k = 0; k < bf->n; k++)
+                isakmp_ctx_seen(dc->ctx, &b->msgs[bf->first + k]);
             continue;
+        }
         int64_t len = frame_line(dc, r, b, bf, out);
         bf->out_len = len < 0 ? 0 : (uint32_t)len;   /* (never -1: the context has state) */
     }

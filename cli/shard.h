@@ -29,6 +29,8 @@ typedef struct {
                                     SA's keys alone), which every thread's context shares
                                     (isakmp_ctx_share_keys); with them the frames are
                                     partitioned by SA */
+    size_t max_sas;              /* --max-sas, when max_sas_set: every context's SA bound */
+    bool max_sas_set;
     const char *const *names;    /* the -e fields */
     size_t nnames;
     const out_fields_opts *fo;

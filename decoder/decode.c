@@ -177,8 +177,17 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
     size_t avail = cur_left(c) < sizeof h ? cur_left(c) : sizeof h;
     if (avail)
         memcpy(h, cur_view(c, cur_off(c), avail), avail);
-    memcpy(d->ispi, h, 8);
-    memcpy(d->rspi, h + 8, 8);
+    if (d->depth == 0) {
+        memcpy(d->ispi, h, 8);
+        memcpy(d->rspi, h + 8, 8);
+    } else if (memcmp(d->ispi, h, 8) != 0 || memcmp(d->rspi, h + 8, 8) != 0) {
+        /* a message reassembled from IKEv1 fragments is of the SA its
+         * fragments came in (state, keys): another SA's cookies in its
+         * header would make it touch an SA no message of the frame names */
+        tree_note(d->m, root, ISAKMP_SEV_WARN, ISAKMP_NOTE_MALFORMED,
+                  "The reassembled message's cookies are not its fragments': it is decoded "
+                  "as a message of the fragments' SA");
+    }
     *next = h[16];
     d->version = h[17] >> 4;
     d->m->version = (d->version == 1 || d->version == 2) ? d->version : 0;
@@ -318,11 +327,11 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
 
 void isakmp_ctx_seen(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
-    /* what decoding it would have done to the SA table: state_fold's quiet
-     * touch of the SA (made, or made the most recent), for a message of a
-     * known version, in a context that folds (not a field-directed one
-     * without keys); with keys every message was decoded here anyway */
-    if (!ctx || ctx->stateless || ctx->dir || ctx_keyed(ctx) || pkt->len < 18)
+    /* what decoding it would have done to the SA table: state_fold's touch
+     * of the SA (made, or made the most recent), for a message of a known
+     * version, in a context that folds (not a field-directed one without
+     * keys); quiet: the note, if any, is the decoding context's */
+    if (!ctx || ctx->stateless || pkt->len < 18 || (ctx->dir && !ctx_keyed(ctx)))
         return;
     int version = pkt->data[17] >> 4;
     if (version != 1 && version != 2)

@@ -17,7 +17,12 @@ void out_ctx_init(out_ctx *c, FILE *out)
     c->out = out;
     c->buf = g_string_sized_new(1 << 16);
     c->scratch = g_string_sized_new(4096);
-    c->kids = g_array_sized_new(FALSE, FALSE, sizeof(const isakmp_item *), 256);
+    c->kids.cap = 256;
+    c->kids.v = g_new(const isakmp_item *, c->kids.cap);
+    size_t nf;
+    isakmp_fields(&nf);
+    c->kid_seen = g_new0(uint32_t, nf);
+    c->key_len = g_new0(uint8_t, nf);
     c->f_version = isakmp_field_by_abbrev("ike.version");
     c->f_flags = isakmp_field_by_abbrev("ike.flags");
     note_index_init(&c->notes);
@@ -27,7 +32,9 @@ void out_ctx_clear(out_ctx *c)
 {
     g_string_free(c->buf, TRUE);
     g_string_free(c->scratch, TRUE);
-    g_array_free(c->kids, TRUE);
+    g_free(c->kids.v);
+    g_free(c->kid_seen);
+    g_free(c->key_len);
     note_index_clear(&c->notes);
 }
 

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "obuf.h"
 #include "output.h"
 
@@ -36,6 +40,20 @@ static inline bool json_plain8(uint64_t v)
     return !((ctl | quote | bslash | top | v) & high);
 }
 
+#ifdef __SSE2__
+/* The same test on sixteen bytes (x86-64 always has SSE2): a signed
+ * compare below 0x20 also catches the bytes from 0x80 up. */
+static inline bool json_plain16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    return _mm_movemask_epi8(bad) == 0;
+}
+#endif
+
 static void jstr_len(GString *s, const char *p, size_t n)
 {
     /* invalid UTF-8 is written byte by byte as \u00XX (Latin-1) so the
@@ -46,9 +64,16 @@ static void jstr_len(GString *s, const char *p, size_t n)
     char *o = ob_room(s, 6 * n + 2), *start = o;
     *o++ = '"';
     for (size_t i = 0; i < n; i++) {
-        /* eight bytes at a time while none needs more than itself (labels
-         * and names are plain ASCII): the per-byte loop was a tenth of -T
-         * json's instructions */
+        /* sixteen or eight bytes at a time while none needs more than
+         * itself (labels and names are plain ASCII): the per-byte loop was
+         * a tenth of -T json's instructions */
+#ifdef __SSE2__
+        while (n - i >= 16 && json_plain16(p + i)) {
+            memcpy(o, p + i, 16);
+            o += 16;
+            i += 16;
+        }
+#endif
         while (n - i >= 8) {
             uint64_t v;
             memcpy(&v, p + i, 8);
@@ -119,8 +144,19 @@ static inline void jkey_len(GString *s, bool *first, const char *key, size_t kle
 typedef struct {
     out_ctx *c;
     const isakmp_msg *m;
-    GArray *kids;   /* const isakmp_item *, a stack shared by all levels */
 } jw;
+
+/* n more places on the kids stack (shared by all levels; plain stores:
+ * GArray's calls were a percent of -T json); returns the first. */
+static const isakmp_item **kids_push(out_ctx *c, size_t n)
+{
+    if (c->kids.len + n > c->kids.cap) {
+        c->kids.cap = MAX(2 * c->kids.cap, c->kids.len + n);
+        c->kids.v = g_renew(const isakmp_item *, c->kids.v, c->kids.cap);
+    }
+    c->kids.len += n;
+    return c->kids.v + c->kids.len - n;
+}
 
 static void object(jw *w, const isakmp_item *parent);
 
@@ -244,13 +280,18 @@ static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool
 {
     static const char *const suffix[] = { "", "/name", "/tree", "/notes", "/label", "/source" };
     static const uint8_t suffix_len[] = { 0, 5, 5, 6, 6, 7 };
-    const isakmp_field *f = isakmp_item_field(g_array_index(w->kids, const isakmp_item *, from));
+    const isakmp_field *f = isakmp_item_field(w->c->kids.v[from]);
     GString *s = w->c->buf;
-    size_t n = to - from, klen = strlen(f->abbrev);
+    size_t n = to - from, klen = w->c->key_len[f->id];
+    if (!klen) {   /* (names are a few dozen bytes: a byte holds their length) */
+        klen = strlen(f->abbrev);
+        if (klen <= UINT8_MAX)
+            w->c->key_len[f->id] = (uint8_t)klen;
+    }
     item_aspects one[16], *ia = n <= G_N_ELEMENTS(one) ? one : g_new(item_aspects, n);
     unsigned any = 0;
     for (size_t i = 0; i < n; i++) {
-        ia[i] = aspects(w, g_array_index(w->kids, const isakmp_item *, from + i), parent);
+        ia[i] = aspects(w, w->c->kids.v[from + i], parent);
         any |= ia[i].has;
     }
     for (unsigned todo = any; todo; todo &= todo - 1) {   /* each aspect any item has, in order */
@@ -262,7 +303,7 @@ static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool
             if (i)
                 ob_c(s, ',');
             /* (kids is read again: object() below may have grown it) */
-            const isakmp_item *it = g_array_index(w->kids, const isakmp_item *, from + i);
+            const isakmp_item *it = w->c->kids.v[from + i];
             if (a == A_VALUE)   /* every item has one */
                 value(w, it);
             else if (ia[i].has & (1u << a))
@@ -335,23 +376,59 @@ static void sort_groups(kid_group *g, size_t n)
     }
 }
 
+/* A new stamp for out_ctx's kid_seen (all of it cleared when they wrap). */
+static uint32_t kid_stamp(out_ctx *c)
+{
+    if (++c->kid_stamp == 0) {
+        size_t nf;
+        isakmp_fields(&nf);
+        memset(c->kid_seen, 0, nf * sizeof *c->kid_seen);
+        c->kid_stamp = 1;
+    }
+    return c->kid_stamp;
+}
+
+/* How many children `parent` has; *distinct when no two have the same
+ * field (most levels): then each is a group of one, and sibling order,
+ * which is creation order, is the order of first appearance: no sorting. */
+static size_t count_kids(jw *w, const isakmp_item *parent, bool *distinct)
+{
+    uint32_t stamp = kid_stamp(w->c), *seen = w->c->kid_seen;
+    size_t n = 0;
+    *distinct = true;
+    for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c)) {
+        int f = isakmp_item_field(c)->id;
+        *distinct &= seen[f] != stamp;
+        seen[f] = stamp;
+        n++;
+    }
+    return n;
+}
+
 /* The children of `parent` as one object, grouped by field in order of
  * first appearance. */
 static void object(jw *w, const isakmp_item *parent)
 {
     GString *s = w->c->buf;
-    size_t base = w->kids->len, n = 0;
-    for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c))
-        n++;
+    size_t base = w->c->kids.len;
+    bool distinct;
+    size_t n = count_kids(w, parent, &distinct);
     ob_c(s, '{');
-    if (n) {
+    if (n && distinct) {
+        const isakmp_item **kids = kids_push(w->c, n);
+        size_t i = 0;
+        for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c))
+            kids[i++] = c;
+        bool first = true;
+        for (i = 0; i < n; i++)
+            group(w, parent, base + i, base + i + 1, &first);
+    } else if (n) {
         kid_key few[32], *k = n <= G_N_ELEMENTS(few) ? few : g_new(kid_key, n);
         size_t i = 0;
         for (const isakmp_item *c = isakmp_item_first_child(parent); c; c = isakmp_item_next(c))
             k[i++] = (kid_key){ isakmp_item_field(c)->id, c };
         sort_kids(k, n);
-        g_array_set_size(w->kids, base + n);
-        const isakmp_item **kids = &g_array_index(w->kids, const isakmp_item *, base);
+        const isakmp_item **kids = kids_push(w->c, n);
         for (i = 0; i < n; i++)
             kids[i] = k[i].it;
         size_t ngroups = 0;
@@ -376,7 +453,7 @@ static void object(jw *w, const isakmp_item *parent)
             g_free(groups);
     }
     ob_c(s, '}');
-    g_array_set_size(w->kids, base);
+    w->c->kids.len = base;
 }
 
 /* ---------------------------------------------------------------- records */
@@ -486,10 +563,10 @@ static void message(out_ctx *c, jw *w, const capture_frame *f, const isakmp_msg 
     ob_c(s, ']');
     /* the root item, by the same rules as every other item */
     const isakmp_item *root = isakmp_msg_root(m);
-    g_array_set_size(w->kids, 0);
-    g_array_append_val(w->kids, root);
+    c->kids.len = 0;
+    *kids_push(c, 1) = root;
     group(w, NULL, 0, 1, &first);
-    g_array_set_size(w->kids, 0);
+    c->kids.len = 0;
     OB_LIT(s, "}\n");
 }
 
@@ -519,7 +596,7 @@ void out_json_frame(out_ctx *c, const capture_frame *f, isakmp_msg *const *msgs,
         OB_LIT(s, "}\n");
     }
     for (size_t i = 0; i < n; i++) {
-        jw w = { c, msgs[i], c->kids };
+        jw w = { c, msgs[i] };
         note_index_set(&c->notes, msgs[i]);
         message(c, &w, f, msgs[i]);
     }

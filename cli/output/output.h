@@ -75,7 +75,13 @@ typedef struct {
     int verbose;             /* -v: the first note's text in the summary; -vv: all */
     GString *buf;            /* what the out_*_frame writers append to */
     GString *scratch;        /* a writer's own, reused */
-    GArray *kids;            /* -T json: the items of the levels being written */
+    struct {                 /* -T json: the items of the levels being written, a stack */
+        const isakmp_item **v;
+        size_t len, cap;
+    } kids;
+    uint32_t *kid_seen;      /* -T json: per field id, the stamp of the level that has it */
+    uint8_t *key_len;        /* -T json: per field id, strlen of its name (0: not yet) */
+    uint32_t kid_stamp;
     bool jt_valid, jt_ok;    /* -T json: the last second's UTC text (jt_ok: gmtime knew it) */
     int64_t jt_sec;
     size_t jt_len;

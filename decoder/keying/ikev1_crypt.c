@@ -134,7 +134,7 @@ static bool first_iv(const v1_cipher_ctx *cc, uint32_t msgid, uint8_t *iv)
         bool created;
         v1_ivs *p1 = state_v1_chain(sa, 0, &created);
         if (created && !first_iv(cc, 0, p1->iv)) {
-            g_hash_table_remove(sa->v1_chains, GUINT_TO_POINTER(0));
+            g_hash_table_remove(state_sa_chains(sa), GUINT_TO_POINTER(0));
             return false;
         }
         uint8_t mid[4] = { msgid >> 24, msgid >> 16, msgid >> 8, msgid };
@@ -163,7 +163,7 @@ static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size
     bool created;
     v1_ivs *ch = state_v1_chain(cc->sa, d->msgid, &created);
     if (created && !first_iv(cc, d->msgid, ch->iv)) {
-        g_hash_table_remove(cc->sa->v1_chains, GUINT_TO_POINTER(d->msgid));
+        g_hash_table_remove(state_sa_chains(cc->sa), GUINT_TO_POINTER(d->msgid));
         return false;
     }
     const uint8_t *last = ct + n - cc->blk;

@@ -164,7 +164,7 @@ static void skf_evict(dec_t *d, const payload_info *pi, struct isakmp_state *sa,
                       const uint8_t key[SKF_KEY_LEN])
 {
     GBytes *k = g_bytes_new_static(key, SKF_KEY_LEN);
-    bool known = g_hash_table_contains(sa->frags, k);
+    bool known = g_hash_table_contains(state_sa_frags(sa), k);
     g_bytes_unref(k);
     if (known)
         return;
@@ -214,7 +214,7 @@ static void skf_fragment(dec_t *d, const payload_info *pi, uint16_t num, uint16_
         r = ct_reassemble(d, s, tag, &tmp);
         /* the record has the plaintext now; a late fragment starts a new set */
         GBytes *k = g_bytes_new_static(key, sizeof key);
-        g_hash_table_remove(sa->frags, k);
+        g_hash_table_remove(state_sa_frags(sa), k);
         g_bytes_unref(k);
     }
     uint32_t src = msg_add_source(d->m, "Reassembled IKE", r->plain.p, r->plain.len, true);

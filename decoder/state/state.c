@@ -106,8 +106,10 @@ static void sa_free(gpointer p)
         g_byte_array_free(sa->ke_i, TRUE);
     if (sa->ke_r)
         g_byte_array_free(sa->ke_r, TRUE);
-    g_hash_table_destroy(sa->v1_chains);
-    g_hash_table_destroy(sa->frags);
+    if (sa->v1_chains)
+        g_hash_table_destroy(sa->v1_chains);
+    if (sa->frags)
+        g_hash_table_destroy(sa->frags);
     v1_frags_free(&sa->v1_frags);
     secure_wipe(sa, sizeof *sa);
     g_free(sa);
@@ -168,6 +170,23 @@ struct isakmp_state *state_sa_find(const isakmp_ctx *ctx, const uint8_t ispi[8])
     return g_hash_table_lookup(ctx->sas, ispi);
 }
 
+/* An SA's IV chains and fragment sets, made on first use: a context told
+ * of another's messages (isakmp_ctx_seen) keeps SAs it never decodes. */
+GHashTable *state_sa_chains(struct isakmp_state *sa)
+{
+    if (!sa->v1_chains)
+        sa->v1_chains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chain_free);
+    return sa->v1_chains;
+}
+
+GHashTable *state_sa_frags(struct isakmp_state *sa)
+{
+    if (!sa->frags)
+        sa->frags = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                          (GDestroyNotify)g_bytes_unref, frag_set_free);
+    return sa->frags;
+}
+
 static struct isakmp_state *sa_get(dec_t *d, const uint8_t ispi[8], bool note)
 {
     isakmp_ctx *ctx = d->ctx;
@@ -191,9 +210,6 @@ static struct isakmp_state *sa_get(dec_t *d, const uint8_t ispi[8], bool note)
     sa->lru.data = sa;
     sa->ctx = ctx;
     memcpy(sa->ispi, ispi, 8);
-    sa->v1_chains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chain_free);
-    sa->frags = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
-                                      frag_set_free);
     g_hash_table_insert(ctx->sas, sa->ispi, sa);
     g_queue_push_tail_link(&ctx->sa_lru, &sa->lru);
     return sa;
@@ -230,14 +246,14 @@ static uint32_t chain_age(gconstpointer p) { return ((const v1_ivs *)p)->age; }
 
 v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created)
 {
-    v1_ivs *c = g_hash_table_lookup(sa->v1_chains, GUINT_TO_POINTER(msgid));
+    v1_ivs *c = g_hash_table_lookup(state_sa_chains(sa), GUINT_TO_POINTER(msgid));
     *created = !c;
     if (!c) {
         /* the Phase 1 chain (M-ID 0) is the base of the others: it stays */
-        state_trim(sa->v1_chains, STATE_MAX_XCHG, GUINT_TO_POINTER(0), chain_age);
+        state_trim(state_sa_chains(sa), STATE_MAX_XCHG, GUINT_TO_POINTER(0), chain_age);
         c = g_new0(v1_ivs, 1);
         c->age = sa->ages++;
-        g_hash_table_insert(sa->v1_chains, GUINT_TO_POINTER(msgid), c);
+        g_hash_table_insert(state_sa_chains(sa), GUINT_TO_POINTER(msgid), c);
     }
     return c;
 }
@@ -245,7 +261,7 @@ v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created)
 frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len)
 {
     GBytes *k = g_bytes_new(key, key_len);
-    frag_set *s = g_hash_table_lookup(sa->frags, k);
+    frag_set *s = g_hash_table_lookup(state_sa_frags(sa), k);
     if (s) {
         g_bytes_unref(k);
         return s;
@@ -254,7 +270,7 @@ frag_set *state_frags(struct isakmp_state *sa, const void *key, size_t key_len)
     s->parts = g_ptr_array_new_with_free_func(frag_part_free);
     s->ctx = sa->ctx;
     s->seq = frag_register(sa->ctx, sa, &s->charged);
-    g_hash_table_insert(sa->frags, k, s);
+    g_hash_table_insert(state_sa_frags(sa), k, s);
     return s;
 }
 
@@ -328,14 +344,14 @@ void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t k
     GHashTableIter it;
     gpointer k;
     guint n = 0;
-    if (g_hash_table_size(sa->frags) < max_sets)
+    if (g_hash_table_size(state_sa_frags(sa)) < max_sets)
         return;   /* fewer sets of any key length: no need to count */
-    g_hash_table_iter_init(&it, sa->frags);
+    g_hash_table_iter_init(&it, state_sa_frags(sa));
     while (g_hash_table_iter_next(&it, &k, NULL))
         n += g_bytes_get_size(k) == key_len;
     if (n < max_sets)
         return;
-    g_hash_table_iter_init(&it, sa->frags);
+    g_hash_table_iter_init(&it, state_sa_frags(sa));
     while (g_hash_table_iter_next(&it, &k, NULL))
         if (g_bytes_get_size(k) == key_len) {
             g_hash_table_iter_remove(&it);
@@ -398,7 +414,7 @@ static size_t frag_drop_seq(struct isakmp_state *sa, uint64_t seq)
         }
     GHashTableIter it;
     gpointer v;
-    g_hash_table_iter_init(&it, sa->frags);
+    g_hash_table_iter_init(&it, state_sa_frags(sa));
     while (g_hash_table_iter_next(&it, NULL, &v))
         if (((frag_set *)v)->seq == seq) {
             size_t n = ((frag_set *)v)->charged;
@@ -419,7 +435,7 @@ static bool frag_alive(isakmp_ctx *ctx, const struct frag_age *a)
             return true;
     GHashTableIter it;
     gpointer v;
-    g_hash_table_iter_init(&it, sa->frags);
+    g_hash_table_iter_init(&it, state_sa_frags(sa));
     while (g_hash_table_iter_next(&it, NULL, &v))
         if (((frag_set *)v)->seq == a->seq)
             return true;

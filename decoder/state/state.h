@@ -110,8 +110,9 @@ struct isakmp_state {
     uint32_t ke_i_frame;
     uint8_t p1_last[16];      /* last Phase 1 ciphertext block */
     bool p1_last_set;
-    GHashTable *v1_chains;    /* msgid -> v1_ivs */
-    GHashTable *frags;        /* GBytes(fragment key) -> frag_set (IKEv2) */
+    GHashTable *v1_chains;    /* msgid -> v1_ivs; NULL until state_sa_chains */
+    GHashTable *frags;        /* GBytes(fragment key) -> frag_set (IKEv2); NULL until
+                               * state_sa_frags */
     v1_frag_list v1_frags;    /* IKEv1 fragment sets (ikev1_frag.c) */
 };
 
@@ -143,6 +144,10 @@ void state_ctx_free(isakmp_ctx *ctx);
  * the least recently used SA (with what derive*.c kept for it) and adds a
  * LIMIT note to d's message. */
 struct isakmp_state *state_sa(dec_t *d, const uint8_t ispi[8]);
+/* The SA's IV chains (msgid -> v1_ivs) and IKEv2 fragment sets, made on
+ * first use. */
+GHashTable *state_sa_chains(struct isakmp_state *sa);
+GHashTable *state_sa_frags(struct isakmp_state *sa);
 
 /* The same, but making room drops the oldest SA without a note: for state
  * that nothing decrypting depends on (sa_facts.c, in a context without keys). */

@@ -205,12 +205,13 @@ ISAKMP_API void isakmp_ctx_set_frame_records(isakmp_ctx *ctx, bool on);
  * them, every message needs it (and is decoded with it).  Off by default. */
 ISAKMP_API void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on);
 
-/* Tells a context with state, in capture order, of a message that a
- * stateless context decoded without needing state: the SA table changes as
- * if ctx had decoded it (its SA made, or made the most recent; the least
- * recent dropped when the table is full), so that the messages ctx decodes
- * itself meet the same table, and get the same notes, as with one context.
- * Nothing else is kept (no SA record). */
+/* Tells a context with state, in capture order, of a message that another
+ * context decoded (a stateless one, which did not need state; or, with key
+ * tables, the context of another partition of the SAs): the SA table
+ * changes as if ctx had decoded it (its SA made, or made the most recent;
+ * the least recent dropped when the table is full), so that the messages
+ * ctx decodes itself meet the same table, and get the same notes, as with
+ * one context.  Nothing else is kept (no SA record, no keys). */
 ISAKMP_API void isakmp_ctx_seen(isakmp_ctx *ctx, const isakmp_packet *pkt);
 
 /* Callback for problems found while loading keys: `where` is "file:line",

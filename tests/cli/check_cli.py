@@ -168,19 +168,21 @@ def check_formats(d):
 
 
 def check_json_strings(d):
-    """-T json's string escaping (out_json.c: eight plain bytes at a time,
-    byte by byte from the first that needs care): ID_FQDN values with
-    quotes, backslashes, control bytes, DEL, UTF-8 and invalid UTF-8 at
-    every offset modulo 8, each read back by json.loads as the bytes up to
-    the first NUL (UTF-8 when valid, else Latin-1, the schema's rule)."""
+    """-T json's string escaping (out_json.c: sixteen, then eight plain
+    bytes at a time, byte by byte from the first that needs care): ID_FQDN
+    values with quotes, backslashes, control bytes, DEL, UTF-8 and invalid
+    UTF-8 at every offset modulo 16 and after a first plain block, each read
+    back by json.loads as the bytes up to the first NUL (UTF-8 when valid,
+    else Latin-1, the schema's rule)."""
     sys.path.insert(0, os.path.join(SRC, "tests", "data"))
     import pcapgen as pg
     import struct
     specials = [b'"', b"\\", b"\t", b"\n", b"\x01", b"\x1f", b"\x7f", b"\xc3\xa9", b"\xff"]
     names = [b"plain ascii text, long enough for several words"]
     for k, sp in enumerate(specials):
-        for off in range(9):
-            names.append(b"abcdefghijklmnop"[:off] + sp + b"-%d-tail after the special" % k)
+        for off in list(range(17)) + [23, 31, 32, 40]:
+            lead = (b"abcdefghijklmnop" * 3)[:off]
+            names.append(lead + sp + b"-%d-tail after the special" % k)
     names.append(b"12345678\x00after the nul")
     frames = []
     for i, n in enumerate(names):

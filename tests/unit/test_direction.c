@@ -241,6 +241,32 @@ static size_t full_table_notes(int how)
     return n;
 }
 
+/* Regression (issue 22): a message reassembled from IKEv1 fragments whose
+ * header names other cookies than its fragments' made (and touched) that
+ * other SA, which no message of the frame names: with threads by SA, only
+ * one context saw it and the SA tables drifted apart (different drops and
+ * notes).  It is now the fragments' SA's message, with a note. */
+static void test_reassembled_cookies(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    isakmp_msg *m = tu_decode_hex(
+        ctx, "0102030405060708 0000000000000000 84 10 02 00 00000000 00000040"
+             "00000024 0001 01 01"
+             "1112131415161718 0000000000000000 00 10 02 00 00000000 0000001c");
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 1);
+    g_assert_nonnull(strstr(tu_note_text(m, ISAKMP_NOTE_MALFORMED), "fragments' SA"));
+    const uint8_t outer[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, inner[8] = { 0x11, 0x12, 0x13, 0x14,
+                                                                       0x15, 0x16, 0x17, 0x18 };
+    g_assert_nonnull(isakmp_ctx_sa_facts(ctx, outer));
+    g_assert_null(isakmp_ctx_sa_facts(ctx, inner));
+    isakmp_msg_free(m);
+    /* the same cookies inside: no note */
+    m = tu_decode_hex(ctx, V1_FRAGMENT);
+    g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_MALFORMED), ==, 0);
+    isakmp_msg_free(m);
+    isakmp_ctx_free(ctx);
+}
+
 /* isakmp_ctx_seen: the context with state meets the same SA table as one
  * context decoding everything (the fragment's SA takes the room of the
  * oldest, with a note); not told, it would not (no note). */
@@ -348,6 +374,7 @@ int main(int argc, char **argv)
     g_test_add_func("/direction/regression/v1_sa_chain_config_mode", test_regression_v1_sa_chain);
     g_test_add_func("/direction/stateless", test_stateless);
     g_test_add_func("/direction/seen", test_seen);
+    g_test_add_func("/direction/regress/reassembled_cookies", test_reassembled_cookies);
     g_test_add_func("/direction/walk_order", test_walk_order);
     g_test_add_func("/direction/format_hex", test_format_hex);
     g_test_add_func("/direction/label_format", test_label_format);

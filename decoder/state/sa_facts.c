@@ -149,8 +149,8 @@ static void fold_rest(const dec_t *d, isakmp_sa_facts *r, bool from_i)
 
 void state_fold(dec_t *d, bool quiet)
 {
-    /* a lean context reads no facts but Aggressive Mode's (for psk-crack) */
-    /* a stateless context keeps no SA records (nothing in a tree reads them;
+    /* a lean context reads no facts but Aggressive Mode's (for psk-crack);
+     * a stateless context keeps no SA records (nothing in a tree reads them;
      * the context with state is told of the message: isakmp_ctx_seen) */
     if (!d->ctx || d->depth || !facts_on(d) || (d->version != 1 && d->version != 2) ||
         d->ctx->stateless)

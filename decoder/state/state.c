@@ -246,14 +246,15 @@ static uint32_t chain_age(gconstpointer p) { return ((const v1_ivs *)p)->age; }
 
 v1_ivs *state_v1_chain(struct isakmp_state *sa, uint32_t msgid, bool *created)
 {
-    v1_ivs *c = g_hash_table_lookup(state_sa_chains(sa), GUINT_TO_POINTER(msgid));
+    GHashTable *chains = state_sa_chains(sa);
+    v1_ivs *c = g_hash_table_lookup(chains, GUINT_TO_POINTER(msgid));
     *created = !c;
     if (!c) {
         /* the Phase 1 chain (M-ID 0) is the base of the others: it stays */
-        state_trim(state_sa_chains(sa), STATE_MAX_XCHG, GUINT_TO_POINTER(0), chain_age);
+        state_trim(chains, STATE_MAX_XCHG, GUINT_TO_POINTER(0), chain_age);
         c = g_new0(v1_ivs, 1);
         c->age = sa->ages++;
-        g_hash_table_insert(state_sa_chains(sa), GUINT_TO_POINTER(msgid), c);
+        g_hash_table_insert(chains, GUINT_TO_POINTER(msgid), c);
     }
     return c;
 }
@@ -344,14 +345,14 @@ void state_frag_evict(dec_t *d, uint32_t item, struct isakmp_state *sa, size_t k
     GHashTableIter it;
     gpointer k;
     guint n = 0;
-    if (g_hash_table_size(state_sa_frags(sa)) < max_sets)
+    if (!sa->frags || g_hash_table_size(sa->frags) < max_sets)
         return;   /* fewer sets of any key length: no need to count */
-    g_hash_table_iter_init(&it, state_sa_frags(sa));
+    g_hash_table_iter_init(&it, sa->frags);
     while (g_hash_table_iter_next(&it, &k, NULL))
         n += g_bytes_get_size(k) == key_len;
     if (n < max_sets)
         return;
-    g_hash_table_iter_init(&it, state_sa_frags(sa));
+    g_hash_table_iter_init(&it, sa->frags);
     while (g_hash_table_iter_next(&it, &k, NULL))
         if (g_bytes_get_size(k) == key_len) {
             g_hash_table_iter_remove(&it);
@@ -399,6 +400,20 @@ v1_frag_set *state_v1_frag_set(dec_t *d, uint32_t item, struct isakmp_state *sa,
 
 /* ---------------------------------------------------------------- fragment budget */
 
+/* sa's IKEv2 fragment set numbered seq, `it` on it (to remove it); NULL
+ * when there is none (an SA with no table yet gets none by being asked). */
+static frag_set *v2_set_by_seq(struct isakmp_state *sa, uint64_t seq, GHashTableIter *it)
+{
+    gpointer v;
+    if (!sa->frags)
+        return NULL;
+    g_hash_table_iter_init(it, sa->frags);
+    while (g_hash_table_iter_next(it, NULL, &v))
+        if (((frag_set *)v)->seq == seq)
+            return v;
+    return NULL;
+}
+
 /* Drops the SA's set numbered seq, when it is still there; returns the
  * bytes it was charged (0: gone already). */
 static size_t frag_drop_seq(struct isakmp_state *sa, uint64_t seq)
@@ -413,15 +428,12 @@ static size_t frag_drop_seq(struct isakmp_state *sa, uint64_t seq)
             return n;
         }
     GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init(&it, state_sa_frags(sa));
-    while (g_hash_table_iter_next(&it, NULL, &v))
-        if (((frag_set *)v)->seq == seq) {
-            size_t n = ((frag_set *)v)->charged;
-            g_hash_table_iter_remove(&it);
-            return n;
-        }
-    return 0;
+    frag_set *s = v2_set_by_seq(sa, seq, &it);
+    if (!s)
+        return 0;
+    size_t n = s->charged;
+    g_hash_table_iter_remove(&it);
+    return n;
 }
 
 /* Whether the set of entry a is still there. */
@@ -434,12 +446,7 @@ static bool frag_alive(isakmp_ctx *ctx, const struct frag_age *a)
         if (sa->v1_frags.sets[i].seq == a->seq)
             return true;
     GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init(&it, state_sa_frags(sa));
-    while (g_hash_table_iter_next(&it, NULL, &v))
-        if (((frag_set *)v)->seq == a->seq)
-            return true;
-    return false;
+    return v2_set_by_seq(sa, a->seq, &it) != NULL;
 }
 
 /* Sets that completed or went with their SA leave their entries behind:

@@ -65,7 +65,7 @@ static int one_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type)
     tree_item(d->m, pi.item)->uval = type;
     tree_set_vals(d->m, pi.item, payload_type_names(d->version));
     const char *name = payload_type_name(d->version, type);
-    tree_set_label(d->m, pi.item, "Type Payload: %s (%u)", name ? name : "Unknown", type);
+    tree_set_payload_label(d->m, pi.item, d->version, type);
     if (left < 4) {
         tree_note(d->m, pi.item, ISAKMP_SEV_ERROR, left ? ISAKMP_NOTE_MALFORMED : ISAKMP_NOTE_TRUNCATED,
                   "Payload header needs 4 bytes, %zu left", left);

@@ -54,14 +54,27 @@ static inline void ob_fill(GString *s, char ch, size_t n)
     ob_commit(s, n);
 }
 
-/* Decimal, as %llu. */
+/* Decimal, as %llu: two digits a division (a number is the commonest
+ * value of every output). */
 static inline void ob_u64(GString *s, uint64_t v)
 {
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char tmp[20];
     size_t n = sizeof tmp;
-    do
-        tmp[--n] = (char)('0' + v % 10);
-    while (v /= 10);
+    while (v >= 100) {
+        n -= 2;
+        memcpy(tmp + n, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        n -= 2;
+        memcpy(tmp + n, pairs + 2 * v, 2);
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
     ob_put(s, tmp + n, sizeof tmp - n);
 }
 

@@ -78,6 +78,23 @@ const isakmp_value_name *payload_type_names(int version);
 /* The name of a payload type (NULL when it has none), by direct lookup:
  * every payload asks. */
 const char *payload_type_name(int version, uint8_t type);
+/* "Type Payload: NAME (T)", the payload item's label, made once (NULL if
+ * it did not fit the table's block: then it is formatted). */
+const char *payload_type_label(int version, uint8_t type);
+/* Gives a payload item that label (the table is not made while no label
+ * is asked for: -T fields, the summary). */
+static inline void tree_set_payload_label(isakmp_msg *m, uint32_t item, int version, uint8_t type)
+{
+    if (m->no_labels || tree_is_ghost(item))
+        return;
+    const char *label = payload_type_label(version, type);
+    if (label) {
+        tree_set_label_static(m, item, label);
+        return;
+    }
+    const char *name = payload_type_name(version, type);
+    tree_set_label(m, item, "Type Payload: %s (%u)", name ? name : "Unknown", type);
+}
 
 /* The calls that go up: parsers, state and keying reach the engine's
  * recursion and keying's handling of encrypted payloads only through these,

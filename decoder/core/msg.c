@@ -185,7 +185,7 @@ static int label_format(char *buf, size_t size, const char *fmt, va_list ap)
         const char *piece = num;
         size_t len;
         if (*p != '%') {   /* the text up to the next conversion, in one copy */
-            len = strcspn(p, "%");
+            len = (size_t)(strchrnul(p, '%') - p);   /* (strcspn's set scan cost more) */
             if (n + len >= size)
                 return -1;
             memcpy(buf + n, p, len);
@@ -249,8 +249,8 @@ void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...)
         n = g_vsnprintf(buf, sizeof buf, fmt, ap);
         va_end(ap);
     }
-    if (n >= 0 && (size_t)n < sizeof buf) {
-        tree_item(m, item)->label = msg_strdup(m, buf);
+    if (n >= 0 && (size_t)n < sizeof buf) {   /* its length is known: no strlen */
+        tree_item(m, item)->label = g_string_chunk_insert_len(strings(m), buf, n);
         return;
     }
     va_start(ap, fmt);
@@ -258,6 +258,12 @@ void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...)
     va_end(ap);
     tree_item(m, item)->label = msg_strdup(m, s);
     g_free(s);
+}
+
+void tree_set_label_static(isakmp_msg *m, uint32_t item, const char *label)
+{
+    if (!m->no_labels && !tree_is_ghost(item))
+        tree_item(m, item)->label = label;
 }
 
 /* On a ghost these write to the scratch item, which nobody reads. */
@@ -703,6 +709,14 @@ static size_t tshark_char(uint8_t c, isakmp_tshark_style style, char out[3])
     return 1;
 }
 
+/* True for a byte tshark prints as itself in either style (tshark_char's
+ * last case; the older style also keeps \a, \v and backslash, which the
+ * per-byte path handles). */
+static inline bool tshark_plain(uint8_t c)
+{
+    return c < 0x80 && (c < 0x07 || c > 0x0d) && c != '\\';
+}
+
 /* A string as tshark -T fields prints it (up to its first NUL). */
 static size_t format_string_tshark(const uint8_t *b, size_t n, isakmp_tshark_style style,
                                    char *buf, size_t size)
@@ -711,6 +725,28 @@ static size_t format_string_tshark(const uint8_t *b, size_t n, isakmp_tshark_sty
     size_t len = 0;
     bool full = false;
     for (size_t i = 0; i < k; i++) {
+        /* a run of bytes printed as they are, in one copy (vendor ID
+         * strings are plain ASCII; byte by byte was 6 % of -T fields) */
+        size_t j = i;
+        while (j < k && tshark_plain(b[j]))
+            j++;
+        if (j > i) {
+            size_t run = j - i;
+            if (!full) {
+                size_t c = len + run < size ? run : (size ? size - 1 - len : 0);
+                if (c)   /* (buf is NULL when size is 0) */
+                    memcpy(buf + len, b + i, c);
+                if (c < run) {   /* cut: the bytes before fitted, len + c == size - 1 */
+                    if (size)
+                        buf[len + c] = 0;
+                    full = true;
+                }
+            }
+            len += run;
+            i = j;
+            if (i == k)
+                break;
+        }
         char piece[3];
         size_t m = tshark_char(b[i], style, piece);
         if (!full && len + m < size) {

@@ -141,6 +141,9 @@ void tree_set_label_(isakmp_msg *m, uint32_t item, const char *fmt, ...) G_GNUC_
         if (!(m)->no_labels && !tree_is_ghost(item))                                   \
             tree_set_label_((m), (item), __VA_ARGS__);                                 \
     } while (0)
+/* Sets an item's label to a text that lives as long as the program (not
+ * copied). */
+void tree_set_label_static(isakmp_msg *m, uint32_t item, const char *label);
 void tree_set_generated(isakmp_msg *m, uint32_t item);
 /* The item, or the scratch item for a ghost. */
 static inline struct isakmp_item *tree_item(isakmp_msg *m, uint32_t item)

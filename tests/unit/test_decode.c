@@ -164,6 +164,16 @@ static void test_unknown_payload_type(void)
     g_assert_cmpuint(tu_note_count(m, ISAKMP_NOTE_UNKNOWN), ==, 1);
     tu_assert_values(m, "ike.typepayload", "200");
     tu_assert_values(m, "ike.datapayload", "abcd");
+    /* the payload label, from the table made once */
+    const isakmp_item *t = tu_find(m, "ike.typepayload");
+    g_assert_cmpstr(isakmp_item_label(t), ==, "Type Payload: Unknown (200)");
+    isakmp_msg_free(m);
+    m = dec("0102030405060708 0000000000000000 63 20 22 08 00000000 00000020 00 00 0004");
+    g_assert_cmpstr(isakmp_item_label(tu_find(m, "ike.typepayload")), ==,
+                    "Type Payload: Unknown (99)");
+    isakmp_msg_free(m);
+    m = dec(V2_HDR V2_NONCE_EMPTY);
+    g_assert_cmpstr(isakmp_item_label(tu_find(m, "ike.typepayload")), ==, "Type Payload: Nonce (40)");
     isakmp_msg_free(m);
 }
 
@@ -326,6 +336,10 @@ static void test_format_tshark_bool(void)
 #define V1_ID_ODD "0102030405060708 0000000000000000 05 10 02 00 00000000 00000031" \
                   "00 00 0015 02 11 01f4 61 09 62 5c 63 07 0b c3 a9 01 00 7a 7a"
 
+/* The same with a plain FQDN, "vpn.example.c". */
+#define V1_ID_PLAIN "0102030405060708 0000000000000000 05 10 02 00 00000000 00000031" \
+                    "00 00 0015 02 11 01f4 76706e2e6578616d706c652e63"
+
 static void test_format_tshark_string(void)
 {
     isakmp_msg *m = dec(V1_ID_ODD);
@@ -344,6 +358,20 @@ static void test_format_tshark_string(void)
     g_assert_cmpuint(isakmp_item_format_tshark(s, ISAKMP_TSHARK_CURRENT, buf, 3), ==, 18);
     g_assert_cmpstr(buf, ==, "a");
     g_assert_cmpuint(isakmp_item_format_tshark(s, ISAKMP_TSHARK_CURRENT, NULL, 0), ==, 18);
+    /* a run of plain bytes is copied at once: cut inside it all the same */
+    isakmp_msg *p = dec(V1_ID_PLAIN);
+    const isakmp_item *t = tu_find(p, "ike.id.data.fqdn");
+    g_assert_cmpuint(isakmp_item_format_tshark(t, ISAKMP_TSHARK_CURRENT, buf, sizeof buf), ==, 13);
+    g_assert_cmpstr(buf, ==, "vpn.example.c");
+    g_assert_cmpuint(isakmp_item_format_tshark(t, ISAKMP_TSHARK_CURRENT, buf, 5), ==, 13);
+    g_assert_cmpstr(buf, ==, "vpn.");
+    g_assert_cmpuint(isakmp_item_format_tshark(t, ISAKMP_TSHARK_4_0, buf, 14), ==, 13);
+    g_assert_cmpstr(buf, ==, "vpn.example.c");
+    g_assert_cmpuint(isakmp_item_format_tshark(t, ISAKMP_TSHARK_CURRENT, buf, 13), ==, 13);
+    g_assert_cmpstr(buf, ==, "vpn.example.");
+    g_assert_cmpuint(isakmp_item_format_tshark(t, ISAKMP_TSHARK_CURRENT, buf, 1), ==, 13);
+    g_assert_cmpstr(buf, ==, "");
+    isakmp_msg_free(p);
     /* the plain value is the wire bytes up to the NUL */
     g_assert_cmpuint(isakmp_item_format_value(s, buf, sizeof buf), ==, 10);
     g_assert_cmpmem(buf, 10, "a\tb\\c\a\v\xc3\xa9\x01", 10);

@@ -7,6 +7,7 @@
 
 #include "../../cli/output/frame_fields.c"
 #include "../../cli/output/esp_fields.c"
+#include "../../cli/output/obuf.h"
 
 /* A frame at 2026-11-28 06:26:46.9477 UTC, the file's first at 06:26:45.5. */
 static void frame_init(capture_frame *f, isakmp_packet *p)
@@ -131,10 +132,37 @@ static void test_names(void)
         g_assert_true(frame_field_by_name(t[i].abbrev) == &t[i]);
 }
 
+/* The writers' decimal (obuf.h), two digits at a time: every length of
+ * digits, against printf. */
+static void test_ob_u64(void)
+{
+    static const uint64_t v[] = { 0, 7, 9, 10, 42, 99, 100, 101, 109, 999, 1000, 1009, 65535,
+                                  100000, 4294967295u, 18446744073709551615ull };
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(v); i++) {
+        char want[32];
+        g_snprintf(want, sizeof want, "%" G_GUINT64_FORMAT, v[i]);
+        g_string_truncate(s, 0);
+        ob_u64(s, v[i]);
+        g_assert_cmpstr(s->str, ==, want);
+        for (uint64_t p = 1; p <= v[i] / 10 && p < 100000000000000000ull; p *= 10) {
+            g_string_truncate(s, 0);   /* and each power of ten below it */
+            ob_u64(s, p);
+            g_snprintf(want, sizeof want, "%" G_GUINT64_FORMAT, p);
+            g_assert_cmpstr(s->str, ==, want);
+        }
+    }
+    g_string_truncate(s, 0);
+    ob_i64(s, -1234567);
+    g_assert_cmpstr(s->str, ==, "-1234567");
+    g_string_free(s, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/frame_fields/values", test_values);
     g_test_add_func("/frame_fields/names", test_names);
+    g_test_add_func("/frame_fields/ob_u64", test_ob_u64);
     return g_test_run();
 }

@@ -142,8 +142,7 @@ bool v1_sub_payload(dec_t *d, uint32_t parent, cur_t *c, uint8_t type, payload_i
     pi->item = tree_add_uint(d->m, parent, F_TYPEPAYLOAD, c->src, pi->off,
                              pi->len >= 4 && pi->len <= left ? pi->len : left, type);
     tree_set_vals(d->m, pi->item, payload_type_names(1));
-    const char *name = payload_type_name(1, type);
-    tree_set_label(d->m, pi->item, "Type Payload: %s (%u)", name ? name : "Unknown", type);
+    tree_set_payload_label(d->m, pi->item, 1, type);
     if (left < 4) {
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "Payload header needs 4 bytes, %zu left", left);

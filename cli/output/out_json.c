@@ -27,71 +27,80 @@ static const uint8_t jclass[256] = {
     [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0x80 ... 0xff] = 2,
 };
 
-/* True when none of the eight bytes in v needs escaping or a UTF-8 check:
- * each is 0x20-0x7e and neither '"' nor '\\' (the jclass 0 bytes). */
-static inline bool json_plain8(uint64_t v)
+/* A bit per byte of p[0..16) that needs more than itself (jclass not 0). */
+static inline unsigned json_special16(const char *p)
 {
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    uint64_t ctl = (v - ones * 0x20) & ~v;        /* a byte below 0x20 (or >= 0x80) */
-    uint64_t quote = (q - ones) & ~q;             /* a byte equal to '"' */
-    uint64_t bslash = (b - ones) & ~b;            /* a byte equal to '\\' */
-    uint64_t top = v + ones;                      /* 0x7f -> 0x80 */
-    return !((ctl | quote | bslash | top | v) & high);
-}
-
 #ifdef __SSE2__
-/* The same test on sixteen bytes (x86-64 always has SSE2): a signed
- * compare below 0x20 also catches the bytes from 0x80 up. */
-static inline bool json_plain16(const char *p)
-{
+    /* (x86-64 always has SSE2): a signed compare below 0x20 also catches
+     * the bytes from 0x80 up */
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
                                _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
     bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
     bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
-    return _mm_movemask_epi8(bad) == 0;
-}
+    return (unsigned)_mm_movemask_epi8(bad);
+#else
+    unsigned bad = 0;
+    for (int i = 0; i < 16; i++)
+        bad |= (unsigned)(jclass[(unsigned char)p[i]] != 0) << i;
+    return bad;
 #endif
+}
+
+/* One byte that needs more than itself, at o; returns the new end. */
+static char *json_escape(char *o, unsigned char ch)
+{
+    static const char hx[] = "0123456789abcdef";
+    *o++ = '\\';
+    switch (ch) {
+    case '"': *o++ = '"'; break;
+    case '\\': *o++ = '\\'; break;
+    case '\n': *o++ = 'n'; break;
+    case '\r': *o++ = 'r'; break;
+    case '\t': *o++ = 't'; break;
+    default:
+        memcpy(o, "u00", 3);
+        o[3] = hx[ch >> 4];
+        o[4] = hx[ch & 15];
+        o += 5;
+    }
+    return o;
+}
 
 static void jstr_len(GString *s, const char *p, size_t n)
 {
     /* invalid UTF-8 is written byte by byte as \u00XX (Latin-1) so the
      * output stays valid JSON whatever the packet holds; the check runs
      * only for a string with a byte that is not ASCII */
-    static const char hx[] = "0123456789abcdef";
     int utf8 = -1;   /* not checked yet */
-    char *o = ob_room(s, 6 * n + 2), *start = o;
+    /* (16 more: the tail is stored as a whole block) */
+    char *o = ob_room(s, 6 * n + 2 + 16), *start = o;
     *o++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        /* sixteen or eight bytes at a time while none needs more than
-         * itself (labels and names are plain ASCII): the per-byte loop was
-         * a tenth of -T json's instructions */
-#ifdef __SSE2__
-        while (n - i >= 16 && json_plain16(p + i)) {
-            memcpy(o, p + i, 16);
-            o += 16;
-            i += 16;
+    size_t i = 0;
+    while (i < n) {
+        /* sixteen bytes at a time, copied up to the first that needs more
+         * than itself (labels and names are plain ASCII: byte by byte was a
+         * tenth of -T json's instructions, the tails of strings most of it) */
+        size_t take = n - i < 16 ? n - i : 16;
+        char block[16];
+        const char *q = p + i;
+        if (take < 16) {   /* the tail, in a block of its own: p[n] may not be readable */
+            memset(block, 'a', sizeof block);
+            memcpy(block, q, take);
+            q = block;
         }
-#endif
-        while (n - i >= 8) {
-            uint64_t v;
-            memcpy(&v, p + i, 8);
-            if (!json_plain8(v))
-                break;
-            memcpy(o, &v, 8);
-            o += 8;
-            i += 8;
-        }
-        if (i == n)
-            break;
-        unsigned char ch = (unsigned char)p[i];
-        uint8_t k = jclass[ch];
-        if (G_LIKELY(k == 0)) {
-            *o++ = (char)ch;
+        unsigned special = json_special16(q) & (unsigned)((1u << take) - 1);
+        memcpy(o, q, 16);   /* all sixteen: the room is there */
+        if (!special) {
+            o += take;
+            i += take;
             continue;
         }
-        if (k == 2) {
+        unsigned k = (unsigned)__builtin_ctz(special);
+        o += k;
+        i += k;
+        unsigned char ch = (unsigned char)p[i++];
+        if (jclass[ch] == 2) {
             if (utf8 < 0)
                 utf8 = g_utf8_validate(p, (gssize)n, NULL);
             if (utf8) {
@@ -99,19 +108,7 @@ static void jstr_len(GString *s, const char *p, size_t n)
                 continue;
             }
         }
-        *o++ = '\\';
-        switch (ch) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        default:
-            memcpy(o, "u00", 3);
-            o[3] = hx[ch >> 4];
-            o[4] = hx[ch & 15];
-            o += 5;
-        }
+        o = json_escape(o, ch);
     }
     *o++ = '"';
     ob_commit(s, (size_t)(o - start));

@@ -168,8 +168,9 @@ def check_formats(d):
 
 
 def check_json_strings(d):
-    """-T json's string escaping (out_json.c: sixteen, then eight plain
-    bytes at a time, byte by byte from the first that needs care): ID_FQDN
+    """-T json's string escaping (out_json.c: sixteen bytes at a time,
+    copied up to the first that needs care, the tail in a block of its
+    own): ID_FQDN
     values with quotes, backslashes, control bytes, DEL, UTF-8 and invalid
     UTF-8 at every offset modulo 16 and after a first plain block, each read
     back by json.loads as the bytes up to the first NUL (UTF-8 when valid,
@@ -194,6 +195,13 @@ def check_json_strings(d):
     path = os.path.join(d, "json-strings.pcap")
     pg.write_pcap(path, 1, frames)
     rc, out, err = run(["-T", "json", path])
+    # the escapes themselves, not only what json.loads reads back: control
+    # bytes and DEL written as \\uXXXX (DEL unescaped is valid JSON too)
+    raw = [c for c in out if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f]
+    dels = sum(1 for n in names if b"\x7f" in n)
+    if raw or out.count("\\u007f") != dels:
+        fail("json-strings: bytes left unescaped", "%d raw, %d \\u007f for %d DELs"
+             % (len(raw), out.count("\\u007f"), dels))
     got = []
     for line in out.splitlines():
         def find(o):

@@ -54,15 +54,18 @@ static inline void ob_fill(GString *s, char ch, size_t n)
     ob_commit(s, n);
 }
 
-/* Decimal, as %llu: two digits a division (a number is the commonest
- * value of every output). */
-static inline void ob_u64(GString *s, uint64_t v)
+/* The most digits of a uint64_t. */
+#define OB_U64_MAX 20
+
+/* Decimal, as %llu, at o (room for OB_U64_MAX); returns the end.  Two
+ * digits a division (a number is the commonest value of every output). */
+static inline char *ob_u64_at(char *o, uint64_t v)
 {
     static const char pairs[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
         "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
         "8081828384858687888990919293949596979899";
-    char tmp[20];
+    char tmp[OB_U64_MAX];
     size_t n = sizeof tmp;
     while (v >= 100) {
         n -= 2;
@@ -75,7 +78,15 @@ static inline void ob_u64(GString *s, uint64_t v)
     } else {
         tmp[--n] = (char)('0' + v);
     }
-    ob_put(s, tmp + n, sizeof tmp - n);
+    memcpy(o, tmp + n, sizeof tmp - n);
+    return o + (sizeof tmp - n);
+}
+
+/* Decimal, as %llu. */
+static inline void ob_u64(GString *s, uint64_t v)
+{
+    char *o = ob_room(s, OB_U64_MAX);
+    ob_commit(s, (size_t)(ob_u64_at(o, v) - o));
 }
 
 /* Decimal, as %lld. */

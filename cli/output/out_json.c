@@ -91,14 +91,17 @@ static inline void copy_tail(char *dst, const char *src, size_t n)
     }
 }
 
-static void jstr_len(GString *s, const char *p, size_t n)
+/* The room a string of n bytes may need, quoted and escaped (16 more: the
+ * tail is stored as a whole block). */
+#define JSTR_ROOM(n) (6 * (n) + 2 + 16)
+
+/* p[0..n) as a JSON string at o, with JSTR_ROOM(n) of room; returns the end. */
+static char *jstr_at(char *o, const char *p, size_t n)
 {
     /* invalid UTF-8 is written byte by byte as \u00XX (Latin-1) so the
      * output stays valid JSON whatever the packet holds; the check runs
      * only for a string with a byte that is not ASCII */
     int utf8 = -1;   /* not checked yet */
-    /* (16 more: the tail is stored as a whole block) */
-    char *o = ob_room(s, 6 * n + 2 + 16), *start = o;
     *o++ = '"';
     size_t i = 0;
     while (i < n) {
@@ -134,15 +137,24 @@ static void jstr_len(GString *s, const char *p, size_t n)
         o = json_escape(o, ch);
     }
     *o++ = '"';
-    ob_commit(s, (size_t)(o - start));
+    return o;
+}
+
+static void jstr_len(GString *s, const char *p, size_t n)
+{
+    char *o = ob_room(s, JSTR_ROOM(n));
+    ob_commit(s, (size_t)(jstr_at(o, p, n) - o));
 }
 
 static void jstr(GString *s, const char *p) { jstr_len(s, p, strlen(p)); }
 
-static inline void jkey_len(GString *s, bool *first, const char *key, size_t klen, const char *suffix,
-                     size_t slen)
+/* The room a key needs (comma, quotes, colon). */
+#define JKEY_ROOM(klen, slen) ((klen) + (slen) + 4)
+
+/* `,"KEYSUFFIX":` at o (no comma for the first); returns the end. */
+static inline char *jkey_at(char *o, bool *first, const char *key, size_t klen, const char *suffix,
+                            size_t slen)
 {
-    char *o = ob_room(s, klen + slen + 4), *start = o;
     if (!*first)
         *o++ = ',';
     *first = false;
@@ -153,7 +165,14 @@ static inline void jkey_len(GString *s, bool *first, const char *key, size_t kle
     o += slen;
     *o++ = '"';
     *o++ = ':';
-    ob_commit(s, (size_t)(o - start));
+    return o;
+}
+
+static inline void jkey_len(GString *s, bool *first, const char *key, size_t klen, const char *suffix,
+                            size_t slen)
+{
+    char *o = ob_room(s, JKEY_ROOM(klen, slen));
+    ob_commit(s, (size_t)(jkey_at(o, first, key, klen, suffix, slen) - o));
 }
 
 /* A key of the record's head (a literal). */
@@ -179,6 +198,10 @@ static const isakmp_item **kids_push(out_ctx *c, size_t n)
 }
 
 static void object(jw *w, const isakmp_item *parent);
+
+/* The room first made for a byte field's hex or an address: values
+ * longer (certificates) are formatted again into room for all of them. */
+enum { JSON_GUESS = 512 };
 
 static void value(jw *w, const isakmp_item *it)
 {
@@ -207,10 +230,9 @@ static void value(jw *w, const isakmp_item *it)
     case ISAKMP_FT_IPV6: {
         /* hex digits (or <MISSING>) and addresses need no escape: formatted
          * straight into the line, between quotes */
-        enum { GUESS = 512 };
         ob_c(s, '"');
-        size_t n = isakmp_item_format_value(it, ob_room(s, GUESS), GUESS + 1);
-        if (n > GUESS)   /* long values (certificates): room for all of it */
+        size_t n = isakmp_item_format_value(it, ob_room(s, JSON_GUESS), JSON_GUESS + 1);
+        if (n > JSON_GUESS)   /* long values (certificates): room for all of it */
             isakmp_item_format_value(it, ob_room(s, n), n + 1);
         ob_commit(s, n);
         ob_c(s, '"');
@@ -295,6 +317,56 @@ static void emit(jw *w, const isakmp_item *it, const item_aspects *ia, aspect a)
     }
 }
 
+/* A single item's key and value in one reservation, for numbers,
+ * booleans and the byte fields' hex (and addresses) up to JSON_GUESS
+ * characters: the commonest pieces of the output ("ike.payloadlength":36);
+ * false, and nothing written, for the other values. */
+static bool jkey_scalar(GString *s, bool *first, const char *key, size_t klen,
+                        const isakmp_field *f, const isakmp_item *it)
+{
+    char *start, *o;
+    uint64_t v;
+    switch (f->type) {
+    case ISAKMP_FT_UINT8:
+    case ISAKMP_FT_UINT16:
+    case ISAKMP_FT_UINT24:
+    case ISAKMP_FT_UINT32:
+    case ISAKMP_FT_UINT64:
+    case ISAKMP_FT_FRAMENUM:
+        start = ob_room(s, JKEY_ROOM(klen, 0) + OB_U64_MAX);
+        o = ob_u64_at(jkey_at(start, first, key, klen, "", 0), isakmp_item_uint(it));
+        break;
+    case ISAKMP_FT_BOOLEAN:
+        start = ob_room(s, JKEY_ROOM(klen, 0) + 5);
+        o = jkey_at(start, first, key, klen, "", 0);
+        v = isakmp_item_uint(it);
+        memcpy(o, v ? "true" : "false", v ? 4 : 5);
+        o += v ? 4 : 5;
+        break;
+    case ISAKMP_FT_BYTES:
+    case ISAKMP_FT_IPV4:
+    case ISAKMP_FT_IPV6: {
+        /* hex digits (or <MISSING>) and addresses need no escape; the
+         * value is formatted first, after the key's place, so that a long
+         * one (certificates) leaves nothing written for value() to redo */
+        size_t at = (*first ? 0 : 1) + klen + 3 + 1;   /* [,]"KEY": and the quote */
+        start = ob_room(s, at + JSON_GUESS + 2);
+        size_t n = isakmp_item_format_value(it, start + at, JSON_GUESS + 1);
+        if (n > JSON_GUESS)
+            return false;
+        o = jkey_at(start, first, key, klen, "", 0);
+        *o++ = '"';
+        o += n;   /* (o == start + at before this) */
+        *o++ = '"';
+        break;
+    }
+    default:
+        return false;
+    }
+    ob_commit(s, (size_t)(o - start));
+    return true;
+}
+
 /* Writes the group of items [from, to) of the kids stack (all of one field). */
 static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool *first)
 {
@@ -314,7 +386,10 @@ static void group(jw *w, const isakmp_item *parent, size_t from, size_t to, bool
         ia[i] = aspects(w, w->c->kids.v[from + i], parent);
         any |= ia[i].has;
     }
-    for (unsigned todo = any; todo; todo &= todo - 1) {   /* each aspect any item has, in order */
+    unsigned todo = any;
+    if (n == 1 && jkey_scalar(s, first, f->abbrev, klen, f, w->c->kids.v[from]))
+        todo &= ~(1u << A_VALUE);   /* (every item has a value: it comes first) */
+    for (; todo; todo &= todo - 1) {   /* each aspect any item has, in order */
         int a = __builtin_ctz(todo);
         jkey_len(s, first, f->abbrev, klen, suffix[a], suffix_len[a]);
         if (n > 1)

@@ -67,30 +67,6 @@ static char *json_escape(char *o, unsigned char ch)
     return o;
 }
 
-/* The n < 16 bytes at src to dst, without a call: two overlapping loads
- * of eight or four (strings' tails are a few bytes; memcpy's call was a
- * tenth of the escaper).  The rest of dst is left as it was. */
-static inline void copy_tail(char *dst, const char *src, size_t n)
-{
-    if (n >= 8) {
-        uint64_t a, b;
-        memcpy(&a, src, 8);
-        memcpy(&b, src + n - 8, 8);
-        memcpy(dst, &a, 8);
-        memcpy(dst + n - 8, &b, 8);
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, src, 4);
-        memcpy(&b, src + n - 4, 4);
-        memcpy(dst, &a, 4);
-        memcpy(dst + n - 4, &b, 4);
-    } else if (n) {
-        dst[0] = src[0];
-        dst[n / 2] = src[n / 2];
-        dst[n - 1] = src[n - 1];
-    }
-}
-
 /* The room a string of n bytes may need, quoted and escaped (16 more: the
  * tail is stored as a whole block). */
 #define JSTR_ROOM(n) (6 * (n) + 2 + 16)
@@ -112,7 +88,7 @@ static char *jstr_at(char *o, const char *p, size_t n)
         char block[16] = { 0 };   /* (defined: valgrind reads the whole block) */
         const char *q = p + i;
         if (take < 16) {   /* the tail, in a block of its own: p[n] may not be readable */
-            copy_tail(block, q, take);
+            ob_copy_short(block, q, take);
             q = block;
         }
         unsigned special = json_special16(q) & (unsigned)((1u << take) - 1);
@@ -159,9 +135,9 @@ static inline char *jkey_at(char *o, bool *first, const char *key, size_t klen, 
         *o++ = ',';
     *first = false;
     *o++ = '"';
-    memcpy(o, key, klen);   /* filter names are plain ASCII */
+    ob_copy_short(o, key, klen);   /* filter names are plain ASCII */
     o += klen;
-    memcpy(o, suffix, slen);
+    ob_copy_short(o, suffix, slen);
     o += slen;
     *o++ = '"';
     *o++ = ':';

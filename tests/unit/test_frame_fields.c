@@ -158,11 +158,30 @@ static void test_ob_u64(void)
     g_string_free(s, TRUE);
 }
 
+/* The writers' short copy (obuf.h): every length a key or a string's
+ * tail has, the bytes copied and none around them touched. */
+static void test_ob_copy_short(void)
+{
+    char src[80], dst[96];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (char)('A' + i % 53);
+    for (size_t n = 0; n <= 70; n++) {
+        memset(dst, '#', sizeof dst);
+        ob_copy_short(dst + 8, src, n);
+        g_assert_cmpmem(dst + 8, n, src, n);
+        for (size_t i = 0; i < 8; i++)
+            g_assert_cmpint(dst[i], ==, '#');
+        for (size_t i = 8 + n; i < sizeof dst; i++)
+            g_assert_cmpint(dst[i], ==, '#');
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/frame_fields/values", test_values);
     g_test_add_func("/frame_fields/names", test_names);
     g_test_add_func("/frame_fields/ob_u64", test_ob_u64);
+    g_test_add_func("/frame_fields/ob_copy_short", test_ob_copy_short);
     return g_test_run();
 }

@@ -22,6 +22,30 @@ static void test_format_hex(void)
     g_assert_cmpuint(isakmp_format_hex(b, 5, NULL, 0), ==, 10);
 }
 
+/* Every length around the sixteen-byte blocks, every byte value, and
+ * the cut to whole bytes, against a digit-at-a-time reference. */
+static void test_format_hex_lengths(void)
+{
+    uint8_t b[300];
+    for (size_t i = 0; i < sizeof b; i++)
+        b[i] = (uint8_t)(i * 7 + 3);   /* all 256 values within the first 256 */
+    char want[2 * sizeof b + 1], got[2 * sizeof b + 1];
+    for (size_t n = 0; n <= sizeof b; n++) {
+        for (size_t i = 0; i < n; i++)
+            g_snprintf(want + 2 * i, 3, "%02x", b[i]);
+        want[2 * n] = 0;
+        g_assert_cmpuint(isakmp_format_hex(b, n, got, sizeof got), ==, 2 * n);
+        g_assert_cmpstr(got, ==, want);
+        if (n >= 20) {   /* room for 17 bytes and a half: 17 written */
+            memset(got, '#', sizeof got);
+            g_assert_cmpuint(isakmp_format_hex(b, n, got, 36), ==, 2 * n);
+            g_assert_cmpuint(strlen(got), ==, 34);
+            g_assert_cmpmem(got, 34, want, 34);
+            g_assert_cmpint(got[35], ==, '#');
+        }
+    }
+}
+
 static void test_append(void)
 {
     static const uint8_t b[] = { 0xde, 0xad, 0xbe, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89 };
@@ -97,6 +121,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/hex/format_hex", test_format_hex);
+    g_test_add_func("/hex/format_hex_lengths", test_format_hex_lengths);
     g_test_add_func("/hex/append", test_append);
     g_test_add_func("/hex/decode", test_decode);
     g_test_add_func("/hex/format_addr", test_format_addr);

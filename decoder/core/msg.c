@@ -123,9 +123,17 @@ uint32_t tree_put(isakmp_msg *m, uint32_t parent, int field, uint32_t src, size_
      * was a tenth of the decoding time */
     m->items->len = idx + 1;
     struct isakmp_item *items = (struct isakmp_item *)(void *)m->items->data;
-    items[idx] = (struct isakmp_item){ .msg = m, .field = (uint32_t)field, .src = src,
-                                       .offset = (uint32_t)off, .length = (uint32_t)len,
-                                       .parent = parent };
+    /* zeroed in place, then the members set: the compound literal was
+     * built on the stack and copied (28 instructions an item, a twentieth
+     * of decoding) */
+    struct isakmp_item *it = &items[idx];
+    memset(it, 0, sizeof *it);
+    it->msg = m;
+    it->field = (uint32_t)field;
+    it->src = src;
+    it->offset = (uint32_t)off;
+    it->length = (uint32_t)len;
+    it->parent = parent;
     struct isakmp_item *p = &items[parent];
     if (p->last_child)
         items[p->last_child].next = idx;

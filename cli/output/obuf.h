@@ -114,6 +114,16 @@ static inline char *ob_u64_at(char *o, uint64_t v)
     return o + (sizeof tmp - n);
 }
 
+/* Decimal, as %lld, at o (room for 1 + OB_U64_MAX); returns the end. */
+static inline char *ob_i64_at(char *o, int64_t v)
+{
+    if (v < 0) {
+        *o++ = '-';
+        return ob_u64_at(o, (uint64_t)0 - (uint64_t)v);
+    }
+    return ob_u64_at(o, (uint64_t)v);
+}
+
 /* Decimal, as %llu. */
 static inline void ob_u64(GString *s, uint64_t v)
 {
@@ -124,23 +134,27 @@ static inline void ob_u64(GString *s, uint64_t v)
 /* Decimal, as %lld. */
 static inline void ob_i64(GString *s, int64_t v)
 {
-    if (v < 0) {
-        ob_c(s, '-');
-        ob_u64(s, (uint64_t)0 - (uint64_t)v);
-        return;
-    }
-    ob_u64(s, (uint64_t)v);
+    char *o = ob_room(s, 1 + OB_U64_MAX);
+    ob_commit(s, (size_t)(ob_i64_at(o, v) - o));
 }
 
-/* Decimal with at least `width` digits, zeros before (as %0*u; width <= 20). */
-static inline void ob_u64_0(GString *s, uint64_t v, int width)
+/* Decimal with at least `width` digits, zeros before (as %0*u; width <=
+ * 20), at o (room for OB_U64_MAX); returns the end. */
+static inline char *ob_u64_0_at(char *o, uint64_t v, int width)
 {
-    char tmp[20];
+    char tmp[OB_U64_MAX];
     int n = (int)sizeof tmp;
     do
         tmp[--n] = (char)('0' + v % 10);
     while ((v /= 10) || (int)sizeof tmp - n < width);
-    ob_put(s, tmp + n, sizeof tmp - (size_t)n);
+    memcpy(o, tmp + n, sizeof tmp - (size_t)n);
+    return o + (sizeof tmp - (size_t)n);
+}
+
+static inline void ob_u64_0(GString *s, uint64_t v, int width)
+{
+    char *o = ob_room(s, OB_U64_MAX);
+    ob_commit(s, (size_t)(ob_u64_0_at(o, v, width) - o));
 }
 
 /* Hex with `width` digits, lower case (as %0*x, width <= 16). */

@@ -5,10 +5,10 @@
 #include "obuf.h"
 #include "output.h"
 
-void out_addr(char *buf, size_t size, int af, const uint8_t *addr)
+size_t out_addr(char *buf, size_t size, int af, const uint8_t *addr)
 {
-    if (isakmp_format_addr(af, addr, buf, size) == 0)
-        snprintf(buf, size, "?");
+    size_t n = isakmp_format_addr(af, addr, buf, size);
+    return n ? n : (size_t)snprintf(buf, size, "?");
 }
 
 void out_ctx_init(out_ctx *c, FILE *out)

@@ -85,9 +85,10 @@ static char *jstr_at(char *o, const char *p, size_t n)
          * than itself (labels and names are plain ASCII: byte by byte was a
          * tenth of -T json's instructions, the tails of strings most of it) */
         size_t take = n - i < 16 ? n - i : 16;
-        char block[16] = { 0 };   /* (defined: valgrind reads the whole block) */
+        char block[16];
         const char *q = p + i;
         if (take < 16) {   /* the tail, in a block of its own: p[n] may not be readable */
+            memset(block, 0, sizeof block);   /* (defined: valgrind reads all sixteen) */
             ob_copy_short(block, q, take);
             q = block;
         }
@@ -548,40 +549,27 @@ static bool utc_second(out_ctx *c, int64_t sec)
 /* A literal at o; the end. */
 #define PUT_LIT(o, lit) (memcpy((o), "" lit, sizeof(lit) - 1), (o) + sizeof(lit) - 1)
 
-static char *i64_at(char *o, int64_t v)
-{
-    if (v < 0) {
-        *o++ = '-';
-        return ob_u64_at(o, (uint64_t)0 - (uint64_t)v);
-    }
-    return ob_u64_at(o, (uint64_t)v);
-}
-
 /* An address between quotes (plain text: no escapes), "?" when it cannot
- * be told; at most 2 + 46 bytes. */
+ * be told (out_addr); at most 2 + 46 bytes. */
 static char *addr_at(char *o, int af, const uint8_t *addr)
 {
     *o++ = '"';
-    size_t n = isakmp_format_addr(af, addr, o, 47);
-    if (n == 0 || n > 46)
-        n = (size_t)(PUT_LIT(o, "?") - o);
-    o += n;
+    o += out_addr(o, 47, af, addr);
     *o++ = '"';
     return o;
 }
 
 /* The time's text: "2026-11-28T06:26:46.947718000Z" (the nanoseconds as
- * %09d: at least nine digits). */
+ * %09d: at least nine digits; a negative count, from a broken capture, by
+ * printf). */
 static char *time_at(char *o, out_ctx *c, int64_t nsec)
 {
     *o++ = '"';
     memcpy(o, c->jt_text, c->jt_len);
     o += c->jt_len;
     *o++ = '.';
-    if (nsec >= 0 && nsec < 1000000000) {
-        for (int i = 8; i >= 0; i--, nsec /= 10)
-            o[i] = (char)('0' + nsec % 10);
-        o += 9;
+    if (nsec >= 0) {
+        o = ob_u64_0_at(o, (uint64_t)nsec, 9);
     } else {
         o += g_snprintf(o, 24, "%09" G_GINT64_FORMAT, nsec);
     }
@@ -611,11 +599,11 @@ static void head(out_ctx *c, bool *first, const capture_frame *f, const isakmp_p
     /* 9 keys (~100 bytes), 6 numbers, 2 addresses, the time */
     o = start = ob_room(s, 160 + 6 * OB_U64_MAX + 2 * 48 + sizeof c->jt_text + 24 + trlen);
     o = ob_u64_at(PUT_LIT(o, ",\"frame\":"), f->frame);
-    o = i64_at(PUT_LIT(o, ",\"ts_sec\":"), f->ts_sec);
-    o = i64_at(PUT_LIT(o, ",\"ts_nsec\":"), f->ts_nsec);
+    o = ob_i64_at(PUT_LIT(o, ",\"ts_sec\":"), f->ts_sec);
+    o = ob_i64_at(PUT_LIT(o, ",\"ts_nsec\":"), f->ts_nsec);
     if (utc_second(c, f->ts_sec))
         o = time_at(PUT_LIT(o, ",\"time\":"), c, f->ts_nsec);
-    o = i64_at(PUT_LIT(o, ",\"ip_version\":"), p->af);
+    o = ob_i64_at(PUT_LIT(o, ",\"ip_version\":"), p->af);
     o = addr_at(PUT_LIT(o, ",\"src\":"), p->af, p->src);
     o = addr_at(PUT_LIT(o, ",\"dst\":"), p->af, p->dst);
     o = PUT_LIT(o, ",\"transport\":\"");

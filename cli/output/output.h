@@ -12,8 +12,9 @@
 
 /* ---------------------------------------------------------------- common */
 
-/* Formats an address ("1.2.3.4" or IPv6 text). */
-void out_addr(char *buf, size_t size, int af, const uint8_t *addr);
+/* Formats an address ("1.2.3.4" or IPv6 text; "?" when it cannot);
+ * returns its length. */
+size_t out_addr(char *buf, size_t size, int af, const uint8_t *addr);
 
 /* Notes of one message, looked up by item in O(log n). */
 typedef struct {

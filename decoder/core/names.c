@@ -12,6 +12,7 @@
 #include "core/ike_types.h"
 #include "core/internal.h"
 #include "core/names.h"
+#include "core/once.h"
 #include "isakmp/facts.h"
 
 const isakmp_value_name names_v1_exchange[] = {
@@ -172,8 +173,7 @@ static void fill_type_names(void)
 const char *payload_type_name(int version, uint8_t type)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (!__atomic_load_n(&type_names_ready, __ATOMIC_ACQUIRE))   /* once filled: no call */
-        pthread_once(&once, fill_type_names);
+    fill_once(&type_names_ready, &once, fill_type_names);
     return type_names[version == 2][type];
 }
 
@@ -205,8 +205,7 @@ static void fill_type_labels(void)
 const char *payload_type_label(int version, uint8_t type)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (!__atomic_load_n(&type_labels_ready, __ATOMIC_ACQUIRE))
-        pthread_once(&once, fill_type_labels);
+    fill_once(&type_labels_ready, &once, fill_type_labels);
     return type_labels[version == 2][type];
 }
 

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "core/once.h"
 #include "payloads/vid.h"
 
 typedef enum {
@@ -710,8 +711,7 @@ static void index_build(void)
 static void index_init(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (!__atomic_load_n(&index_ready, __ATOMIC_ACQUIRE))   /* once built: no call */
-        pthread_once(&once, index_build);
+    fill_once(&index_ready, &once, index_build);
 }
 
 /* ike.vid_string: the first Wireshark entry that is a prefix, as tshark. */

@@ -27,19 +27,29 @@ extern const char hex_pairs[513];
  * split and interleaved, then '0' added, and 'a' - '0' - 10 more to those
  * above 9.  Keys, nonces, hashes and encrypted data are hundreds of bytes:
  * a table look-up per byte was most of -T json's value formatting. */
-static inline void hex16(char *out, const uint8_t *in)
+/* The sixteen digits of the eight bytes in v's low half, in a register. */
+static inline __m128i hex_digits8(__m128i v)
 {
     const __m128i low4 = _mm_set1_epi8(0x0f);
+    __m128i d = _mm_unpacklo_epi8(_mm_and_si128(_mm_srli_epi16(v, 4), low4),
+                                  _mm_and_si128(v, low4));
+    __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(d, _mm_set1_epi8(9)),
+                                    _mm_set1_epi8('a' - '0' - 10));
+    return _mm_add_epi8(_mm_add_epi8(d, _mm_set1_epi8('0')), letters);
+}
+
+static inline void hex16(char *out, const uint8_t *in)
+{
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)in);
-    __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low4);
-    __m128i lo = _mm_and_si128(v, low4);
-    __m128i d[2] = { _mm_unpacklo_epi8(hi, lo), _mm_unpackhi_epi8(hi, lo) };
-    for (int k = 0; k < 2; k++) {
-        __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(d[k], _mm_set1_epi8(9)),
-                                        _mm_set1_epi8('a' - '0' - 10));
-        d[k] = _mm_add_epi8(_mm_add_epi8(d[k], _mm_set1_epi8('0')), letters);
-        _mm_storeu_si128((__m128i *)(void *)(out + 16 * k), d[k]);
-    }
+    _mm_storeu_si128((__m128i *)(void *)out, hex_digits8(v));
+    _mm_storeu_si128((__m128i *)(void *)(out + 16), hex_digits8(_mm_srli_si128(v, 8)));
+}
+
+/* The same for in[0..8): SPIs and IKEv1 cookies, in every message. */
+static inline void hex8(char *out, const uint8_t *in)
+{
+    __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)in);
+    _mm_storeu_si128((__m128i *)(void *)out, hex_digits8(v));
 }
 #endif
 
@@ -56,6 +66,10 @@ static inline size_t hex_encode(const uint8_t *b, size_t n, char *buf, size_t si
 #ifdef __SSE2__
     for (; i + 16 <= fit; i += 16)
         hex16(buf + 2 * i, b + i);
+    if (i + 8 <= fit) {
+        hex8(buf + 2 * i, b + i);
+        i += 8;
+    }
 #endif
     for (; i + 4 <= fit; i += 4) {   /* one store per byte, four bytes a round */
         memcpy(buf + 2 * i, hex_pairs + 2 * b[i], 2);

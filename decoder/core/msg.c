@@ -594,41 +594,59 @@ static size_t put_cut(const char *tmp, size_t n, char *buf, size_t size)
     return n;
 }
 
-/* "0x" and `width` hex digits without printf (-T fields prints many). */
+/* "0x" and `width` hex digits without printf (-T fields prints many):
+ * two digits a byte from the pairs table, from the highest byte written. */
 static size_t format_hex(uint64_t v, int width, char *buf, size_t size)
 {
-    static const char hx[] = "0123456789abcdef";
     char tmp[20];
-    size_t n = 0;
-    tmp[n++] = '0';
-    tmp[n++] = 'x';
     int digits = width;
     while (digits < 16 && (v >> (4 * digits)))
         digits++;
-    for (int i = digits - 1; i >= 0; i--)
-        tmp[n++] = hx[(v >> (4 * i)) & 15];
-    return put_cut(tmp, n, buf, size);
+    int bytes = (digits + 1) / 2;
+    char *o = tmp + 2;
+    for (int i = bytes - 1; i >= 0; i--, o += 2)
+        memcpy(o, hex_pairs + 2 * ((v >> (8 * i)) & 0xff), 2);
+    /* an odd width: the highest byte's first digit is a zero too many */
+    char *start = tmp + (digits & 1);
+    start[0] = '0';
+    start[1] = 'x';
+    return put_cut(start, (size_t)(o - start), buf, size);
+}
+
+static const char dec_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Decimal of 100 and above, two digits a division. */
+static size_t format_dec_long(uint64_t v, char *buf, size_t size)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    while (v >= 100) {
+        n -= 2;
+        memcpy(tmp + n, dec_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        n -= 2;
+        memcpy(tmp + n, dec_pairs + 2 * v, 2);
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    return put_cut(tmp + n, sizeof tmp - n, buf, size);
 }
 
 /* Decimal without printf: the commonest value in every output. */
-static inline size_t format_dec(uint64_t v, char *buf, size_t size)
+__attribute__((always_inline)) static inline size_t format_dec(uint64_t v, char *buf, size_t size)
 {
     if (v < 100 && size >= 3) {   /* payload types, flags, counts */
-        static const char pairs[] =
-            "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-            "8081828384858687888990919293949596979899";
         size_t n = v < 10 ? 1 : 2;
-        memcpy(buf, pairs + 2 * v + (2 - n), 2);
+        memcpy(buf, dec_pairs + 2 * v + (2 - n), 2);
         buf[n] = 0;
         return n;
     }
-    char tmp[24];
-    size_t n = sizeof tmp;
-    do
-        tmp[--n] = (char)('0' + v % 10);
-    while (v /= 10);
-    return put_cut(tmp + n, sizeof tmp - n, buf, size);
+    return format_dec_long(v, buf, size);
 }
 
 /* A string's length: strings stop at the first NUL, as Wireshark's do. */
@@ -770,10 +788,12 @@ static size_t format_string_tshark(const uint8_t *b, size_t n, isakmp_tshark_sty
     return len;
 }
 
-size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style style, char *buf,
-                                 size_t size)
+/* isakmp_item_format_tshark's values but the commonest: out of line, so
+ * that those need no registers saved (the call's cost was half of theirs). */
+static __attribute__((noinline)) size_t
+format_tshark_rest(const isakmp_item *it, const isakmp_field *f, isakmp_tshark_style style,
+                   char *buf, size_t size)
 {
-    const isakmp_field *f = isakmp_item_field(it);
     size_t n;
     if (f->type == ISAKMP_FT_BOOLEAN && style == ISAKMP_TSHARK_CURRENT)
         return put_cut(it->uval ? "True" : "False", it->uval ? 4 : 5, buf, size);
@@ -781,6 +801,18 @@ size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style styl
         return format_plain(it, f, buf, size);
     const uint8_t *b = isakmp_item_bytes(it, &n);
     return format_string_tshark(b, n, style, buf, size);
+}
+
+size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style style, char *buf,
+                                 size_t size)
+{
+    const isakmp_field *f = isakmp_item_field(it);
+    /* the commonest value: a decimal number under 100 (payload, exchange
+     * and notify types), as format_plain writes it */
+    if ((unsigned)(f->type - ISAKMP_FT_UINT8) <= ISAKMP_FT_UINT64 - ISAKMP_FT_UINT8 &&
+        f->base != ISAKMP_BASE_HEX && f->base != ISAKMP_BASE_HEX_DEC && it->uval < 100 && size >= 3)
+        return format_dec(it->uval, buf, size);
+    return format_tshark_rest(it, f, style, buf, size);
 }
 
 /* Appends p[0..len) to the C string buf of length n (n < size: else

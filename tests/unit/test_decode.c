@@ -305,6 +305,61 @@ static void test_format(void)
     isakmp_msg_free(m);
 }
 
+/* Every number of a message as printf would write it (decimal, or "0x"
+ * and the field's width of hex digits), through both formatters and at
+ * every buffer size: the full length returned, the text cut to fit.  A
+ * Message ID and a notify type past two digits, lengths past 100. */
+typedef struct {
+    unsigned checked;
+} numbers_seen;
+
+static void check_number(const isakmp_item *it, void *user)
+{
+    const isakmp_field *f = isakmp_item_field(it);
+    static const int width[] = { [ISAKMP_FT_UINT8] = 2, [ISAKMP_FT_UINT16] = 4,
+                                 [ISAKMP_FT_UINT24] = 6, [ISAKMP_FT_UINT32] = 8,
+                                 [ISAKMP_FT_UINT64] = 16 };
+    if (f->type < ISAKMP_FT_UINT8 || f->type > ISAKMP_FT_UINT64)
+        return;
+    char want[32], got[32];
+    uint64_t v = isakmp_item_uint(it);
+    if (f->base == ISAKMP_BASE_HEX || f->base == ISAKMP_BASE_HEX_DEC)
+        g_snprintf(want, sizeof want, "0x%0*" G_GINT64_MODIFIER "x", width[f->type], v);
+    else
+        g_snprintf(want, sizeof want, "%" G_GUINT64_FORMAT, v);
+    size_t len = strlen(want);
+    for (size_t size = 0; size <= len + 1; size++) {
+        for (int k = 0; k < 2; k++) {
+            memset(got, '#', sizeof got);
+            size_t n = k ? isakmp_item_format_tshark(it, ISAKMP_TSHARK_4_0, size ? got : NULL, size)
+                         : isakmp_item_format_value(it, size ? got : NULL, size);
+            g_assert_cmpuint(n, ==, len);
+            if (size) {
+                size_t c = len < size - 1 ? len : size - 1;
+                g_assert_cmpmem(got, c, want, c);
+                g_assert_cmpint(got[c], ==, 0);
+                g_assert_cmpint(got[size], ==, '#');
+            }
+        }
+    }
+    ((numbers_seen *)user)->checked++;
+}
+
+static void test_format_numbers(void)
+{
+    isakmp_msg *m = dec("0102030405060708 0000000000000000 29 20 25 08 0a0b0c0d 00000024"
+                        "00 00 0008 00 00 4004");
+    numbers_seen seen = { 0 };
+    isakmp_msg_walk(m, check_number, &seen);
+    g_assert_cmpuint(seen.checked, >=, 6);
+    char buf[16];
+    isakmp_item_format_tshark(tu_find(m, "ike.messageid"), ISAKMP_TSHARK_4_0, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "0x0a0b0c0d");
+    isakmp_item_format_tshark(tu_find(m, "ike.notify.msgtype"), ISAKMP_TSHARK_4_0, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "16388");
+    isakmp_msg_free(m);
+}
+
 /* ---------------------------------------------------------------- field table */
 
 /* tshark 4.0 and 4.2+ print booleans and strings differently in -T fields:
@@ -449,6 +504,7 @@ int main(int argc, char **argv)
     g_test_add_func("/decode/sources_and_packet", test_sources_and_packet);
     g_test_add_func("/decode/same_frame_twice", test_same_frame_twice);
     g_test_add_func("/decode/format", test_format);
+    g_test_add_func("/decode/format_numbers", test_format_numbers);
     g_test_add_func("/decode/format_tshark_bool", test_format_tshark_bool);
     g_test_add_func("/decode/format_tshark_string", test_format_tshark_string);
     g_test_add_func("/decode/field_table", test_field_table);

@@ -46,6 +46,32 @@ static void test_format_hex_lengths(void)
     }
 }
 
+/* Every room from none to enough, for lengths around the eight- and
+ * sixteen-byte blocks: the output is always the reference cut to whole
+ * bytes, terminated, and nothing past the room is written. */
+static void test_format_hex_cut(void)
+{
+    uint8_t b[40];
+    for (size_t i = 0; i < sizeof b; i++)
+        b[i] = (uint8_t)(0xf7 - i * 13);
+    char want[2 * sizeof b + 1], got[2 * sizeof b + 8];
+    for (size_t n = 0; n <= sizeof b; n++) {
+        for (size_t i = 0; i < n; i++)
+            g_snprintf(want + 2 * i, 3, "%02x", b[i]);
+        for (size_t size = 0; size <= 2 * n + 1; size++) {
+            memset(got, '#', sizeof got);
+            g_assert_cmpuint(isakmp_format_hex(b, n, size ? got : NULL, size), ==, 2 * n);
+            if (size == 0)
+                continue;
+            size_t whole = (size - 1) / 2 < n ? (size - 1) / 2 : n;
+            g_assert_cmpuint(strlen(got), ==, 2 * whole);
+            g_assert_cmpmem(got, 2 * whole, want, 2 * whole);
+            for (size_t k = size; k < sizeof got; k++)
+                g_assert_cmpint(got[k], ==, '#');
+        }
+    }
+}
+
 static void test_append(void)
 {
     static const uint8_t b[] = { 0xde, 0xad, 0xbe, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89 };
@@ -122,6 +148,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/hex/format_hex", test_format_hex);
     g_test_add_func("/hex/format_hex_lengths", test_format_hex_lengths);
+    g_test_add_func("/hex/format_hex_cut", test_format_hex_cut);
     g_test_add_func("/hex/append", test_append);
     g_test_add_func("/hex/decode", test_decode);
     g_test_add_func("/hex/format_addr", test_format_addr);

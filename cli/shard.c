@@ -588,18 +588,31 @@ static void on_frame(void *user, const capture_frame *f)
         b->msgs_cap *= 2;
         b->msgs = g_renew(isakmp_packet, b->msgs, b->msgs_cap);
     }
-    b->frames[b->nframes++] = (bframe){ .frame = f->frame, .ts_sec = f->ts_sec,
-                                        .ts_nsec = f->ts_nsec, .meta = f->meta,
-                                        .first = b->nmsgs,
-                                        .n = (uint32_t)f->nmsgs,
-                                        .keepalive = f->keepalive, .esp_udp = f->esp_udp,
-                                        .esp_spi = f->esp_spi, .esp_seq = f->esp_seq,
-                                        .esp_proto = f->esp_proto,
-                                        .ka = f->ka, .esp_pkt = f->esp_pkt,
-                                        .part = (uint8_t)(r->by_sa ? sa_part(f, (unsigned)r->n)
-                                                                   : 0) };
-    b->frames[b->nframes - 1].ka.data = NULL;   /* (only their addresses are read) */
-    b->frames[b->nframes - 1].esp_pkt.data = NULL;
+    /* its members set in place: a compound literal was zeroed, built and
+     * copied (a tenth of the reading thread's work on a dense capture) */
+    bframe *nf = &b->frames[b->nframes++];
+    nf->frame = f->frame;
+    nf->ts_sec = f->ts_sec;
+    nf->ts_nsec = f->ts_nsec;
+    nf->meta = f->meta;
+    nf->first = b->nmsgs;
+    nf->n = (uint32_t)f->nmsgs;
+    nf->stateful = false;
+    nf->part = (uint8_t)(r->by_sa ? sa_part(f, (unsigned)r->n) : 0);
+    nf->keepalive = f->keepalive;
+    nf->esp_udp = f->esp_udp;
+    nf->out_len = 0;
+    nf->esp_spi = f->esp_spi;
+    nf->esp_seq = f->esp_seq;
+    nf->esp_proto = f->esp_proto;
+    if (f->keepalive || f->esp_udp) {   /* (only their addresses are read) */
+        nf->ka = f->ka;
+        nf->esp_pkt = f->esp_pkt;
+        nf->ka.data = nf->esp_pkt.data = NULL;
+    } else {
+        memset(&nf->ka, 0, sizeof nf->ka);
+        memset(&nf->esp_pkt, 0, sizeof nf->esp_pkt);
+    }
     for (size_t k = 0; k < f->nmsgs; k++) {
         const isakmp_packet *p = &f->msgs[k];
         memcpy(b->arena + b->arena_len, p->data, p->len);
@@ -607,7 +620,6 @@ static void on_frame(void *user, const capture_frame *f)
         b->msgs[b->nmsgs++].data = (const uint8_t *)(uintptr_t)b->arena_len;   /* an offset for now */
         b->arena_len += p->len;
     }
-    bframe *nf = &b->frames[b->nframes - 1];
     nf->nesp_more = (uint8_t)f->nesp_more;
     nf->esp_more_at = b->arena_len;
     for (size_t k = 0; k < f->nesp_more; k++) {

@@ -13,6 +13,7 @@
 
 #include "filter/filter.h"
 #include "frame_fields.h"
+#include "obuf.h"
 #include "output.h"
 
 struct out_fields {
@@ -27,18 +28,17 @@ struct out_fields {
     GString *line;
     int *first_col;                /* per field id: the first column showing it, or -1 */
     int *next_col;                 /* per column: the next column with the same field */
-    struct hit *hits;              /* the items of one line, in tree order */
-    size_t nhits, hits_cap;
-    int *col_head, *col_tail;      /* per column: its first and last hit, or -1 */
+    struct col_items *items;       /* per column: its items of one line, in tree order */
     bool esp_cols;                 /* an esp.* column: ESP frames get lines too */
     const isakmp_esp_result *esp_dec;   /* the current frame's ESP decryptions (out_fields_esp) */
 };
 
-/* An item a column shows, and the column's next one. */
-typedef struct hit {
-    const isakmp_item *it;
-    int next;
-} hit;
+/* The items a column shows on one line (an array per column: a list of
+ * all the line's items linked per column cost twice as much a value). */
+typedef struct col_items {
+    const isakmp_item **v;
+    uint32_t n, cap;
+} col_items;
 
 const char *out_suggest_field(const char *name)
 {
@@ -56,10 +56,7 @@ out_fields *out_fields_new(const char *const *names, size_t n, const out_fields_
     o->frame = g_new0(const frame_field *, n ? n : 1);
     o->fo = *fo;
     o->line = g_string_sized_new(1024);
-    o->hits_cap = 64;
-    o->hits = g_new(hit, o->hits_cap);
-    o->col_head = g_new(int, n ? n : 1);
-    o->col_tail = g_new(int, n ? n : 1);
+    o->items = g_new0(col_items, n ? n : 1);
     size_t nf;
     isakmp_fields(&nf);
     o->first_col = g_new(int, nf);
@@ -106,9 +103,9 @@ void out_fields_free(out_fields *o)
     g_free(o->names);
     g_free(o->fields);
     g_free(o->frame);
-    g_free(o->hits);
-    g_free(o->col_head);
-    g_free(o->col_tail);
+    for (size_t i = 0; i < o->n; i++)
+        g_free(o->items[i].v);
+    g_free(o->items);
     g_free(o->first_col);
     g_free(o->next_col);
     g_string_free(o->line, TRUE);
@@ -127,95 +124,57 @@ void out_fields_header(out_fields *o, FILE *out)
     fputc('\n', out);
 }
 
-/* Room for n more bytes at the end of s (its length unchanged). */
-static inline char *room(GString *s, size_t n)
-{
-    if (s->len + n >= s->allocated_len) {
-        size_t len = s->len;
-        g_string_set_size(s, len + n);
-        s->len = len;
-    }
-    return s->str + s->len;
-}
-
-/* Appends to the line, without a terminator (added once at its end): glib's
- * append (a call and its checks per value) was a tenth of the -T fields
- * time. */
-static inline void line_add(GString *s, const char *p, size_t n)
-{
-    memcpy(room(s, n), p, n);
-    s->len += n;
-}
-
-static inline void line_add_c(GString *s, char c)
-{
-    *room(s, 1) = c;
-    s->len++;
-}
-
 /* Formats the value straight into s: one call when the usual room for a
  * number or a short byte string is there, two when it is longer. */
 static inline void append_value(GString *s, const isakmp_item *it, isakmp_tshark_style style)
 {
     size_t have = s->allocated_len - s->len;
     if (have < 64) {
-        room(s, 64);
+        ob_room(s, 64);
         have = s->allocated_len - s->len;
     }
     size_t len = isakmp_item_format_tshark(it, style, s->str + s->len, have);
     if (len >= have)
-        isakmp_item_format_tshark(it, style, room(s, len + 1), len + 1);
+        isakmp_item_format_tshark(it, style, ob_room(s, len), len + 1);
     s->len += len;
 }
 
-/* Adds the item to every column that shows its field (a list per column,
- * in tree order). */
+/* Out of line: collect itself then saves no registers (a tenth of its cost). */
+static __attribute__((noinline)) void col_grow(col_items *c)
+{
+    c->cap = c->cap ? 2 * c->cap : 16;
+    c->v = g_renew(const isakmp_item *, c->v, c->cap);
+}
+
+/* Adds the item to every column that shows its field. */
 static void collect(const isakmp_item *it, void *user)
 {
     out_fields *o = user;
     for (int col = o->first_col[isakmp_item_field(it)->id]; col >= 0; col = o->next_col[col]) {
-        if (o->nhits == o->hits_cap) {
-            o->hits_cap *= 2;
-            o->hits = g_renew(hit, o->hits, o->hits_cap);
-        }
-        int k = (int)o->nhits++;
-        o->hits[k] = (hit){ it, -1 };
-        if (o->col_tail[col] >= 0)
-            o->hits[o->col_tail[col]].next = k;
-        else
-            o->col_head[col] = k;
-        o->col_tail[col] = k;
+        col_items *c = &o->items[col];
+        if (G_UNLIKELY(c->n == c->cap))
+            col_grow(c);
+        c->v[c->n++] = it;
     }
 }
 
 /* One column's value: its occurrences joined, or only the first or last. */
 static void column(out_fields *o, int col, GString *dst)
 {
-    const hit *h = o->hits;
-    int i = o->col_head[col];
-    if (i < 0)
+    const col_items *c = &o->items[col];
+    if (c->n == 0)
         return;
     if (o->fo.occurrence == 'l') {
-        append_value(dst, h[o->col_tail[col]].it, o->fo.style);
+        append_value(dst, c->v[c->n - 1], o->fo.style);
         return;
     }
-    append_value(dst, h[i].it, o->fo.style);
+    append_value(dst, c->v[0], o->fo.style);
     if (o->fo.occurrence == 'f')
         return;
-    for (i = h[i].next; i >= 0; i = h[i].next) {
-        line_add_c(dst, o->fo.agg);
-        append_value(dst, h[i].it, o->fo.style);
+    for (uint32_t k = 1; k < c->n; k++) {
+        ob_c(dst, o->fo.agg);
+        append_value(dst, c->v[k], o->fo.style);
     }
-}
-
-static void append_uint(GString *s, uint64_t v)
-{
-    char buf[24];
-    size_t n = sizeof buf;
-    do   /* no printf per frame number */
-        buf[--n] = (char)('0' + v % 10);
-    while (v /= 10);
-    line_add(s, buf + n, sizeof buf - n);
 }
 
 /* A capture field's values, joined like the decoder's. */
@@ -224,7 +183,7 @@ static void frame_value(out_fields *o, const frame_field *ff, const capture_fram
 {
     size_t nt;
     if (ff == frame_fields(&nt)) {   /* frame.number, the table's first: the common case */
-        append_uint(s, f->frame);
+        ob_u64(s, f->frame);
         return;
     }
     const isakmp_packet *p = f->nmsgs       ? &f->msgs[0]
@@ -248,13 +207,13 @@ static void frame_value(out_fields *o, const frame_field *ff, const capture_fram
     char buf[128];
     for (size_t i = first; i < last; i++) {
         if (i > first)
-            line_add_c(s, o->fo.agg);
+            ob_c(s, o->fo.agg);
         size_t len = ff_value_format(&v[i], buf, sizeof buf);
         if (len < sizeof buf) {
-            line_add(s, buf, len);
+            ob_put(s, buf, len);
         } else {   /* a long file name */
-            ff_value_format(&v[i], room(s, len + 1), len + 1);
-            s->len += len;
+            ff_value_format(&v[i], ob_room(s, len), len + 1);
+            ob_commit(s, len);
         }
     }
 }
@@ -307,18 +266,17 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
     if (n == 0 && !(f->esp_udp && o->esp_cols))
         return 0;   /* only frames that carry ISAKMP (tshark -Y isakmp), and with esp.*
                        fields, ESP */
-    o->nhits = 0;
     for (size_t i = 0; i < o->n; i++)
-        o->col_head[i] = o->col_tail[i] = -1;
+        o->items[i].n = 0;
     for (size_t m = 0; m < n; m++)
         isakmp_msg_walk(msgs[m], collect, o);
     size_t start = dst->len;
     for (size_t i = 0; i < o->n; i++) {
         if (i)
-            line_add_c(dst, o->fo.sep);
+            ob_c(dst, o->fo.sep);
         size_t at = dst->len;
         if (o->fo.quote)
-            line_add_c(dst, o->fo.quote);
+            ob_c(dst, o->fo.quote);
         if (o->frame[i])
             frame_value(o, o->frame[i], f, dst);
         else
@@ -326,13 +284,12 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
         if (o->fo.quote && dst->len == at + 1)
             dst->len = at;   /* an empty value stays empty, quoted or not (as tshark) */
         else if (o->fo.quote)
-            line_add_c(dst, o->fo.quote);
+            ob_c(dst, o->fo.quote);
     }
-    line_add_c(dst, '\n');
+    ob_c(dst, '\n');
     o->displayed = true;
     o->disp_sec = f->ts_sec;
     o->disp_nsec = f->ts_nsec;
-    *room(dst, 1) = 0;   /* a C string too */
     return dst->len - start;
 }
 

@@ -296,7 +296,9 @@ ISAKMP_API const isakmp_item *isakmp_msg_root(const isakmp_msg *msg);
 ISAKMP_API int isakmp_msg_version(const isakmp_msg *msg);
 
 /* True when the message was decoded in a stateless context but needed state
- * (isakmp_ctx_set_stateless): its tree lacks what state would have given. */
+ * (isakmp_ctx_set_stateless): its tree lacks what state would have given,
+ * and where the header showed it (IKEv1 Aggressive Mode, a context with
+ * keys) it holds the header only.  Decode it again with state. */
 ISAKMP_API bool isakmp_msg_needs_state(const isakmp_msg *msg);
 
 /* The packet metadata the message was decoded from (data points into the

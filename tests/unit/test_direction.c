@@ -174,6 +174,17 @@ static void test_stateless(void)
     g_assert_true(needs_state(ctx, V1_AGGRESSIVE));   /* followed for key export */
     g_assert_false(needs_state(ctx, V1_ENCRYPTED));   /* not decrypted without keys */
     g_assert_false(needs_state(with, V1_FRAGMENT));   /* never in a context with state */
+    /* its header shows Aggressive Mode: the body is not decoded (the tree is
+     * thrown away and the message decoded again with state) */
+    const char *am_vid = "0102030405060708 0000000000000000 0d 10 04 00 00000000 00000024"
+                         "00 00 0008 01020304";
+    isakmp_msg *am = tu_decode_hex(ctx, am_vid);
+    g_assert_true(isakmp_msg_needs_state(am));
+    g_assert_null(tu_find(am, "ike.typepayload"));
+    isakmp_msg_free(am);
+    am = tu_decode_hex(with, am_vid);
+    g_assert_nonnull(tu_find(am, "ike.typepayload"));
+    isakmp_msg_free(am);
     isakmp_msg *a = tu_decode_hex(ctx, MSG), *b = tu_decode_hex(with, MSG);
     g_assert_false(isakmp_msg_needs_state(a));
     tu_assert_values(a, "ike.typepayload", "33,2,3,41,43");

@@ -173,10 +173,15 @@ static size_t header(dec_t *d, uint32_t root, cur_t *c, uint8_t *next)
 {
     static const int v1_bits[] = { F_FLAG_E, F_FLAG_C, F_FLAG_A };
     static const int v2_bits[] = { F_FLAG_I, F_FLAG_V, F_FLAG_R };
-    uint8_t h[ISAKMP_HDR_LEN] = { 0 };
+    uint8_t h[ISAKMP_HDR_LEN];
     size_t avail = cur_left(c) < sizeof h ? cur_left(c) : sizeof h;
-    if (avail)
-        memcpy(h, cur_view(c, cur_off(c), avail), avail);
+    if (avail == sizeof h) {   /* a whole header: a copy of known length, no call */
+        memcpy(h, cur_view(c, cur_off(c), sizeof h), sizeof h);
+    } else {
+        memset(h, 0, sizeof h);
+        if (avail)
+            memcpy(h, cur_view(c, cur_off(c), avail), avail);
+    }
     if (d->depth == 0) {
         memcpy(d->ispi, h, 8);
         memcpy(d->rspi, h + 8, 8);

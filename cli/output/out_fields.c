@@ -158,22 +158,24 @@ static void collect(const isakmp_item *it, void *user)
     }
 }
 
-/* One column's value: its occurrences joined, or only the first or last. */
-static void column(out_fields *o, int col, GString *dst)
+/* One column's value: its occurrences joined, or only the first or last.
+ * The options come as values: read through o they were read again after
+ * every byte written (a char store may alias them). */
+static void column(const col_items *c, GString *dst, char occurrence, char agg,
+                   isakmp_tshark_style style)
 {
-    const col_items *c = &o->items[col];
     if (c->n == 0)
         return;
-    if (o->fo.occurrence == 'l') {
-        append_value(dst, c->v[c->n - 1], o->fo.style);
+    if (occurrence == 'l') {
+        append_value(dst, c->v[c->n - 1], style);
         return;
     }
-    append_value(dst, c->v[0], o->fo.style);
-    if (o->fo.occurrence == 'f')
+    append_value(dst, c->v[0], style);
+    if (occurrence == 'f')
         return;
     for (uint32_t k = 1; k < c->n; k++) {
-        ob_c(dst, o->fo.agg);
-        append_value(dst, c->v[k], o->fo.style);
+        ob_c(dst, agg);
+        append_value(dst, c->v[k], style);
     }
 }
 
@@ -271,20 +273,24 @@ size_t out_fields_line(out_fields *o, const capture_frame *f, isakmp_msg *const 
     for (size_t m = 0; m < n; m++)
         isakmp_msg_walk(msgs[m], collect, o);
     size_t start = dst->len;
-    for (size_t i = 0; i < o->n; i++) {
+    const out_fields_opts fo = o->fo;   /* (as column's) */
+    const size_t ncols = o->n;
+    const frame_field *const *frame = o->frame;
+    const col_items *items = o->items;
+    for (size_t i = 0; i < ncols; i++) {
         if (i)
-            ob_c(dst, o->fo.sep);
+            ob_c(dst, fo.sep);
         size_t at = dst->len;
-        if (o->fo.quote)
-            ob_c(dst, o->fo.quote);
-        if (o->frame[i])
-            frame_value(o, o->frame[i], f, dst);
+        if (fo.quote)
+            ob_c(dst, fo.quote);
+        if (frame[i])
+            frame_value(o, frame[i], f, dst);
         else
-            column(o, (int)i, dst);
-        if (o->fo.quote && dst->len == at + 1)
+            column(&items[i], dst, fo.occurrence, fo.agg, fo.style);
+        if (fo.quote && dst->len == at + 1)
             dst->len = at;   /* an empty value stays empty, quoted or not (as tshark) */
-        else if (o->fo.quote)
-            ob_c(dst, o->fo.quote);
+        else if (fo.quote)
+            ob_c(dst, fo.quote);
     }
     ob_c(dst, '\n');
     o->displayed = true;

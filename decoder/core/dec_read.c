@@ -5,10 +5,8 @@
  */
 #include "core/internal.h"
 
-bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what)
+void dec_report_error(dec_t *d, uint32_t item, const cur_t *c, const char *what)
 {
-    if (c->err == CUR_OK)
-        return true;
     if (c->err == CUR_TRUNCATED)
         tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_TRUNCATED,
                   "%s: capture ends at offset %zu, before the end of the data", what,
@@ -16,13 +14,10 @@ bool dec_check(dec_t *d, uint32_t item, const cur_t *c, const char *what)
     else
         tree_note(d->m, item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_MALFORMED,
                   "%s: runs past the end of its container at offset %zu", what, c->err_off);
-    return false;
 }
 
-void dec_trailing(dec_t *d, uint32_t item, const cur_t *c, const char *what)
+void dec_report_trailing(dec_t *d, uint32_t item, const cur_t *c, const char *what)
 {
-    if (c->err != CUR_OK || cur_left(c) == 0)
-        return;
     uint32_t x = tree_add(d->m, item, F_EXTRADATA, c->src, cur_off(c), cur_left(c));
     tree_note(d->m, x, ISAKMP_SEV_WARN, ISAKMP_NOTE_TRAILING, "%s: %zu bytes left over", what,
               cur_left(c));

@@ -594,23 +594,41 @@ static size_t put_cut(const char *tmp, size_t n, char *buf, size_t size)
     return n;
 }
 
-/* "0x" and `width` hex digits without printf (-T fields prints many):
- * two digits a byte from the pairs table, from the highest byte written. */
+/* put_cut for a number's text of at most NUM_MAX bytes at tmp, which has
+ * NUM_MAX readable bytes: with room for all of them, one copy of known
+ * length (no call), then the terminator where the text ends. */
+#define NUM_MAX 24
+static inline size_t put_num(const char *tmp, size_t n, char *buf, size_t size)
+{
+    if (size > NUM_MAX) {
+        memcpy(buf, tmp, NUM_MAX);
+        buf[n] = 0;
+        return n;
+    }
+    return put_cut(tmp, n, buf, size);
+}
+
+/* "0x" and `width` hex digits without printf (-T fields prints many): the
+ * sixteen digits of the value at once, the last `digits` of them kept. */
 static size_t format_hex(uint64_t v, int width, char *buf, size_t size)
 {
-    char tmp[20];
     int digits = width;
     while (digits < 16 && (v >> (4 * digits)))
         digits++;
-    int bytes = (digits + 1) / 2;
-    char *o = tmp + 2;
-    for (int i = bytes - 1; i >= 0; i--, o += 2)
-        memcpy(o, hex_pairs + 2 * ((v >> (8 * i)) & 0xff), 2);
-    /* an odd width: the highest byte's first digit is a zero too many */
-    char *start = tmp + (digits & 1);
+    char tmp[18 + NUM_MAX] = { 0 };
+    uint8_t be[8];
+    for (int i = 0; i < 8; i++)
+        be[i] = (uint8_t)(v >> (56 - 8 * i));
+#ifdef __SSE2__
+    hex8(tmp + 2, be);
+#else
+    for (int i = 0; i < 8; i++)
+        memcpy(tmp + 2 + 2 * i, hex_pairs + 2 * be[i], 2);
+#endif
+    char *start = tmp + 16 - digits;   /* "0x" over the leading zeros dropped */
     start[0] = '0';
     start[1] = 'x';
-    return put_cut(start, (size_t)(o - start), buf, size);
+    return put_num(start, (size_t)digits + 2, buf, size);
 }
 
 static const char dec_pairs[] =
@@ -621,8 +639,8 @@ static const char dec_pairs[] =
 /* Decimal of 100 and above, two digits a division. */
 static size_t format_dec_long(uint64_t v, char *buf, size_t size)
 {
-    char tmp[24];
-    size_t n = sizeof tmp;
+    char tmp[2 * NUM_MAX] = { 0 };
+    size_t n = NUM_MAX;   /* the digits end there: NUM_MAX readable bytes from any start */
     while (v >= 100) {
         n -= 2;
         memcpy(tmp + n, dec_pairs + 2 * (v % 100), 2);
@@ -634,7 +652,7 @@ static size_t format_dec_long(uint64_t v, char *buf, size_t size)
     } else {
         tmp[--n] = (char)('0' + v);
     }
-    return put_cut(tmp + n, sizeof tmp - n, buf, size);
+    return put_num(tmp + n, NUM_MAX - n, buf, size);
 }
 
 /* Decimal without printf: the commonest value in every output. */

@@ -234,6 +234,31 @@ static void test_new_fields(void)
     isakmp_ctx_free(ctx);
 }
 
+/* The notify types with data decoders, first, inner and last of their
+ * table (looked up by binary search), and types around them without one. */
+static void test_notify_decoders(void)
+{
+    static const struct {
+        const char *body, *field, *value;
+    } rows[] = {
+        { "0000000a 00000011 0013", "ike.notify.data.accepted_dh_group", "19" },
+        { "0000000c 00004001 00000005", "ike.notify.data.window_size", "5" },
+        { "0000000c 00004013 00000e10", "ike.notify.data.auth_lifetime", "3600" },
+        { "0000000c 0000402f 00020003", "ike.notify.data.signature_hash_algorithms", "2,3" },
+        { "00000009 0000f050 07", "ike.notify.data.fortinet.network_overlay_id", "7" },
+        { "0000000a 00000010 0013", "ike.notify.data.accepted_dh_group", "" },
+        { "0000000c 00004002 00000005", "ike.notify.data.window_size", "" },
+        { "00000009 0000f051 07", "ike.notify.data.fortinet.network_overlay_id", "" },
+    };
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        isakmp_msg *m = v2(ctx, 41, rows[i].body);
+        tu_assert_values(m, rows[i].field, rows[i].value);
+        isakmp_msg_free(m);
+    }
+    isakmp_ctx_free(ctx);
+}
+
 /* Wireshark 4.4's additions, values as tshark 4.4.19 prints them for the
  * same payloads: Fortinet's private notify 61520, Network Overlay ID (the
  * data as one integer, of its first 4 octets when longer), and type 128 as
@@ -349,6 +374,7 @@ int main(int argc, char **argv)
     g_test_add_func("/v2/malformed/ts_selector_length_wrong", test_ts_selector_length_wrong);
     g_test_add_func("/v2/malformed/short_structures", test_short_structures);
     g_test_add_func("/v2/new_fields", test_new_fields);
+    g_test_add_func("/v2/notify_decoders", test_notify_decoders);
     g_test_add_func("/v2/wireshark44_fields", test_wireshark44_fields);
     g_test_add_func("/v2/unknown_names", test_unknown_names);
     return g_test_run();

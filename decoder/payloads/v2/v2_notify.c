@@ -329,7 +329,7 @@ static void n_fortinet_overlay_id(dec_t *d, uint32_t p, cur_t *c)
 static const struct {
     uint16_t type;
     notify_fn fn;
-} notify_decoders[] = {
+} notify_decoders[] = {   /* in type order (notify_decoder) */
     { 17, n_invalid_ke },        { 16385, n_window_size },   { 16387, n_ipcomp },
     { 16397, n_add_ip4 },        { 16398, n_add_ip6 },       { 16403, n_auth_lifetime },
     { 16407, n_redirect },       { 16408, n_redirected_from }, { 16409, n_ticket_lt },
@@ -339,12 +339,22 @@ static const struct {
     { 41134, n_emergency_numbers }, { N_FORTINET_NETWORK_OVERLAY_ID, n_fortinet_overlay_id },
 };
 
+/* The table is in type order: a binary search (every notify payload looks
+ * here, and most types have no decoder; the walk was a fifth of a notify's
+ * decoding). */
 static notify_fn notify_decoder(uint16_t type)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(notify_decoders); i++)
-        if (notify_decoders[i].type == type)
-            return notify_decoders[i].fn;
-    return NULL;
+    size_t lo = 0, hi = G_N_ELEMENTS(notify_decoders);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (notify_decoders[mid].type < type)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < G_N_ELEMENTS(notify_decoders) && notify_decoders[lo].type == type
+               ? notify_decoders[lo].fn
+               : NULL;
 }
 
 void v2_p_notify(dec_t *d, cur_t *b, const payload_info *pi)

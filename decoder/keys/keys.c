@@ -23,9 +23,10 @@ typedef struct {
  * decoding thread); a context that adds a key while they are shared takes
  * its own copy first (tables_own), so what is shared never changes. */
 typedef struct {
-    GHashTable *v1;    /* GBytes(icookie) -> key_v1 */
-    GHashTable *v2;    /* GBytes(ispi|rspi) -> GPtrArray of key_v2: several when a
-                        * table has one line per key epoch (RFC 9370) */
+    GHashTable *v1;    /* icookie -> key_v1 (the key is the entry's own bytes) */
+    GHashTable *v2;    /* ispi|rspi -> GPtrArray of key_v2: several when a table
+                        * has one line per key epoch (RFC 9370); the key is the
+                        * first entry's own 16 bytes */
     GPtrArray *esp;    /* key_esp */
     gint refs;         /* contexts using them (atomic: threads free their contexts) */
 } key_tables;
@@ -107,12 +108,49 @@ static void source_free(gpointer p)
 
 /* ---------------------------------------------------------------- the store */
 
+/* The tables are keyed by the entries' own SPI bytes: a GBytes per key was
+ * two allocations a line of a large table, and one per look-up (every
+ * message).  SPIs are random, so a multiply spreads them well enough. */
+static guint spi_hash(uint64_t v)
+{
+    v ^= v >> 29;
+    v *= 0x9e3779b97f4a7c15ull;
+    return (guint)(v >> 32);
+}
+
+static guint id8_hash(gconstpointer p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return spi_hash(v);
+}
+
+static gboolean id8_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, 8) == 0; }
+
+static guint id16_hash(gconstpointer p)
+{
+    uint64_t a, b;
+    memcpy(&a, p, 8);
+    memcpy(&b, (const uint8_t *)p + 8, 8);
+    return spi_hash(a ^ (b * 0xff51afd7ed558ccdull));
+}
+
+static gboolean id16_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, 16) == 0; }
+
+/* The 16 bytes ispi|rspi of a list of IKEv2 keys: its first entry's. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(key_v2, rspi) == G_STRUCT_OFFSET(key_v2, ispi) + 8);
+static uint8_t *v2_list_id(const GPtrArray *a)
+{
+    return ((key_v2 *)a->pdata[0])->ispi;
+}
+
 static key_tables *tables_new(void)
 {
     key_tables *t = g_new0(key_tables, 1);
-    t->v1 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, v1_free);
-    t->v2 = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
-                                  (GDestroyNotify)g_ptr_array_unref);
+    /* replace, never insert, when a key may be there: the stored key must
+     * be the bytes of the entry that stays */
+    t->v1 = g_hash_table_new_full(id8_hash, id8_equal, NULL, v1_free);
+    t->v2 = g_hash_table_new_full(id16_hash, id16_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
     t->esp = g_ptr_array_new_with_free_func(esp_free);
     t->refs = 1;
     return t;
@@ -203,15 +241,17 @@ static key_tables *tables_own(struct isakmp_keys *k)
     GHashTableIter it;
     gpointer id, v;
     g_hash_table_iter_init(&it, from->v1);
-    while (g_hash_table_iter_next(&it, &id, &v))
-        g_hash_table_insert(t->v1, g_bytes_ref(id), v1_dup(v));
+    while (g_hash_table_iter_next(&it, &id, &v)) {
+        key_v1 *c = v1_dup(v);
+        g_hash_table_insert(t->v1, c->icookie, c);
+    }
     g_hash_table_iter_init(&it, from->v2);
     while (g_hash_table_iter_next(&it, &id, &v)) {
         const GPtrArray *a = v;
         GPtrArray *c = g_ptr_array_new_full(a->len, v2_free);
         for (guint i = 0; i < a->len; i++)
             g_ptr_array_add(c, v2_dup(a->pdata[i]));
-        g_hash_table_insert(t->v2, g_bytes_ref(id), c);
+        g_hash_table_insert(t->v2, v2_list_id(c), c);
     }
     for (guint i = 0; i < from->esp->len; i++)
         g_ptr_array_add(t->esp, esp_dup(from->esp->pdata[i]));
@@ -240,22 +280,14 @@ void keys_share(struct isakmp_keys *k, const struct isakmp_keys *from)
 
 void keys_v1_add(struct isakmp_keys *k, key_v1 *e)
 {
-    g_hash_table_replace(tables_own(k)->v1, g_bytes_new(e->icookie, 8), e);
-}
-
-static GBytes *v2_id(const uint8_t ispi[8], const uint8_t rspi[8], uint8_t id[16])
-{
-    memcpy(id, ispi, 8);
-    memcpy(id + 8, rspi, 8);
-    return g_bytes_new(id, 16);
+    g_hash_table_replace(tables_own(k)->v1, e->icookie, e);
 }
 
 void keys_v2_add(struct isakmp_keys *k, key_v2 *e)
 {
-    uint8_t id[16];
     GPtrArray *a = g_ptr_array_new_with_free_func(v2_free);
     g_ptr_array_add(a, e);
-    g_hash_table_replace(tables_own(k)->v2, v2_id(e->ispi, e->rspi, id), a);
+    g_hash_table_replace(tables_own(k)->v2, e->ispi, a);
 }
 
 static bool secret_eq(const secret_t *a, const secret_t *b)
@@ -271,15 +303,11 @@ static bool v2_same(const key_v2 *a, const key_v2 *b)
 
 void keys_v2_keep(struct isakmp_keys *k, key_v2 *e)
 {
-    uint8_t id[16];
-    GBytes *b = v2_id(e->ispi, e->rspi, id);
-    GPtrArray *a = g_hash_table_lookup(tables_own(k)->v2, b);
+    GPtrArray *a = g_hash_table_lookup(tables_own(k)->v2, e->ispi);
     if (!a) {
-        g_bytes_unref(b);
         keys_v2_add(k, e);
         return;
     }
-    g_bytes_unref(b);
     for (guint i = 0; i < a->len; i++)
         if (v2_same(a->pdata[i], e)) {   /* the same line twice */
             v2_free(e);
@@ -292,10 +320,7 @@ const key_v1 *keys_v1_find(const struct isakmp_keys *k, const uint8_t icookie[8]
 {
     if (g_hash_table_size(k->t->v1) == 0)   /* the common case: no keys at all */
         return NULL;
-    GBytes *b = g_bytes_new_static(icookie, 8);
-    const key_v1 *e = g_hash_table_lookup(k->t->v1, b);
-    g_bytes_unref(b);
-    return e;
+    return g_hash_table_lookup(k->t->v1, icookie);
 }
 
 const key_v2 *const *keys_v2_find_all(const struct isakmp_keys *k, const uint8_t ispi[8],
@@ -307,9 +332,7 @@ const key_v2 *const *keys_v2_find_all(const struct isakmp_keys *k, const uint8_t
     uint8_t id[16];
     memcpy(id, ispi, 8);
     memcpy(id + 8, rspi, 8);
-    GBytes *b = g_bytes_new_static(id, 16);
-    const GPtrArray *a = g_hash_table_lookup(k->t->v2, b);
-    g_bytes_unref(b);
+    const GPtrArray *a = g_hash_table_lookup(k->t->v2, id);
     if (!a)
         return NULL;
     *n = a->len;

@@ -177,7 +177,31 @@ static const cipher_alg *cipher_by_keyword(const char *name, size_t key_bytes)
     return NULL;
 }
 
-const cipher_alg *cipher_by_name(const char *name, size_t key_bytes)
+/* The last name looked up, per thread: a table of thousands of SAs names
+ * the same few algorithms on every line, and the search (string compares
+ * over the tables and their aliases) was a twentieth of loading it. */
+#define NAME_MEMO 64
+typedef struct {
+    char name[NAME_MEMO];
+    size_t key_bytes;
+    const void *alg;
+} name_memo;
+
+static const void *memo_get(const name_memo *m, const char *name, size_t key_bytes)
+{
+    return m->alg && m->key_bytes == key_bytes && strcmp(m->name, name) == 0 ? m->alg : NULL;
+}
+
+static void memo_put(name_memo *m, const char *name, size_t key_bytes, const void *alg)
+{
+    if (!alg || strlen(name) >= NAME_MEMO)
+        return;   /* (unknown names are not kept: each gets its error) */
+    strcpy(m->name, name);
+    m->key_bytes = key_bytes;
+    m->alg = alg;
+}
+
+static const cipher_alg *cipher_search(const char *name, size_t key_bytes)
 {
     for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++)
         if (strcmp(ciphers[i].ws_name, name) == 0)
@@ -190,6 +214,17 @@ const cipher_alg *cipher_by_name(const char *name, size_t key_bytes)
         if (bare_match(cipher_aliases[i].name, name))
             a = cipher_by_iana(cipher_aliases[i].iana, 0, key_bytes);
     return a ? a : cipher_by_keyword(name, key_bytes);
+}
+
+const cipher_alg *cipher_by_name(const char *name, size_t key_bytes)
+{
+    static __thread name_memo memo;
+    const cipher_alg *a = memo_get(&memo, name, key_bytes);
+    if (!a) {
+        a = cipher_search(name, key_bytes);
+        memo_put(&memo, name, key_bytes, a);
+    }
+    return a;
 }
 
 const cipher_alg *cipher_by_v2_id(uint16_t id, size_t key_bits)
@@ -221,7 +256,7 @@ static const struct {
     { "HMAC-SHA-512-256", "AUTH_HMAC_SHA2_512_256" },
 };
 
-const integ_alg *integ_by_name(const char *name)
+static const integ_alg *integ_search(const char *name)
 {
     for (size_t i = 0; i < sizeof integs / sizeof integs[0]; i++)
         if (strcmp(integs[i].ws_name, name) == 0 || iana_match(integs[i].iana_name, name, "AUTH_"))
@@ -237,4 +272,15 @@ const integ_alg *integ_by_name(const char *name)
                 return &integs[i];
     }
     return NULL;
+}
+
+const integ_alg *integ_by_name(const char *name)
+{
+    static __thread name_memo memo;
+    const integ_alg *a = memo_get(&memo, name, 0);
+    if (!a) {
+        a = integ_search(name);
+        memo_put(&memo, name, 0, a);
+    }
+    return a;
 }

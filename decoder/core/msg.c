@@ -43,7 +43,7 @@ static isakmp_msg *msg_over(isakmp_msg *m, const isakmp_packet *pkt, uint8_t *da
 {
     /* stored in place: both arrays keep their room between messages */
     m->sources->len = 1;
-    g_array_index(m->sources, msg_source, 0) = (msg_source){ "Frame", data, pkt->len, false };
+    g_array_index(m->sources, msg_source, 0) = (msg_source){ "Frame", data, pkt->len, false, false };
     m->pkt = *pkt;
     m->pkt.data = data;
     m->ghost.msg = m;
@@ -76,9 +76,16 @@ isakmp_msg *msg_new_borrowed(const isakmp_packet *pkt)
 uint32_t msg_add_source(isakmp_msg *m, const char *name, const uint8_t *data, size_t len,
                         bool secret)
 {
-    msg_source s = { g_strdup(name), g_malloc(len ? len : 1), len, secret };
+    msg_source s = { name, g_malloc(len ? len : 1), len, secret, false };
     if (len)
         memcpy(s.data, data, len);
+    g_array_append_val(m->sources, s);
+    return m->sources->len - 1;
+}
+
+uint32_t msg_take_source(isakmp_msg *m, const char *name, uint8_t *data, size_t len)
+{
+    msg_source s = { name, data, len, true, true };
     g_array_append_val(m->sources, s);
     return m->sources->len - 1;
 }
@@ -330,12 +337,14 @@ static void msg_clear(isakmp_msg *m)
 {
     for (guint i = 0; i < m->sources->len; i++) {
         msg_source *s = &g_array_index(m->sources, msg_source, i);
+        if (s->secure) {   /* (wiped there) */
+            secure_free(s->data, s->len);
+            continue;
+        }
         if (s->secret)
             secure_wipe(s->data, s->len);
-        if (i > 0) {   /* source 0 is the kept frame buffer */
+        if (i > 0)   /* source 0 is the kept frame buffer */
             g_free(s->data);
-            g_free((char *)(uintptr_t)s->name);
-        }
     }
     for (guint i = 0; i < m->notes->len; i++)
         g_free(g_array_index(m->notes, msg_note, i).text);

@@ -43,10 +43,11 @@ struct isakmp_item {
 };
 
 typedef struct {
-    const char *name;      /* owned, except source 0's static "Frame" */
+    const char *name;      /* static: "Frame", "Decrypted IKE", ... */
     uint8_t *data;
     size_t len;
     bool secret;           /* plaintext of encrypted data: wiped on free */
+    bool secure;           /* data made by secure_alloc (msg_take_source) */
 } msg_source;
 
 typedef struct {
@@ -163,9 +164,15 @@ void tree_set_length(isakmp_msg *m, uint32_t item, size_t len);
 void tree_note(isakmp_msg *m, uint32_t item, isakmp_severity sev, isakmp_note_code code,
                const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 
-/* Adds a data source (copying `data`); returns its index. */
+/* Adds a data source (copying `data`; `name`, not copied, is a string that
+ * lives as long as the program); returns its index. */
 uint32_t msg_add_source(isakmp_msg *m, const char *name, const uint8_t *data, size_t len,
                         bool secret);
+/* The same for secret data made by crypto_secure_alloc (decrypted
+ * plaintext), which the message takes instead of a copy: wiped and freed
+ * with it.  (A copy, a name copy and their frees were a tenth of the
+ * allocations of decoding with keys.) */
+uint32_t msg_take_source(isakmp_msg *m, const char *name, uint8_t *data, size_t len);
 
 /* Copies a string into the message's string store. */
 const char *msg_strdup(isakmp_msg *m, const char *s);

@@ -5,10 +5,10 @@
 #include "core/hex.h"
 #include "crypto/crypto.h"
 
-uint32_t ct_add_source(dec_t *d, const char *name, const uint8_t *p, size_t n)
+uint32_t ct_take_source(dec_t *d, const char *name, uint8_t *p, size_t n)
 {
     facts_used(&d->m->facts)->decrypted = true;
-    return msg_add_source(d->m, name, p, n, true);
+    return msg_take_source(d->m, name, p, n);
 }
 
 void ct_decode_inner(dec_t *d, uint32_t parent, uint32_t src, size_t off, size_t len,

@@ -10,7 +10,7 @@
 #include "state/state.h"
 
 /* Adds plaintext as a new secret data source named `name`; returns its index. */
-uint32_t ct_add_source(dec_t *d, const char *name, const uint8_t *p, size_t n);
+uint32_t ct_take_source(dec_t *d, const char *name, uint8_t *p, size_t n);
 
 /* Decodes a payload chain over the whole of source `src` (first..len)
  * under parent, one level deeper; a note when the depth limit is reached. */

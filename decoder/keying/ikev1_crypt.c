@@ -203,10 +203,10 @@ static bool choose_iv(dec_t *d, const v1_cipher_ctx *cc, const uint8_t *ct, size
 
 /* The payloads, then the padding after them as Extra data, as Wireshark
  * shows it (RFC 2409 B allows any padding up to 255 bytes; not a fault). */
-static void v1_plain_tree(dec_t *d, uint32_t enc, const uint8_t *p, size_t n, uint8_t first,
+static void v1_plain_tree(dec_t *d, uint32_t enc, uint8_t *p, size_t n, uint8_t first,
                           size_t used)
 {
-    uint32_t src = ct_add_source(d, "Decrypted IKE", p, n);
+    uint32_t src = ct_take_source(d, "Decrypted IKE", p, n);   /* the message's now */
     ct_decode_inner(d, enc, src, 0, used, first);
     if (n > used)
         tree_add(d->m, enc, F_EXTRADATA, src, used, n - used);
@@ -269,12 +269,13 @@ bool ikev1_decrypt(dec_t *d, uint32_t parent, cur_t *c, uint8_t first)
         r->iv_len = (uint8_t)cc.blk;
     }
     size_t used = 0;
-    if (ok && dec_chain_span(out, n, first, &used))
-        v1_plain_tree(d, enc, out, n, first, used);
-    else
-        tree_note(d->m, enc, ISAKMP_SEV_WARN, ISAKMP_NOTE_DECRYPT,
-                  "Could not decrypt: no IV gives well-formed payloads (wrong key, or the "
-                  "exchange's earlier messages are missing)");
+    if (ok && dec_chain_span(out, n, first, &used)) {
+        v1_plain_tree(d, enc, out, n, first, used);   /* (it keeps out) */
+        return true;
+    }
+    tree_note(d->m, enc, ISAKMP_SEV_WARN, ISAKMP_NOTE_DECRYPT,
+              "Could not decrypt: no IV gives well-formed payloads (wrong key, or the "
+              "exchange's earlier messages are missing)");
     crypto_secure_free(out, n);
     return true;
 }

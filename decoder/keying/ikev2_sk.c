@@ -265,7 +265,7 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
         tree_note(d->m, pi->item, ISAKMP_SEV_ERROR, ISAKMP_NOTE_DECRYPT,
                   "Decryption failed (%zu bytes do not fit %s)", l->ct_len, l->key->enc->ws_name);
     } else {
-        uint32_t src = ct_add_source(d, "Decrypted IKE", plain, l->ct_len);
+        uint32_t src = ct_take_source(d, "Decrypted IKE", plain, l->ct_len);   /* the message's now */
         size_t clen;
         uint32_t cont = sk_plain_items(d, pi, src, plain, l->ct_len, &clen);
         if (pi->type == V2_PAYLOAD_SKF)
@@ -274,7 +274,6 @@ static void sk_show(dec_t *d, const cur_t *b, const payload_info *pi, const sk_l
             ct_decode_inner(d, cont, src, 0, clen, pi->next);
         if (pi->type != V2_PAYLOAD_SKF && ok == 1)
             inner_keep(d, pi, src, clen, pi->next, false);
-        crypto_secure_free(plain, l->ct_len);
     }
     sk_icd(d, pi, b, l, ok, ok == 0 && !l->key->enc->icv_len ? expected : NULL);
 }

@@ -12,14 +12,20 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Makes room for n more bytes (and the NUL); returns where they go. */
-static inline char *ob_room(GString *s, size_t n)
+/* ob_room's growth, out of line so that the check itself is always
+ * inlined (LTO left a called copy of the whole in -T json: 1.4 % of it). */
+static __attribute__((noinline, unused)) void ob_grow(GString *s, size_t n)
 {
-    if (G_UNLIKELY(s->len + n >= s->allocated_len)) {
-        size_t at = s->len;
-        g_string_set_size(s, at + n);
-        s->len = at;
-    }
+    size_t at = s->len;
+    g_string_set_size(s, at + n);
+    s->len = at;
+}
+
+/* Makes room for n more bytes (and the NUL); returns where they go. */
+__attribute__((always_inline)) static inline char *ob_room(GString *s, size_t n)
+{
+    if (G_UNLIKELY(s->len + n >= s->allocated_len))
+        ob_grow(s, n);
     return s->str + s->len;
 }
 

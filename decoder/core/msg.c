@@ -628,12 +628,7 @@ static size_t format_hex(uint64_t v, int width, char *buf, size_t size)
     uint8_t be[8];
     for (int i = 0; i < 8; i++)
         be[i] = (uint8_t)(v >> (56 - 8 * i));
-#ifdef __SSE2__
-    hex8(tmp + 2, be);
-#else
-    for (int i = 0; i < 8; i++)
-        memcpy(tmp + 2 + 2 * i, hex_pairs + 2 * be[i], 2);
-#endif
+    hex_encode(be, 8, tmp + 2, 17);   /* one SSE2 block where there is SSE2 */
     char *start = tmp + 16 - digits;   /* "0x" over the leading zeros dropped */
     start[0] = '0';
     start[1] = 'x';
@@ -694,6 +689,13 @@ static size_t format_string(const uint8_t *b, size_t n, char *buf, size_t size)
     return k;
 }
 
+/* Whether a number of this base is printed in hex first (-T fields, the
+ * plain value): HEX and HEX_DEC; the others in decimal. */
+static inline bool base_hex_first(int base)
+{
+    return base == ISAKMP_BASE_HEX || base == ISAKMP_BASE_HEX_DEC;
+}
+
 /* The plain value of an item of field f (both formatters' common part;
  * inlined into each: -T fields formats every value through it). */
 __attribute__((always_inline)) static inline size_t
@@ -713,7 +715,7 @@ format_plain(const isakmp_item *it, const isakmp_field *f, char *buf, size_t siz
     case ISAKMP_FT_UINT32:
     case ISAKMP_FT_UINT64:
     case ISAKMP_FT_FRAMENUM:
-        if (f->base == ISAKMP_BASE_HEX || f->base == ISAKMP_BASE_HEX_DEC)
+        if (base_hex_first(f->base))
             return format_hex(it->uval, hex_width(f->type), buf, size);
         return format_dec(it->uval, buf, size);
     case ISAKMP_FT_BYTES:
@@ -837,7 +839,7 @@ size_t isakmp_item_format_tshark(const isakmp_item *it, isakmp_tshark_style styl
     /* the commonest value: a decimal number under 100 (payload, exchange
      * and notify types), as format_plain writes it */
     if ((unsigned)(f->type - ISAKMP_FT_UINT8) <= ISAKMP_FT_UINT64 - ISAKMP_FT_UINT8 &&
-        f->base != ISAKMP_BASE_HEX && f->base != ISAKMP_BASE_HEX_DEC && it->uval < 100 && size >= 3)
+        !base_hex_first(f->base) && it->uval < 100 && size >= 3)
         return format_dec(it->uval, buf, size);
     return format_tshark_rest(it, f, style, buf, size);
 }

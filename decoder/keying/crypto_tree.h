@@ -9,7 +9,9 @@
 #include "keys/keys.h"
 #include "state/state.h"
 
-/* Adds plaintext as a new secret data source named `name`; returns its index. */
+/* Gives the message plaintext p[0..n), made by crypto_secure_alloc, as a
+ * new secret data source named `name` (static): the message frees it;
+ * returns its index. */
 uint32_t ct_take_source(dec_t *d, const char *name, uint8_t *p, size_t n);
 
 /* Decodes a payload chain over the whole of source `src` (first..len)

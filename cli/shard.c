@@ -14,12 +14,18 @@
  * next, then helps with what is left of the first, decodes its frames that
  * needed state, in order, and writes its lines.
  *
+ * With key tables the frames are partitioned by SA instead (balance.h
+ * chooses each new SA's thread); each thread decodes its partition of every
+ * batch in its own context with state.
+ *
  * The hand-over uses POSIX mutexes and condition variables (not GLib's
  * futex-based ones) so that ThreadSanitizer can check it.
  */
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
+#include "balance.h"
 #include "output/output.h"
 #include "shard.h"
 
@@ -29,6 +35,7 @@
 #define CHUNK_FRAMES 128
 #define MAX_CHUNKS (BATCH_FRAMES / CHUNK_FRAMES)
 #define OUT_BUFS (MAX_CHUNKS > SHARD_MAX_THREADS ? MAX_CHUNKS : SHARD_MAX_THREADS)
+G_STATIC_ASSERT(SHARD_MAX_THREADS <= BALANCE_MAX_PARTS);
 
 typedef struct {
     uint32_t frame;
@@ -95,6 +102,9 @@ struct shard_run {
     int n;                     /* decoding threads, the main one included */
     bool by_sa;                /* with keys: frames partitioned by SA, one context with state
                                   and the keys per partition (the main one's: 0) */
+    balance bal;               /* by SA: each SA's partition (the main thread's alone) */
+    uint64_t idle_ns;          /* by SA: the workers' waits for a batch since the last
+                                  balance_adjust, summed (under the lock) */
     decoder main;              /* the main thread's, with state: frames that need it */
     decoder help;              /* the main thread's, stateless: chunks it helps with */
     worker *w;                 /* n - 1 threads */
@@ -349,18 +359,20 @@ static void run_chunk(shard_run *r, decoder *dc, batch *b)
 
 /* The partition of a frame: its first message's initiator SPI (IKEv1
  * cookie), which every message of an IKE SA and of the exchanges under it
- * carries, hashed; frames without a message (ESP, keepalives: their lines
- * need no SA state) by their number, spread over all (all to one made
- * that thread the others' wait when a capture is mostly ESP). */
-static unsigned sa_part(const capture_frame *f, unsigned n)
+ * carries, picks it (balance.h); frames without a message (ESP, keepalives:
+ * their lines need no SA state) go to any (all to one made that thread the
+ * others' wait when a capture is mostly ESP). */
+static unsigned sa_part(shard_run *r, const capture_frame *f, size_t bytes)
 {
-    if (f->nmsgs == 0 || f->msgs[0].len < 8)
-        return (unsigned)(f->frame % n);
-    uint64_t v;
-    memcpy(&v, f->msgs[0].data, 8);
-    v ^= v >> 29;
-    v *= 0x9e3779b97f4a7c15ull;
-    return (unsigned)((v >> 32) % n);
+    bool spi = f->nmsgs > 0 && f->msgs[0].len >= 8;
+    return balance_part(&r->bal, spi ? f->msgs[0].data : NULL, bytes);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Decodes partition p of a batch, in frame order, in that partition's
@@ -410,7 +422,9 @@ static void *worker_by_sa(void *p)
         } else if (r->stop) {
             break;
         } else {
+            uint64_t t = now_ns();
             pthread_cond_wait(&r->cv, &r->mu);
+            r->idle_ns += now_ns() - t;
         }
     }
     pthread_mutex_unlock(&r->mu);
@@ -436,7 +450,8 @@ static void write_by_sa(shard_run *r, const batch *b)
 }
 
 /* Finishes a published batch by SA: the main thread's partition, then the
- * others' when they are done; writes it and empties it for reading. */
+ * others' when they are done; writes it and empties it for reading.  Who
+ * waited for whom moves the split of the SAs still to come. */
 static void finish_by_sa(shard_run *r, batch *b)
 {
     if (!b->published)
@@ -445,9 +460,13 @@ static void finish_by_sa(shard_run *r, batch *b)
     pthread_mutex_lock(&r->mu);
     if (++b->done_chunks == b->nchunks)
         pthread_cond_broadcast(&r->cv);
+    uint64_t t = now_ns();
     while (b->done_chunks < b->nchunks)
         pthread_cond_wait(&r->cv, &r->mu);
+    uint64_t waited = now_ns() - t, idle = r->idle_ns / (unsigned)(r->n - 1);
+    r->idle_ns = 0;
     pthread_mutex_unlock(&r->mu);
+    balance_adjust(&r->bal, waited, idle);
     write_by_sa(r, b);
     pthread_mutex_lock(&r->mu);
     batch_clear(b);
@@ -598,7 +617,7 @@ static void on_frame(void *user, const capture_frame *f)
     nf->first = b->nmsgs;
     nf->n = (uint32_t)f->nmsgs;
     nf->stateful = false;
-    nf->part = (uint8_t)(r->by_sa ? sa_part(f, (unsigned)r->n) : 0);
+    nf->part = (uint8_t)(r->by_sa ? sa_part(r, f, need) : 0);
     nf->keepalive = f->keepalive;
     nf->esp_udp = f->esp_udp;
     nf->out_len = 0;
@@ -675,6 +694,7 @@ int shard_file(const char *path, const shard_opts *so, FILE *out, capture_stats 
     pthread_cond_init(&r.cv, NULL);
     batch_init(&r.b[0]);
     batch_init(&r.b[1]);
+    balance_init(&r.bal, (unsigned)r.n);
     int rc = -1;
     if (decoder_init(&r.main, so, false, err, errlen) &&
         (r.by_sa || decoder_init(&r.help, so, true, err, errlen)) &&
@@ -694,6 +714,7 @@ int shard_file(const char *path, const shard_opts *so, FILE *out, capture_stats 
         decoder_free(&r.help);
     batch_free(&r.b[0]);
     batch_free(&r.b[1]);
+    balance_free(&r.bal);
     pthread_mutex_destroy(&r.mu);
     pthread_cond_destroy(&r.cv);
     return rc;

@@ -5,8 +5,9 @@
  * between messages by the main thread in capture order, so the output is
  * the same as with one (isakmp_ctx_stateless).  With key tables, the frames
  * are partitioned by SA instead: each thread decodes its SAs' frames in
- * order in its own context, all reading one copy of the keys.  For a
- * file, not a live pipe.
+ * order in its own context, all reading one copy of the keys; each new SA
+ * goes to the thread the split of the work so far says (balance.h), which
+ * follows who waited for whom.  For a file, not a live pipe.
  */
 #ifndef ISAKMPDUMP_SHARD_H
 #define ISAKMPDUMP_SHARD_H

@@ -5,6 +5,7 @@
  * detector and a per-line loader.  Which loader reads a whole file is
  * load.c's.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -404,12 +405,15 @@ static bool hex_exact(const char *s, size_t n, uint8_t *out)
     return strlen(s) == 2 * n && hex_decode(s, n, out);
 }
 
-/* Loader signature: one data line split into fields; returns NULL when the
- * entry was stored, else the reason it was not. */
-typedef const char *(*line_fn)(struct isakmp_keys *k, char **f, int n);
+/* A line's parser: one data line split into fields into an entry to store
+ * (*out); returns NULL when there is one, else the reason there is not.
+ * Parsers touch nothing shared: lines are parsed on several threads. */
+typedef const char *(*parse_fn)(char **f, int n, void **out);
+/* Stores what a parser made, in line order. */
+typedef void (*store_fn)(struct isakmp_keys *k, void *entry);
 
 /* Wireshark ikev1_decryption_table: "Initiator's COOKIE","Encryption Key". */
-static const char *load_v1_line(struct isakmp_keys *k, char **f, int n)
+static const char *parse_v1(char **f, int n, void **out)
 {
     if (n != 2)
         return "expected 2 fields: initiator cookie, encryption key";
@@ -422,9 +426,11 @@ static const char *load_v1_line(struct isakmp_keys *k, char **f, int n)
         v1_free(e);
         return "the encryption key must be 1 to 32 bytes of hex";
     }
-    keys_v1_add(k, e);
+    *out = e;
     return NULL;
 }
+
+static void store_v1(struct isakmp_keys *k, void *e) { keys_v1_add(k, e); }
 
 static const char *v2_secrets(key_v2 *e, char **f)
 {
@@ -445,7 +451,7 @@ static const char *v2_secrets(key_v2 *e, char **f)
 
 /* Wireshark ikev2_decryption_table: SPIi, SPIr, SK_ei, SK_er, encryption
  * algorithm, SK_ai, SK_ar, integrity algorithm. */
-static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
+static const char *parse_v2(char **f, int n, void **out)
 {
     if (n != 8)
         return "expected 8 fields: SPIi, SPIr, SK_ei, SK_er, encryption, SK_ai, SK_ar, integrity";
@@ -468,9 +474,12 @@ static const char *load_v2_line(struct isakmp_keys *k, char **f, int n)
         v2_free(e);
         return why;
     }
-    keys_v2_keep(k, e);   /* save-keys writes one line per key epoch (RFC 9370): keep each */
+    *out = e;
     return NULL;
 }
+
+/* save-keys writes one line per key epoch (RFC 9370): each is kept */
+static void store_v2(struct isakmp_keys *k, void *e) { keys_v2_keep(k, e); }
 
 /* A key from hex text ("" = none) into bytes and "0x" + lowercase hex text,
  * both in secure memory. */
@@ -564,7 +573,7 @@ static key_esp *esp_new(const char *const f[8], const char **why)
 }
 
 /* Wireshark esp_sa: protocol, src, dst, SPI, encryption, key, auth, key. */
-static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
+static const char *parse_esp(char **f, int n, void **out)
 {
     if (n != 8)
         return "expected 8 fields: protocol, source, destination, SPI, encryption, key, "
@@ -573,11 +582,11 @@ static const char *load_esp_line(struct isakmp_keys *k, char **f, int n)
     const char *cf[8];
     for (int i = 0; i < 8; i++)
         cf[i] = f[i];
-    key_esp *e = esp_new(cf, &why);
-    if (e)
-        esp_store(k, e);
+    *out = esp_new(cf, &why);
     return why;
 }
+
+static void store_esp(struct isakmp_keys *k, void *e) { esp_store(k, e); }
 
 const char *keys_esp_add_fields(struct isakmp_keys *k, const char *const f[8])
 {
@@ -625,11 +634,12 @@ static bool detect_esp(char **f, int n)
 static const struct {
     const char *name;
     bool (*detect)(char **f, int n);
-    line_fn line;
+    parse_fn parse;
+    store_fn store;
 } formats[] = {
-    { "ikev1_decryption_table", detect_v1, load_v1_line },
-    { "ikev2_decryption_table", detect_v2, load_v2_line },
-    { "esp_sa", detect_esp, load_esp_line },
+    { "ikev1_decryption_table", detect_v1, parse_v1, store_v1 },
+    { "ikev2_decryption_table", detect_v2, parse_v2, store_v2 },
+    { "esp_sa", detect_esp, parse_esp, store_esp },
 };
 
 typedef struct {
@@ -648,32 +658,116 @@ static void report(const load_ctx *lc, size_t line, const char *reason)
     lc->on_error(lc->user, where, reason);
 }
 
-/* Loads the lines of a UAT table; the first data line picks the format. */
-static int load_uat(struct isakmp_keys *k, load_ctx *lc, char **lines)
+/* The format of the first data line one of the formats detects, and that
+ * line's index; -1 when none does. */
+static int uat_format(char **lines, size_t *at)
 {
-    int fmt = -1, loaded = 0;
     char buf[4096];
     char *f[UAT_MAX_FIELDS];
-    for (size_t i = 0; lines[i]; i++) {
+    int fmt = -1;
+    for (size_t i = 0; fmt < 0 && lines[i]; i++) {
         if (uat_comment(lines[i]))
             continue;
         int n = uat_split(lines[i], buf, sizeof buf, f);
         for (size_t j = 0; fmt < 0 && n > 0 && j < G_N_ELEMENTS(formats); j++)
-            if (formats[j].detect(f, n))
+            if (formats[j].detect(f, n)) {
                 fmt = (int)j;
-        if (fmt >= 0)
-            lc->format = formats[fmt].name;
-        const char *why = n < 0 ? "malformed line (quotes or too many fields)"
-                          : fmt < 0 ? "unknown key file format"
-                                    : formats[fmt].line(k, f, n);
+                *at = i;
+            }
+        secure_wipe(buf, MIN(sizeof buf, strlen(lines[i]) + UAT_MAX_FIELDS + 1));
+    }
+    return fmt;
+}
+
+/* A line parsed: a comment, the entry to store, or why there is none. */
+typedef struct {
+    bool comment;
+    void *entry;
+    const char *why;
+} parsed_line;
+
+/* Lines [from, to) of a table parsed into out[from, to); the format is
+ * known from line `at` on (fmt), the lines before it are of none. */
+typedef struct {
+    char **lines;
+    size_t from, to, at;
+    int fmt;
+    parsed_line *out;
+} parse_job;
+
+static void *parse_lines(void *p)
+{
+    const parse_job *j = p;
+    char buf[4096];
+    char *f[UAT_MAX_FIELDS];
+    for (size_t i = j->from; i < j->to; i++) {
+        parsed_line *o = &j->out[i];
+        *o = (parsed_line){ .comment = uat_comment(j->lines[i]) };
+        if (o->comment)
+            continue;
+        int n = uat_split(j->lines[i], buf, sizeof buf, f);
+        o->why = n < 0 ? "malformed line (quotes or too many fields)"
+                 : i < j->at ? "unknown key file format"
+                             : formats[j->fmt].parse(f, n, &o->entry);
         /* what uat_split can have written: a byte per byte of the line and
          * a NUL per field (wiping all 4 KiB per line was a fifth of loading) */
-        secure_wipe(buf, MIN(sizeof buf, strlen(lines[i]) + UAT_MAX_FIELDS + 1));
-        if (why)
-            report(lc, i + 1, why);
-        else
-            loaded++;
+        secure_wipe(buf, MIN(sizeof buf, strlen(j->lines[i]) + UAT_MAX_FIELDS + 1));
     }
+    return NULL;
+}
+
+#define PARSE_THREADS 4
+#define PARSE_SPLIT_LINES 4096   /* fewer lines: one thread, the start costs more */
+
+/* Parses lines[0, n) on up to PARSE_THREADS threads (a large table's hex
+ * and secure copies were most of the time before the first packet). */
+static void parse_all(char **lines, size_t n, size_t at, int fmt, parsed_line *out)
+{
+    unsigned t = n < PARSE_SPLIT_LINES ? 1 : MIN(g_get_num_processors(), PARSE_THREADS);
+    parse_job jobs[PARSE_THREADS];
+    pthread_t th[PARSE_THREADS];
+    bool started[PARSE_THREADS] = { false };
+    for (unsigned i = 0; i < t; i++) {
+        jobs[i] = (parse_job){ lines, n * i / t, n * (i + 1) / t, at, fmt, out };
+        if (i > 0)
+            started[i] = pthread_create(&th[i], NULL, parse_lines, &jobs[i]) == 0;
+    }
+    parse_lines(&jobs[0]);
+    for (unsigned i = 1; i < t; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else   /* no thread: this one */
+            parse_lines(&jobs[i]);
+    }
+}
+
+/* Loads the lines of a UAT table; the first data line a format detects
+ * picks it.  Lines are parsed in parallel and stored in order, so a later
+ * line for the same SA replaces (or joins) an earlier one as it did. */
+static int load_uat(struct isakmp_keys *k, load_ctx *lc, char **lines)
+{
+    size_t n = 0, at = 0;
+    while (lines[n])
+        n++;
+    int fmt = uat_format(lines, &at);
+    if (fmt < 0)
+        at = n;
+    else
+        lc->format = formats[fmt].name;
+    parsed_line *out = g_new(parsed_line, n ? n : 1);
+    parse_all(lines, n, at, fmt, out);
+    int loaded = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].comment)
+            continue;
+        if (out[i].why) {
+            report(lc, i + 1, out[i].why);
+            continue;
+        }
+        formats[fmt].store(k, out[i].entry);
+        loaded++;
+    }
+    g_free(out);
     return loaded;
 }
 

@@ -144,6 +144,69 @@ static void test_v2_epochs(void)
     isakmp_ctx_free(ctx);
 }
 
+/* A table large enough to be parsed on several threads (keys.c: 4,096
+ * lines or more) loads as a small one does: errors reported in line order
+ * with their numbers, an SA's second line a second key epoch after its
+ * first (lines far apart, in different threads' slices), an IKEv1 cookie's
+ * later line replacing the earlier. */
+static void test_large_tables(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    errs_t e = { g_ptr_array_new_with_free_func(g_free) };
+    GString *t = g_string_new("# SPIi,SPIr,SK_ei,SK_er,enc,SK_ai,SK_ar,integ\n");
+    const unsigned n = 9000;
+    for (unsigned i = 1; i <= n; i++) {
+        if (i % 1000 == 0)   /* a bad line every thousand */
+            g_string_append_printf(t, "%016x,%016x,00,00,ROT13,,,sha1\n", i, i);
+        else
+            g_string_append_printf(t, "%016x,%016x,%032x,%032x,aes128,%04x,%04x,sha1\n", i, i,
+                                   i, i, i & 0xffff, i & 0xffff);
+    }
+    /* SA 7 again, last: its second epoch */
+    g_string_append_printf(t, "%016x,%016x,%032x,%032x,aes128,aa,bb,sha1\n", 7u, 7u, 0xeeu, 0xeeu);
+    g_assert_cmpint(load(ctx, t->str, &e), ==, (int)(n - n / 1000 + 1));
+    g_assert_cmpuint(e.errs->len, ==, n / 1000);
+    for (unsigned k = 0; k < n / 1000; k++) {
+        char *want = g_strdup_printf("keys.txt:%u: unknown encryption algorithm", (k + 1) * 1000 + 1);
+        g_assert_cmpstr(e.errs->pdata[k], ==, want);
+        g_free(want);
+    }
+    uint8_t spi[8] = { 0 };
+    spi[6] = 0x1f, spi[7] = 0x40;   /* 8000: a bad line, no key */
+    g_assert_null(keys_v2_find(ctx->keys, spi, spi));
+    spi[6] = 0x22, spi[7] = 0xc3;   /* 8899 */
+    const key_v2 *k = keys_v2_find(ctx->keys, spi, spi);
+    g_assert_nonnull(k);
+    g_assert_cmpuint(k->ei.p[14], ==, 0x22);
+    g_assert_cmpuint(k->ei.p[15], ==, 0xc3);
+    spi[6] = 0, spi[7] = 7;
+    size_t m;
+    const key_v2 *const *all = keys_v2_find_all(ctx->keys, spi, spi, &m);
+    g_assert_cmpuint(m, ==, 2);
+    g_assert_cmpuint(all[0]->ei.p[15], ==, 7);
+    g_assert_cmpuint(all[1]->ei.p[15], ==, 0xee);
+    g_string_free(t, TRUE);
+    g_ptr_array_free(e.errs, TRUE);
+    isakmp_ctx_free(ctx);
+
+    /* IKEv1: the last line for a cookie wins */
+    ctx = isakmp_ctx_new();
+    e.errs = g_ptr_array_new_with_free_func(g_free);
+    t = g_string_new("");
+    for (unsigned i = 1; i <= n; i++)
+        g_string_append_printf(t, "%016x,%032x\n", i % 100, i);
+    g_assert_cmpint(load(ctx, t->str, &e), ==, (int)n);
+    g_assert_cmpuint(e.errs->len, ==, 0);
+    uint8_t ck[8] = { 0, 0, 0, 0, 0, 0, 0, 42 };
+    const key_v1 *k1 = keys_v1_find(ctx->keys, ck);
+    g_assert_nonnull(k1);
+    g_assert_cmpuint(k1->enc.p[14], ==, (8942 >> 8) & 0xff);   /* line 8942: the last of 42 */
+    g_assert_cmpuint(k1->enc.p[15], ==, 8942 & 0xff);
+    g_string_free(t, TRUE);
+    g_ptr_array_free(e.errs, TRUE);
+    isakmp_ctx_free(ctx);
+}
+
 /* Regression (issue 18): bad esp_sa lines were taken without a word.  Now
  * a protocol other than IPv4 / IPv6 / Any, an SPI that is not * or 0x and
  * 1..8 hex digits, and a key over 64 bytes are reported; the good line loads. */
@@ -360,6 +423,7 @@ int main(int argc, char **argv)
     g_test_add_func("/keys/peer-tables", test_peer_tables);
     g_test_add_func("/keys/empty-tables", test_empty_tables);
     g_test_add_func("/keys/v2-epochs", test_v2_epochs);
+    g_test_add_func("/keys/large-tables", test_large_tables);
     g_test_add_func("/keys/esp-accessor-files", test_esp_accessor_files);
     g_test_add_func("/keys/esp-accessor-add", test_esp_accessor_add);
     g_test_add_func("/keys/share", test_share);

@@ -50,7 +50,10 @@ bool crypto_secure_available(void) { return secure_available(); }
  * mode and the key bytes are the same: no key schedule per message.  The
  * copies of the keys are in secure memory and wiped; crypto_cache_flush
  * closes the handles (isakmp_ctx_free), and a thread's are closed when it
- * ends. */
+ * ends.  A miss takes the next slot round robin; when that slot holds a
+ * handle of the same algorithm and mode, it is given the new key in place
+ * (a capture of many SAs misses on every SA's first messages: an open and
+ * a close each time were a dozen allocations). */
 #define HC_SLOTS 8
 #define HC_KEY_MAX 64
 
@@ -125,6 +128,29 @@ static void *hc_find(hcache *c, bool md, int algo, int mode, const uint8_t *key,
     return NULL;
 }
 
+/* On a miss: the slot next in turn, rekeyed in place with `key` when it
+ * holds a handle of the same kind, which it returns (reset); else NULL. */
+static void *hc_rekey(hcache *c, bool md, int algo, int mode, const uint8_t *key, size_t klen)
+{
+    hc_slot *e = &c->s[c->next];
+    if (!e->used || e->md != md || e->algo != algo || e->mode != mode || klen > HC_KEY_MAX)
+        return NULL;
+    gcry_error_t err = md ? gcry_md_setkey(e->h, key, klen) : gcry_cipher_setkey(e->h, key, klen);
+    if (err) {   /* (the key was taken when the handle was opened: not expected) */
+        hc_close(e);
+        return NULL;
+    }
+    if (md)
+        gcry_md_reset(e->h);
+    else
+        gcry_cipher_reset(e->h);
+    secure_wipe(e->key, HC_KEY_MAX);
+    memcpy(e->key, key, klen);
+    e->klen = klen;
+    c->next = (c->next + 1) % HC_SLOTS;
+    return e->h;
+}
+
 /* Keeps h (its key set) for reuse; a key too long to keep: h is closed later
  * by the caller (returns false). */
 static bool hc_keep(hcache *c, bool md, int algo, int mode, const uint8_t *key, size_t klen,
@@ -171,6 +197,8 @@ static gcry_cipher_hd_t cached_cipher(int algo, int mode, const uint8_t *key, si
         gcry_cipher_reset(h);
         return h;
     }
+    if ((h = hc_rekey(c, false, algo, mode, key, key_len)) != NULL)
+        return h;
     h = crypto_open_cipher(algo, mode, key, key_len);
     if (h && !hc_keep(c, false, algo, mode, key, key_len, h))
         *own = true;
@@ -356,6 +384,8 @@ bool crypto_hmac(int gcry_md, const uint8_t *key, size_t key_len, const uint8_t 
     bool own = false;
     if ((h = hc_find(c, true, gcry_md, 0, key, key_len)) != NULL) {
         gcry_md_reset(h);   /* back to the keyed state */
+    } else if ((h = hc_rekey(c, true, gcry_md, 0, key, key_len)) != NULL) {
+        /* the slot's handle, keyed anew */
     } else {
         if (gcry_md_open(&h, gcry_md, GCRY_MD_FLAG_HMAC /* transient: wiped on close */))
             return false;

@@ -312,6 +312,39 @@ static void test_keyed_icv(void)
 
 /* An SA's keyed cipher decrypts packet after packet as crypto_decrypt does
  * (each packet its own IV: the handle's chaining state is reset). */
+/* The thread's handle cache rekeys a slot in place on a miss (crypto.c):
+ * many keys in turn, more than the cache holds, each HMAC and AES-CBC
+ * decryption against libgcrypt's own one-shot result with a fresh handle;
+ * then a key seen before, after its slot went to another. */
+static void test_cache_rekey(void)
+{
+    uint8_t data[80], out[32], want[32], plain[64], ref[64];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 7 + 1);
+    for (int round = 0; round < 3; round++)
+        for (int n = 0; n < 40; n++) {   /* 40 keys: five times the slots */
+            uint8_t key[32], iv[16];
+            for (size_t i = 0; i < sizeof key; i++)
+                key[i] = (uint8_t)(n * 37 + i);
+            memset(iv, n, sizeof iv);
+            g_assert_true(crypto_hmac(GCRY_MD_SHA256, key, 32, data, sizeof data, out, 32));
+            gcry_buffer_t iov[2] = { { .data = key, .len = 32 }, { .data = data, .len = sizeof data } };
+            g_assert_cmpint(gcry_md_hash_buffers(GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC, want, iov, 2),
+                            ==, 0);
+            g_assert_cmpmem(out, 32, want, 32);
+            g_assert_true(crypto_block_decrypt(GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, key, 16, iv,
+                                               data, 64, plain));
+            gcry_cipher_hd_t h;
+            g_assert_cmpint(gcry_cipher_open(&h, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, 0), ==, 0);
+            g_assert_cmpint(gcry_cipher_setkey(h, key, 16), ==, 0);
+            g_assert_cmpint(gcry_cipher_setiv(h, iv, 16), ==, 0);
+            g_assert_cmpint(gcry_cipher_decrypt(h, ref, 64, data, 64), ==, 0);
+            gcry_cipher_close(h);
+            g_assert_cmpmem(plain, 64, ref, 64);
+        }
+    crypto_cache_flush();
+}
+
 static void test_keyed_decrypt(void)
 {
     static const char *const names[] = { "AES-CBC-128 [RFC3602]", "AES-CTR-256 [RFC5930]",
@@ -363,5 +396,6 @@ int main(int argc, char **argv)
     g_test_add_func("/crypto/names", test_names);
     g_test_add_func("/crypto/keyed-icv", test_keyed_icv);
     g_test_add_func("/crypto/keyed-decrypt", test_keyed_decrypt);
+    g_test_add_func("/crypto/cache-rekey", test_cache_rekey);
     return g_test_run();
 }

@@ -29,6 +29,8 @@ typedef struct {
                         * has one line per key epoch (RFC 9370); the key is the
                         * first entry's own 16 bytes */
     GPtrArray *esp;    /* key_esp */
+    GHashTable *esp_at;   /* an entry's esp_id -> its index in esp + 1: a table of
+                           * many SAs was a scan of all before for each line */
     gint refs;         /* contexts using them (atomic: threads free their contexts) */
 } key_tables;
 
@@ -153,6 +155,7 @@ static key_tables *tables_new(void)
     t->v1 = g_hash_table_new_full(id8_hash, id8_equal, NULL, v1_free);
     t->v2 = g_hash_table_new_full(id16_hash, id16_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
     t->esp = g_ptr_array_new_with_free_func(esp_free);
+    t->esp_at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     t->refs = 1;
     return t;
 }
@@ -164,6 +167,7 @@ static void tables_unref(key_tables *t)
     g_hash_table_destroy(t->v1);
     g_hash_table_destroy(t->v2);
     g_ptr_array_free(t->esp, TRUE);
+    g_hash_table_destroy(t->esp_at);
     g_free(t);
 }
 
@@ -230,6 +234,33 @@ static key_esp *esp_dup(const key_esp *e)
     return c;
 }
 
+/* What tells ESP entries apart: protocol, addresses (each with its length
+ * first, so no text is another's) and SPI, its hex in any case. */
+static char *esp_id(const key_esp *e)
+{
+    char *spi = g_ascii_strdown(e->spi, -1);
+    char *id = g_strdup_printf("%zu:%s%zu:%s%zu:%s%s", strlen(e->proto), e->proto, strlen(e->src),
+                               e->src, strlen(e->dst), e->dst, spi);
+    g_free(spi);
+    return id;
+}
+
+/* Adds e to t, replacing an entry for the same protocol, addresses and SPI
+ * (in its place: the order is the table's). */
+static void esp_store_in(key_tables *t, key_esp *e)
+{
+    char *id = esp_id(e);
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(t->esp_at, id));
+    if (at) {
+        esp_free(t->esp->pdata[at - 1]);
+        t->esp->pdata[at - 1] = e;
+        g_free(id);
+        return;
+    }
+    g_ptr_array_add(t->esp, e);
+    g_hash_table_insert(t->esp_at, id, GUINT_TO_POINTER(t->esp->len));
+}
+
 /* The tables, this context's alone: copied first while another context
  * shares them (a key added to shared tables would change what a context
  * on another thread is reading). */
@@ -255,7 +286,7 @@ static key_tables *tables_own(struct isakmp_keys *k)
         g_hash_table_insert(t->v2, v2_list_id(c), c);
     }
     for (guint i = 0; i < from->esp->len; i++)
-        g_ptr_array_add(t->esp, esp_dup(from->esp->pdata[i]));
+        esp_store_in(t, esp_dup(from->esp->pdata[i]));
     k->t = t;
     tables_unref(from);
     return t;
@@ -514,21 +545,7 @@ static uint32_t esp_spi_value(const char *spi)
     return v;
 }
 
-/* Adds e, replacing an entry for the same protocol, addresses and SPI. */
-static void esp_store(struct isakmp_keys *k, key_esp *e)
-{
-    GPtrArray *esp = tables_own(k)->esp;
-    for (guint i = 0; i < esp->len; i++) {
-        const key_esp *o = esp->pdata[i];
-        if (!strcmp(o->proto, e->proto) && !strcmp(o->src, e->src) && !strcmp(o->dst, e->dst) &&
-            !g_ascii_strcasecmp(o->spi, e->spi)) {
-            esp_free(esp->pdata[i]);
-            esp->pdata[i] = e;
-            return;
-        }
-    }
-    g_ptr_array_add(esp, e);
-}
+static void esp_store(struct isakmp_keys *k, key_esp *e) { esp_store_in(tables_own(k), e); }
 
 /* The longest ESP key (HMAC-SHA2-512's 64 bytes; AES-256-GCM's is 36). */
 #define ESP_MAX_KEY 64

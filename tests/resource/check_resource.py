@@ -5,9 +5,10 @@ usage: check_resource.py ISAKMPDUMP SOURCE_DIR BUILD_DIR [--scale S] [--only CAS
 
 Each case makes a hostile capture with gen_resource.py, runs isakmpdump on it
 under /usr/bin/time and checks its peak RSS against the bound docs/limits.md
-states (64 MiB without keys; the --report case has its own).  The TCP case
-is also a CPU check: the user time on a capture with a far-ahead byte in the
-window over the user time on a baseline capture of the same frames.  No
+states (64 MiB without keys; the --report case and the key table have their
+own).  The TCP case is also a CPU check: the user time on a capture with a
+far-ahead byte in the window over the user time on a baseline capture of
+the same frames; so is the esp_sa table's (against an IKEv2 table).  No
 wall-clock limits: a slow machine passes, an amplification does not.
 
 Under AddressSanitizer (the suite's build: ISAKMP_SANITIZE in BUILD_DIR's
@@ -46,9 +47,12 @@ CASES = [
                                      "-e", "ike.ispi"], 64),
     ("jumbo", ".pcapng", ["--stats", "-T", "fields", "-e", "frame.number", "-e", "ike.length",
                           "--threads", "2"], 64),
+    # a large esp_sa table: its load is a CPU check against an IKEv2 table's
+    ("esp-table", ".pcap", ["-k", "{keys}"], 96),   # (its 50,000 entries: 56 MiB)
 ]
 TCP_RATIO = 3.0        # user time, far-ahead capture over baseline (was ~90 before the fix)
 TCP_FLOOR = 0.10       # seconds: %U's resolution is 0.01 s
+ESP_TABLE_RATIO = 4.0  # user time, 50,000-line esp_sa over as many ikev2 lines (was ~200)
 
 
 def asan_build(build):
@@ -139,6 +143,21 @@ def check_case(case, a, rc, out, err, env, tmp, user, gen, fail):
         want = "%d ESP" % (200000 * a.scale)
         if want not in err or want not in berr:
             fail(case, "not every ESP frame was reassembled (%s): %s" % (want, err.strip()))
+    elif case == "esp-table":
+        # regression (issue 22): each line was compared with every one before it
+        base = os.path.join(tmp, "esp-base.pcap")
+        subprocess.run([sys.executable, gen, "esp-base", base, "--scale", str(a.scale)],
+                       check=True)
+        _, buser, brc, _, berr = measure(a.exe, ["-k", base + ".keys", base], env)
+        os.unlink(base)
+        os.unlink(base + ".keys")
+        ratio = user / max(buser, TCP_FLOOR)
+        print("%-15s %.2f s user on the baseline: ratio %.2f (at most %.1f)"
+              % ("esp-base", buser, ratio, ESP_TABLE_RATIO))
+        if ratio > ESP_TABLE_RATIO:
+            fail(case, "CPU %.2f s against %.2f s for an ikev2 table" % (user, buser))
+        if rc != 0 or brc != 0 or err.strip() or berr.strip():
+            fail(case, "a table line was refused: %s %s" % (err.strip()[:200], berr.strip()[:200]))
     elif case in ("v1frag", "skf"):
         # regression (round 6): the sharded path printed no fragment-budget line
         m = re.search(r"IKE fragments: (\d+) incomplete messages dropped", err)

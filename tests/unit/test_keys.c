@@ -207,6 +207,44 @@ static void test_large_tables(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (issue 22): each esp_sa line was compared with every entry
+ * before it (a 50,000-line table took 19 s to load).  Entries are indexed
+ * now; what the scan did stays: a line for the same protocol, addresses and
+ * SPI (its hex in any case) replaces the entry in its place, and a line
+ * differing in any of them is an entry of its own. */
+static void test_esp_many(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    errs_t e = { g_ptr_array_new_with_free_func(g_free) };
+    GString *t = g_string_new("");
+    const unsigned n = 20000;
+    for (unsigned i = 0; i < n; i++)
+        g_string_append_printf(t, "\"IPv4\",\"10.%u.%u.1\",\"10.9.9.9\",\"0x%08x\",\"AES-CBC [RFC3602]\","
+                               "\"0x%032x\",\"NULL\",\"\"\n", i >> 8, i & 255, 0xabc00000u + i, i);
+    /* every 1000th SA again, its SPI in capitals, another key: replaced */
+    for (unsigned i = 0; i < n; i += 1000)
+        g_string_append_printf(t, "\"IPv4\",\"10.%u.%u.1\",\"10.9.9.9\",\"0X%08X\",\"AES-CBC [RFC3602]\","
+                               "\"0x%032x\",\"NULL\",\"\"\n", i >> 8, i & 255, 0xabc00000u + i, 0xee);
+    /* the same SPI to another destination, or as IPv6: entries of their own */
+    g_string_append(t, "\"IPv4\",\"10.0.0.1\",\"10.9.9.8\",\"0xabc00000\",\"AES-CBC [RFC3602]\","
+                       "\"0x00000000000000000000000000000001\",\"NULL\",\"\"\n"
+                       "\"IPv6\",\"10.0.0.1\",\"10.9.9.9\",\"0xabc00000\",\"AES-CBC [RFC3602]\","
+                       "\"0x00000000000000000000000000000001\",\"NULL\",\"\"\n");
+    g_assert_cmpint(load(ctx, t->str, &e), ==, (int)(n + n / 1000 + 2));
+    g_assert_cmpuint(e.errs->len, ==, 0);
+    g_assert_cmpuint(keys_esp_count(ctx->keys), ==, n + 2);
+    for (unsigned i = 0; i < n; i += 250) {
+        const key_esp *k = keys_esp_get(ctx->keys, i);
+        g_assert_cmpuint(k->spi_value, ==, 0xabc00000u + i);   /* in its place */
+        g_assert_cmpuint(k->enc_key.p[15], ==, i % 1000 == 0 ? 0xee : (i & 255));
+    }
+    g_assert_cmpstr(keys_esp_get(ctx->keys, n)->dst, ==, "10.9.9.8");
+    g_assert_cmpstr(keys_esp_get(ctx->keys, n + 1)->proto, ==, "IPv6");
+    g_string_free(t, TRUE);
+    g_ptr_array_free(e.errs, TRUE);
+    isakmp_ctx_free(ctx);
+}
+
 /* Regression (issue 18): bad esp_sa lines were taken without a word.  Now
  * a protocol other than IPv4 / IPv6 / Any, an SPI that is not * or 0x and
  * 1..8 hex digits, and a key over 64 bytes are reported; the good line loads. */
@@ -420,6 +458,7 @@ int main(int argc, char **argv)
     g_test_add_func("/keys/v2-table", test_v2_table);
     g_test_add_func("/keys/esp-and-unknown", test_esp_and_unknown);
     g_test_add_func("/keys/regress/esp-bad-fields", test_esp_bad_fields);
+    g_test_add_func("/keys/regress/esp-many", test_esp_many);
     g_test_add_func("/keys/peer-tables", test_peer_tables);
     g_test_add_func("/keys/empty-tables", test_empty_tables);
     g_test_add_func("/keys/v2-epochs", test_v2_epochs);

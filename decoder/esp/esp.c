@@ -35,8 +35,14 @@
 /* One SA's state.  The strings are copies of the list's, to tell when the
  * SA was replaced (new keys loaded for the same SPI and destination). */
 typedef struct {
+    uint32_t spi;
+    const char *dst;
+} state_id;
+
+typedef struct {
     char *dst, *encr, *integ, *ekey_hex, *akey_hex;
     uint32_t spi;
+    state_id id;             /* spi and dst: its key in esp_table.state_of */
     const cipher_alg *ca;
     const integ_alg *ia;
     uint8_t *ekey, *akey;    /* secure memory */
@@ -53,11 +59,20 @@ typedef struct {
 
 struct esp_table {
     GPtrArray *sas;
+    GHashTable *state_of;   /* state_id -> an SA's state (a walk of sas per packet before) */
     /* SPI -> the index of its SA in the ESP SA list (checked against the
      * list on use), and SPI -> the list's length when no SA had it (looked
      * for again once the list grew): a look-up per packet instead of a
      * walk of the list. */
     GHashTable *by_spi, *missing;
+    /* SPI -> the indices of the list's SAs with it (a GArray of guint,
+     * ascending), and the indices of SAs for any SPI: the first sight of
+     * an SPI was a walk of the whole list (20,000 SAs in a table: 2.5 s of
+     * walks).  Built over the list's first `indexed` SAs, again when its
+     * length changed. */
+    GHashTable *spi_index;
+    GArray *any_spi;
+    size_t indexed;
 };
 
 static void state_keys_free(esp_sa_state *s)
@@ -91,9 +106,12 @@ void esp_table_free(struct esp_table *t)
 {
     if (!t)
         return;
+    g_hash_table_destroy(t->state_of);
     g_ptr_array_free(t->sas, TRUE);
     g_hash_table_destroy(t->by_spi);
     g_hash_table_destroy(t->missing);
+    g_hash_table_destroy(t->spi_index);
+    g_array_free(t->any_spi, TRUE);
     g_free(t);
 }
 
@@ -148,44 +166,96 @@ static void state_keys(esp_sa_state *s, const isakmp_esp_sa *sa)
     s->ia = s->kh ? ia : NULL;
 }
 
-/* The state of the SA for this SPI and destination, made on first use. */
+static guint state_hash(gconstpointer p)
+{
+    const state_id *s = p;
+    return s->spi * 0x9e3779b1u ^ g_str_hash(s->dst);
+}
+
+static gboolean state_equal(gconstpointer a, gconstpointer b)
+{
+    const state_id *x = a, *y = b;
+    return x->spi == y->spi && strcmp(x->dst, y->dst) == 0;
+}
+
 static struct esp_table *table_of(isakmp_ctx *ctx)
 {
     if (!ctx->esp) {
         ctx->esp = g_new0(struct esp_table, 1);
         ctx->esp->sas = g_ptr_array_new_with_free_func(state_free);
+        ctx->esp->state_of = g_hash_table_new(state_hash, state_equal);
         ctx->esp->by_spi = g_hash_table_new(g_direct_hash, g_direct_equal);
         /* keyed by SPI and destination: an SPI may have an SA towards one
          * address and none towards another */
         ctx->esp->missing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        ctx->esp->spi_index = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                    (GDestroyNotify)g_array_unref);
+        ctx->esp->any_spi = g_array_new(FALSE, FALSE, sizeof(guint));
+        ctx->esp->indexed = SIZE_MAX;
     }
     return ctx->esp;
 }
 
+/* The state of the SA for this SPI and destination, made on first use. */
 static esp_sa_state *state_get(isakmp_ctx *ctx, const isakmp_esp_sa *sa)
 {
-    GPtrArray *a = table_of(ctx)->sas;
-    for (guint i = 0; i < a->len; i++) {
-        esp_sa_state *s = a->pdata[i];
-        if (s->spi == sa->spi && same(s->dst, sa->dst))
-            return s;
-    }
-    esp_sa_state *s = g_new0(esp_sa_state, 1);
+    struct esp_table *t = table_of(ctx);
+    state_id probe = { sa->spi, sa->dst ? sa->dst : "" };
+    esp_sa_state *s = g_hash_table_lookup(t->state_of, &probe);
+    if (s)
+        return s;
+    s = g_new0(esp_sa_state, 1);
     s->spi = sa->spi;
-    s->dst = g_strdup(sa->dst ? sa->dst : "");
+    s->dst = g_strdup(probe.dst);
+    s->id = (state_id){ s->spi, s->dst };
     s->esn = -1;
-    g_ptr_array_add(a, s);
+    g_ptr_array_add(t->sas, s);
+    g_hash_table_insert(t->state_of, &s->id, s);
     return s;
 }
 
+/* The SPI index over the list's first n SAs. */
+static void index_sas(isakmp_ctx *ctx, struct esp_table *t, size_t n)
+{
+    if (t->indexed == n)
+        return;
+    g_hash_table_remove_all(t->spi_index);
+    g_array_set_size(t->any_spi, 0);
+    isakmp_esp_sa sa;
+    for (guint i = 0; i < n; i++) {
+        if (!isakmp_ctx_esp_sa_get(ctx, i, &sa))
+            continue;
+        GArray *a = t->any_spi;
+        if (sa.spi != 0 && !(a = g_hash_table_lookup(t->spi_index, GUINT_TO_POINTER(sa.spi)))) {
+            a = g_array_new(FALSE, FALSE, sizeof(guint));
+            g_hash_table_insert(t->spi_index, GUINT_TO_POINTER(sa.spi), a);
+        }
+        g_array_append_val(a, i);
+    }
+    t->indexed = n;
+}
+
 /* The SA for this SPI and destination: an exact address first, then a
- * wildcard ("*", or an SA loaded for any protocol). */
+ * wildcard ("*", or an SA loaded for any protocol); of those with the SPI
+ * or any SPI, the first in the list. */
 static bool scan_sa(isakmp_ctx *ctx, const char *dst, uint32_t spi, size_t n, size_t *idx,
                     isakmp_esp_sa *out)
 {
+    struct esp_table *t = table_of(ctx);
+    index_sas(ctx, t, n);
+    const GArray *with = g_hash_table_lookup(t->spi_index, GUINT_TO_POINTER(spi));
+    const GArray *any = t->any_spi;
+    guint a = 0, b = 0, na = with ? with->len : 0, nb = any->len;
     size_t wild = SIZE_MAX;
     isakmp_esp_sa sa;
-    for (size_t i = 0; i < n; i++) {
+    while (a < na || b < nb) {   /* both lists in list order */
+        guint ia = a < na ? g_array_index(with, guint, a) : G_MAXUINT;
+        guint ib = b < nb ? g_array_index(any, guint, b) : G_MAXUINT;
+        guint i = ia < ib ? ia : ib;
+        if (ia < ib)
+            a++;
+        else
+            b++;
         if (!isakmp_ctx_esp_sa_get(ctx, i, &sa) || (sa.spi != spi && sa.spi != 0))
             continue;
         if (sa.spi == spi && sa.dst && strcmp(sa.dst, dst) == 0) {
@@ -193,8 +263,8 @@ static bool scan_sa(isakmp_ctx *ctx, const char *dst, uint32_t spi, size_t n, si
             *out = sa;
             return true;
         }
-        bool any = sa.af == 0 || !sa.dst || !strcmp(sa.dst, "*") || !strcmp(sa.dst, "");
-        if (any && wild == SIZE_MAX)
+        bool wildcard = sa.af == 0 || !sa.dst || !strcmp(sa.dst, "*") || !strcmp(sa.dst, "");
+        if (wildcard && wild == SIZE_MAX)
             wild = i;
     }
     if (wild == SIZE_MAX || !isakmp_ctx_esp_sa_get(ctx, wild, out))
@@ -496,13 +566,10 @@ bool isakmp_ctx_esp_sa_stats(isakmp_ctx *ctx, size_t i, isakmp_esp_sa_stats *out
     if (!isakmp_ctx_esp_sa_get(ctx, i, &sa))
         return false;
     *out = (isakmp_esp_sa_stats){ 0 };
-    for (guint j = 0; ctx->esp && j < ctx->esp->sas->len; j++) {
-        const esp_sa_state *s = ctx->esp->sas->pdata[j];
-        if (s->spi == sa.spi && same(s->dst, sa.dst)) {
-            *out = s->st;
-            break;
-        }
-    }
+    state_id probe = { sa.spi, sa.dst ? sa.dst : "" };
+    const esp_sa_state *s = ctx->esp ? g_hash_table_lookup(ctx->esp->state_of, &probe) : NULL;
+    if (s)
+        *out = s->st;
     return true;
 }
 

@@ -49,10 +49,13 @@ CASES = [
                           "--threads", "2"], 64),
     # a large esp_sa table: its load is a CPU check against an IKEv2 table's
     ("esp-table", ".pcap", ["-k", "{keys}"], 96),   # (its 50,000 entries: 56 MiB)
+    # ESP of 20,000 SAs: CPU against the same packets of two SAs
+    ("esp-sas", ".pcap", ["--esp", "--stats", "-k", "{keys}"], 64),
 ]
 TCP_RATIO = 3.0        # user time, far-ahead capture over baseline (was ~90 before the fix)
 TCP_FLOOR = 0.10       # seconds: %U's resolution is 0.01 s
-ESP_TABLE_RATIO = 4.0  # user time, 50,000-line esp_sa over as many ikev2 lines (was ~200)
+ESP_TABLE_RATIO = 4.0  # user time, 50,000-line esp_sa over as many ikev2 lines (was ~140)
+ESP_SAS_RATIO = 4.0    # user time, ESP over 20,000 SAs over the same packets of two (was ~48)
 
 
 def asan_build(build):
@@ -158,6 +161,22 @@ def check_case(case, a, rc, out, err, env, tmp, user, gen, fail):
             fail(case, "CPU %.2f s against %.2f s for an ikev2 table" % (user, buser))
         if rc != 0 or brc != 0 or err.strip() or berr.strip():
             fail(case, "a table line was refused: %s %s" % (err.strip()[:200], berr.strip()[:200]))
+    elif case == "esp-sas":
+        # regression (issue 22): each packet's SA state was found by a walk of all
+        base = os.path.join(tmp, "esp-sas-base.pcap")
+        subprocess.run([sys.executable, gen, "esp-sas-base", base, "--scale", str(a.scale)],
+                       check=True)
+        _, buser, _, _, berr = measure(a.exe, ["--esp", "--stats", "-k", base + ".keys", base], env)
+        os.unlink(base)
+        os.unlink(base + ".keys")
+        ratio = user / max(buser, TCP_FLOOR)
+        print("%-15s %.2f s user on the baseline: ratio %.2f (at most %.1f)"
+              % ("esp-sas-base", buser, ratio, ESP_SAS_RATIO))
+        if ratio > ESP_SAS_RATIO:
+            fail(case, "CPU %.2f s against %.2f s for two SAs" % (user, buser))
+        want = "ESP: %d decrypted, 0 ICV failed, 0 no key" % (40000 * a.scale)
+        if want not in err or want not in berr:
+            fail(case, "not every ESP packet was decrypted: %s" % err.strip()[-300:])
     elif case in ("v1frag", "skf"):
         # regression (round 6): the sharded path printed no fragment-budget line
         m = re.search(r"IKE fragments: (\d+) incomplete messages dropped", err)

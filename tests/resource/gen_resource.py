@@ -352,7 +352,36 @@ def gen_esp_base(out, scale):
     esp_table(out, scale, False)
 
 
+def esp_sas(out, scale, sas):
+    """40,000 x S ESP packets (IPv4 protocol 50, NULL encryption and no
+    ICV: each opens as a 20-byte inner IPv4 header) spread over `sas` SAs,
+    round robin, and their esp_sa table in OUT.keys.  Each packet's SA state
+    was once looked for in a walk of every SA's, and each SPI's first sight
+    walked the table."""
+    w = PcapWriter(out)
+    inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20, 1, 0, 64, 59, 0, bytes(4), bytes(4))
+    for k in range(40000 * scale):
+        i = k % sas
+        payload = inner + b"\x01\x02" + bytes([2, 4])   # padding 1 2, pad length, IPv4
+        esp = struct.pack("!II", 0x10000 + i, k // sas + 1) + payload
+        w.add(eth(0x0800, ipv4(A4, "10.2.%d.%d" % (i >> 8 & 255, i & 255), 50, esp)))
+    w.close()
+    with open(out + ".keys", "w") as f:
+        for i in range(sas):
+            f.write('"IPv4","%s","10.2.%d.%d","0x%08x","NULL","","NULL",""\n'
+                    % (A4, i >> 8 & 255, i & 255, 0x10000 + i))
+
+
+def gen_esp_sas(out, scale):
+    esp_sas(out, scale, 20000 * scale)
+
+
+def gen_esp_sas_base(out, scale):
+    esp_sas(out, scale, 2)
+
+
 CASES = {
+    "esp-sas": gen_esp_sas, "esp-sas-base": gen_esp_sas_base,
     "esp-table": gen_esp_table, "esp-base": gen_esp_base,
     "cert": gen_cert, "v1frag": gen_v1frag, "skf": gen_skf, "audit": gen_audit,
     "many-sas": gen_many_sas, "tcp-far": gen_tcp_far, "tcp-base": gen_tcp_base,

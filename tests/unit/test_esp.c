@@ -430,6 +430,61 @@ static void test_regress_spi_miss_per_destination(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (issue 22): each packet's SA state was found by a walk of all
+ * SAs' states, each SPI's first sight by a walk of the SA list.  With 3,000
+ * SAs, now indexed: every SA found and its state its own (the second packet
+ * of each is its replay, its statistics its own); of a wildcard and an
+ * exact SA for one SPI the exact one first whatever their order, the
+ * wildcard for another destination. */
+static void test_many_sas(void)
+{
+    sealer s = { S_GCM, GCRY_CIPHER_AES128, 16, 4, 8, 1, 16, 0, 0, K32, NULL, 0 };
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    char *ek = hex0x(s.ekey, s.klen + s.salt);
+    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = "192.0.2.2",
+                         .encr_alg = "AES-GCM with 16 octet ICV [RFC4106]", .encr_key = ek,
+                         .integ_alg = "NULL", .integ_key = "" };
+    const unsigned n = 3000;
+    for (unsigned i = 0; i < n; i++) {
+        sa.spi = 0x1000 + i;
+        g_assert_true(keys_esp_add(ctx->keys, &sa));
+    }
+    sa.spi = 0x9000;
+    sa.dst = "*";   /* index n: a wildcard, before the exact one */
+    g_assert_true(keys_esp_add(ctx->keys, &sa));
+    sa.dst = "192.0.2.2";   /* index n + 1 */
+    g_assert_true(keys_esp_add(ctx->keys, &sa));
+    g_free(ek);
+    GByteArray *inner = inner_ping();
+    uint8_t out[2048];
+    isakmp_esp_result r;
+    uint32_t frame = 1;
+    for (unsigned round = 0; round < 2; round++)
+        for (unsigned i = n; i-- > 0;) {
+            GByteArray *p = esp_seal(&s, 0x1000 + i, 1, false, inner, 4);
+            g_assert_cmpint(open_one(ctx, p, frame++, &r, out), ==, ISAKMP_ESP_OK);
+            g_assert_cmpuint(r.sa, ==, i);
+            g_assert_cmpint(r.replay, ==, round == 1);
+            g_byte_array_free(p, TRUE);
+        }
+    isakmp_esp_sa_stats st;
+    for (unsigned i = 0; i < n; i += 299) {
+        g_assert_true(isakmp_ctx_esp_sa_stats(ctx, i, &st));
+        g_assert_cmpuint(st.packets, ==, 2);
+        g_assert_cmpuint(st.replays, ==, 1);
+    }
+    GByteArray *p = esp_seal(&s, 0x9000, 1, false, inner, 4);
+    g_assert_cmpint(open_one(ctx, p, frame++, &r, out), ==, ISAKMP_ESP_OK);
+    g_assert_cmpuint(r.sa, ==, n + 1);
+    isakmp_packet other = pkt_of(p, frame++);
+    other.dst[3] = 9;
+    g_assert_cmpint(isakmp_ctx_esp_decrypt(ctx, &other, out, sizeof out, &r), ==, ISAKMP_ESP_OK);
+    g_assert_cmpuint(r.sa, ==, n);
+    g_byte_array_free(p, TRUE);
+    g_byte_array_free(inner, TRUE);
+    isakmp_ctx_free(ctx);
+}
+
 /* Short packets, an unknown algorithm, every prefix read within bounds. */
 static void test_malformed(void)
 {
@@ -476,5 +531,6 @@ int main(int argc, char **argv)
     g_test_add_func("/esp/bad-trailer", test_bad_trailer);
     g_test_add_func("/esp/malformed", test_malformed);
     g_test_add_func("/esp/regress/spi-miss-per-destination", test_regress_spi_miss_per_destination);
+    g_test_add_func("/esp/regress/many-sas", test_many_sas);
     return g_test_run();
 }

@@ -20,7 +20,39 @@
 
 struct export_store {
     GArray *v1, *v2, *esp;
+    /* an entry's identity (entry_id) -> its index + 1 in its array: each
+     * add walked its array, so deriving the keys of many SAs was quadratic */
+    GHashTable *at;
+    /* keys_esp_sa_get's list: the indices in esp of the SAs the key store
+     * lacks, as they were for unknown_exp exports and unknown_keys key store
+     * SAs (each look-up, a packet's, walked the exports and the key store) */
+    GArray *unknown;
+    size_t unknown_exp, unknown_keys;
 };
+
+/* An entry's identity: its kind, the bytes that name it, and an epoch or
+ * an address. */
+static char *entry_id(char kind, const uint8_t *b, size_t n, unsigned epoch, const char *addr)
+{
+    char hex[33];
+    hex_encode(b, n, hex, sizeof hex);
+    return g_strdup_printf("%c%s/%u/%s", kind, hex, epoch, addr ? addr : "");
+}
+
+/* Stores e (of a's element size) in place of the entry with its identity
+ * id, or appends it; takes id. */
+static void put(struct export_store *s, GArray *a, char *id, const void *e)
+{
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(s->at, id));
+    guint size = g_array_get_element_size(a);
+    if (at) {
+        memcpy(a->data + (size_t)(at - 1) * size, e, size);
+        g_free(id);
+        return;
+    }
+    g_array_append_vals(a, e, 1);
+    g_hash_table_insert(s->at, id, GUINT_TO_POINTER(a->len));
+}
 
 static void wipe_array(GArray *a)
 {
@@ -37,6 +69,7 @@ struct export_store *export_store_new(void)
     s->v1 = g_array_new(FALSE, TRUE, sizeof(export_v1));
     s->v2 = g_array_new(FALSE, TRUE, sizeof(export_v2));
     s->esp = g_array_new(FALSE, TRUE, sizeof(export_esp));
+    s->at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return s;
 }
 
@@ -47,29 +80,23 @@ void export_store_free(struct export_store *s)
     wipe_array(s->v1);
     wipe_array(s->v2);
     wipe_array(s->esp);
+    g_hash_table_destroy(s->at);
+    if (s->unknown)
+        g_array_free(s->unknown, TRUE);
     g_free(s);
 }
 
 void export_add_v1(struct export_store *s, const export_v1 *e)
 {
-    for (guint i = 0; i < s->v1->len; i++)
-        if (!memcmp(g_array_index(s->v1, export_v1, i).icookie, e->icookie, 8)) {
-            g_array_index(s->v1, export_v1, i) = *e;
-            return;
-        }
-    g_array_append_val(s->v1, *e);
+    put(s, s->v1, entry_id('1', e->icookie, 8, 0, NULL), e);
 }
 
 void export_add_v2(struct export_store *s, const export_v2 *e)
 {
-    for (guint i = 0; i < s->v2->len; i++) {
-        export_v2 *o = &g_array_index(s->v2, export_v2, i);
-        if (!memcmp(o->spii, e->spii, 8) && !memcmp(o->spir, e->spir, 8) && o->epoch == e->epoch) {
-            *o = *e;
-            return;
-        }
-    }
-    g_array_append_val(s->v2, *e);
+    uint8_t spis[16];
+    memcpy(spis, e->spii, 8);
+    memcpy(spis + 8, e->spir, 8);
+    put(s, s->v2, entry_id('2', spis, 16, e->epoch, NULL), e);
 }
 
 /* "0x" and the hex of n bytes; "" when n is 0 (out holds 2n + 3). */
@@ -87,15 +114,9 @@ void export_add_esp(struct export_store *s, const export_esp *e)
     export_esp c = *e;
     hex_text(c.ehex, c.ekey, c.elen);
     hex_text(c.ahex, c.akey, c.alen);
-    for (guint i = 0; i < s->esp->len; i++) {
-        export_esp *o = &g_array_index(s->esp, export_esp, i);
-        if (o->spi == e->spi && !strcmp(o->dst, e->dst)) {
-            *o = c;
-            secure_wipe(&c, sizeof c);
-            return;
-        }
-    }
-    g_array_append_val(s->esp, c);
+    uint8_t spi[4] = { (uint8_t)(e->spi >> 24), (uint8_t)(e->spi >> 16), (uint8_t)(e->spi >> 8),
+                       (uint8_t)e->spi };
+    put(s, s->esp, entry_id('e', spi, 4, 0, e->dst), &c);
     secure_wipe(&c, sizeof c);
 }
 
@@ -569,32 +590,56 @@ static void esp_public(const key_esp *e, isakmp_esp_sa *out)
                             .integ_alg = e->auth_alg, .integ_key = (const char *)e->auth_hex.p };
 }
 
-/* True when the key store has an SA for this destination and SPI. */
-static bool esp_known(const struct isakmp_keys *k, const char *dst, uint32_t spi)
+/* The "SPI/destination" a key store or exported SA is known by. */
+static char *esp_known_id(uint32_t spi, const char *dst)
 {
-    for (size_t i = 0; i < keys_esp_count(k); i++) {
-        const key_esp *e = keys_esp_get(k, i);
-        if (e->spi_value == spi && !strcmp(e->dst, dst))
-            return true;
-    }
-    return false;
+    return g_strdup_printf("%08x/%s", spi, dst);
 }
 
-/* The i-th derived SA of the export store that the key store lacks. */
+/* The indices of the exported ESP SAs the key store lacks, in export
+ * order, made again when either side has more SAs (an SA replaced keeps
+ * its SPI and destination, so its side of the list). */
+static const GArray *esp_unknown(isakmp_ctx *ctx)
+{
+    struct export_store *x = ctx->kdf ? ctx->keying->exports(ctx) : NULL;
+    if (!x)
+        return NULL;
+    size_t nexp = export_esp_count(x), nkeys = keys_esp_count(ctx->keys);
+    if (x->unknown && x->unknown_exp == nexp && x->unknown_keys == nkeys)
+        return x->unknown;
+    GHashTable *known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t i = 0; i < nkeys; i++) {
+        const key_esp *e = keys_esp_get(ctx->keys, i);
+        g_hash_table_add(known, esp_known_id(e->spi_value, e->dst));
+    }
+    if (!x->unknown)
+        x->unknown = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_array_set_size(x->unknown, 0);
+    for (guint j = 0; j < nexp; j++) {
+        const export_esp *e = export_esp_get(x, j);
+        char *id = esp_known_id(e->spi, e->dst);
+        if (!g_hash_table_contains(known, id))
+            g_array_append_val(x->unknown, j);
+        g_free(id);
+    }
+    g_hash_table_destroy(known);
+    x->unknown_exp = nexp;
+    x->unknown_keys = nkeys;
+    return x->unknown;
+}
+
+/* The i-th derived SA of the export store that the key store lacks, or
+ * NULL; with count, their number in *count instead. */
 static const export_esp *esp_derived(isakmp_ctx *ctx, size_t i, size_t *count)
 {
-    const struct export_store *x = ctx->kdf ? ctx->keying->exports(ctx) : NULL;
-    size_t seen = 0;
-    for (size_t j = 0; j < export_esp_count(x); j++) {
-        const export_esp *e = export_esp_get(x, j);
-        if (esp_known(ctx->keys, e->dst, e->spi))
-            continue;
-        if (seen++ == i && !count)
-            return e;
+    const GArray *u = esp_unknown(ctx);
+    if (count) {
+        *count = u ? u->len : 0;
+        return NULL;
     }
-    if (count)
-        *count = seen;
-    return NULL;
+    if (!u || i >= u->len)
+        return NULL;
+    return export_esp_get(ctx->keying->exports(ctx), g_array_index(u, guint, i));
 }
 
 size_t keys_esp_sa_count(isakmp_ctx *ctx)

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "keying/derive.h"
 #include "keys/export.h"
+#include "keys/keys.h"
 #include "testutil.h"
 
 /* The line of a peer-suite file that contains `needle`, without newline. */
@@ -157,6 +159,114 @@ static void test_store_and_files(void)
     g_free(sub);
     g_free(dir);
     export_store_free(st);
+}
+
+static unsigned count_of(const char *text, const char *needle)
+{
+    unsigned n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* Regression (issue 22): each add walked its table, so deriving the keys of
+ * many SAs was quadratic; entries are indexed now.  An entry with the
+ * identity of one before it (cookie; SPI pair and epoch; SPI and
+ * destination) still replaces it in its place; any other is appended. */
+static void test_many_entries(void)
+{
+    struct export_store *st = export_store_new();
+    const unsigned n = 4000;
+    for (unsigned round = 0; round < 2; round++)
+        for (unsigned i = 0; i < n; i++) {
+            export_v1 a = { .len = 1 };
+            memcpy(a.icookie, &i, sizeof i);
+            a.key[0] = (uint8_t)(0xa0 + round);
+            export_add_v1(st, &a);
+            export_v2 b = { .epoch = i % 2, .enc_len = 1, .encr_name = "NULL",
+                            .integ_name = "NONE" };
+            memcpy(b.spii, &i, sizeof i);
+            b.spir[0] = 1;
+            b.ei[0] = (uint8_t)(0xb0 + round);
+            export_add_v2(st, &b);
+            if (round == 1 && i % 100)
+                continue;   /* ESP: every 100th again */
+            export_esp e = { .af = 4, .spi = 0x7000 + i, .elen = 1, .encr_name = "NULL",
+                             .integ_name = "NULL" };
+            e.ekey[0] = (uint8_t)(round + 1);
+            strcpy(e.src, "192.0.2.1");
+            strcpy(e.dst, i % 2 ? "192.0.2.2" : "192.0.2.3");
+            export_add_esp(st, &e);
+        }
+    GString *t = export_text(st);   /* each SA once, with its second round's keys */
+    g_assert_cmpuint(count_of(t->str, ",a1\n"), ==, n);
+    g_assert_cmpuint(count_of(t->str, ",a0\n"), ==, 0);
+    g_assert_cmpuint(count_of(t->str, ",b1,"), ==, n);
+    g_assert_cmpuint(count_of(t->str, ",b0,"), ==, 0);
+    export_text_free(t);
+    g_assert_cmpuint(export_esp_count(st), ==, n);
+    for (unsigned i = 0; i < n; i += 97) {
+        const export_esp *e = export_esp_get(st, i);
+        g_assert_cmpuint(e->spi, ==, 0x7000 + i);   /* in its place */
+        g_assert_cmpstr(e->ehex, ==, i % 100 ? "0x01" : "0x02");
+    }
+    /* the same SPI towards another destination: an entry of its own */
+    export_esp e = { .af = 4, .spi = 0x7000, .encr_name = "NULL", .integ_name = "NULL" };
+    strcpy(e.src, "192.0.2.1");
+    strcpy(e.dst, "192.0.2.9");
+    export_add_esp(st, &e);
+    g_assert_cmpuint(export_esp_count(st), ==, n + 1);
+    export_store_free(st);
+}
+
+/* Regression (issue 22): the ESP SA list (the key store's, then the derived
+ * ones it lacks) walked every export and the key store for each look-up,
+ * a packet's.  The list of derived ones is kept, made again when either
+ * side grows; the list is what it was: loaded SAs first, then the derived
+ * ones the store lacks (SPI and destination), in the order derived. */
+static void test_esp_sa_list(void)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    struct export_store *x = kdf_exports(ctx);
+    export_esp e = { .af = 4, .encr_name = "NULL", .integ_name = "NULL" };
+    strcpy(e.src, "192.0.2.1");
+    strcpy(e.dst, "192.0.2.2");
+    for (unsigned i = 1; i <= 1000; i++) {
+        e.spi = i;
+        export_add_esp(x, &e);
+    }
+    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = "192.0.2.2", .encr_alg = "NULL",
+                         .encr_key = "", .integ_alg = "NULL", .integ_key = "" };
+    for (unsigned i = 500; i < 510; i++) {   /* ten of them loaded too */
+        sa.spi = i;
+        g_assert_true(keys_esp_add(ctx->keys, &sa));
+    }
+    isakmp_esp_sa got;
+    g_assert_cmpuint(isakmp_ctx_esp_sa_count(ctx), ==, 1000);
+    g_assert_true(isakmp_ctx_esp_sa_get(ctx, 0, &got));
+    g_assert_cmpuint(got.spi, ==, 500);
+    g_assert_true(isakmp_ctx_esp_sa_get(ctx, 10, &got));
+    g_assert_cmpuint(got.spi, ==, 1);
+    g_assert_true(isakmp_ctx_esp_sa_get(ctx, 10 + 499, &got));
+    g_assert_cmpuint(got.spi, ==, 510);   /* 500..509 are the loaded ones */
+    g_assert_true(isakmp_ctx_esp_sa_get(ctx, 999, &got));
+    g_assert_cmpuint(got.spi, ==, 1000);
+    g_assert_false(isakmp_ctx_esp_sa_get(ctx, 1000, &got));
+    /* one more derived: at the end; one more loaded: among the first, and
+     * the derived one it names is no longer listed as derived */
+    e.spi = 2000;
+    export_add_esp(x, &e);
+    g_assert_cmpuint(isakmp_ctx_esp_sa_count(ctx), ==, 1001);
+    g_assert_true(isakmp_ctx_esp_sa_get(ctx, 1000, &got));
+    g_assert_cmpuint(got.spi, ==, 2000);
+    sa.spi = 1;
+    g_assert_true(keys_esp_add(ctx->keys, &sa));
+    g_assert_cmpuint(isakmp_ctx_esp_sa_count(ctx), ==, 1001);
+    g_assert_true(isakmp_ctx_esp_sa_get(ctx, 10, &got));
+    g_assert_cmpuint(got.spi, ==, 1);   /* the eleventh loaded */
+    g_assert_true(isakmp_ctx_esp_sa_get(ctx, 11, &got));
+    g_assert_cmpuint(got.spi, ==, 2);   /* the first derived */
+    isakmp_ctx_free(ctx);
 }
 
 /* The three tables as one text (what --export-keys - prints), and its copy
@@ -346,6 +456,8 @@ int main(int argc, char **argv)
     g_test_add_func("/export/v1_line", test_v1_line);
     g_test_add_func("/export/names", test_names);
     g_test_add_func("/export/store_and_files", test_store_and_files);
+    g_test_add_func("/export/regress/many-entries", test_many_entries);
+    g_test_add_func("/export/regress/esp-sa-list", test_esp_sa_list);
     g_test_add_func("/export/text", test_text);
     g_test_add_func("/export/dash_is_a_name", test_dash_is_a_name);
     g_test_add_func("/export/merge", test_merge);

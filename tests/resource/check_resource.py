@@ -124,6 +124,23 @@ def main():
     return 0
 
 
+def cpu_ratio(a, env, tmp, gen, fail, case, user, base_case, args, bound, what):
+    """Checks case's user time against isakmpdump's on the capture base_case
+    (args, where {base} is its path); returns that run's stderr."""
+    base = os.path.join(tmp, base_case + ".pcap")
+    subprocess.run([sys.executable, gen, base_case, base, "--scale", str(a.scale)], check=True)
+    _, buser, _, _, berr = measure(a.exe, [x.replace("{base}", base) for x in args], env)
+    for f in (base, base + ".keys"):
+        if os.path.exists(f):
+            os.unlink(f)
+    ratio = user / max(buser, TCP_FLOOR)
+    print("%-15s %.2f s user on the baseline: ratio %.2f (at most %.1f)"
+          % (base_case, buser, ratio, bound))
+    if ratio > bound:
+        fail(case, "CPU %.2f s against %.2f s %s" % (user, buser, what))
+    return berr
+
+
 def check_case(case, a, rc, out, err, env, tmp, user, gen, fail):
     """What each case must still do besides staying within its memory bound."""
     if case == "audit":
@@ -133,47 +150,22 @@ def check_case(case, a, rc, out, err, env, tmp, user, gen, fail):
         if "SA table full" not in out or "Findings of the SAs not listed:" not in out:
             fail(case, "the report does not say rows were not listed")
     elif case == "tcp-far":
-        base = os.path.join(tmp, "tcp-base.pcap")
-        subprocess.run([sys.executable, gen, "tcp-base", base, "--scale", str(a.scale)],
-                       check=True)
-        _, buser, _, _, berr = measure(a.exe, ["--stats", base], env)
-        os.unlink(base)
-        ratio = user / max(buser, TCP_FLOOR)
-        print("%-15s %.2f s user on the baseline: ratio %.2f (at most %.1f)"
-              % ("tcp-base", buser, ratio, TCP_RATIO))
-        if ratio > TCP_RATIO:
-            fail(case, "CPU %.2f s against %.2f s on the baseline" % (user, buser))
+        berr = cpu_ratio(a, env, tmp, gen, fail, case, user, "tcp-base", ["--stats", "{base}"],
+                         TCP_RATIO, "on the baseline")
         want = "%d ESP" % (200000 * a.scale)
         if want not in err or want not in berr:
             fail(case, "not every ESP frame was reassembled (%s): %s" % (want, err.strip()))
     elif case == "esp-table":
         # regression (issue 22): each line was compared with every one before it
-        base = os.path.join(tmp, "esp-base.pcap")
-        subprocess.run([sys.executable, gen, "esp-base", base, "--scale", str(a.scale)],
-                       check=True)
-        _, buser, brc, _, berr = measure(a.exe, ["-k", base + ".keys", base], env)
-        os.unlink(base)
-        os.unlink(base + ".keys")
-        ratio = user / max(buser, TCP_FLOOR)
-        print("%-15s %.2f s user on the baseline: ratio %.2f (at most %.1f)"
-              % ("esp-base", buser, ratio, ESP_TABLE_RATIO))
-        if ratio > ESP_TABLE_RATIO:
-            fail(case, "CPU %.2f s against %.2f s for an ikev2 table" % (user, buser))
-        if rc != 0 or brc != 0 or err.strip() or berr.strip():
+        berr = cpu_ratio(a, env, tmp, gen, fail, case, user, "esp-base",
+                         ["-k", "{base}.keys", "{base}"], ESP_TABLE_RATIO, "for an ikev2 table")
+        if rc != 0 or err.strip() or berr.strip():
             fail(case, "a table line was refused: %s %s" % (err.strip()[:200], berr.strip()[:200]))
     elif case == "esp-sas":
         # regression (issue 22): each packet's SA state was found by a walk of all
-        base = os.path.join(tmp, "esp-sas-base.pcap")
-        subprocess.run([sys.executable, gen, "esp-sas-base", base, "--scale", str(a.scale)],
-                       check=True)
-        _, buser, _, _, berr = measure(a.exe, ["--esp", "--stats", "-k", base + ".keys", base], env)
-        os.unlink(base)
-        os.unlink(base + ".keys")
-        ratio = user / max(buser, TCP_FLOOR)
-        print("%-15s %.2f s user on the baseline: ratio %.2f (at most %.1f)"
-              % ("esp-sas-base", buser, ratio, ESP_SAS_RATIO))
-        if ratio > ESP_SAS_RATIO:
-            fail(case, "CPU %.2f s against %.2f s for two SAs" % (user, buser))
+        berr = cpu_ratio(a, env, tmp, gen, fail, case, user, "esp-sas-base",
+                         ["--esp", "--stats", "-k", "{base}.keys", "{base}"], ESP_SAS_RATIO,
+                         "for two SAs")
         want = "ESP: %d decrypted, 0 ICV failed, 0 no key" % (40000 * a.scale)
         if want not in err or want not in berr:
             fail(case, "not every ESP packet was decrypted: %s" % err.strip()[-300:])

@@ -226,7 +226,10 @@ typedef void (*isakmp_key_error_fn)(void *user, const char *where, const char *r
  * (Wireshark ikev1/ikev2 decryption tables, esp_sa, the libisakmp secrets
  * format, daemon logs).  Returns the number of entries loaded, or -1 when the
  * file cannot be read (reason via on_error with line 0).  Bad lines are reported
- * through on_error (may be NULL) and skipped. */
+ * through on_error (may be NULL) and skipped, in line order, on the calling
+ * thread.  A Wireshark table of 4,096 lines or more is parsed on up to four
+ * threads started and joined within the call; its entries are stored in
+ * line order all the same. */
 ISAKMP_API int isakmp_ctx_load_keys(isakmp_ctx *ctx, const char *path,
                                     isakmp_key_error_fn on_error, void *user);
 

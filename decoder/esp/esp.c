@@ -28,6 +28,7 @@
 #include "crypto/crypto.h"
 #include "esp/esp.h"
 #include "keys/export.h"
+#include "keys/keys.h"
 
 #define ESP_WINDOW 64u
 #define ESP_SPI_CACHE 65536u   /* SPIs remembered for the SA look-up */
@@ -68,11 +69,13 @@ struct esp_table {
     /* SPI -> the indices of the list's SAs with it (a GArray of guint,
      * ascending), and the indices of SAs for any SPI: the first sight of
      * an SPI was a walk of the whole list (20,000 SAs in a table: 2.5 s of
-     * walks).  Built over the list's first `indexed` SAs, again when its
-     * length changed. */
+     * walks).  Built for a list of `indexed` SAs of which `indexed_loaded`
+     * loaded, again when either changed: a key file loaded during a capture
+     * can name a derived SA, which then moves to the loaded ones, the list's
+     * length the same and the indices after it shifted. */
     GHashTable *spi_index;
     GArray *any_spi;
-    size_t indexed;
+    size_t indexed, indexed_loaded;
 };
 
 static void state_keys_free(esp_sa_state *s)
@@ -217,7 +220,8 @@ static esp_sa_state *state_get(isakmp_ctx *ctx, const isakmp_esp_sa *sa)
 /* The SPI index over the list's first n SAs. */
 static void index_sas(isakmp_ctx *ctx, struct esp_table *t, size_t n)
 {
-    if (t->indexed == n)
+    size_t loaded = keys_esp_count(ctx->keys);
+    if (t->indexed == n && t->indexed_loaded == loaded)
         return;
     g_hash_table_remove_all(t->spi_index);
     g_array_set_size(t->any_spi, 0);
@@ -233,6 +237,7 @@ static void index_sas(isakmp_ctx *ctx, struct esp_table *t, size_t n)
         g_array_append_val(a, i);
     }
     t->indexed = n;
+    t->indexed_loaded = loaded;
 }
 
 /* The SA for this SPI and destination: an exact address first, then a

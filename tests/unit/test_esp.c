@@ -11,6 +11,8 @@
 #include "core/internal.h"
 #include "esp/esp.h"
 #include "esp_seal.h"
+#include "keying/derive.h"
+#include "keys/export.h"
 #include "keys/keys.h"
 #include "testutil.h"
 
@@ -485,6 +487,47 @@ static void test_many_sas(void)
     isakmp_ctx_free(ctx);
 }
 
+/* Regression (issue 22, review): the SPI index was kept while the list's
+ * length stayed the same, but a key file loaded during a capture that names
+ * a derived SA moves it to the loaded ones, the length unchanged and the
+ * indices shifted: the SA was not found any more.  Derived A, B, C; B found
+ * at 1; B loaded: B at 0, A at 1; B still found, now at 0. */
+static void test_index_after_load(void)
+{
+    sealer s = { S_GCM, GCRY_CIPHER_AES128, 16, 4, 8, 1, 16, 0, 0, K32, NULL, 0 };
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    struct export_store *x = kdf_exports(ctx);
+    export_esp e = { .af = 4, .encr_name = "AES-GCM with 16 octet ICV [RFC4106]",
+                     .integ_name = "NULL", .elen = s.klen + s.salt };
+    memcpy(e.ekey, s.ekey, e.elen);
+    strcpy(e.src, "192.0.2.1");
+    strcpy(e.dst, "192.0.2.2");
+    for (uint32_t spi = 0xa; spi <= 0xc; spi++) {
+        e.spi = spi;
+        export_add_esp(x, &e);
+    }
+    GByteArray *inner = inner_ping();
+    uint8_t out[2048];
+    isakmp_esp_result r;
+    GByteArray *p = esp_seal(&s, 0xb, 1, false, inner, 4);
+    g_assert_cmpint(open_one(ctx, p, 1, &r, out), ==, ISAKMP_ESP_OK);
+    g_assert_cmpuint(r.sa, ==, 1);
+    char *ek = hex0x(s.ekey, s.klen + s.salt);
+    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = "192.0.2.2", .spi = 0xb,
+                         .encr_alg = e.encr_name, .encr_key = ek, .integ_alg = "NULL",
+                         .integ_key = "" };
+    g_assert_true(keys_esp_add(ctx->keys, &sa));
+    g_free(ek);
+    g_assert_cmpuint(isakmp_ctx_esp_sa_count(ctx), ==, 3);
+    g_byte_array_free(p, TRUE);
+    p = esp_seal(&s, 0xb, 2, false, inner, 4);
+    g_assert_cmpint(open_one(ctx, p, 2, &r, out), ==, ISAKMP_ESP_OK);
+    g_assert_cmpuint(r.sa, ==, 0);
+    g_byte_array_free(p, TRUE);
+    g_byte_array_free(inner, TRUE);
+    isakmp_ctx_free(ctx);
+}
+
 /* Short packets, an unknown algorithm, every prefix read within bounds. */
 static void test_malformed(void)
 {
@@ -532,5 +575,6 @@ int main(int argc, char **argv)
     g_test_add_func("/esp/malformed", test_malformed);
     g_test_add_func("/esp/regress/spi-miss-per-destination", test_regress_spi_miss_per_destination);
     g_test_add_func("/esp/regress/many-sas", test_many_sas);
+    g_test_add_func("/esp/regress/index-after-load", test_index_after_load);
     return g_test_run();
 }

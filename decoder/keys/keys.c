@@ -675,25 +675,39 @@ static void report(const load_ctx *lc, size_t line, const char *reason)
     lc->on_error(lc->user, where, reason);
 }
 
+/* Wipes what uat_split can have written of a line into buf: a byte per
+ * byte of the line and a NUL per field (wiping all 4 KiB per line was a
+ * fifth of loading). */
+static void wipe_split(char *buf, size_t size, const char *line)
+{
+    secure_wipe(buf, MIN(size, strlen(line) + UAT_MAX_FIELDS + 1));
+}
+
+/* The format that detects a (data) line, or -1. */
+static int detect_line(const char *line)
+{
+    char buf[4096];
+    char *f[UAT_MAX_FIELDS];
+    int n = uat_split(line, buf, sizeof buf, f), fmt = -1;
+    for (size_t j = 0; fmt < 0 && n > 0 && j < G_N_ELEMENTS(formats); j++)
+        if (formats[j].detect(f, n))
+            fmt = (int)j;
+    wipe_split(buf, sizeof buf, line);
+    return fmt;
+}
+
 /* The format of the first data line one of the formats detects, and that
  * line's index; -1 when none does. */
 static int uat_format(char **lines, size_t *at)
 {
-    char buf[4096];
-    char *f[UAT_MAX_FIELDS];
-    int fmt = -1;
-    for (size_t i = 0; fmt < 0 && lines[i]; i++) {
-        if (uat_comment(lines[i]))
-            continue;
-        int n = uat_split(lines[i], buf, sizeof buf, f);
-        for (size_t j = 0; fmt < 0 && n > 0 && j < G_N_ELEMENTS(formats); j++)
-            if (formats[j].detect(f, n)) {
-                fmt = (int)j;
-                *at = i;
-            }
-        secure_wipe(buf, MIN(sizeof buf, strlen(lines[i]) + UAT_MAX_FIELDS + 1));
+    for (size_t i = 0; lines[i]; i++) {
+        int fmt = uat_comment(lines[i]) ? -1 : detect_line(lines[i]);
+        if (fmt >= 0) {
+            *at = i;
+            return fmt;
+        }
     }
-    return fmt;
+    return -1;
 }
 
 /* A line parsed: a comment, the entry to store, or why there is none. */
@@ -726,9 +740,7 @@ static void *parse_lines(void *p)
         o->why = n < 0 ? "malformed line (quotes or too many fields)"
                  : i < j->at ? "unknown key file format"
                              : formats[j->fmt].parse(f, n, &o->entry);
-        /* what uat_split can have written: a byte per byte of the line and
-         * a NUL per field (wiping all 4 KiB per line was a fifth of loading) */
-        secure_wipe(buf, MIN(sizeof buf, strlen(j->lines[i]) + UAT_MAX_FIELDS + 1));
+        wipe_split(buf, sizeof buf, j->lines[i]);
     }
     return NULL;
 }
@@ -801,19 +813,10 @@ bool keys_only_comments(char **lines)
 /* True when the first data line is a line of one of the UAT tables. */
 bool keys_detect_uat(char **lines)
 {
-    char buf[4096];
-    char *f[UAT_MAX_FIELDS];
-    bool yes = false;
-    for (size_t i = 0; lines[i]; i++) {
-        if (uat_comment(lines[i]))
-            continue;
-        int n = uat_split(lines[i], buf, sizeof buf, f);
-        for (size_t j = 0; n > 0 && j < G_N_ELEMENTS(formats); j++)
-            yes = yes || formats[j].detect(f, n);
-        break;
-    }
-    secure_wipe(buf, sizeof buf);
-    return yes;
+    for (size_t i = 0; lines[i]; i++)
+        if (!uat_comment(lines[i]))
+            return detect_line(lines[i]) >= 0;
+    return false;
 }
 
 int keys_load_uat(struct isakmp_keys *k, const char *name, char **lines,

@@ -43,10 +43,8 @@ typedef struct {
     int32_t ts_nsec;
     capture_meta meta;         /* lengths, link addresses, the times before */
     uint32_t first, n;         /* its messages: msgs[first .. first + n) */
-    bool stateful;             /* a message needed state: decoded again when written */
     uint8_t part;              /* by SA: the partition (decoding context) of its SA */
     bool keepalive, esp_udp;   /* not -T fields: a NAT keepalive, ESP in UDP (capture_frame's) */
-    uint32_t out_len;          /* its text in its chunk's buffer (0: none, or stateful) */
     uint32_t esp_spi, esp_seq;
     uint8_t esp_proto;         /* the ESP packet's transport (capture_frame's) */
     isakmp_packet ka, esp_pkt; /* their addresses and ports */
@@ -54,11 +52,21 @@ typedef struct {
     size_t esp_more_at;        /* their SPI and sequence numbers: arena offset */
 } bframe;
 
+/* What decoding a frame gave, apart from its bframe: the thread that reads
+ * the frames writes those, the decoding threads these, and the writer
+ * reads these alone (read in the bframes, the decoders' lines were a
+ * hand-over from core to core per frame, 3 % of a two-thread run). */
+typedef struct {
+    uint32_t len;              /* its text in its chunk's buffer (0: none, or stateful) */
+    bool stateful;             /* a message needed state: decoded again when written */
+} fresult;
+
 /* The batches' storage: plain arrays grown by doubling, written with
  * stores (GArray's append calls were a twentieth of the reading thread's
  * work). */
 typedef struct {
     bframe *frames;            /* BATCH_FRAMES of them */
+    fresult *res;              /* and their results */
     guint nframes;
     isakmp_packet *msgs;       /* data is an arena offset until published */
     guint nmsgs, msgs_cap;
@@ -120,6 +128,7 @@ struct shard_run {
 static void batch_init(batch *b)
 {
     b->frames = g_new(bframe, BATCH_FRAMES);
+    b->res = g_new0(fresult, BATCH_FRAMES);
     b->msgs_cap = BATCH_FRAMES;
     b->msgs = g_new(isakmp_packet, b->msgs_cap);
     b->arena_cap = ARENA_START;
@@ -145,6 +154,7 @@ static void batch_clear(batch *b)
 static void batch_free(batch *b)
 {
     g_free(b->frames);
+    g_free(b->res);
     g_free(b->msgs);
     g_free(b->arena);
     for (unsigned c = 0; c < OUT_BUFS; c++)
@@ -305,10 +315,8 @@ static void decode_chunk(decoder *dc, const shard_run *r, batch *b, unsigned c)
     g_string_truncate(out, 0);
     guint end = chunk_end(b, c);
     for (guint i = c * CHUNK_FRAMES; i < end; i++) {
-        bframe *bf = &b->frames[i];
-        int64_t len = frame_line(dc, r, b, bf, out);
-        bf->stateful = len < 0;
-        bf->out_len = len < 0 ? 0 : (uint32_t)len;
+        int64_t len = frame_line(dc, r, b, &b->frames[i], out);
+        b->res[i] = (fresult){ len < 0 ? 0 : (uint32_t)len, len < 0 };
     }
 }
 
@@ -318,12 +326,16 @@ static void decode_chunk(decoder *dc, const shard_run *r, batch *b, unsigned c)
 static void decode_stateful(decoder *dc, const shard_run *r, batch *b)
 {
     g_string_truncate(b->sout, 0);
+    /* without keys, -T fields' context keeps no SA table: no frame but
+     * those that needed state is read again (the walk of every frame was
+     * 2 % of a two-thread run, on the thread that reads) */
+    bool seen = isakmp_ctx_folds_seen(dc->ctx);
     for (guint i = 0; i < b->nframes; i++) {
         bframe *bf = &b->frames[i];
-        if (bf->stateful)
-            bf->out_len = (uint32_t)frame_line(dc, r, b, bf, b->sout);
+        if (b->res[i].stateful)
+            b->res[i].len = (uint32_t)frame_line(dc, r, b, bf, b->sout);
         else
-            for (uint32_t k = 0; k < bf->n; k++)
+            for (uint32_t k = 0; seen && k < bf->n; k++)
                 isakmp_ctx_seen(dc->ctx, &b->msgs[bf->first + k]);
     }
 }
@@ -391,7 +403,7 @@ static void decode_part(decoder *dc, const shard_run *r, batch *b, unsigned p)
             continue;
         }
         int64_t len = frame_line(dc, r, b, bf, out);
-        bf->out_len = len < 0 ? 0 : (uint32_t)len;   /* (never -1: the context has state) */
+        b->res[i].len = len < 0 ? 0 : (uint32_t)len;   /* (never -1: the context has state) */
     }
 }
 
@@ -443,7 +455,7 @@ static void write_by_sa(shard_run *r, const batch *b)
         unsigned p = b->frames[i].part;
         size_t run = 0;
         for (; i < b->nframes && b->frames[i].part == p; i++)
-            run += b->frames[i].out_len;
+            run += b->res[i].len;
         fwrite(at[p], 1, run, r->out);
         at[p] += run;
     }
@@ -517,16 +529,16 @@ static void write_batch(shard_run *r, const batch *b)
         size_t run = 0;
         guint end = chunk_end(b, c);
         for (guint i = c * CHUNK_FRAMES; i < end; i++) {
-            const bframe *bf = &b->frames[i];
-            if (!bf->stateful) {
-                run += bf->out_len;
+            const fresult *fr = &b->res[i];
+            if (!fr->stateful) {
+                run += fr->len;
                 continue;
             }
             fwrite(p, 1, run, r->out);
             p += run;
             run = 0;
-            fwrite(ps, 1, bf->out_len, r->out);
-            ps += bf->out_len;
+            fwrite(ps, 1, fr->len, r->out);
+            ps += fr->len;
         }
         fwrite(p, 1, run, r->out);
     }
@@ -616,11 +628,10 @@ static void on_frame(void *user, const capture_frame *f)
     nf->meta = f->meta;
     nf->first = b->nmsgs;
     nf->n = (uint32_t)f->nmsgs;
-    nf->stateful = false;
+    b->res[b->nframes - 1] = (fresult){ 0, false };
     nf->part = (uint8_t)(r->by_sa ? sa_part(r, f, need) : 0);
     nf->keepalive = f->keepalive;
     nf->esp_udp = f->esp_udp;
-    nf->out_len = 0;
     nf->esp_spi = f->esp_spi;
     nf->esp_seq = f->esp_seq;
     nf->esp_proto = f->esp_proto;

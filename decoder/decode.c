@@ -346,13 +346,20 @@ isakmp_msg *isakmp_decode(isakmp_ctx *ctx, const isakmp_packet *pkt)
     }
 }
 
+bool isakmp_ctx_folds_seen(const isakmp_ctx *ctx)
+{
+    /* a context that folds messages into its SA table: with state, and not
+     * a field-directed one without keys */
+    return ctx && !ctx->stateless && !(ctx->dir && !ctx_keyed(ctx));
+}
+
 void isakmp_ctx_seen(isakmp_ctx *ctx, const isakmp_packet *pkt)
 {
     /* what decoding it would have done to the SA table: state_fold's touch
      * of the SA (made, or made the most recent), for a message of a known
-     * version, in a context that folds (not a field-directed one without
-     * keys); quiet: the note, if any, is the decoding context's */
-    if (!ctx || ctx->stateless || pkt->len < 18 || (ctx->dir && !ctx_keyed(ctx)))
+     * version, in a context that folds; quiet: the note, if any, is the
+     * decoding context's */
+    if (pkt->len < 18 || !isakmp_ctx_folds_seen(ctx))
         return;
     int version = pkt->data[17] >> 4;
     if (version != 1 && version != 2)

@@ -214,6 +214,11 @@ ISAKMP_API void isakmp_ctx_set_stateless(isakmp_ctx *ctx, bool on);
  * one context.  Nothing else is kept (no SA record, no keys). */
 ISAKMP_API void isakmp_ctx_seen(isakmp_ctx *ctx, const isakmp_packet *pkt);
 
+/* False when isakmp_ctx_seen has nothing to do for ctx now (a stateless
+ * context; a field-directed one without keys or secrets keeps no SA table
+ * that decoding reads), so that a tool can leave out the calls. */
+ISAKMP_API bool isakmp_ctx_folds_seen(const isakmp_ctx *ctx);
+
 /* Callback for problems found while loading keys: `where` is "file:line",
  * `reason` a sentence.  Loading goes on after each call.  A reason that
  * starts with ISAKMP_KEY_NOTE is not a problem but information (the file

@@ -222,10 +222,15 @@ static isakmp_packet with_spi(const char *hex, uint8_t x, uint8_t **bytes)
 /* SA-table notes taken by the message decoded last of a, b, f: in one
  * context with state (limit 2 SAs), or with a and b decoded statelessly and
  * the context with state told of them (isakmp_ctx_seen) or not. */
-static size_t full_table_notes(int how)
+static size_t full_table_notes(int how, bool directed)
 {
     isakmp_ctx *st = isakmp_ctx_new(), *ctx = isakmp_ctx_new();
     isakmp_ctx_set_stateless(st, true);
+    int id = field_id("ike.ispi");
+    if (directed) {   /* as isakmpdump -T fields without keys */
+        isakmp_ctx_set_fields(st, &id, 1);
+        isakmp_ctx_set_fields(ctx, &id, 1);
+    }
     isakmp_ctx_set_sa_limit(ctx, 2);
     uint8_t *p[3];
     isakmp_packet pk[3] = { with_spi(MSG, 0xa1, &p[0]), with_spi(MSG, 0xb2, &p[1]),
@@ -283,9 +288,33 @@ static void test_reassembled_cookies(void)
  * oldest, with a note); not told, it would not (no note). */
 static void test_seen(void)
 {
-    g_assert_cmpuint(full_table_notes(0), ==, 1);
-    g_assert_cmpuint(full_table_notes(1), ==, 1);
-    g_assert_cmpuint(full_table_notes(2), ==, 0);
+    g_assert_cmpuint(full_table_notes(0, false), ==, 1);
+    g_assert_cmpuint(full_table_notes(1, false), ==, 1);
+    g_assert_cmpuint(full_table_notes(2, false), ==, 0);
+}
+
+/* isakmp_ctx_folds_seen: true where isakmp_ctx_seen changes what decoding
+ * meets; where false, telling the context or not gives the same (issue 22:
+ * isakmpdump -T fields without keys leaves the calls out). */
+static void test_folds_seen(void)
+{
+    g_assert_false(isakmp_ctx_folds_seen(NULL));
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    g_assert_true(isakmp_ctx_folds_seen(ctx));
+    isakmp_ctx_set_stateless(ctx, true);
+    g_assert_false(isakmp_ctx_folds_seen(ctx));
+    isakmp_ctx_set_stateless(ctx, false);
+    int id = field_id("ike.ispi");
+    isakmp_ctx_set_fields(ctx, &id, 1);
+    g_assert_false(isakmp_ctx_folds_seen(ctx));
+    const char *table = "0102030405060708,00112233445566778899aabbccddeeff\n";
+    g_assert_cmpint(isakmp_ctx_load_keys_mem(ctx, "t", table, strlen(table), NULL, NULL), ==, 1);
+    g_assert_true(isakmp_ctx_folds_seen(ctx));   /* keys: decoding reads the SA table */
+    isakmp_ctx_free(ctx);
+    /* field-directed without keys: told or not, the same as one context */
+    size_t one = full_table_notes(0, true);
+    g_assert_cmpuint(full_table_notes(1, true), ==, one);
+    g_assert_cmpuint(full_table_notes(2, true), ==, one);
 }
 
 /* ---------------------------------------------------------------- walk */
@@ -385,6 +414,7 @@ int main(int argc, char **argv)
     g_test_add_func("/direction/regression/v1_sa_chain_config_mode", test_regression_v1_sa_chain);
     g_test_add_func("/direction/stateless", test_stateless);
     g_test_add_func("/direction/seen", test_seen);
+    g_test_add_func("/direction/folds_seen", test_folds_seen);
     g_test_add_func("/direction/regress/reassembled_cookies", test_reassembled_cookies);
     g_test_add_func("/direction/walk_order", test_walk_order);
     g_test_add_func("/direction/format_hex", test_format_hex);

@@ -47,7 +47,6 @@ typedef struct {
     bool keepalive, esp_udp;   /* not -T fields: a NAT keepalive, ESP in UDP (capture_frame's) */
     uint32_t esp_spi, esp_seq;
     uint8_t esp_proto;         /* the ESP packet's transport (capture_frame's) */
-    isakmp_packet ka, esp_pkt; /* their addresses and ports */
     uint8_t nesp_more;         /* further ESP records of the frame (one TCP segment) */
     size_t esp_more_at;        /* their SPI and sequence numbers: arena offset */
 } bframe;
@@ -67,6 +66,10 @@ typedef struct {
 typedef struct {
     bframe *frames;            /* BATCH_FRAMES of them */
     fresult *res;              /* and their results */
+    isakmp_packet *bare;       /* per frame: the keepalive's and the ESP packet's addresses
+                                  and ports ([2i], [2i + 1]), set for frames with either
+                                  (in the frame record they were two fifths of its bytes,
+                                  written and read for every frame) */
     guint nframes;
     isakmp_packet *msgs;       /* data is an arena offset until published */
     guint nmsgs, msgs_cap;
@@ -129,6 +132,7 @@ static void batch_init(batch *b)
 {
     b->frames = g_new(bframe, BATCH_FRAMES);
     b->res = g_new0(fresult, BATCH_FRAMES);
+    b->bare = g_new0(isakmp_packet, 2 * BATCH_FRAMES);
     b->msgs_cap = BATCH_FRAMES;
     b->msgs = g_new(isakmp_packet, b->msgs_cap);
     b->arena_cap = ARENA_START;
@@ -155,6 +159,7 @@ static void batch_free(batch *b)
 {
     g_free(b->frames);
     g_free(b->res);
+    g_free(b->bare);
     g_free(b->msgs);
     g_free(b->arena);
     for (unsigned c = 0; c < OUT_BUFS; c++)
@@ -247,14 +252,17 @@ static size_t frame_text(decoder *dc, const shard_run *r, const batch *b, const 
     capture_frame *cf = &dc->cf;
     if (dc->mode == SHARD_FIELDS)
         return out_fields_line(dc->of, cf, msgs, n, out);
-    cf->keepalive = bf->keepalive && (!dc->flt || bare_passes(dc, r, bf, &bf->ka, NULL));
+    static const isakmp_packet none[2];
+    const isakmp_packet *bare =
+        bf->keepalive || bf->esp_udp ? &b->bare[2 * (size_t)(bf - b->frames)] : none;
+    cf->keepalive = bf->keepalive && (!dc->flt || bare_passes(dc, r, bf, &bare[0], NULL));
     /* (a filter naming esp.* fields runs on one thread: only these here) */
     filter_esp esp = { .spi = bf->esp_spi, .seq = bf->esp_seq, .ip = bf->esp_proto == 50 };
-    cf->esp_udp = bf->esp_udp && (!dc->flt || bare_passes(dc, r, bf, &bf->esp_pkt, &esp));
+    cf->esp_udp = bf->esp_udp && (!dc->flt || bare_passes(dc, r, bf, &bare[1], &esp));
     if (n == 0 && !cf->keepalive && !cf->esp_udp)
         return 0;
-    cf->ka = bf->ka;
-    cf->esp_pkt = bf->esp_pkt;
+    cf->ka = bare[0];
+    cf->esp_pkt = bare[1];
     cf->esp_spi = bf->esp_spi;
     cf->esp_seq = bf->esp_seq;
     cf->esp_proto = bf->esp_proto;
@@ -636,12 +644,10 @@ static void on_frame(void *user, const capture_frame *f)
     nf->esp_seq = f->esp_seq;
     nf->esp_proto = f->esp_proto;
     if (f->keepalive || f->esp_udp) {   /* (only their addresses are read) */
-        nf->ka = f->ka;
-        nf->esp_pkt = f->esp_pkt;
-        nf->ka.data = nf->esp_pkt.data = NULL;
-    } else {
-        memset(&nf->ka, 0, sizeof nf->ka);
-        memset(&nf->esp_pkt, 0, sizeof nf->esp_pkt);
+        isakmp_packet *bare = &b->bare[2 * (size_t)(b->nframes - 1)];
+        bare[0] = f->ka;
+        bare[1] = f->esp_pkt;
+        bare[0].data = bare[1].data = NULL;
     }
     for (size_t k = 0; k < f->nmsgs; k++) {
         const isakmp_packet *p = &f->msgs[k];

@@ -47,15 +47,22 @@ static char *hex0x(const uint8_t *b, size_t n)
 }
 
 /* A context with one SA to 192.0.2.2 (the names as the SA list gives them). */
-static isakmp_ctx *ctx_with(const sealer *s, uint32_t spi, const char *encr, const char *integ)
+/* Adds the SA of s's keys from 192.0.2.1 to dst (or "*") to ctx's table. */
+static void add_sa(isakmp_ctx *ctx, const sealer *s, uint32_t spi, const char *dst,
+                   const char *encr, const char *integ)
 {
-    isakmp_ctx *ctx = isakmp_ctx_new();
     char *ek = hex0x(s->ekey, s->klen + s->salt), *ak = hex0x(s->akey, s->alen);
-    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = "192.0.2.2", .spi = spi,
+    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = dst, .spi = spi,
                          .encr_alg = encr, .encr_key = ek, .integ_alg = integ, .integ_key = ak };
     g_assert_true(keys_esp_add(ctx->keys, &sa));
     g_free(ek);
     g_free(ak);
+}
+
+static isakmp_ctx *ctx_with(const sealer *s, uint32_t spi, const char *encr, const char *integ)
+{
+    isakmp_ctx *ctx = isakmp_ctx_new();
+    add_sa(ctx, s, spi, "192.0.2.2", encr, integ);
     return ctx;
 }
 
@@ -442,21 +449,12 @@ static void test_many_sas(void)
 {
     sealer s = { S_GCM, GCRY_CIPHER_AES128, 16, 4, 8, 1, 16, 0, 0, K32, NULL, 0 };
     isakmp_ctx *ctx = isakmp_ctx_new();
-    char *ek = hex0x(s.ekey, s.klen + s.salt);
-    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = "192.0.2.2",
-                         .encr_alg = "AES-GCM with 16 octet ICV [RFC4106]", .encr_key = ek,
-                         .integ_alg = "NULL", .integ_key = "" };
+    const char *gcm = "AES-GCM with 16 octet ICV [RFC4106]";
     const unsigned n = 3000;
-    for (unsigned i = 0; i < n; i++) {
-        sa.spi = 0x1000 + i;
-        g_assert_true(keys_esp_add(ctx->keys, &sa));
-    }
-    sa.spi = 0x9000;
-    sa.dst = "*";   /* index n: a wildcard, before the exact one */
-    g_assert_true(keys_esp_add(ctx->keys, &sa));
-    sa.dst = "192.0.2.2";   /* index n + 1 */
-    g_assert_true(keys_esp_add(ctx->keys, &sa));
-    g_free(ek);
+    for (unsigned i = 0; i < n; i++)
+        add_sa(ctx, &s, 0x1000 + i, "192.0.2.2", gcm, "NULL");
+    add_sa(ctx, &s, 0x9000, "*", gcm, "NULL");           /* index n: a wildcard, first */
+    add_sa(ctx, &s, 0x9000, "192.0.2.2", gcm, "NULL");   /* index n + 1 */
     GByteArray *inner = inner_ping();
     uint8_t out[2048];
     isakmp_esp_result r;
@@ -512,12 +510,7 @@ static void test_index_after_load(void)
     GByteArray *p = esp_seal(&s, 0xb, 1, false, inner, 4);
     g_assert_cmpint(open_one(ctx, p, 1, &r, out), ==, ISAKMP_ESP_OK);
     g_assert_cmpuint(r.sa, ==, 1);
-    char *ek = hex0x(s.ekey, s.klen + s.salt);
-    isakmp_esp_sa sa = { .af = 4, .src = "192.0.2.1", .dst = "192.0.2.2", .spi = 0xb,
-                         .encr_alg = e.encr_name, .encr_key = ek, .integ_alg = "NULL",
-                         .integ_key = "" };
-    g_assert_true(keys_esp_add(ctx->keys, &sa));
-    g_free(ek);
+    add_sa(ctx, &s, 0xb, "192.0.2.2", e.encr_name, "NULL");
     g_assert_cmpuint(isakmp_ctx_esp_sa_count(ctx), ==, 3);
     g_byte_array_free(p, TRUE);
     p = esp_seal(&s, 0xb, 2, false, inner, 4);

@@ -57,8 +57,10 @@ typedef struct {
  * decoder was handed over from core to core; with decode_stateful's walk
  * of every frame, 2.5 % of the samples of a two-thread run). */
 typedef struct {
-    uint32_t len;              /* its text in its chunk's buffer (0: none, or stateful) */
-    bool stateful;             /* a message needed state: decoded again when written */
+    uint32_t len;              /* its text in its chunk's buffer (0: none, or stateful);
+                                  every frame's set by its chunk or its partition */
+    bool stateful;             /* a message needed state: decoded again when written
+                                  (chunks set it; by SA it is not read) */
 } fresult;
 
 /* The batches' storage: plain arrays grown by doubling, written with
@@ -637,7 +639,6 @@ static void on_frame(void *user, const capture_frame *f)
     nf->meta = f->meta;
     nf->first = b->nmsgs;
     nf->n = (uint32_t)f->nmsgs;
-    b->res[b->nframes - 1] = (fresult){ 0, false };
     nf->part = (uint8_t)(r->by_sa ? sa_part(r, f, need) : 0);
     nf->keepalive = f->keepalive;
     nf->esp_udp = f->esp_udp;
